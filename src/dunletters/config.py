@@ -1,0 +1,289 @@
+"""Settings: ``dunletters.toml`` or ``[tool.dunletters]`` in ``pyproject.toml``.
+
+The escalation policy is configuration, not code (DESIGN.md): a bank sets its own
+stage boundaries, tone rules and thresholds here. Every table is validated with
+``extra="forbid"`` so a misspelt key is an error that names it, instead of a
+setting silently ignored in a run that sends letters to thousands of people.
+
+Lookup order for :func:`load_settings`: an explicit path; else ``dunletters.toml``
+in the working directory; else ``[tool.dunletters]`` in ``pyproject.toml``; else
+the built-in defaults (with the synthetic example creditor, for demos only).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from dunletters.errors import ConfigError
+from dunletters.models import Creditor, PaymentChannels, parse_amount
+
+__all__ = [
+    "STAGES",
+    "STAGE_NAMES",
+    "TONES",
+    "LetterSettings",
+    "Policy",
+    "Settings",
+    "SmsSettings",
+    "StageRule",
+    "example_creditor",
+    "load_settings",
+]
+
+Stage = Literal["early", "middle", "late", "final"]
+STAGES: tuple[Stage, ...] = ("early", "middle", "late", "final")
+"""Escalation stages in order (seed: 前期 1–5 天、中期 6–18 天、后期 19–28 天; then 最后通知)."""
+
+STAGE_NAMES: dict[str, str] = {
+    "early": "前期提醒",
+    "middle": "中期催收",
+    "late": "后期催收",
+    "final": "最后通知",
+}
+
+TONES: tuple[str, ...] = ("courteous", "empathetic", "firm")
+"""Built-in tones: 以礼相待, 劝慰 (hardship), 坚定. Projects may add their own."""
+
+_TONE = re.compile(r"[a-z][a-z0-9_-]{1,31}")
+
+
+def _tone(value: object) -> object:
+    if isinstance(value, str) and not _TONE.fullmatch(value):
+        raise ValueError("语气名须为小写字母开头的英文标识，如 courteous")
+    return value
+
+
+Tone = Annotated[str, BeforeValidator(_tone)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StageRule(_Strict):
+    """One escalation stage: its day range, default tone and payment deadline."""
+
+    id: Stage
+    min_days: int = Field(ge=1)
+    max_days: int | None = Field(default=None, ge=1, description="None: no upper bound")
+    tone: Tone
+    deadline_days: int = Field(ge=1, le=60, description="签发日起多少天内还款")
+
+    @property
+    def name(self) -> str:
+        """The stage's Chinese name (前期提醒 …)."""
+        return STAGE_NAMES[self.id]
+
+
+def _default_stages() -> tuple[StageRule, ...]:
+    return (
+        StageRule(id="early", min_days=1, max_days=5, tone="courteous", deadline_days=7),
+        StageRule(id="middle", min_days=6, max_days=18, tone="firm", deadline_days=7),
+        StageRule(id="late", min_days=19, max_days=28, tone="firm", deadline_days=5),
+        StageRule(id="final", min_days=29, max_days=None, tone="firm", deadline_days=5),
+    )
+
+
+class Policy(_Strict):
+    """How days past due and case flags become a (stage, tone) or a hold."""
+
+    stages: tuple[StageRule, ...] = Field(default_factory=_default_stages)
+    hardship_tone: Tone = "empathetic"
+    firm_after_promises_broken: int = Field(default=2, ge=1)
+    broken_promise_tone: Tone = "firm"
+    min_amount: Annotated[Decimal, BeforeValidator(parse_amount)] = Decimal("10.00")
+
+    @field_validator("stages", mode="before")
+    @classmethod
+    def _stage_names(cls, value: Any) -> Any:
+        # Name the unknown stage in the message (pydantic's literal error would not
+        # say which table of the list was wrong).
+        if isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, dict) and item.get("id") not in STAGES:
+                    raise ValueError(
+                        f"第{index + 1}个阶段的 id 不是已知阶段（可用：{'、'.join(STAGES)}）"
+                    )
+        return value
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> Policy:
+        ids = [stage.id for stage in self.stages]
+        if len(set(ids)) != len(ids):
+            raise ValueError("阶段 id 重复")
+        if not self.stages or self.stages[0].min_days != 1:
+            raise ValueError("第一个阶段须从逾期第1天开始")
+        for before, after in zip(self.stages, self.stages[1:], strict=False):
+            if before.max_days is None or after.min_days != before.max_days + 1:
+                raise ValueError(f"阶段 {before.id} 与 {after.id} 的天数区间不连续")
+        for stage in self.stages:
+            if stage.max_days is not None and stage.max_days < stage.min_days:
+                raise ValueError(f"阶段 {stage.id} 的 max_days 小于 min_days")
+        if self.stages[-1].max_days is not None:
+            raise ValueError("最后一个阶段不能设上限（max_days），否则逾期更久的账户无处可去")
+        return self
+
+    def tones(self) -> set[str]:
+        """Every tone this policy can produce (the registry checks each has templates)."""
+        return {stage.tone for stage in self.stages} | {
+            self.hardship_tone,
+            self.broken_promise_tone,
+        }
+
+
+def _clock(value: object) -> object:
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{2}:\d{2}", value):
+            raise ValueError("时间应写成 HH:MM，如 08:00")
+        return time.fromisoformat(value)
+    return value
+
+
+Clock = Annotated[time, BeforeValidator(_clock)]
+
+
+class SmsSettings(_Strict):
+    """SMS sending rules (CBA 2026 指引: no collection 22:00–08:00; we keep an hour inside)."""
+
+    window_start: Clock = time(8, 0)
+    window_end: Clock = time(21, 0)
+    timezone: str = "Asia/Shanghai"
+    max_per_day: int = Field(default=1, ge=1, le=10)
+    max_segments: int = Field(default=2, ge=1, le=7)
+    international: bool = Field(
+        default=False, description="按 GSM-7 160/153 计费（仅国际/港澳台号码）"
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> SmsSettings:
+        if self.window_end <= self.window_start:
+            raise ValueError("发送时段的结束时间须晚于开始时间")
+        if self.window_start < time(8, 0) or self.window_end > time(22, 0):
+            raise ValueError("发送时段不能早于08:00或晚于22:00（行业催收指引）")
+        return self
+
+
+class LetterSettings(_Strict):
+    """Letter numbering (函号): unique and sequential per creditor and year."""
+
+    number_format: str = "示银信催〔{year}〕第{seq:06d}号"
+
+    @field_validator("number_format")
+    @classmethod
+    def _number_format(cls, value: str) -> str:
+        try:
+            value.format(year=2026, seq=1)
+        except (KeyError, IndexError, ValueError):
+            raise ValueError("函号格式只能使用 {year} 与 {seq}（如 {seq:06d}）") from None
+        if "{seq" not in value:
+            raise ValueError("函号格式须包含序号 {seq}")
+        return value
+
+
+def example_creditor() -> Creditor:
+    """The synthetic creditor of the demos and tests — not a real institution."""
+    return Creditor(
+        name="示范银行股份有限公司",
+        department="信用卡中心",
+        hotline="95099",
+        complaint_hotline="400-820-9099",
+        address="上海市浦东新区示范路100号",
+        website="https://www.example-bank.cn",
+        sms_signature="示范银行",
+        payment=PaymentChannels(
+            bank_account_name="示范银行股份有限公司信用卡中心",
+            bank_account_number="3100 2000 1000 8888 0001",
+            bank_name="示范银行上海分行营业部",
+            app="示范银行手机银行App",
+            branches="示范银行各营业网点",
+        ),
+    )
+
+
+class Settings(_Strict):
+    """Everything a run needs besides its records and templates."""
+
+    creditor: Creditor = Field(default_factory=example_creditor)
+    policy: Policy = Field(default_factory=Policy)
+    sms: SmsSettings = Field(default_factory=SmsSettings)
+    letters: LetterSettings = Field(default_factory=LetterSettings)
+    source: str = Field(default="(内置默认)", exclude=True, description="where it was read from")
+
+    def stage_rule(self, stage: str) -> StageRule:
+        """The rule for a stage id (KeyError-free: the policy holds every stage it uses)."""
+        for rule in self.policy.stages:
+            if rule.id == stage:
+                return rule
+        raise ConfigError(
+            f"策略中没有阶段 {stage}（可用：{'、'.join(s.id for s in self.policy.stages)}）"
+        )
+
+
+def _describe(error: ValidationError, source: str) -> str:
+    lines = []
+    for item in error.errors(include_input=False, include_url=False):
+        key = ".".join(str(part) for part in item["loc"]) or "(顶层)"
+        if item["type"] == "extra_forbidden":
+            reason = "未知的配置项"
+        elif item["type"] == "missing":
+            reason = "缺少必填项"
+        else:
+            ctx = item.get("ctx") or {}
+            reason = str(ctx.get("error") or item["msg"])
+        lines.append(f"{key}: {reason}")
+    return f"配置错误（{source}）：" + "；".join(lines)
+
+
+def settings_from_mapping(data: dict[str, Any], source: str) -> Settings:
+    """Validate a parsed TOML table into :class:`Settings` (errors name the key)."""
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, source)) from None
+    return settings.model_copy(update={"source": source})
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"找不到配置文件：{path}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码") from None
+
+
+def load_settings(path: Path | None = None, *, cwd: Path | None = None) -> Settings:
+    """Find and load the settings (see the module docstring for the lookup order)."""
+    if path is not None:
+        data = _read_toml(path)
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("dunletters", {})
+        return settings_from_mapping(data, str(path))
+    here = cwd or Path.cwd()
+    candidate = here / "dunletters.toml"
+    if candidate.is_file():
+        return settings_from_mapping(_read_toml(candidate), str(candidate))
+    pyproject = here / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_toml(pyproject).get("tool", {}).get("dunletters")
+        if isinstance(table, dict):
+            return settings_from_mapping(table, f"{pyproject} [tool.dunletters]")
+    return Settings()

@@ -1,0 +1,96 @@
+"""Exceptions of dunletters, and the exit status each one maps to.
+
+The tree (every error a user can meet is a :class:`DunlettersError`)::
+
+    DunlettersError
+    ├── ConfigError          dunletters.toml / [tool.dunletters] is wrong (exit 2)
+    ├── RecordError          an account or creditor record is invalid (exit 2)
+    ├── InputError           an input file can't be read at all (exit 2)
+    ├── TemplateError        a template is missing, malformed or fails to render (exit 2)
+    ├── PdfError             WeasyPrint could not produce a safe, correct PDF (exit 2)
+    ├── SmsError             an SMS breaks its length budget or format (exit 2)
+    └── LintUsageError       the linter was asked something it cannot do (exit 2)
+
+Messages are Chinese-first and never contain personal data: an error names the
+field, the row and the template line, never the value that was in it
+(《个人信息保护法》第六条、第十条 — minimisation; cookiecutter's habit of printing the
+whole context on error is exactly what we must not do).
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitStatus(enum.IntEnum):
+    """Documented exit codes of the ``dunletters`` command."""
+
+    OK = 0
+    """Clean: nothing rejected, quarantined or found at error severity."""
+    FINDINGS = 1
+    """Lint errors found, or a batch rejected or quarantined something."""
+    USAGE = 2
+    """Bad usage, configuration, template or input: the job could not run."""
+    INTERRUPTED = 3
+    """Stopped by the user (Ctrl-C); a batch can be resumed."""
+    INTERNAL = 4
+    """A bug in dunletters: please report it with the ``-v`` traceback."""
+
+
+class DunlettersError(Exception):
+    """Base of every error dunletters reports to a user as one clear line."""
+
+    exit_status: ExitStatus = ExitStatus.USAGE
+
+
+class ConfigError(DunlettersError):
+    """The configuration is invalid: names the key, never a secret value."""
+
+
+class RecordError(DunlettersError):
+    """A record failed validation.
+
+    ``problems`` holds ``(field, reason)`` pairs; ``row`` is the 1-based data row
+    when the record came from a file. Neither ever contains the field's value.
+    """
+
+    def __init__(
+        self,
+        problems: list[tuple[str, str]],
+        *,
+        row: int | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.problems = problems
+        self.row = row
+        self.source = source
+        where = ""
+        if source:
+            where += f"{source}："
+        if row is not None:
+            where += f"第{row}行："
+        detail = "；".join(f"字段 {field}：{reason}" for field, reason in problems)
+        super().__init__(f"{where}记录无效 — {detail}")
+
+
+class InputError(DunlettersError):
+    """An input file cannot be read (encoding, truncation, wrong format)."""
+
+
+class TemplateError(DunlettersError):
+    """A template is missing, has bad metadata, or fails to render.
+
+    The message names the template file, the line and the field involved.
+    """
+
+
+class PdfError(DunlettersError):
+    """WeasyPrint reported a problem (missing font, blocked URL, no subsetting)."""
+
+
+class SmsError(DunlettersError):
+    """An SMS is over its segment budget or breaks the carriers' format rules."""
+
+
+class LintUsageError(DunlettersError):
+    """The linter could not run on an input (binary, unreadable, bad flags)."""

@@ -1,0 +1,118 @@
+"""The escalation policy: days past due and case flags → (stage, tone) or a hold.
+
+Pure functions of (account, policy, run date), so a batch decides the same way on
+any machine and a test can call them alone. The rules come from the seed
+(信用卡催收工作总结, 二、催收过程中采取的策略) and DESIGN.md:
+
+* stages by days past due (前期 1–5, 中期 6–18, 后期 19–28, 最后通知 ≥ 29 by default);
+* tone: hardship → ``empathetic`` (无能力还款: 劝慰, offer 协商/分期); repeated broken
+  promises → ``firm`` (屡次爽约: state the negative credit record); otherwise the
+  stage's default. Hardship wins over broken promises: a debtor who cannot pay is
+  not helped by a harder letter;
+* holds, checked in this order: deceased (死亡客户 — never dunned, manual handling),
+  dispute (投诉/异议 — a dunning block until resolved), not yet overdue, an amount
+  below the minimum worth a letter, an unexpired promise to pay.
+
+A held account is returned as a :class:`Hold` with a reason code and a Chinese
+explanation, so it is reported, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from dunletters.config import STAGE_NAMES, Policy, StageRule
+from dunletters.models import Account
+
+__all__ = ["Decision", "Hold", "HoldReason", "decide", "stage_for_days"]
+
+
+class HoldReason(enum.StrEnum):
+    """Why no dunning document is produced for an account."""
+
+    DECEASED = "deceased"
+    DISPUTE = "dispute"
+    NOT_OVERDUE = "not_overdue"
+    BELOW_MINIMUM = "below_minimum"
+    PROMISE_PENDING = "promise_pending"
+
+    @property
+    def label(self) -> str:
+        """Chinese explanation for reports (holds.csv, summary)."""
+        return _HOLD_LABELS[self]
+
+
+_HOLD_LABELS = {
+    HoldReason.DECEASED: "客户已故：不发送催收文书，转人工处理",
+    HoldReason.DISPUTE: "存在争议或投诉：暂停催收，待核实处理",
+    HoldReason.NOT_OVERDUE: "尚未逾期",
+    HoldReason.BELOW_MINIMUM: "欠款低于发函起点金额",
+    HoldReason.PROMISE_PENDING: "客户承诺还款且未到期",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Send a document of this stage in this tone."""
+
+    stage: str
+    tone: str
+    stage_name: str
+    deadline_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Send nothing; report the account with this reason."""
+
+    reason: HoldReason
+
+    @property
+    def message(self) -> str:
+        """Chinese explanation of the hold."""
+        return self.reason.label
+
+
+def stage_for_days(days: int, policy: Policy) -> StageRule | None:
+    """The stage whose day range holds ``days`` (None when not yet overdue).
+
+    >>> from dunletters.config import Policy
+    >>> [stage_for_days(d, Policy()).id for d in (1, 5, 6, 18, 19, 28, 29, 400)]
+    ['early', 'early', 'middle', 'middle', 'late', 'late', 'final', 'final']
+    """
+    for stage in policy.stages:
+        if days >= stage.min_days and (stage.max_days is None or days <= stage.max_days):
+            return stage
+    return None
+
+
+def decide(account: Account, policy: Policy, as_of: date) -> Decision | Hold:
+    """Decide what to send to one account on the run date ``as_of``."""
+    if account.deceased:
+        return Hold(HoldReason.DECEASED)
+    if account.dispute:
+        return Hold(HoldReason.DISPUTE)
+    days = account.days_past_due
+    if days is None:
+        days = max(0, (as_of - account.due_date).days)
+    stage = stage_for_days(days, policy)
+    if stage is None:
+        return Hold(HoldReason.NOT_OVERDUE)
+    if account.total_due < policy.min_amount:
+        return Hold(HoldReason.BELOW_MINIMUM)
+    if account.promise_to_pay_until is not None and account.promise_to_pay_until >= as_of:
+        return Hold(HoldReason.PROMISE_PENDING)
+    if account.hardship:
+        tone = policy.hardship_tone
+    elif account.promises_broken >= policy.firm_after_promises_broken:
+        tone = policy.broken_promise_tone
+    else:
+        tone = stage.tone
+    return Decision(
+        stage=stage.id,
+        tone=tone,
+        stage_name=STAGE_NAMES[stage.id],
+        deadline_days=stage.deadline_days,
+    )

@@ -1,0 +1,438 @@
+"""Records: the overdue account and the creditor who writes to its holder.
+
+These pydantic models are the contract of every later step: the batch reader
+produces them, the escalation policy decides on them, the templates render them
+(their field names are the template variables) and the linter checks every printed
+figure against them.
+
+Two habits run through the module:
+
+* Money is :class:`~decimal.Decimal` with at most two decimals, never a float —
+  a float cannot hold 0.10 exactly and would make figure and 大写 disagree.
+* Validation errors name the field (and the row, when the record came from a file)
+  and never echo the value: names, card numbers and phone numbers are personal
+  data (《个人信息保护法》第六条、第二十八条). :func:`parse_account` turns pydantic's
+  errors into a :class:`~dunletters.errors.RecordError` built that way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from dunletters.errors import RecordError
+
+__all__ = [
+    "MAX_AMOUNT",
+    "Account",
+    "Creditor",
+    "Gender",
+    "PaymentChannels",
+    "parse_account",
+    "parse_amount",
+    "parse_bool",
+    "parse_date",
+    "validation_problems",
+]
+
+MAX_AMOUNT = Decimal("9999999999999.99")
+"""The largest amount 大写 can express (万亿); anything larger is surely an input error."""
+
+Gender = Literal["male", "female"]
+
+_GENDER_WORDS: dict[str, Gender] = {
+    "male": "male",
+    "m": "male",
+    "男": "male",
+    "先生": "male",
+    "female": "female",
+    "f": "female",
+    "女": "female",
+    "女士": "female",
+}
+
+_TRUE_WORDS = {"是", "y", "yes", "true", "t", "1", "有"}
+_FALSE_WORDS = {"否", "n", "no", "false", "f", "0", "无", ""}
+
+_ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+_CARD = re.compile(r"[A-Za-z0-9]{4,32}")
+_MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
+_SEPARATORS = re.compile(r"[\s\-()（）]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Official numbers a debtor may be asked to call: 95xxx(x) short codes, 400/800
+# numbers and landlines. Personal mobiles are not official (阿里云通知短信规范).
+_OFFICIAL_PHONE = re.compile(r"95\d{3,4}|[48]00-?\d{3}-?\d{4}|0\d{2,3}-?\d{7,8}(-\d{1,6})?")
+_SIGNATURE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}")
+
+
+def parse_bool(value: object) -> bool:
+    """Read a yes/no cell as Chinese Excel files write it.
+
+    >>> parse_bool("是"), parse_bool("N"), parse_bool(""), parse_bool(1)
+    (True, False, False, True)
+    """
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE_WORDS:
+            return True
+        if word in _FALSE_WORDS:
+            return False
+    raise ValueError("应为 是/否、Y/N、true/false 或 1/0")
+
+
+def parse_amount(value: object) -> Decimal:
+    """Read an amount of money as an exact :class:`Decimal` in yuan.
+
+    Accepts text with thousands separators and an optional ¥/￥ or 元, integers and
+    Decimals; refuses floats (binary fractions are not money), negatives and more
+    than two decimals (a fen is the smallest unit).
+
+    >>> parse_amount("1,004.50"), parse_amount("¥12"), parse_amount(Decimal("0.05"))
+    (Decimal('1004.50'), Decimal('12'), Decimal('0.05'))
+    """
+    if isinstance(value, bool | float):
+        raise ValueError("金额须以文本或整数给出，不能是浮点数")
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "")
+        text = text.removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
+        if not text:
+            raise ValueError("金额为空")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError("不是有效的金额数字") from None
+    else:
+        raise ValueError("不是有效的金额")
+    if not amount.is_finite():
+        raise ValueError("不是有效的金额数字")
+    if amount < 0:
+        raise ValueError("金额不能为负数")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise ValueError("金额最多两位小数（精确到分）")
+    if amount > MAX_AMOUNT:
+        raise ValueError("金额超出可处理范围（万亿元以内）")
+    return amount
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+def parse_date(value: object) -> date:
+    """Read a date as Chinese spreadsheets write it.
+
+    >>> parse_date("2026-11-28"), parse_date("2026/1/5"), parse_date("2026年1月5日")
+    (datetime.date(2026, 11, 28), datetime.date(2026, 1, 5), datetime.date(2026, 1, 5))
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in _DATE_FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    raise ValueError("不是有效日期（应为 2026-11-28、2026/11/28 或 2026年11月28日）")
+
+
+def _optional_date(value: object) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_date(value)
+
+
+def _optional_int(value: object) -> object:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValueError("应为整数")
+        return int(text)
+    return value
+
+
+def _count(value: object) -> object:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    return _optional_int(value)
+
+
+def _gender(value: object) -> Gender | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if not word:
+            return None
+        if word in _GENDER_WORDS:
+            return _GENDER_WORDS[word]
+    raise ValueError("应为 男/女（或 male/female）")
+
+
+def _text(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        if _CONTROL.search(value):
+            raise ValueError("含有控制字符")
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(parse_amount)]
+Flag = Annotated[bool, BeforeValidator(parse_bool)]
+Text = Annotated[str, BeforeValidator(_text)]
+
+
+class Account(BaseModel):
+    """One overdue account, as the batch input and the templates see it.
+
+    ``days_past_due`` may be given (the core system's count) or left out; with a
+    run date in the validation context (``{"as_of": date}``) it is computed from
+    ``due_date``. ``total_due`` may be left out and is then the sum of its parts;
+    when given it must equal 本金 + 利息 + 违约金 to the fen.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    account_id: str = Field(description="账号：唯一标识，也用作输出文件名")
+    name: Text = Field(min_length=1, max_length=40, description="姓名")
+    gender: Annotated[Gender | None, BeforeValidator(_gender)] = Field(
+        default=None, description="性别，用于称谓先生/女士"
+    )
+    card_number: str = Field(description="卡号或贷款合同号，只以尾号形式打印")
+    mobile: str = Field(description="中国大陆手机号")
+    address: Text = Field(default="", max_length=200, description="通讯地址")
+    principal: Amount = Field(description="本金（元）")
+    interest: Amount = Field(default=Decimal("0"), description="利息（元）")
+    fees: Amount = Field(default=Decimal("0"), description="违约金（元）")
+    total_due: Amount = Field(default=Decimal("-1"), description="欠款总额（元）")
+    due_date: Annotated[date, BeforeValidator(parse_date)] = Field(description="到期还款日")
+    days_past_due: Annotated[int | None, BeforeValidator(_optional_int)] = Field(
+        default=None, ge=0, le=36500, description="逾期天数"
+    )
+    dispute: Flag = Field(default=False, description="有争议/投诉")
+    deceased: Flag = Field(default=False, description="已故")
+    hardship: Flag = Field(default=False, description="还款困难")
+    promises_broken: Annotated[int, BeforeValidator(_count)] = Field(
+        default=0, ge=0, le=999, description="爽约次数"
+    )
+    promise_to_pay_until: Annotated[date | None, BeforeValidator(_optional_date)] = Field(
+        default=None, description="承诺还款日"
+    )
+
+    @field_validator("account_id", mode="before")
+    @classmethod
+    def _account_id(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str):
+            value = value.strip()
+            if not _ACCOUNT_ID.fullmatch(value):
+                raise ValueError("只能包含字母、数字、点、下划线和连字符，最长64位")
+        return value
+
+    @field_validator("card_number", mode="before")
+    @classmethod
+    def _card_number(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str):
+            value = _SEPARATORS.sub("", value)
+            if not _CARD.fullmatch(value):
+                raise ValueError("应为4至32位字母或数字")
+        return value
+
+    @field_validator("mobile", mode="before")
+    @classmethod
+    def _mobile(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str):
+            digits = _SEPARATORS.sub("", value)
+            for prefix in ("+86", "0086", "86"):
+                if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+                    digits = digits[len(prefix) :]
+                    break
+            if not _MAINLAND_MOBILE.fullmatch(digits):
+                raise ValueError("不是中国大陆手机号（应为1开头的11位号码）")
+            return digits
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> Account:
+        parts = self.principal + self.interest + self.fees
+        if self.total_due == Decimal("-1"):
+            object.__setattr__(self, "total_due", parts)
+        elif self.total_due != parts:
+            raise _FieldError("total_due", "欠款总额不等于本金、利息与违约金之和")
+        as_of = (info.context or {}).get("as_of") if info.context else None
+        if isinstance(as_of, date):
+            if self.due_date > as_of and (self.days_past_due or 0) > 0:
+                raise _FieldError("due_date", "到期日晚于基准日，逾期天数却大于0")
+            if self.days_past_due is None:
+                object.__setattr__(self, "days_past_due", max(0, (as_of - self.due_date).days))
+        return self
+
+    def overdue_days(self) -> int:
+        """Days past due; only valid once resolved against a run date."""
+        if self.days_past_due is None:
+            raise RecordError([("days_past_due", "缺少逾期天数，且未给出基准日以便计算")])
+        return self.days_past_due
+
+
+class _FieldError(ValueError):
+    """A model-level check that blames one field (so the message can name it)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+class PaymentChannels(BaseModel):
+    """The creditor's official ways to pay — the only ones a letter may name.
+
+    Naming a personal account or a transfer to a collector is a classic fraud
+    pattern; the linter (DL606) refuses any other channel.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    bank_account_name: str = Field(min_length=2, description="收款户名（债权机构对公账户）")
+    bank_account_number: str = Field(
+        pattern=r"^[0-9 ]{8,40}$", description="收款账号（对公账户，可全文打印）"
+    )
+    bank_name: str = Field(min_length=2, description="开户行")
+    app: str = Field(default="", description="官方App名称")
+    branches: str = Field(default="", description="可办理还款的网点说明")
+
+
+class Creditor(BaseModel):
+    """The issuing institution: who writes, how to reach it, how to pay it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=60, description="机构全称")
+    department: str = Field(default="", max_length=30, description="部门，如 信用卡中心")
+    hotline: str = Field(description="官方客服热线：95xxx、400 或固定电话")
+    complaint_hotline: str = Field(default="", description="投诉/异议热线，缺省同客服热线")
+    address: str = Field(min_length=4, max_length=120, description="机构地址")
+    website: str = Field(default="", description="官方网站（https://…）")
+    sms_signature: str = Field(description="短信签名，2至12个汉字、字母或数字，不含【】")
+    payment: PaymentChannels
+
+    @field_validator("hotline", "complaint_hotline")
+    @classmethod
+    def _official_phone(cls, value: str, info: ValidationInfo) -> str:
+        if value == "" and info.field_name == "complaint_hotline":
+            return value
+        if not _OFFICIAL_PHONE.fullmatch(value):
+            raise ValueError("须为95开头的客服号码、400/800号码或带区号的固定电话")
+        return value
+
+    @field_validator("sms_signature")
+    @classmethod
+    def _signature(cls, value: str) -> str:
+        if any(c in value for c in "【】[]"):
+            raise ValueError("短信签名不能包含【】或[]，平台会自动加上【】")
+        if not _SIGNATURE.fullmatch(value):
+            raise ValueError("短信签名须为2至12个汉字、字母或数字，不含空格和符号")
+        if "测试" in value or "test" in value.lower():
+            raise ValueError("短信签名不能含“测试”或“test”")
+        return value
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https://[A-Za-z0-9.\-]+(/[^\s]*)?", value):
+            raise ValueError("官方网站须为 https:// 开头的网址")
+        return value
+
+    @model_validator(mode="after")
+    def _complaints_default(self) -> Creditor:
+        if not self.complaint_hotline:
+            object.__setattr__(self, "complaint_hotline", self.hotline)
+        return self
+
+
+_PYDANTIC_REASONS = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不是已知字段",
+    "string_too_short": "不能为空",
+    "string_too_long": "过长",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "greater_than_equal": "不能为负数",
+    "less_than_equal": "超出允许范围",
+    "string_pattern_mismatch": "格式不正确",
+    "date_type": "不是有效日期",
+    "date_from_datetime_parsing": "不是有效日期",
+    "model_type": "应为一组字段",
+    "model_attributes_type": "应为一组字段",
+}
+
+
+def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
+    """Turn pydantic's errors into ``(field, reason)`` pairs without input values.
+
+    pydantic's own ``str(error)`` includes ``input_value=…``; for personal data
+    that is a leak into logs, so we rebuild the messages from the error types and
+    our own validators' (value-free) reasons.
+    """
+    problems: list[tuple[str, str]] = []
+    for item in error.errors(include_input=False, include_url=False):
+        field = ".".join(str(part) for part in item["loc"]) or "(记录)"
+        ctx = item.get("ctx") or {}
+        raised = ctx.get("error")
+        if isinstance(raised, _FieldError):
+            problems.append((raised.field, raised.reason))
+        elif item["type"] == "value_error" and raised is not None:
+            problems.append((field, str(raised)))
+        else:
+            problems.append((field, _PYDANTIC_REASONS.get(item["type"], "取值无效")))
+    return problems
+
+
+def parse_account(
+    data: Mapping[str, Any],
+    *,
+    as_of: date | None = None,
+    row: int | None = None,
+    source: str | None = None,
+) -> Account:
+    """Validate one account record, resolving ``days_past_due`` against ``as_of``.
+
+    Raises :class:`RecordError` naming each bad field (and the row), never a value.
+    """
+    try:
+        return Account.model_validate(dict(data), context={"as_of": as_of})
+    except ValidationError as error:
+        raise RecordError(validation_problems(error), row=row, source=source) from None

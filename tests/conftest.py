@@ -1,0 +1,39 @@
+"""Shared fixtures: synthetic records only (no real person is ever used in tests)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+AS_OF = date(2026, 11, 28)
+
+
+@pytest.fixture
+def as_of() -> date:
+    return AS_OF
+
+
+@pytest.fixture
+def row() -> dict[str, Any]:
+    """A valid input row, as a CSV reader hands it over (all text)."""
+    return {
+        "account_id": "A00000001",
+        "name": "张晓明",
+        "gender": "男",
+        "card_number": "6259 0000 0000 1234",
+        "mobile": "+86 138-0000-1234",
+        "address": "上海市浦东新区示例路88弄8号",
+        "principal": "1,000.00",
+        "interest": "4.50",
+        "fees": "0",
+        "total_due": "1004.50",
+        "due_date": "2026-11-20",
+        "days_past_due": "",
+        "dispute": "否",
+        "deceased": "N",
+        "hardship": "0",
+        "promises_broken": "",
+        "promise_to_pay_until": "",
+    }
