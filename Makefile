@@ -23,7 +23,14 @@ setup: system $(STAMP)
 
 demo: setup
 	$(BIN)/dunletters --config examples/dunletters.toml stages
-	$(BIN)/dunletters --config examples/dunletters.toml decide examples/accounts.csv --as-of 2026-11-28
+	$(BIN)/dunletters --config examples/dunletters.toml templates check
+	for stage in early middle late final; do \
+	  $(BIN)/dunletters --config examples/dunletters.toml render --sample --channel letter \
+	    --stage $$stage --as-of 2026-11-28 -o $(DEMO_OUT)/$$stage.pdf || exit 1; \
+	  $(BIN)/dunletters --config examples/dunletters.toml render --sample --channel sms \
+	    --stage $$stage --as-of 2026-11-28 -o $(DEMO_OUT)/$$stage.sms.txt || exit 1; \
+	done
+	$(BIN)/dunletters --config examples/dunletters.toml lint templates/ --as-of 2026-11-28
 
 unit: setup
 	$(BIN)/python -m pytest

@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from dunletters import __version__
-from dunletters.config import Settings, load_settings
+from dunletters import __version__, zh
+from dunletters.config import STAGES, Settings, load_settings
 from dunletters.errors import DunlettersError, ExitStatus
+from dunletters.registry import Registry
 
 __all__ = ["cli", "main"]
 
@@ -73,6 +73,9 @@ def config_cmd(state: _State, dump: bool) -> None:
 @click.pass_obj
 def stages_cmd(state: _State) -> None:
     """以表格打印催收阶段策略（逾期天数 → 阶段与语气）。"""
+    from rich.console import Console
+    from rich.table import Table
+
     policy = state.settings.policy
     table = Table(title="催收阶段策略")
     table.add_column("阶段")
@@ -90,6 +93,217 @@ def stages_cmd(state: _State) -> None:
         f"{policy.broken_promise_tone}；欠款低于 ¥{policy.min_amount} 不发函；"
         "已故、争议、承诺还款未到期：暂停（hold）。"
     )
+
+
+_templates_option = click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="自己的模板目录，覆盖同名内置模板（可多次给出，先给出的优先）。",
+)
+_no_builtin_option = click.option(
+    "--no-builtin", is_flag=True, help="只用 --templates 给出的模板，不用内置模板。"
+)
+
+
+def _registry(template_dirs: tuple[Path, ...], no_builtin: bool) -> Registry:
+    return Registry.load(template_dirs, builtin=not no_builtin)
+
+
+@cli.group("templates")
+def templates_group() -> None:
+    """模板登记：列出与检查。"""
+
+
+@templates_group.command("list")
+@_templates_option
+@_no_builtin_option
+def templates_list(template_dirs: tuple[Path, ...], no_builtin: bool) -> None:
+    """列出登记的模板（阶段 × 语气 × 渠道）及其审核信息与版本。"""
+    from rich.console import Console
+    from rich.table import Table
+
+    registry = _registry(template_dirs, no_builtin)
+    table = Table(title="模板")
+    for column in ("阶段", "语气", "渠道", "标题", "审核", "版本", "文件"):
+        table.add_column(column)
+    for template in registry:
+        review = template.meta.review
+        table.add_row(
+            template.stage,
+            template.tone,
+            template.channel,
+            template.meta.title,
+            f"{review.approved_by} {review.approved_on} r{review.revision}",
+            template.short_version,
+            str(template.path),
+        )
+    Console(width=160).print(table)
+
+
+@templates_group.command("check")
+@_templates_option
+@_no_builtin_option
+@click.pass_obj
+def templates_check(state: _State, template_dirs: tuple[Path, ...], no_builtin: bool) -> int:
+    """检查模板：策略所需的每个（阶段，语气）都有信函与短信、元数据与文件名一致、变量都存在。"""
+    from dunletters.rendering import CONTEXT_MODELS
+
+    registry = _registry(template_dirs, no_builtin)
+    problems = registry.check(state.settings.policy, context_models=CONTEXT_MODELS)
+    for problem in problems:
+        click.echo(str(problem))
+    count = len(registry.templates)
+    if problems:
+        click.echo(f"{count} 个模板，发现 {len(problems)} 个问题。", err=True)
+        return ExitStatus.FINDINGS
+    click.echo(f"{count} 个模板，全部通过。")
+    return ExitStatus.OK
+
+
+@cli.command("render")
+@click.argument(
+    "record", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+@click.option("--sample", is_flag=True, help="使用内置的合成样例账户（不给记录时的缺省）。")
+@click.option("--channel", type=click.Choice(["letter", "sms"]), required=True, help="信函或短信。")
+@click.option("--stage", type=click.Choice(list(STAGES)), help="阶段；缺省按记录的逾期天数决定。")
+@click.option("--tone", help="语气；缺省按策略决定。")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="基准日（签发日），缺省为今天（北京时间）。",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="输出文件：.pdf、.html（WeasyPrint 排版的 HTML）或 .txt（短信）。",
+)
+@_templates_option
+@_no_builtin_option
+@click.pass_obj
+def render_cmd(
+    state: _State,
+    record: Path | None,
+    sample: bool,
+    channel: str,
+    stage: str | None,
+    tone: str | None,
+    as_of: datetime | None,
+    output: Path,
+    template_dirs: tuple[Path, ...],
+    no_builtin: bool,
+) -> int:
+    """把一条记录（或样例账户）渲染成一封信或一条短信。"""
+    from dunletters.documents import render_one  # the heavy imports only for this command
+
+    run_date = as_of.date() if as_of else datetime.now(zh.SHANGHAI).date()
+    suffix = output.suffix.lower()
+    allowed = {"letter": (".pdf", ".html"), "sms": (".txt",)}[channel]
+    if suffix not in allowed:
+        raise click.UsageError(f"{channel} 的输出文件须以 {' 或 '.join(allowed)} 结尾")
+    if record is not None and sample:
+        raise click.UsageError("给出记录时不能同时使用 --sample")
+    result = render_one(
+        state.settings,
+        _registry(template_dirs, no_builtin),
+        record=record,
+        channel=channel,
+        stage=stage,
+        tone=tone,
+        as_of=run_date,
+        output_format=suffix.lstrip("."),
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(result.data)
+    click.echo(f"已写入 {output}（{result.summary}）")
+    return ExitStatus.OK
+
+
+@cli.command("lint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--record",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="账户记录（JSON），用于核对金额等。",
+)
+@click.option("--stage", type=click.Choice(list(STAGES)), help="草稿所属阶段。")
+@click.option("--tone", help="草稿的语气（courteous、empathetic、firm…）。")
+@click.option("--channel", type=click.Choice(["letter", "sms"]), help="信函或短信。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="输出格式。",
+)
+@click.option("--select", default="", help="只检查这些规则（代码、前缀或名称，逗号分隔）。")
+@click.option("--ignore", default="", help="不检查这些规则（DL6xx 只能在配置中写明理由放宽）。")
+@click.option("--fix", is_flag=True, help="只做安全替换（如术语→白话），从不改动金额。")
+@click.option("--no-pdf", is_flag=True, help="不排版 PDF（跳过 DL301 一页检查，更快）。")
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="样例渲染的签发日，缺省今天。"
+)
+@_templates_option
+@click.pass_obj
+def lint_cmd(
+    state: _State,
+    paths: tuple[Path, ...],
+    record: Path | None,
+    stage: str | None,
+    tone: str | None,
+    channel: str | None,
+    fmt: str,
+    select: str,
+    ignore: str,
+    fix: bool,
+    no_pdf: bool,
+    as_of: datetime | None,
+    template_dirs: tuple[Path, ...],
+) -> int:
+    """检查催收函/短信草稿或模板：路径:行:列: 代码 名称: 说明。"""
+    from dunletters.lint.commands import run_lint
+
+    return run_lint(
+        state.settings,
+        paths,
+        record=record,
+        stage=stage,
+        tone=tone,
+        channel=channel,
+        fmt=fmt,
+        select=_split(select),
+        ignore=_split(ignore),
+        fix=fix,
+        use_pdf=not no_pdf,
+        as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
+        template_dirs=template_dirs,
+    )
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@cli.command("rules")
+@click.argument("code", required=False)
+@click.option("--markdown", is_flag=True, help="生成全部规则的 Markdown 文档（docs/rules.md）。")
+def rules_cmd(code: str | None, markdown: bool) -> int:
+    """列出规则，或打印一条规则的说明与示例。"""
+    from dunletters.lint.docs import rule_doc, rules_markdown, rules_table
+
+    if markdown:
+        click.echo(rules_markdown(), nl=False)
+    elif code:
+        click.echo(rule_doc(code), nl=False)
+    else:
+        click.echo(rules_table(), nl=False)
+    return ExitStatus.OK
 
 
 def main(argv: list[str] | None = None) -> None:

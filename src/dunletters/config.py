@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from dunletters.errors import ConfigError
+from dunletters.lint.settings import LintSettings
 from dunletters.models import Creditor, PaymentChannels, parse_amount
 
 __all__ = [
@@ -222,6 +223,7 @@ class Settings(_Strict):
     policy: Policy = Field(default_factory=Policy)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     letters: LetterSettings = Field(default_factory=LetterSettings)
+    lint: LintSettings = Field(default_factory=LintSettings)
     source: str = Field(default="(内置默认)", exclude=True, description="where it was read from")
 
     def stage_rule(self, stage: str) -> StageRule:

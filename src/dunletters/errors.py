@@ -9,7 +9,8 @@ The tree (every error a user can meet is a :class:`DunlettersError`)::
     ├── TemplateError        a template is missing, malformed or fails to render (exit 2)
     ├── PdfError             WeasyPrint could not produce a safe, correct PDF (exit 2)
     ├── SmsError             an SMS breaks its length budget or format (exit 2)
-    └── LintUsageError       the linter was asked something it cannot do (exit 2)
+    ├── LintUsageError       the linter was asked something it cannot do (exit 2)
+    └── AccountHeld          asked to render an account the policy holds (exit 1)
 
 Messages are Chinese-first and never contain personal data: an error names the
 field, the row and the template line, never the value that was in it
@@ -94,3 +95,9 @@ class SmsError(DunlettersError):
 
 class LintUsageError(DunlettersError):
     """The linter could not run on an input (binary, unreadable, bad flags)."""
+
+
+class AccountHeld(DunlettersError):
+    """A single render was asked for an account the policy holds (deceased, dispute …)."""
+
+    exit_status = ExitStatus.FINDINGS

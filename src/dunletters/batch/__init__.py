@@ -1,0 +1,1 @@
+"""Batch generation: readers (CSV/XLSX/JSONL), the per-account pipeline, the journal."""

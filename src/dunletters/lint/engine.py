@@ -1,0 +1,205 @@
+"""Running the rules on one document: selection, context, severities, findings.
+
+``Linter`` is built once per run (phrase lists compiled, rules selected from the
+settings) and then called per document — the batch lints every rendered letter and
+SMS with its record this way, so the per-document path does no set-up work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from dunletters.config import Settings
+from dunletters.escalation import Decision
+from dunletters.lint.context import LintContext
+from dunletters.lint.findings import Finding, Severity
+from dunletters.lint.lexicon import CompiledLexicon, load_lexicons
+from dunletters.lint.rule import Hit, Rule
+from dunletters.lint.rules import RULES
+from dunletters.lint.settings import code_matches
+from dunletters.lint.text import TextView
+from dunletters.models import Account
+
+__all__ = ["CONTEXT_CODE", "Linter", "lint_document"]
+
+CONTEXT_CODE = "DL000"
+"""Info finding: rules were skipped because the document's stage/tone/channel is unknown."""
+
+_NEEDS_LABELS = {
+    "stage": "阶段（--stage）",
+    "tone": "语气（--tone）",
+    "channel": "渠道（--channel）",
+    "record": "账户记录（--record）",
+    "pages": "PDF 页数",
+    "schedule": "发送时间",
+}
+
+
+class Linter:
+    """Selected rules + compiled phrase lists + settings, reusable across documents."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        rules: Iterable[Rule] = RULES,
+    ) -> None:
+        self.settings = settings or Settings()
+        lint = self.settings.lint
+        chosen_select = tuple(select) or lint.select
+        chosen_ignore = tuple(ignore) + lint.ignore
+        self.rules = [
+            r
+            for r in rules
+            if (not chosen_select or any(code_matches(s, r.code, r.name) for s in chosen_select))
+            and not any(code_matches(s, r.code, r.name) for s in chosen_ignore)
+        ]
+        self.lexicons: dict[str, CompiledLexicon] = load_lexicons(
+            tuple(Path(d) for d in lint.lexicons)
+        )
+        self._severity = {code.upper(): Severity(level) for code, level in lint.severity.items()}
+        website = self.settings.creditor.website
+        domains = list(lint.link_allowlist)
+        if website:
+            domains.append(website.split("://", 1)[-1].split("/")[0].lower())
+        self.link_allowlist = tuple(domains)
+
+    def context(
+        self,
+        text: str,
+        *,
+        channel: str | None = None,
+        stage: str | None = None,
+        tone: str | None = None,
+        account: Account | None = None,
+        as_of: date | None = None,
+        pages: int | None = None,
+        scheduled: datetime | None = None,
+        sent_today: int = 0,
+    ) -> LintContext:
+        """The rule input for a document."""
+        sms = self.settings.sms
+        return LintContext(
+            view=TextView(text),
+            lexicons=self.lexicons,
+            channel=channel,
+            stage=stage,
+            tone=tone,
+            account=account,
+            creditor=self.settings.creditor,
+            as_of=as_of,
+            pages=pages,
+            scheduled=scheduled,
+            sent_today=sent_today,
+            params=self.settings.lint.params,
+            sms_window=(sms.window_start, sms.window_end),
+            sms_timezone=sms.timezone,
+            sms_max_per_day=sms.max_per_day,
+            sms_max_segments=sms.max_segments,
+            link_allowlist=self.link_allowlist,
+        )
+
+    def run(self, ctx: LintContext, *, explain_skips: bool = False) -> list[Finding]:
+        """Run every applicable rule; findings sorted by position."""
+        findings: list[Finding] = []
+        skipped: dict[str, list[str]] = {}
+        available = {
+            "stage": ctx.stage is not None,
+            "tone": ctx.tone is not None,
+            "channel": ctx.channel is not None,
+            "record": ctx.account is not None,
+            "pages": ctx.pages is not None,
+            "schedule": ctx.scheduled is not None,
+        }
+        for rule in self.rules:
+            if ctx.channel is not None and ctx.channel not in rule.channels:
+                continue
+            if ctx.channel is None and len(rule.channels) == 1:
+                skipped.setdefault("channel", []).append(rule.code)
+                continue
+            missing = [need for need in sorted(rule.needs) if not available[need]]
+            if missing:
+                for need in missing:
+                    skipped.setdefault(need, []).append(rule.code)
+                continue
+            if ctx.stage is not None and ctx.stage not in rule.stages:
+                continue
+            for hit in rule.check(ctx):
+                findings.append(self._finding(rule, hit, ctx))
+        if explain_skips:
+            findings.extend(_skip_notes(skipped, ctx))
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+    def _finding(self, rule: Rule, hit: Hit, ctx: LintContext) -> Finding:
+        severity = self._severity.get(rule.code) or hit.severity or rule.severity_for(ctx.channel)
+        line, column = ctx.view.position(hit.start)
+        end_line, end_column = ctx.view.position(hit.end)
+        return Finding(
+            code=rule.code,
+            name=rule.name,
+            severity=severity,
+            principle=rule.principle,
+            message=hit.message,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            match=ctx.text[hit.start : hit.end],
+            suggestion=hit.suggestion,
+            offset=hit.start,
+            end_offset=hit.end,
+        )
+
+    def lint(self, text: str, *, explain_skips: bool = False, **context: Any) -> list[Finding]:
+        """Lint a text with the given context (see :meth:`context`)."""
+        return self.run(self.context(text, **context), explain_skips=explain_skips)
+
+
+def _skip_notes(skipped: dict[str, list[str]], ctx: LintContext) -> list[Finding]:
+    notes = []
+    for need in ("channel", "stage", "tone", "record"):
+        codes = skipped.get(need)
+        if not codes:
+            continue
+        label = _NEEDS_LABELS[need]
+        notes.append(
+            Finding(
+                code=CONTEXT_CODE,
+                name="context-missing",
+                severity=Severity.INFO,
+                principle="—",
+                message=f"未指定{label}，已跳过相关规则：{'、'.join(sorted(set(codes)))}",
+            )
+        )
+    return notes
+
+
+def lint_document(
+    text: str,
+    record: Account | None,
+    decision: Decision | None,
+    channel: str,
+    *,
+    linter: Linter | None = None,
+    as_of: date | None = None,
+    pages: int | None = None,
+    scheduled: datetime | None = None,
+) -> list[Finding]:
+    """Lint a rendered letter or SMS against its record and escalation decision."""
+    linter = linter or Linter()
+    return linter.lint(
+        text,
+        channel=channel,
+        stage=decision.stage if decision else None,
+        tone=decision.tone if decision else None,
+        account=record,
+        as_of=as_of,
+        pages=pages,
+        scheduled=scheduled,
+    )

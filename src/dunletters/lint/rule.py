@@ -1,0 +1,120 @@
+"""The shape of a rule: one value carrying its identity, scope, docs and check.
+
+Like ruff's rules (stable code, kebab-case name, fixed doc sections) and
+proselint's checks (a small value, registered explicitly — no import side effects,
+no global mutable registry). A rule's ``check`` yields :class:`Hit` values; the
+engine turns them into located :class:`~dunletters.lint.findings.Finding` values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from dunletters.lint.context import LintContext
+from dunletters.lint.findings import Severity
+
+__all__ = ["ALL_CHANNELS", "ALL_STAGES", "Hit", "Rule", "rule"]
+
+ALL_CHANNELS = frozenset({"letter", "sms"})
+ALL_STAGES = frozenset({"early", "middle", "late", "final"})
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule's raw result: a span of the text, a message, maybe a replacement."""
+
+    start: int
+    end: int
+    message: str
+    suggestion: str | None = None
+    severity: Severity | None = None
+    """Overrides the rule's severity for this hit (DL302: info at 40, warning at 60)."""
+    fixable: bool = False
+    """``--fix`` may replace the span with ``suggestion`` (safe substitutions only)."""
+
+
+Check = Callable[[LintContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One lint rule."""
+
+    code: str
+    name: str
+    principle: str
+    severity: Severity
+    rationale: str
+    what: str
+    why: str
+    fail: tuple[str, ...]
+    passes: tuple[str, ...]
+    use_instead: str
+    check: Check = field(repr=False, compare=False)
+    channels: frozenset[str] = ALL_CHANNELS
+    stages: frozenset[str] = ALL_STAGES
+    needs: frozenset[str] = frozenset()
+    """What the rule cannot run without: ``channel``, ``stage``, ``tone``, ``record``,
+    ``pages``, ``schedule``. Missing ⇒ the rule is skipped, never guessed."""
+    severity_by_channel: tuple[tuple[str, Severity], ...] = ()
+    lexicons: tuple[str, ...] = ()
+    example_context: tuple[tuple[str, str], ...] = ()
+    """Context the fail/pass examples are checked in (e.g. ``(("stage", "early"),)``)."""
+
+    def severity_for(self, channel: str | None) -> Severity:
+        """The default severity on a channel (DL103: error in letters, warning in SMS)."""
+        for name, severity in self.severity_by_channel:
+            if name == channel:
+                return severity
+        return self.severity
+
+    @property
+    def compliance(self) -> bool:
+        """DL6xx: regulatory rules, which only project config (with a reason) may relax."""
+        return self.code.startswith("DL6")
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    principle: str,
+    severity: Severity,
+    rationale: str,
+    what: str,
+    why: str,
+    fail: Iterable[str],
+    passes: Iterable[str],
+    use_instead: str,
+    channels: Iterable[str] = ALL_CHANNELS,
+    stages: Iterable[str] = ALL_STAGES,
+    needs: Iterable[str] = (),
+    severity_by_channel: Iterable[tuple[str, Severity]] = (),
+    lexicons: Iterable[str] = (),
+    example_context: Iterable[tuple[str, str]] = (),
+) -> Callable[[Check], Rule]:
+    """Decorate a check function into a :class:`Rule` value."""
+
+    def wrap(check: Check) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            principle=principle,
+            severity=severity,
+            rationale=rationale,
+            what=what,
+            why=why,
+            fail=tuple(fail),
+            passes=tuple(passes),
+            use_instead=use_instead,
+            check=check,
+            channels=frozenset(channels),
+            stages=frozenset(stages),
+            needs=frozenset(needs),
+            severity_by_channel=tuple(severity_by_channel),
+            lexicons=tuple(lexicons),
+            example_context=tuple(example_context),
+        )
+
+    return wrap

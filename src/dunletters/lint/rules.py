@@ -1,0 +1,960 @@
+"""The rule catalogue (shared/RULES.md): DL1xx clarity … DL6xx compliance.
+
+Most rules are one of a few kinds driven by a phrase list (existence, required
+element, conditional); the rest are small functions (amounts against the record,
+大写 against the figure, sums, dates, Luhn, placeholders). Each rule is a value made
+by :func:`~dunletters.lint.rule.rule` and listed in :data:`RULES` at the end — the
+explicit register, as proselint does it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from dunletters import zh
+from dunletters.lint.context import LintContext
+from dunletters.lint.findings import Severity
+from dunletters.lint.rule import Hit, Rule, rule
+from dunletters.lint.text import reading_length
+from dunletters.sms import measure
+
+__all__ = ["RULES", "rules_by_code"]
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+def _existence(ctx: LintContext, lexicon: str, message: str) -> Iterator[Hit]:
+    """One hit per phrase-list match; the message names the match and the suggestion."""
+    for match in ctx.lexicon(lexicon).finditer(ctx.view):
+        suggest = match.entry.suggest
+        text = message.format(match=match.text)
+        if suggest:
+            text += f"；可改为「{suggest}」"
+        yield Hit(match.start, match.end, text, suggestion=suggest)
+
+
+def _whole(ctx: LintContext, message: str, suggestion: str | None = None) -> Hit:
+    """A hit about the whole document (a missing element): placed at its start."""
+    return Hit(0, 0, message, suggestion=suggestion)
+
+
+def _has(ctx: LintContext, lexicon: str) -> bool:
+    return ctx.lexicon(lexicon).search(ctx.view) is not None
+
+
+# -- DL1xx 清楚 / 看得懂 / 个性化 / 指引的 ------------------------------------------------
+
+_INSTITUTION = re.compile(r"银行|有限公司|消费金融|信用卡中心|小额贷款|金融服务|资产管理")
+
+
+@rule(
+    "DL101",
+    "missing-creditor",
+    principle="清楚",
+    severity=ERROR,
+    rationale="收信人须知道是谁来信：债权机构名称必须写明（《商业银行信用卡业务监督管理办法》第六十九条）。",
+    what="全文找不到债权机构（发函机构）的名称。",
+    why="不写来信机构，债务人无法核实真伪，也无从联系；冒名催收正是诈骗惯用手法。",
+    fail=("您的欠款已逾期，请尽快还款。",),
+    passes=("示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",),
+    use_instead="在信头和落款写明机构全称，如「示范银行股份有限公司信用卡中心」。",
+)
+def missing_creditor(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.creditor is not None and ctx.creditor.name in ctx.view.match_text:
+        return
+    signature = ctx.creditor.sms_signature if ctx.creditor is not None else None
+    if signature and f"【{signature}】" in ctx.text:
+        return
+    if _INSTITUTION.search(ctx.text) is None:
+        yield _whole(ctx, "未写明债权机构名称（谁在催收）")
+
+
+@rule(
+    "DL102",
+    "missing-amount",
+    principle="清楚",
+    severity=ERROR,
+    rationale="催收函须写明欠款金额（第六十九条：持卡人姓名和欠款余额）。",
+    what="全文没有任何金额。",
+    why="不写欠多少，债务人无从核对，也无法按期足额还款。",
+    fail=("您的账户已逾期，请尽快还款。",),
+    passes=("截至2026年11月28日，您的欠款合计¥16,409.02。",),
+    use_instead="写明截至某日的欠款合计，最好附本金、利息、违约金明细与大写金额。",
+)
+def missing_amount(ctx: LintContext) -> Iterator[Hit]:
+    if not ctx.view.money and not ctx.view.capitals:
+        yield _whole(ctx, "未写明欠款金额")
+
+
+_DEADLINE_WORDS = re.compile(r"^\s?(?:前|之前|以前|为止|当日|止)")
+
+
+def _has_deadline(ctx: LintContext) -> bool:
+    if ctx.view.relative_deadlines or _has(ctx, "deadline"):
+        return True
+    year = ctx.as_of.year if ctx.as_of else None
+    return any(
+        _DEADLINE_WORDS.match(ctx.text[span.end : span.end + 4]) for span in ctx.view.dates(year)
+    )
+
+
+@rule(
+    "DL103",
+    "missing-deadline",
+    principle="指引的",
+    severity=ERROR,
+    severity_by_channel=(("sms", WARNING),),
+    rationale="要求客户在明确的期限内还款（原则十：指引的）。",
+    what="没有具体的还款期限（某年某月某日前，或收到本函之日起N日内）。",
+    why="「尽快」「及时」不是期限；没有期限，债务人不知何时必须行动，后续措施也失去依据。",
+    fail=("请您尽快还款。",),
+    passes=("请于2026年12月5日前还款。", "请于收到本函之日起5日内还款。"),
+    use_instead="写「请于2026年12月5日前」或「请于收到本函之日起5日内」。",
+    lexicons=("deadline",),
+)
+def missing_deadline(ctx: LintContext) -> Iterator[Hit]:
+    if not _has_deadline(ctx):
+        yield _whole(ctx, "未给出具体的还款期限（如「请于2026年12月5日前」）")
+
+
+@rule(
+    "DL104",
+    "missing-payment-channel",
+    principle="指引的",
+    severity=ERROR,
+    channels=("letter",),
+    rationale="告诉客户通过哪些官方渠道还款（第六十九条：还款方式）。",
+    what="信函没有写明任何官方还款渠道。",
+    why="不写官方渠道，债务人可能被诈骗分子引导转账到个人账户。",
+    fail=("请于2026年12月5日前还款。",),
+    passes=("您可通过示范银行手机银行App、各营业网点或转账至我行对公账户还款。",),
+    use_instead="列出收款户名、账号、开户行以及官方App、网点等渠道。",
+    lexicons=("payment_channel",),
+)
+def missing_payment_channel(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.creditor is not None:
+        account_digits = ctx.creditor.payment.bank_account_number.replace(" ", "")
+        if account_digits in ctx.view.match_text.replace(" ", ""):
+            return
+    if not _has(ctx, "payment_channel"):
+        yield _whole(ctx, "未写明官方还款渠道（对公账户、官方App、营业网点等）")
+
+
+@rule(
+    "DL105",
+    "missing-contact",
+    principle="清楚",
+    severity=ERROR,
+    rationale="写明机构的官方联系方式（第六十九条：联系方式）。",
+    what="没有官方联系电话（95xxx、400 或带区号的固定电话）。",
+    why="债务人须能向机构核实、咨询和协商；只留个人手机号或不留电话都不合规。",
+    fail=("请于2026年12月5日前还款。",),
+    passes=("如有疑问，请致电客服热线95099。",),
+    use_instead="写明官方客服热线，如「客服热线95099」。",
+    lexicons=("contact",),
+)
+def missing_contact(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.creditor is not None and ctx.creditor.hotline in ctx.text:
+        return
+    if not _has(ctx, "contact"):
+        yield _whole(ctx, "未写明官方联系电话（95xxx、400 或固定电话）")
+
+
+_SALUTATION = re.compile(
+    r"尊敬的\s?(?P<name>[^\s，,：:！!。]{1,24}?)\s?(?P<title>先生/女士|先生|女士)"
+)
+
+
+@rule(
+    "DL106",
+    "not-personalized",
+    principle="个性化",
+    severity=WARNING,
+    rationale="信的内容应尽量避免公式化（原则五：个性化）。",
+    what="只有「尊敬的客户」一类泛称，没有债务人的姓名或称谓。",
+    why="公式化的来信容易被当作群发广告忽略；写明姓名才是写给这个人的信。",
+    fail=("尊敬的客户：您的账户已逾期。",),
+    passes=("尊敬的张晓明先生：您的账户已逾期。",),
+    use_instead="称呼债务人的姓名，如「尊敬的张晓明先生」，短信可用「张先生」。",
+    lexicons=("generic_salutation",),
+)
+def not_personalized(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.account is not None:
+        surname = zh.surname(ctx.account.name)
+        if ctx.account.name in ctx.text or re.search(re.escape(surname) + r"(先生|女士)", ctx.text):
+            return
+    elif _SALUTATION.search(ctx.text) or re.search(r"[\u4e00-\u9fff](先生|女士)", ctx.text):
+        generic = ctx.lexicon("generic_salutation").search(ctx.view)
+        if generic is None:
+            return
+    generic = ctx.lexicon("generic_salutation").search(ctx.view)
+    if generic is not None:
+        yield Hit(generic.start, generic.end, f"称呼「{generic.text}」是泛称，未写债务人姓名")
+    else:
+        yield _whole(ctx, "未称呼债务人姓名（个性化）")
+
+
+@rule(
+    "DL107",
+    "jargon",
+    principle="看得懂",
+    severity=WARNING,
+    rationale="如果客户看不懂，可能就不会再看下去（原则一：看得懂）。",
+    what="使用了债务人不懂的内部术语：M1/M2、DPD、账龄、核销、委外、呆账……",
+    why="内部术语让债务人读不懂，也显得冷漠；说清事实即可。",
+    fail=("您的账户目前为M2状态。", "您的账户DPD已达35天。"),
+    passes=("您的账户已逾期35天。", "M10型号的设备"),
+    use_instead="用白话说明事实，如「已逾期35天」。",
+    lexicons=("jargon",),
+)
+def jargon(ctx: LintContext) -> Iterator[Hit]:
+    for hit in _existence(ctx, "jargon", "内部术语「{match}」，债务人可能看不懂"):
+        yield Hit(
+            hit.start, hit.end, hit.message, hit.suggestion, fixable=hit.suggestion is not None
+        )
+
+
+_DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申诉|证明材料")
+
+
+@rule(
+    "DL108",
+    "missing-dispute-channel",
+    principle="清楚",
+    severity=WARNING,
+    channels=("letter",),
+    rationale="告知如何对欠款提出异议、提交证据（第六十九条）。",
+    what="信函没有说明对金额有异议时如何处理。",
+    why="债务人有权核对账目、提出异议；不给渠道既不合规，也会把异议变成投诉。",
+    fail=("请于2026年12月5日前还款。",),
+    passes=("如对欠款金额有异议，请致电95099或提交证明材料，我行将及时核实。",),
+    use_instead="写「如对欠款金额有异议，请致电…或提交相关证明材料，我行将及时核实处理」。",
+)
+def missing_dispute_channel(ctx: LintContext) -> Iterator[Hit]:
+    if _DISPUTE.search(ctx.text) is None:
+        yield _whole(ctx, "未说明异议渠道（对金额有异议时如何核实、提交材料）")
+
+
+# -- DL2xx 正确性 ------------------------------------------------------------------------
+
+
+def _record_amounts(ctx: LintContext) -> set[Decimal]:
+    account = ctx.account
+    assert account is not None
+    parts = (account.principal, account.interest, account.fees)
+    values = {
+        account.total_due,
+        *parts,
+        parts[0] + parts[1],
+        parts[1] + parts[2],
+        parts[0] + parts[2],
+    }
+    return {zh.quantize_fen(v) for v in values}
+
+
+@rule(
+    "DL201",
+    "amount-mismatch",
+    principle="正确性",
+    severity=ERROR,
+    needs=("record",),
+    rationale="信中所写的款项数额必须正确（原则六：正确性）。",
+    what="正文中的某个金额与记录中的任何金额（本金、利息、违约金、合计）都对不上。",
+    why="写错金额会让债务人多付或少付，引发投诉和纠纷，也削弱催收函的证据效力。",
+    fail=("您的欠款合计¥16,490.02。",),
+    passes=("您的欠款合计¥16,409.02，其中本金¥15,680.00。",),
+    use_instead="金额一律用记录字段和 money 过滤器生成，不要手写数字。",
+)
+def amount_mismatch(ctx: LintContext) -> Iterator[Hit]:
+    allowed = _record_amounts(ctx)
+    for span in ctx.view.money:
+        if zh.quantize_fen(span.amount) not in allowed:
+            yield Hit(span.start, span.end, f"金额「{span.text}」与账户记录中的任何金额都不一致")
+
+
+def _figure_before(ctx: LintContext, start: int) -> Decimal | None:
+    line_start = ctx.text.rfind("\n", 0, start) + 1
+    best = None
+    for span in ctx.view.money:
+        if line_start <= span.start and span.end <= start:
+            best = span
+    return best.amount if best is not None else None
+
+
+@rule(
+    "DL202",
+    "capitals-mismatch",
+    principle="正确性",
+    severity=ERROR,
+    rationale="大写金额须与小写一致，且符合人民银行《正确填写票据和结算凭证的基本规定》。",
+    what="大写金额与旁边的数字金额不一致，或大写写法不合规范（缺「整」、缺「零」、用小写数字等）。",
+    why="大小写不一致时金额以哪一个为准会产生争议；不规范的大写在财务上不被接受。",
+    fail=("合计¥16,409.02（人民币壹万陆仟肆佰玖元贰分）", "合计¥10.00（人民币拾元）"),
+    passes=("合计¥16,409.02（人民币壹万陆仟肆佰零玖元零贰分）",),
+    use_instead="大写一律用 capitals 过滤器由同一金额生成。",
+)
+def capitals_mismatch(ctx: LintContext) -> Iterator[Hit]:
+    for span in ctx.view.capitals:
+        try:
+            value = zh.parse_capitals(span.text, strict=True)
+        except zh.CapitalsError as error:
+            yield Hit(span.start, span.end, f"大写金额「{span.text}」不规范：{error.reason}")
+            continue
+        figure = _figure_before(ctx, span.start)
+        if figure is not None and zh.quantize_fen(figure) != value:
+            right = zh.amount_in_capitals(figure)
+            yield Hit(
+                span.start,
+                span.end,
+                f"大写「{span.text}」与小写金额 {zh.format_money(figure)} 不一致",
+                suggestion=right,
+            )
+
+
+_COMPONENTS = ("本金", "利息", "违约金", "费用", "滞纳金", "罚息")
+_TOTAL = re.compile(r"合计|总计|共计|欠款总额|应还总额|总欠款")
+
+
+def _labelled_amounts(
+    ctx: LintContext,
+) -> tuple[dict[str, tuple[Decimal, int]], tuple[Decimal, int, int] | None]:
+    components: dict[str, tuple[Decimal, int]] = {}
+    total: tuple[Decimal, int, int] | None = None
+    for span in ctx.view.money:
+        line_start = ctx.text.rfind("\n", 0, span.start) + 1
+        before = ctx.text[max(line_start, span.start - 12) : span.start]
+        if _TOTAL.search(before):
+            total = (span.amount, span.start, span.end)
+            continue
+        for label in _COMPONENTS:
+            if label in before and label not in components:
+                components[label] = (span.amount, span.start)
+                break
+    return components, total
+
+
+@rule(
+    "DL203",
+    "breakdown-sum",
+    principle="正确性",
+    severity=ERROR,
+    rationale="明细之和必须等于合计（原则六：正确性）。",
+    what="写出的本金、利息、违约金等明细相加不等于写出的合计。",
+    why="明细与合计对不上，债务人会质疑全部金额。",
+    fail=("本金¥1,000.00，利息¥4.50，违约金¥0.00，合计¥1,014.50。",),
+    passes=("本金¥1,000.00，利息¥4.50，违约金¥0.00，合计¥1,004.50。",),
+    use_instead="明细与合计都由记录字段生成（total_due = principal + interest + fees）。",
+)
+def breakdown_sum(ctx: LintContext) -> Iterator[Hit]:
+    components, total = _labelled_amounts(ctx)
+    if total is None or len(components) < 2:
+        return
+    stated = sum((amount for amount, _ in components.values()), Decimal(0))
+    if stated != total[0]:
+        yield Hit(
+            total[1],
+            total[2],
+            f"明细之和 {zh.format_money(stated)} 不等于合计 {zh.format_money(total[0])}",
+        )
+
+
+@rule(
+    "DL204",
+    "date-inconsistent",
+    principle="正确性",
+    severity=ERROR,
+    rationale="日期必须真实可行：不存在的日期、与星期不符、早于发函日的期限都会误导债务人。",
+    what="不存在的日期（2月30日）、与所写星期不符的日期、早于发函日期的还款期限。",
+    why="日期错误让期限失效，也让整封信显得不可信。",
+    fail=(
+        "请于2026年2月30日前还款。",
+        "请于2026年12月5日（星期五）前还款。",
+        "请于2026年11月20日前还款。",
+    ),
+    passes=("请于2026年12月5日（星期六）前还款。",),
+    use_instead="日期一律由 letter.deadline 等字段经 zh_date 生成。",
+)
+def date_inconsistent(ctx: LintContext) -> Iterator[Hit]:
+    year = ctx.as_of.year if ctx.as_of else None
+    for span in ctx.view.dates(year):
+        if span.value is None:
+            yield Hit(span.start, span.end, f"日期「{span.text}」不存在")
+            continue
+        if span.weekday is not None and "一二三四五六日"[span.value.weekday()] != span.weekday:
+            yield Hit(
+                span.start,
+                span.end,
+                f"{span.text}是{zh.weekday_zh(span.value)}，与所写星期不符",
+            )
+        is_deadline = _DEADLINE_WORDS.match(ctx.text[span.end : span.end + 4]) is not None or (
+            span.weekday is not None and "前" in ctx.text[span.end : span.end + 8]
+        )
+        if is_deadline and ctx.as_of is not None and span.value < ctx.as_of:
+            yield Hit(
+                span.start,
+                span.end,
+                f"还款期限{span.text}早于发函日期{zh.format_date(ctx.as_of)}",
+            )
+
+
+@rule(
+    "DL205",
+    "unfilled-placeholder",
+    principle="正确性",
+    severity=ERROR,
+    rationale="模板残留（____、X天、【姓名】、{{ }}）说明信没有填写完整。",
+    what="空白、占位符或模板语法残留。",
+    why="带占位符的信一眼可见是群发的，金额日期空缺还会让信失去意义。",
+    fail=("您已逾期X天，请于XX月XX日前还款。", "尊敬的【姓名】："),
+    passes=("您已逾期12天，请于12月5日前还款。",),
+    use_instead="用模板变量生成，如 {{ account.days_past_due }}。",
+    lexicons=("placeholder",),
+)
+def unfilled_placeholder(ctx: LintContext) -> Iterator[Hit]:
+    yield from _existence(ctx, "placeholder", "未填写的占位符「{match}」")
+
+
+# -- DL3xx 简明扼要 / 容易阅读 --------------------------------------------------------------
+
+
+@rule(
+    "DL301",
+    "over-one-page",
+    principle="简明扼要",
+    severity=ERROR,
+    channels=("letter",),
+    needs=("pages",),
+    example_context=(("pages", "2"),),
+    rationale="直奔主题，一页纸就够了（原则三：简明扼要）。",
+    what="渲染后的信函超过一页 A4。",
+    why="超过一页的催收函重点被稀释，第二页常被忽略。",
+    fail=("（两页的信）",),
+    passes=(),
+    use_instead="删减重复的说明，压缩段落；版式见 templates/letters/theme.toml。",
+)
+def over_one_page(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.pages is not None and ctx.pages > ctx.param("DL301", "max_pages", 1):
+        yield _whole(ctx, f"信函共{ctx.pages}页，超过一页A4")
+
+
+@rule(
+    "DL302",
+    "long-sentence",
+    principle="容易阅读",
+    severity=WARNING,
+    rationale="简短的句子与段落（原则七：容易阅读）。",
+    what="句子超过60个阅读单位（警告）或40个（提示）；一个金额、号码算一个单位。",
+    why="长句让人读到后面忘了前面，催收信的关键信息（金额、期限）会被埋没。",
+    fail=(
+        "鉴于您的信用卡账户自上一个账单周期以来一直未能按照合同约定按时足额归还最低还款额并且经过我行多次电话和短信提醒仍然没有任何还款记录因此我行特此再次致函提醒您务必高度重视。",
+    ),
+    passes=("您的账户已逾期12天。请于12月5日前还款。",),
+    use_instead="一句只说一件事，用句号断开。",
+)
+def long_sentence(ctx: LintContext) -> Iterator[Hit]:
+    warn = ctx.param("DL302", "max_warning", 60)
+    info = ctx.param("DL302", "max_info", 40)
+    for sentence in ctx.view.sentences:
+        length = sentence.length
+        if length > warn:
+            yield Hit(sentence.start, sentence.end, f"句子长{length}字，超过{warn}字")
+        elif length > info:
+            yield Hit(
+                sentence.start, sentence.end, f"句子长{length}字，超过{info}字", severity=INFO
+            )
+
+
+@rule(
+    "DL303",
+    "long-paragraph",
+    principle="容易阅读",
+    severity=WARNING,
+    channels=("letter",),
+    rationale="简短的句子与段落（原则七：容易阅读）。",
+    what="段落超过150字或4句。",
+    why="大段文字让人不想读；一段一个要点，读者才能抓住重点。",
+    fail=("您好。您已逾期。请还款。请联系我们。如有疑问请致电。",),
+    passes=("您好。您已逾期。请于12月5日前还款。",),
+    use_instead="按「事实—要求—渠道—帮助—后果」分段。",
+)
+def long_paragraph(ctx: LintContext) -> Iterator[Hit]:
+    max_chars = ctx.param("DL303", "max_chars", 150)
+    max_sentences = ctx.param("DL303", "max_sentences", 4)
+    sentences = ctx.view.sentences
+    for paragraph in ctx.view.paragraphs:
+        count = sum(1 for s in sentences if paragraph.start <= s.start < paragraph.end)
+        length = reading_length(paragraph.text)
+        if length > max_chars or count > max_sentences:
+            yield Hit(
+                paragraph.start,
+                paragraph.start + min(len(paragraph.text), 20),
+                f"段落长{length}字、{count}句，超过{max_chars}字或{max_sentences}句",
+            )
+
+
+@rule(
+    "DL304",
+    "sms-too-long",
+    principle="简明扼要",
+    severity=ERROR,
+    channels=("sms",),
+    example_context=(("channel", "sms"),),
+    rationale="短信按运营商规则计费：70字内1条，超过按67字/条，签名计入。",
+    what="短信（含签名）超过条数预算（缺省2条）。",
+    why="超长短信多计费，也更可能被拦截或被读者略过。",
+    fail=("【示范银行】" + "您的账户已逾期，请尽快还款。" * 10,),
+    passes=("【示范银行】张先生，您尾号1234的信用卡已逾期，请致电95099。",),
+    use_instead="只保留称谓、尾号、金额、期限和官方电话。",
+)
+def sms_too_long(ctx: LintContext) -> Iterator[Hit]:
+    length = measure(ctx.text.strip())
+    budget = ctx.sms_max_segments
+    if length.segments > budget:
+        yield _whole(
+            ctx,
+            f"短信{length.characters}字（含签名），计费{length.segments}条，超出预算{budget}条",
+        )
+
+
+@rule(
+    "DL305",
+    "repetition",
+    principle="简明扼要",
+    severity=INFO,
+    rationale="直奔主题：同一句话不必说两遍。",
+    what="同一个句子重复出现。",
+    why="重复浪费篇幅，还会让信显得拼凑。",
+    fail=("请尽快还款，以免影响您的信用记录。请尽快还款，以免影响您的信用记录。",),
+    passes=("请尽快还款。如有困难，请与我们联系。",),
+    use_instead="删去重复的句子。",
+)
+def repetition(ctx: LintContext) -> Iterator[Hit]:
+    seen: dict[str, int] = {}
+    for sentence in ctx.view.sentences:
+        key = re.sub(r"[\s。！？；，,.!?;]", "", sentence.text)
+        if len(key) < 8:
+            continue
+        if key in seen:
+            yield Hit(sentence.start, sentence.end, f"与前文重复：「{sentence.text[:20]}」")
+        else:
+            seen[key] = sentence.start
+
+
+# -- DL4xx 坚定与劝慰 / 引起兴趣 ---------------------------------------------------------------
+
+
+@rule(
+    "DL401",
+    "tone-mismatch",
+    principle="坚定与劝慰",
+    severity=WARNING,
+    needs=("tone",),
+    example_context=(("tone", "courteous"),),
+    rationale="坚定与劝慰是不同的（原则八）：语气须与模板声明的语气一致。",
+    what="措辞与声明的语气相悖：礼貌提醒里的强硬用语、坚定催收里的哀求用语。",
+    why="前期以礼相待，使客户有愧疚感；强硬语气用错地方会激化矛盾，哀求则削弱坚定。",
+    fail=("限你三日内还清！",),
+    passes=("请您于12月5日前还款，感谢您的配合。",),
+    use_instead="礼貌语气用「请您」「感谢配合」；坚定语气直接陈述要求和后果，不哀求。",
+    lexicons=("harsh", "pleading"),
+)
+def tone_mismatch(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.tone in ("courteous", "empathetic"):
+        yield from _existence(ctx, "harsh", f"「{{match}}」语气强硬，与 {ctx.tone} 语气不符")
+    elif ctx.tone == "firm":
+        yield from _existence(ctx, "pleading", "「{match}」是哀求的口吻，与 firm（坚定）语气不符")
+
+
+@rule(
+    "DL402",
+    "premature-escalation",
+    principle="坚定与劝慰 / 前期以礼相待",
+    severity=ERROR,
+    needs=("stage",),
+    stages=("early", "middle"),
+    example_context=(("stage", "early"),),
+    rationale="前期以礼相待：诉讼、律师、委外催收等字眼须到策略允许的阶段（缺省后期）才可出现。",
+    what="在前期或中期的文书里提到诉讼、律师、法院、委外催收、上门等。",
+    why="过早的法律字眼构成不当施压，前期客户多是疏忽，强硬反而激化矛盾。",
+    fail=("如不还款，我行将向法院提起诉讼。",),
+    passes=("逾期信息将依法报送金融信用信息基础数据库。",),
+    use_instead="前期只提醒事实与还款方式；法律措施留到后期，并说明原因。",
+    lexicons=("legal_action",),
+)
+def premature_escalation(ctx: LintContext) -> Iterator[Hit]:
+    yield from _existence(ctx, "legal_action", f"{ctx.stage} 阶段不应提及法律措施「{{match}}」")
+
+
+@rule(
+    "DL403",
+    "no-way-forward",
+    principle="引起兴趣",
+    severity=INFO,
+    example_context=(("tone", "empathetic"),),
+    rationale="告诉客户所希望了解的事：还不上时能怎么办（协商、分期、还款计划）。",
+    what="劝慰语气或困难客户的文书没有给出协商、分期等出路。",
+    why="无力还款的人最想知道有没有办法；给出出路比施压更能收回欠款。",
+    fail=("请于12月5日前还款。",),
+    passes=("如还款确有困难，可致电95099协商分期还款。",),
+    use_instead="写「如还款确有困难，请致电…与我们协商还款计划」。",
+    lexicons=("way_forward",),
+)
+def no_way_forward(ctx: LintContext) -> Iterator[Hit]:
+    hardship = ctx.account is not None and ctx.account.hardship
+    if (ctx.tone == "empathetic" or hardship) and not _has(ctx, "way_forward"):
+        yield _whole(ctx, "未给还款困难的客户提供出路（协商、分期、还款计划）")
+
+
+# -- DL5xx 最后的 / 合理的 -----------------------------------------------------------------------
+
+
+@rule(
+    "DL501",
+    "missing-consequence",
+    principle="最后的",
+    severity=ERROR,
+    needs=("stage",),
+    stages=("late", "final"),
+    example_context=(("stage", "final"),),
+    rationale="婉转地告诉客户不履行付款要求会有什么后果（原则十一：最后的）。",
+    what="后期或最后通知的文书没有说明不还款的后果。",
+    why="到了后期，债务人有权知道后果（征信、违约金、依法追偿），这也是最后通知的意义。",
+    fail=("请于12月5日前还款。",),
+    passes=("逾期信息将依法报送金融信用信息基础数据库。",),
+    use_instead="如实说明后果：逾期记录依法报送征信、按合同计收违约金、可能依法诉讼。",
+    lexicons=("consequence",),
+)
+def missing_consequence(ctx: LintContext) -> Iterator[Hit]:
+    if not _has(ctx, "consequence"):
+        yield _whole(ctx, f"{ctx.stage} 阶段的文书须如实说明逾期不还的后果")
+
+
+@rule(
+    "DL502",
+    "unexplained-legal-action",
+    principle="合理的",
+    severity=WARNING,
+    rationale="必须向客户解释为何要将这件事交给律师处理（原则九：合理的）。",
+    what="提到律师、诉讼等法律措施，却没有说明原因（逾期多久、此前的提醒）。",
+    why="没有理由的法律措施像恐吓；说明原因才合理，也符合第六十九条「催收原因」的要求。",
+    fail=("我行将通过诉讼途径解决。",),
+    passes=("鉴于您已逾期45天，经多次提醒仍未还款，我行可能依法提起诉讼。",),
+    use_instead="先说明原因：「鉴于您已逾期N天，经多次提醒仍未还款……」",
+    lexicons=("legal_action", "legal_reason"),
+)
+def unexplained_legal_action(ctx: LintContext) -> Iterator[Hit]:
+    action = ctx.lexicon("legal_action").search(ctx.view)
+    if action is not None and not _has(ctx, "legal_reason"):
+        yield Hit(
+            action.start, action.end, f"提到「{action.text}」却未说明原因（逾期多久、此前提醒）"
+        )
+
+
+@rule(
+    "DL503",
+    "overstated-consequence",
+    principle="最后的 / 法规",
+    severity=ERROR,
+    rationale="后果须真实：单纯逾期不等于犯罪（两高2018年信用卡司法解释），也没有「征信黑名单」。",
+    what="虚假或夸大的后果：征信黑名单、坐牢、已构成犯罪、影响子女上学、冻结所有银行卡……",
+    why="夸大后果属于欺诈性施压，违反行业催收指引，并可能构成违法。",
+    fail=("逾期不还将被列入征信黑名单。",),
+    passes=("逾期信息将依法报送金融信用信息基础数据库。",),
+    use_instead="只陈述真实、合法的后果，如「逾期信息将依法报送金融信用信息基础数据库」。",
+    lexicons=("overstated_consequence",),
+)
+def overstated_consequence(ctx: LintContext) -> Iterator[Hit]:
+    yield from _existence(ctx, "overstated_consequence", "夸大或不实的后果「{match}」")
+
+
+# -- DL6xx 法规 --------------------------------------------------------------------------------
+
+
+@rule(
+    "DL601",
+    "threat",
+    principle="法规",
+    severity=ERROR,
+    rationale="不得以暴力、胁迫、恐吓方式催收（《商业银行信用卡业务监督管理办法》第六十八条）。",
+    what="威胁、恐吓用语：后果自负、别怪我们不客气、上门找你……",
+    why="恐吓违法（第六十八条；治安管理处罚法），也会让催收函变成投诉证据。",
+    fail=("如果再不还款，后果自负！",),
+    passes=("逾期将按合同约定计收违约金。",),
+    use_instead="陈述合法的后果，如「逾期将按合同约定承担违约责任」。",
+    lexicons=("threat",),
+)
+def threat(ctx: LintContext) -> Iterator[Hit]:
+    yield from _existence(ctx, "threat", "威胁性用语「{match}」")
+
+
+@rule(
+    "DL602",
+    "insult",
+    principle="法规",
+    severity=ERROR,
+    rationale="不得辱骂、侮辱债务人（第六十八条；刑法第二百四十六条）。",
+    what="贬损、侮辱性称呼：老赖、骗子、无赖……",
+    why="辱骂违法，且只会激化矛盾；要相信客户都是想还款的（种子材料）。",
+    fail=("你这个老赖，赶紧还钱。",),
+    passes=("谨防骗子冒充我行工作人员。",),
+    use_instead="称呼对方的姓名，只陈述事实。",
+    lexicons=("insult",),
+)
+def insult(ctx: LintContext) -> Iterator[Hit]:
+    yield from _existence(ctx, "insult", "侮辱性用语「{match}」")
+
+
+@rule(
+    "DL603",
+    "false-authority",
+    principle="法规",
+    severity=ERROR,
+    rationale="不得冒用行政、司法机关名义（《银行保险机构消费者权益保护管理办法》第四十一条；刑法第二百七十九条）。",
+    what="冒称或假借公安、法院、检察院：已立案、拘留、逮捕、法院传票、网上追逃……",
+    why="债权人无权立案、拘留或发传票；假借公权力属违法，且可能构成犯罪。",
+    fail=("公安机关已立案，将对你实施拘留。",),
+    passes=("我行可能依法向人民法院提起诉讼。",),
+    use_instead="只说债权人自己能做的合法事项，如「可能依法提起诉讼」。",
+    lexicons=("false_authority",),
+)
+def false_authority(ctx: LintContext) -> Iterator[Hit]:
+    yield from _existence(ctx, "false_authority", "冒用或假借公权力「{match}」")
+
+
+@rule(
+    "DL604",
+    "third-party-disclosure",
+    principle="法规",
+    severity=ERROR,
+    rationale="不得向无关第三人催收或透露债务信息（第六十八条；行业催收指引；个人信息保护法第十条）。",
+    what="告知或威胁告知单位、同事、亲友、通讯录；或把债务详情写给债务人以外的人。",
+    why="向第三人透露债务侵犯隐私，属于软暴力，违反多项规定。",
+    fail=("再不还款我们将通知你的单位和亲友。",),
+    passes=("本函仅寄送您本人，请妥善保管。",),
+    use_instead="只与债务人本人沟通；信封上不写债务字样。",
+    lexicons=("third_party",),
+)
+def third_party_disclosure(ctx: LintContext) -> Iterator[Hit]:
+    yield from _existence(ctx, "third_party", "向第三方透露或以此施压「{match}」")
+    if ctx.account is None:
+        return
+    surname = zh.surname(ctx.account.name)
+    for match in _SALUTATION.finditer(ctx.text):
+        name = match.group("name")
+        if name != ctx.account.name and not (name == surname or ctx.account.name.startswith(name)):
+            yield Hit(
+                match.start(),
+                match.end(),
+                "文书称呼的不是账户本人：债务详情不得写给第三人",
+            )
+
+
+def _allowed_numbers(ctx: LintContext) -> set[str]:
+    allowed: set[str] = set()
+    if ctx.creditor is not None:
+        allowed.add(ctx.creditor.payment.bank_account_number.replace(" ", ""))
+    if ctx.account is not None:
+        allowed.add(ctx.account.mobile)
+    return allowed
+
+
+@rule(
+    "DL605",
+    "unmasked-pii",
+    principle="法规（个人信息保护法）",
+    severity=ERROR,
+    rationale="金融账户信息是敏感个人信息（个人信息保护法第二十八条）：卡号、身份证号须脱敏。",
+    what="完整的身份证号、完整的银行卡号（通过 Luhn 校验）、第三人的完整手机号。",
+    why="信件和短信可能被他人看到；完整号码一旦泄露即可被冒用。",
+    fail=("您卡号为6259000000001235的信用卡已逾期。", "身份证号110101199003070011。"),
+    passes=("您尾号1235的信用卡已逾期。", "身份证号110***********0011。"),
+    use_instead="卡号用 mask_card（尾号1234），身份证用 mask_id，手机号用 mask_mobile。",
+)
+def unmasked_pii(ctx: LintContext) -> Iterator[Hit]:
+    allowed = _allowed_numbers(ctx)
+    for number in ctx.view.numbers:
+        if number.masked or number.digits in allowed:
+            continue
+        kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
+        masked = {
+            "id": zh.mask_id,
+            "card": zh.mask_card,
+            "mobile": zh.mask_mobile,
+        }[number.kind](number.digits)
+        yield Hit(number.start, number.end, f"未脱敏的{kind}", suggestion=masked)
+
+
+_URL = re.compile(r"(?:https?://)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?:/[^\s，。]*)?")
+
+
+def _url_hits(ctx: LintContext) -> Iterator[Hit]:
+    for match in _URL.finditer(ctx.view.match_text):
+        url = match.group(0)
+        host = re.sub(r"^https?://", "", url).split("/")[0].lower()
+        if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
+            start, end = ctx.view.origin_span(match.start(), match.end())
+            yield Hit(start, end, f"链接「{url}」不在官方域名白名单内")
+
+
+@rule(
+    "DL606",
+    "unofficial-payment",
+    principle="法规 / 反诈",
+    severity=ERROR,
+    rationale="只能引导到官方渠道还款：转账给个人、微信支付宝转给催收员、短链接都是诈骗惯用手法。",
+    what="要求转账到个人账户、转给催收员、扫个人二维码，或使用不在白名单的链接。",
+    why="非官方渠道的还款可能被截留，债务人蒙受损失，机构承担责任。",
+    fail=("请将欠款转账到催收员个人账户。", "点击 t.cn/abc123 还款。"),
+    passes=("请通过示范银行手机银行App还款。",),
+    use_instead="只列出机构对公账户、官方App、营业网点。",
+    lexicons=("unofficial_payment",),
+)
+def unofficial_payment(ctx: LintContext) -> Iterator[Hit]:
+    yield from _existence(ctx, "unofficial_payment", "非官方还款渠道「{match}」")
+    yield from _url_hits(ctx)
+
+
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff\u2b00-\u2bff\ufe0f]")
+
+
+@rule(
+    "DL607",
+    "sms-format",
+    principle="法规 / 运营商规则",
+    severity=ERROR,
+    channels=("sms",),
+    example_context=(("channel", "sms"),),
+    rationale="通知类短信须以【签名】开头，正文不含【】、退订字样、表情、¥ 和非白名单链接（运营商与平台规则）。",
+    what="短信缺少【签名】、正文含【】、含退订字样、表情符号、¥ 符号或非白名单链接。",
+    why="不合格式的短信会被运营商拦截；通知短信加退订字样会被当作营销短信。",
+    fail=("张先生，您的账户已逾期，回复TD退订。", "【示范银行】您的欠款¥100.00请尽快归还😊"),
+    passes=("【示范银行】张先生，您尾号1234的信用卡已逾期，请致电95099。",),
+    use_instead="【签名】+ 一段正文；金额写「100.00元」；不加退订。",
+    lexicons=("sms_forbidden",),
+)
+def sms_format(ctx: LintContext) -> Iterator[Hit]:
+    text = ctx.text
+    stripped = text.lstrip()
+    lead = len(text) - len(stripped)
+    signature = re.match(r"【([^【】]{2,12})】", stripped)
+    if signature is None:
+        yield Hit(lead, lead, "短信须以【签名】开头")
+        body_start = lead
+    else:
+        body_start = lead + signature.end()
+        expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
+        if expected and signature.group(1) != expected:
+            yield Hit(lead, body_start, f"签名「{signature.group(1)}」不是配置的签名「{expected}」")
+    for match in re.finditer(r"[【】\[\]]", text[body_start:]):
+        position = body_start + match.start()
+        yield Hit(position, position + 1, "正文不能包含【】或[]")
+    yield from _existence(ctx, "sms_forbidden", "通知短信不能含退订类字样「{match}」")
+    for match in _EMOJI.finditer(text):
+        yield Hit(match.start(), match.end(), "短信不能含表情符号")
+    for match in re.finditer(r"[¥￥]", text):
+        yield Hit(
+            match.start(), match.end(), "短信不能用 ¥ 符号，金额写「100.00元」", suggestion="元"
+        )
+    yield from _url_hits(ctx)
+
+
+@rule(
+    "DL608",
+    "quiet-hours",
+    principle="法规",
+    severity=ERROR,
+    channels=("sms",),
+    needs=("schedule",),
+    example_context=(("channel", "sms"), ("scheduled", "2026-11-28T22:30:00+08:00")),
+    rationale="22:00至次日8:00不得催收（行业催收指引）；缺省发送时段08:00–21:00，每人每日至多1条。",
+    what="短信计划在发送时段之外发送，或超过每位债务人每日条数上限。",
+    why="深夜催收属于骚扰（民法典第一千零三十三条），违反行业指引。",
+    fail=("【示范银行】张先生，您的信用卡已逾期，请致电95099。",),
+    passes=(),
+    use_instead="按 [sms] window_start/window_end 排程，时区 Asia/Shanghai。",
+)
+def quiet_hours(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.scheduled is None:
+        return
+    local = ctx.scheduled.astimezone(ZoneInfo(ctx.sms_timezone))
+    start, end = ctx.sms_window or (None, None)
+    if start is not None and end is not None and not (start <= local.time() <= end):
+        yield _whole(
+            ctx,
+            f"计划发送时间{local:%H:%M}（{ctx.sms_timezone}）不在允许时段"
+            f"{start:%H:%M}–{end:%H:%M}内",
+        )
+    if ctx.sent_today >= ctx.sms_max_per_day:
+        yield _whole(
+            ctx, f"该债务人当日已排{ctx.sent_today}条催收短信，超过每日上限{ctx.sms_max_per_day}条"
+        )
+
+
+@rule(
+    "DL609",
+    "deceased-or-disputed",
+    principle="法规 / 死亡客户",
+    severity=ERROR,
+    needs=("record",),
+    rationale="已故客户不得发送催收函（转人工核实）；有争议或投诉的账户暂停催收，待核实处理。",
+    what="为标记为已故或有争议的账户生成了催收文书。",
+    why="向已故者发催收函伤害家属并违规；争议未决时催收会把异议变成投诉。",
+    fail=("（为已故客户生成的信）",),
+    passes=(),
+    use_instead="由升级策略暂停（hold）这类账户，转人工处理。",
+    example_context=(("deceased", "true"),),
+)
+def deceased_or_disputed(ctx: LintContext) -> Iterator[Hit]:
+    account = ctx.account
+    if account is None:
+        return
+    if account.deceased:
+        yield _whole(ctx, "该账户标记为已故：不得发送催收文书，应转人工处理")
+    if account.dispute:
+        yield _whole(ctx, "该账户存在争议或投诉：应暂停催收，待核实处理")
+
+
+RULES: tuple[Rule, ...] = (
+    missing_creditor,
+    missing_amount,
+    missing_deadline,
+    missing_payment_channel,
+    missing_contact,
+    not_personalized,
+    jargon,
+    missing_dispute_channel,
+    amount_mismatch,
+    capitals_mismatch,
+    breakdown_sum,
+    date_inconsistent,
+    unfilled_placeholder,
+    over_one_page,
+    long_sentence,
+    long_paragraph,
+    sms_too_long,
+    repetition,
+    tone_mismatch,
+    premature_escalation,
+    no_way_forward,
+    missing_consequence,
+    unexplained_legal_action,
+    overstated_consequence,
+    threat,
+    insult,
+    false_authority,
+    third_party_disclosure,
+    unmasked_pii,
+    unofficial_payment,
+    sms_format,
+    quiet_hours,
+    deceased_or_disputed,
+)
+"""Every content rule, in code order (the template rules DL0xx live in ``drafts.py``)."""
+
+
+def rules_by_code() -> dict[str, Rule]:
+    """The rules keyed by code."""
+    return {r.code: r for r in RULES}

@@ -1,0 +1,676 @@
+"""The PDF engine: one-page A4 letters from HTML with WeasyPrint 70, fast and safe.
+
+Public API: :class:`PdfRenderer` (``render``, ``render_many``, ``combine``,
+``page_count``, ``for_registry``), :class:`PdfMetadata`, :class:`RenderedPdf`.
+
+What it does, and why each piece is there. Figures are per letter for
+``benchmarks/sample_letter`` on this project's 2-core box (noisy: ±20 % between runs);
+``benchmarks/bench_pdf.py`` measures the whole against the straightforward loop.
+
+* **Fonts that subset cheaply.** WeasyPrint subsets embedded fonts with *retained
+  glyph ids*, so cost and size follow the highest glyph id a letter uses. The derived
+  Noto CJK SC faces of :mod:`dunletters.fonts` put letter characters first (highest
+  id ~4,800 instead of ~63,000) and number CIDs like glyphs: four subsets took
+  ~29 ms each before, ~7 ms now, and a letter is ~140 KiB instead of ~630 KiB.
+* **One font configuration and one parsed stylesheet per renderer.** The derived
+  files are registered straight into fontconfig (no ``@font-face``: that copies each
+  16–25 MB face into a temporary folder per process); fontconfig rules make the theme's
+  "Noto Serif CJK SC" resolve to "DL Serif SC" (see :mod:`dunletters.fonts`).
+* **Three narrow patches of WeasyPrint 70 / pydyf 0.13 internals** (:func:`_speed_ups`,
+  applied only on those versions, which pyproject pins):
+
+  - ``Font.__init__`` copies the whole face out of HarfBuzz (84 MB for four faces)
+    for every PDF, though nothing reads it when HarfBuzz subsets: the copy of *our
+    derived faces* is made once per process (:func:`_share_face_data`).
+  - WeasyPrint subsets in two HarfBuzz passes; with the derived order one pass gives
+    the same font, and GDEF (useless without GSUB/GPOS) is dropped as well:
+    ~12 → ~7 ms per face (:func:`_subset_in_one_pass`).
+  - pydyf compresses streams at zlib level 9; level 6 halves that time (~20 → ~9 ms)
+    for files 0.5 % larger (:class:`_Zlib`).
+
+* **No PDF /ID in single letters.** pydyf computes the identifier by serialising and
+  compressing the whole file a second time (~20 ms). An /ID is optional in an
+  unencrypted PDF; the output stays byte-identical for identical input. The combined
+  print file gets one (the content hash), where the cost is paid once.
+* **Letters are laid out one by one.** Laying a chunk of letters out as one document
+  was measured *not* to be faster than separate layouts with a shared font
+  configuration (~0.10 s per letter either way), and ``counter(page)`` would count
+  across letters. So :meth:`PdfRenderer.render_many` is the per-letter path,
+  byte-identical to :meth:`PdfRenderer.render` whatever the batching or the number of
+  workers; :meth:`PdfRenderer.combine` lays letters out separately and writes all their
+  pages into one PDF (``Document.copy``), fonts embedded once (~9 KiB per letter).
+* **Safe fetching.** The URL fetcher serves only regular files under the templates
+  folder (and its overlays; symlinks resolved, ``..`` refused) and ``data:`` URLs
+  (self-contained: nothing leaves or enters the machine). Anything else — http(s),
+  ``file:`` elsewhere, ftp — stops the render (WeasyPrint's ``FatalURLFetchingError``)
+  and becomes a :class:`~dunletters.errors.PdfError` naming the scheme and host, never
+  the path or query (they could carry data).
+* **WeasyPrint's warnings are errors.** WeasyPrint logs, rather than raises, missing
+  fonts, bad CSS and unreachable resources: the ``weasyprint`` logger is captured during
+  each render and any warning fails it (URLs in the message are cut to scheme and
+  host). A letter must ask for a configured family first (Pango would silently fall
+  back) and every glyph must come from the configured fonts.
+* **Byte-identical output.** Creation and modification dates come from
+  :class:`PdfMetadata`; nothing else depends on time, process or batch.
+
+Renders are serialised by a lock: Pango and WeasyPrint are not thread-safe; use
+processes for parallelism (one renderer per process, built once).
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+import threading
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from dunletters.errors import PdfError
+from dunletters.fonts import (
+    DEFAULT_FAMILIES,
+    FamilySpec,
+    FontSet,
+    ensure_fonts,
+    find_system_face,
+    harfbuzz_subset_available,
+    install_alias_rules,
+)
+
+if TYPE_CHECKING:
+    from dunletters.registry import Registry
+
+__all__ = ["PdfMetadata", "PdfRenderer", "RenderedPdf"]
+
+LOGGER = logging.getLogger(__name__)
+
+A4_POINTS = (595.276, 841.89)
+"""A4 in PDF points, as WeasyPrint writes it."""
+
+_BASE_CSS = "@page { size: A4; }"
+"""The renderer's own stylesheet, before the theme's: A4 unless a theme says otherwise."""
+
+_NO_HARFBUZZ = (
+    "PDF 需要 HarfBuzz 字体子集库（libharfbuzz-subset）才能嵌入精简的中文字体；"
+    "请安装：sudo apt-get install libharfbuzz-subset0 / "
+    "HarfBuzz subsetting (libharfbuzz-subset >= 4.1) is required to embed subset CJK "
+    "fonts; install it with: sudo apt-get install libharfbuzz-subset0"
+)
+
+
+@dataclass(frozen=True)
+class PdfMetadata:
+    """Document information of a PDF.
+
+    ``created`` must be timezone-aware; it is written as both the creation and the
+    modification date, so the same input always gives the same bytes.
+    """
+
+    title: str
+    author: str
+    subject: str
+    created: datetime
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A rendered PDF and its page count."""
+
+    data: bytes
+    pages: int
+
+
+# --- URL fetching ----------------------------------------------------------------------
+
+
+def _blocked_error() -> type[BaseException]:
+    from weasyprint.urls import FatalURLFetchingError
+
+    class BlockedURL(FatalURLFetchingError):
+        """Raised inside WeasyPrint to stop a render at the first forbidden URL."""
+
+    return BlockedURL
+
+
+def _make_fetcher(roots: Sequence[Path]) -> Any:
+    """A WeasyPrint ``URLFetcher`` serving only files under ``roots`` and ``data:``.
+
+    ``roots[0]`` is the base; a relative file missing there is looked up in the later
+    roots at the same relative path (a user's templates overlaying the built-in ones).
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    blocked = _blocked_error()
+    resolved = [root.resolve() for root in roots]
+
+    class _TemplateFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file" or parts.netloc not in ("", "localhost"):
+                host = f"（{parts.hostname}）" if parts.hostname else ""
+                raise blocked(
+                    f"禁止访问外部资源：{scheme or '无协议'}{host}；信函只能引用模板目录中的文件 / "
+                    f"blocked URL scheme {scheme!r}"
+                    + (f" host {parts.hostname!r}" if parts.hostname else "")
+                )
+            path = Path(url2pathname(unquote(parts.path)))
+            relative = _relative_to(path, resolved)
+            if relative is None:
+                raise blocked(
+                    "禁止访问模板目录之外的文件（file:）/ "
+                    "blocked file: URL outside the templates folder"
+                )
+            for root in resolved:
+                candidate = (root / relative).resolve()
+                if candidate.is_relative_to(root) and candidate.is_file():
+                    kind = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        candidate.as_uri(), candidate.read_bytes(), {"Content-Type": kind}
+                    )
+            raise blocked(
+                f"模板目录中没有文件 {relative.as_posix()} / "
+                f"no such file in the templates folder: {relative.as_posix()}"
+            )
+
+    return _TemplateFetcher(allowed_protocols=("file", "data"))
+
+
+def _relative_to(path: Path, roots: Sequence[Path]) -> Path | None:
+    """``path`` relative to the first root it lies under (symlinks resolved), if any.
+
+    A ``..`` left in the URL's path, or a link out of the folder, is refused.
+    """
+    if ".." in path.parts:
+        return None
+    resolved = path.resolve()
+    for root in roots:
+        if resolved.is_relative_to(root):
+            return resolved.relative_to(root)
+    return None
+
+
+# --- log capture -----------------------------------------------------------------------
+
+_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://([^/\s'\"]*)[^\s'\"]*")
+_DATA_URL = re.compile(r"(?i)\bdata:[^\s'\"]*")
+
+
+def _redact(message: str) -> str:
+    """A WeasyPrint message without URL paths, queries or data (they may carry data)."""
+    message = _URL.sub(lambda m: f"{m.group(1)}://{m.group(2)}/…", message)
+    return _DATA_URL.sub("data:…", message)[:300]
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # a bad format string in a library message
+            text = str(record.msg)
+        self.messages.append(f"{record.levelname}: {_redact(text)}")
+
+
+_LOCK = threading.RLock()
+
+
+@contextmanager
+def _captured() -> Iterator[_Collector]:
+    """Collect the ``weasyprint`` logger's warnings and errors; keep them off stderr."""
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    previous_level, previous_propagate = logger.level, logger.propagate
+    logger.addHandler(collector)
+    if logger.getEffectiveLevel() > logging.WARNING:
+        logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.setLevel(previous_level)
+        logger.propagate = previous_propagate
+
+
+# --- sharing the face data -------------------------------------------------------------
+
+_shared_sizes: set[int] = set()
+_shared_blobs: dict[tuple[int, int], tuple[Any, bytes]] = {}
+
+
+def _share_face_data(font_set: FontSet) -> None:
+    """Copy each derived face's data out of HarfBuzz once per process (see module doc).
+
+    Wraps ``weasyprint.pdf.fonts.get_hb_object_data`` (WeasyPrint 70): whole-face calls
+    whose blob has the size of one of our derived files return one shared ``bytes``.
+    The key is the blob's address and length, and the blob stays referenced while
+    cached, so the address cannot be reused for other data.
+    """
+    import weasyprint.pdf.fonts as weasy_fonts
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    _shared_sizes.update(path.stat().st_size for path in font_set.files)
+    original = weasy_fonts.get_hb_object_data
+    if getattr(original, "dunletters_shared", False):
+        return
+
+    def get_hb_object_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
+        if ot_color is None and glyph is None:
+            blob = harfbuzz.hb_face_reference_blob(hb_object)
+            length = ffi.new("unsigned int *")
+            data = harfbuzz.hb_blob_get_data(blob, length)
+            size = int(length[0])
+            if data != ffi.NULL and size in _shared_sizes:
+                key = (int(ffi.cast("uintptr_t", data)), size)
+                entry = _shared_blobs.get(key)
+                if entry is None:
+                    entry = _shared_blobs[key] = (blob, ffi.unpack(data, size))
+                else:
+                    harfbuzz.hb_blob_destroy(blob)
+                return entry[1]
+            harfbuzz.hb_blob_destroy(blob)
+        return original(hb_object, ot_color, glyph)
+
+    get_hb_object_data.dunletters_shared = True  # type: ignore[attr-defined]
+    weasy_fonts.get_hb_object_data = get_hb_object_data
+
+
+_single_pass_families: set[str] = set()
+_DROPPED_TABLES = (
+    b"BASE",
+    b"DSIG",
+    b"EBDT",
+    b"EBLC",
+    b"EBSC",
+    b"GDEF",
+    b"GPOS",
+    b"GSUB",
+    b"JSTF",
+    b"LTSH",
+    b"PCLT",
+    b"SVG ",
+)
+"""WeasyPrint 70's list, plus GDEF: useless without GSUB/GPOS, and ~2.5 ms per face."""
+
+
+def _subset_in_one_pass(font_set: FontSet) -> None:
+    """Subset the derived faces in one HarfBuzz pass instead of WeasyPrint's two.
+
+    WeasyPrint 70 subsets with retained glyph ids, then subsets the result again to
+    drop glyphs after the last one used (HarfBuzz keeps the closure, and Noto's
+    variation-sequence glyphs sit near glyph 63,000) and the hints. In the derived
+    faces those glyphs follow their base characters, so one pass with the same glyph
+    set, flags and dropped tables, plus ``NO_HINTING``, gives the same font (a few
+    glyph slots longer at most) in ~8 ms instead of ~12 ms per face. Other fonts keep
+    WeasyPrint's own method.
+    """
+    import weasyprint.pdf.fonts as weasy_fonts
+
+    _single_pass_families.update(face.family for face in font_set.faces if face.derived)
+    original = weasy_fonts.Font._harfbuzz_subset
+    if getattr(original, "dunletters_single_pass", False):
+        return
+
+    def _harfbuzz_subset(self: Any, to_unicode: Any, hinting: bool) -> None:
+        if self.family not in _single_pass_families:
+            original(self, to_unicode, hinting)
+            return
+        ffi, harfbuzz = weasy_fonts.ffi, weasy_fonts.harfbuzz
+        hb_subset = weasy_fonts.harfbuzz_subset
+        subset_input = ffi.gc(
+            hb_subset.hb_subset_input_create_or_fail(), hb_subset.hb_subset_input_destroy
+        )
+        glyphs = hb_subset.hb_subset_input_glyph_set(subset_input)
+        gids = sorted(to_unicode)
+        # "hb_codepoint_t[]", not WeasyPrint's f"…[{n}]": cffi parses each new type
+        # string with pycparser (~8 ms per letter for the varying lengths).
+        harfbuzz.hb_set_add_sorted_array(glyphs, ffi.new("hb_codepoint_t[]", gids), len(gids))
+        flags = (
+            hb_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
+            | hb_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+            | hb_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+        )
+        if not hinting:
+            flags |= hb_subset.HB_SUBSET_FLAGS_NO_HINTING
+        if self.missing:
+            flags |= hb_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+        hb_subset.hb_subset_input_set_flags(subset_input, flags)
+        dropped = hb_subset.hb_subset_input_set(
+            subset_input, hb_subset.HB_SUBSET_SETS_DROP_TABLE_TAG
+        )
+        tags = sorted(harfbuzz.hb_tag_from_string(name, -1) for name in _DROPPED_TABLES)
+        harfbuzz.hb_set_add_sorted_array(dropped, ffi.new("hb_codepoint_t[]", tags), len(tags))
+        face = hb_subset.hb_subset_or_fail(self.hb_face, subset_input)
+        if face != ffi.NULL:
+            face = ffi.gc(face, harfbuzz.hb_face_destroy)
+            data = weasy_fonts.get_hb_object_data(face)
+            if data:
+                self.file_content = data
+                return
+        original(self, to_unicode, hinting)  # WeasyPrint's path, and its warning
+
+    _harfbuzz_subset.dunletters_single_pass = True  # type: ignore[attr-defined]
+    weasy_fonts.Font._harfbuzz_subset = _harfbuzz_subset
+
+
+class _Zlib:
+    """pydyf's view of :mod:`zlib`, with Flate level 6 instead of 9 for streams.
+
+    pydyf 0.13 compresses every stream at level 9; on the dense CFF data of the
+    embedded subsets that took ~20 ms per letter, level 6 ~9 ms, for files 0.5 %
+    larger. Everything else is :mod:`zlib` itself.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+    @staticmethod
+    def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(min(level, 6), *args, **kwargs)
+
+
+def _faster_compression() -> None:
+    """Point pydyf at :class:`_Zlib` (process-wide; harmless to other pydyf users)."""
+    import pydyf
+
+    if not isinstance(pydyf.zlib, _Zlib):
+        pydyf.zlib = _Zlib()
+
+
+_PATCHED_VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
+"""The versions whose internals the speed-ups were written against (pyproject pins them)."""
+
+
+def _speed_ups(font_set: FontSet) -> None:
+    """The three measured patches, only on the library versions they were written for.
+
+    Elsewhere the renderer still works, as WeasyPrint's own code does (slower).
+    """
+    import pydyf
+    import weasyprint
+
+    if weasyprint.__version__ != _PATCHED_VERSIONS["weasyprint"]:
+        LOGGER.info("WeasyPrint %s: PDF speed-ups for 70.0 not applied", weasyprint.__version__)
+    else:
+        _share_face_data(font_set)
+        _subset_in_one_pass(font_set)
+    if pydyf.__version__ == _PATCHED_VERSIONS["pydyf"]:
+        _faster_compression()
+
+
+def _font_configuration(font_set: FontSet) -> Any:
+    """A WeasyPrint font configuration that knows the derived faces."""
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    for path in font_set.files:
+        if not fontconfig.FcConfigAppFontAddFile(config._config, str(path).encode()):
+            raise PdfError(f"无法加载字体文件 / cannot load font file {path.name}")
+    pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", config.font_map))
+    install_alias_rules(font_set.alias_rules())
+    return config
+
+
+# --- the renderer ----------------------------------------------------------------------
+
+
+_GENERIC_FAMILIES = frozenset(
+    {
+        "serif",
+        "sans-serif",
+        "monospace",
+        "cursive",
+        "fantasy",
+        "system-ui",
+        "math",
+        "emoji",
+        "fangsong",
+        "ui-serif",
+        "ui-sans-serif",
+        "ui-monospace",
+        "ui-rounded",
+    }
+)
+
+
+def _family_key(name: str) -> str:
+    """Family names compare as fontconfig does: case and spaces ignored."""
+    return name.casefold().replace(" ", "")
+
+
+class PdfRenderer:
+    """Renders letters (HTML) to PDF; build one per process and reuse it.
+
+    ``base_dir`` is the templates folder that relative URLs resolve against and the
+    only place files are served from (``overlay_dirs`` are consulted, in order, for a
+    relative file that ``base_dir`` lacks). ``stylesheet`` is CSS applied to every
+    letter, parsed once. ``fonts`` is a :class:`~dunletters.fonts.FontSet` or the
+    family specs to build one from (default: Noto Serif/Sans CJK SC, regular + bold).
+    """
+
+    def __init__(
+        self,
+        base_dir: Path,
+        *,
+        stylesheet: str | None = None,
+        fonts: FontSet | Sequence[FamilySpec] | None = None,
+        overlay_dirs: Sequence[Path] = (),
+    ) -> None:
+        if not harfbuzz_subset_available():
+            raise PdfError(_NO_HARFBUZZ)
+        base = Path(base_dir)
+        if not base.is_dir():
+            raise PdfError(f"模板目录不存在 / templates folder not found: {base}")
+        with _LOCK:
+            self.fonts = (
+                fonts
+                if isinstance(fonts, FontSet)
+                else ensure_fonts(tuple(fonts) if fonts is not None else DEFAULT_FAMILIES)
+            )
+            _speed_ups(self.fonts)
+            self._font_config = _font_configuration(self.fonts)
+            self._family_checks: dict[tuple[str, ...], str | None] = {}
+            self._roots = [base, *(Path(d) for d in overlay_dirs if Path(d).is_dir())]
+            self._fetcher = _make_fetcher(self._roots)
+            self._base_url = base.resolve().as_uri() + "/"
+            self._stylesheets = [self._css(_BASE_CSS, "内置样式")]
+            if stylesheet is not None:
+                self._stylesheets.append(self._css(stylesheet, "主题样式表"))
+
+    @classmethod
+    def for_registry(cls, registry: Registry) -> PdfRenderer:
+        """A renderer for a template registry's ``letters`` folders.
+
+        The highest-precedence folder is the base; the others overlay it, so a user's
+        ``letter.css`` replaces the built-in one. The templates link their stylesheet
+        (``<link href="letter.css">``), so none is passed here. (Passing it as
+        ``stylesheet=`` instead, with templates that do not link it, saves the ~9 ms
+        per letter WeasyPrint spends parsing a linked 200-line stylesheet.)
+        """
+        folders = [root / "letters" for root in registry.roots if (root / "letters").is_dir()]
+        if not folders:
+            folders = list(registry.roots)
+        return cls(folders[0], overlay_dirs=folders[1:])
+
+    # -- public API ----------------------------------------------------------------
+
+    def render(self, html: str, meta: PdfMetadata) -> RenderedPdf:
+        """One letter as its own PDF."""
+        with _LOCK:
+            document = self._layout(html)
+            data = self._write(document, meta)
+            return RenderedPdf(data, len(document.pages))
+
+    def render_many(self, items: Sequence[tuple[str, PdfMetadata]]) -> list[RenderedPdf]:
+        """Each letter as its own PDF; byte-identical to :meth:`render` one by one.
+
+        The fast path is the renderer itself (shared fonts, parsed CSS, face data);
+        laying letters out together was measured to gain nothing (module doc). The
+        first letter that fails raises :class:`PdfError`; a batch that must carry on
+        past a bad letter calls :meth:`render` per letter, at the same speed.
+        """
+        with _LOCK:
+            return [self.render(html, meta) for html, meta in items]
+
+    def combine(self, items: Sequence[tuple[str, PdfMetadata]], meta: PdfMetadata) -> bytes:
+        """One print-ready PDF of many letters, fonts embedded once for all of them.
+
+        Each letter is laid out on its own (page counters restart per letter), then
+        all pages are written together. ``meta`` is the print file's own metadata.
+        """
+        if not items:
+            raise PdfError("没有要合并的信函 / nothing to combine")
+        with _LOCK:
+            documents = [self._layout(html) for html, _ in items]
+            pages = [page for document in documents for page in document.pages]
+            return self._write(documents[0].copy(pages), meta, identifier=True)
+
+    def page_count(self, html: str) -> int:
+        """How many pages a letter lays out to (no PDF is written)."""
+        with _LOCK:
+            return len(self._layout(html).pages)
+
+    # -- internals -----------------------------------------------------------------
+
+    def _css(self, text: str, label: str) -> Any:
+        from weasyprint import CSS
+
+        with _captured() as log:
+            try:
+                css = CSS(
+                    string=text,
+                    base_url=self._base_url,
+                    url_fetcher=self._fetcher,
+                    font_config=self._font_config,
+                )
+            except BaseException as error:
+                raise self._failure(error, label) from None
+        self._raise_logged(log, label)
+        return css
+
+    def _layout(self, html: str) -> Any:
+        from weasyprint import HTML
+
+        with _captured() as log:
+            try:
+                document = HTML(
+                    string=html, base_url=self._base_url, url_fetcher=self._fetcher
+                ).render(
+                    stylesheets=self._stylesheets,
+                    font_config=self._font_config,
+                    presentational_hints=False,
+                )
+            except BaseException as error:
+                raise self._failure(error, "排版") from None
+        self._raise_logged(log, "排版")
+        self._check_families(document)
+        return document
+
+    def _check_families(self, document: Any) -> None:
+        """Every text asks for a configured family first (Pango would silently fall back).
+
+        A family that is not installed is skipped, as CSS says; the first one that
+        exists must be one of the renderer's. Decisions are cached per family list.
+        """
+        from weasyprint.formatting_structure.boxes import TextBox
+
+        for page in document.pages:
+            for box in page._page_box.descendants():
+                if not isinstance(box, TextBox):
+                    continue
+                families = tuple(box.style["font_family"])
+                if families not in self._family_checks:
+                    self._family_checks[families] = self._family_problem(families)
+                problem = self._family_checks[families]
+                if problem is not None:
+                    raise PdfError(problem)
+
+    def _family_problem(self, families: tuple[str, ...]) -> str | None:
+        configured = {_family_key(name) for name in self.fonts.families}
+        configured |= {_family_key(name) for name in self.fonts.aliases}
+        for name in families:
+            if _family_key(name) in configured:
+                return None
+            if name.casefold() in _GENERIC_FAMILIES or find_system_face(name, 400):
+                return (
+                    f"字体“{name}”不是为信函配置的字体（{'、'.join(sorted(self.fonts.families))}）/ "
+                    f"font family {name!r} is not one of the configured fonts"
+                )
+        return (
+            f"信函要求的字体都不存在：{', '.join(families)}；请安装字体或修改主题 / "
+            f"none of the font families {list(families)} is installed"
+        )
+
+    def _write(self, document: Any, meta: PdfMetadata, *, identifier: bool = False) -> bytes:
+        from weasyprint.pdf.metadata import DocumentMetadata
+
+        if meta.created.tzinfo is None or meta.created.utcoffset() is None:
+            raise PdfError("PDF 日期必须带时区 / PdfMetadata.created must be timezone-aware")
+        stamp = meta.created.isoformat(timespec="seconds")
+        document.metadata = DocumentMetadata(
+            title=meta.title,
+            authors=[meta.author],
+            description=meta.subject,
+            created=stamp,
+            modified=stamp,
+            lang=document.metadata.lang,
+        )
+        with _captured() as log:
+            try:
+                # No /ID by default: pydyf would serialise and compress it all twice.
+                data = document.write_pdf(pdf_identifier=identifier)
+            except BaseException as error:
+                raise self._failure(error, "写入 PDF") from None
+        self._raise_logged(log, "写入 PDF")
+        self._check_fonts(document)
+        return bytes(data)
+
+    def _check_fonts(self, document: Any) -> None:
+        allowed = self.fonts.families
+        for font in document.fonts.values():
+            if font.family not in allowed:
+                raise PdfError(
+                    f"信函用到了未配置的字体“{font.family}”：字体名写错，或有字符不在配置的字体中 / "
+                    f"unexpected font {font.family!r} (unknown family or characters "
+                    f"missing from {', '.join(sorted(allowed))})"
+                )
+            if font.missing:
+                raise PdfError(
+                    f"有 {len(font.missing)} 个字符在字体“{font.family}”中没有字形 / "
+                    f"{len(font.missing)} character(s) have no glyph in {font.family!r}"
+                )
+
+    @staticmethod
+    def _failure(error: BaseException, stage: str) -> BaseException:
+        from weasyprint.urls import FatalURLFetchingError
+
+        if isinstance(error, PdfError):
+            return error
+        if isinstance(error, FatalURLFetchingError):
+            return PdfError(f"{stage}：{error}")
+        if isinstance(error, KeyboardInterrupt | SystemExit | MemoryError):
+            return error
+        return PdfError(
+            f"{stage}失败 / WeasyPrint failed: {type(error).__name__}: {_redact(str(error))}"
+        )
+
+    @staticmethod
+    def _raise_logged(log: _Collector, stage: str) -> None:
+        if log.messages:
+            shown = "；".join(log.messages[:5])
+            more = f"（另有 {len(log.messages) - 5} 条）" if len(log.messages) > 5 else ""
+            raise PdfError(f"{stage}时 WeasyPrint 报告问题 / WeasyPrint reported: {shown}{more}")

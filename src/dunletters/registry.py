@@ -1,0 +1,444 @@
+"""The template registry: one template per (stage, tone, channel), with metadata.
+
+Layout (mkdocs-style: templates carry YAML front matter, a theme folder carries a
+sidecar of layout-wide settings)::
+
+    templates/
+      letters/{stage}.{tone}.html.j2   one A4 letter each
+      letters/_*.html.j2               layouts and partials (not registered)
+      letters/theme.toml, letter.css   page, fonts, stylesheet
+      sms/{stage}.{tone}.txt.j2        one SMS body each
+
+A user's ``--templates DIR`` overlays the built-in set: a file there with the same
+name replaces the built-in one (also for partials and the stylesheet), new tones are
+added, and ``builtin=False`` runs a project on its own templates only.
+
+The front matter is replaced by as many blank lines as it had, so the line numbers
+Jinja reports are the lines of the file the author edits. Each template's version is
+the SHA-256 of its file: the batch journal records it with every letter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import jinja2
+import jinja2.meta
+import yaml
+from jinja2 import nodes
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from dunletters.config import STAGES, Policy
+from dunletters.errors import TemplateError
+
+__all__ = [
+    "BUILTIN_TEMPLATES",
+    "Channel",
+    "Problem",
+    "Registry",
+    "Template",
+    "TemplateMeta",
+    "check_template_source",
+    "split_front_matter",
+]
+
+Channel = Literal["letter", "sms"]
+CHANNELS: tuple[Channel, ...] = ("letter", "sms")
+_FOLDERS: dict[Channel, tuple[str, str]] = {
+    "letter": ("letters", ".html.j2"),
+    "sms": ("sms", ".txt.j2"),
+}
+_NAME = re.compile(r"(?P<stage>[a-z][a-z0-9_-]*)\.(?P<tone>[a-z][a-z0-9_-]*)$")
+
+
+def _builtin_dir() -> Path:
+    """The built-in templates: inside the wheel, or at the top of a source checkout."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+BUILTIN_TEMPLATES = _builtin_dir()
+
+
+class Review(BaseModel):
+    """Who approved this wording, when, and which revision it is."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    approved_by: str = Field(min_length=1)
+    approved_on: date
+    revision: int = Field(ge=1)
+
+
+class LintOptions(BaseModel):
+    """Per-template linter options (codes disabled for this template only)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    disable: tuple[str, ...] = ()
+
+
+class TemplateMeta(BaseModel):
+    """The YAML front matter of a registered template."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stage: Literal["early", "middle", "late", "final"]
+    tone: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")
+    channel: Channel
+    title: str = Field(min_length=1, max_length=40)
+    review: Review
+    lint: LintOptions = Field(default_factory=LintOptions)
+
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n", re.DOTALL | re.MULTILINE)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str, int]:
+    """Split ``---`` YAML front matter from a template's text.
+
+    Returns ``(metadata or None, body, number of lines the front matter used)``; the
+    body keeps the front matter's lines as blank lines so line numbers stay true.
+
+    >>> meta, body, lines = split_front_matter("---\\ntitle: x\\n---\\nHello\\n")
+    >>> meta, body, lines
+    ({'title': 'x'}, '\\n\\n\\nHello\\n', 3)
+    """
+    match = _FRONT.match(text)
+    if match is None:
+        return None, text, 0
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f"第{mark.line + 2}行" if mark is not None else ""
+        raise TemplateError(
+            f"模板头部 YAML 无效{line}：{getattr(error, 'problem', error)}"
+        ) from None
+    if not isinstance(data, dict):
+        raise TemplateError("模板头部须为 YAML 键值对（--- 之间）")
+    lines = match.group(0).count("\n")
+    return data, "\n" * lines + text[match.end() :], lines
+
+
+@dataclass(frozen=True)
+class Template:
+    """A registered template: its key, file, metadata and content hash."""
+
+    stage: str
+    tone: str
+    channel: Channel
+    name: str
+    """Loader name, e.g. ``letters/early.courteous.html.j2``."""
+    path: Path
+    meta: TemplateMeta
+    version: str
+    """SHA-256 (hex) of the file's bytes: the template's identity in the journal."""
+    origin: str
+    """Which templates folder it came from (built-in or a user overlay)."""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """``(stage, tone, channel)``."""
+        return (self.stage, self.tone, self.channel)
+
+    @property
+    def short_version(self) -> str:
+        """The first 12 hex digits of the version, for people."""
+        return self.version[:12]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing ``templates check`` found wrong, located at a file and line."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class _FrontMatterLoader(jinja2.BaseLoader):
+    """Loads from an ordered list of folders, the first match winning, front matter blanked."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        self.roots = [root.resolve() for root in roots]
+
+    def find(self, name: str) -> Path | None:
+        """The file a loader name resolves to, refusing anything outside the roots."""
+        parts = [part for part in name.replace("\\", "/").split("/") if part]
+        if not parts or any(part in (".", "..") for part in parts):
+            return None
+        for root in self.roots:
+            candidate = root.joinpath(*parts)
+            if candidate.is_file() and candidate.resolve().is_relative_to(root):
+                return candidate
+        return None
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.find(template)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        text = path.read_text(encoding="utf-8")
+        _, body, _ = split_front_matter(text)
+        mtime = path.stat().st_mtime
+        return body, str(path), lambda: path.stat().st_mtime == mtime
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for root in self.roots:
+            for path in root.rglob("*.j2"):
+                found.add(path.relative_to(root).as_posix())
+        return sorted(found)
+
+
+@dataclass
+class Registry:
+    """The templates of a run: built-in ones overlaid by the user's folders."""
+
+    roots: list[Path]
+    templates: dict[tuple[str, str, str], Template] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, user_dirs: Sequence[Path] = (), *, builtin: bool = True) -> Registry:
+        """Discover templates; ``user_dirs`` take precedence over the built-in set."""
+        roots = [Path(d) for d in user_dirs]
+        for root in roots:
+            if not root.is_dir():
+                raise TemplateError(f"模板目录不存在：{root}")
+        if builtin:
+            roots.append(BUILTIN_TEMPLATES)
+        if not roots:
+            raise TemplateError("没有模板目录：请用 --templates 指定，或使用内置模板")
+        registry = cls(roots=roots)
+        # Lowest precedence first, so an overlay replaces what it names.
+        for root in reversed(roots):
+            registry._discover(root)
+        return registry
+
+    @property
+    def loader(self) -> _FrontMatterLoader:
+        """A Jinja loader over the same folders, in the same precedence."""
+        return _FrontMatterLoader(self.roots)
+
+    def _discover(self, root: Path) -> None:
+        for channel, (folder, suffix) in _FOLDERS.items():
+            directory = root / folder
+            if not directory.is_dir():
+                continue
+            for path in sorted(directory.glob(f"*{suffix}")):
+                if path.name.startswith("_"):
+                    continue
+                stem = path.name[: -len(suffix)]
+                shown = f"{folder}/{path.name}"
+                match = _NAME.fullmatch(stem)
+                if match is None:
+                    self.problems.append(
+                        Problem(
+                            shown,
+                            f"文件名应为 {{阶段}}.{{语气}}{suffix}，如 early.courteous{suffix}",
+                        )
+                    )
+                    continue
+                try:
+                    template = _read_template(path, root, shown, channel)
+                except TemplateError as error:
+                    self.problems.append(Problem(shown, str(error)))
+                    continue
+                expected = (match["stage"], match["tone"], channel)
+                actual = (template.meta.stage, template.meta.tone, template.meta.channel)
+                if expected != actual:
+                    self.problems.append(
+                        Problem(
+                            shown,
+                            f"文件名表示 {'.'.join(expected)}，头部元数据却是 {'.'.join(actual)}",
+                            line=2,
+                        )
+                    )
+                    continue
+                # Drop problems recorded for a template this overlay now replaces.
+                self.problems = [p for p in self.problems if p.path != shown]
+                self.templates[template.key] = template
+
+    def __iter__(self) -> Iterator[Template]:
+        return iter(sorted(self.templates.values(), key=_order))
+
+    def get(self, stage: str, tone: str, channel: str) -> Template:
+        """The template for a key; a miss lists what exists for that channel."""
+        found = self.templates.get((stage, tone, channel))
+        if found is not None:
+            return found
+        available = sorted(f"{t.stage}.{t.tone}" for t in self if t.channel == channel)
+        listing = "、".join(available) if available else "（无）"
+        raise TemplateError(
+            f"没有 {stage}.{tone} 的{_CHANNEL_NAMES.get(channel, channel)}模板；现有：{listing}"
+        )
+
+    def check(self, policy: Policy, *, context_models: dict[str, type[BaseModel]]) -> list[Problem]:
+        """Everything wrong with this set of templates for this policy.
+
+        * every (stage, tone) the policy can produce has a letter and an SMS;
+        * file names match their metadata (recorded while loading);
+        * every variable a template (or a layout it uses) reads exists on the render
+          context models — derived from the templates' syntax trees, never a hand list;
+        * every filter exists, and every template parses.
+        """
+        problems = list(self.problems)
+        tones_by_stage = {
+            stage.id: {stage.tone, policy.hardship_tone, policy.broken_promise_tone}
+            for stage in policy.stages
+        }
+        for stage, tones in tones_by_stage.items():
+            for tone in sorted(tones):
+                for channel in CHANNELS:
+                    if (stage, tone, channel) not in self.templates:
+                        folder, suffix = _FOLDERS[channel]
+                        problems.append(
+                            Problem(
+                                f"{folder}/{stage}.{tone}{suffix}",
+                                f"策略会产生 {stage}.{tone}，但缺少{_CHANNEL_NAMES[channel]}模板",
+                            )
+                        )
+        from dunletters.rendering import make_environment  # local: rendering imports us
+
+        env = make_environment(self)
+        for name in self.loader.list_templates():
+            problems.extend(_check_variables(env, name, context_models))
+        return problems
+
+
+_CHANNEL_NAMES = {"letter": "信函", "sms": "短信"}
+
+
+def _order(template: Template) -> tuple[int, str, str]:
+    stage_index = STAGES.index(template.stage) if template.stage in STAGES else len(STAGES)
+    return (stage_index, template.tone, template.channel)
+
+
+def _read_template(path: Path, root: Path, shown: str, channel: Channel) -> Template:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError("模板须为 UTF-8 编码") from None
+    data, _, _ = split_front_matter(text)
+    if data is None:
+        raise TemplateError("缺少 YAML 头部（以 --- 开始和结束）")
+    try:
+        meta = TemplateMeta.model_validate(data)
+    except ValidationError as error:
+        reasons = "；".join(
+            f"{'.'.join(str(p) for p in item['loc'])}: "
+            + ("未知的键" if item["type"] == "extra_forbidden" else str(item["msg"]))
+            for item in error.errors(include_url=False)
+        )
+        raise TemplateError(f"头部元数据无效：{reasons}") from None
+    if meta.channel != channel:
+        raise TemplateError(f"头部 channel 为 {meta.channel}，但文件位于 {shown.split('/')[0]}/")
+    return Template(
+        stage=meta.stage,
+        tone=meta.tone,
+        channel=channel,
+        name=shown,
+        path=path,
+        meta=meta,
+        version=hashlib.sha256(raw).hexdigest(),
+        origin=str(root),
+    )
+
+
+def _model_fields(model: type[BaseModel]) -> dict[str, Any]:
+    fields: dict[str, Any] = {name: info.annotation for name, info in model.model_fields.items()}
+    for name in dir(model):
+        if isinstance(getattr(model, name, None), property) and not name.startswith("_"):
+            fields.setdefault(name, None)
+    return fields
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is not None:
+        for arg in get_args(annotation):
+            found = _submodel(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _attribute_chain(node: nodes.Node) -> list[str] | None:
+    chain: list[str] = []
+    while isinstance(node, nodes.Getattr):
+        chain.append(node.attr)
+        node = node.node
+    if isinstance(node, nodes.Name):
+        chain.append(node.name)
+        return list(reversed(chain))
+    return None
+
+
+def _check_variables(
+    env: jinja2.Environment, name: str, models: dict[str, type[BaseModel]]
+) -> Iterator[Problem]:
+    try:
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except TemplateError as error:
+        yield Problem(name, str(error))
+        return
+    yield from check_template_source(env, name, source, models)
+
+
+def check_template_source(
+    env: jinja2.Environment, name: str, source: str, models: dict[str, type[BaseModel]]
+) -> Iterator[Problem]:
+    """Syntax, variables, attributes and filters of one template's source.
+
+    Variables come from the syntax tree (``jinja2.meta``), attributes are checked
+    against the pydantic models of the render context — never a hand-kept list.
+    """
+    try:
+        tree = env.parse(source, name)
+    except jinja2.TemplateSyntaxError as error:
+        yield Problem(name, f"语法错误：{error.message}", error.lineno)
+        return
+    unknown_filters = [n for n in tree.find_all(nodes.Filter) if n.name not in env.filters]
+    for node in unknown_filters:
+        yield Problem(name, f"未知过滤器 {node.name}", node.lineno)
+    if unknown_filters:
+        return  # jinja2.meta cannot analyse a template with unknown filters
+    local_names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    for variable in sorted(jinja2.meta.find_undeclared_variables(tree) - local_names):
+        if variable not in models:
+            line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == variable), None)
+            known = "、".join(sorted(models))
+            yield Problem(name, f"未知变量 {variable}（可用：{known}）", line)
+    seen: set[tuple[str, ...]] = set()
+    for attr_node in tree.find_all(nodes.Getattr):
+        chain = _attribute_chain(attr_node)
+        if chain is None or chain[0] not in models or tuple(chain) in seen:
+            continue
+        seen.add(tuple(chain))
+        model: type[BaseModel] | None = models[chain[0]]
+        for depth, attribute in enumerate(chain[1:], start=1):
+            if model is None:
+                break
+            fields = _model_fields(model)
+            if attribute not in fields:
+                dotted = ".".join(chain[: depth + 1])
+                yield Problem(name, f"{dotted} 不是记录模型中的字段", attr_node.lineno)
+                break
+            model = _submodel(fields[attribute])

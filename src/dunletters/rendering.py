@@ -1,0 +1,266 @@
+"""Rendering: one sandboxed Jinja2 environment, strict about every name.
+
+* ``SandboxedEnvironment`` — a template is text a person wrote and reviewed, not
+  code we trust: ``{{ ''.__class__.__mro__ }}`` must fail, not introspect.
+* ``StrictUndefined`` — a missing field is an error, never a blank in a letter.
+* A ``finalize`` hook refuses ``None``: an optional field printed as "None" is a
+  defect just as a blank is.
+* Autoescaping for ``.html.j2`` — record values are data; a name written
+  ``<img src=file:///etc/passwd>`` prints as that text, never as markup.
+* The zh filters (money, capitals, dates, masks, 称谓) are the only way templates
+  format values, so figures and 大写 come from the same rounded amount.
+
+Errors name the template file, the line and the field — never the record's
+values (cookiecutter prints the whole context on error; we must not).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from pydantic import BaseModel, ConfigDict
+
+from dunletters import zh
+from dunletters.config import Settings
+from dunletters.errors import SmsError, TemplateError
+from dunletters.escalation import Decision
+from dunletters.models import Account, Creditor
+from dunletters.registry import Registry, Template
+from dunletters.sms import Sms, compose_sms
+
+__all__ = [
+    "CONTEXT_MODELS",
+    "LetterDocument",
+    "LetterInfo",
+    "Renderer",
+    "SmsDocument",
+    "make_environment",
+    "make_letter_info",
+    "render_template",
+]
+
+
+class LetterInfo(BaseModel):
+    """Facts about this letter (not the account): number, dates, stage, title."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: str
+    """函号, unique per creditor and year (the batch journal allocates it)."""
+    date: dt.date
+    """Issue date: the run's as-of date."""
+    deadline: dt.date
+    """Pay-by date: issue date + the stage's ``deadline_days``."""
+    stage: str
+    tone: str
+    stage_name: str
+    title: str
+
+
+CONTEXT_MODELS: dict[str, type[BaseModel]] = {
+    "account": Account,
+    "creditor": Creditor,
+    "letter": LetterInfo,
+}
+"""The names a template may use, and the models their attributes must exist on."""
+
+
+def make_letter_info(
+    decision: Decision, template: Template, as_of: date, number: str
+) -> LetterInfo:
+    """The letter facts for a decision rendered with a template on ``as_of``."""
+    return LetterInfo(
+        number=number,
+        date=as_of,
+        deadline=as_of + timedelta(days=decision.deadline_days),
+        stage=decision.stage,
+        tone=decision.tone,
+        stage_name=decision.stage_name,
+        title=template.meta.title,
+    )
+
+
+def _honorific(account: Account) -> str:
+    return zh.honorific(account.name, account.gender)
+
+
+FILTERS: Mapping[str, Any] = types.MappingProxyType(
+    {
+        "money": zh.format_money,
+        "yuan": zh.format_yuan,
+        "capitals": zh.amount_in_capitals,
+        "zh_date": zh.format_date,
+        "zh_datetime": zh.format_datetime,
+        "weekday": zh.weekday_zh,
+        "mask_card": zh.mask_card,
+        "mask_mobile": zh.mask_mobile,
+        "mask_id": zh.mask_id,
+        "honorific": _honorific,
+    }
+)
+
+
+def _refuse_none(value: Any) -> Any:
+    if value is None:
+        raise TemplateError("模板输出了空值（None）：可选字段须先用 {% if %} 判断")
+    return value
+
+
+def make_environment(registry: Registry) -> ImmutableSandboxedEnvironment:
+    """The one Jinja environment of a run: sandboxed, strict, autoescaping HTML."""
+    env = ImmutableSandboxedEnvironment(
+        loader=registry.loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html.j2", "html"), default_for_string=False, default=False
+        ),
+        finalize=_refuse_none,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+@dataclass(frozen=True)
+class _Where:
+    path: str
+    line: int | None
+
+
+def _template_frame(error: BaseException, env: jinja2.Environment) -> _Where:
+    """The innermost template file and line in a traceback Jinja rewrote."""
+    where = _Where("(模板)", None)
+    tb = error.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = _Where(_short(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return where
+
+
+def _short(filename: str) -> str:
+    path = Path(filename)
+    return "/".join(path.parts[-2:])
+
+
+def render_template(
+    env: jinja2.Environment, template: Template | str, context: Mapping[str, Any]
+) -> str:
+    """Render a template by registry entry or loader name; errors name file and line."""
+    name = template.name if isinstance(template, Template) else template
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        file = _short(error.filename or name)
+        raise TemplateError(f"{file}:{error.lineno}: 模板语法错误：{error.message}") from None
+    except jinja2.UndefinedError as error:
+        where = _template_frame(error, env)
+        raise TemplateError(
+            f"{where.path}:{where.line}: 未定义的字段：{_undefined_name(error)}"
+        ) from None
+    except jinja2.exceptions.SecurityError as error:
+        where = _template_frame(error, env)
+        raise TemplateError(f"{where.path}:{where.line}: 沙箱拒绝了不安全的操作：{error}") from None
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(f"找不到模板或被包含的文件：{error.name}") from None
+    except TemplateError as error:
+        where = _template_frame(error, env)
+        raise TemplateError(f"{where.path}:{where.line}: {error}") from None
+    except (TypeError, ValueError, ArithmeticError) as error:
+        # A filter met a value of the wrong kind; say which filter line, not the value.
+        where = _template_frame(error, env)
+        raise TemplateError(
+            f"{where.path}:{where.line}: 渲染失败（{type(error).__name__}）：过滤器或表达式的参数类型不符"
+        ) from None
+
+
+def _undefined_name(error: jinja2.UndefinedError) -> str:
+    """The missing name from Jinja's message, which holds names and types, not values."""
+    message = str(error.message or "")
+    # "'account' is undefined" / "'dunletters.models.Account object' has no attribute 'foo'"
+    if "has no attribute" in message:
+        owner = message.split("'")[1].rsplit(".", 1)[-1].removesuffix(" object")
+        return f"{owner}.{message.rsplit(chr(39), 2)[-2]}"
+    if message.endswith("is undefined"):
+        return message.split("'")[1]
+    return message
+
+
+@dataclass(frozen=True)
+class LetterDocument:
+    """A rendered letter: the exact HTML WeasyPrint lays out, and what made it."""
+
+    html: str
+    template: Template
+    letter: LetterInfo
+
+
+@dataclass(frozen=True)
+class SmsDocument:
+    """A rendered SMS (signature included) and the template it came from."""
+
+    sms: Sms
+    template: Template
+    letter: LetterInfo
+
+
+class Renderer:
+    """Renders documents for one run: settings + registry + one environment.
+
+    Not picklable (the Jinja environment holds compiled code); each batch worker
+    builds its own from the same settings and template folders.
+    """
+
+    def __init__(self, settings: Settings, registry: Registry) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.env = make_environment(registry)
+
+    def context(self, account: Account, letter: LetterInfo) -> dict[str, Any]:
+        """The render context: exactly the names in :data:`CONTEXT_MODELS`."""
+        return {"account": account, "creditor": self.settings.creditor, "letter": letter}
+
+    def letter_info(
+        self, decision: Decision, channel: str, as_of: date, number: str
+    ) -> tuple[Template, LetterInfo]:
+        """The template for a decision on a channel, and the letter facts."""
+        template = self.registry.get(decision.stage, decision.tone, channel)
+        return template, make_letter_info(decision, template, as_of, number)
+
+    def letter_html(
+        self, account: Account, decision: Decision, as_of: date, number: str
+    ) -> LetterDocument:
+        """The letter's HTML for a decided account."""
+        template, letter = self.letter_info(decision, "letter", as_of, number)
+        html = render_template(self.env, template, self.context(account, letter))
+        return LetterDocument(html, template, letter)
+
+    def sms(
+        self, account: Account, decision: Decision, as_of: date, number: str = ""
+    ) -> SmsDocument:
+        """The SMS for a decided account, measured against the segment budget."""
+        template, letter = self.letter_info(decision, "sms", as_of, number)
+        body = render_template(self.env, template, self.context(account, letter))
+        sms_settings = self.settings.sms
+        try:
+            sms = compose_sms(
+                self.settings.creditor.sms_signature,
+                body,
+                max_segments=sms_settings.max_segments,
+                international=sms_settings.international,
+            )
+        except SmsError as error:
+            raise SmsError(f"{template.name}: {error}") from None
+        return SmsDocument(sms, template, letter)

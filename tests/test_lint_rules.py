@@ -1,0 +1,85 @@
+"""Every rule fires on each of its fail examples and on none of its pass examples.
+
+Plus structure tests that keep the catalogue honest: unique codes, kebab-case names,
+every rule documented and exemplified, every code in shared/RULES.md implemented.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from dunletters.config import Settings
+from dunletters.lint.engine import Linter
+from dunletters.lint.rule import Rule
+from dunletters.lint.rules import RULES
+from dunletters.samples import sample_account
+
+AS_OF = date(2026, 11, 28)
+
+
+def _lint(rule: Rule, text: str) -> list[str]:
+    ctx = dict(rule.example_context)
+    channel = ctx.get("channel") or ("letter" if "letter" in rule.channels else "sms")
+    account = sample_account(ctx.get("stage", "early"), as_of=AS_OF)
+    if ctx.get("deceased"):
+        account = account.model_copy(update={"deceased": True})
+    linter = Linter(Settings(), select=[rule.code])
+    findings = linter.lint(
+        text,
+        channel=channel,
+        stage=ctx.get("stage"),
+        tone=ctx.get("tone"),
+        account=account,
+        as_of=AS_OF,
+        pages=int(ctx["pages"]) if "pages" in ctx else None,
+        scheduled=datetime.fromisoformat(ctx["scheduled"]) if "scheduled" in ctx else None,
+    )
+    return [f.code for f in findings]
+
+
+FAILS = [(rule, example) for rule in RULES for example in rule.fail]
+PASSES = [(rule, example) for rule in RULES for example in rule.passes]
+
+
+@pytest.mark.parametrize(
+    ("rule", "example"), FAILS, ids=[f"{r.code}-{i}" for i, (r, _) in enumerate(FAILS)]
+)
+def test_rule_fires_on_fail_example(rule: Rule, example: str) -> None:
+    assert rule.code in _lint(rule, example)
+
+
+@pytest.mark.parametrize(
+    ("rule", "example"), PASSES, ids=[f"{r.code}-{i}" for i, (r, _) in enumerate(PASSES)]
+)
+def test_rule_quiet_on_pass_example(rule: Rule, example: str) -> None:
+    assert rule.code not in _lint(rule, example)
+
+
+def test_codes_unique_and_names_kebab_case() -> None:
+    codes = [rule.code for rule in RULES]
+    assert len(codes) == len(set(codes))
+    assert codes == sorted(codes)
+    for rule in RULES:
+        assert re.fullmatch(r"DL[1-6]\d\d", rule.code)
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name)
+
+
+def test_every_rule_is_documented_and_exemplified() -> None:
+    for rule in RULES:
+        assert rule.rationale and rule.what and rule.why and rule.use_instead, rule.code
+        assert rule.fail, f"{rule.code} has no failing example"
+
+
+def test_catalogue_matches_shared_rules_md() -> None:
+    rules_md = Path(__file__).parents[2] / "shared" / "RULES.md"
+    if not rules_md.exists():
+        pytest.skip("shared/RULES.md is not beside this checkout")
+    listed = dict(
+        re.findall(r"^\| (DL\d{3}) \| ([a-z-]+) \|", rules_md.read_text(encoding="utf-8"), re.M)
+    )
+    implemented = {rule.code: rule.name for rule in RULES}
+    assert implemented == listed

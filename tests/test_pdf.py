@@ -1,0 +1,278 @@
+"""The PDF engine, checked by facts: poppler's pdfinfo, pdffonts and pdftotext.
+
+Synthetic letters only. The renderer is built once per module (fonts from the font
+cache, see tests/test_fonts.py); each render takes ~0.1–0.2 s.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from dunletters import pdf as pdf_module
+from dunletters.errors import PdfError
+from dunletters.fonts import FamilySpec
+from dunletters.pdf import PdfMetadata, PdfRenderer, RenderedPdf
+
+SHANGHAI = timezone(timedelta(hours=8))
+META = PdfMetadata(
+    title="逾期还款提醒函",
+    author="示例银行股份有限公司",
+    subject="DL-2026-000123",
+    created=datetime(2026, 11, 28, 9, 30, tzinfo=SHANGHAI),
+)
+STYLESHEET = """
+@page { size: A4; margin: 20mm; }
+html { font-family: "Noto Serif CJK SC", serif; font-size: 10.5pt; line-height: 1.5; }
+h1, table, .letterhead { font-family: "Noto Sans CJK SC", sans-serif; }
+h1 { font-weight: bold; font-size: 16pt; text-align: center; }
+.salutation, .deadline { font-weight: bold; }
+table { width: 100%; table-layout: fixed; border-collapse: collapse; }
+th, td { border: 0.5pt solid #777; padding: 1mm 2mm; }
+th { font-weight: bold; text-align: left; }
+"""
+NAMES = ("欧阳堃喆", "司马玥彧", "上官祎珺")
+
+
+def letter(name: str = NAMES[0], amount: str = "12,345.67", extra: str = "") -> str:
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>HTML 自己的标题</title>{extra}</head>
+<body>
+<div class="letterhead">示例银行股份有限公司　信用卡中心</div>
+<h1>逾期还款提醒函</h1>
+<p class="salutation">尊敬的{name}女士：</p>
+<p>您名下尾号为 1234 的信用卡账户已逾期 15 天。我们理解您可能遇到了暂时的困难，如有疑问请致电 95500。</p>
+<table>
+<tr><th>应还款总额（小写）</th><td>¥{amount}</td></tr>
+<tr><th>应还款总额（大写）</th><td>人民币壹万贰仟叁佰肆拾伍元陆角柒分</td></tr>
+</table>
+<p class="deadline">请于2026年12月12日前还款。</p>
+</body></html>"""
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: install poppler-utils (scripts/system-deps.sh)")
+    return path
+
+
+def _run(tool: str, data: bytes, tmp_path: Path, *args: str) -> str:
+    target = tmp_path / "letter.pdf"
+    target.write_bytes(data)
+    result = subprocess.run(
+        [_tool(tool), *args, str(target), *(["-"] if tool == "pdftotext" else [])],
+        capture_output=True,
+        check=True,
+        text=True,
+        encoding="utf-8",
+    )
+    return result.stdout
+
+
+def _info(data: bytes, tmp_path: Path) -> dict[str, str]:
+    lines = _run("pdfinfo", data, tmp_path, "-isodates").splitlines()
+    return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in lines)}
+
+
+def _text(data: bytes, tmp_path: Path) -> str:
+    return re.sub(r"\s+", "", _run("pdftotext", data, tmp_path, "-enc", "UTF-8"))
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    folder = root / "letters"
+    folder.mkdir()
+    (folder / "extra.css").write_text("p { color: #222; }", encoding="utf-8")
+    (root / "secret.css").write_text("p { color: red; }", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def renderer(templates: Path) -> PdfRenderer:
+    return PdfRenderer(templates, stylesheet=STYLESHEET)
+
+
+@pytest.fixture(scope="module")
+def rendered(renderer: PdfRenderer) -> RenderedPdf:
+    return renderer.render(letter(), META)
+
+
+def test_one_a4_page(rendered: RenderedPdf, tmp_path: Path) -> None:
+    assert rendered.pages == 1
+    info = _info(rendered.data, tmp_path)
+    assert info["Pages"] == "1"
+    assert info["Page size"].startswith("595.276 x 841.89 pts (A4)")
+
+
+def test_fonts_are_embedded_subsets(rendered: RenderedPdf, tmp_path: Path) -> None:
+    rows = _run("pdffonts", rendered.data, tmp_path).splitlines()[2:]
+    fonts = {row.split()[0].split("+", 1)[1]: row.split() for row in rows}
+    assert set(fonts) == {"DL-Serif-SC", "DL-Serif-SC-Bold", "DL-Sans-SC", "DL-Sans-SC-Bold"}
+    for columns in fonts.values():
+        assert columns[-5:-2] == ["yes", "yes", "yes"]  # emb sub uni
+    assert len(rendered.data) < 150 * 1024
+
+
+def test_text_extracts_back_including_rare_name_characters(
+    renderer: PdfRenderer, tmp_path: Path
+) -> None:
+    for name in NAMES:
+        text = _text(renderer.render(letter(name), META).data, tmp_path)
+        assert f"尊敬的{name}女士：" in text
+        assert "¥12,345.67" in text
+        assert "人民币壹万贰仟叁佰肆拾伍元陆角柒分" in text
+        assert "逾期还款提醒函" in text
+
+
+def test_metadata_comes_from_meta(rendered: RenderedPdf, tmp_path: Path) -> None:
+    info = _info(rendered.data, tmp_path)
+    assert info["Title"] == META.title  # not the HTML <title>
+    assert info["Author"] == META.author
+    assert info["Subject"] == META.subject
+    assert info["CreationDate"] == info["ModDate"] == "2026-11-28T09:30:00+08"
+
+
+def test_same_input_gives_the_same_bytes(
+    renderer: PdfRenderer, rendered: RenderedPdf, templates: Path
+) -> None:
+    assert renderer.render(letter(), META).data == rendered.data
+    assert PdfRenderer(templates, stylesheet=STYLESHEET).render(letter(), META) == rendered
+
+
+def test_render_many_equals_render(renderer: PdfRenderer) -> None:
+    items = [
+        (letter(name, amount), META)
+        for name, amount in zip(NAMES, ("1.00", "99.99", "7,000.10"), strict=True)
+    ]
+    assert renderer.render_many(items) == [renderer.render(html, meta) for html, meta in items]
+
+
+def test_combine_shares_the_fonts(renderer: PdfRenderer, tmp_path: Path) -> None:
+    items = [(letter(name), META) for name in NAMES * 4]
+    data = renderer.combine(items, META)
+    assert _info(data, tmp_path)["Pages"] == str(len(items))
+    assert len(_run("pdffonts", data, tmp_path).splitlines()[2:]) == 4
+    text = _text(data, tmp_path)
+    assert all(f"尊敬的{name}女士" in text for name in NAMES)
+    single = len(renderer.render(letter(), META).data)
+    assert len(data) < single + len(items) * 12 * 1024
+    assert b"/ID" in data  # the print file carries a content-hash identifier
+    assert renderer.combine(items, META) == data
+
+
+def test_page_count(renderer: PdfRenderer) -> None:
+    assert renderer.page_count(letter()) == 1
+    long = letter(extra="<style>p { font-size: 40pt; }</style>")
+    assert renderer.page_count(long) > 1
+
+
+def test_files_in_the_templates_folder_are_served(renderer: PdfRenderer) -> None:
+    html = letter(extra='<link rel="stylesheet" href="extra.css">')
+    assert renderer.render(html, META).pages == 1
+
+
+def test_data_urls_are_allowed(renderer: PdfRenderer) -> None:
+    pixel = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
+        "nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+    )
+    html = letter().replace("</h1>", f'</h1><img src="{pixel}" alt="">')
+    assert renderer.render(html, META).pages == 1
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ('<img src="file:///etc/passwd">', "file"),
+        ('<link rel="stylesheet" href="http://example.com/x.css">', "example.com"),
+        ("<style>@import url(http://example.com/theme.css);</style>", "example.com"),
+        ('<link rel="stylesheet" href="https://example.com/a.css?name=张三">', "https"),
+        ('<link rel="stylesheet" href="../secret.css">', "file"),
+        ('<link rel="stylesheet" href="%2e%2e/secret.css">', "file"),
+        ('<img src="ftp://example.com/x.png">', "ftp"),
+    ],
+)
+def test_fetching_outside_the_templates_folder_fails(
+    renderer: PdfRenderer, markup: str, expected: str
+) -> None:
+    html = (
+        letter(extra=markup)
+        if "<link" in markup or "<style" in markup
+        else letter().replace("</h1>", f"</h1>{markup}")
+    )
+    with pytest.raises(PdfError, match=re.escape(expected)) as caught:
+        renderer.render(html, META)
+    message = str(caught.value)
+    for leak in ("passwd", "x.css", "theme.css", "张三", "secret", "x.png"):
+        assert leak not in message
+
+
+def test_a_missing_template_file_fails(renderer: PdfRenderer) -> None:
+    with pytest.raises(PdfError, match=r"nothing\.css"):
+        renderer.render(letter(extra='<link rel="stylesheet" href="nothing.css">'), META)
+
+
+def test_a_blocked_url_in_the_theme_stylesheet_fails_at_construction(templates: Path) -> None:
+    with pytest.raises(PdfError, match=r"example\.com"):
+        PdfRenderer(templates, stylesheet="@import url(http://example.com/x.css);")
+
+
+def test_a_missing_font_family_fails(renderer: PdfRenderer) -> None:
+    html = letter(extra='<style>html { font-family: "No Such Family 无此字体"; }</style>')
+    with pytest.raises(PdfError, match="is installed"):
+        renderer.render(html, META)
+
+
+@pytest.mark.parametrize("family", ["DejaVu Sans", "sans-serif"])
+def test_a_font_family_that_is_not_configured_fails(renderer: PdfRenderer, family: str) -> None:
+    html = letter(
+        extra=f'<style>p {{ font-family: "No Such", {family}, "Noto Serif CJK SC"; }}</style>'
+    )
+    with pytest.raises(PdfError, match="not one of the configured fonts"):
+        renderer.render(html, META)
+
+
+def test_a_character_outside_the_configured_fonts_fails(renderer: PdfRenderer) -> None:
+    with pytest.raises(PdfError, match=r"未配置的字体|没有字形"):
+        renderer.render(letter(name="欧阳\U0001f600"), META)
+
+
+def test_a_font_family_that_is_not_installed_fails_at_construction(templates: Path) -> None:
+    with pytest.raises(PdfError, match="apt-get install fonts-noto-cjk"):
+        PdfRenderer(templates, fonts=[FamilySpec("No Such Family 无此字体", "DL Nothing")])
+
+
+def test_weasyprint_warnings_become_errors(renderer: PdfRenderer) -> None:
+    html = letter(extra="<style>p { colour: red; }</style>")
+    with pytest.raises(PdfError, match="WeasyPrint"):
+        renderer.render(html, META)
+
+
+def test_no_warnings_on_a_good_letter(
+    renderer: PdfRenderer, caplog: pytest.LogCaptureFixture
+) -> None:
+    renderer.render(letter(), META)
+    assert not [r for r in caplog.records if r.name.startswith("weasyprint")]
+
+
+def test_dates_must_be_timezone_aware(renderer: PdfRenderer) -> None:
+    naive = PdfMetadata("t", "a", "s", datetime(2026, 11, 28))
+    with pytest.raises(PdfError, match="timezone"):
+        renderer.render(letter(), naive)
+
+
+def test_refuses_to_start_without_harfbuzz_subsetting(
+    templates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf_module, "harfbuzz_subset_available", lambda: False)
+    with pytest.raises(PdfError, match="apt-get install libharfbuzz-subset0") as caught:
+        PdfRenderer(templates)
+    assert "HarfBuzz" in str(caught.value)
+    assert "字体子集" in str(caught.value)

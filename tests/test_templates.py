@@ -1,0 +1,110 @@
+"""The 24 built-in templates: registry check, golden renders, SMS budget, one page.
+
+Golden files are plain text, one per template, so a change to a letter reads as a
+Chinese diff in review. Regenerate on purpose: ``pytest --update-golden``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dunletters.config import STAGES, TONES, Settings
+from dunletters.escalation import Decision
+from dunletters.lint.extract import html_to_text
+from dunletters.registry import Registry
+from dunletters.rendering import CONTEXT_MODELS, Renderer
+from dunletters.samples import LARGEST_AMOUNT, LONGEST_NAME, sample_account
+
+AS_OF = date(2026, 11, 28)
+
+GOLDEN = Path(__file__).parent / "golden"
+KEYS = [(stage, tone) for stage in STAGES for tone in TONES]
+SETTINGS = Settings()
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer(SETTINGS, Registry.load())
+
+
+def _decision(stage: str, tone: str) -> Decision:
+    rule = SETTINGS.stage_rule(stage)
+    return Decision(stage, tone, rule.name, rule.deadline_days)
+
+
+def _check_golden(path: Path, text: str, update: bool) -> None:
+    if update or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not update:
+            pytest.fail(f"golden file {path.name} was missing and has been written; review it")
+    assert text == path.read_text(encoding="utf-8"), f"{path} differs (pytest --update-golden)"
+
+
+def test_builtin_set_is_complete_and_clean() -> None:
+    registry = Registry.load()
+    assert len(registry.templates) == 24
+    assert registry.check(SETTINGS.policy, context_models=CONTEXT_MODELS) == []
+
+
+@pytest.mark.parametrize(("stage", "tone"), KEYS)
+def test_letter_golden(renderer: Renderer, stage: str, tone: str, update_golden: bool) -> None:
+    account = sample_account(stage, as_of=AS_OF)
+    document = renderer.letter_html(
+        account, _decision(stage, tone), AS_OF, "示银信催〔2026〕第000001号"
+    )
+    _check_golden(GOLDEN / "letters" / f"{stage}.{tone}.html", document.html, update_golden)
+    _check_golden(
+        GOLDEN / "letters" / f"{stage}.{tone}.txt", html_to_text(document.html), update_golden
+    )
+
+
+@pytest.mark.parametrize(("stage", "tone"), KEYS)
+def test_sms_golden_and_budget(
+    renderer: Renderer, stage: str, tone: str, update_golden: bool
+) -> None:
+    account = sample_account(stage, as_of=AS_OF)
+    sms = renderer.sms(account, _decision(stage, tone), AS_OF).sms
+    _check_golden(GOLDEN / "sms" / f"{stage}.{tone}.txt", sms.text + "\n", update_golden)
+    assert sms.segments <= 2
+    assert "¥" not in sms.text and "退订" not in sms.text
+    assert sms.text.startswith("【示范银行】")
+
+
+@pytest.mark.parametrize(("stage", "tone"), KEYS)
+def test_sms_fits_two_segments_at_the_extremes(renderer: Renderer, stage: str, tone: str) -> None:
+    account = sample_account(stage, long_name=True, large_amount=True, as_of=AS_OF)
+    creditor = SETTINGS.creditor.model_copy(
+        update={"sms_signature": "示范银行信用卡中心催收", "hotline": "400-820-9099"}
+    )
+    extreme = Renderer(SETTINGS.model_copy(update={"creditor": creditor}), renderer.registry)
+    assert extreme.sms(account, _decision(stage, tone), AS_OF).sms.segments <= 2
+
+
+def test_markup_in_a_name_is_text(renderer: Renderer) -> None:
+    account = sample_account("early", as_of=AS_OF).model_copy(
+        update={"name": "<img src=file:///etc/passwd>"}
+    )
+    html = renderer.letter_html(account, _decision("early", "courteous"), AS_OF, "X").html
+    assert "<img" not in html
+    assert "&lt;img src=file:///etc/passwd&gt;" in html
+
+
+def test_card_number_only_masked(renderer: Renderer) -> None:
+    account = sample_account("final", as_of=AS_OF)
+    for stage, tone in KEYS:
+        html = renderer.letter_html(account, _decision(stage, tone), AS_OF, "X").html
+        sms = renderer.sms(account, _decision(stage, tone), AS_OF).sms.text
+        for text in (html, sms):
+            assert account.card_number not in text
+            assert account.mobile not in text
+
+
+def test_extremes_keep_the_largest_amount_and_name(renderer: Renderer) -> None:
+    account = sample_account("final", long_name=True, large_amount=True, as_of=AS_OF)
+    html = renderer.letter_html(account, _decision("final", "firm"), AS_OF, "X").html
+    assert LONGEST_NAME in html
+    assert account.total_due > LARGEST_AMOUNT - 1
