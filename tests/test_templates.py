@@ -108,3 +108,23 @@ def test_extremes_keep_the_largest_amount_and_name(renderer: Renderer) -> None:
     html = renderer.letter_html(account, _decision("final", "firm"), AS_OF, "X").html
     assert LONGEST_NAME in html
     assert account.total_due > LARGEST_AMOUNT - 1
+
+
+def test_all_24_lint_clean_with_real_page_count() -> None:
+    """Zero errors and zero warnings, one page measured on the real PDF (DL301)."""
+    from dunletters.lint.drafts import DraftOptions, lint_paths
+    from dunletters.pdf import PdfRenderer
+
+    registry = Registry.load()
+    options = DraftOptions(as_of=AS_OF, page_counter=PdfRenderer.for_registry(registry).page_count)
+    templates_dir = Path(__file__).parents[1] / "templates"
+    reports = lint_paths([templates_dir], SETTINGS, options)
+    assert len(reports) == 24
+    problems = [
+        f"{r.path}:{f.line}: {f.code} {f.message}"
+        for r in reports
+        for f in r.findings
+        if f.severity.value in ("error", "warning")
+    ]
+    assert [r.error for r in reports if r.error] == []
+    assert problems == []

@@ -129,7 +129,7 @@ class Linter:
                 continue
             if ctx.stage is not None and ctx.stage not in rule.stages:
                 continue
-            for hit in rule.check(ctx):
+            for hit in _outermost(list(rule.check(ctx))):
                 findings.append(self._finding(rule, hit, ctx))
         if explain_skips:
             findings.extend(_skip_notes(skipped, ctx))
@@ -162,22 +162,38 @@ class Linter:
 
 
 def _skip_notes(skipped: dict[str, list[str]], ctx: LintContext) -> list[Finding]:
-    notes = []
-    for need in ("channel", "stage", "tone", "record"):
-        codes = skipped.get(need)
-        if not codes:
-            continue
-        label = _NEEDS_LABELS[need]
-        notes.append(
-            Finding(
-                code=CONTEXT_CODE,
-                name="context-missing",
-                severity=Severity.INFO,
-                principle="—",
-                message=f"未指定{label}，已跳过相关规则：{'、'.join(sorted(set(codes)))}",
-            )
+    """One info finding that says which context was missing and which rules were skipped."""
+    needs = [need for need in ("channel", "stage", "tone", "record") if skipped.get(need)]
+    if not needs:
+        return []
+    codes = sorted({code for need in needs for code in skipped[need]})
+    labels = "、".join(_NEEDS_LABELS[need] for need in needs)
+    return [
+        Finding(
+            code=CONTEXT_CODE,
+            name="context-missing",
+            severity=Severity.INFO,
+            principle="—",
+            message=f"未指定{labels}，已跳过相关规则：{'、'.join(codes)}",
         )
-    return notes
+    ]
+
+
+def _outermost(hits: list[Hit]) -> list[Hit]:
+    """Drop hits lying inside another hit of the same rule (XX月 inside XX月XX日)."""
+    if len(hits) < 2:
+        return hits
+    return [
+        hit
+        for hit in hits
+        if not any(
+            other is not hit
+            and other.start <= hit.start
+            and hit.end <= other.end
+            and (other.end - other.start) > (hit.end - hit.start)
+            for other in hits
+        )
+    ]
 
 
 def lint_document(

@@ -646,11 +646,21 @@ def missing_consequence(ctx: LintContext) -> Iterator[Hit]:
     lexicons=("legal_action", "legal_reason"),
 )
 def unexplained_legal_action(ctx: LintContext) -> Iterator[Hit]:
-    action = ctx.lexicon("legal_action").search(ctx.view)
-    if action is not None and not _has(ctx, "legal_reason"):
-        yield Hit(
-            action.start, action.end, f"提到「{action.text}」却未说明原因（逾期多久、此前提醒）"
-        )
+    # The reason must stand with the action — in the same paragraph — not merely
+    # somewhere in the letter (every letter states its days overdue in the facts).
+    reasons = [r.start for r in ctx.lexicon("legal_reason").finditer(ctx.view)]
+    reported: set[int] = set()
+    for action in ctx.lexicon("legal_action").finditer(ctx.view):
+        paragraph = next((p for p in ctx.view.paragraphs if p.start <= action.start < p.end), None)
+        if paragraph is None or paragraph.start in reported:
+            continue
+        if not any(paragraph.start <= start < paragraph.end for start in reasons):
+            reported.add(paragraph.start)
+            yield Hit(
+                action.start,
+                action.end,
+                f"提到「{action.text}」却未在同一段说明原因（逾期多久、此前提醒）",
+            )
 
 
 @rule(
