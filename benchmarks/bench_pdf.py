@@ -257,13 +257,37 @@ def _engine_worker(
     queue.put(report)
 
 
+def _burn(barrier: Any, queue: Any, loops: int) -> None:
+    """Pure-Python CPU work: how well two processes really run in parallel here."""
+    barrier.wait()
+    start = time.monotonic()
+    total = 0
+    for i in range(loops):
+        total += i * i
+    end = time.monotonic()
+    queue.put({"start": start, "end": end, "elapsed": end - start, "sizes": [], "rss": 0.0})
+
+
+def _cpu_scaling(loops: int = 15_000_000) -> float:
+    """Throughput of two busy processes over one (2.0 = two full cores)."""
+    one = _run(_burn, [(loops,)], with_barrier=True)[0]["elapsed"]
+    two = _run(_burn, [(loops,), (loops,)], with_barrier=True)
+    span = max(r["end"] for r in two) - min(r["start"] for r in two)
+    return 2 * one / span
+
+
 def _run(target: Any, arguments: list[tuple[Any, ...]], with_barrier: bool) -> list[dict[str, Any]]:
     context = mp.get_context("spawn")
     queue = context.Queue()
     barrier = context.Barrier(len(arguments)) if with_barrier else None
     processes = []
     for args in arguments:
-        full = (*args[:2], barrier, queue, *args[2:]) if with_barrier else (*args, queue)
+        if target is _burn:
+            full = (barrier, queue, *args)
+        elif with_barrier:
+            full = (*args[:2], barrier, queue, *args[2:])
+        else:
+            full = (*args, queue)
         process = context.Process(target=target, args=full)
         process.start()
         processes.append(process)
@@ -338,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     css = (SAMPLE / "letter.css").read_text(encoding="utf-8")
     half = len(letters) // 2
 
+    scaling = [_cpu_scaling()]
     baseline, single, double = Series(), Series(), Series()
     combined: list[float] = []
     startups: list[float] = []
@@ -362,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         startups.extend(r["startup"] for r in (*one, *two))
         if "combined" in one[0]:
             combined.append(one[0]["combined"] / len(letters))
+        scaling.append(_cpu_scaling())
 
     def rate(series: Series) -> float:
         return statistics.median(series.rates)
@@ -399,6 +425,11 @@ def main(argv: list[str] | None = None) -> int:
         f"| combined print file | {statistics.mean(combined) / 1024:.1f} KiB/letter "
         f"| ≤ 10 KiB/letter |"
     )
+    print(
+        f"| this box: 2 busy processes vs 1 (pure Python) | "
+        f"{', '.join(f'{x:.2f}×' for x in scaling)} | 2.00× = two full cores |"
+    )
+    print(f"| engine ×2 / engine ×1 | {rate(double) / rate(single):.2f}× | |")
     print(f"| every PDF one page | {'yes' if pages_ok else 'NO'} | yes |")
     print(f"| 1- and 2-process outputs byte-identical | {'yes' if identical else 'NO'} | yes |")
     print(f"| engine start-up (renderer + first letter) | {statistics.median(startups):.2f} s | |")

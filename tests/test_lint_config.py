@@ -45,7 +45,7 @@ def test_compliance_rules_cannot_be_ignored_without_a_reason() -> None:
         LintSettings(ignore=("DL6",))
     with pytest.raises(ValueError, match=r"不能降级"):
         LintSettings(severity={"DL605": "warning"})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="reason"):
         LintSettings.model_validate(
             {"allow": [{"code": "DL605", "reason": "短"}], "ignore": ["DL605"]}
         )
@@ -65,7 +65,7 @@ def test_compliance_rule_relaxed_with_a_reason(tmp_path: Path) -> None:
 def test_unknown_lint_key_is_an_error(tmp_path: Path) -> None:
     config = tmp_path / "dunletters.toml"
     config.write_text('[lint]\nselekt = ["DL1"]\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="lint.selekt"):
+    with pytest.raises(ConfigError, match=r"lint\.selekt"):
         load_settings(config)
 
 
