@@ -131,6 +131,36 @@ def test_text_extracts_back_including_rare_name_characters(
         assert "逾期还款提醒函" in text
 
 
+def test_looks_exactly_like_plain_weasyprint_with_the_system_fonts(
+    rendered: RenderedPdf, templates: Path, tmp_path: Path
+) -> None:
+    """Same outlines, metrics and shaping: the pages rasterise to identical pixels."""
+    from PIL import Image, ImageChops
+    from weasyprint import CSS, HTML
+
+    plain = HTML(string=letter(), base_url=templates.as_uri() + "/").write_pdf(
+        stylesheets=[CSS(string=STYLESHEET)]
+    )
+    images = []
+    for name, data in (("plain", plain), ("engine", rendered.data)):
+        (tmp_path / f"{name}.pdf").write_bytes(data)
+        subprocess.run(
+            [
+                _tool("pdftoppm"),
+                "-r",
+                "72",
+                "-png",
+                "-singlefile",
+                str(tmp_path / f"{name}.pdf"),
+                str(tmp_path / name),
+            ],
+            check=True,
+        )
+        images.append(Image.open(tmp_path / f"{name}.png").convert("L"))
+    assert ImageChops.difference(*images).getbbox() is None
+    assert len(rendered.data) * 3 < len(plain)
+
+
 def test_metadata_comes_from_meta(rendered: RenderedPdf, tmp_path: Path) -> None:
     info = _info(rendered.data, tmp_path)
     assert info["Title"] == META.title  # not the HTML <title>
@@ -212,6 +242,23 @@ def test_fetching_outside_the_templates_folder_fails(
     message = str(caught.value)
     for leak in ("passwd", "x.css", "theme.css", "张三", "secret", "x.png"):
         assert leak not in message
+
+
+def test_a_symlink_out_of_the_templates_folder_fails(
+    renderer: PdfRenderer, templates: Path
+) -> None:
+    link = templates / "linked.css"
+    if not link.exists():
+        link.symlink_to(templates.parent / "secret.css")
+    with pytest.raises(PdfError, match="outside the templates folder"):
+        renderer.render(letter(extra='<link rel="stylesheet" href="linked.css">'), META)
+
+
+def test_overlay_folders_serve_what_the_base_lacks(templates: Path, tmp_path: Path) -> None:
+    (tmp_path / "only-here.css").write_text("h1 { letter-spacing: 1pt; }", encoding="utf-8")
+    overlaid = PdfRenderer(templates, stylesheet=STYLESHEET, overlay_dirs=[tmp_path])
+    html = letter(extra='<link rel="stylesheet" href="only-here.css">')
+    assert overlaid.render(html, META).pages == 1
 
 
 def test_a_missing_template_file_fails(renderer: PdfRenderer) -> None:

@@ -59,6 +59,7 @@ processes for parallelism (one renderer per process, built once).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 import re
@@ -248,16 +249,18 @@ def _captured() -> Iterator[_Collector]:
 # --- sharing the face data -------------------------------------------------------------
 
 _shared_sizes: set[int] = set()
-_shared_blobs: dict[tuple[int, int], tuple[Any, bytes]] = {}
+_shared_faces: dict[tuple[int, bytes], bytes] = {}
+_EDGE = 1 << 16
 
 
 def _share_face_data(font_set: FontSet) -> None:
     """Copy each derived face's data out of HarfBuzz once per process (see module doc).
 
-    Wraps ``weasyprint.pdf.fonts.get_hb_object_data`` (WeasyPrint 70): whole-face calls
-    whose blob has the size of one of our derived files return one shared ``bytes``.
-    The key is the blob's address and length, and the blob stays referenced while
-    cached, so the address cannot be reused for other data.
+    Wraps ``weasyprint.pdf.fonts.get_hb_object_data`` (WeasyPrint 70): a whole-face
+    call whose blob has the size of one of our derived files returns one shared
+    ``bytes`` per file, keyed by size and a hash of the first and last 64 KiB (each
+    derived file differs there: names, tables). One copy per file, however many
+    renderers the process builds.
     """
     import weasyprint.pdf.fonts as weasy_fonts
     from weasyprint.text.ffi import ffi, harfbuzz
@@ -270,18 +273,19 @@ def _share_face_data(font_set: FontSet) -> None:
     def get_hb_object_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
         if ot_color is None and glyph is None:
             blob = harfbuzz.hb_face_reference_blob(hb_object)
-            length = ffi.new("unsigned int *")
-            data = harfbuzz.hb_blob_get_data(blob, length)
-            size = int(length[0])
-            if data != ffi.NULL and size in _shared_sizes:
-                key = (int(ffi.cast("uintptr_t", data)), size)
-                entry = _shared_blobs.get(key)
-                if entry is None:
-                    entry = _shared_blobs[key] = (blob, ffi.unpack(data, size))
-                else:
-                    harfbuzz.hb_blob_destroy(blob)
-                return entry[1]
-            harfbuzz.hb_blob_destroy(blob)
+            try:
+                length = ffi.new("unsigned int *")
+                data = harfbuzz.hb_blob_get_data(blob, length)
+                size = int(length[0])
+                if data != ffi.NULL and size in _shared_sizes:
+                    view = ffi.buffer(data, size)
+                    key = (size, hashlib.sha256(view[:_EDGE] + view[-_EDGE:]).digest())
+                    shared = _shared_faces.get(key)
+                    if shared is None:
+                        shared = _shared_faces[key] = ffi.unpack(data, size)
+                    return shared
+            finally:
+                harfbuzz.hb_blob_destroy(blob)
         return original(hb_object, ot_color, glyph)
 
     get_hb_object_data.dunletters_shared = True  # type: ignore[attr-defined]
@@ -319,7 +323,9 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
     """
     import weasyprint.pdf.fonts as weasy_fonts
 
-    _single_pass_families.update(face.family for face in font_set.faces if face.derived)
+    for face in font_set.faces:
+        if face.derived:
+            _single_pass_families.update(filter(None, (face.family, face.fallback_family)))
     original = weasy_fonts.Font._harfbuzz_subset
     if getattr(original, "dunletters_single_pass", False):
         return

@@ -273,13 +273,11 @@ def parse_capitals(text: str, *, strict: bool = True) -> Decimal:
     if whole and fen:
         raise CapitalsError("写到「分」的金额不能加「整」")
     value = (Decimal(integer) + Decimal(jiao) / 10 + Decimal(fen) / 100).quantize(_FEN)
-    if (
-        strict
-        and value <= MAX_CAPITALS
-        and body + ("整" if whole else "") not in _accepted_forms(value)
-    ):
+    if strict and value <= MAX_CAPITALS:
+        written = body + ("整" if whole else "")
         canonical = amount_in_capitals(value, prefix=False)
-        raise CapitalsError(f"写法不规范，应写作「{canonical}」")
+        if written != canonical and written not in _accepted_forms(value):
+            raise CapitalsError(f"写法不规范，应写作「{canonical}」")
     return value
 
 

@@ -10,9 +10,9 @@ tests run every example, so an entry that stops matching its own example fails C
 Matching is on :attr:`TextView.match_text` (full-width folded, whitespace next to
 Chinese removed). Chinese phrases match as substrings — ``\\b`` never matches
 inside Chinese — while a phrase that starts or ends with a Latin letter or digit is
-guarded with ASCII-only lookarounds, case-insensitively, so ``M1`` does not fire
-inside ``M10``. All literal phrases of a list compile into one trie-shaped regex:
-one pass over the text per list, whatever the list's length.
+guarded with ASCII-only neighbours, case-insensitively, so ``M1`` does not fire
+inside ``M10``. All literal phrases of all lists are found in one pass over the
+text (:class:`PhraseScanner`), whatever the lists' length.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import ahocorasick
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -87,68 +88,114 @@ class LexiconMatch:
     text: str
 
 
-def _trie_pattern(words: list[str]) -> str:
-    """One regex for many literal words, shaped as a trie (longest match first)."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:  # type: ignore[type-arg]
-        ends = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return f"(?:{body})?"
-        return body
-
-    return build(trie)
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _guarded(pattern: str, phrase: str) -> str:
-    head = "(?<![0-9A-Za-z])" if _ASCII_WORD.match(phrase[0]) else ""
-    tail = "(?![0-9A-Za-z])" if _ASCII_WORD.match(phrase[-1]) else ""
-    return head + pattern + tail
+def _without_names(pattern: str) -> str:
+    """A user's regex with its named groups unnamed (they would clash when combined)."""
+    return re.sub(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>", "(?:", pattern)
+
+
+def _lower(text: str) -> str:
+    """Lower-case for matching, keeping every offset (str.lower can lengthen 'İ')."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _key(phrase: str) -> str:
+    """How a phrase is compared: folded, without spaces, lower-cased."""
+    return _lower(fold(phrase).replace(" ", ""))
+
+
+class PhraseScanner:
+    """Finds every literal phrase of every list in one pass over a text.
+
+    An Aho–Corasick automaton (pyahocorasick, in C) over all phrases of all lists:
+    one pass per document whatever the lists' size, results cached on the
+    :class:`TextView`. (A trie-shaped regex per list was slower — Python's regex
+    engine still tries alternatives position by position; see benchmarks/.)
+    """
+
+    def __init__(self) -> None:
+        self._targets: dict[str, list[tuple[str, Entry, bool, bool]]] = {}
+        self._automaton: ahocorasick.Automaton | None = None
+
+    def add(self, lexicon: str, entry: Entry) -> None:
+        """Index one phrase entry of a list."""
+        assert entry.phrase is not None
+        key = _key(entry.phrase)
+        guard_head = _ASCII_WORD.match(key[0]) is not None
+        guard_tail = _ASCII_WORD.match(key[-1]) is not None
+        self._targets.setdefault(key, []).append((lexicon, entry, guard_head, guard_tail))
+        self._automaton = None
+
+    def _built(self) -> ahocorasick.Automaton:
+        if self._automaton is None:
+            automaton = ahocorasick.Automaton()
+            for key in self._targets:
+                automaton.add_word(key, key)
+            automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
+
+    def scan(self, view: TextView) -> dict[str, list[tuple[int, int, Entry]]]:
+        """Matches by list name, as spans of :attr:`TextView.match_text`."""
+        cache: dict[int, dict[str, list[tuple[int, int, Entry]]]] = view.__dict__.setdefault(
+            "_phrase_cache", {}
+        )
+        found = cache.get(id(self))
+        if found is not None:
+            return found
+        found = {}
+        if self._targets:
+            text = _lower(view.match_text)
+            length = len(text)
+            for last, key in self._built().iter(text):
+                end = last + 1
+                start = end - len(key)
+                for lexicon, entry, guard_head, guard_tail in self._targets[key]:
+                    if guard_head and start and _ASCII_WORD.match(text[start - 1]):
+                        continue
+                    if guard_tail and end < length and _ASCII_WORD.match(text[end]):
+                        continue
+                    found.setdefault(lexicon, []).append((start, end, entry))
+            for matches in found.values():
+                matches.sort(key=lambda match: (match[0], -match[1]))
+        cache[id(self)] = found
+        return found
 
 
 class CompiledLexicon:
-    """A lexicon ready to match: one trie regex for the phrases, one per regex entry."""
+    """A lexicon ready to match: its phrases in a shared scanner, its regexes compiled."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, scanner: PhraseScanner | None = None) -> None:
         self.lexicon = lexicon
-        self._by_phrase: dict[str, Entry] = {}
-        chinese: list[str] = []
-        latin: list[str] = []
-        self._regexes: list[tuple[re.Pattern[str], Entry]] = []
-        for entry in lexicon.entries:
+        self.scanner = scanner or PhraseScanner()
+        patterns: list[str] = []
+        self._by_group: dict[str, Entry] = {}
+        for index, entry in enumerate(lexicon.entries):
             if entry.phrase is not None:
-                key = fold(entry.phrase).replace(" ", "").lower()
-                self._by_phrase.setdefault(key, entry)
-                is_latin = _ASCII_WORD.match(key[0]) or _ASCII_WORD.match(key[-1])
-                (latin if is_latin else chinese).append(key)
+                self.scanner.add(lexicon.name, entry)
             else:
                 assert entry.regex is not None
-                self._regexes.append((re.compile(entry.regex, re.IGNORECASE), entry))
-        patterns = []
-        if chinese:
-            patterns.append(_trie_pattern(sorted(set(chinese))))
-        patterns.extend(_guarded(re.escape(word), word) for word in sorted(set(latin)))
-        self._phrases = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+                # One alternation per list: a regex pass costs ~30 ns a character
+                # here, whatever the pattern, so one pass beats one per entry.
+                group = f"e{index}"
+                self._by_group[group] = entry
+                patterns.append(f"(?P<{group}>{_without_names(entry.regex)})")
+        # Alternation takes the first alternative that matches at a position, so
+        # within a list an earlier regex entry wins (write XX月XX日 before XX月).
+        self._regex = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
     def finditer(self, view: TextView) -> Iterator[LexiconMatch]:
         """Every match in the text, excluding those inside an ``except`` phrase."""
         text = view.match_text
-        if self._phrases is not None:
-            for match in self._phrases.finditer(text):
-                entry = self._by_phrase.get(match.group(0).lower())
-                if entry is not None and not _excepted(text, match.start(), match.end(), entry):
-                    yield self._located(view, entry, match.start(), match.end())
-        for pattern, entry in self._regexes:
-            for match in pattern.finditer(text):
+        for start, end, entry in self.scanner.scan(view).get(self.lexicon.name, ()):
+            if not _excepted(text, start, end, entry):
+                yield self._located(view, entry, start, end)
+        if self._regex is not None:
+            for match in self._regex.finditer(text):
+                entry = self._by_group[match.lastgroup or ""]
                 if match.end() > match.start() and not _excepted(
                     text, match.start(), match.end(), entry
                 ):
@@ -221,4 +268,5 @@ def load_lexicons(extra_dirs: tuple[Path, ...] = ()) -> dict[str, CompiledLexico
                     }
                 )
             lists[lexicon.name] = lexicon
-    return {name: CompiledLexicon(lexicon) for name, lexicon in lists.items()}
+    scanner = PhraseScanner()
+    return {name: CompiledLexicon(lexicon, scanner) for name, lexicon in lists.items()}

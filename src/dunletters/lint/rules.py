@@ -9,6 +9,7 @@ explicit register, as proselint does it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -483,9 +484,11 @@ def long_sentence(ctx: LintContext) -> Iterator[Hit]:
 def long_paragraph(ctx: LintContext) -> Iterator[Hit]:
     max_chars = ctx.param("DL303", "max_chars", 150)
     max_sentences = ctx.param("DL303", "max_sentences", 4)
-    sentences = ctx.view.sentences
+    starts = [sentence.start for sentence in ctx.view.sentences]
     for paragraph in ctx.view.paragraphs:
-        count = sum(1 for s in sentences if paragraph.start <= s.start < paragraph.end)
+        count = bisect.bisect_left(starts, paragraph.end) - bisect.bisect_left(
+            starts, paragraph.start
+        )
         length = reading_length(paragraph.text)
         if length > max_chars or count > max_sentences:
             yield Hit(
@@ -797,13 +800,20 @@ def unmasked_pii(ctx: LintContext) -> Iterator[Hit]:
         yield Hit(number.start, number.end, f"未脱敏的{kind}", suggestion=masked)
 
 
-_URL = re.compile(r"(?:https?://)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?:/[^\s，。]*)?")
+_URL = re.compile(
+    r"(?<![A-Za-z0-9-])(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s，。]*)?"
+)
 
 
 def _url_hits(ctx: LintContext) -> Iterator[Hit]:
-    for match in _URL.finditer(ctx.view.match_text):
+    text = ctx.view.match_text
+    if "." not in text:
+        return
+    for match in _URL.finditer(text):
         url = match.group(0)
         host = re.sub(r"^https?://", "", url).split("/")[0].lower()
+        if not re.search(r"\.[a-z]{2,}$", host):
+            continue  # 16,409.02 or 3.5: a number, not a host
         if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
             start, end = ctx.view.origin_span(match.start(), match.end())
             yield Hit(start, end, f"链接「{url}」不在官方域名白名单内")

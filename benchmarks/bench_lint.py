@@ -1,0 +1,148 @@
+"""Linter throughput and start-up: the numbers behind issue 4's speed targets.
+
+* Text lint of a one-page letter with its record (every rule, every phrase list):
+  target ≥ 1,000 letters/s on one core. Measured on real rendered letters (the
+  built-in templates, generated synthetic accounts), with a baseline in the same
+  run: the same phrase lists matched the straightforward way (one ``str.find`` or
+  ``re.search`` per entry) — so the ratio shows what the trie-compiled lists buy.
+* ``dunletters lint DRAFT`` wall time, start-up included: target < 0.5 s, so it
+  can run on every save. Baseline in the same run: ``python -c "import dunletters"``.
+
+Usage: ``python benchmarks/bench_lint.py [--letters 2000] [--runs 7]``. Prints a
+Markdown table; copy it into benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from dunletters import __version__
+from dunletters.config import Settings
+from dunletters.escalation import Decision, decide
+from dunletters.lint.engine import Linter
+from dunletters.lint.extract import html_to_text
+from dunletters.lint.text import TextView, fold
+from dunletters.models import parse_account
+from dunletters.registry import Registry
+from dunletters.rendering import Renderer
+from dunletters.samples import generate_accounts
+
+AS_OF = date(2026, 11, 28)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def letters(n: int) -> list[tuple[str, object, Decision]]:
+    settings = Settings()
+    renderer = Renderer(settings, Registry.load())
+    out = []
+    for row in generate_accounts(n * 2, seed=7):
+        account = parse_account(row, as_of=AS_OF)
+        decision = decide(account, settings.policy, AS_OF)
+        if not isinstance(decision, Decision):
+            continue
+        html = renderer.letter_html(account, decision, AS_OF, "示银信催〔2026〕第000001号").html
+        out.append((html_to_text(html), account, decision))
+        if len(out) == n:
+            break
+    return out
+
+
+def naive_scan(linter: Linter, text: str) -> int:
+    """The baseline: every entry of every list searched on its own."""
+    folded = fold(text)
+    hits = 0
+    for compiled in linter.lexicons.values():
+        for entry in compiled.lexicon.entries:
+            if entry.phrase is not None:
+                hits += folded.find(entry.phrase) >= 0
+            elif entry.regex is not None and re.search(entry.regex, folded):
+                hits += 1
+    return hits
+
+
+def timed(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def wall(cmd: list[str], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=False, capture_output=True, cwd=ROOT)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--letters", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    docs = letters(args.letters)
+    linter = Linter(Settings())
+
+    def ours() -> None:
+        for text, account, decision in docs:
+            linter.lint(text, channel="letter", stage=decision.stage, tone=decision.tone,
+                        account=account, as_of=AS_OF)  # fmt: skip
+
+    def phrases_only() -> None:
+        for text, _, _ in docs:
+            view = TextView(text)
+            for compiled in linter.lexicons.values():
+                list(compiled.finditer(view))
+
+    def baseline() -> None:
+        for text, _, _ in docs:
+            naive_scan(linter, text)
+
+    t_ours = timed(ours, 3)
+    t_phrases = timed(phrases_only, 3)
+    t_base = timed(baseline, 3)
+    findings = sum(
+        len(linter.lint(t, channel="letter", stage=d.stage, tone=d.tone, account=a, as_of=AS_OF))
+        for t, a, d in docs[:200]
+    )  # type: ignore[arg-type]
+
+    draft = ROOT / "tests" / "drafts" / "threats.txt"
+    exe = str(Path(sys.executable).with_name("dunletters"))
+    t_cli = wall([exe, "lint", str(draft)], args.runs)
+    t_import = wall([sys.executable, "-c", "import dunletters"], args.runs)
+    t_template = wall([exe, "lint", str(ROOT / "templates/sms/final.firm.txt.j2")], args.runs)
+
+    n = len(docs)
+    print(f"dunletters {__version__}, Python {sys.version.split()[0]}, {n} rendered letters, "
+          f"{sum(len(t) for t, _, _ in docs) // n} characters each on average\n")  # fmt: skip
+    print("| measure | median | per letter | rate |")
+    print("|---|---|---|---|")
+    print(
+        f"| full lint (all rules, with record) | {t_ours:.3f} s | {t_ours / n * 1e3:.3f} ms | **{n / t_ours:,.0f} letters/s** |"
+    )
+    print(
+        f"| phrase lists only, trie-compiled | {t_phrases:.3f} s | {t_phrases / n * 1e3:.3f} ms | {n / t_phrases:,.0f} letters/s |"
+    )
+    print(
+        f"| baseline: phrase lists, one search per entry | {t_base:.3f} s | {t_base / n * 1e3:.3f} ms | {n / t_base:,.0f} letters/s |"
+    )
+    print(f"| ratio baseline / trie-compiled lists | | | {t_base / t_phrases:.1f}× |")
+    print(f"| `dunletters lint` one plain draft (wall, start-up included) | {t_cli:.3f} s | | |")
+    print(f"| `dunletters lint` one SMS template draft (wall) | {t_template:.3f} s | | |")
+    print(f"| baseline: `python -c 'import dunletters'` | {t_import:.3f} s | | |")
+    print(f"\n(findings on the first 200 clean letters: {findings})")
+
+
+if __name__ == "__main__":
+    main()
