@@ -86,7 +86,7 @@ __all__ = [
 
 LOGGER = logging.getLogger(__name__)
 
-BUILDER_VERSION = 4
+BUILDER_VERSION = 5
 """Bump when the derived fonts change (tiers, renaming…): old cache entries are ignored."""
 
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
@@ -658,7 +658,7 @@ void hb_subset_input_set_flags (hb_subset_input_t *input, unsigned int value);
 hb_face_t * hb_subset_or_fail (hb_face_t *source, const hb_subset_input_t *input);
 """
 # hb_subset_sets_t and hb_subset_flags_t values (HarfBuzz >= 4).
-_SETS_NAME_ID, _SETS_NAME_LANG_ID, _SETS_LAYOUT_FEATURE_TAG = 4, 5, 6
+_SETS_DROP_TABLE_TAG, _SETS_NAME_ID, _SETS_NAME_LANG_ID, _SETS_LAYOUT_FEATURE_TAG = 3, 4, 5, 6
 _FLAGS_NAME_LEGACY, _FLAGS_PASSTHROUGH, _FLAGS_NOTDEF_OUTLINE = 0x8, 0x20, 0x40
 _FLAGS_NO_PRUNE_UNICODE_RANGES = 0x100
 
@@ -687,6 +687,7 @@ def _core_font(whole: Path, glyphs: int, family: str, subfamily: str) -> bytes:
             everything = subset.hb_subset_input_set(spec, kind)
             hb.hb_set_clear(everything)
             hb.hb_set_invert(everything)
+        hb.hb_set_clear(subset.hb_subset_input_set(spec, _SETS_DROP_TABLE_TAG))  # keep BASE
         subset.hb_subset_input_set_flags(
             spec,
             _FLAGS_NAME_LEGACY

@@ -1,0 +1,101 @@
+"""Rendering safety: sandbox, strict undefined, autoescape, errors without values."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dunletters.config import Settings
+from dunletters.errors import TemplateError
+from dunletters.escalation import Decision
+from dunletters.registry import Registry
+from dunletters.rendering import Renderer
+from dunletters.samples import sample_account
+
+AS_OF = date(2026, 11, 28)
+FRONT = """---
+stage: early
+tone: courteous
+channel: {channel}
+title: 测试
+review:
+  approved_by: 合规审查组
+  approved_on: 2026-11-28
+  revision: 1
+---
+"""
+DECISION = Decision("early", "courteous", "前期提醒", 7)
+
+
+def renderer_with(tmp_path: Path, letter_body: str, sms_body: str = "您好") -> Renderer:
+    (tmp_path / "letters").mkdir(exist_ok=True)
+    (tmp_path / "sms").mkdir(exist_ok=True)
+    (tmp_path / "letters" / "early.courteous.html.j2").write_text(
+        FRONT.format(channel="letter") + letter_body, encoding="utf-8"
+    )
+    (tmp_path / "sms" / "early.courteous.txt.j2").write_text(
+        FRONT.format(channel="sms") + sms_body, encoding="utf-8"
+    )
+    return Renderer(Settings(), Registry.load([tmp_path], builtin=False))
+
+
+def render(renderer: Renderer) -> str:
+    return renderer.letter_html(sample_account("early", as_of=AS_OF), DECISION, AS_OF, "X").html
+
+
+def test_missing_field_names_file_line_and_field(tmp_path: Path) -> None:
+    renderer = renderer_with(tmp_path, "<p>\n{{ account.salary }}</p>")
+    with pytest.raises(TemplateError) as caught:
+        render(renderer)
+    message = str(caught.value)
+    assert "letters/early.courteous.html.j2:12" in message
+    assert "Account.salary" in message
+    assert "张晓明" not in message and "6259" not in message
+
+
+def test_undefined_name(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match=r"未定义的字段：debtor"):
+        render(renderer_with(tmp_path, "{{ debtor }}"))
+
+
+def test_sandbox_refuses_introspection(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match="沙箱"):
+        render(renderer_with(tmp_path, "{{ ''.__class__.__mro__[1].__subclasses__() }}"))
+
+
+def test_sandbox_refuses_mutation(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match="沙箱"):
+        render(renderer_with(tmp_path, "{% set x = [] %}{{ x.append(1) }}"))
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../../../etc/passwd", "../letters/../../x"])
+def test_include_outside_templates_fails(tmp_path: Path, target: str) -> None:
+    with pytest.raises(TemplateError, match="找不到模板"):
+        render(renderer_with(tmp_path, f'{{% include "{target}" %}}'))
+
+
+def test_none_is_never_printed(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match="空值"):
+        render(renderer_with(tmp_path, "{{ account.promise_to_pay_until }}"))
+
+
+def test_syntax_error_names_the_line(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match=r"early\.courteous\.html\.j2:13: 模板语法错误"):
+        render(renderer_with(tmp_path, "\n\n{% if %}"))
+
+
+def test_markup_in_record_is_escaped_in_html_not_in_sms(tmp_path: Path) -> None:
+    renderer = renderer_with(tmp_path, "<p>{{ account.name }}</p>", "{{ account.name }}您好")
+    account = sample_account("early", as_of=AS_OF).model_copy(update={"name": "<b>李&四</b>"})
+    html = renderer.letter_html(account, DECISION, AS_OF, "X").html
+    assert "<p>&lt;b&gt;李&amp;四&lt;/b&gt;</p>" in html
+    sms = renderer.sms(account, DECISION, AS_OF).sms.text
+    assert sms == "【示范银行】<b>李&四</b>您好"
+
+
+def test_filter_type_errors_do_not_echo_values(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError) as caught:
+        render(renderer_with(tmp_path, "{{ account.name | money }}"))
+    assert "张晓明" not in str(caught.value)
