@@ -39,8 +39,17 @@ def font_set() -> FontSet:
 
 @pytest.fixture(scope="module")
 def serif(font_set: FontSet) -> TTFont:
+    """The core of DL Serif SC regular (glyphs through GB 2312 level 2)."""
     face = next(f for f in font_set.faces if f.family == "DL Serif SC" and f.weight == 400)
     return TTFont(face.path, lazy=True)
+
+
+@pytest.fixture(scope="module")
+def serif_full(font_set: FontSet) -> TTFont:
+    """The whole reordered face, used for characters the core lacks."""
+    face = next(f for f in font_set.faces if f.family == "DL Serif SC" and f.weight == 400)
+    assert face.fallback is not None
+    return TTFont(face.fallback, lazy=True)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +76,13 @@ def test_default_faces_are_derived_into_the_cache(font_set: FontSet) -> None:
     ]
     assert all(face.derived for face in font_set.faces)
     assert all(face.path.parent == font_cache_dir() for face in font_set.faces)
+    assert [face.fallback_family for face in font_set.faces] == [
+        "DL Serif SC Full",
+        "DL Serif SC Full",
+        "DL Sans SC Full",
+        "DL Sans SC Full",
+    ]
+    assert len(font_set.files) == 8
     assert font_set.aliases == {
         "Noto Serif CJK SC": "DL Serif SC",
         "Noto Sans CJK SC": "DL Sans SC",
@@ -79,12 +95,16 @@ def test_second_call_reuses_the_cache(font_set: FontSet) -> None:
     assert again == font_set
 
 
-def test_alias_rules_put_the_derived_family_first(font_set: FontSet) -> None:
+def test_alias_rules_put_the_core_then_the_full_face_first(font_set: FontSet) -> None:
     root = ET.fromstring(font_set.alias_rules())
     rules = {
-        match.findtext("test/string"): match.findtext("edit/string") for match in root.iter("match")
+        match.findtext("test/string"): [s.text for s in match.iterfind("edit/string")]
+        for match in root.iter("match")
     }
-    assert rules == font_set.aliases
+    assert rules == {
+        "Noto Serif CJK SC": ["DL Serif SC", "DL Serif SC Full"],
+        "Noto Sans CJK SC": ["DL Sans SC", "DL Sans SC Full"],
+    }
     assert all(edit.get("mode") == "prepend" for edit in root.iter("edit"))
 
 
@@ -117,20 +137,39 @@ def test_glyph_priority_tiers() -> None:
     assert len(hanzi) == 0x9FFF - 0x4E00 + 1
 
 
-def test_derived_font_keeps_every_character_and_outline(
-    serif: TTFont, noto_serif_sc: TTFont
-) -> None:
-    original, derived = noto_serif_sc.getBestCmap(), serif.getBestCmap()
-    assert derived.keys() == original.keys()
-    assert len(serif.getGlyphOrder()) == len(noto_serif_sc.getGlyphOrder())
-    glyphs_a, glyphs_b = noto_serif_sc.getGlyphSet(), serif.getGlyphSet()
-    sample = sorted(original)[::300] + [ord(c) for c in RARE + LETTER_TEXT]
-    for code in sample:
+def _same_glyphs(a: TTFont, b: TTFont, codes: list[int]) -> None:
+    cmap_a, cmap_b = a.getBestCmap(), b.getBestCmap()
+    glyphs_a, glyphs_b = a.getGlyphSet(), b.getGlyphSet()
+    for code in codes:
         pen_a, pen_b = RecordingPen(), RecordingPen()
-        glyphs_a[original[code]].draw(pen_a)
-        glyphs_b[derived[code]].draw(pen_b)
+        glyphs_a[cmap_a[code]].draw(pen_a)
+        glyphs_b[cmap_b[code]].draw(pen_b)
         assert pen_a.value == pen_b.value, chr(code)
-        assert noto_serif_sc["hmtx"][original[code]] == serif["hmtx"][derived[code]], chr(code)
+        assert a["hmtx"][cmap_a[code]] == b["hmtx"][cmap_b[code]], chr(code)
+
+
+def test_full_face_keeps_every_character_and_outline(
+    serif_full: TTFont, noto_serif_sc: TTFont
+) -> None:
+    original, derived = noto_serif_sc.getBestCmap(), serif_full.getBestCmap()
+    assert derived.keys() == original.keys()
+    assert len(serif_full.getGlyphOrder()) == len(noto_serif_sc.getGlyphOrder())
+    _same_glyphs(noto_serif_sc, serif_full, sorted(original)[::300] + [ord(c) for c in RARE])
+    assert derived_glyph_order(serif_full) == serif_full.getGlyphOrder()  # stable order
+
+
+def test_core_has_gb2312_and_name_characters_with_the_same_glyph_ids(
+    serif: TTFont, serif_full: TTFont
+) -> None:
+    core, full = serif.getBestCmap(), serif_full.getBestCmap()
+    level1, level2 = glyph_priority()[4], glyph_priority()[6]
+    assert all(ord(c) in core for c in level1 + level2 + list(RARE) + list(LETTER_TEXT))
+    assert ord("鄠") not in core  # outside GB 2312: the full face has it
+    assert ord("鄠") in full
+    for char in "的，0A" + RARE:
+        assert serif.getGlyphID(core[ord(char)]) == serif_full.getGlyphID(full[ord(char)])
+    _same_glyphs(serif, serif_full, sorted(core)[::40] + [ord(c) for c in RARE])
+    assert len(serif.getGlyphOrder()) < 16_000
 
 
 def test_letter_characters_have_low_glyph_ids(serif: TTFont) -> None:
@@ -139,15 +178,13 @@ def test_letter_characters_have_low_glyph_ids(serif: TTFont) -> None:
     assert max(gid(cmap[ord(c)]) for c in "0123456789¥,.") < 200
     assert max(gid(cmap[ord(c)]) for c in "，。：；（）《》“”") < 1000
     assert max(gid(cmap[ord(c)]) for c in LETTER_TEXT + RARE) < 5000
-    # The zh-Hans forms shaping substitutes for digits (GSUB locl) are up front too.
-    order = derived_glyph_order(serif)
-    assert order == serif.getGlyphOrder()
 
 
 def test_derived_names_license_and_charset(serif: TTFont) -> None:
     name = serif["name"]
     assert name.getDebugName(1) == "DL Serif SC"
     assert name.getDebugName(6) == "DLSerifSC-Regular"
+    assert "Core" in (name.getDebugName(10) or "")
     assert "SIL Open Font License" in (name.getDebugName(13) or "")
     assert "Noto Serif CJK SC" in (name.getDebugName(10) or "")
     assert not [n for n in name.names if n.nameID == 1 and "Noto" in n.toUnicode()]

@@ -161,6 +161,17 @@ def test_looks_exactly_like_plain_weasyprint_with_the_system_fonts(
     assert len(rendered.data) * 3 < len(plain)
 
 
+def test_characters_outside_the_core_come_from_the_full_face(
+    renderer: PdfRenderer, tmp_path: Path
+) -> None:
+    data = renderer.render(letter(name="欧阳鄠堃"), META).data  # 鄠 is not in GB 2312
+    fonts = {
+        row.split()[0].split("+", 1)[1] for row in _run("pdffonts", data, tmp_path).splitlines()[2:]
+    }
+    assert "DL-Serif-SC-Full-Bold" in fonts
+    assert "尊敬的欧阳鄠堃女士：" in _text(data, tmp_path)
+
+
 def test_metadata_comes_from_meta(rendered: RenderedPdf, tmp_path: Path) -> None:
     info = _info(rendered.data, tmp_path)
     assert info["Title"] == META.title  # not the HTML <title>
