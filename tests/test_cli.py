@@ -110,7 +110,7 @@ def test_render_record_decides_and_holds(
     record = tmp_path / "r.json"
     record.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
     out_file = tmp_path / "r.txt"
-    code, out, _ = run(
+    code, _, _ = run(
         capsys,
         "render",
         str(record),
