@@ -290,6 +290,71 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+@cli.command("batch")
+@click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="输出目录。",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="基准日（签发日），缺省今天（北京时间）。",
+)
+@click.option("--channels", default="letter,sms", show_default=True, help="letter、sms 或两者。")
+@click.option("--workers", type=int, default=None, help="并行进程数，缺省为 CPU 核数。")
+@click.option("--encoding", default=None, help="CSV 编码（缺省自动识别 UTF-8/GBK）。")
+@click.option("--sheet", default=None, help="XLSX 工作表名（缺省第一个）。")
+@click.option("--dry-run", is_flag=True, help="只生成摘要、暂停、拒绝与检查结果，不写信函。")
+@click.option("--resume", is_flag=True, help="继续一个中断的批次（同一命令重跑也会自动继续）。")
+@_templates_option
+@click.pass_obj
+def batch_cmd(
+    state: _State,
+    input_file: Path,
+    out: Path,
+    as_of: datetime | None,
+    channels: str,
+    workers: int | None,
+    encoding: str | None,
+    sheet: str | None,
+    dry_run: bool,
+    resume: bool,
+    template_dirs: tuple[Path, ...],
+) -> int:
+    """批量生成：账户文件 → 信函 PDF、短信、暂停与拒绝清单；可中断、可续跑。"""
+    import os
+
+    from dunletters.batch.pipeline import BatchOptions, plain_progress, run_batch
+
+    chosen = tuple(c.strip() for c in channels.split(",") if c.strip())
+    if not chosen or any(c not in ("letter", "sms") for c in chosen):
+        raise click.UsageError("--channels 只能是 letter、sms 或 letter,sms")
+    options = BatchOptions(
+        input=input_file,
+        out=out,
+        as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
+        channels=chosen,
+        workers=workers or os.cpu_count() or 1,
+        template_dirs=template_dirs,
+        encoding=encoding,
+        sheet=sheet,
+        dry_run=dry_run,
+        resume=resume,
+    )
+    result = run_batch(state.settings, options, plain_progress)
+    counts = result.counts
+    click.echo(
+        f"{'（试运行）' if dry_run else ''}已生成 {counts.get('written', 0)}，隔离 {counts.get('quarantined', 0)}，"
+        f"暂停 {counts.get('held', 0)}，拒绝 {counts.get('rejected', 0)}；输出在 {out}"
+    )
+    return result.exit_status
+
+
 @cli.command("rules")
 @click.argument("code", required=False)
 @click.option("--markdown", is_flag=True, help="生成全部规则的 Markdown 文档（docs/rules.md）。")

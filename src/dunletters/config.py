@@ -149,7 +149,7 @@ class Policy(_Strict):
 
 def _clock(value: object) -> object:
     if isinstance(value, str):
-        if not re.fullmatch(r"\d{2}:\d{2}", value):
+        if not re.fullmatch(r"\d{2}:\d{2}(:00)?", value):
             raise ValueError("时间应写成 HH:MM，如 08:00")
         return time.fromisoformat(value)
     return value

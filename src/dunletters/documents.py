@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dunletters import zh
 from dunletters.config import Settings
@@ -20,6 +21,9 @@ from dunletters.models import Account, parse_account
 from dunletters.registry import Registry
 from dunletters.rendering import LetterDocument, Renderer
 from dunletters.samples import sample_account
+
+if TYPE_CHECKING:
+    from dunletters.pdf import PdfMetadata
 
 __all__ = ["RenderResult", "letter_pdf_metadata", "load_record", "preview_number", "render_one"]
 
@@ -50,15 +54,20 @@ def preview_number(settings: Settings, as_of: date) -> str:
     return settings.letters.number_format.format(year=as_of.year, seq=0)
 
 
-def letter_pdf_metadata(settings: Settings, document: LetterDocument) -> dict[str, object]:
-    """PDF metadata of a letter: title, creditor as author, 函号 as subject, fixed date."""
-    created = datetime.combine(document.letter.date, time(0, 0), tzinfo=zh.SHANGHAI)
-    return {
-        "title": document.letter.title,
-        "author": settings.creditor.name,
-        "subject": document.letter.number,
-        "created": created,
-    }
+def letter_pdf_metadata(settings: Settings, document: LetterDocument) -> PdfMetadata:
+    """PDF metadata of a letter: title, creditor as author, 函号 as subject, fixed date.
+
+    The creation date is the letter's date (midnight, Asia/Shanghai), never the clock:
+    the same input gives the same bytes.
+    """
+    from dunletters.pdf import PdfMetadata  # WeasyPrint loads only when a PDF is made
+
+    return PdfMetadata(
+        title=document.letter.title,
+        author=settings.creditor.name,
+        subject=document.letter.number,
+        created=datetime.combine(document.letter.date, time(0, 0), tzinfo=zh.SHANGHAI),
+    )
 
 
 def _decision(

@@ -862,6 +862,8 @@ def _derived_face(
             for stale in cache.glob(f"{stem}-*.otf"):  # older sources or builder versions
                 if stale not in (target, full):
                     stale.unlink(missing_ok=True)
+            for leftover in cache.glob(".build-*"):  # a build killed midway (we hold the lock)
+                leftover.unlink(missing_ok=True)
     return target, (full if full.is_file() else None)
 
 

@@ -1,0 +1,542 @@
+"""The batch run: input file → decisions → letters and SMS → lint → outputs, resumable.
+
+Three phases, each restartable from the journal:
+
+1. **ingest** (driver, streaming): read a row, validate it, decide it (stage/tone or
+   hold), allocate its 函号; record reject, hold or pending in the journal, in
+   transactions of a few hundred rows. Rows already in the journal are skipped.
+2. **produce** (process pool): render each pending account's letter (PDF) and SMS,
+   lint them with the record, and hand the bytes back; the driver writes each file
+   atomically and then commits its journal row. A document with an error-severity
+   finding is quarantined with its findings, never delivered as a letter.
+3. **finish** (driver): sms.csv, holds.csv, rejects.csv, manifest.jsonl and the
+   summary, rebuilt from the journal in input order — the same bytes every time.
+
+The per-account work is a pure function of (record, decision, number, settings) —
+picklable, so the same seam can later run on Dask; the driver owns the journal and
+every write. Outputs do not depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from dunletters import __version__
+from dunletters.batch.journal import Journal, LetterNumbers, dumps
+from dunletters.batch.readers import open_records
+from dunletters.config import Settings
+from dunletters.errors import DunlettersError, ExitStatus, InputError, RecordError
+from dunletters.escalation import Decision, Hold, decide
+from dunletters.models import parse_account
+from dunletters.registry import Registry
+
+__all__ = ["BatchOptions", "BatchResult", "OutputError", "run_batch"]
+
+CHUNK = 16
+"""Accounts per task sent to a worker: large enough to amortise IPC, small enough to resume."""
+INGEST_BLOCK = 500
+
+
+class OutputError(DunlettersError):
+    """An output could not be written (disk full, permissions): the run stops, resumable."""
+
+    exit_status = ExitStatus.USAGE
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What ``dunletters batch`` was asked to do."""
+
+    input: Path
+    out: Path
+    as_of: date
+    channels: tuple[str, ...] = ("letter", "sms")
+    workers: int = 1
+    template_dirs: tuple[Path, ...] = ()
+    encoding: str | None = None
+    sheet: str | None = None
+    dry_run: bool = False
+    resume: bool = False
+    numbers_file: Path | None = None
+
+
+@dataclass
+class BatchResult:
+    """Counts of a finished run, and the exit status they imply."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    out: Path = Path()
+    resumed: bool = False
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        """1 when anything was rejected or quarantined, else 0."""
+        if self.counts.get("rejected", 0) or self.counts.get("quarantined", 0):
+            return ExitStatus.FINDINGS
+        return ExitStatus.OK
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file so that it either exists whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except OSError as error:
+        raise OutputError(
+            f"无法写入 {path}（{error.strerror}）：请检查磁盘空间与权限，修复后用相同命令继续"
+        ) from None
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# -- the per-account work (runs in workers) ---------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(settings_json: str, template_dirs: tuple[str, ...], dry_run: bool) -> None:
+    from dunletters.lint.engine import Linter
+    from dunletters.rendering import Renderer
+
+    settings = Settings.model_validate_json(settings_json)
+    registry = Registry.load([Path(d) for d in template_dirs])
+    _WORKER["settings"] = settings
+    _WORKER["renderer"] = Renderer(settings, registry)
+    _WORKER["linter"] = Linter(settings)
+    _WORKER["pdf"] = None
+    if not dry_run:
+        from dunletters.pdf import PdfRenderer
+
+        _WORKER["pdf"] = PdfRenderer.for_registry(registry)
+
+
+def _produce(task: tuple[list[dict[str, Any]], str, tuple[str, ...], bool]) -> list[dict[str, Any]]:
+    """Render and lint a chunk of accounts; pure apart from the per-process caches."""
+    from dunletters.documents import letter_pdf_metadata
+    from dunletters.lint.extract import html_to_text
+    from dunletters.models import Account
+
+    items, as_of_text, channels, dry_run = task
+    as_of = date.fromisoformat(as_of_text)
+    settings: Settings = _WORKER["settings"]
+    renderer = _WORKER["renderer"]
+    linter = _WORKER["linter"]
+    results = []
+    for item in items:
+        account = Account.model_validate_json(item["record_json"])
+        rule = settings.stage_rule(item["stage"])
+        decision = Decision(item["stage"], item["tone"], rule.name, rule.deadline_days)
+        result: dict[str, Any] = {"row": item["row"], "findings": [], "error": None}
+        try:
+            if "letter" in channels:
+                document = renderer.letter_html(account, decision, as_of, item["letter_number"])
+                result["letter_template"] = document.template.name
+                result["letter_version"] = document.template.version
+                pages = None
+                if not dry_run and _WORKER["pdf"] is not None:
+                    pdf = _WORKER["pdf"].render(
+                        document.html, letter_pdf_metadata(settings, document)
+                    )
+                    result["letter_pdf"] = pdf.data
+                    pages = pdf.pages
+                else:
+                    result["letter_html"] = document.html
+                text = html_to_text(document.html)
+                result["findings"] += [
+                    {"channel": "letter", **f.to_json()}
+                    for f in linter.lint(
+                        text,
+                        channel="letter",
+                        stage=decision.stage,
+                        tone=decision.tone,
+                        account=account,
+                        as_of=as_of,
+                        pages=pages,
+                    )
+                ]
+            if "sms" in channels:
+                sms = renderer.sms(account, decision, as_of, item["letter_number"] or "")
+                result["sms_template"] = sms.template.name
+                result["sms_version"] = sms.template.version
+                result["sms_text"] = sms.sms.text
+                result["sms_segments"] = sms.sms.segments
+                result["findings"] += [
+                    {"channel": "sms", **f.to_json()}
+                    for f in linter.lint(
+                        sms.sms.text,
+                        channel="sms",
+                        stage=decision.stage,
+                        tone=decision.tone,
+                        account=account,
+                        as_of=as_of,
+                    )
+                ]
+        except DunlettersError as error:
+            result["error"] = str(error)
+        results.append(result)
+    return results
+
+
+# -- the driver -------------------------------------------------------------------------------
+
+
+def _input_sha256(path: Path) -> str:
+    try:
+        return _file_sha256(path)
+    except OSError as error:
+        raise InputError(f"无法读取输入文件 {path}：{error.strerror}") from None
+
+
+def _identity(settings: Settings, options: BatchOptions, registry: Registry) -> dict[str, str]:
+    versions = dumps(sorted(f"{t.name}:{t.version}" for t in registry))
+    return {
+        "input_sha256": _input_sha256(options.input),
+        "as_of": options.as_of.isoformat(),
+        "channels": ",".join(options.channels),
+        "settings_sha256": hashlib.sha256(settings.model_dump_json().encode()).hexdigest(),
+        "templates_sha256": hashlib.sha256(versions.encode()).hexdigest(),
+        "dunletters": __version__,
+    }
+
+
+def _ingest(
+    journal: Journal, settings: Settings, options: BatchOptions, numbers: LetterNumbers | None
+) -> None:
+    _, rows = open_records(options.input, encoding=options.encoding, sheet=options.sheet)
+    known = journal.known_rows()
+    seen_ids = journal.known_ids()
+    buffer: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def flush() -> None:
+        needing = sum(
+            1 for kind, _, data in buffer if kind == "pending" and "letter" in options.channels
+        )
+        numbers_iter: Iterator[int] = iter(())
+        if needing:
+            if numbers is None:
+                numbers_iter = iter([0] * needing)
+            else:
+                numbers_iter = iter(
+                    numbers.reserve(settings.creditor.name, options.as_of.year, needing)
+                )
+        with journal.transaction():
+            for kind, key, data in buffer:
+                if kind == "reject":
+                    journal.add_reject(*key)
+                    continue
+                if kind == "pending" and "letter" in options.channels:
+                    data["letter_number"] = settings.letters.number_format.format(
+                        year=options.as_of.year, seq=next(numbers_iter)
+                    )
+                journal.add_account(*key, **data)
+        buffer.clear()
+
+    for row in rows:
+        if row.number in known:
+            continue
+        if row.problem is not None:
+            buffer.append(("reject", (row.number, *row.problem), {}))
+        else:
+            try:
+                account = parse_account(row.cells, as_of=options.as_of, row=row.number)
+            except RecordError as error:
+                fields = "、".join(name for name, _ in error.problems)
+                reasons = "；".join(f"{name}：{reason}" for name, reason in error.problems)
+                buffer.append(("reject", (row.number, fields, reasons), {}))
+            else:
+                if account.account_id in seen_ids:
+                    buffer.append(
+                        (
+                            "reject",
+                            (row.number, "account_id", "账号重复：同一账号只处理第一次出现的行"),
+                            {},
+                        )
+                    )
+                else:
+                    seen_ids.add(account.account_id)
+                    record_json = account.model_dump_json()
+                    common = {
+                        "record_json": record_json,
+                        "record_hash": hashlib.sha256(record_json.encode()).hexdigest(),
+                        "mobile": account.mobile,
+                        "total_due": str(account.total_due),
+                    }
+                    decision = decide(account, settings.policy, options.as_of)
+                    if isinstance(decision, Hold):
+                        buffer.append(
+                            (
+                                "held",
+                                (row.number, account.account_id, "held"),
+                                {**common, "reason": str(decision.reason)},
+                            )
+                        )
+                    else:
+                        buffer.append(
+                            (
+                                "pending",
+                                (row.number, account.account_id, "pending"),
+                                {**common, "stage": decision.stage, "tone": decision.tone},
+                            )
+                        )
+        if len(buffer) >= INGEST_BLOCK:
+            flush()
+    if buffer:
+        flush()
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield [
+            {key: row[key] for key in ("row", "record_json", "stage", "tone", "letter_number")}
+            for row in rows[start : start + size]
+        ]
+
+
+def _store(journal: Journal, out: Path, result: dict[str, Any], account: Any) -> None:
+    errors = [f for f in result["findings"] if f["severity"] == "error"]
+    account_id = account["account_id"]
+    updates: dict[str, Any] = {
+        key: result.get(key)
+        for key in (
+            "letter_template",
+            "letter_version",
+            "sms_template",
+            "sms_version",
+            "sms_text",
+            "sms_segments",
+        )
+    }
+    counts: dict[str, int] = {}
+    for finding in result["findings"]:
+        counts[finding["code"]] = counts.get(finding["code"], 0) + 1
+    updates["findings"] = dumps(counts)
+    if result["error"] is not None or errors:
+        folder = out / "quarantine"
+        report = {
+            "account_id": account_id,
+            "error": result["error"],
+            "findings": result["findings"],
+        }
+        atomic_write(folder / f"{account_id}.findings.json", (dumps(report) + "\n").encode())
+        if result.get("letter_pdf"):
+            atomic_write(folder / f"{account_id}.pdf", result["letter_pdf"])
+        elif result.get("letter_html"):
+            atomic_write(folder / f"{account_id}.html", result["letter_html"].encode())
+        if result.get("sms_text"):
+            atomic_write(folder / f"{account_id}.sms.txt", (result["sms_text"] + "\n").encode())
+        updates["state"] = "quarantined"
+        updates["reason"] = result["error"] or "、".join(sorted({f["code"] for f in errors}))
+    else:
+        if result.get("letter_pdf"):
+            path = Path("letters") / account["stage"] / f"{account_id}.pdf"
+            atomic_write(out / path, result["letter_pdf"])
+            updates["letter_path"] = path.as_posix()
+            updates["letter_sha256"] = hashlib.sha256(result["letter_pdf"]).hexdigest()
+            updates["letter_bytes"] = len(result["letter_pdf"])
+        updates["state"] = "written"
+    journal.update(result["row"], **updates)
+
+
+def _produce_all(
+    journal: Journal, settings: Settings, options: BatchOptions, report: Callable[[int, int], None]
+) -> None:
+    pending = journal.pending()
+    if not pending:
+        return
+    by_row = {row["row"]: row for row in pending}
+    args = (
+        settings.model_dump_json(),
+        tuple(str(d) for d in options.template_dirs),
+        options.dry_run,
+    )
+    tasks = [
+        (chunk, options.as_of.isoformat(), options.channels, options.dry_run)
+        for chunk in _chunks(pending, CHUNK)
+    ]
+    done = 0
+    if options.workers <= 1:
+        _init_worker(*args)
+        results: Iterator[list[dict[str, Any]]] = map(_produce, tasks)
+        executor = None
+    else:
+        import multiprocessing
+
+        executor = ProcessPoolExecutor(
+            max_workers=options.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=args,
+        )
+        results = executor.map(_produce, tasks)
+    try:
+        for chunk in results:
+            with journal.transaction():
+                for result in chunk:
+                    _store(journal, options.out, result, by_row[result["row"]])
+            done += len(chunk)
+            report(done, len(pending))
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
+
+
+def _csv(rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
+
+
+def _sms_schedule(settings: Settings, as_of: date) -> Callable[[str], str]:
+    """Send times inside the window, at most ``max_per_day`` per debtor (by mobile) a day."""
+    sent: dict[str, int] = {}
+    start = settings.sms.window_start
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(settings.sms.timezone)
+
+    def when(mobile: str) -> str:
+        index = sent.get(mobile, 0)
+        sent[mobile] = index + 1
+        day = as_of + timedelta(days=index // settings.sms.max_per_day)
+        return datetime.combine(day, start, tzinfo=zone).isoformat()
+
+    return when
+
+
+def _finish(journal: Journal, settings: Settings, options: BatchOptions) -> dict[str, int]:
+    out = options.out
+    from dunletters.batch.summary import summarize, summary_html
+
+    holds = [["row", "account_id", "reason", "说明"]]
+    sms_rows = [["account_id", "phone", "text", "segments", "scheduled_at"]]
+    manifest: list[str] = []
+    when = _sms_schedule(settings, options.as_of)
+    from dunletters.escalation import HoldReason
+
+    for row in journal.accounts():
+        if row["state"] == "held":
+            reason = HoldReason(row["reason"])
+            holds.append([row["row"], row["account_id"], reason.value, reason.label])
+            continue
+        entry = {
+            "row": row["row"],
+            "account_id": row["account_id"],
+            "state": row["state"],
+            "stage": row["stage"],
+            "tone": row["tone"],
+            "letter_number": row["letter_number"],
+            "record_sha256": row["record_hash"],
+            "letter_template": row["letter_template"],
+            "letter_template_sha256": row["letter_version"],
+            "letter_path": row["letter_path"],
+            "letter_sha256": row["letter_sha256"],
+            "sms_template": row["sms_template"],
+            "sms_template_sha256": row["sms_version"],
+            "findings": json.loads(row["findings"] or "{}"),
+            "as_of": options.as_of.isoformat(),
+        }
+        manifest.append(dumps(entry))
+        if row["state"] == "written" and row["sms_text"]:
+            sms_rows.append(
+                [
+                    row["account_id"],
+                    row["mobile"],
+                    row["sms_text"],
+                    row["sms_segments"],
+                    when(row["mobile"]),
+                ]
+            )
+    rejects = [["row", "field", "reason"]] + [
+        [r["row"], r["field"], r["reason"]] for r in journal.rejects()
+    ]
+    target = out / "dry-run" if options.dry_run else out
+    if not options.dry_run and "sms" in options.channels:
+        atomic_write(target / "sms.csv", _csv(sms_rows))
+    atomic_write(target / "holds.csv", _csv(holds))
+    atomic_write(target / "rejects.csv", _csv(rejects))
+    atomic_write(
+        target / "manifest.jsonl", ("\n".join(manifest) + ("\n" if manifest else "")).encode()
+    )
+    summary = summarize(journal, options.as_of, options.channels)
+    atomic_write(
+        target / "summary.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode()
+    )
+    atomic_write(target / "summary.html", summary_html(summary, settings).encode())
+    return journal.counts()
+
+
+def run_batch(
+    settings: Settings, options: BatchOptions, report: Callable[[int, int], None] | None = None
+) -> BatchResult:
+    """Run (or resume, or re-run) a batch; returns its counts."""
+    registry = Registry.load(options.template_dirs)
+    problems = registry.check(settings.policy, context_models=_context_models())
+    if problems:
+        raise InputError("模板检查未通过：" + "；".join(str(p) for p in problems[:5]))
+    options.out.mkdir(parents=True, exist_ok=True)
+    if options.dry_run:
+        journal_path = options.out / "dry-run" / "journal.sqlite"
+        journal_path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(journal_path) + suffix).unlink(missing_ok=True)
+    else:
+        journal_path = options.out / "journal.sqlite"
+        if options.resume and not journal_path.exists():
+            raise InputError(f"--resume：{options.out} 中没有批处理日志，无从继续")
+    if not options.dry_run and "letter" in options.channels:
+        # Build (or find) the derived fonts once here, not in every worker at once.
+        from dunletters.fonts import ensure_fonts
+
+        ensure_fonts()
+    journal = Journal(journal_path)
+    numbers = None
+    try:
+        resumed = journal.bind(_identity(settings, options, registry))
+        if not options.dry_run and "letter" in options.channels:
+            numbers = LetterNumbers(
+                options.numbers_file or options.out.parent / "letter-numbers.sqlite"
+            )
+        _ingest(journal, settings, options, numbers)
+        _produce_all(journal, settings, options, report or (lambda done, total: None))
+        counts = _finish(journal, settings, options)
+    finally:
+        journal.close()
+        if numbers is not None:
+            numbers.close()
+    return BatchResult(counts=counts, out=options.out, resumed=resumed)
+
+
+def _context_models() -> dict[str, Any]:
+    from dunletters.rendering import CONTEXT_MODELS
+
+    return dict(CONTEXT_MODELS)
+
+
+def plain_progress(done: int, total: int) -> None:
+    """Progress as log lines (when stderr is not a terminal)."""
+    if done == total or done % (CHUNK * 32) == 0:
+        print(f"dunletters: 已生成 {done}/{total}", file=sys.stderr, flush=True)

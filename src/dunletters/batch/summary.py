@@ -1,0 +1,138 @@
+"""The run summary: ``summary.json`` for tools and ``summary.html`` for people.
+
+Counts per stage, tone and channel; holds and rejects by reason; the amounts
+involved (sums of ``total_due``, exact Decimals, printed to the fen); lint findings by
+code. The HTML has two bar charts drawn in plain CSS (no script, no external file),
+so it opens anywhere, offline.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from dunletters import zh
+from dunletters.batch.journal import Journal
+from dunletters.config import STAGE_NAMES, Settings
+from dunletters.escalation import HoldReason
+
+__all__ = ["summarize", "summary_html"]
+
+
+def summarize(journal: Journal, as_of: date, channels: tuple[str, ...]) -> dict[str, Any]:
+    """Everything summary.json holds, from the journal alone."""
+    by_state: Counter[str] = Counter()
+    by_stage: Counter[str] = Counter()
+    by_stage_tone: Counter[str] = Counter()
+    holds: Counter[str] = Counter()
+    findings: Counter[str] = Counter()
+    amounts: dict[str, Decimal] = {}
+    letter_bytes = letters = sms = sms_segments = 0
+    for row in journal.accounts():
+        state = row["state"]
+        by_state[state] += 1
+        amounts[state] = amounts.get(state, Decimal(0)) + Decimal(row["total_due"] or 0)
+        if state == "held":
+            holds[row["reason"]] += 1
+            continue
+        by_stage[row["stage"]] += 1
+        by_stage_tone[f"{row['stage']}.{row['tone']}"] += 1
+        findings.update(json.loads(row["findings"] or "{}"))
+        if state == "written":
+            if row["letter_bytes"]:
+                letters += 1
+                letter_bytes += int(row["letter_bytes"])
+            if row["sms_text"]:
+                sms += 1
+                sms_segments += int(row["sms_segments"] or 0)
+    rejects: Counter[str] = Counter(r["field"] for r in journal.rejects())
+    return {
+        "as_of": as_of.isoformat(),
+        "channels": list(channels),
+        "accounts": {
+            "total": sum(by_state.values()) + sum(rejects.values()),
+            "written": by_state["written"],
+            "quarantined": by_state["quarantined"],
+            "held": by_state["held"],
+            "rejected": sum(rejects.values()),
+            "pending": by_state["pending"],
+        },
+        "by_stage": dict(sorted(by_stage.items())),
+        "by_stage_tone": dict(sorted(by_stage_tone.items())),
+        "holds_by_reason": dict(sorted(holds.items())),
+        "rejects_by_field": dict(sorted(rejects.items())),
+        "amounts": {state: str(zh.quantize_fen(value)) for state, value in sorted(amounts.items())},
+        "letters": {
+            "count": letters,
+            "bytes": letter_bytes,
+            "bytes_per_letter": letter_bytes // letters if letters else 0,
+        },
+        "sms": {"count": sms, "segments": sms_segments},
+        "findings_by_code": dict(sorted(findings.items())),
+    }
+
+
+def _bars(title: str, data: dict[str, int], labels: dict[str, str]) -> str:
+    if not data:
+        return f"<section><h2>{html.escape(title)}</h2><p class='none'>无</p></section>"
+    top = max(data.values()) or 1
+    rows = "".join(
+        f"<div class='bar'><span class='label'>{html.escape(labels.get(key, key))}</span>"
+        f"<span class='track'><span class='fill' style='width:{100 * value / top:.1f}%'></span></span>"
+        f"<span class='value'>{value}</span></div>"
+        for key, value in data.items()
+    )
+    return f"<section><h2>{html.escape(title)}</h2>{rows}</section>"
+
+
+def summary_html(summary: dict[str, Any], settings: Settings) -> str:
+    """A one-page report people would rather look at than read."""
+    accounts = summary["accounts"]
+    cards = "".join(
+        f"<div class='card {key}'><div class='n'>{accounts[key]}</div><div class='k'>{label}</div></div>"
+        for key, label in (
+            ("total", "账户"),
+            ("written", "已生成"),
+            ("quarantined", "隔离"),
+            ("held", "暂停"),
+            ("rejected", "拒绝"),
+        )
+    )
+    amounts = "".join(
+        f"<tr><td>{html.escape(state)}</td><td class='num'>{zh.format_money(Decimal(value))}</td></tr>"
+        for state, value in summary["amounts"].items()
+    )
+    hold_labels = {reason.value: reason.label for reason in HoldReason}
+    findings = (
+        "".join(
+            f"<tr><td>{html.escape(code)}</td><td class='num'>{count}</td></tr>"
+            for code, count in summary["findings_by_code"].items()
+        )
+        or "<tr><td colspan='2'>无</td></tr>"
+    )
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>批处理摘要 {summary["as_of"]}</title>
+<style>
+body{{font-family:"Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:60rem;color:#222}}
+h1{{font-size:1.4rem}} h2{{font-size:1.05rem;margin-top:1.6rem}}
+.cards{{display:flex;gap:.8rem}} .card{{flex:1;border:1px solid #ddd;border-radius:.4rem;padding:.6rem;text-align:center}}
+.card .n{{font-size:1.6rem;font-weight:bold}} .quarantined .n{{color:#b45309}} .rejected .n{{color:#b91c1c}}
+.bar{{display:flex;align-items:center;gap:.5rem;margin:.25rem 0}} .label{{width:12rem}}
+.track{{flex:1;background:#eee;height:1rem;border-radius:.2rem}} .fill{{display:block;height:100%;background:#2563eb;border-radius:.2rem}}
+.value{{width:4rem;text-align:right}} table{{border-collapse:collapse}} td{{padding:.2rem .8rem;border-bottom:1px solid #eee}} .num{{text-align:right}}
+</style></head><body>
+<h1>{html.escape(settings.creditor.name)} 催收文书批处理摘要（基准日 {summary["as_of"]}）</h1>
+<div class="cards">{cards}</div>
+{_bars("按阶段", summary["by_stage"], STAGE_NAMES)}
+{_bars("按阶段与语气", summary["by_stage_tone"], {})}
+{_bars("暂停原因", summary["holds_by_reason"], hold_labels)}
+{_bars("拒绝原因（字段）", summary["rejects_by_field"], {})}
+<section><h2>金额合计（欠款总额）</h2><table>{amounts}</table></section>
+<section><h2>检查发现（按规则）</h2><table>{findings}</table></section>
+<p>信函 {summary["letters"]["count"]} 封，平均 {summary["letters"]["bytes_per_letter"] // 1024} KiB；短信 {summary["sms"]["count"]} 条，计费 {summary["sms"]["segments"]} 条。</p>
+</body></html>
+"""
