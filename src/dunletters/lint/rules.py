@@ -19,7 +19,6 @@ from dunletters import zh
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, Rule, rule
-from dunletters.lint.text import reading_length
 from dunletters.sms import measure
 
 __all__ = ["RULES", "rules_by_code"]
@@ -484,12 +483,14 @@ def long_sentence(ctx: LintContext) -> Iterator[Hit]:
 def long_paragraph(ctx: LintContext) -> Iterator[Hit]:
     max_chars = ctx.param("DL303", "max_chars", 150)
     max_sentences = ctx.param("DL303", "max_sentences", 4)
-    starts = [sentence.start for sentence in ctx.view.sentences]
+    sentences = ctx.view.sentences
+    starts = [sentence.start for sentence in sentences]
     for paragraph in ctx.view.paragraphs:
-        count = bisect.bisect_left(starts, paragraph.end) - bisect.bisect_left(
-            starts, paragraph.start
-        )
-        length = reading_length(paragraph.text)
+        first = bisect.bisect_left(starts, paragraph.start)
+        last = bisect.bisect_left(starts, paragraph.end)
+        count = last - first
+        # A paragraph is its sentences: sum their (already computed) reading lengths.
+        length = sum(sentence.length for sentence in sentences[first:last])
         if length > max_chars or count > max_sentences:
             yield Hit(
                 paragraph.start,
