@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from dunletters.lint.text import TextView, luhn_valid, reading_length
-from dunletters.samples import luhn_check_digit
+from dunletters.checksums import luhn_check_digit, luhn_valid
+from dunletters.lint.text import TextView, reading_length
 
 LETTER = (
     "尊敬的张晓明先生：\n"

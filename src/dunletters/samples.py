@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
+from dunletters.checksums import id_check_digit, luhn_check_digit
 from dunletters.models import Account
 
 __all__ = [
     "LARGEST_AMOUNT",
     "LONGEST_NAME",
     "generate_accounts",
-    "luhn_check_digit",
     "sample_account",
     "sample_accounts",
     "synthetic_id_number",
@@ -46,23 +46,6 @@ LARGEST_AMOUNT = Decimal("9999999999999.99")
 """The largest amount 大写 can express; the letter must still fit one page."""
 
 
-def luhn_check_digit(digits: str) -> str:
-    """The Luhn check digit that makes ``digits + check`` valid.
-
-    >>> luhn_check_digit("7992739871")
-    '3'
-    """
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 0:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return str((10 - total % 10) % 10)
-
-
 def _card(rng: random.Random) -> str:
     body = "62" + "".join(str(rng.randrange(10)) for _ in range(13))
     return body + luhn_check_digit(body)
@@ -72,18 +55,13 @@ def _mobile(rng: random.Random) -> str:
     return "1" + str(rng.choice("3456789")) + "".join(str(rng.randrange(10)) for _ in range(9))
 
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
 def synthetic_id_number(rng: random.Random) -> str:
     """A well-formed (GB 11643 check digit) but invented mainland ID number."""
     area = rng.choice(("110101", "310104", "440305", "510107", "330106"))
     birth = date(1960, 1, 1) + timedelta(days=rng.randrange(365 * 40))
     seq = f"{rng.randrange(1000):03d}"
     body = area + birth.strftime("%Y%m%d") + seq
-    check = _ID_CHECK[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
-    return body + check
+    return body + id_check_digit(body)
 
 
 def _name(rng: random.Random) -> str:

@@ -25,6 +25,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from dunletters.checksums import id_valid, luhn_valid
+
 __all__ = [
     "CapitalsSpan",
     "DateSpan",
@@ -33,7 +35,6 @@ __all__ = [
     "Sentence",
     "TextView",
     "fold",
-    "luhn_valid",
     "reading_length",
 ]
 
@@ -176,7 +177,7 @@ _MASKED_CARD = re.compile(r"\d{4,6}\*{4,9}\d{4}")
 def _classify(digits: str) -> str | None:
     """``id``, ``mobile``, ``card`` or None for a run of digits and stars."""
     if len(digits) == 18 and (
-        _MASKED_ID.fullmatch(digits) or (digits[:17].isdigit() and _id_valid(digits))
+        _MASKED_ID.fullmatch(digits) or (digits[:17].isdigit() and id_valid(digits))
     ):
         return "id"
     if _MOBILE.fullmatch(digits):
@@ -186,32 +187,6 @@ def _classify(digits: str) -> str | None:
     if digits.isdigit() and 13 <= len(digits) <= 19 and luhn_valid(digits):
         return "card"
     return None
-
-
-def luhn_valid(digits: str) -> bool:
-    """Whether a digit string passes the Luhn check (bank card numbers do).
-
-    >>> luhn_valid("79927398713"), luhn_valid("79927398710")
-    (True, False)
-    """
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
-def _id_valid(number: str) -> bool:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    body = number[:17]
-    if not body.isdigit():
-        return False
-    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
-    return number[17].upper() == check
 
 
 _CN_DIGITS = {
