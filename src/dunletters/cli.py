@@ -346,7 +346,33 @@ def batch_cmd(
         dry_run=dry_run,
         resume=resume,
     )
-    result = run_batch(state.settings, options, plain_progress)
+    if sys.stderr.isatty():
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        columns = (
+            TextColumn("生成中"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, transient=True) as progress:
+            task = progress.add_task("batch", total=None, rate="")
+
+            def report(done: int, total: int) -> None:
+                speed = progress.tasks[0].speed
+                rate = f"{speed:.1f} 户/秒" if speed else ""
+                progress.update(task, completed=done, total=total, rate=rate)
+
+            result = run_batch(state.settings, options, report)
+    else:
+        result = run_batch(state.settings, options, plain_progress)
     counts = result.counts
     click.echo(
         f"{'（试运行）' if dry_run else ''}已生成 {counts.get('written', 0)}，隔离 {counts.get('quarantined', 0)}，"
