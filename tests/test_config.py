@@ -23,6 +23,7 @@ def test_example_config_documents_and_loads_every_setting() -> None:
         ("sms", settings.sms),
         ("letters", settings.letters),
         ("creditor", settings.creditor),
+        ("lint", settings.lint),
     ):
         assert f"[{table}]" in text
         for key in type(model).model_fields:
