@@ -85,21 +85,29 @@ def main() -> None:
         write_input(sms_input, args.sms)
         write_input(letter_input, args.letters)
         base_time, base_count = baseline_sms(sms_input)
-        print(f"input: {args.sms} accounts (SMS-only runs), {args.letters} accounts (letters + SMS)\n")
+        print(
+            f"input: {args.sms} accounts (SMS-only runs), {args.letters} accounts (letters + SMS)\n"
+        )
         print("| run | workers | wall | accounts/s | produced/s | bytes/letter | peak RSS |")
         print("|---|---:|---:|---:|---:|---:|---:|")
-        print(f"| baseline loop: validate, decide, render SMS (no journal, lint, files) | 1 | {base_time:.1f} s | {args.sms / base_time:,.0f} | {base_count / base_time:,.0f} SMS/s | | |")
+        print(
+            f"| baseline loop: validate, decide, render SMS (no journal, lint, files) | 1 | {base_time:.1f} s | {args.sms / base_time:,.0f} | {base_count / base_time:,.0f} SMS/s | | |"
+        )
         for workers in args.workers:
             out = root / f"sms-{workers}" / "run"
             elapsed, peak = run_batch(sms_input, out, "sms", workers)
             sms = sum(1 for _ in (out / "sms.csv").open(encoding="utf-8-sig")) - 1
-            print(f"| batch --channels sms | {workers} | {elapsed:.1f} s | {args.sms / elapsed:,.0f} | {sms / elapsed:,.0f} SMS/s | | {peak / 1024:.0f} MiB |")
+            print(
+                f"| batch --channels sms | {workers} | {elapsed:.1f} s | {args.sms / elapsed:,.0f} | {sms / elapsed:,.0f} SMS/s | | {peak / 1024:.0f} MiB |"
+            )
         for workers in args.workers:
             out = root / f"letters-{workers}" / "run"
             elapsed, peak = run_batch(letter_input, out, "letter,sms", workers)
             pdfs = list((out / "letters").rglob("*.pdf"))
             size = statistics.mean(p.stat().st_size for p in pdfs) if pdfs else 0
-            print(f"| batch letters + SMS | {workers} | {elapsed:.1f} s | {args.letters / elapsed:,.1f} | {len(pdfs) / elapsed:,.1f} letters/s | {size / 1024:.0f} KiB | {peak / 1024:.0f} MiB |")
+            print(
+                f"| batch letters + SMS | {workers} | {elapsed:.1f} s | {args.letters / elapsed:,.1f} | {len(pdfs) / elapsed:,.1f} letters/s | {size / 1024:.0f} KiB | {peak / 1024:.0f} MiB |"
+            )
 
 
 if __name__ == "__main__":
