@@ -88,6 +88,15 @@ def test_csv_run_produces_every_output(tmp_path: Path) -> None:
     assert len(set(numbers)) == len(numbers) == written
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["accounts"]["written"] == written
+    # print/{stage}.pdf: every delivered letter of the stage, one page each, in one file
+    for stage, count in summary["by_stage"].items():
+        info = subprocess.run(
+            ["pdfinfo", str(out / "print" / f"{stage}.pdf")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert f"Pages:           {count}" in info.stdout
     assert "<html" in (out / "summary.html").read_text(encoding="utf-8")
 
 

@@ -311,6 +311,7 @@ def _split(value: str) -> tuple[str, ...]:
 @click.option("--sheet", default=None, help="XLSX 工作表名（缺省第一个）。")
 @click.option("--dry-run", is_flag=True, help="只生成摘要、暂停、拒绝与检查结果，不写信函。")
 @click.option("--resume", is_flag=True, help="继续一个中断的批次（同一命令重跑也会自动继续）。")
+@click.option("--no-print", is_flag=True, help="不生成 print/{阶段}.pdf 印刷合并文件。")
 @_templates_option
 @click.pass_obj
 def batch_cmd(
@@ -324,6 +325,7 @@ def batch_cmd(
     sheet: str | None,
     dry_run: bool,
     resume: bool,
+    no_print: bool,
     template_dirs: tuple[Path, ...],
 ) -> int:
     """批量生成：账户文件 → 信函 PDF、短信、暂停与拒绝清单；可中断、可续跑。"""
@@ -345,6 +347,7 @@ def batch_cmd(
         sheet=sheet,
         dry_run=dry_run,
         resume=resume,
+        print_files=not no_print,
     )
     if sys.stderr.isatty():
         from rich.progress import (

@@ -44,6 +44,8 @@ from dunletters.registry import Registry
 
 __all__ = ["BatchOptions", "BatchResult", "OutputError", "run_batch"]
 
+PRINT_PART = 400
+"""Letters per print file: one file per stage up to this, then numbered parts (bounded memory)."""
 CHUNK = 16
 """Accounts per task sent to a worker: large enough to amortise IPC, small enough to resume."""
 INGEST_BLOCK = 500
@@ -70,6 +72,8 @@ class BatchOptions:
     dry_run: bool = False
     resume: bool = False
     numbers_file: Path | None = None
+    print_files: bool = True
+    """Also write print/{stage}.pdf: the stage's letters in one file for mass mailing."""
 
 
 @dataclass
@@ -427,6 +431,46 @@ def _sms_schedule(settings: Settings, as_of: date) -> Callable[[str], str]:
     return when
 
 
+def _print_files(journal: Journal, settings: Settings, options: BatchOptions) -> None:
+    """print/{stage}.pdf: the stage's delivered letters in input order, fonts shared.
+
+    Re-laid out from the journal's records (the same HTML, so the same pages), written
+    in parts of :data:`PRINT_PART` letters so memory stays bounded for any batch size.
+    """
+    from dunletters.documents import letter_pdf_metadata
+    from dunletters.models import Account
+    from dunletters.pdf import PdfMetadata, PdfRenderer
+    from dunletters.rendering import Renderer
+
+    registry = Registry.load(options.template_dirs)
+    renderer = Renderer(settings, registry)
+    pdf = PdfRenderer.for_registry(registry)
+    by_stage: dict[str, list[Any]] = {}
+    for row in journal.accounts("written"):
+        if row["letter_path"]:
+            by_stage.setdefault(row["stage"], []).append(row)
+    for stage, rows in sorted(by_stage.items()):
+        parts = [rows[i : i + PRINT_PART] for i in range(0, len(rows), PRINT_PART)]
+        for number, part in enumerate(parts, start=1):
+            items = []
+            for row in part:
+                account = Account.model_validate_json(row["record_json"])
+                rule = settings.stage_rule(stage)
+                decision = Decision(stage, row["tone"], rule.name, rule.deadline_days)
+                document = renderer.letter_html(
+                    account, decision, options.as_of, row["letter_number"]
+                )
+                items.append((document.html, letter_pdf_metadata(settings, document)))
+            name = f"{stage}.pdf" if len(parts) == 1 else f"{stage}-{number:03d}.pdf"
+            meta = PdfMetadata(
+                title=f"{rule.name}信函（印刷合并文件）",
+                author=settings.creditor.name,
+                subject=f"{options.as_of.isoformat()} {stage} {len(part)}封",
+                created=items[0][1].created,
+            )
+            atomic_write(options.out / "print" / name, pdf.combine(items, meta))
+
+
 def _finish(journal: Journal, settings: Settings, options: BatchOptions) -> dict[str, int]:
     out = options.out
     from dunletters.batch.summary import summarize, summary_html
@@ -481,6 +525,8 @@ def _finish(journal: Journal, settings: Settings, options: BatchOptions) -> dict
     atomic_write(
         target / "manifest.jsonl", ("\n".join(manifest) + ("\n" if manifest else "")).encode()
     )
+    if options.print_files and not options.dry_run and "letter" in options.channels:
+        _print_files(journal, settings, options)
     summary = summarize(journal, options.as_of, options.channels)
     atomic_write(
         target / "summary.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode()
