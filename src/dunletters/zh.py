@@ -180,6 +180,9 @@ _TRADITIONAL = str.maketrans(
 _LOWERCASE = re.compile(r"[一二三四五六七八九十百千两]")
 _VALUE = {char: index for index, char in enumerate(_DIGITS)}
 _SMALL = {"拾": 10, "佰": 100, "仟": 1000}
+_FRACTION = re.compile(f"(?:([{_DIGITS[1:]}])角)?(?:([{_DIGITS[1:]}])分)?")
+_ARABIC = re.compile(r"[0-9]")
+_MISSING_ZERO = re.compile(r"元[壹贰叁肆伍陆柒捌玖]分")
 
 
 def _parse_section(text: str) -> int:
@@ -263,7 +266,7 @@ def parse_capitals(text: str, *, strict: bool = True) -> Decimal:
     integer = _parse_integer(integer_text.rstrip("零")) if integer_text.strip("零") else 0
     jiao = fen = 0
     rest = fraction.lstrip("零")
-    match = re.fullmatch(rf"(?:([{_DIGITS[1:]}])角)?(?:([{_DIGITS[1:]}])分)?", rest)
+    match = _FRACTION.fullmatch(rest)
     if match is None:
         raise CapitalsError("角分部分写法不正确")
     if match.group(1):
@@ -301,7 +304,7 @@ def _accepted_forms(value: Decimal) -> set[str]:
 def _strict_checks(body: str) -> None:
     if _LOWERCASE.search(body):
         raise CapitalsError("须用大写数字（壹贰叁…拾佰仟），不能用一二三或十百千")
-    if re.search(r"[0-9]", body):
+    if _ARABIC.search(body):
         raise CapitalsError("大写金额中不能出现阿拉伯数字")
     for wrong in ("毛", "另"):
         if wrong in body:
@@ -312,9 +315,9 @@ def _strict_checks(body: str) -> None:
         raise CapitalsError("写到「分」的金额不能加「整」")
     if body.endswith("元"):
         raise CapitalsError("到「元」为止的金额须在末尾写「整」")
-    if re.search(r"元[壹贰叁肆伍陆柒捌玖]分", body):
+    if _MISSING_ZERO.search(body):
         raise CapitalsError("角为零而分不为零时，元后须写「零」")
-    if re.match(r"拾", body):
+    if body.startswith("拾"):
         raise CapitalsError("10–19 应写「壹拾」")
 
 

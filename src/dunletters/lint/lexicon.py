@@ -205,6 +205,25 @@ class CompiledLexicon:
         """The first match, or None."""
         return next(self.finditer(view), None)
 
+    def exists(self, view: TextView) -> bool:
+        """Whether anything matches — without locating it in the original text.
+
+        Required-element rules (deadline, contact, channel …) only ask this; locating
+        a match means building the offset map, which a clean letter never needs.
+        """
+        text = view.match_text
+        for start, end, entry in self.scanner.scan(view).get(self.lexicon.name, ()):
+            if not _excepted(text, start, end, entry):
+                return True
+        if self._regex is not None:
+            for match in self._regex.finditer(text):
+                entry = self._by_group[match.lastgroup or ""]
+                if match.end() > match.start() and not _excepted(
+                    text, match.start(), match.end(), entry
+                ):
+                    return True
+        return False
+
     @staticmethod
     def _located(view: TextView, entry: Entry, start: int, end: int) -> LexiconMatch:
         origin_start, origin_end = view.origin_span(start, end)

@@ -42,7 +42,7 @@ def _whole(ctx: LintContext, message: str, suggestion: str | None = None) -> Hit
 
 
 def _has(ctx: LintContext, lexicon: str) -> bool:
-    return ctx.lexicon(lexicon).search(ctx.view) is not None
+    return ctx.lexicon(lexicon).exists(ctx.view)
 
 
 # -- DL1xx 清楚 / 看得懂 / 个性化 / 指引的 ------------------------------------------------
@@ -523,6 +523,9 @@ def sms_too_long(ctx: LintContext) -> Iterator[Hit]:
         )
 
 
+_REPETITION_NOISE = re.compile(r"[\s。！？；，,.!?;]")
+
+
 @rule(
     "DL305",
     "repetition",
@@ -538,7 +541,7 @@ def sms_too_long(ctx: LintContext) -> Iterator[Hit]:
 def repetition(ctx: LintContext) -> Iterator[Hit]:
     seen: dict[str, int] = {}
     for sentence in ctx.view.sentences:
-        key = re.sub(r"[\s。！？；，,.!?;]", "", sentence.text)
+        key = _REPETITION_NOISE.sub("", sentence.text)
         if len(key) < 8:
             continue
         if key in seen:

@@ -19,6 +19,7 @@ ID, card and mobile numbers, each with its span.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -41,8 +42,9 @@ __all__ = [
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _WHITESPACE = re.compile(r"\s+")
 _NEWLINE = re.compile(r"\n")
-_CJK_CLASS = "[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
-_SQUEEZE_CJK = re.compile(rf"\s+(?={_CJK_CLASS})|(?<={_CJK_CLASS})\s+")
+_ASCII_ALNUM = frozenset(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+).__contains__
 _PARAGRAPH = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
 _WORD_CHAR = re.compile(r"[^\W_]")
 
@@ -240,20 +242,33 @@ class TextView:
 
     @cached_property
     def match_text(self) -> str:
-        """The folded, squeezed view phrase lists match on."""
-        return _WHITESPACE.sub(" ", _SQUEEZE_CJK.sub("", self._folded))
+        """The folded, squeezed view phrase lists match on.
+
+        Whitespace is dropped, except one space between two ASCII letters/digits
+        ("call 95099"), so a Chinese phrase wrapped across lines still matches.
+        ``str.split`` does the scanning in C (a regex pass costs ~30 µs here).
+        """
+        tokens = self._folded.split()
+        if not tokens:
+            return ""
+        parts = [tokens[0]]
+        for previous, token in itertools.pairwise(tokens):
+            if _ASCII_ALNUM(previous[-1]) and _ASCII_ALNUM(token[0]):
+                parts.append(" ")
+            parts.append(token)
+        return "".join(parts)
 
     @cached_property
     def _folded(self) -> str:
         return fold(self.text)
 
     def _squeeze(self, run: re.Match[str]) -> str:
-        """A whitespace run next to Chinese vanishes; any other becomes one space."""
+        """What :attr:`match_text` keeps of a whitespace run: one space, or nothing."""
         start, end = run.span()
         text = self._folded
-        if (start and _is_cjk(text[start - 1])) or (end < len(text) and _is_cjk(text[end])):
-            return ""
-        return " "
+        if start and end < len(text) and _ASCII_ALNUM(text[start - 1]) and _ASCII_ALNUM(text[end]):
+            return " "
+        return ""
 
     @cached_property
     def _origin(self) -> list[int]:
@@ -398,13 +413,3 @@ class TextView:
         start = self._line_starts[line - 1]
         end = self.text.find("\n", start)
         return self.text[start : end if end >= 0 else len(self.text)]
-
-
-def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return (
-        0x3000 <= code <= 0x303F
-        or 0x3400 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFF00 <= code <= 0xFFEF
-    )
