@@ -46,7 +46,9 @@ WORKED = [
     ("1680.32", "人民币壹仟陆佰捌拾元叁角贰分"),
     ("107000.53", "人民币壹拾万柒仟元伍角叁分"),
     ("103453", "人民币壹拾万叁仟肆佰伍拾叁元整"),
-    ("9999999999999.99", "人民币玖万亿玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"),
+    ("1000000010000", "人民币壹万亿零壹万元整"),
+    ("1200000000000", "人民币壹万贰仟亿元整"),
+    ("9999999999999.99", "人民币玖万玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"),
 ]
 
 
@@ -140,6 +142,19 @@ def test_capitals_round_trip(amount: Decimal) -> None:
 def test_figures_round_trip(amount: Decimal) -> None:
     assert Decimal(zh.format_money(amount).removeprefix("¥").replace(",", "")) == amount
     assert Decimal(zh.format_yuan(amount).removesuffix("元").replace(",", "")) == amount
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(min_value=-999_999_999_999_999, max_value=999_999_999_999_999))
+def test_figures_match_babel(cents: int) -> None:
+    """The fast formatter says exactly what babel.numbers says for zh_CN."""
+    from babel.numbers import format_currency, format_decimal
+
+    amount = Decimal(cents) / 100
+    assert zh.format_money(amount) == format_currency(amount, "CNY", locale="zh_CN")
+    assert (
+        zh.format_yuan(amount) == format_decimal(amount, format="#,##0.00", locale="zh_CN") + "元"
+    )
 
 
 def test_dates() -> None:

@@ -121,7 +121,9 @@ def _file_sha256(path: Path) -> str:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(settings_json: str, template_dirs: tuple[str, ...], dry_run: bool) -> None:
+def _init_worker(
+    settings_json: str, template_dirs: tuple[str, ...], dry_run: bool, letters: bool = True
+) -> None:
     from dunletters.lint.engine import Linter
     from dunletters.rendering import Renderer
 
@@ -131,7 +133,7 @@ def _init_worker(settings_json: str, template_dirs: tuple[str, ...], dry_run: bo
     _WORKER["renderer"] = Renderer(settings, registry)
     _WORKER["linter"] = Linter(settings)
     _WORKER["pdf"] = None
-    if not dry_run:
+    if letters and not dry_run:
         from dunletters.pdf import PdfRenderer
 
         _WORKER["pdf"] = PdfRenderer.for_registry(registry)
@@ -375,6 +377,7 @@ def _produce_all(
         settings.model_dump_json(),
         tuple(str(d) for d in options.template_dirs),
         options.dry_run,
+        "letter" in options.channels,  # an SMS-only run never loads WeasyPrint
     )
     tasks = [
         (chunk, options.as_of.isoformat(), options.channels, options.dry_run)
