@@ -26,7 +26,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -367,37 +367,18 @@ def _store(journal: Journal, out: Path, result: dict[str, Any], account: Any) ->
 
 
 def _produce_all(
-    journal: Journal, settings: Settings, options: BatchOptions, report: Callable[[int, int], None]
+    journal: Journal, options: BatchOptions, pool: _Pool, report: Callable[[int, int], None]
 ) -> None:
     pending = journal.pending()
     if not pending:
         return
     by_row = {row["row"]: row for row in pending}
-    args = (
-        settings.model_dump_json(),
-        tuple(str(d) for d in options.template_dirs),
-        options.dry_run,
-        "letter" in options.channels,  # an SMS-only run never loads WeasyPrint
-    )
     tasks = [
         (chunk, options.as_of.isoformat(), options.channels, options.dry_run)
         for chunk in _chunks(pending, CHUNK)
     ]
     done = 0
-    if options.workers <= 1:
-        _init_worker(*args)
-        results: Iterator[list[dict[str, Any]]] = map(_produce, tasks)
-        executor = None
-    else:
-        import multiprocessing
-
-        executor = ProcessPoolExecutor(
-            max_workers=options.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-            initargs=args,
-        )
-        results = executor.map(_produce, tasks)
+    results = pool.map(_produce, tasks)
     try:
         for chunk in results:
             with journal.transaction():
@@ -406,8 +387,7 @@ def _produce_all(
             done += len(chunk)
             report(done, len(pending))
     finally:
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
+        results.close()  # on an error: cancel what has not started, then stop the pool
 
 
 def _csv(rows: list[list[Any]]) -> bytes:
@@ -434,47 +414,113 @@ def _sms_schedule(settings: Settings, as_of: date) -> Callable[[str], str]:
     return when
 
 
-def _print_files(journal: Journal, settings: Settings, options: BatchOptions) -> None:
-    """print/{stage}.pdf: the stage's delivered letters in input order, fonts shared.
+PrintJob = tuple[str, str, str, list[tuple[str, str, str]]]
+"""(file name, stage, as-of date, [(record JSON, tone, 函号)]) — one print file."""
 
-    Re-laid out from the journal's records (the same HTML, so the same pages), written
-    in parts of :data:`PRINT_PART` letters so memory stays bounded for any batch size.
-    """
+
+def _print_part(job: PrintJob) -> tuple[str, bytes]:
+    """Lay out one print file's letters (in a worker) and write them as one PDF."""
     from dunletters.documents import letter_pdf_metadata
     from dunletters.models import Account
-    from dunletters.pdf import PdfMetadata, PdfRenderer
-    from dunletters.rendering import Renderer
+    from dunletters.pdf import PdfMetadata
 
-    registry = Registry.load(options.template_dirs)
-    renderer = Renderer(settings, registry)
-    pdf = PdfRenderer.for_registry(registry)
-    by_stage: dict[str, list[Any]] = {}
+    name, stage, as_of_text, letters = job
+    as_of = date.fromisoformat(as_of_text)
+    settings: Settings = _WORKER["settings"]
+    rule = settings.stage_rule(stage)
+    items = []
+    for record_json, tone, number in letters:
+        account = Account.model_validate_json(record_json)
+        decision = Decision(stage, tone, rule.name, rule.deadline_days)
+        document = _WORKER["renderer"].letter_html(account, decision, as_of, number)
+        items.append((document.html, letter_pdf_metadata(settings, document)))
+    meta = PdfMetadata(
+        title=f"{rule.name}信函（印刷合并文件）",
+        author=settings.creditor.name,
+        subject=f"{as_of_text} {stage} {len(letters)}封",
+        created=items[0][1].created,
+    )
+    return name, _WORKER["pdf"].combine(items, meta)
+
+
+def _print_files(journal: Journal, options: BatchOptions, pool: _Pool) -> None:
+    """print/{stage}.pdf: the stage's delivered letters in input order, fonts shared.
+
+    Re-laid out from the journal's records (the same HTML, so the same pages), in
+    parts of :data:`PRINT_PART` letters so memory stays bounded for any batch size;
+    the parts are laid out in the worker pool, written by the driver.
+    """
+    by_stage: dict[str, list[tuple[str, str, str]]] = {}
     for row in journal.accounts("written"):
         if row["letter_path"]:
-            by_stage.setdefault(row["stage"], []).append(row)
-    for stage, rows in sorted(by_stage.items()):
-        parts = [rows[i : i + PRINT_PART] for i in range(0, len(rows), PRINT_PART)]
-        for number, part in enumerate(parts, start=1):
-            items = []
-            for row in part:
-                account = Account.model_validate_json(row["record_json"])
-                rule = settings.stage_rule(stage)
-                decision = Decision(stage, row["tone"], rule.name, rule.deadline_days)
-                document = renderer.letter_html(
-                    account, decision, options.as_of, row["letter_number"]
-                )
-                items.append((document.html, letter_pdf_metadata(settings, document)))
-            name = f"{stage}.pdf" if len(parts) == 1 else f"{stage}-{number:03d}.pdf"
-            meta = PdfMetadata(
-                title=f"{rule.name}信函（印刷合并文件）",
-                author=settings.creditor.name,
-                subject=f"{options.as_of.isoformat()} {stage} {len(part)}封",
-                created=items[0][1].created,
+            by_stage.setdefault(row["stage"], []).append(
+                (row["record_json"], row["tone"], row["letter_number"])
             )
-            atomic_write(options.out / "print" / name, pdf.combine(items, meta))
+    jobs: list[PrintJob] = []
+    for stage, letters in sorted(by_stage.items()):
+        parts = [letters[i : i + PRINT_PART] for i in range(0, len(letters), PRINT_PART)]
+        for number, part in enumerate(parts, start=1):
+            name = f"{stage}.pdf" if len(parts) == 1 else f"{stage}-{number:03d}.pdf"
+            jobs.append((name, stage, options.as_of.isoformat(), part))
+    if not jobs:
+        return
+    for name, data in pool.map(_print_part, jobs):
+        atomic_write(options.out / "print" / name, data)
 
 
-def _finish(journal: Journal, settings: Settings, options: BatchOptions) -> dict[str, int]:
+class _Pool:
+    """The run's workers, started once and shared by the produce and print phases.
+
+    With one worker everything runs in this process (no pickling, no start-up).
+    """
+
+    def __init__(self, settings: Settings, options: BatchOptions) -> None:
+        self.args = (
+            settings.model_dump_json(),
+            tuple(str(d) for d in options.template_dirs),
+            options.dry_run,
+            "letter" in options.channels,  # an SMS-only run never loads WeasyPrint
+        )
+        self.workers = options.workers
+        self.executor: ProcessPoolExecutor | None = None
+        self.local = False
+
+    def map(
+        self, function: Callable[[Any], Any], jobs: Sequence[Any]
+    ) -> Generator[Any, None, None]:
+        """Results in job order; closing the generator cancels what has not started."""
+        if self.workers <= 1:
+            if not self.local:
+                _init_worker(*self.args)
+                self.local = True
+            yield from map(function, jobs)
+            return
+        if self.executor is None:
+            import multiprocessing
+
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=self.args,
+            )
+        futures = [self.executor.submit(function, job) for job in jobs]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _finish(
+    journal: Journal, settings: Settings, options: BatchOptions, pool: _Pool
+) -> dict[str, int]:
     out = options.out
     from dunletters.batch.summary import summarize, summary_html
 
@@ -529,7 +575,7 @@ def _finish(journal: Journal, settings: Settings, options: BatchOptions) -> dict
         target / "manifest.jsonl", ("\n".join(manifest) + ("\n" if manifest else "")).encode()
     )
     if options.print_files and not options.dry_run and "letter" in options.channels:
-        _print_files(journal, settings, options)
+        _print_files(journal, options, pool)
     summary = summarize(journal, options.as_of, options.channels)
     atomic_write(
         target / "summary.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode()
@@ -562,6 +608,7 @@ def run_batch(
 
         ensure_fonts()
     journal = Journal(journal_path)
+    pool = _Pool(settings, options)
     numbers = None
     try:
         resumed = journal.bind(_identity(settings, options, registry))
@@ -570,9 +617,10 @@ def run_batch(
                 options.numbers_file or options.out.parent / "letter-numbers.sqlite"
             )
         _ingest(journal, settings, options, numbers)
-        _produce_all(journal, settings, options, report or (lambda done, total: None))
-        counts = _finish(journal, settings, options)
+        _produce_all(journal, options, pool, report or (lambda done, total: None))
+        counts = _finish(journal, settings, options, pool)
     finally:
+        pool.close()
         journal.close()
         if numbers is not None:
             numbers.close()
