@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dunletters.config import STAGES, TONES, Settings
-from dunletters.escalation import Decision
+from dunletters.escalation import Decision, decision_for
 from dunletters.lint.extract import html_to_text
 from dunletters.registry import Registry
 from dunletters.rendering import CONTEXT_MODELS, Renderer
@@ -31,8 +31,7 @@ def renderer() -> Renderer:
 
 
 def _decision(stage: str, tone: str) -> Decision:
-    rule = SETTINGS.stage_rule(stage)
-    return Decision(stage, tone, rule.name, rule.deadline_days)
+    return decision_for(SETTINGS.stage_rule(stage), tone)
 
 
 def _check_golden(path: Path, text: str, update: bool) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from dunletters import zh
 from dunletters.config import Settings
 from dunletters.errors import AccountHeld, InputError
-from dunletters.escalation import Decision, Hold, decide
+from dunletters.escalation import Decision, Hold, decide, decision_for
 from dunletters.models import Account, parse_account
 from dunletters.registry import Registry
 from dunletters.rendering import LetterDocument, Renderer
@@ -75,7 +75,7 @@ def _decision(
 ) -> Decision:
     if stage is not None:
         rule = settings.stage_rule(stage)
-        return Decision(stage, tone or rule.tone, rule.name, rule.deadline_days)
+        return decision_for(rule, tone)
     decision = decide(account, settings.policy, as_of)
     if isinstance(decision, Hold):
         raise AccountHeld(f"该账户按策略暂停催收，不生成文书：{decision.message}")

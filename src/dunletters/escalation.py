@@ -26,7 +26,7 @@ from datetime import date
 from dunletters.config import STAGE_NAMES, Policy, StageRule
 from dunletters.models import Account
 
-__all__ = ["Decision", "Hold", "HoldReason", "decide", "stage_for_days"]
+__all__ = ["Decision", "Hold", "HoldReason", "decide", "decision_for", "stage_for_days"]
 
 
 class HoldReason(enum.StrEnum):
@@ -75,6 +75,20 @@ class Hold:
         return self.reason.label
 
 
+def decision_for(rule: StageRule, tone: str | None = None) -> Decision:
+    """A decision for a stage rule, in its default tone or the one given.
+
+    For a render asked for a stage explicitly (previews, drafts), and for rebuilding
+    a journalled decision in a batch worker.
+    """
+    return Decision(
+        stage=rule.id,
+        tone=tone or rule.tone,
+        stage_name=STAGE_NAMES[rule.id],
+        deadline_days=rule.deadline_days,
+    )
+
+
 def stage_for_days(days: int, policy: Policy) -> StageRule | None:
     """The stage whose day range holds ``days`` (None when not yet overdue).
 
@@ -110,9 +124,4 @@ def decide(account: Account, policy: Policy, as_of: date) -> Decision | Hold:
         tone = policy.broken_promise_tone
     else:
         tone = stage.tone
-    return Decision(
-        stage=stage.id,
-        tone=tone,
-        stage_name=STAGE_NAMES[stage.id],
-        deadline_days=stage.deadline_days,
-    )
+    return decision_for(stage, tone)

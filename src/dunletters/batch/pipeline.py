@@ -38,7 +38,7 @@ from dunletters.batch.journal import Journal, LetterNumbers, dumps
 from dunletters.batch.readers import open_records
 from dunletters.config import Settings
 from dunletters.errors import DunlettersError, ExitStatus, InputError, RecordError
-from dunletters.escalation import Decision, Hold, decide
+from dunletters.escalation import Hold, decide, decision_for
 from dunletters.models import parse_account
 from dunletters.registry import Registry
 
@@ -153,8 +153,7 @@ def _produce(task: tuple[list[dict[str, Any]], str, tuple[str, ...], bool]) -> l
     results = []
     for item in items:
         account = Account.model_validate_json(item["record_json"])
-        rule = settings.stage_rule(item["stage"])
-        decision = Decision(item["stage"], item["tone"], rule.name, rule.deadline_days)
+        decision = decision_for(settings.stage_rule(item["stage"]), item["tone"])
         result: dict[str, Any] = {"row": item["row"], "findings": [], "error": None}
         try:
             if "letter" in channels:
@@ -431,7 +430,7 @@ def _print_part(job: PrintJob) -> tuple[str, bytes]:
     items = []
     for record_json, tone, number in letters:
         account = Account.model_validate_json(record_json)
-        decision = Decision(stage, tone, rule.name, rule.deadline_days)
+        decision = decision_for(rule, tone)
         document = _WORKER["renderer"].letter_html(account, decision, as_of, number)
         items.append((document.html, letter_pdf_metadata(settings, document)))
     meta = PdfMetadata(

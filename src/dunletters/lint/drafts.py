@@ -28,7 +28,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import jinja2
@@ -36,6 +36,7 @@ from pydantic import ValidationError
 
 from dunletters.config import Settings
 from dunletters.errors import DunlettersError, TemplateError
+from dunletters.escalation import decision_for
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding, Severity
@@ -305,15 +306,14 @@ def _lint_template(
     content: list[Finding] = []
     disabled = set(meta.lint.disable) if meta else set()
     for account in _samples(stage, tone, channel, options.as_of):
+        decision = decision_for(settings.stage_rule(stage), tone)
         letter = LetterInfo(
             number=settings.letters.number_format.format(year=options.as_of.year, seq=0),
             date=options.as_of,
-            deadline=options.as_of.fromordinal(
-                options.as_of.toordinal() + settings.stage_rule(stage).deadline_days
-            ),
+            deadline=options.as_of + timedelta(days=decision.deadline_days),
             stage=stage,
             tone=tone,
-            stage_name=settings.stage_rule(stage).name,
+            stage_name=decision.stage_name,
             title=meta.title if meta else "",
         )
         context = {"account": account, "creditor": settings.creditor, "letter": letter}
