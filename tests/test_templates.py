@@ -127,3 +127,42 @@ def test_all_24_lint_clean_with_real_page_count() -> None:
     ]
     assert [r.error for r in reports if r.error] == []
     assert problems == []
+
+
+@pytest.fixture(scope="module")
+def pdf_renderer() -> object:
+    from dunletters.pdf import PdfRenderer
+
+    return PdfRenderer.for_registry(Registry.load())
+
+
+@pytest.mark.parametrize(
+    ("stage", "tone"), [(s, t) for s, t in KEYS if t == "firm"] + [("middle", "empathetic")]
+)
+def test_pdf_text_golden(
+    renderer: Renderer,
+    pdf_renderer: object,
+    tmp_path: Path,
+    stage: str,
+    tone: str,
+    update_golden: bool,
+) -> None:
+    """The PDF says what the HTML says: pdftotext's output is a golden file too."""
+    import subprocess
+
+    from dunletters.documents import letter_pdf_metadata
+
+    account = sample_account(stage, as_of=AS_OF)
+    document = renderer.letter_html(
+        account, _decision(stage, tone), AS_OF, "示银信催〔2026〕第000001号"
+    )
+    pdf = pdf_renderer.render(document.html, letter_pdf_metadata(SETTINGS, document))  # type: ignore[attr-defined]
+    assert pdf.pages == 1
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(pdf.data)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    _check_golden(GOLDEN / "pdf" / f"{stage}.{tone}.txt", text, update_golden)
+    for line in ("特此函告。", "如您已还款，请忽略本函。", account.name):
+        assert line in text.replace("\n", "")
