@@ -136,9 +136,7 @@ def pdf_renderer() -> object:
     return PdfRenderer.for_registry(Registry.load())
 
 
-@pytest.mark.parametrize(
-    ("stage", "tone"), [(s, t) for s, t in KEYS if t == "firm"] + [("middle", "empathetic")]
-)
+@pytest.mark.parametrize(("stage", "tone"), KEYS)
 def test_pdf_text_golden(
     renderer: Renderer,
     pdf_renderer: object,
