@@ -16,14 +16,24 @@ def test_example_config_documents_and_loads_every_setting() -> None:
     settings = load_settings(EXAMPLE)
     assert settings.creditor.sms_signature
     assert [stage.id for stage in settings.policy.stages] == ["early", "middle", "late", "final"]
+    assert settings.batch.columns["证件卡号"] == "card_number"
     # Every top-level table and every key of the model appears in the example file.
     text = EXAMPLE.read_text(encoding="utf-8")
+    assert set(Settings.model_fields) - {"source"} == {
+        "policy",
+        "sms",
+        "letters",
+        "creditor",
+        "lint",
+        "batch",
+    }
     for table, model in (
         ("policy", settings.policy),
         ("sms", settings.sms),
         ("letters", settings.letters),
         ("creditor", settings.creditor),
         ("lint", settings.lint),
+        ("batch", settings.batch),
     ):
         assert f"[{table}]" in text
         for key in type(model).model_fields:

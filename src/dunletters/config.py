@@ -37,6 +37,7 @@ __all__ = [
     "STAGES",
     "STAGE_NAMES",
     "TONES",
+    "BatchSettings",
     "LetterSettings",
     "Policy",
     "Settings",
@@ -196,6 +197,24 @@ class LetterSettings(_Strict):
         return value
 
 
+class BatchSettings(_Strict):
+    """The batch job's input: a project's own column headers (``[batch.columns]``).
+
+    Each entry maps a header as it appears in the file (CSV, XLSX or JSON Lines key)
+    to a canonical column, on top of the built-in Chinese aliases
+    (``dunletters.batch.readers.BUILTIN_ALIASES``): ``"证件卡号" = "card_number"``.
+    """
+
+    columns: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, value: dict[str, str]) -> dict[str, str]:
+        from dunletters.batch.readers import check_aliases
+
+        return check_aliases(value)
+
+
 def example_creditor() -> Creditor:
     """The synthetic creditor of the demos and tests — not a real institution."""
     return Creditor(
@@ -224,6 +243,7 @@ class Settings(_Strict):
     sms: SmsSettings = Field(default_factory=SmsSettings)
     letters: LetterSettings = Field(default_factory=LetterSettings)
     lint: LintSettings = Field(default_factory=LintSettings)
+    batch: BatchSettings = Field(default_factory=BatchSettings)
     source: str = Field(default="(内置默认)", exclude=True, description="where it was read from")
 
     def stage_rule(self, stage: str) -> StageRule:

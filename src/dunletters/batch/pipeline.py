@@ -230,7 +230,12 @@ def _identity(settings: Settings, options: BatchOptions, registry: Registry) -> 
 def _ingest(
     journal: Journal, settings: Settings, options: BatchOptions, numbers: LetterNumbers | None
 ) -> None:
-    _, rows = open_records(options.input, encoding=options.encoding, sheet=options.sheet)
+    _, rows = open_records(
+        options.input,
+        encoding=options.encoding,
+        sheet=options.sheet,
+        aliases=settings.batch.columns,
+    )
     known = journal.known_rows()
     seen_ids = journal.known_ids()
     buffer: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []

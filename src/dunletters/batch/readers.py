@@ -4,9 +4,12 @@ Each reader streams rows — memory stays flat whether the file has a thousand r
 ten million — and yields :class:`Row` values with the 1-based row number a person
 sees in a spreadsheet (the header is row 1, so the first account is row 2; in JSON
 Lines the line number). Headers are mapped to the canonical column names through
-the built-in Chinese aliases (账号, 姓名, 本金 …) and a project's own. Columns that
-map to nothing are ignored and reported once; a required column that is missing
-stops the run before any letter is written.
+the built-in Chinese aliases (账号, 姓名, 本金 …) and a project's own (``[batch.columns]``
+in the settings, checked by :func:`check_aliases`). A header matches whatever its
+case, surrounding spaces and full-width/half-width form (NFKC), in CSV, XLSX and
+JSON Lines keys alike. Columns that map to nothing are ignored and reported once; a
+required column that is missing, or two columns that mean the same (``name`` and
+``姓名``), stop the run before any letter is written.
 
 A cell that cannot be decoded (a wrong encoding) becomes a per-row problem, not a
 crash: the row is rejected with its number and the rest of the file goes on.
@@ -18,6 +21,7 @@ import codecs
 import csv
 import io
 import json
+import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +38,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "HeaderMap",
     "Row",
+    "check_aliases",
     "detect_encoding",
     "open_records",
 ]
@@ -91,6 +96,67 @@ BUILTIN_ALIASES: Mapping[str, str] = {
 """The usual Chinese headers of a core-system export (issue: batch generation)."""
 
 
+def header_key(title: str) -> str:
+    """How headers are compared: NFKC (full-width → half-width), trimmed, case-folded.
+
+    >>> header_key("  Ｍｏｂｉｌｅ "), header_key("\ufeff账号")
+    ('mobile', '账号')
+    """
+    return unicodedata.normalize("NFKC", title.lstrip("\ufeff")).strip().casefold()
+
+
+def _builtin_lookup() -> dict[str, str]:
+    lookup = {header_key(name): name for name in CANONICAL_COLUMNS}
+    lookup.update((header_key(alias), canonical) for alias, canonical in BUILTIN_ALIASES.items())
+    return lookup
+
+
+_BUILTIN_LOOKUP = _builtin_lookup()
+
+
+def check_aliases(aliases: Mapping[str, str]) -> dict[str, str]:
+    """Validate a project's header aliases (header in the file → canonical column).
+
+    Raises :class:`ValueError` naming the header when the target is not a canonical
+    column, when two headers of the table are the same header once normalised
+    (:func:`header_key`) but mean different columns, or when a header already
+    means another column built in (``姓名`` is ``name``; ``"姓名" = "address"``
+    would silently change every file that uses it).
+
+    >>> check_aliases({"客户名称": "name"})
+    {'客户名称': 'name'}
+    >>> check_aliases({"姓名": "address"})
+    Traceback (most recent call last):
+    ...
+    ValueError: 「姓名」已是内置列名或别名，表示 name，不能改为 address
+    """
+    seen: dict[str, tuple[str, str]] = {}
+    for header, target in aliases.items():
+        key = header_key(header)
+        if not key:
+            raise ValueError("别名的表头不能为空")
+        if target not in CANONICAL_COLUMNS:
+            raise ValueError(
+                f"「{header}」的目标列 {target!r} 不是已知列（可用：{'、'.join(CANONICAL_COLUMNS)}）"
+            )
+        builtin = _BUILTIN_LOOKUP.get(key)
+        if builtin is not None and builtin != target:
+            raise ValueError(f"「{header}」已是内置列名或别名，表示 {builtin}，不能改为 {target}")
+        if key in seen and seen[key][1] != target:
+            other, meaning = seen[key]
+            raise ValueError(
+                f"「{other}」与「{header}」是同一个表头（不计大小写、空格与全角半角），"
+                f"却分别表示 {meaning} 与 {target}"
+            )
+        seen[key] = (header, target)
+    return dict(aliases)
+
+
+def _lookup(aliases: Mapping[str, str]) -> dict[str, str]:
+    """Normalised header → canonical column: the built-in names and aliases, then the project's."""
+    return _BUILTIN_LOOKUP | {header_key(alias): canonical for alias, canonical in aliases.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """One data row: its number in the file, the canonical cells, or why it is unreadable."""
@@ -111,13 +177,13 @@ class HeaderMap:
     @classmethod
     def build(cls, header: list[str], aliases: Mapping[str, str], source: str) -> HeaderMap:
         """Map a header row; missing required or duplicated columns are errors."""
-        lookup = {name: name for name in CANONICAL_COLUMNS} | dict(BUILTIN_ALIASES) | dict(aliases)
+        lookup = _lookup(aliases)
         columns: list[str | None] = []
         ignored: list[str] = []
         seen: dict[str, str] = {}
         for raw in header:
-            title = (raw or "").strip().lstrip("\ufeff")
-            canonical = lookup.get(title) or lookup.get(title.lower())
+            title = (raw or "").lstrip("\ufeff").strip()
+            canonical = lookup.get(header_key(title))
             if canonical is None:
                 columns.append(None)
                 if title:
@@ -125,7 +191,8 @@ class HeaderMap:
                 continue
             if canonical in seen:
                 raise InputError(
-                    f"{source}：列「{seen[canonical]}」与「{title}」都表示 {canonical}"
+                    f"{source}：列「{seen[canonical]}」与「{title}」都表示 {canonical}，"
+                    "请删去或改名其中一列"
                 )
             seen[canonical] = title
             columns.append(canonical)
@@ -248,7 +315,7 @@ def _jsonl_rows(
     handle: IO[bytes], source: str, aliases: Mapping[str, str]
 ) -> tuple[HeaderMap, Iterator[Row]]:
     header_map = HeaderMap(columns=[])
-    lookup = {name: name for name in CANONICAL_COLUMNS} | dict(BUILTIN_ALIASES) | dict(aliases)
+    lookup = _lookup(aliases)
 
     def rows() -> Iterator[Row]:
         empty = True
@@ -268,15 +335,24 @@ def _jsonl_rows(
                 yield Row(number, {}, ("(整行)", "每行须为一个 JSON 对象"))
                 continue
             cells: dict[str, str] = {}
+            keys: dict[str, str] = {}
+            clash = None
             for key, value in data.items():
-                canonical = lookup.get(str(key).strip())
+                canonical = lookup.get(header_key(str(key)))
                 if canonical is None:
                     if key not in header_map.ignored:
                         header_map.ignored.append(str(key))
                     continue
+                if canonical in keys:
+                    clash = (canonical, f"键「{keys[canonical]}」与「{key}」都表示 {canonical}")
+                    break
+                keys[canonical] = str(key)
                 text = _cell_text(value)
                 if text:
                     cells[canonical] = text
+            if clash is not None:
+                yield Row(number, {}, clash)
+                continue
             yield Row(number, cells)
         if empty:
             raise InputError(f"{source}：文件为空")
