@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from dunletters.lint.lexicon import CompiledLexicon, load_lexicon, load_lexicons
+from dunletters.lint.anchors import TABLE, build_table, required_literals
+from dunletters.lint.lexicon import CompiledLexicon, builtin_lexicons, load_lexicon, load_lexicons
 from dunletters.lint.rules import RULES
 from dunletters.lint.text import TextView
 
 LEXICON_DIR = Path(__file__).parents[1] / "src" / "dunletters" / "lint" / "lexicons"
 FILES = sorted(LEXICON_DIR.glob("*.yml"))
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def _entries() -> list[tuple[str, int]]:
@@ -54,3 +57,78 @@ def test_latin_terms_are_guarded() -> None:
     assert jargon.search(TextView("账户为M1状态")) is not None
     assert jargon.search(TextView("型号M10的设备")) is None
     assert jargon.search(TextView("AM1点")) is None
+
+
+# --- the regex prefilter (anchors.py) --------------------------------------------------
+
+
+def test_shipped_anchor_table_is_fresh() -> None:
+    patterns = [e.regex for lexicon in builtin_lexicons() for e in lexicon.entries if e.regex]
+    assert TABLE.read_text(encoding="utf-8") == build_table(patterns), (
+        "lexicons/_anchors.json 已过期：运行 python -m dunletters.lint.anchors"
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("后果自负", {"后果自负"}),
+        ("(你|您)(以为|觉得)", {"你以为", "你觉得", "您以为", "您觉得"}),
+        (
+            "(一切)?后果由(你|您)承担",
+            {"后果由你承担", "后果由您承担", "一切后果由你承担", "一切后果由您承担"},
+        ),
+        (r"逾期\d{1,3}天", {"逾期"}),
+        (
+            r"(?<!不)通知(你|您)的?家人",
+            {"通知你家人", "通知您家人", "通知你的家人", "通知您的家人"},
+        ),
+        (r"(?<!不)通知(你|您)\w*家人", {"通知你", "通知您"}),
+        ("[A-Z]+", None),
+        (r"\d+元", {"元"}),
+        ("(催收)?", None),
+        ("Max", {"max"}),
+    ],
+)
+def test_required_literals(pattern: str, expected: set[str] | None) -> None:
+    found = required_literals(pattern)
+    assert (None if found is None else set(found)) == expected
+
+
+def _texts() -> list[str]:
+    texts = [
+        text
+        for lexicon in builtin_lexicons()
+        for text in (*lexicon.pass_examples, *(e.example for e in lexicon.entries))
+    ]
+    drafts = Path(__file__).parent / "drafts"
+    texts += [p.read_text(encoding="utf-8") for p in sorted(drafts.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(GOLDEN.rglob("*.txt"))]
+    return texts
+
+
+def _alternation(lexicon: CompiledLexicon, text: str) -> list[tuple[int, int, str]]:
+    """The reference: one IGNORECASE alternation of the list's patterns, no prefilter."""
+    entries = [e for e in lexicon.lexicon.entries if e.regex is not None]
+    if not entries:
+        return []
+    unnamed = [re.sub(r"\(\?P<\w+>", "(?:", e.regex or "") for e in entries]
+    joined = re.compile("|".join(f"(?P<e{i}>{p})" for i, p in enumerate(unnamed)), re.I)
+    return [
+        (m.start(), m.end(), entries[int((m.lastgroup or "e0")[1:])].regex or "")
+        for m in joined.finditer(text)
+        if m.end() > m.start()
+    ]
+
+
+def test_prefiltered_regexes_find_what_one_alternation_finds() -> None:
+    """The anchors only skip work: every list finds exactly the old alternation's matches."""
+    lexicons = load_lexicons()
+    for text in _texts():
+        view = TextView(text)
+        for compiled in lexicons.values():
+            scan = compiled.scanner.scan(view)
+            ours = [
+                (s, e, entry.regex or "") for s, e, entry in compiled._regex_matches(view, scan)
+            ]
+            assert ours == _alternation(compiled, view.match_text), (compiled.lexicon.name, text)

@@ -29,9 +29,18 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dunletters.errors import ConfigError
+from dunletters.lint.anchors import load_table, required_literals
 from dunletters.lint.text import TextView, fold
 
-__all__ = ["CompiledLexicon", "Entry", "Lexicon", "LexiconMatch", "load_lexicon", "load_lexicons"]
+__all__ = [
+    "CompiledLexicon",
+    "Entry",
+    "Lexicon",
+    "LexiconMatch",
+    "builtin_lexicons",
+    "load_lexicon",
+    "load_lexicons",
+]
 
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -50,13 +59,10 @@ class Entry(BaseModel):
 
     @model_validator(mode="after")
     def _one_of(self) -> Entry:
+        # Patterns are compiled (and so checked) by load_lexicon, which knows which
+        # ones the shipped anchor table has already proven valid.
         if (self.phrase is None) == (self.regex is None):
             raise ValueError("每个条目须有且只有 phrase 或 regex 之一")
-        if self.regex is not None:
-            try:
-                re.compile(self.regex)
-            except re.error as error:
-                raise ValueError(f"regex 无效：{error}") from None
         return self
 
     @property
@@ -91,11 +97,6 @@ class LexiconMatch:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _without_names(pattern: str) -> str:
-    """A user's regex with its named groups unnamed (they would clash when combined)."""
-    return re.sub(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>", "(?:", pattern)
-
-
 def _lower(text: str) -> str:
     """Lower-case for matching, keeping every offset (str.lower can lengthen 'İ')."""
     lowered = text.lower()
@@ -118,6 +119,8 @@ class PhraseScanner:
 
     def __init__(self) -> None:
         self._targets: dict[str, list[tuple[str, Entry, bool, bool]]] = {}
+        # Required literals of regex entries (see anchors.py): key → (list, entry index).
+        self._anchors: dict[str, list[tuple[str, int]]] = {}
         self._automaton: ahocorasick.Automaton | None = None
 
     def add(self, lexicon: str, entry: Entry) -> None:
@@ -129,77 +132,150 @@ class PhraseScanner:
         self._targets.setdefault(key, []).append((lexicon, entry, guard_head, guard_tail))
         self._automaton = None
 
+    def add_anchors(self, lexicon: str, index: int, literals: frozenset[str]) -> None:
+        """Index the literals one of which every match of a regex entry contains."""
+        for literal in literals:
+            self._anchors.setdefault(literal, []).append((lexicon, index))
+        self._automaton = None
+
     def _built(self) -> ahocorasick.Automaton:
         if self._automaton is None:
             automaton = ahocorasick.Automaton()
-            for key in self._targets:
+            for key in self._targets.keys() | self._anchors.keys():
                 automaton.add_word(key, key)
             automaton.make_automaton()
             self._automaton = automaton
         return self._automaton
 
-    def scan(self, view: TextView) -> dict[str, list[tuple[int, int, Entry]]]:
-        """Matches by list name, as spans of :attr:`TextView.match_text`."""
-        cache: dict[int, dict[str, list[tuple[int, int, Entry]]]] = view.__dict__.setdefault(
-            "_phrase_cache", {}
-        )
+    def scan(self, view: TextView) -> _Scan:
+        """Phrase matches by list name, as spans of :attr:`TextView.match_text`, and
+        which regex entries' anchors occur (by list name, entry indexes)."""
+        cache: dict[int, _Scan] = view.__dict__.setdefault("_phrase_cache", {})
         found = cache.get(id(self))
         if found is not None:
             return found
-        found = {}
-        if self._targets:
+        phrases: dict[str, list[tuple[int, int, Entry]]] = {}
+        anchored: dict[str, set[int]] = {}
+        if self._targets or self._anchors:
             text = _lower(view.match_text)
             length = len(text)
+            targets, anchors = self._targets, self._anchors
             for last, key in self._built().iter(text):
+                for lexicon, index in anchors.get(key, ()):
+                    anchored.setdefault(lexicon, set()).add(index)
                 end = last + 1
                 start = end - len(key)
-                for lexicon, entry, guard_head, guard_tail in self._targets[key]:
+                for lexicon, entry, guard_head, guard_tail in targets.get(key, ()):
                     if guard_head and start and _ASCII_WORD.match(text[start - 1]):
                         continue
                     if guard_tail and end < length and _ASCII_WORD.match(text[end]):
                         continue
-                    found.setdefault(lexicon, []).append((start, end, entry))
-            for matches in found.values():
+                    phrases.setdefault(lexicon, []).append((start, end, entry))
+            for matches in phrases.values():
                 matches.sort(key=lambda match: (match[0], -match[1]))
+        found = _Scan(phrases, anchored)
         cache[id(self)] = found
         return found
 
 
-class CompiledLexicon:
-    """A lexicon ready to match: its phrases in a shared scanner, its regexes compiled."""
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """One pass's result: phrase matches, and regex entries worth running."""
 
-    def __init__(self, lexicon: Lexicon, scanner: PhraseScanner | None = None) -> None:
+    phrases: dict[str, list[tuple[int, int, Entry]]]
+    anchored: dict[str, set[int]]
+
+
+class CompiledLexicon:
+    """A lexicon ready to match: its phrases in a shared scanner, its regexes compiled.
+
+    Regex entries keep the semantics of one alternation per list — leftmost match
+    first, and at the same position the earlier entry wins (write ``XX月XX日``
+    before ``XX月``) — but each is compiled alone and run only when the shared
+    scanner saw one of its required literals (:mod:`anchors`). A pattern without a
+    provable literal always runs.
+    """
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        scanner: PhraseScanner | None = None,
+        anchors: dict[str, list[str] | None] | None = None,
+    ) -> None:
         self.lexicon = lexicon
         self.scanner = scanner or PhraseScanner()
-        patterns: list[str] = []
-        self._by_group: dict[str, Entry] = {}
+        self._regexes: dict[int, re.Pattern[str]] = {}
+        self._always: set[int] = set()
+        known = anchors if anchors is not None else {}
         for index, entry in enumerate(lexicon.entries):
             if entry.phrase is not None:
                 self.scanner.add(lexicon.name, entry)
+                continue
+            assert entry.regex is not None
+            if entry.regex in known:
+                literals = known[entry.regex]
+                found = None if literals is None else frozenset(literals)
             else:
-                assert entry.regex is not None
-                # One alternation per list: a regex pass costs ~30 ns a character
-                # here, whatever the pattern, so one pass beats one per entry.
-                group = f"e{index}"
-                self._by_group[group] = entry
-                patterns.append(f"(?P<{group}>{_without_names(entry.regex)})")
-        # Alternation takes the first alternative that matches at a position, so
-        # within a list an earlier regex entry wins (write XX月XX日 before XX月).
-        self._regex = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+                found = required_literals(entry.regex)
+            if found is None:
+                self._always.add(index)
+            else:
+                self.scanner.add_anchors(lexicon.name, index, found)
+
+    def _regex(self, index: int) -> re.Pattern[str]:
+        """An entry's pattern, compiled on first use: most never run in a given text."""
+        pattern = self._regexes.get(index)
+        if pattern is None:
+            regex = self.lexicon.entries[index].regex
+            assert regex is not None
+            pattern = self._regexes[index] = re.compile(regex, re.IGNORECASE)
+        return pattern
+
+    def _regex_matches(self, view: TextView, scan: _Scan) -> Iterator[tuple[int, int, Entry]]:
+        """Regex matches as one alternation of the candidate entries would find them."""
+        candidates = sorted(self._always | scan.anchored.get(self.lexicon.name, set()))
+        if not candidates:
+            return
+        text = view.match_text
+        entries = self.lexicon.entries
+        pending: dict[int, re.Match[str] | None] = {}
+        position = 0
+        while position <= len(text):
+            best: re.Match[str] | None = None
+            best_index = -1
+            for index in candidates:
+                # An entry's next match is searched again only once the sweep
+                # has moved past it; None means it matches nowhere further on.
+                if index in pending:
+                    match = pending[index]
+                    if match is not None and match.start() < position:
+                        match = pending[index] = self._regex(index).search(text, position)
+                else:
+                    match = pending[index] = self._regex(index).search(text, position)
+                if match is not None and (best is None or match.start() < best.start()):
+                    best, best_index = match, index
+            if best is None:
+                return
+            if best.end() > best.start():
+                yield best.start(), best.end(), entries[best_index]
+                position = best.end()
+            else:
+                position = best.start() + 1
+
+    def _matches(self, view: TextView) -> Iterator[tuple[int, int, Entry]]:
+        scan = self.scanner.scan(view)
+        text = view.match_text
+        for start, end, entry in scan.phrases.get(self.lexicon.name, ()):
+            if not _excepted(text, start, end, entry):
+                yield start, end, entry
+        for start, end, entry in self._regex_matches(view, scan):
+            if not _excepted(text, start, end, entry):
+                yield start, end, entry
 
     def finditer(self, view: TextView) -> Iterator[LexiconMatch]:
         """Every match in the text, excluding those inside an ``except`` phrase."""
-        text = view.match_text
-        for start, end, entry in self.scanner.scan(view).get(self.lexicon.name, ()):
-            if not _excepted(text, start, end, entry):
-                yield self._located(view, entry, start, end)
-        if self._regex is not None:
-            for match in self._regex.finditer(text):
-                entry = self._by_group[match.lastgroup or ""]
-                if match.end() > match.start() and not _excepted(
-                    text, match.start(), match.end(), entry
-                ):
-                    yield self._located(view, entry, match.start(), match.end())
+        for start, end, entry in self._matches(view):
+            yield self._located(view, entry, start, end)
 
     def search(self, view: TextView) -> LexiconMatch | None:
         """The first match, or None."""
@@ -211,17 +287,22 @@ class CompiledLexicon:
         Required-element rules (deadline, contact, channel …) only ask this; locating
         a match means building the offset map, which a clean letter never needs.
         """
+        scan = self.scanner.scan(view)
         text = view.match_text
-        for start, end, entry in self.scanner.scan(view).get(self.lexicon.name, ()):
+        for start, end, entry in scan.phrases.get(self.lexicon.name, ()):
             if not _excepted(text, start, end, entry):
                 return True
-        if self._regex is not None:
-            for match in self._regex.finditer(text):
-                entry = self._by_group[match.lastgroup or ""]
+        # Any entry's match will do, so no need to order them as an alternation would.
+        entries = self.lexicon.entries
+        for index in self._always | scan.anchored.get(self.lexicon.name, set()):
+            pattern = self._regex(index)
+            match = pattern.search(text)
+            while match is not None:
                 if match.end() > match.start() and not _excepted(
-                    text, match.start(), match.end(), entry
+                    text, match.start(), match.end(), entries[index]
                 ):
                     return True
+                match = pattern.search(text, match.start() + 1)
         return False
 
     @staticmethod
@@ -260,11 +341,31 @@ def load_lexicon(path: Path) -> Lexicon:
         raise ConfigError(f"词表 {path.name} 无效：{detail}") from None
     if lexicon.name != path.stem:
         raise ConfigError(f"词表 {path.name} 的 list 应为 {path.stem}")
+    proven = anchor_table()
+    for index, entry in enumerate(lexicon.entries):
+        if entry.regex is not None and entry.regex not in proven:
+            try:
+                re.compile(entry.regex, re.IGNORECASE)
+            except re.error as error:
+                raise ConfigError(
+                    f"词表 {path.name} 无效：entries.{index}.regex 无效：{error}"
+                ) from None
     return lexicon
+
+
+@cache
+def anchor_table() -> dict[str, list[str] | None]:
+    """The shipped anchors of the built-in patterns (each one compiled when it was made)."""
+    return load_table()
 
 
 def _builtin_dir() -> Path:
     return Path(str(resources.files("dunletters.lint") / "lexicons"))
+
+
+def builtin_lexicons() -> list[Lexicon]:
+    """The built-in lists, as shipped."""
+    return [load_lexicon(path) for path in sorted(_builtin_dir().glob("*.yml"))]
 
 
 @cache
@@ -275,17 +376,17 @@ def load_lexicons(extra_dirs: tuple[Path, ...] = ()) -> dict[str, CompiledLexico
     built-in list (a compliance team extends, it does not have to copy).
     """
     lists: dict[str, Lexicon] = {}
-    for directory in (_builtin_dir(), *extra_dirs):
-        for path in sorted(Path(directory).glob("*.yml")):
-            lexicon = load_lexicon(path)
-            if lexicon.name in lists:
-                base = lists[lexicon.name]
-                lexicon = base.model_copy(
-                    update={
-                        "entries": base.entries + lexicon.entries,
-                        "pass_examples": base.pass_examples + lexicon.pass_examples,
-                    }
-                )
-            lists[lexicon.name] = lexicon
+    extra = [load_lexicon(path) for d in extra_dirs for path in sorted(Path(d).glob("*.yml"))]
+    for lexicon in (*builtin_lexicons(), *extra):
+        if lexicon.name in lists:
+            base = lists[lexicon.name]
+            lexicon = base.model_copy(
+                update={
+                    "entries": base.entries + lexicon.entries,
+                    "pass_examples": base.pass_examples + lexicon.pass_examples,
+                }
+            )
+        lists[lexicon.name] = lexicon
     scanner = PhraseScanner()
-    return {name: CompiledLexicon(lexicon, scanner) for name, lexicon in lists.items()}
+    table = anchor_table()
+    return {name: CompiledLexicon(lexicon, scanner, table) for name, lexicon in lists.items()}

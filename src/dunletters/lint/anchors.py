@@ -1,0 +1,217 @@
+"""Required literals of a regex: the prefilter that keeps phrase-list regexes cheap.
+
+Python's ``re`` has no literal prefilter for alternations: a list's regex entries
+joined into one alternation are tried at every position of the text, and a list
+of fifty patterns that start with a group such as ``(你|您)`` costs milliseconds a
+letter. Grep-like tools (ripgrep, Hyperscan) avoid this by extracting from each
+pattern a set of literal strings one of which *every* match must contain, finding
+those literals with one multi-string search, and running a pattern only where its
+literals occur. That is what this module computes — from the parse tree of
+:mod:`re`, conservatively: when it cannot prove a literal is required it answers
+``None`` and the pattern simply always runs.
+
+``(一切|所有)?后果(由)?(你|您)承担`` → ``{"后果你承担", "后果您承担", …}`` is not
+tried (optional parts break runs); ``{"后果"}`` or the best run is. The best set is
+the one whose shortest member is longest: two-character Chinese anchors are rare
+in a clean letter, single characters such as ``您`` are everywhere.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["TABLE", "build_table", "load_table", "required_literals"]
+
+_parser: Any = importlib.import_module("re._parser")
+_constants: Any = importlib.import_module("re._constants")
+
+# Beyond this many alternatives a set stops paying for itself as an anchor.
+_MAX_SET = 256
+
+_LITERAL = _constants.LITERAL
+_IN = _constants.IN
+_SUBPATTERN = _constants.SUBPATTERN
+_BRANCH = _constants.BRANCH
+_MAX_REPEAT = _constants.MAX_REPEAT
+_MIN_REPEAT = _constants.MIN_REPEAT
+_POSSESSIVE_REPEAT = getattr(_constants, "POSSESSIVE_REPEAT", None)
+_ATOMIC_GROUP = getattr(_constants, "ATOMIC_GROUP", None)
+_ZERO_WIDTH = {
+    _constants.AT,
+    _constants.ASSERT,
+    _constants.ASSERT_NOT,
+}
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Lower-cased literals one of which every match of ``pattern`` contains.
+
+    ``None`` when no such set is known (the caller must then always run the
+    pattern). Case: the pattern is matched with ``re.IGNORECASE`` over a lower-cased
+    copy of the text, so literals are lower-cased; a literal with a non-ASCII cased
+    letter (whose Unicode folding ``re`` may treat specially) gives ``None``.
+    """
+    try:
+        tree = _parser.parse(pattern, 0)
+    except Exception:  # an invalid pattern is reported by the schema, not here
+        return None
+    best = _required(list(tree))
+    if not best or min(map(len, best)) == 0:
+        return None
+    if any(_risky_case(literal) for literal in best):
+        return None
+    return frozenset(literal.lower() for literal in best)
+
+
+def _risky_case(literal: str) -> bool:
+    return any(not char.isascii() and char.lower() != char.upper() for char in literal)
+
+
+def _score(literals: frozenset[str] | None) -> tuple[int, int]:
+    """Longer shortest member first, then fewer members."""
+    if not literals:
+        return (-1, 0)
+    return (min(map(len, literals)), -len(literals))
+
+
+def _exact(item: tuple[Any, Any]) -> frozenset[str] | None:
+    """Every string ``item`` can match, when that is a small finite set."""
+    op, av = item
+    if op is _LITERAL:
+        return frozenset({chr(av)})
+    if op is _IN:
+        if all(sub_op is _LITERAL for sub_op, _ in av) and len(av) <= _MAX_SET:
+            return frozenset(chr(code) for _, code in av)
+        return None
+    if op is _SUBPATTERN:
+        return _exact_sequence(list(av[-1]))
+    if op is _BRANCH:
+        return _union(_exact_sequence(list(alternative)) for alternative in av[1])
+    if op is _MAX_REPEAT or op is _MIN_REPEAT or op is _POSSESSIVE_REPEAT:
+        low, high, sub = av
+        if low == 0 and high == 1:
+            inner = _exact_sequence(list(sub))
+            return None if inner is None else inner | {""}
+        return None
+    if op in _ZERO_WIDTH:
+        return None
+    return None
+
+
+def _exact_sequence(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    result: frozenset[str] = frozenset({""})
+    for item in items:
+        part = _exact(item)
+        if part is None:
+            return None
+        result = frozenset(a + b for a, b in itertools.product(result, part))
+        if len(result) > _MAX_SET:
+            return None
+    return result
+
+
+def _union(parts: Any) -> frozenset[str] | None:
+    result: set[str] = set()
+    for part in parts:
+        if part is None:
+            return None
+        result |= part
+        if len(result) > _MAX_SET:
+            return None
+    return frozenset(result)
+
+
+def _required_item(item: tuple[Any, Any]) -> frozenset[str] | None:
+    """Literals one of which every match of a single (non-exact) item contains."""
+    op, av = item
+    if op is _SUBPATTERN or op is _ATOMIC_GROUP:
+        return _required(list(av[-1] if op is _SUBPATTERN else av))
+    if op is _BRANCH:
+        return _union(_required(list(alternative)) for alternative in av[1])
+    if op is _MAX_REPEAT or op is _MIN_REPEAT or op is _POSSESSIVE_REPEAT:
+        low, _high, sub = av
+        return _required(list(sub)) if low >= 1 else None
+    return None
+
+
+def _required(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The best required set of a sequence: a run of exact items, or one item's own.
+
+    Zero-width items (lookarounds, ``^``) match nothing, so they neither extend nor
+    break a run of literals; anything else that is not exact ends the run.
+    """
+    candidates: list[frozenset[str] | None] = []
+    run: frozenset[str] = frozenset({""})
+    for item in items:
+        if item[0] in _ZERO_WIDTH:
+            continue
+        part = _exact(item)
+        if part is not None:
+            grown = frozenset(a + b for a, b in itertools.product(run, part))
+            if len(grown) <= _MAX_SET:
+                run = grown
+                continue
+            candidates.append(run)
+            run = part
+            continue
+        candidates.append(run)
+        run = frozenset({""})
+        candidates.append(_required_item(item))
+    candidates.append(run)
+    return max(candidates, key=_score)
+
+
+# --- the shipped table ---------------------------------------------------------------
+#
+# Parsing three hundred patterns costs ~0.1 s, a tenth of the budget of a
+# `dunletters lint` run on every save. The built-in lists' anchors are therefore
+# computed once, at development time, and shipped beside the lists; a pattern not
+# in the table (a project's own list, an edited entry) is computed at load time.
+# tests/test_lexicons.py fails when the table is stale.
+
+TABLE = Path(__file__).with_name("lexicons") / "_anchors.json"
+_FORMAT = 1
+
+
+def load_table(path: Path = TABLE) -> dict[str, list[str] | None]:
+    """Pattern → its required literals (sorted) or None; empty if missing or stale."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        return {}
+    table = data.get("anchors")
+    return table if isinstance(table, dict) else {}
+
+
+def build_table(patterns: Iterable[str]) -> str:
+    """The table's JSON text for ``patterns`` (stable: sorted keys and literals)."""
+    anchors: dict[str, list[str] | None] = {}
+    for pattern in sorted(set(patterns)):
+        literals = required_literals(pattern)
+        anchors[pattern] = None if literals is None else sorted(literals)
+    return json.dumps({"format": _FORMAT, "anchors": anchors}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _main() -> None:
+    """``python -m dunletters.lint.anchors``: rewrite the table for the built-in lists."""
+    from dunletters.lint.lexicon import builtin_lexicons
+
+    patterns = [
+        entry.regex
+        for lexicon in builtin_lexicons()
+        for entry in lexicon.entries
+        if entry.regex is not None
+    ]
+    TABLE.write_text(build_table(patterns), encoding="utf-8")
+    print(f"{TABLE}: {len(set(patterns))} patterns")
+
+
+if __name__ == "__main__":
+    _main()
