@@ -384,6 +384,121 @@ def batch_cmd(
     return result.exit_status
 
 
+@cli.command("preview")
+@click.argument("template_or_key", metavar="TEMPLATE_OR_KEY")
+@click.option(
+    "--channel",
+    type=click.Choice(["letter", "sms"]),
+    default=None,
+    help="信函或短信（给“阶段.语气”键时使用，缺省 letter；给文件时由文件决定）。",
+)
+@click.option(
+    "--record",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="用这条账户记录（JSON）渲染，缺省用本阶段的合成样例账户。",
+)
+@click.option(
+    "--sample",
+    default=None,
+    help="样例账户：early、middle、late、final、hardship、broken-promises、long-name、large-amount。",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["png", "pdf", "html", "txt"]),
+    default=None,
+    help="输出格式：信函 png（由 PDF 转成）、pdf、html；短信 txt。缺省按 -o 的后缀或渠道。",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出文件。")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="签发日，缺省为今天（北京时间）。",
+)
+@_templates_option
+@_no_builtin_option
+@click.pass_obj
+def preview_cmd(
+    state: _State,
+    template_or_key: str,
+    channel: str | None,
+    record: Path | None,
+    sample: str | None,
+    fmt: str | None,
+    output: Path | None,
+    as_of: datetime | None,
+    template_dirs: tuple[Path, ...],
+    no_builtin: bool,
+) -> int:
+    """预览一个模板：按样例账户（或记录）渲染，检查，并写出 PNG、PDF、HTML 或短信文本。
+
+    TEMPLATE_OR_KEY 是模板文件（草稿也可），或“阶段.语气”键（如 late.firm，配合 --channel）。
+    检查结果的格式与 dunletters lint 相同；有错误级别的问题时退出码为 1。
+    """
+    from dunletters.preview.cli import run_preview  # the heavy imports only for this command
+
+    if record is not None and sample is not None:
+        raise click.UsageError("--record 与 --sample 只能给出一个")
+    return run_preview(
+        state.settings,
+        template_or_key,
+        channel=channel,
+        record=record,
+        sample=sample,
+        fmt=fmt,
+        output=output,
+        as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
+        template_dirs=template_dirs,
+        builtin=not no_builtin,
+    )
+
+
+@cli.command("serve")
+@_templates_option
+@_no_builtin_option
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="监听地址（缺省只供本机访问）。"
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口。"
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="预览的签发日，缺省为当天（北京时间）。",
+)
+@click.pass_obj
+def serve_cmd(
+    state: _State,
+    template_dirs: tuple[Path, ...],
+    no_builtin: bool,
+    host: str,
+    port: int,
+    as_of: datetime | None,
+) -> int:
+    """本地预览服务：模板总览、信函与短信预览、检查结果高亮，保存模板后页面自动更新。"""
+    import uvicorn
+
+    from dunletters.preview.app import PreviewOptions, create_app
+
+    app = create_app(
+        template_dirs,
+        state.settings,
+        PreviewOptions(builtin=not no_builtin, as_of=as_of.date() if as_of else None),
+    )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"注意：预览服务监听 {host}，同一网络中的其他人也能访问（页面可显示上传的记录）。",
+            err=True,
+        )
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"模板预览：http://{shown}:{port}/ （Ctrl-C 停止）")
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+    return ExitStatus.OK
+
+
 @cli.command("rules")
 @click.argument("code", required=False)
 @click.option("--markdown", is_flag=True, help="生成全部规则的 Markdown 文档（docs/rules.md）。")
