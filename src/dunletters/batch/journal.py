@@ -14,7 +14,9 @@ and versions, and every output's path and SHA-256 — so that:
 SQLite in WAL mode with ``synchronous=FULL``: a committed transaction survives a
 crash; an uncommitted one vanishes whole. Output files are written atomically
 (temp file + fsync + rename) *before* the row that names them is committed, so a
-committed ``written`` row always has its file.
+committed ``written`` row always has its file. A write that fails (disk full, a
+file-size limit, a read-only disk) rolls its transaction back and stops the run
+with :class:`~dunletters.batch.storage.OutputError`; what was committed stays.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dunletters.batch.storage import journal_error
 from dunletters.errors import InputError
 
 __all__ = ["Journal", "JournalRow", "LetterNumbers"]
@@ -79,6 +83,8 @@ class Journal:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.executescript(SCHEMA)
+        except sqlite3.OperationalError as error:
+            raise journal_error(path, error) from None
         except sqlite3.DatabaseError as error:
             raise InputError(f"批处理日志 {path} 无法打开：{error}") from None
         self.db.row_factory = sqlite3.Row
@@ -184,9 +190,20 @@ class _Transaction:
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
         if kind is None:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.Error:
+                self._rollback()  # a failed COMMIT may leave the transaction open
+                raise
         else:
-            self.db.execute("ROLLBACK")
+            self._rollback()
+
+    def _rollback(self) -> None:
+        # After an I/O error SQLite may already have rolled back; a second ROLLBACK
+        # would raise and hide the error that matters.
+        if self.db.in_transaction:
+            with suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
 
 
 class LetterNumbers:
@@ -199,29 +216,31 @@ class LetterNumbers:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None, timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS sequences (creditor TEXT, year INTEGER, last INTEGER NOT NULL,"
-            " PRIMARY KEY (creditor, year))"
-        )
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=60)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS sequences (creditor TEXT, year INTEGER,"
+                " last INTEGER NOT NULL, PRIMARY KEY (creditor, year))"
+            )
+        except sqlite3.OperationalError as error:
+            raise journal_error(path, error) from None
 
     def reserve(self, creditor: str, year: int, count: int) -> range:
         """The next ``count`` sequence numbers for a creditor and year."""
-        self.db.execute("BEGIN IMMEDIATE")
         try:
-            found = self.db.execute(
-                "SELECT last FROM sequences WHERE creditor = ? AND year = ?", (creditor, year)
-            ).fetchone()
-            last = int(found[0]) if found else 0
-            self.db.execute(
-                "INSERT OR REPLACE INTO sequences VALUES (?, ?, ?)", (creditor, year, last + count)
-            )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+            with _Transaction(self.db):
+                found = self.db.execute(
+                    "SELECT last FROM sequences WHERE creditor = ? AND year = ?", (creditor, year)
+                ).fetchone()
+                last = int(found[0]) if found else 0
+                self.db.execute(
+                    "INSERT OR REPLACE INTO sequences VALUES (?, ?, ?)",
+                    (creditor, year, last + count),
+                )
+        except sqlite3.OperationalError as error:
+            raise journal_error(self.path, error) from None
         return range(last + 1, last + count + 1)
 
     def close(self) -> None:

@@ -24,37 +24,34 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from dunletters import __version__
 from dunletters.batch.journal import Journal, LetterNumbers, dumps
 from dunletters.batch.readers import open_records
+from dunletters.batch.storage import OutputError, journal_error, write_error
 from dunletters.config import Settings
 from dunletters.errors import DunlettersError, ExitStatus, InputError, RecordError
 from dunletters.escalation import Hold, decide, decision_for
 from dunletters.models import parse_account
 from dunletters.registry import Registry
 
-__all__ = ["BatchOptions", "BatchResult", "OutputError", "run_batch"]
+__all__ = ["BatchOptions", "BatchResult", "OutputError", "atomic_file", "atomic_write", "run_batch"]
 
 PRINT_PART = 400
 """Letters per print file: one file per stage up to this, then numbered parts (bounded memory)."""
 CHUNK = 16
 """Accounts per task sent to a worker: large enough to amortise IPC, small enough to resume."""
 INGEST_BLOCK = 500
-
-
-class OutputError(DunlettersError):
-    """An output could not be written (disk full, permissions): the run stops, resumable."""
-
-    exit_status = ExitStatus.USAGE
 
 
 @dataclass(frozen=True)
@@ -92,20 +89,36 @@ class BatchResult:
         return ExitStatus.OK
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file so that it either exists whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def atomic_file(path: Path, *, private_name: bool = False) -> Iterator[IO[bytes]]:
+    """A file that, once the block ends, exists whole or not at all (temp + fsync + rename).
+
+    Any OS error (disk full, file-size limit, permissions, a file where a folder
+    should be) removes the temp file and raises :class:`OutputError` naming the
+    path — only its folder when ``private_name`` (a file named after an account).
+    """
+    temp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp, path)
+        temp = None
     except OSError as error:
-        raise OutputError(
-            f"无法写入 {path}（{error.strerror}）：请检查磁盘空间与权限，修复后用相同命令继续"
-        ) from None
+        raise write_error(f"{path.parent}{os.sep}" if private_name else path, error) from None
+    finally:
+        if temp is not None:
+            with suppress(OSError):
+                os.unlink(temp)
+
+
+def atomic_write(path: Path, data: bytes, *, private_name: bool = False) -> None:
+    """Write a file so that it either exists whole or not at all (see :func:`atomic_file`)."""
+    with atomic_file(path, private_name=private_name) as stream:
+        stream.write(data)
 
 
 def _file_sha256(path: Path) -> str:
@@ -350,19 +363,24 @@ def _store(journal: Journal, out: Path, result: dict[str, Any], account: Any) ->
             "error": result["error"],
             "findings": result["findings"],
         }
-        atomic_write(folder / f"{account_id}.findings.json", (dumps(report) + "\n").encode())
+        private = {"private_name": True}  # an error names the folder, not the account
+        atomic_write(
+            folder / f"{account_id}.findings.json", (dumps(report) + "\n").encode(), **private
+        )
         if result.get("letter_pdf"):
-            atomic_write(folder / f"{account_id}.pdf", result["letter_pdf"])
+            atomic_write(folder / f"{account_id}.pdf", result["letter_pdf"], **private)
         elif result.get("letter_html"):
-            atomic_write(folder / f"{account_id}.html", result["letter_html"].encode())
+            atomic_write(folder / f"{account_id}.html", result["letter_html"].encode(), **private)
         if result.get("sms_text"):
-            atomic_write(folder / f"{account_id}.sms.txt", (result["sms_text"] + "\n").encode())
+            atomic_write(
+                folder / f"{account_id}.sms.txt", (result["sms_text"] + "\n").encode(), **private
+            )
         updates["state"] = "quarantined"
         updates["reason"] = result["error"] or "、".join(sorted({f["code"] for f in errors}))
     else:
         if result.get("letter_pdf"):
             path = Path("letters") / account["stage"] / f"{account_id}.pdf"
-            atomic_write(out / path, result["letter_pdf"])
+            atomic_write(out / path, result["letter_pdf"], private_name=True)
             updates["letter_path"] = path.as_posix()
             updates["letter_sha256"] = hashlib.sha256(result["letter_pdf"]).hexdigest()
             updates["letter_bytes"] = len(result["letter_pdf"])
@@ -596,13 +614,19 @@ def run_batch(
     problems = registry.check(settings.policy, context_models=_context_models())
     if problems:
         raise InputError("模板检查未通过：" + "；".join(str(p) for p in problems[:5]))
-    options.out.mkdir(parents=True, exist_ok=True)
     if options.dry_run:
         journal_path = options.out / "dry-run" / "journal.sqlite"
-        journal_path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(journal_path) + suffix).unlink(missing_ok=True)
+        try:
+            journal_path.parent.mkdir(parents=True, exist_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(journal_path) + suffix).unlink(missing_ok=True)
+        except OSError as error:
+            raise write_error(journal_path.parent, error) from None
     else:
+        try:
+            options.out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise write_error(options.out, error) from None
         journal_path = options.out / "journal.sqlite"
         if options.resume and not journal_path.exists():
             raise InputError(f"--resume：{options.out} 中没有批处理日志，无从继续")
@@ -620,15 +644,28 @@ def run_batch(
             numbers = LetterNumbers(
                 options.numbers_file or options.out.parent / "letter-numbers.sqlite"
             )
+        if resumed:
+            _remove_stale_temps(journal_path.parent)
         _ingest(journal, settings, options, numbers)
         _produce_all(journal, options, pool, report or (lambda done, total: None))
         counts = _finish(journal, settings, options, pool)
+    except sqlite3.OperationalError as error:
+        # The journal could not be written (LetterNumbers reports its own file): the
+        # failed transaction was rolled back, the committed ones stay — resumable.
+        raise journal_error(journal_path, error) from None
     finally:
         pool.close()
         journal.close()
         if numbers is not None:
             numbers.close()
     return BatchResult(counts=counts, out=options.out, resumed=resumed)
+
+
+def _remove_stale_temps(out: Path) -> None:
+    """Temp files of an interrupted write (kill -9 between create and rename) — never outputs."""
+    for temp in out.rglob(".*.tmp"):
+        with suppress(OSError):
+            temp.unlink()
 
 
 def _context_models() -> dict[str, Any]:
