@@ -540,3 +540,14 @@ def test_preview_broken_template_prints_findings_then_exits_2(
     assert "DL001 template-syntax" in out
     assert "middle.firm.html.j2:21: 模板语法错误" in err and err.count("\n") == 1
     assert not (tmp_path / "x.png").exists()
+
+
+def test_preview_pdf_is_the_pdf_render_writes(tmp_path: Path) -> None:
+    """Same template, sample and date: ``preview`` and ``render`` give the same bytes."""
+    rendered, previewed = tmp_path / "render.pdf", tmp_path / "preview.pdf"
+    common = ["--as-of", "2026-11-28"]
+    render = ["render", "--sample", "--channel", "letter", "--stage", "final", "-o", str(rendered)]
+    assert CliRunner().invoke(cli, render + common, standalone_mode=False).exception is None
+    preview = ["preview", "final.firm", "-o", str(previewed)]
+    assert CliRunner().invoke(cli, preview + common, standalone_mode=False).exception is None
+    assert rendered.read_bytes() == previewed.read_bytes()

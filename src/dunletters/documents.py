@@ -112,10 +112,9 @@ def render_one(
     label = f"{decision.stage}.{decision.tone}，模板 {document.template.short_version}"
     if output_format == "html":
         return RenderResult(document.html.encode("utf-8"), label)
-    from dunletters.pdf import PdfMetadata, PdfRenderer  # WeasyPrint loads only when needed
+    from dunletters.pdf import PdfRenderer  # WeasyPrint loads only when needed
 
     pdf = PdfRenderer.for_registry(registry).render(
-        document.html,
-        PdfMetadata(**letter_pdf_metadata(settings, document)),  # type: ignore[arg-type]
+        document.html, letter_pdf_metadata(settings, document)
     )
     return RenderResult(pdf.data, f"{label}，{pdf.pages}页，{len(pdf.data) // 1024} KiB")
