@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dunletters.checksums import luhn_check_digit, luhn_valid
-from dunletters.lint.text import TextView, reading_length
+from dunletters.lint.text import TextView, _classify, reading_length
 
 LETTER = (
     "尊敬的张晓明先生：\n"
@@ -100,3 +105,129 @@ def test_invalid_numbers_are_not_identifiers() -> None:
 def test_luhn() -> None:
     assert luhn_valid("4111111111111111")
     assert not luhn_valid("4111111111111112")
+
+
+# --- the fast-start extractors against the straightforward patterns they replace ----------
+#
+# text.py's patterns are written to start with a literal or a class (see the note
+# there); these are the plain versions, kept as the reference the fast ones must agree
+# with on real letters and on random text over the characters that matter.
+
+_REF_SENTENCE = re.compile(
+    r"[^。！？；!?;\n]*[^。！？；!?;\s][^。！？；!?;\n]*[。！？；!?;]*|[。！？；!?;]+"
+)
+_REF_PARAGRAPH = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
+_REF_MONEY = re.compile(
+    r"(?P<prefix>[¥￥]|人民币)\s?(?P<a>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?P<wan>万)?元?"
+    r"|(?<![\d.,])(?P<b>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s?(?P<wan2>万)?元"
+)
+_REF_CAPITALS = re.compile(
+    r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正貳參陸萬億]*"
+    r"[壹贰叁肆伍陆柒捌玖貳參陸][零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正貳參陸萬億]*"
+    r"|人民币[一二三四五六七八九十两零百千万亿元角分毛整]+"
+    r"|人民币[零拾佰仟万亿元圆角分整正萬億]+"
+)
+_REF_DATE = re.compile(
+    r"(?P<y1>\d{4})\s?年\s?(?P<m1>\d{1,2})\s?月\s?(?P<d1>\d{1,2})\s?日"
+    r"|(?<!\d)(?P<y2>20\d{2})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
+    r"|(?<![\d年])(?P<m3>\d{1,2})\s?月\s?(?P<d3>\d{1,2})\s?[日号]"
+)
+_REF_NUMBERISH = re.compile(
+    r"(?<![0-9A-Za-z*])[\d*](?:[\d*]|[ -](?=[\d*]))*[\dXx*]?(?![0-9A-Za-z*])"
+)
+
+
+def _reference(text: str) -> dict[str, list[object]]:
+    sentences = []
+    for m in _REF_SENTENCE.finditer(text):
+        chunk = m.group(0)
+        stripped = chunk.strip()
+        if stripped and re.search(r"[^\W_]", stripped):
+            start = m.start() + len(chunk) - len(chunk.lstrip())
+            sentences.append((stripped, start))
+    paragraphs = []
+    for m in _REF_PARAGRAPH.finditer(text):
+        chunk = m.group(0)
+        if chunk.strip():
+            paragraphs.append((chunk.strip(), m.start() + len(chunk) - len(chunk.lstrip())))
+    money = []
+    for m in _REF_MONEY.finditer(text):
+        amount = Decimal((m.group("a") or m.group("b")).replace(",", ""))
+        if m.group("wan") or m.group("wan2"):
+            amount *= 10000
+        money.append((amount, m.start(), m.end()))
+    capitals = [
+        (m.start(), m.end())
+        for m in _REF_CAPITALS.finditer(text)
+        if any(u in m.group(0) for u in "元圆角分") and len(m.group(0)) >= 2
+    ]
+    dates = []
+    for m in _REF_DATE.finditer(text):
+        g = m.groupdict()
+        form = "1" if g["m1"] else "2" if g["m2"] else "3"
+        try:
+            value: date | None = date(
+                int(g.get(f"y{form}") or 2026), int(g[f"m{form}"]), int(g[f"d{form}"])
+            )
+        except ValueError:
+            value = None
+        dates.append((value, m.start(), m.end()))
+    numbers = [
+        (m.start(), m.end())
+        for m in _REF_NUMBERISH.finditer(text)
+        if _classify(re.sub("[ -]", "", m.group())) is not None
+    ]
+    return {
+        "sentences": sentences,
+        "paragraphs": paragraphs,
+        "money": money,
+        "capitals": capitals,
+        "dates": dates,
+        "numbers": numbers,
+    }
+
+
+def _ours(text: str) -> dict[str, list[object]]:
+    view = TextView(text)
+    dates = [(s.value, s.start, s.end) for s in view.dates(2026)]
+    return {
+        "sentences": [(s.text, s.start) for s in view.sentences],
+        "paragraphs": [(p.text, p.start) for p in view.paragraphs],
+        "money": [(m.amount, m.start, m.end) for m in view.money],
+        "capitals": [(c.start, c.end) for c in view.capitals],
+        "dates": dates,
+        "numbers": [(n.start, n.end) for n in view.numbers],
+    }
+
+
+def _same(text: str) -> None:
+    ref, ours = _reference(text), _ours(text)
+    for key in ref:
+        assert ours[key] == ref[key], (key, text)
+
+
+def test_extractors_agree_with_reference_on_real_text() -> None:
+    root = Path(__file__).parent
+    files = [*sorted((root / "golden").rglob("*.txt")), *sorted((root / "drafts").glob("*"))]
+    texts = [p.read_text(encoding="utf-8") for p in files if p.suffix in {".txt", ".md"}]
+    assert len(texts) > 20
+    texts += [  # the edges each pattern's lookbehind and alternation order decide
+        "26年12月5日前，2026年12月5日（星期六），12月5号，2026-12-05，12026-1-1",
+        "¥1,004.50元、1,004.50元、人民币1,004.50元、1.5万元、12.5.3元、¥1,000 元、3,000,000元",
+        "人民币壹万零贰拾元整 人民币零元整 整人民币壹元 人民币一千元 人民币元整 人壹元",
+        "6222 0212 3456 7890 128、6222****7890、138 0013 8000、110101199003071234、A1380013800",
+        "第一句。第二句！\n\n  第三段；\n。。\n最后",
+    ]
+    for text in texts:
+        _same(text)
+
+
+_ALPHABET = (
+    "0123456789,.-/*xX ¥￥人民币元万年月日号壹贰零拾佰仟角分整一二十两星期六\n\t。！；?（）前个"
+)
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+@settings(max_examples=3000, deadline=None)
+def test_extractors_agree_with_reference_on_random_text(text: str) -> None:
+    _same(text)

@@ -32,6 +32,8 @@ _constants: Any = importlib.import_module("re._constants")
 
 # Beyond this many alternatives a set stops paying for itself as an anchor.
 _MAX_SET = 256
+# Bounded repeats up to this count are expanded (X{1,4} → X, XX, XXX, XXXX).
+_MAX_EXACT_REPEAT = 4
 
 _LITERAL = _constants.LITERAL
 _IN = _constants.IN
@@ -72,11 +74,27 @@ def _risky_case(literal: str) -> bool:
     return any(not char.isascii() and char.lower() != char.upper() for char in literal)
 
 
-def _score(literals: frozenset[str] | None) -> tuple[int, int]:
-    """Longer shortest member first, then fewer members."""
+# What every collection letter says. An anchor found here would run its pattern on
+# every clean letter (公司 of 股份有限公司, 联系 of 联系我们), so a set with fewer
+# such members is preferred over a set with longer ones.
+_TYPICAL_LETTER = (
+    "示范银行股份有限公司信用卡中心 客服热线 官方网站 催收函 函号 尊敬的先生女士您好："
+    "截至2026年11月28日，您名下尾号1234的信用卡账户欠款合计人民币元整，到期还款日，已逾期天。"
+    "本金 利息 违约金 合计 大写金额。请您务必于12月5日前全额归还上述欠款。"
+    "请只通过以下我行官方渠道还款：收款户名 收款账号 开户银行 手机银行App 营业网点。"
+    "如确有还款困难，请在期限前致电我们说明情况，并提出可行的还款方案，联系我们协商分期。"
+    "您的逾期信息将依法报送金融信用信息基础数据库。我行将按合同约定继续计收利息和违约金。"
+    "如对欠款金额有异议，请致电，我行将及时核实处理；相关证明材料可寄至。"
+    "如您已还款，请忽略本函。特此函告。（盖章）本函仅寄送您本人，请妥善保管。"
+)
+
+
+def _score(literals: frozenset[str] | None) -> tuple[int, int, int]:
+    """Fewest members common in letters, then longer shortest member, then fewer members."""
     if not literals:
-        return (-1, 0)
-    return (min(map(len, literals)), -len(literals))
+        return (-(10**6), -1, 0)
+    common = sum(literal in _TYPICAL_LETTER for literal in literals)
+    return (-common, min(map(len, literals)), -len(literals))
 
 
 def _exact(item: tuple[Any, Any]) -> frozenset[str] | None:
@@ -94,13 +112,24 @@ def _exact(item: tuple[Any, Any]) -> frozenset[str] | None:
         return _union(_exact_sequence(list(alternative)) for alternative in av[1])
     if op is _MAX_REPEAT or op is _MIN_REPEAT or op is _POSSESSIVE_REPEAT:
         low, high, sub = av
-        if low == 0 and high == 1:
-            inner = _exact_sequence(list(sub))
-            return None if inner is None else inner | {""}
-        return None
-    if op in _ZERO_WIDTH:
-        return None
+        if high > _MAX_EXACT_REPEAT:
+            return None
+        inner = _exact_sequence(list(sub))
+        if inner is None:
+            return None
+        # X{1,2} → {X, XX}; (的)? → {"", 的}
+        return _union(_power(inner, count) for count in range(low, high + 1))
     return None
+
+
+def _power(strings: frozenset[str], count: int) -> frozenset[str] | None:
+    """Every concatenation of ``count`` members (None when too many)."""
+    result: frozenset[str] = frozenset({""})
+    for _ in range(count):
+        result = frozenset(a + b for a, b in itertools.product(result, strings))
+        if len(result) > _MAX_SET:
+            return None
+    return result
 
 
 def _exact_sequence(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
@@ -135,7 +164,12 @@ def _required_item(item: tuple[Any, Any]) -> frozenset[str] | None:
         return _union(_required(list(alternative)) for alternative in av[1])
     if op is _MAX_REPEAT or op is _MIN_REPEAT or op is _POSSESSIVE_REPEAT:
         low, _high, sub = av
-        return _required(list(sub)) if low >= 1 else None
+        if low < 1:
+            return None
+        # The first `low` repetitions are contiguous: X{3,} contains XXX.
+        inner = _exact_sequence(list(sub))
+        repeated = _power(inner, low) if inner is not None else None
+        return repeated if repeated is not None else _required(list(sub))
     return None
 
 

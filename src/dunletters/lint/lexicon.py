@@ -24,7 +24,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -109,19 +109,21 @@ def _key(phrase: str) -> str:
 
 
 class PhraseScanner:
-    """Finds every literal phrase of every list in one pass over a text.
+    """Finds every literal phrase of every list, and every regex anchor, in one pass.
 
-    An Aho–Corasick automaton (pyahocorasick, in C) over all phrases of all lists:
-    one pass per document whatever the lists' size, results cached on the
-    :class:`TextView`. (A trie-shaped regex per list was slower — Python's regex
-    engine still tries alternatives position by position; see benchmarks/.)
+    One Aho–Corasick automaton (ahocorasick_rs, in Rust) over all phrases of all
+    lists and the required literals of their regex entries (:mod:`anchors`): one
+    overlapping pass per document whatever the lists' size, results cached on the
+    :class:`TextView`. (pyahocorasick took six times as long here on Chinese text —
+    its nodes search their children one by one — and a trie-shaped regex longer
+    still; see benchmarks/README.md.)
     """
 
     def __init__(self) -> None:
         self._targets: dict[str, list[tuple[str, Entry, bool, bool]]] = {}
         # Required literals of regex entries (see anchors.py): key → (list, entry index).
         self._anchors: dict[str, list[tuple[str, int]]] = {}
-        self._automaton: ahocorasick.Automaton | None = None
+        self._automaton: _Automaton | None = None
 
     def add(self, lexicon: str, entry: Entry) -> None:
         """Index one phrase entry of a list."""
@@ -138,13 +140,16 @@ class PhraseScanner:
             self._anchors.setdefault(literal, []).append((lexicon, index))
         self._automaton = None
 
-    def _built(self) -> ahocorasick.Automaton:
+    def _built(self) -> _Automaton:
         if self._automaton is None:
-            automaton = ahocorasick.Automaton()
-            for key in self._targets.keys() | self._anchors.keys():
-                automaton.add_word(key, key)
-            automaton.make_automaton()
-            self._automaton = automaton
+            keys = sorted(self._targets.keys() | self._anchors.keys())
+            self._automaton = _Automaton(
+                ahocorasick_rs.AhoCorasick(keys) if keys else None,
+                [
+                    (tuple(self._targets.get(key, ())), tuple(self._anchors.get(key, ())))
+                    for key in keys
+                ],
+            )
         return self._automaton
 
     def scan(self, view: TextView) -> _Scan:
@@ -156,16 +161,15 @@ class PhraseScanner:
             return found
         phrases: dict[str, list[tuple[int, int, Entry]]] = {}
         anchored: dict[str, set[int]] = {}
-        if self._targets or self._anchors:
-            text = _lower(view.match_text)
+        automaton = self._built()
+        text = _lower(view.match_text)
+        if automaton.search is not None and text:
             length = len(text)
-            targets, anchors = self._targets, self._anchors
-            for last, key in self._built().iter(text):
-                for lexicon, index in anchors.get(key, ()):
+            for key, start, end in automaton.search.find_matches_as_indexes(text, overlapping=True):
+                phrase_targets, anchor_targets = automaton.targets[key]
+                for lexicon, index in anchor_targets:
                     anchored.setdefault(lexicon, set()).add(index)
-                end = last + 1
-                start = end - len(key)
-                for lexicon, entry, guard_head, guard_tail in targets.get(key, ()):
+                for lexicon, entry, guard_head, guard_tail in phrase_targets:
                     if guard_head and start and _ASCII_WORD.match(text[start - 1]):
                         continue
                     if guard_tail and end < length and _ASCII_WORD.match(text[end]):
@@ -176,6 +180,14 @@ class PhraseScanner:
         found = _Scan(phrases, anchored)
         cache[id(self)] = found
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Automaton:
+    """The compiled search and, by key index, the phrase and anchor targets of each key."""
+
+    search: ahocorasick_rs.AhoCorasick | None
+    targets: list[tuple[tuple[tuple[str, Entry, bool, bool], ...], tuple[tuple[str, int], ...]]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,12 +298,14 @@ def _figure_before(ctx: LintContext, start: int) -> Decimal | None:
 )
 def capitals_mismatch(ctx: LintContext) -> Iterator[Hit]:
     for span in ctx.view.capitals:
+        figure = _figure_before(ctx, span.start)
+        if figure is not None and span.text == zh.amount_in_capitals(figure):
+            continue  # the canonical spelling of its own figure: well formed and equal
         try:
             value = zh.parse_capitals(span.text, strict=True)
         except zh.CapitalsError as error:
             yield Hit(span.start, span.end, f"大写金额「{span.text}」不规范：{error.reason}")
             continue
-        figure = _figure_before(ctx, span.start)
         if figure is not None and zh.quantize_fen(figure) != value:
             right = zh.amount_in_capitals(figure)
             yield Hit(
@@ -458,6 +460,8 @@ def long_sentence(ctx: LintContext) -> Iterator[Hit]:
     warn = ctx.param("DL302", "max_warning", 60)
     info = ctx.param("DL302", "max_info", 40)
     for sentence in ctx.view.sentences:
+        if len(sentence.text) <= info:  # a reading length never exceeds the raw one
+            continue
         length = sentence.length
         if length > warn:
             yield Hit(sentence.start, sentence.end, f"句子长{length}字，超过{warn}字")
@@ -489,7 +493,9 @@ def long_paragraph(ctx: LintContext) -> Iterator[Hit]:
         first = bisect.bisect_left(starts, paragraph.start)
         last = bisect.bisect_left(starts, paragraph.end)
         count = last - first
-        # A paragraph is its sentences: sum their (already computed) reading lengths.
+        if count <= max_sentences and len(paragraph.text) <= max_chars:
+            continue  # the raw length bounds the reading length
+        # A paragraph is its sentences: sum their reading lengths.
         length = sum(sentence.length for sentence in sentences[first:last])
         if length > max_chars or count > max_sentences:
             yield Hit(
@@ -655,9 +661,12 @@ def missing_consequence(ctx: LintContext) -> Iterator[Hit]:
 def unexplained_legal_action(ctx: LintContext) -> Iterator[Hit]:
     # The reason must stand with the action — in the same paragraph — not merely
     # somewhere in the letter (every letter states its days overdue in the facts).
+    actions = list(ctx.lexicon("legal_action").finditer(ctx.view))
+    if not actions:
+        return
     reasons = [r.start for r in ctx.lexicon("legal_reason").finditer(ctx.view)]
     reported: set[int] = set()
-    for action in ctx.lexicon("legal_action").finditer(ctx.view):
+    for action in actions:
         paragraph = next((p for p in ctx.view.paragraphs if p.start <= action.start < p.end), None)
         if paragraph is None or paragraph.start in reported:
             continue

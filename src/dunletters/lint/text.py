@@ -21,9 +21,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 
 from dunletters.checksums import id_valid, luhn_valid
@@ -45,7 +45,7 @@ _NEWLINE = re.compile(r"\n")
 _ASCII_ALNUM = frozenset(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ).__contains__
-_PARAGRAPH = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
+_PARAGRAPH_BREAK = re.compile(r"\n(?=[ \t]*\n)")
 _WORD_CHAR = re.compile(r"[^\W_]")
 
 
@@ -72,9 +72,12 @@ def _fold_char(match: re.Match[str]) -> str:
     return chr(_FOLD[ord(match.group())])
 
 
-_SENTENCE = re.compile(
-    r"[^。！？；!?;\n]*[^。！？；!?;\s][^。！？；!?;\n]*[。！？；!?;]*|[。！？；!?;]+"
-)
+# Extractor patterns start with a literal or a character class, which lets ``re``
+# skip ahead in C to the next possible start (a pattern that opens with a group,
+# an alternation of classes or a lookbehind is tried at every position: 100–150 µs a
+# letter instead of a few). Lookbehinds therefore follow the first character.
+_SENTENCE_END = re.compile(r"[。！？；!?;\n][。！？；!?;\n]*")
+_SENTENCE_MARKS = "。！？；!?;"
 _UNIT_RUN = re.compile(r"[¥￥]?[0-9A-Za-z][0-9A-Za-z.,:/%\-*]*")
 
 
@@ -96,12 +99,18 @@ class Sentence:
     text: str
     start: int
     end: int
-    length: int = -1
-    """Reading length (see :func:`reading_length`), computed once."""
+    _length: int = field(default=-1, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        if self.length < 0:
-            object.__setattr__(self, "length", reading_length(self.text))
+    @property
+    def length(self) -> int:
+        """Reading length (see :func:`reading_length`), computed on first use.
+
+        Never more than ``len(text)``: length rules compare that first and most
+        sentences of a letter never need counting.
+        """
+        if self._length < 0:
+            object.__setattr__(self, "_length", reading_length(self.text))
+        return self._length
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,29 +156,43 @@ class NumberSpan:
     text: str
 
 
-_MONEY = re.compile(
-    r"(?P<prefix>[¥￥]|人民币)\s?(?P<a>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?P<wan>万)?元?"
-    r"|(?<![\d.,])(?P<b>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s?(?P<wan2>万)?元"
+# Money in two passes, each with a fast start: after a sign (¥1,004.50 · 人民币1,004.50元),
+# and bare figures followed by 元 (1,004.50元, not part of a longer number).
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
+_MONEY_SIGNED = re.compile(rf"(?:¥|￥|人民币)\s?(?P<n>{_NUMBER})(?P<wan>万)?元?")
+_MONEY_BARE = re.compile(
+    r"(?P<n>\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d{1,2})?|\d*(?:\.\d{1,2})?))\s?(?P<wan>万)?元"
 )
 _CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖貳參陸"
+_CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正貳參陸萬億"
+_CAPITAL_NONZERO = frozenset("壹贰叁肆伍陆柒捌玖貳參陸")
+# A run of capital characters, or 人民币 followed by capitals, lower-case numerals
+# (人民币一千元, which the rules flag) or units alone; a run without a non-zero
+# numeral is no amount (checked in Python).
 _CAPITALS = re.compile(
-    r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正貳參陸萬億]*"
-    r"[壹贰叁肆伍陆柒捌玖貳參陸][零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正貳參陸萬億]*"
-    r"|人民币[一二三四五六七八九十两零百千万亿元角分毛整]+"
-    r"|人民币[零拾佰仟万亿元圆角分整正萬億]+"
+    rf"[人{_CAPITAL_CHARS}]"
+    rf"(?:(?<=人)民币(?:[{_CAPITAL_CHARS}]*[壹贰叁肆伍陆柒捌玖貳參陸][{_CAPITAL_CHARS}]*"
+    r"|[一二三四五六七八九十两零百千万亿元角分毛整]+"
+    r"|[零拾佰仟万亿元圆角分整正萬億]+)"
+    rf"|(?<!人)[{_CAPITAL_CHARS}]*)"
 )
 _DATE = re.compile(
-    # One pass for the three forms (each regex pass over a letter costs ~30 µs here):
-    r"(?P<y1>\d{4})\s?年\s?(?P<m1>\d{1,2})\s?月\s?(?P<d1>\d{1,2})\s?日"
-    r"|(?<!\d)(?P<y2>20\d{2})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
-    r"|(?<![\d年])(?P<m3>\d{1,2})\s?月\s?(?P<d3>\d{1,2})\s?[日号]"
+    # One pass for the three forms: 2026年12月5日, 2026-12-05, (12)月5日. Each form's
+    # first digit is matched before the alternation (a fast start), so the groups
+    # hold the rest of the first number and its lookbehinds look past that digit.
+    r"(?P<first>\d)(?:"
+    r"(?P<y1>\d{3})\s?年\s?(?P<m1>\d{1,2})\s?月\s?(?P<d1>\d{1,2})\s?日"
+    r"|(?<![\d]\d)(?<=2)(?P<y2>0\d{2})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
+    r"|(?<![\d年]\d)(?P<m3>\d?)\s?月\s?(?P<d3>\d{1,2})\s?[日号])"
 )
 _WEEKDAY = re.compile(r"\s?[（(]?\s?(?:星期|周|礼拜)(?P<w>[一二三四五六日天])\s?[）)]?")
 _WEEKDAYS = "一二三四五六日"
 _RELATIVE_DEADLINE = re.compile(
     r"(?:收到|接到|签收)本(?:函|通知|信)(?:之日)?(?:起|后)\s?(?P<n>\d+|[一二三四五六七八九十]+)\s?(?:个)?(?:工作日|日|天)内"
 )
-_NUMBERISH = re.compile(r"(?<![0-9A-Za-z*])[\d*](?:[\d*]|[ -](?=[\d*]))*[\dXx*]?(?![0-9A-Za-z*])")
+_NUMBERISH = re.compile(
+    r"[\d*](?<![0-9A-Za-z*][\d*])(?:[\d*]|[ -](?=[\d*]))*[\dXx*]?(?![0-9A-Za-z*])"
+)
 _GROUP_SEPARATORS = re.compile(r"[ -]")
 _MASKED_ID = re.compile(r"\d{3}\*{11}\d{3}[\dXx]|\d{6}\*{8}\d{3}[\dXx*]")
 _MOBILE = re.compile(r"1[3-9]\d{9}|1[3-9]\d\*{4}\d{4}")
@@ -297,46 +320,69 @@ class TextView:
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        """Sentences split at 。！？；and line breaks, stripped, non-empty."""
+        """Sentences split at 。！？；and line breaks, stripped, non-empty.
+
+        A sentence keeps its closing marks (。！); a line break ends one without
+        belonging to it. Chunks without a word character (a lone 。) are dropped.
+        """
         found: list[Sentence] = []
-        for match in _SENTENCE.finditer(self.text):
-            chunk = match.group(0)
-            stripped = chunk.strip()
-            if stripped and _WORD_CHAR.search(stripped):
-                start = match.start() + len(chunk) - len(chunk.lstrip())
-                found.append(Sentence(stripped, start, start + len(stripped)))
+        text = self.text
+        previous = 0
+        for match in _SENTENCE_END.finditer(text):
+            # The marks before the first line break close the sentence; what follows
+            # (more breaks, stray marks) holds no words.
+            end = match.start() + len(match.group().split("\n", 1)[0])
+            self._add_chunk(found, previous, end, sentence=True)
+            previous = match.end()
+        self._add_chunk(found, previous, len(text), sentence=True)
         return found
 
     @cached_property
     def paragraphs(self) -> list[Sentence]:
         """Paragraphs: blocks separated by blank lines (spans in the original text)."""
         found: list[Sentence] = []
-        for match in _PARAGRAPH.finditer(self.text):
-            chunk = match.group(0)
-            stripped = chunk.strip()
-            if stripped:
-                lead = len(chunk) - len(chunk.lstrip())
-                start = match.start() + lead
-                # Paragraph spans carry no reading length: sum their sentences' instead.
-                found.append(Sentence(stripped, start, start + len(stripped), length=0))
+        previous = 0
+        for match in _PARAGRAPH_BREAK.finditer(self.text):
+            self._add_chunk(found, previous, match.start(), sentence=False)
+            previous = match.end()
+        self._add_chunk(found, previous, len(self.text), sentence=False)
         return found
+
+    def _add_chunk(self, found: list[Sentence], start: int, end: int, *, sentence: bool) -> None:
+        chunk = self.text[start:end]
+        stripped = chunk.strip()
+        if not stripped or (sentence and not _WORD_CHAR.search(stripped)):
+            return
+        begin = start + len(chunk) - len(chunk.lstrip())
+        found.append(Sentence(stripped, begin, begin + len(stripped)))
 
     # -- extracted facts -----------------------------------------------------------------
 
     @cached_property
     def money(self) -> list[MoneySpan]:
-        """Money figures: ¥1,004.50 · 人民币1,004.50元 · 1,004.50元 · 1.5万元."""
-        found: list[MoneySpan] = []
-        for match in _MONEY.finditer(self.text):
-            digits = match.group("a") or match.group("b")
-            try:
-                amount = Decimal(digits.replace(",", ""))
-            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-                continue
-            if match.group("wan") or match.group("wan2"):
-                amount *= 10000
-            found.append(MoneySpan(amount, match.start(), match.end(), match.group(0)))
+        """Money figures: ¥1,004.50 · 人民币1,004.50元 · 1,004.50元 · 1.5万元.
+
+        A bare figure inside a signed one (the 1,004.50元 of ¥1,004.50元) is the same
+        amount: it is dropped, as one left-to-right alternation would have done.
+        """
+        signed = [self._money_span(m) for m in _MONEY_SIGNED.finditer(self.text)]
+        if not signed:
+            return [self._money_span(m) for m in _MONEY_BARE.finditer(self.text)]
+        found = list(signed)
+        starts = [span.start for span in signed]
+        for match in _MONEY_BARE.finditer(self.text):
+            at = bisect.bisect_right(starts, match.start()) - 1
+            if at < 0 or signed[at].end <= match.start():
+                found.append(self._money_span(match))
+        found.sort(key=lambda span: span.start)
         return found
+
+    @staticmethod
+    def _money_span(match: re.Match[str]) -> MoneySpan:
+        amount = Decimal(match.group("n").replace(",", ""))
+        if match.group("wan"):
+            amount *= 10000
+        return MoneySpan(amount, match.start(), match.end(), match.group(0))
 
     @cached_property
     def capitals(self) -> list[CapitalsSpan]:
@@ -344,6 +390,8 @@ class TextView:
         found = []
         for match in _CAPITALS.finditer(self.text):
             text = match.group(0)
+            if text[0] != "人" and _CAPITAL_NONZERO.isdisjoint(text):
+                continue
             if any(unit in text for unit in "元圆角分") and len(text) >= 2:
                 found.append(CapitalsSpan(match.start(), match.end(), text))
         return found
@@ -359,13 +407,20 @@ class TextView:
         found: list[DateSpan] = []
         for match in _DATE.finditer(self.text):
             groups = match.groupdict()
-            form = "1" if groups["m1"] else "2" if groups["m2"] else "3"
-            year_text = groups.get(f"y{form}")
-            year = int(year_text) if year_text else default_year
+            first = groups["first"]
+            if groups["m1"]:
+                year: int | None = int(first + groups["y1"])
+                month, day = groups["m1"], groups["d1"]
+            elif groups["m2"]:
+                year = int(first + groups["y2"])
+                month, day = groups["m2"], groups["d2"]
+            else:
+                year = default_year
+                month, day = first + groups["m3"], groups["d3"]
             if year is None:
                 continue
             try:
-                value: date | None = date(year, int(groups[f"m{form}"]), int(groups[f"d{form}"]))
+                value: date | None = date(year, int(month), int(day))
             except ValueError:
                 value = None
             end = match.end()
@@ -392,6 +447,8 @@ class TextView:
         found: list[NumberSpan] = []
         for match in _NUMBERISH.finditer(self.text):
             text = match.group(0)
+            if len(text) < 11:  # the shortest kind, a mobile number, has 11 digits
+                continue
             digits = _GROUP_SEPARATORS.sub("", text)
             kind = _classify(digits)
             if kind is not None:
