@@ -57,17 +57,10 @@ import re
 import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import cache
 from itertools import product
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date as _babel_date
-from babel.dates import format_datetime as _babel_datetime
-from babel.numbers import (
-    get_currency_symbol,
-    get_decimal_symbol,
-    get_group_symbol,
-    get_minus_sign_symbol,
-)
 
 __all__ = [
     "COMPOUND_SURNAMES",
@@ -135,17 +128,38 @@ def quantize_fen(amount: Decimal) -> Decimal:
     return value.copy_abs() if value.is_zero() else value  # never "-0.00"
 
 
-# Babel's zh_CN number data, read once (see the module docstring).
-_GROUP = get_group_symbol("zh_CN")
-_DECIMAL = get_decimal_symbol("zh_CN")
-_YUAN_SIGN = get_currency_symbol("CNY", "zh_CN")
-_MINUS = get_minus_sign_symbol("zh_CN")
+class _Symbols(NamedTuple):
+    group: str
+    decimal: str
+    yuan: str
+    minus: str
+
+
+@cache
+def _symbols() -> _Symbols:
+    """Babel's zh_CN number data, read once (see the module docstring) — on first use,
+    not at import: loading the locale costs ~35 ms that `dunletters lint` rarely needs.
+    """
+    from babel.numbers import (
+        get_currency_symbol,
+        get_decimal_symbol,
+        get_group_symbol,
+        get_minus_sign_symbol,
+    )
+
+    return _Symbols(
+        get_group_symbol("zh_CN"),
+        get_decimal_symbol("zh_CN"),
+        get_currency_symbol("CNY", "zh_CN"),
+        get_minus_sign_symbol("zh_CN"),
+    )
 
 
 def _figures(value: Decimal) -> str:
     """#,##0.00 with zh_CN's symbols, for an already rounded amount."""
     whole, _, fraction = f"{value.copy_abs():,.2f}".partition(".")  # no context
-    return whole.replace(",", _GROUP) + _DECIMAL + fraction
+    symbols = _symbols()
+    return whole.replace(",", symbols.group) + symbols.decimal + fraction
 
 
 def format_money(amount: Decimal) -> str:
@@ -160,7 +174,8 @@ def format_money(amount: Decimal) -> str:
     ('-¥5.50', '¥100,000,000.00')
     """
     value = quantize_fen(amount)
-    return f"{_MINUS if value < 0 else ''}{_YUAN_SIGN}{_figures(value)}"
+    symbols = _symbols()
+    return f"{symbols.minus if value < 0 else ''}{symbols.yuan}{_figures(value)}"
 
 
 def format_yuan(amount: Decimal) -> str:
@@ -170,7 +185,7 @@ def format_yuan(amount: Decimal) -> str:
     ('1,004.50元', '16,409.02元', '0.00元')
     """
     value = quantize_fen(amount)
-    return f"{_MINUS if value < 0 else ''}{_figures(value)}元"
+    return f"{_symbols().minus if value < 0 else ''}{_figures(value)}元"
 
 
 # -- 大写金额 ------------------------------------------------------------------------
@@ -589,7 +604,9 @@ def format_date(d: date) -> str:
     ...
     TypeError: format_date 只接受日期（date）；带时间的请用 format_datetime，或先换算到 Asia/Shanghai 再取 .date()
     """
-    return _babel_date(_plain_date(d, "format_date"), "y年M月d日", locale="zh_CN")
+    from babel.dates import format_date as babel_date  # ~25 ms: imported on first use
+
+    return babel_date(_plain_date(d, "format_date"), "y年M月d日", locale="zh_CN")
 
 
 def format_datetime(dt: datetime) -> str:
@@ -607,7 +624,9 @@ def format_datetime(dt: datetime) -> str:
         raise TypeError("format_datetime 只接受 datetime.datetime")
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError("时间缺少时区：不猜测服务器时区，请给出带时区的时间")
-    return _babel_datetime(dt, "y年M月d日 HH:mm", tzinfo=SHANGHAI, locale="zh_CN")
+    from babel.dates import format_datetime as babel_datetime
+
+    return babel_datetime(dt, "y年M月d日 HH:mm", tzinfo=SHANGHAI, locale="zh_CN")
 
 
 def weekday_zh(d: date) -> str:
@@ -616,7 +635,9 @@ def weekday_zh(d: date) -> str:
     >>> weekday_zh(date(2026, 11, 28)), weekday_zh(date(2026, 11, 29))
     ('星期六', '星期日')
     """
-    return _babel_date(_plain_date(d, "weekday_zh"), "EEEE", locale="zh_CN")
+    from babel.dates import format_date as babel_date
+
+    return babel_date(_plain_date(d, "weekday_zh"), "EEEE", locale="zh_CN")
 
 
 # -- masks ---------------------------------------------------------------------------
