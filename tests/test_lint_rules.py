@@ -11,11 +11,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dunletters.config import Settings
 from dunletters.lint.engine import Linter
 from dunletters.lint.rule import Rule
-from dunletters.lint.rules import RULES
+from dunletters.lint.rules import _URL, RULES
 from dunletters.samples import sample_account
 
 AS_OF = date(2026, 11, 28)
@@ -83,3 +85,15 @@ def test_catalogue_matches_shared_rules_md() -> None:
     )
     implemented = {rule.code: rule.name for rule in RULES}
     assert implemented == listed
+
+
+_REF_URL = re.compile(
+    r"(?<![A-Za-z0-9-])(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s，。]*)?"
+)
+
+
+@given(st.text(alphabet="htps:/.wxyz0129-，。 abc", max_size=24))
+@settings(max_examples=3000, deadline=None)
+def test_url_pattern_finds_what_the_plain_one_finds(text: str) -> None:
+    """rules._URL starts with a class for speed; it must agree with the plain pattern."""
+    assert [m.span() for m in _URL.finditer(text)] == [m.span() for m in _REF_URL.finditer(text)]

@@ -243,6 +243,20 @@ def _small_number(text: str) -> int:
     return _CN_DIGITS.get(text, 0)
 
 
+def _chunks(text: str, bounds: list[tuple[int, int]], *, words_only: bool) -> list[Sentence]:
+    """The stripped, non-empty chunks of ``text`` between ``bounds``, as spans."""
+    found: list[Sentence] = []
+    word = _WORD_CHAR.search
+    for start, end in bounds:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if not stripped or (words_only and word(stripped) is None):
+            continue
+        begin = start + len(chunk) - len(chunk.lstrip())
+        found.append(Sentence(stripped, begin, begin + len(stripped)))
+    return found
+
+
 class TextView:
     """A text with its positions, sentences, paragraphs and extracted facts.
 
@@ -325,36 +339,29 @@ class TextView:
         A sentence keeps its closing marks (。！); a line break ends one without
         belonging to it. Chunks without a word character (a lone 。) are dropped.
         """
-        found: list[Sentence] = []
         text = self.text
+        bounds: list[tuple[int, int]] = []
         previous = 0
         for match in _SENTENCE_END.finditer(text):
             # The marks before the first line break close the sentence; what follows
             # (more breaks, stray marks) holds no words.
-            end = match.start() + len(match.group().split("\n", 1)[0])
-            self._add_chunk(found, previous, end, sentence=True)
+            start = match.start()
+            bounds.append((previous, start + len(match.group().split("\n", 1)[0])))
             previous = match.end()
-        self._add_chunk(found, previous, len(text), sentence=True)
-        return found
+        bounds.append((previous, len(text)))
+        return _chunks(text, bounds, words_only=True)
 
     @cached_property
     def paragraphs(self) -> list[Sentence]:
         """Paragraphs: blocks separated by blank lines (spans in the original text)."""
-        found: list[Sentence] = []
+        text = self.text
+        bounds: list[tuple[int, int]] = []
         previous = 0
-        for match in _PARAGRAPH_BREAK.finditer(self.text):
-            self._add_chunk(found, previous, match.start(), sentence=False)
+        for match in _PARAGRAPH_BREAK.finditer(text):
+            bounds.append((previous, match.start()))
             previous = match.end()
-        self._add_chunk(found, previous, len(self.text), sentence=False)
-        return found
-
-    def _add_chunk(self, found: list[Sentence], start: int, end: int, *, sentence: bool) -> None:
-        chunk = self.text[start:end]
-        stripped = chunk.strip()
-        if not stripped or (sentence and not _WORD_CHAR.search(stripped)):
-            return
-        begin = start + len(chunk) - len(chunk.lstrip())
-        found.append(Sentence(stripped, begin, begin + len(stripped)))
+        bounds.append((previous, len(text)))
+        return _chunks(text, bounds, words_only=False)
 
     # -- extracted facts -----------------------------------------------------------------
 
