@@ -28,6 +28,7 @@ __all__ = ["CONTEXT_CODE", "Linter", "lint_document"]
 CONTEXT_CODE = "DL000"
 """Info finding: rules were skipped because the document's stage/tone/channel is unknown."""
 
+_NEEDS = ("stage", "tone", "channel", "record", "pages", "schedule")
 _NEEDS_LABELS = {
     "stage": "阶段（--stage）",
     "tone": "语气（--tone）",
@@ -68,6 +69,10 @@ class Linter:
         if website:
             domains.append(website.split("://", 1)[-1].split("/")[0].lower())
         self.link_allowlist = tuple(domains)
+        self._plans: dict[
+            tuple[str | None, str | None, tuple[bool, ...]],
+            tuple[list[Rule], dict[str, list[str]]],
+        ] = {}
 
     def context(
         self,
@@ -106,20 +111,44 @@ class Linter:
 
     def run(self, ctx: LintContext, *, explain_skips: bool = False) -> list[Finding]:
         """Run every applicable rule; findings sorted by position."""
+        available = (
+            ctx.stage is not None,
+            ctx.tone is not None,
+            ctx.channel is not None,
+            ctx.account is not None,
+            ctx.pages is not None,
+            ctx.scheduled is not None,
+        )
+        plan = self._plans.get((ctx.channel, ctx.stage, available))
+        if plan is None:
+            plan = self._plans[(ctx.channel, ctx.stage, available)] = self._plan(
+                ctx.channel, ctx.stage, dict(zip(_NEEDS, available, strict=True))
+            )
+        applicable, skipped = plan
         findings: list[Finding] = []
+        for rule in applicable:
+            hits = list(rule.check(ctx))
+            if hits:
+                findings.extend(self._finding(rule, hit, ctx) for hit in _outermost(hits))
+        if explain_skips:
+            findings.extend(_skip_notes(skipped, ctx))
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+    def _plan(
+        self, channel: str | None, stage: str | None, available: dict[str, bool]
+    ) -> tuple[list[Rule], dict[str, list[str]]]:
+        """The rules that apply to a kind of document, and those skipped for want of context.
+
+        Decided once per (channel, stage, context present) and reused: a batch lints
+        thousands of documents of a handful of kinds.
+        """
+        applicable: list[Rule] = []
         skipped: dict[str, list[str]] = {}
-        available = {
-            "stage": ctx.stage is not None,
-            "tone": ctx.tone is not None,
-            "channel": ctx.channel is not None,
-            "record": ctx.account is not None,
-            "pages": ctx.pages is not None,
-            "schedule": ctx.scheduled is not None,
-        }
         for rule in self.rules:
-            if ctx.channel is not None and ctx.channel not in rule.channels:
+            if channel is not None and channel not in rule.channels:
                 continue
-            if ctx.channel is None and len(rule.channels) == 1:
+            if channel is None and len(rule.channels) == 1:
                 skipped.setdefault("channel", []).append(rule.code)
                 continue
             missing = [need for need in sorted(rule.needs) if not available[need]]
@@ -127,14 +156,10 @@ class Linter:
                 for need in missing:
                     skipped.setdefault(need, []).append(rule.code)
                 continue
-            if ctx.stage is not None and ctx.stage not in rule.stages:
+            if stage is not None and stage not in rule.stages:
                 continue
-            for hit in _outermost(list(rule.check(ctx))):
-                findings.append(self._finding(rule, hit, ctx))
-        if explain_skips:
-            findings.extend(_skip_notes(skipped, ctx))
-        findings.sort(key=Finding.sort_key)
-        return findings
+            applicable.append(rule)
+        return applicable, skipped
 
     def _finding(self, rule: Rule, hit: Hit, ctx: LintContext) -> Finding:
         severity = self._severity.get(rule.code) or hit.severity or rule.severity_for(ctx.channel)
