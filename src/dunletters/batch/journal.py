@@ -130,6 +130,25 @@ class Journal:
         rows = {int(r[0]) for r in self.db.execute("SELECT row FROM accounts")}
         return rows | {int(r[0]) for r in self.db.execute("SELECT row FROM rejects")}
 
+    def last_row(self) -> int:
+        """The last input row recorded (0 for none).
+
+        Ingest records rows in input order, a block per transaction, so every row up to
+        this one is known: a resumed ingest starts after it, without a set of every row.
+        """
+        found = self.db.execute(
+            "SELECT MAX(last) FROM (SELECT MAX(row) AS last FROM accounts"
+            " UNION ALL SELECT MAX(row) FROM rejects)"
+        ).fetchone()
+        return int(found[0] or 0)
+
+    def has_id(self, account_id: str) -> bool:
+        """Whether an account id is already recorded (to reject duplicates; indexed)."""
+        found = self.db.execute(
+            "SELECT 1 FROM accounts WHERE account_id = ?", (account_id,)
+        ).fetchone()
+        return found is not None
+
     def known_ids(self) -> set[str]:
         """Account ids already recorded (to reject duplicates)."""
         return {
@@ -158,6 +177,58 @@ class Journal:
     def pending(self) -> list[sqlite3.Row]:
         """Accounts decided but not yet produced, in input order."""
         return list(self.db.execute("SELECT * FROM accounts WHERE state = 'pending' ORDER BY row"))
+
+    def pending_count(self) -> int:
+        """How many accounts are decided but not yet produced."""
+        found = self.db.execute("SELECT COUNT(*) FROM accounts WHERE state = 'pending'")
+        return int(found.fetchone()[0])
+
+    def iter_pending(self, page: int = 1024) -> Iterator[sqlite3.Row]:
+        """Pending accounts in input order, read a page at a time (memory stays flat).
+
+        Pages are read by row number, not through one open cursor, so the driver can
+        commit results between pages; a row stored meanwhile is behind the page mark.
+        """
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT * FROM accounts WHERE state = 'pending' AND row > ? ORDER BY row LIMIT ?",
+                (last, page),
+            ).fetchall()
+            if not rows:
+                return
+            yield from rows
+            last = int(rows[-1]["row"])
+
+    def letter_counts(self) -> dict[str, int]:
+        """Delivered letters (written, with a PDF) by stage."""
+        return {
+            str(r[0]): int(r[1])
+            for r in self.db.execute(
+                "SELECT stage, COUNT(*) FROM accounts WHERE state = 'written'"
+                " AND letter_path IS NOT NULL GROUP BY stage"
+            )
+        }
+
+    def letters(self, stage: str) -> Iterator[sqlite3.Row]:
+        """A stage's delivered letters in input order: record, tone and 函号."""
+        return iter(
+            self.db.execute(
+                "SELECT record_json, tone, letter_number FROM accounts WHERE state = 'written'"
+                " AND letter_path IS NOT NULL AND stage = ? ORDER BY row",
+                (stage,),
+            )
+        )
+
+    def repeated_mobiles(self) -> set[str]:
+        """Mobiles that get more than one SMS in this batch (the send schedule spreads them)."""
+        return {
+            str(r[0])
+            for r in self.db.execute(
+                "SELECT mobile FROM accounts WHERE state = 'written' AND sms_text IS NOT NULL"
+                " AND sms_text != '' GROUP BY mobile HAVING COUNT(*) > 1"
+            )
+        }
 
     def accounts(self, state: str | None = None) -> Iterator[sqlite3.Row]:
         """All accounts (or those in one state), in input order."""

@@ -27,11 +27,13 @@ import os
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager, suppress
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,6 +54,9 @@ PRINT_PART = 400
 CHUNK = 16
 """Accounts per task sent to a worker: large enough to amortise IPC, small enough to resume."""
 INGEST_BLOCK = 500
+AHEAD = 8
+"""Jobs per worker submitted ahead of the one the driver is storing: keeps the workers busy
+while the driver's memory stays bounded (all jobs at once held every result until stored)."""
 
 
 @dataclass(frozen=True)
@@ -249,9 +254,11 @@ def _ingest(
         sheet=options.sheet,
         aliases=settings.batch.columns,
     )
-    known = journal.known_rows()
-    seen_ids = journal.known_ids()
+    # Neither the rows nor the ids seen are kept in memory (flat for any file size): rows
+    # are recorded in input order, and ids are looked up in the journal's unique index.
+    done = journal.last_row()
     buffer: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+    buffer_ids: set[str] = set()
 
     def flush() -> None:
         needing = sum(
@@ -276,9 +283,10 @@ def _ingest(
                     )
                 journal.add_account(*key, **data)
         buffer.clear()
+        buffer_ids.clear()
 
     for row in rows:
-        if row.number in known:
+        if row.number <= done:
             continue
         if row.problem is not None:
             buffer.append(("reject", (row.number, *row.problem), {}))
@@ -290,7 +298,7 @@ def _ingest(
                 reasons = "；".join(f"{name}：{reason}" for name, reason in error.problems)
                 buffer.append(("reject", (row.number, fields, reasons), {}))
             else:
-                if account.account_id in seen_ids:
+                if account.account_id in buffer_ids or journal.has_id(account.account_id):
                     buffer.append(
                         (
                             "reject",
@@ -299,7 +307,7 @@ def _ingest(
                         )
                     )
                 else:
-                    seen_ids.add(account.account_id)
+                    buffer_ids.add(account.account_id)
                     record_json = account.model_dump_json()
                     common = {
                         "record_json": record_json,
@@ -330,12 +338,13 @@ def _ingest(
         flush()
 
 
-def _chunks(rows: Sequence[Any], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield [
-            {key: row[key] for key in ("row", "record_json", "stage", "tone", "letter_number")}
-            for row in rows[start : start + size]
-        ]
+_TASK_KEYS = ("row", "record_json", "stage", "tone", "letter_number")
+
+
+def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _store(journal: Journal, out: Path, result: dict[str, Any], account: Any) -> None:
@@ -391,36 +400,54 @@ def _store(journal: Journal, out: Path, result: dict[str, Any], account: Any) ->
 def _produce_all(
     journal: Journal, options: BatchOptions, pool: _Pool, report: Callable[[int, int], None]
 ) -> None:
-    pending = journal.pending()
-    if not pending:
+    total = journal.pending_count()
+    if not total:
         return
-    by_row = {row["row"]: row for row in pending}
-    tasks = [
-        (chunk, options.as_of.isoformat(), options.channels, options.dry_run)
-        for chunk in _chunks(pending, CHUNK)
-    ]
+    # Accounts sent to the workers and not yet stored: bounded by the pool's window.
+    in_flight: dict[int, dict[str, Any]] = {}
+
+    def tasks() -> Iterator[tuple[list[dict[str, Any]], str, tuple[str, ...], bool]]:
+        for chunk in _chunks(journal.iter_pending(), CHUNK):
+            for row in chunk:
+                in_flight[row["row"]] = {"account_id": row["account_id"], "stage": row["stage"]}
+            items = [{key: row[key] for key in _TASK_KEYS} for row in chunk]
+            yield (items, options.as_of.isoformat(), options.channels, options.dry_run)
+
     done = 0
-    results = pool.map(_produce, tasks)
+    results = pool.map(_produce, tasks())
     try:
         for chunk in results:
             with journal.transaction():
                 for result in chunk:
-                    _store(journal, options.out, result, by_row[result["row"]])
+                    _store(journal, options.out, result, in_flight.pop(result["row"]))
             done += len(chunk)
-            report(done, len(pending))
+            report(done, total)
     finally:
         results.close()  # on an error: cancel what has not started, then stop the pool
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
+@contextmanager
+def _csv_file(path: Path) -> Iterator[Any]:
+    """A CSV written row by row (atomically): UTF-8 with a BOM, so Excel opens it as UTF-8."""
+    with atomic_file(path) as stream:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        try:
+            text.write("\ufeff")
+            yield csv.writer(text, lineterminator="\n")
+            text.flush()
+        finally:
+            text.detach()
 
 
-def _sms_schedule(settings: Settings, as_of: date) -> Callable[[str], str]:
-    """Send times inside the window, at most ``max_per_day`` per debtor (by mobile) a day."""
+def _sms_schedule(
+    settings: Settings, as_of: date, repeated: set[str] | None = None
+) -> Callable[[str], str]:
+    """Send times inside the window, at most ``max_per_day`` per debtor (by mobile) a day.
+
+    ``repeated``: the mobiles with more than one SMS (``Journal.repeated_mobiles``); only
+    those are counted, so memory does not grow with the number of debtors. ``None``
+    counts every mobile.
+    """
     sent: dict[str, int] = {}
     start = settings.sms.window_start
     from zoneinfo import ZoneInfo
@@ -429,7 +456,8 @@ def _sms_schedule(settings: Settings, as_of: date) -> Callable[[str], str]:
 
     def when(mobile: str) -> str:
         index = sent.get(mobile, 0)
-        sent[mobile] = index + 1
+        if repeated is None or mobile in repeated:
+            sent[mobile] = index + 1
         day = as_of + timedelta(days=index // settings.sms.max_per_day)
         return datetime.combine(day, start, tzinfo=zone).isoformat()
 
@@ -472,21 +500,18 @@ def _print_files(journal: Journal, options: BatchOptions, pool: _Pool) -> None:
     parts of :data:`PRINT_PART` letters so memory stays bounded for any batch size;
     the parts are laid out in the worker pool, written by the driver.
     """
-    by_stage: dict[str, list[tuple[str, str, str]]] = {}
-    for row in journal.accounts("written"):
-        if row["letter_path"]:
-            by_stage.setdefault(row["stage"], []).append(
-                (row["record_json"], row["tone"], row["letter_number"])
-            )
-    jobs: list[PrintJob] = []
-    for stage, letters in sorted(by_stage.items()):
-        parts = [letters[i : i + PRINT_PART] for i in range(0, len(letters), PRINT_PART)]
-        for number, part in enumerate(parts, start=1):
-            name = f"{stage}.pdf" if len(parts) == 1 else f"{stage}-{number:03d}.pdf"
-            jobs.append((name, stage, options.as_of.isoformat(), part))
-    if not jobs:
-        return
-    for name, data in pool.map(_print_part, jobs):
+    counts = journal.letter_counts()
+
+    def jobs() -> Iterator[PrintJob]:
+        for stage, count in sorted(counts.items()):
+            letters = journal.letters(stage)
+            parts = -(-count // PRINT_PART)
+            for number in range(1, parts + 1):
+                part = [tuple(row) for row in islice(letters, PRINT_PART)]
+                name = f"{stage}.pdf" if parts == 1 else f"{stage}-{number:03d}.pdf"
+                yield (name, stage, options.as_of.isoformat(), part)
+
+    for name, data in pool.map(_print_part, jobs()):
         atomic_write(options.out / "print" / name, data)
 
 
@@ -508,9 +533,13 @@ class _Pool:
         self.local = False
 
     def map(
-        self, function: Callable[[Any], Any], jobs: Sequence[Any]
+        self, function: Callable[[Any], Any], jobs: Iterable[Any]
     ) -> Generator[Any, None, None]:
-        """Results in job order; closing the generator cancels what has not started."""
+        """Results in job order; closing the generator cancels what has not started.
+
+        Jobs are taken from ``jobs`` as they are needed, :data:`AHEAD` per worker in
+        flight, so neither the jobs nor their results pile up in the driver.
+        """
         if self.workers <= 1:
             if not self.local:
                 _init_worker(*self.args)
@@ -526,10 +555,16 @@ class _Pool:
                 initializer=_init_worker,
                 initargs=self.args,
             )
-        futures = [self.executor.submit(function, job) for job in jobs]
+        queued = iter(jobs)
+        futures: deque[Future[Any]] = deque()
         try:
-            for future in futures:
-                yield future.result()
+            for job in islice(queued, self.workers * AHEAD):
+                futures.append(self.executor.submit(function, job))
+            while futures:
+                result = futures.popleft().result()
+                for job in islice(queued, 1):
+                    futures.append(self.executor.submit(function, job))
+                yield result
         finally:
             for future in futures:
                 future.cancel()
@@ -546,56 +581,55 @@ def _finish(
     out = options.out
     from dunletters.batch.summary import summarize, summary_html
 
-    holds = [["row", "account_id", "reason", "说明"]]
-    sms_rows = [["account_id", "phone", "text", "segments", "scheduled_at"]]
-    manifest: list[str] = []
-    when = _sms_schedule(settings, options.as_of)
+    when = _sms_schedule(settings, options.as_of, journal.repeated_mobiles())
     from dunletters.escalation import HoldReason
 
-    for row in journal.accounts():
-        if row["state"] == "held":
-            reason = HoldReason(row["reason"])
-            holds.append([row["row"], row["account_id"], reason.value, reason.label])
-            continue
-        entry = {
-            "row": row["row"],
-            "account_id": row["account_id"],
-            "state": row["state"],
-            "stage": row["stage"],
-            "tone": row["tone"],
-            "letter_number": row["letter_number"],
-            "record_sha256": row["record_hash"],
-            "letter_template": row["letter_template"],
-            "letter_template_sha256": row["letter_version"],
-            "letter_path": row["letter_path"],
-            "letter_sha256": row["letter_sha256"],
-            "sms_template": row["sms_template"],
-            "sms_template_sha256": row["sms_version"],
-            "findings": json.loads(row["findings"] or "{}"),
-            "as_of": options.as_of.isoformat(),
-        }
-        manifest.append(dumps(entry))
-        if row["state"] == "written" and row["sms_text"]:
-            sms_rows.append(
-                [
-                    row["account_id"],
-                    row["mobile"],
-                    row["sms_text"],
-                    row["sms_segments"],
-                    when(row["mobile"]),
-                ]
-            )
-    rejects = [["row", "field", "reason"]] + [
-        [r["row"], r["field"], r["reason"]] for r in journal.rejects()
-    ]
+    # Written row by row as the journal is read: memory stays flat for any batch size.
     target = out / "dry-run" if options.dry_run else out
-    if not options.dry_run and "sms" in options.channels:
-        atomic_write(target / "sms.csv", _csv(sms_rows))
-    atomic_write(target / "holds.csv", _csv(holds))
-    atomic_write(target / "rejects.csv", _csv(rejects))
-    atomic_write(
-        target / "manifest.jsonl", ("\n".join(manifest) + ("\n" if manifest else "")).encode()
-    )
+    with ExitStack() as files:
+        sms_csv = None
+        if not options.dry_run and "sms" in options.channels:
+            sms_csv = files.enter_context(_csv_file(target / "sms.csv"))
+            sms_csv.writerow(["account_id", "phone", "text", "segments", "scheduled_at"])
+        holds = files.enter_context(_csv_file(target / "holds.csv"))
+        holds.writerow(["row", "account_id", "reason", "说明"])
+        manifest = files.enter_context(atomic_file(target / "manifest.jsonl"))
+        for row in journal.accounts():
+            if row["state"] == "held":
+                reason = HoldReason(row["reason"])
+                holds.writerow([row["row"], row["account_id"], reason.value, reason.label])
+                continue
+            entry = {
+                "row": row["row"],
+                "account_id": row["account_id"],
+                "state": row["state"],
+                "stage": row["stage"],
+                "tone": row["tone"],
+                "letter_number": row["letter_number"],
+                "record_sha256": row["record_hash"],
+                "letter_template": row["letter_template"],
+                "letter_template_sha256": row["letter_version"],
+                "letter_path": row["letter_path"],
+                "letter_sha256": row["letter_sha256"],
+                "sms_template": row["sms_template"],
+                "sms_template_sha256": row["sms_version"],
+                "findings": json.loads(row["findings"] or "{}"),
+                "as_of": options.as_of.isoformat(),
+            }
+            manifest.write((dumps(entry) + "\n").encode())
+            if sms_csv is not None and row["state"] == "written" and row["sms_text"]:
+                sms_csv.writerow(
+                    [
+                        row["account_id"],
+                        row["mobile"],
+                        row["sms_text"],
+                        row["sms_segments"],
+                        when(row["mobile"]),
+                    ]
+                )
+    with _csv_file(target / "rejects.csv") as rejects:
+        rejects.writerow(["row", "field", "reason"])
+        rejects.writerows([r["row"], r["field"], r["reason"]] for r in journal.rejects())
     if options.print_files and not options.dry_run and "letter" in options.channels:
         _print_files(journal, options, pool)
     summary = summarize(journal, options.as_of, options.channels)

@@ -1,0 +1,84 @@
+"""The batch driver keeps nothing per account in memory (batch issue: flat RSS at 100,000).
+
+What used to grow with the batch — every pending record, every worker result, every
+output row, every id and mobile seen — is now read from the journal a page at a
+time or written as it goes; these tests pin the pieces (the figures themselves are in
+benchmarks/README.md, from bench_batch.py). Synthetic accounts only.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from dunletters.batch.journal import Journal
+from dunletters.batch.pipeline import AHEAD, BatchOptions, _Pool, run_batch
+from dunletters.config import Settings
+from dunletters.samples import generate_accounts
+
+AS_OF = date(2026, 11, 28)
+
+
+def test_the_pool_takes_jobs_only_as_they_are_needed(tmp_path: Path) -> None:
+    pulled: list[int] = []
+
+    def jobs() -> Iterator[int]:
+        for number in range(-200, 0):
+            pulled.append(number)
+            yield number
+
+    options = BatchOptions(
+        input=tmp_path / "x.csv", out=tmp_path, as_of=AS_OF, channels=("sms",), workers=2
+    )
+    pool = _Pool(Settings(), options)
+    try:
+        results = pool.map(abs, jobs())
+        assert next(results) == 200
+        assert len(pulled) <= 2 * AHEAD + 1
+        assert list(results) == list(range(199, 0, -1))
+    finally:
+        pool.close()
+
+
+def test_pending_pages_survive_commits_between_them(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "journal.sqlite")
+    with journal.transaction():
+        for row in range(2, 52):
+            journal.add_account(row, f"A{row}", "pending" if row % 7 else "held")
+    seen = []
+    for found in journal.iter_pending(page=4):
+        seen.append(found["row"])
+        with journal.transaction():
+            journal.update(found["row"], state="written")
+    assert seen == [row for row in range(2, 52) if row % 7]
+    assert journal.pending_count() == 0
+    assert journal.last_row() == 51
+    assert journal.has_id("A9") and not journal.has_id("A99")
+    journal.close()
+
+
+def test_one_sms_a_day_per_mobile_without_counting_every_mobile(tmp_path: Path) -> None:
+    rows = list(generate_accounts(12, seed=3, as_of=AS_OF))
+    for row in rows:
+        row.update(dispute="否", deceased="否", promise_to_pay_until="", days_past_due="9")
+    shared = rows[0]["mobile"]
+    for row in rows[3:6]:
+        row["mobile"] = shared  # one debtor, four accounts
+    source = tmp_path / "accounts.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run_batch(
+        Settings(),
+        BatchOptions(input=source, out=tmp_path / "out", as_of=AS_OF, channels=("sms",)),
+    )
+    with (tmp_path / "out" / "sms.csv").open(encoding="utf-8-sig") as stream:
+        sms = list(csv.DictReader(stream))
+    assert len(sms) == 12
+    days = [row["scheduled_at"][:10] for row in sms if row["phone"] == shared]
+    assert days == ["2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01"]
+    others = {row["scheduled_at"] for row in sms if row["phone"] != shared}
+    assert others == {"2026-11-28T08:00:00+08:00"}
