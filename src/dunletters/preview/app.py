@@ -268,13 +268,18 @@ class PreviewService:
             return cached  # type: ignore[no-any-return]
 
     def png(self, key: tuple[Any, ...], pdf: bytes) -> bytes:
-        """The letter's page as PNG (cached with the render it came from)."""
+        """The letter's page as PNG (cached with the render it came from).
+
+        ``pdftoppm`` runs outside the lock: it is a separate process, and a page
+        refresh after the next save should not wait for the last page's image.
+        """
         with self._lock:
             cached = self._images.get_fresh(key)
-            if cached is None:
-                cached = core.pdf_to_png(pdf)
+        if cached is None:
+            cached = core.pdf_to_png(pdf)
+            with self._lock:
                 self._images.put(key, cached)
-            return cached  # type: ignore[no-any-return]
+        return cached  # type: ignore[no-any-return]
 
     # -- uploaded records ----------------------------------------------------------------------
 
