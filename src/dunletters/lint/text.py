@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -46,7 +46,6 @@ _ASCII_ALNUM = frozenset(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ).__contains__
 _PARAGRAPH_BREAK = re.compile(r"\n(?=[ \t]*\n)")
-_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 _FULLWIDTH = re.compile(
@@ -76,8 +75,7 @@ def _fold_char(match: re.Match[str]) -> str:
 # skip ahead in C to the next possible start (a pattern that opens with a group,
 # an alternation of classes or a lookbehind is tried at every position: 100–150 µs a
 # letter instead of a few). Lookbehinds therefore follow the first character.
-_SENTENCE_END = re.compile(r"[。！？；!?;\n][。！？；!?;\n]*")
-_SENTENCE_MARKS = "。！？；!?;"
+_SENTENCE = re.compile(r"[^。！？；!?;\s][^。！？；!?;\n]*[。！？；!?;]*")
 _UNIT_RUN = re.compile(r"[¥￥]?[0-9A-Za-z][0-9A-Za-z.,:/%\-*]*")
 
 
@@ -92,14 +90,31 @@ def reading_length(text: str) -> int:
     return len(text) - sum(len(run) - 1 for run in runs) - spaces
 
 
-@dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence (or paragraph) and its span in the original text."""
+    """A sentence (or paragraph) and its span in the original text.
 
-    text: str
-    start: int
-    end: int
-    _length: int = field(default=-1, repr=False, compare=False)
+    A plain slotted class, not a frozen dataclass: a letter has dozens of these and
+    a frozen dataclass's ``__init__`` costs twice as much. Treat it as immutable.
+    """
+
+    __slots__ = ("_length", "end", "start", "text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self._length = -1
+
+    def __repr__(self) -> str:
+        return f"Sentence({self.text!r}, {self.start}, {self.end})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sentence):
+            return NotImplemented
+        return (self.text, self.start, self.end) == (other.text, other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.start, self.end))
 
     @property
     def length(self) -> int:
@@ -109,7 +124,7 @@ class Sentence:
         sentences of a letter never need counting.
         """
         if self._length < 0:
-            object.__setattr__(self, "_length", reading_length(self.text))
+            self._length = reading_length(self.text)
         return self._length
 
 
@@ -243,17 +258,15 @@ def _small_number(text: str) -> int:
     return _CN_DIGITS.get(text, 0)
 
 
-def _chunks(text: str, bounds: list[tuple[int, int]], *, words_only: bool) -> list[Sentence]:
+def _chunks(text: str, bounds: list[tuple[int, int]]) -> list[Sentence]:
     """The stripped, non-empty chunks of ``text`` between ``bounds``, as spans."""
     found: list[Sentence] = []
-    word = _WORD_CHAR.search
     for start, end in bounds:
         chunk = text[start:end]
         stripped = chunk.strip()
-        if not stripped or (words_only and word(stripped) is None):
-            continue
-        begin = start + len(chunk) - len(chunk.lstrip())
-        found.append(Sentence(stripped, begin, begin + len(stripped)))
+        if stripped:
+            begin = start + len(chunk) - len(chunk.lstrip())
+            found.append(Sentence(stripped, begin, begin + len(stripped)))
     return found
 
 
@@ -336,20 +349,19 @@ class TextView:
     def sentences(self) -> list[Sentence]:
         """Sentences split at 。！？；and line breaks, stripped, non-empty.
 
-        A sentence keeps its closing marks (。！); a line break ends one without
-        belonging to it. Chunks without a word character (a lone 。) are dropped.
+        A sentence runs from its first non-blank character to the next mark or line
+        break and keeps its closing marks (。！). Runs without a word character (a
+        lone ——) are dropped.
         """
-        text = self.text
-        bounds: list[tuple[int, int]] = []
-        previous = 0
-        for match in _SENTENCE_END.finditer(text):
-            # The marks before the first line break close the sentence; what follows
-            # (more breaks, stray marks) holds no words.
+        found: list[Sentence] = []
+        for match in _SENTENCE.finditer(self.text):
+            sentence = match.group()
             start = match.start()
-            bounds.append((previous, start + len(match.group().split("\n", 1)[0])))
-            previous = match.end()
-        bounds.append((previous, len(text)))
-        return _chunks(text, bounds, words_only=True)
+            if sentence[-1].isspace():
+                sentence = sentence.rstrip()
+            if sentence[0].isalnum() or any(char.isalnum() for char in sentence):
+                found.append(Sentence(sentence, start, start + len(sentence)))
+        return found
 
     @cached_property
     def paragraphs(self) -> list[Sentence]:
@@ -361,7 +373,7 @@ class TextView:
             bounds.append((previous, match.start()))
             previous = match.end()
         bounds.append((previous, len(text)))
-        return _chunks(text, bounds, words_only=False)
+        return _chunks(text, bounds)
 
     # -- extracted facts -----------------------------------------------------------------
 
