@@ -226,6 +226,15 @@ def test_sample_picker_offers_the_cases_and_switches_account(client: TestClient)
     assert unknown.status_code == 200 and "没有名为" in unknown.text
 
 
+def test_default_sample_is_one_the_policy_sends_the_template_to(client: TestClient) -> None:
+    firm = client.get("/t/sms/early.firm").text
+    assert '<option value="broken-promises" selected>' in firm and "按策略" not in firm
+    empathetic = client.get("/t/letter/middle.empathetic").text
+    assert '<option value="hardship" selected>' in empathetic and "按策略" not in empathetic
+    courteous = client.get("/t/letter/final.courteous").text
+    assert '<option value="final" selected>' in courteous
+
+
 def test_uploaded_record_is_previewed(client: TestClient) -> None:
     response = upload(
         client, "/t/sms/final.firm", json.dumps(record()).encode(), follow_redirects=False
@@ -464,7 +473,7 @@ def test_preview_prints_what_lint_prints_and_exits_1(
     )
     assert code == 1
     _, linted, _ = run(capsys, "lint", str(draft), "--as-of", "2026-11-28")
-    report = out.split("按策略")[0]
+    report = out.split("已写入")[0]
     assert report == linted
     assert (tmp_path / "d.html").read_text(encoding="utf-8").lstrip().startswith("<!DOCTYPE html>")
 

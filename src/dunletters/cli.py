@@ -400,7 +400,8 @@ def batch_cmd(
 @click.option(
     "--sample",
     default=None,
-    help="样例账户：early、middle、late、final、hardship、broken-promises、long-name、large-amount。",
+    help="样例账户：early、middle、late、final、hardship、broken-promises、long-name、"
+    "large-amount；缺省为策略会对其发送此模板的样例。",
 )
 @click.option(
     "--format",

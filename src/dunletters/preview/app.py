@@ -422,10 +422,12 @@ def create_app(
         return core.registered_source(registry, stage, tone, channel), None, version
 
     def choose_account(
-        request: Request, stage: str
+        request: Request, template: Template
     ) -> tuple[str, Account, dict[str, str], str | None, dict[str, core.SampleChoice]]:
         """(cache key, account, query for sub-resources, notice, sample choices)."""
+        stage = template.stage
         choices = core.sample_choices(stage, service.as_of())
+        default = core.default_sample(service.settings, stage, template.tone)
         notice = None
         token = request.query_params.get("record")
         if token:
@@ -433,10 +435,10 @@ def create_app(
             if account is not None:
                 return f"record:{token}", account, {"record": token}, None, choices
             notice = "上传的记录已不在内存中（服务重启或记录过多），已改用样例账户；请重新上传。"
-        sample = request.query_params.get("sample") or (stage if stage in choices else "early")
+        sample = request.query_params.get("sample") or default
         if sample not in choices:
-            notice = f"没有名为“{sample}”的样例账户，已改用本阶段的样例。"
-            sample = stage if stage in choices else "early"
+            notice = f"没有名为“{sample}”的样例账户，已改用本模板的缺省样例。"
+            sample = default
         return f"sample:{sample}", choices[sample].account, {"sample": sample}, notice, choices
 
     # -- endpoints ------------------------------------------------------------------------------
@@ -487,7 +489,7 @@ def create_app(
         upload_error: str | None,
     ) -> dict[str, Any]:
         template = source.template
-        account_key, account, query, notice, choices = choose_account(request, template.stage)
+        account_key, account, query, notice, choices = choose_account(request, template)
         report = service.report(source, version)
         rendered = service.rendered(source, account_key, account, version)
         lines = core.highlight_lines(source.text, report.findings)
@@ -568,7 +570,7 @@ def create_app(
             source, missing, version = lookup(request)
             if missing is not None or source is None:
                 return missing or PlainTextResponse("", 404)
-            account_key, account, _, _, _ = choose_account(request, source.template.stage)
+            account_key, account, _, _, _ = choose_account(request, source.template)
             rendered = service.rendered(source, account_key, account, version)
             headers = {"Cache-Control": "no-store"}
             if rendered.error is not None:

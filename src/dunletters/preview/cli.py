@@ -77,7 +77,7 @@ def run_preview(
         account_label: str | None = str(record)
     else:
         choices = core.sample_choices(template.stage, as_of)
-        name = sample or template.stage
+        name = sample or core.default_sample(settings, template.stage, template.tone)
         if name not in choices:
             raise click.UsageError(f"没有样例账户 {name}（可用：{'、'.join(choices)}）")
         account = choices[name].account

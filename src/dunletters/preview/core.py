@@ -65,6 +65,7 @@ __all__ = [
     "Segment",
     "SourceLine",
     "TemplateSource",
+    "default_sample",
     "draft_source",
     "fingerprint",
     "highlight_lines",
@@ -132,6 +133,26 @@ def sample_choices(stage: str, as_of: date) -> dict[str, SampleChoice]:
         account = sample_account(base, as_of=as_of, **flags)
         choices[ident] = SampleChoice(ident, f"{label} · {STAGE_NAMES[base]}", account)
     return choices
+
+
+def default_sample(settings: Settings, stage: str, tone: str) -> str:
+    """The sample the policy would send this (stage, tone) to: the natural first preview.
+
+    An empathetic template goes to hardship accounts and a firm one, where firm is not
+    the stage's own tone, to repeated broken promises; otherwise the stage's sample.
+
+    >>> default_sample(Settings(), "early", "firm"), default_sample(Settings(), "late", "firm")
+    ('broken-promises', 'late')
+    """
+    policy = settings.policy
+    stage_tone = next((rule.tone for rule in policy.stages if rule.id == stage), None)
+    if tone == stage_tone or stage not in STAGES:
+        return stage if stage in STAGES else "early"
+    if tone == policy.hardship_tone:
+        return "hardship"
+    if tone == policy.broken_promise_tone:
+        return "broken-promises"
+    return stage
 
 
 # -- which template ----------------------------------------------------------------------
