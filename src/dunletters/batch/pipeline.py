@@ -501,6 +501,8 @@ def _print_files(journal: Journal, options: BatchOptions, pool: _Pool) -> None:
     the parts are laid out in the worker pool, written by the driver.
     """
     counts = journal.letter_counts()
+    if not counts:
+        return
 
     def jobs() -> Iterator[PrintJob]:
         for stage, count in sorted(counts.items()):
