@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from dunletters.lint.anchors import TABLE, build_table, required_literals
-from dunletters.lint.lexicon import CompiledLexicon, builtin_lexicons, load_lexicon, load_lexicons
+from dunletters.lint import lexicon as lexicon_module
+from dunletters.lint.anchors import required_literals
+from dunletters.lint.lexicon import (
+    CompiledLexicon,
+    build_compiled,
+    builtin_lexicons,
+    load_lexicon,
+    load_lexicons,
+)
 from dunletters.lint.rules import RULES
 from dunletters.lint.text import TextView
 
@@ -62,11 +69,36 @@ def test_latin_terms_are_guarded() -> None:
 # --- the regex prefilter (anchors.py) --------------------------------------------------
 
 
-def test_shipped_anchor_table_is_fresh() -> None:
-    patterns = [e.regex for lexicon in builtin_lexicons() for e in lexicon.entries if e.regex]
-    assert TABLE.read_text(encoding="utf-8") == build_table(patterns), (
-        "lexicons/_anchors.json 已过期：运行 python -m dunletters.lint.anchors"
+def test_shipped_compiled_cache_is_fresh() -> None:
+    cache = LEXICON_DIR / "_compiled.json"
+    assert cache.read_text(encoding="utf-8") == build_compiled(), (
+        "lexicons/_compiled.json 已过期：运行 python -m dunletters.lint.lexicon"
     )
+
+
+def test_a_stale_cache_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edited list wins over the shipped cache (the digests no longer match)."""
+    for path in FILES:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "_compiled.json").write_bytes((LEXICON_DIR / "_compiled.json").read_bytes())
+    threat = tmp_path / "threat.yml"
+    threat.write_text(
+        threat.read_text(encoding="utf-8").replace(
+            "- phrase: 后果自负", "- phrase: 后果自己负责", 1
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(lexicon_module, "_builtin_dir", lambda: tmp_path)
+    for cached in (lexicon_module._compiled, lexicon_module.anchor_table):
+        cached.cache_clear()
+    try:
+        phrases = {e.phrase for lx in builtin_lexicons() for e in lx.entries}
+        assert "后果自己负责" in phrases
+        assert lexicon_module.anchor_table() == {}
+    finally:
+        monkeypatch.undo()
+        for cached in (lexicon_module._compiled, lexicon_module.anchor_table):
+            cached.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -74,15 +106,10 @@ def test_shipped_anchor_table_is_fresh() -> None:
     [
         ("后果自负", {"后果自负"}),
         ("(你|您)(以为|觉得)", {"你以为", "你觉得", "您以为", "您觉得"}),
-        (
-            "(一切)?后果由(你|您)承担",
-            {"后果由你承担", "后果由您承担", "一切后果由你承担", "一切后果由您承担"},
-        ),
+        # once literals are three characters long, the fewest win
+        ("(一切)?后果由(你|您)承担", {"后果由"}),
         (r"逾期\d{1,3}天", {"逾期"}),
-        (
-            r"(?<!不)通知(你|您)的?家人",
-            {"通知你家人", "通知您家人", "通知你的家人", "通知您的家人"},
-        ),
+        (r"(?<!不)通知(你|您)的?家人", {"通知你", "通知您"}),
         (r"(?<!不)通知(你|您)\w*家人", {"通知你", "通知您"}),
         ("[A-Z]+", None),
         (r"\d+元", {"元"}),

@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import json
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["TABLE", "build_table", "load_table", "required_literals"]
+__all__ = ["required_literals"]
 
 _parser: Any = importlib.import_module("re._parser")
 _constants: Any = importlib.import_module("re._constants")
@@ -89,12 +87,16 @@ _TYPICAL_LETTER = (
 )
 
 
-def _score(literals: frozenset[str] | None) -> tuple[int, int, int]:
-    """Fewest members common in letters, then longer shortest member, then fewer members."""
+def _score(literals: frozenset[str] | None) -> tuple[int, int, int, int]:
+    """Fewest members common in letters, then longer shortest member (up to three), then
+    fewer members, then the longer shortest member."""
     if not literals:
-        return (-(10**6), -1, 0)
+        return (-(10**6), -1, 0, 0)
     common = sum(literal in _TYPICAL_LETTER for literal in literals)
-    return (-common, min(map(len, literals)), -len(literals))
+    # Beyond three characters a literal is selective enough; a smaller set then
+    # keeps the shared automaton (built at every start-up) small.
+    shortest = min(map(len, literals))
+    return (-common, min(3, shortest), -len(literals), shortest)
 
 
 def _exact(item: tuple[Any, Any]) -> frozenset[str] | None:
@@ -174,78 +176,36 @@ def _required_item(item: tuple[Any, Any]) -> frozenset[str] | None:
 
 
 def _required(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
-    """The best required set of a sequence: a run of exact items, or one item's own.
+    """The best required set of a sequence: a window of consecutive exact items, or
+    one other item's own.
 
     Zero-width items (lookarounds, ``^``) match nothing, so they neither extend nor
-    break a run of literals; anything else that is not exact ends the run.
+    break a run of exact items; anything else that is not exact ends the run. Every
+    window of a run is a candidate: ``(孩子|小孩)在`` beats ``(你|您)的?(孩子|小孩)在``,
+    as selective with far fewer members.
     """
     candidates: list[frozenset[str] | None] = []
-    run: frozenset[str] = frozenset({""})
+    run: list[frozenset[str]] = []
     for item in items:
         if item[0] in _ZERO_WIDTH:
             continue
         part = _exact(item)
         if part is not None:
-            grown = frozenset(a + b for a, b in itertools.product(run, part))
-            if len(grown) <= _MAX_SET:
-                run = grown
-                continue
-            candidates.append(run)
-            run = part
+            run.append(part)
             continue
-        candidates.append(run)
-        run = frozenset({""})
+        candidates.extend(_windows(run))
+        run = []
         candidates.append(_required_item(item))
-    candidates.append(run)
-    return max(candidates, key=_score)
+    candidates.extend(_windows(run))
+    return max(candidates, key=_score, default=None)
 
 
-# --- the shipped table ---------------------------------------------------------------
-#
-# Parsing three hundred patterns costs ~0.1 s, a tenth of the budget of a
-# `dunletters lint` run on every save. The built-in lists' anchors are therefore
-# computed once, at development time, and shipped beside the lists; a pattern not
-# in the table (a project's own list, an edited entry) is computed at load time.
-# tests/test_lexicons.py fails when the table is stale.
-
-TABLE = Path(__file__).with_name("lexicons") / "_anchors.json"
-_FORMAT = 1
-
-
-def load_table(path: Path = TABLE) -> dict[str, list[str] | None]:
-    """Pattern → its required literals (sorted) or None; empty if missing or stale."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        return {}
-    table = data.get("anchors")
-    return table if isinstance(table, dict) else {}
-
-
-def build_table(patterns: Iterable[str]) -> str:
-    """The table's JSON text for ``patterns`` (stable: sorted keys and literals)."""
-    anchors: dict[str, list[str] | None] = {}
-    for pattern in sorted(set(patterns)):
-        literals = required_literals(pattern)
-        anchors[pattern] = None if literals is None else sorted(literals)
-    return json.dumps({"format": _FORMAT, "anchors": anchors}, ensure_ascii=False, indent=1) + "\n"
-
-
-def _main() -> None:
-    """``python -m dunletters.lint.anchors``: rewrite the table for the built-in lists."""
-    from dunletters.lint.lexicon import builtin_lexicons
-
-    patterns = [
-        entry.regex
-        for lexicon in builtin_lexicons()
-        for entry in lexicon.entries
-        if entry.regex is not None
-    ]
-    TABLE.write_text(build_table(patterns), encoding="utf-8")
-    print(f"{TABLE}: {len(set(patterns))} patterns")
-
-
-if __name__ == "__main__":
-    _main()
+def _windows(parts: list[frozenset[str]]) -> Iterator[frozenset[str]]:
+    """The concatenations of every window of consecutive parts (while small enough)."""
+    for first in range(len(parts)):
+        product: frozenset[str] = frozenset({""})
+        for part in parts[first:]:
+            product = frozenset(a + b for a, b in itertools.product(product, part))
+            if len(product) > _MAX_SET:
+                break
+            yield product

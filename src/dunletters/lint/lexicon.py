@@ -17,19 +17,21 @@ text (:class:`PhraseScanner`), whatever the lists' length.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import ahocorasick_rs
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dunletters.errors import ConfigError
-from dunletters.lint.anchors import load_table, required_literals
+from dunletters.lint.anchors import required_literals
 from dunletters.lint.text import TextView, fold
 
 __all__ = [
@@ -43,7 +45,6 @@ __all__ = [
 ]
 
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Entry(BaseModel):
@@ -143,13 +144,7 @@ class PhraseScanner:
     def _built(self) -> _Automaton:
         if self._automaton is None:
             keys = sorted(self._targets.keys() | self._anchors.keys())
-            self._automaton = _Automaton(
-                ahocorasick_rs.AhoCorasick(keys) if keys else None,
-                [
-                    (tuple(self._targets.get(key, ())), tuple(self._anchors.get(key, ())))
-                    for key in keys
-                ],
-            )
+            self._automaton = _Automaton(ahocorasick_rs.AhoCorasick(keys) if keys else None, keys)
         return self._automaton
 
     def scan(self, view: TextView) -> _Scan:
@@ -165,11 +160,12 @@ class PhraseScanner:
         text = _lower(view.match_text)
         if automaton.search is not None and text:
             length = len(text)
+            keys, targets, anchors = automaton.keys, self._targets, self._anchors
             for key, start, end in automaton.search.find_matches_as_indexes(text, overlapping=True):
-                phrase_targets, anchor_targets = automaton.targets[key]
-                for lexicon, index in anchor_targets:
+                found_key = keys[key]
+                for lexicon, index in anchors.get(found_key, ()):
                     anchored.setdefault(lexicon, set()).add(index)
-                for lexicon, entry, guard_head, guard_tail in phrase_targets:
+                for lexicon, entry, guard_head, guard_tail in targets.get(found_key, ()):
                     if guard_head and start and _ASCII_WORD.match(text[start - 1]):
                         continue
                     if guard_tail and end < length and _ASCII_WORD.match(text[end]):
@@ -184,10 +180,10 @@ class PhraseScanner:
 
 @dataclass(frozen=True, slots=True)
 class _Automaton:
-    """The compiled search and, by key index, the phrase and anchor targets of each key."""
+    """The compiled search and its keys, by the index it reports."""
 
     search: ahocorasick_rs.AhoCorasick | None
-    targets: list[tuple[tuple[tuple[str, Entry, bool, bool], ...], tuple[tuple[str, int], ...]]]
+    keys: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,14 +331,21 @@ def _excepted(text: str, start: int, end: int, entry: Entry) -> bool:
     return False
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    """Read and validate one YAML list; errors name the file and the entry."""
-    try:
-        # libyaml's C loader: the pure-Python one alone would cost a quarter second
-        # of every `dunletters lint` start-up.
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ConfigError(f"词表 {path.name} 无法读取：{error}") from None
+def load_lexicon(path: Path, data: object = None) -> Lexicon:
+    """Read and validate one YAML list; errors name the file and the entry.
+
+    ``data``: the list already parsed (from the compiled cache), to validate only.
+    """
+    if data is None:
+        import yaml  # only when a list is not in the compiled cache (~25 ms to import)
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            # libyaml's C loader: the pure-Python one alone would cost a quarter
+            # second of every `dunletters lint` start-up.
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            raise ConfigError(f"词表 {path.name} 无法读取：{error}") from None
     try:
         lexicon = Lexicon.model_validate(data)
     except ValidationError as error:
@@ -365,19 +368,73 @@ def load_lexicon(path: Path) -> Lexicon:
     return lexicon
 
 
-@cache
-def anchor_table() -> dict[str, list[str] | None]:
-    """The shipped anchors of the built-in patterns (each one compiled when it was made)."""
-    return load_table()
+# --- the compiled cache of the built-in lists ------------------------------------------
+#
+# Parsing the YAML files and the regex patterns costs ~60 ms, a large part of the
+# budget of a `dunletters lint` run on every save. The built-in lists are therefore
+# shipped also as one JSON file with each pattern's anchors (anchors.py), made at
+# development time by `python -m dunletters.lint.lexicon`. It is used only while the
+# digests of the YAML files match, so an edited list is never shadowed by a stale
+# cache; tests/test_lexicons.py fails when the shipped file is stale.
+
+_COMPILED_NAME = "_compiled.json"
+_COMPILED_FORMAT = 1
 
 
 def _builtin_dir() -> Path:
     return Path(str(resources.files("dunletters.lint") / "lexicons"))
 
 
+def _builtin_paths() -> list[Path]:
+    return sorted(_builtin_dir().glob("*.yml"))
+
+
+def _digests(paths: Sequence[Path]) -> dict[str, str]:
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+
+
+@cache
+def _compiled() -> dict[str, Any]:
+    """The shipped cache, or an empty dict when it is missing or stale."""
+    try:
+        data = json.loads((_builtin_dir() / _COMPILED_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != _COMPILED_FORMAT:
+        return {}
+    if data.get("sources") != _digests(_builtin_paths()):
+        return {}
+    return data
+
+
+@cache
+def anchor_table() -> dict[str, list[str] | None]:
+    """Anchors of the built-in patterns (each one compiled when the cache was made)."""
+    anchors = _compiled().get("anchors", {})
+    return anchors if isinstance(anchors, dict) else {}
+
+
 def builtin_lexicons() -> list[Lexicon]:
-    """The built-in lists, as shipped."""
-    return [load_lexicon(path) for path in sorted(_builtin_dir().glob("*.yml"))]
+    """The built-in lists, as shipped (from the compiled cache when it is fresh)."""
+    lists = _compiled().get("lists", {})
+    return [load_lexicon(path, lists.get(path.stem)) for path in _builtin_paths()]
+
+
+def build_compiled() -> str:
+    """The compiled cache's JSON text for the built-in lists as they are now."""
+    paths = _builtin_paths()
+    lexicons = [load_lexicon(path, None) for path in paths]
+    anchors: dict[str, list[str] | None] = {}
+    for pattern in sorted({e.regex for lx in lexicons for e in lx.entries if e.regex}):
+        literals = required_literals(pattern)
+        anchors[pattern] = None if literals is None else sorted(literals)
+    document = {
+        "format": _COMPILED_FORMAT,
+        "sources": _digests(paths),
+        "lists": {lx.name: lx.model_dump(mode="json", by_alias=True) for lx in lexicons},
+        "anchors": anchors,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 @cache
@@ -402,3 +459,14 @@ def load_lexicons(extra_dirs: tuple[Path, ...] = ()) -> dict[str, CompiledLexico
     scanner = PhraseScanner()
     table = anchor_table()
     return {name: CompiledLexicon(lexicon, scanner, table) for name, lexicon in lists.items()}
+
+
+def _main() -> None:
+    """``python -m dunletters.lint.lexicon``: rewrite the compiled cache."""
+    target = _builtin_dir() / _COMPILED_NAME
+    target.write_text(build_compiled(), encoding="utf-8")
+    print(f"{target}: {len(_builtin_paths())} lists")
+
+
+if __name__ == "__main__":
+    _main()
