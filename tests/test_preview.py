@@ -68,7 +68,7 @@ def overlay(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def client(overlay: Path) -> Iterator[TestClient]:
     app = create_app([overlay], Settings(), PreviewOptions(as_of=AS_OF))
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 
@@ -331,7 +331,7 @@ def raw_get(app: Any, raw_path: bytes) -> tuple[int, bytes]:
         "raw_path": raw_path,
         "root_path": "",
         "query_string": b"",
-        "headers": [(b"host", b"testserver")],
+        "headers": [(b"host", b"127.0.0.1:8000")],
         "client": ("127.0.0.1", 1),
         "server": ("testserver", 80),
     }
@@ -365,6 +365,13 @@ def test_path_traversal_is_refused(client: TestClient, path: bytes) -> None:
     assert b"root:" not in body and b"[project]" not in body and b"stage:" not in body
 
 
+def test_other_host_names_are_refused(client: TestClient) -> None:
+    """A page elsewhere that rebinds its DNS name to 127.0.0.1 gets nothing."""
+    response = client.get("/t/sms/final.firm", headers={"host": "attacker.example"})
+    assert response.status_code == 400 and "示范银行" not in response.text
+    assert client.get("/", headers={"host": "localhost:8000"}).status_code == 200
+
+
 def test_events_stream_sends_the_version_and_each_change(tmp_path: Path) -> None:
     overlay = make_overlay(tmp_path / "templates")
     options = PreviewOptions(as_of=AS_OF, pdf=False, poll_interval=0.05, stream_lifetime=1.2)
@@ -377,7 +384,7 @@ def test_events_stream_sends_the_version_and_each_change(tmp_path: Path) -> None
         target.write_text(target.read_text(encoding="utf-8").replace(THREAT, "谢谢"), "utf-8")
 
     editor = threading.Thread(target=edit)
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://localhost") as test_client:
         editor.start()
         response = test_client.get("/events")
         editor.join()

@@ -484,10 +484,14 @@ def serve_cmd(
 
     from dunletters.preview.app import PreviewOptions, create_app
 
+    # Answer to the name the server was started with; an any-address bind takes any name.
+    hosts = ("*",) if host in ("0.0.0.0", "::") else ("127.0.0.1", "localhost", host)
     app = create_app(
         template_dirs,
         state.settings,
-        PreviewOptions(builtin=not no_builtin, as_of=as_of.date() if as_of else None),
+        PreviewOptions(
+            builtin=not no_builtin, as_of=as_of.date() if as_of else None, allowed_hosts=hosts
+        ),
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(

@@ -26,7 +26,8 @@ Why it is built this way:
   the PNG is that PDF rasterised by poppler; the HTML is the exact input of the PDF,
   shown in a sandboxed ``<iframe>`` (no scripts, opaque origin) with its stylesheet
   served from the templates folder.
-* **Safe by default.** Binds 127.0.0.1 (``cli.serve``); files are served only from the
+* **Safe by default.** Binds 127.0.0.1 (``cli.serve``) and answers only to that
+  ``Host`` (DNS rebinding); files are served only from the
   templates folders, by a name checked part by part (no ``..``, no absolute or
   encoded escapes, no template sources); every page is rendered by an autoescaping
   Jinja environment; CSP allows nothing remote. Uploaded records live in memory only
@@ -55,6 +56,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     HTMLResponse,
@@ -136,6 +138,9 @@ class PreviewOptions:
     """Seconds between keep-alive comments, which also find closed connections."""
     pdf: bool = True
     """Lay letters out as PDF (False: HTML only — the page then says so)."""
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    """``Host`` headers answered: a web page elsewhere that rebinds its DNS name to
+    127.0.0.1 must not read the previews (they can show an uploaded record)."""
 
 
 class _LRU(OrderedDict[Any, Any]):
@@ -680,7 +685,10 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(options.allowed_hosts)),
+            Middleware(SecurityHeaders),
+        ],
         exception_handlers={HTTPException: http_error, Exception: server_error},
     )
     app.state.service = service
