@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from dunletters.config import Settings
 from dunletters.lint.engine import Linter
 from dunletters.lint.rule import Rule
-from dunletters.lint.rules import _URL, RULES
+from dunletters.lint.rules import _URL, RULES, _sentence_key
+from dunletters.lint.text import TextView
 from dunletters.samples import sample_account
 
 AS_OF = date(2026, 11, 28)
@@ -97,3 +98,11 @@ _REF_URL = re.compile(
 def test_url_pattern_finds_what_the_plain_one_finds(text: str) -> None:
     """rules._URL starts with a class for speed; it must agree with the plain pattern."""
     assert [m.span() for m in _URL.finditer(text)] == [m.span() for m in _REF_URL.finditer(text)]
+
+
+@given(st.text(alphabet="请尽快还款，,. \u3000\t。！；?ab", max_size=30))
+@settings(max_examples=2000, deadline=None)
+def test_sentence_key_drops_every_mark_and_space(text: str) -> None:
+    """DL305's key: what the plain regex removes from each sentence, removed."""
+    for sentence in TextView(text).sentences:
+        assert _sentence_key(sentence.text) == re.sub(r"[\s。！？；，,.!?;]", "", sentence.text)

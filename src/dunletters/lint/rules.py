@@ -271,17 +271,21 @@ def _record_amounts(ctx: LintContext) -> set[Decimal]:
 def amount_mismatch(ctx: LintContext) -> Iterator[Hit]:
     allowed = _record_amounts(ctx)
     for span in ctx.view.money:
-        if zh.quantize_fen(span.amount) not in allowed:
+        # A written figure has at most two decimals (see TextView.money), and equal
+        # Decimals hash alike whatever their exponent: no rounding needed to compare.
+        if span.amount not in allowed:
             yield Hit(span.start, span.end, f"金额「{span.text}」与账户记录中的任何金额都不一致")
 
 
 def _figure_before(ctx: LintContext, start: int) -> Decimal | None:
+    """The last money figure before ``start`` on the same line (its 小写)."""
     line_start = ctx.text.rfind("\n", 0, start) + 1
-    best = None
-    for span in ctx.view.money:
-        if line_start <= span.start and span.end <= start:
-            best = span
-    return best.amount if best is not None else None
+    money = ctx.view.money
+    # Figures are in text order and never overlap: the candidates end before `start`.
+    index = bisect.bisect_right([span.end for span in money], start)
+    if index and money[index - 1].start >= line_start:
+        return money[index - 1].amount
+    return None
 
 
 @rule(
@@ -529,7 +533,17 @@ def sms_too_long(ctx: LintContext) -> Iterator[Hit]:
         )
 
 
-_REPETITION_NOISE = str.maketrans("", "", "。！？；，,.!?;")
+_SENTENCE_MARKS = "。！？；!?;"
+
+
+def _sentence_key(text: str) -> str:
+    """A sentence without punctuation and white space: what makes two the same.
+
+    A sentence (see TextView.sentences) holds 。！？；only at its end, so stripping
+    them there and deleting commas, full stops and white space removes every mark.
+    """
+    key = text.rstrip(_SENTENCE_MARKS).replace("，", "").replace(",", "").replace(".", "")
+    return "".join(key.split())
 
 
 @rule(
@@ -549,7 +563,7 @@ def repetition(ctx: LintContext) -> Iterator[Hit]:
     for sentence in ctx.view.sentences:
         if len(sentence.text) < 8:
             continue
-        key = "".join(sentence.text.split()).translate(_REPETITION_NOISE)
+        key = _sentence_key(sentence.text)
         if len(key) < 8:
             continue
         if key in seen:
@@ -769,10 +783,11 @@ def third_party_disclosure(ctx: LintContext) -> Iterator[Hit]:
     yield from _existence(ctx, "third_party", "向第三方透露或以此施压「{match}」")
     if ctx.account is None:
         return
-    surname = zh.surname(ctx.account.name)
     for match in _SALUTATION.finditer(ctx.text):
         name = match.group("name")
-        if name != ctx.account.name and not (name == surname or ctx.account.name.startswith(name)):
+        if name == ctx.account.name or ctx.account.name.startswith(name):
+            continue
+        if name != zh.surname(ctx.account.name):
             yield Hit(
                 match.start(),
                 match.end(),
