@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -144,54 +144,93 @@ class PhraseScanner:
     def _built(self) -> _Automaton:
         if self._automaton is None:
             keys = sorted(self._targets.keys() | self._anchors.keys())
-            self._automaton = _Automaton(ahocorasick_rs.AhoCorasick(keys) if keys else None, keys)
+            phrase_keys: dict[str, set[int]] = {}
+            anchor_keys: dict[str, dict[int, list[int]]] = {}
+            for number, key in enumerate(keys):
+                for lexicon, *_ in self._targets.get(key, ()):
+                    phrase_keys.setdefault(lexicon, set()).add(number)
+                for lexicon, index in self._anchors.get(key, ()):
+                    anchor_keys.setdefault(lexicon, {}).setdefault(number, []).append(index)
+            self._automaton = _Automaton(
+                ahocorasick_rs.AhoCorasick(keys) if keys else None,
+                [tuple(self._targets.get(key, ())) for key in keys],
+                {lexicon: frozenset(numbers) for lexicon, numbers in phrase_keys.items()},
+                anchor_keys,
+            )
         return self._automaton
 
     def scan(self, view: TextView) -> _Scan:
-        """Phrase matches by list name, as spans of :attr:`TextView.match_text`, and
-        which regex entries' anchors occur (by list name, entry indexes)."""
+        """Every key occurrence in :attr:`TextView.match_text`, once per text.
+
+        Only the occurrences are collected here; which of them belong to a list is
+        worked out when that list asks (:meth:`phrases`, :meth:`anchored`) — in a
+        clean letter most lists share no key with the text at all.
+        """
         cache: dict[int, _Scan] = view.__dict__.setdefault("_phrase_cache", {})
         found = cache.get(id(self))
+        if found is None:
+            text = _lower(view.match_text)
+            search = self._built().search
+            matches = (
+                search.find_matches_as_indexes(text, overlapping=True)
+                if search is not None and text
+                else []
+            )
+            found = cache[id(self)] = _Scan(text, matches, {match[0] for match in matches})
+        return found
+
+    def phrases(self, scan: _Scan, lexicon: str) -> list[tuple[int, int, Entry]]:
+        """A list's phrase matches, as spans of :attr:`TextView.match_text`, in order."""
+        found = scan.phrases.get(lexicon)
         if found is not None:
             return found
-        phrases: dict[str, list[tuple[int, int, Entry]]] = {}
-        anchored: dict[str, set[int]] = {}
         automaton = self._built()
-        text = _lower(view.match_text)
-        if automaton.search is not None and text:
-            length = len(text)
-            keys, targets, anchors = automaton.keys, self._targets, self._anchors
-            for key, start, end in automaton.search.find_matches_as_indexes(text, overlapping=True):
-                found_key = keys[key]
-                for lexicon, index in anchors.get(found_key, ()):
-                    anchored.setdefault(lexicon, set()).add(index)
-                for lexicon, entry, guard_head, guard_tail in targets.get(found_key, ()):
+        numbers = automaton.phrase_keys.get(lexicon)
+        found = []
+        if numbers is not None and not numbers.isdisjoint(scan.present):
+            text, length = scan.text, len(scan.text)
+            for number, start, end in scan.matches:
+                if number not in numbers:
+                    continue
+                for owner, entry, guard_head, guard_tail in automaton.targets[number]:
+                    if owner != lexicon:
+                        continue
                     if guard_head and start and _ASCII_WORD.match(text[start - 1]):
                         continue
                     if guard_tail and end < length and _ASCII_WORD.match(text[end]):
                         continue
-                    phrases.setdefault(lexicon, []).append((start, end, entry))
-            for matches in phrases.values():
-                matches.sort(key=lambda match: (match[0], -match[1]))
-        found = _Scan(phrases, anchored)
-        cache[id(self)] = found
+                    found.append((start, end, entry))
+            found.sort(key=lambda match: (match[0], -match[1]))
+        scan.phrases[lexicon] = found
         return found
+
+    def anchored(self, scan: _Scan, lexicon: str) -> set[int]:
+        """A list's regex entries (indexes) one of whose required literals occurs."""
+        by_number = self._built().anchor_keys.get(lexicon)
+        if not by_number:
+            return set()
+        return {index for number in scan.present & by_number.keys() for index in by_number[number]}
 
 
 @dataclass(frozen=True, slots=True)
 class _Automaton:
-    """The compiled search and its keys, by the index it reports."""
+    """The compiled search; by key number, its phrase targets; by list, its keys."""
 
     search: ahocorasick_rs.AhoCorasick | None
-    keys: list[str]
+    targets: list[tuple[tuple[str, Entry, bool, bool], ...]]
+    phrase_keys: dict[str, frozenset[int]]
+    anchor_keys: dict[str, dict[int, list[int]]]
 
 
 @dataclass(frozen=True, slots=True)
 class _Scan:
-    """One pass's result: phrase matches, and regex entries worth running."""
+    """One pass's result: key occurrences (number, start, end), the keys present, and
+    each list's phrase matches once asked for."""
 
-    phrases: dict[str, list[tuple[int, int, Entry]]]
-    anchored: dict[str, set[int]]
+    text: str
+    matches: list[tuple[int, int, int]]
+    present: set[int]
+    phrases: dict[str, list[tuple[int, int, Entry]]] = field(default_factory=dict)
 
 
 class CompiledLexicon:
@@ -241,7 +280,7 @@ class CompiledLexicon:
 
     def _regex_matches(self, view: TextView, scan: _Scan) -> Iterator[tuple[int, int, Entry]]:
         """Regex matches as one alternation of the candidate entries would find them."""
-        candidates = sorted(self._always | scan.anchored.get(self.lexicon.name, set()))
+        candidates = sorted(self._always | self.scanner.anchored(scan, self.lexicon.name))
         if not candidates:
             return
         text = view.match_text
@@ -273,7 +312,7 @@ class CompiledLexicon:
     def _matches(self, view: TextView) -> Iterator[tuple[int, int, Entry]]:
         scan = self.scanner.scan(view)
         text = view.match_text
-        for start, end, entry in scan.phrases.get(self.lexicon.name, ()):
+        for start, end, entry in self.scanner.phrases(scan, self.lexicon.name):
             if not _excepted(text, start, end, entry):
                 yield start, end, entry
         for start, end, entry in self._regex_matches(view, scan):
@@ -297,12 +336,12 @@ class CompiledLexicon:
         """
         scan = self.scanner.scan(view)
         text = view.match_text
-        for start, end, entry in scan.phrases.get(self.lexicon.name, ()):
+        for start, end, entry in self.scanner.phrases(scan, self.lexicon.name):
             if not _excepted(text, start, end, entry):
                 return True
         # Any entry's match will do, so no need to order them as an alternation would.
         entries = self.lexicon.entries
-        for index in self._always | scan.anchored.get(self.lexicon.name, set()):
+        for index in self._always | self.scanner.anchored(scan, self.lexicon.name):
             pattern = self._regex(index)
             match = pattern.search(text)
             while match is not None:
