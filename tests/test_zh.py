@@ -652,3 +652,13 @@ def test_every_public_function_has_a_doctest() -> None:
         obj = getattr(zh, name)
         if callable(obj) and not isinstance(obj, type | frozenset):
             assert obj.__doc__ and ">>>" in obj.__doc__, name
+
+
+@given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+@settings(max_examples=500, deadline=None)
+def test_dates_match_babel(d: date) -> None:
+    """The direct layouts say exactly what Babel's zh_CN patterns say."""
+    from babel.dates import format_date as babel_date
+
+    assert zh.format_date(d) == babel_date(d, "y年M月d日", locale="zh_CN")
+    assert zh.weekday_zh(d) == babel_date(d, "EEEE", locale="zh_CN")
