@@ -189,3 +189,18 @@ def test_bad_alias_table_exits_2_from_the_cli(
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("dunletters: 错误: 配置错误") and "batch.columns" in err and "姓名" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_row_the_encoding_cannot_decode_is_rejected_by_column(tmp_path: Path) -> None:
+    """A wrong byte in one cell rejects that row, naming the column — never the bytes."""
+    rows = accounts(3)
+    path = write_csv(tmp_path / "mixed.csv", rows)
+    data = path.read_bytes()
+    name = rows[1]["name"].encode("utf-8")
+    path.write_bytes(data.replace(name, b"\xff\xfe" + name[3:], 1))
+    header, records = open_records(path, encoding="utf-8")
+    found = list(records)
+    assert [row.problem for row in found if row.problem] == [
+        ("name", "无法按 utf-8 编码解码，请检查文件编码")
+    ]
+    assert sum(1 for row in found if not row.problem) == 2

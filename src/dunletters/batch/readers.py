@@ -21,6 +21,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -293,11 +294,15 @@ def _csv_rows(
             number += 1
             if not any(value.strip() for value in values):
                 continue
-            bad = next(
-                (c for c, v in zip(header_map.columns, values, strict=False) if _undecodable(v)),
-                None,
-            )
-            if bad is not None or any(_undecodable(v) for v in values):
+            if _undecodable("".join(values)):  # one C scan per row, cells only if needed
+                bad = next(
+                    (
+                        c
+                        for c, v in zip(header_map.columns, values, strict=False)
+                        if _undecodable(v)
+                    ),
+                    None,
+                )
                 yield Row(
                     number, {}, (bad or "(整行)", f"无法按 {chosen} 编码解码，请检查文件编码")
                 )
@@ -307,8 +312,12 @@ def _csv_rows(
     return header_map, rows()
 
 
+# Bytes the chosen encoding could not decode, kept as lone surrogates (surrogateescape).
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
 def _undecodable(value: str) -> bool:
-    return any("\udc80" <= char <= "\udcff" for char in value)
+    return _UNDECODED.search(value) is not None
 
 
 def _jsonl_rows(
