@@ -198,7 +198,7 @@ def test_a_row_the_encoding_cannot_decode_is_rejected_by_column(tmp_path: Path) 
     data = path.read_bytes()
     name = rows[1]["name"].encode("utf-8")
     path.write_bytes(data.replace(name, b"\xff\xfe" + name[3:], 1))
-    header, records = open_records(path, encoding="utf-8")
+    _, records = open_records(path, encoding="utf-8")
     found = list(records)
     assert [row.problem for row in found if row.problem] == [
         ("name", "无法按 utf-8 编码解码，请检查文件编码")
