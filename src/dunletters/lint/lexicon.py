@@ -156,6 +156,13 @@ class PhraseScanner:
                 [tuple(self._targets.get(key, ())) for key in keys],
                 {lexicon: frozenset(numbers) for lexicon, numbers in phrase_keys.items()},
                 anchor_keys,
+                [
+                    frozenset(
+                        target[0]
+                        for target in (*self._targets.get(key, ()), *self._anchors.get(key, ()))
+                    )
+                    for key in keys
+                ],
             )
         return self._automaton
 
@@ -170,13 +177,16 @@ class PhraseScanner:
         found = cache.get(id(self))
         if found is None:
             text = _lower(view.match_text)
-            search = self._built().search
+            automaton = self._built()
+            search = automaton.search
             matches = (
                 search.find_matches_as_indexes(text, overlapping=True)
                 if search is not None and text
                 else []
             )
-            found = cache[id(self)] = _Scan(text, matches, {match[0] for match in matches})
+            present = {match[0] for match in matches}
+            lists = frozenset().union(*(automaton.lists[number] for number in present))
+            found = cache[id(self)] = _Scan(text, matches, present, lists)
         return found
 
     def phrases(self, scan: _Scan, lexicon: str) -> list[tuple[int, int, Entry]]:
@@ -220,6 +230,8 @@ class _Automaton:
     targets: list[tuple[tuple[str, Entry, bool, bool], ...]]
     phrase_keys: dict[str, frozenset[int]]
     anchor_keys: dict[str, dict[int, list[int]]]
+    lists: list[frozenset[str]]
+    """By key number: the lists that have it as a phrase or an anchor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +242,9 @@ class _Scan:
     text: str
     matches: list[tuple[int, int, int]]
     present: set[int]
+    lists: frozenset[str]
+    """The lists with at least one key in the text: the others can match only through
+    a regex entry without anchors."""
     phrases: dict[str, list[tuple[int, int, Entry]]] = field(default_factory=dict)
 
 
@@ -311,6 +326,8 @@ class CompiledLexicon:
 
     def _matches(self, view: TextView) -> Iterator[tuple[int, int, Entry]]:
         scan = self.scanner.scan(view)
+        if self.lexicon.name not in scan.lists and not self._always:
+            return
         text = view.match_text
         for start, end, entry in self.scanner.phrases(scan, self.lexicon.name):
             if not _excepted(text, start, end, entry):
@@ -335,6 +352,8 @@ class CompiledLexicon:
         a match means building the offset map, which a clean letter never needs.
         """
         scan = self.scanner.scan(view)
+        if self.lexicon.name not in scan.lists and not self._always:
+            return False
         text = view.match_text
         for start, end, entry in self.scanner.phrases(scan, self.lexicon.name):
             if not _excepted(text, start, end, entry):
