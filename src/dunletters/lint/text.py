@@ -21,10 +21,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from dunletters.checksums import id_valid, luhn_valid
 
@@ -90,6 +90,10 @@ def reading_length(text: str) -> int:
     return len(text) - sum(len(run) - 1 for run in runs) - spaces
 
 
+# The extracted spans are named tuples: a letter has dozens of them, and a frozen
+# dataclass's __init__ (one object.__setattr__ per field) costs three times as much.
+
+
 class Sentence:
     """A sentence (or paragraph) and its span in the original text.
 
@@ -128,8 +132,7 @@ class Sentence:
         return self._length
 
 
-@dataclass(frozen=True, slots=True)
-class MoneySpan:
+class MoneySpan(NamedTuple):
     """A money figure in the text."""
 
     amount: Decimal
@@ -138,8 +141,7 @@ class MoneySpan:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class CapitalsSpan:
+class CapitalsSpan(NamedTuple):
     """A 大写 amount in the text (possibly malformed: the rules check it)."""
 
     start: int
@@ -147,8 +149,7 @@ class CapitalsSpan:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class DateSpan:
+class DateSpan(NamedTuple):
     """A date in the text; ``value`` is None when the date is impossible (2月30日)."""
 
     value: date | None
@@ -159,8 +160,7 @@ class DateSpan:
     """A weekday written right after the date (星期六 / 周六), to check it."""
 
 
-@dataclass(frozen=True, slots=True)
-class NumberSpan:
+class NumberSpan(NamedTuple):
     """A full or masked identifier: ``kind`` is id, card or mobile."""
 
     kind: str
@@ -205,8 +205,9 @@ _WEEKDAYS = "一二三四五六日"
 _RELATIVE_DEADLINE = re.compile(
     r"(?:收到|接到|签收)本(?:函|通知|信)(?:之日)?(?:起|后)\s?(?P<n>\d+|[一二三四五六七八九十]+)\s?(?:个)?(?:工作日|日|天)内"
 )
+# Runs of 11 characters or more only: the shortest kind, a mobile number, has 11 digits.
 _NUMBERISH = re.compile(
-    r"[\d*](?<![0-9A-Za-z*][\d*])(?:[\d*]|[ -](?=[\d*]))*[\dXx*]?(?![0-9A-Za-z*])"
+    r"[\d*](?<![0-9A-Za-z*][\d*])(?:[\d*]|[ -](?=[\d*])){9,}[\dXx*]?(?![0-9A-Za-z*])"
 )
 _GROUP_SEPARATORS = re.compile(r"[ -]")
 _MASKED_ID = re.compile(r"\d{3}\*{11}\d{3}[\dXx]|\d{6}\*{8}\d{3}[\dXx*]")
@@ -466,8 +467,6 @@ class TextView:
         found: list[NumberSpan] = []
         for match in _NUMBERISH.finditer(self.text):
             text = match.group(0)
-            if len(text) < 11:  # the shortest kind, a mobile number, has 11 digits
-                continue
             digits = _GROUP_SEPARATORS.sub("", text)
             kind = _classify(digits)
             if kind is not None:
