@@ -231,3 +231,15 @@ _ALPHABET = (
 @settings(max_examples=3000, deadline=None)
 def test_extractors_agree_with_reference_on_random_text(text: str) -> None:
     _same(text)
+
+
+@given(st.text(alphabet="ab12 \n\t\u3000中文，ＡＢ", max_size=30))
+@settings(max_examples=3000, deadline=None)
+def test_every_match_text_index_maps_back_to_its_character(text: str) -> None:
+    """origin() sends each character of match_text to where it stands in the text."""
+    view = TextView(text)
+    folded = view._folded
+    for index, char in enumerate(view.match_text):
+        original = view.origin(index)
+        assert folded[original] == char or (char == " " and folded[original].isspace())
+    assert view.origin(len(view.match_text)) == len(text)

@@ -281,10 +281,14 @@ class TextView:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._line_starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
         self._dates: dict[int | None, list[DateSpan]] = {}
 
     # -- positions -------------------------------------------------------------------
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """Offsets where lines begin (only findings need positions)."""
+        return [0] + [match.end() for match in _NEWLINE.finditer(self.text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of an offset in the original text."""
@@ -313,36 +317,40 @@ class TextView:
     def _folded(self) -> str:
         return fold(self.text)
 
-    def _squeeze(self, run: re.Match[str]) -> str:
-        """What :attr:`match_text` keeps of a whitespace run: one space, or nothing."""
-        start, end = run.span()
-        text = self._folded
-        if start and end < len(text) and _ASCII_ALNUM(text[start - 1]) and _ASCII_ALNUM(text[end]):
-            return " "
-        return ""
-
     @cached_property
-    def _origin(self) -> list[int]:
-        """Original offset of each index of :attr:`match_text` (built only when needed)."""
-        origin: list[int] = []
-        kept = 0
-        for run in _WHITESPACE.finditer(self._folded):
+    def _shifts(self) -> tuple[list[int], list[int]]:
+        """How far each stretch of :attr:`match_text` lies from the original text.
+
+        ``starts[k]`` is the match-text index where stretch k begins and ``shifts[k]``
+        the characters removed before it: one entry per whitespace run, built only
+        when a match is located (a clean letter mostly never needs it).
+        """
+        starts, shifts = [0], [0]
+        removed = 0
+        folded = self._folded
+        length = len(folded)
+        for run in _WHITESPACE.finditer(folded):
             start, end = run.span()
-            origin.extend(range(kept, start))
-            if self._squeeze(run):
-                origin.append(start)
-            kept = end
-        origin.extend(range(kept, len(self.text) + 1))
-        return origin
+            # match_text keeps one space between two ASCII letters or digits
+            kept = (
+                start > 0
+                and end < length
+                and _ASCII_ALNUM(folded[start - 1])
+                and _ASCII_ALNUM(folded[end])
+            )
+            removed += end - start - (1 if kept else 0)
+            starts.append(end - removed)
+            shifts.append(removed)
+        return starts, shifts
 
     def origin(self, index: int) -> int:
         """Original offset of an index in :attr:`match_text` (end indexes allowed)."""
-        return self._origin[index]
+        starts, shifts = self._shifts
+        return index + shifts[bisect.bisect_right(starts, index) - 1]
 
     def origin_span(self, start: int, end: int) -> tuple[int, int]:
         """Original span of a span in :attr:`match_text`."""
-        origin = self._origin
-        return origin[start], origin[end - 1] + 1 if end > start else origin[start]
+        return self.origin(start), self.origin(end - 1) + 1 if end > start else self.origin(start)
 
     # -- structure -------------------------------------------------------------------
 
