@@ -838,14 +838,18 @@ _URL = re.compile(
 )
 
 
+_SCHEME = re.compile(r"^https?://")
+_TOP_LEVEL = re.compile(r"\.[a-z]{2,}$")
+
+
 def _url_hits(ctx: LintContext) -> Iterator[Hit]:
     text = ctx.view.match_text
     if "." not in text:
         return
     for match in _URL.finditer(text):
         url = match.group(0)
-        host = re.sub(r"^https?://", "", url).split("/")[0].lower()
-        if not re.search(r"\.[a-z]{2,}$", host):
+        host = _SCHEME.sub("", url, count=1).split("/")[0].lower()
+        if _TOP_LEVEL.search(host) is None:
             continue  # 16,409.02 or 3.5: a number, not a host
         if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
             start, end = ctx.view.origin_span(match.start(), match.end())

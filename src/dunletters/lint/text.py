@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -175,9 +176,10 @@ class NumberSpan(NamedTuple):
 # and bare figures followed by 元 (1,004.50元, not part of a longer number).
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
 _MONEY_SIGNED = re.compile(rf"(?:¥|￥|人民币)\s?(?P<n>{_NUMBER})(?P<wan>万)?元?")
-_MONEY_BARE = re.compile(
-    r"(?P<n>\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d{1,2})?|\d*(?:\.\d{1,2})?))\s?(?P<wan>万)?元"
-)
+# A bare figure ends in 元, and 元 is rare: the pattern is tried only in the stretch
+# before each 元 (see TextView._bare_money), ending exactly there.
+_MONEY_BARE = re.compile(rf"(?<![\d.,])(?P<n>{_NUMBER})\s?(?P<wan>万)?元$")
+_FIGURE_CHARS = frozenset("0123456789.,")
 _CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖貳參陸"
 _CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正貳參陸萬億"
 _CAPITAL_NONZERO = frozenset("壹贰叁肆伍陆柒捌玖貳參陸")
@@ -395,15 +397,37 @@ class TextView:
         """
         signed = [self._money_span(m) for m in _MONEY_SIGNED.finditer(self.text)]
         if not signed:
-            return [self._money_span(m) for m in _MONEY_BARE.finditer(self.text)]
+            return [self._money_span(m) for m in self._bare_money()]
         found = list(signed)
         starts = [span.start for span in signed]
-        for match in _MONEY_BARE.finditer(self.text):
+        for match in self._bare_money():
             at = bisect.bisect_right(starts, match.start()) - 1
             if at < 0 or signed[at].end <= match.start():
                 found.append(self._money_span(match))
         found.sort(key=lambda span: span.start)
         return found
+
+    def _bare_money(self) -> Iterator[re.Match[str]]:
+        """Bare figures (1,004.50元), as one left-to-right scan would find them.
+
+        Each match ends at a 元 and holds no other, so the leftmost match ending at
+        each 元, searched between it and the previous one, is what a scan over the
+        whole text finds — without trying the pattern at every digit of the letter.
+        """
+        text = self.text
+        floor = 0
+        at = text.find("元")
+        while at != -1:
+            before = text[at - 1] if at else ""
+            if before.isdigit() or before == "万" or before.isspace():
+                start = max(floor, at - 32)
+                while start > floor and text[start - 1] in _FIGURE_CHARS:
+                    start -= 1  # a longer figure: take it whole
+                match = _MONEY_BARE.search(text, start, at + 1)
+                if match is not None:
+                    yield match
+            floor = at + 1
+            at = text.find("元", floor)
 
     @staticmethod
     def _money_span(match: re.Match[str]) -> MoneySpan:
@@ -431,20 +455,57 @@ class TextView:
             cached = self._dates[default_year] = self._find_dates(default_year)
         return cached
 
+    def _date_ranges(self) -> list[tuple[int, int]]:
+        r"""The stretches of text a date can lie in, merged, in order.
+
+        Every date holds a 月 (at most 12 characters after its start, 6 before its
+        end) or starts with 20 (2026-12-05, at most 10 characters). Scanning only
+        these stretches finds what one scan of the whole text finds: a stretch ends
+        before a non-digit, so the ``(?!\d)`` after a numeric date still sees the
+        same thing, and overlapping stretches are merged.
+        """
+        text = self.text
+        ranges: list[tuple[int, int]] = []
+        for needle, before, after in (("月", 12, 7), ("20", 0, 11)):
+            at = text.find(needle)
+            while at != -1:
+                ranges.append((max(0, at - before), at + after))
+                at = text.find(needle, at + 1)
+        if not ranges:
+            return []
+        ranges.sort()
+        merged = [list(ranges[0])]
+        for start, end in ranges[1:]:
+            if start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        length = len(text)
+        result = []
+        for start, end in merged:
+            while end < length and text[end].isdigit():
+                end += 1
+            result.append((start, min(end, length)))
+        return result
+
     def _find_dates(self, default_year: int | None) -> list[DateSpan]:
         found: list[DateSpan] = []
-        for match in _DATE.finditer(self.text):
-            groups = match.groupdict()
-            first = groups["first"]
-            if groups["m1"]:
-                year: int | None = int(first + groups["y1"])
-                month, day = groups["m1"], groups["d1"]
-            elif groups["m2"]:
-                year = int(first + groups["y2"])
-                month, day = groups["m2"], groups["d2"]
+        matches = (
+            match
+            for start, end in self._date_ranges()
+            for match in _DATE.finditer(self.text, start, end)
+        )
+        for match in matches:
+            first, y1, m1, d1, y2, m2, d2, m3, d3 = match.groups()  # in _DATE's order
+            if m1:
+                year: int | None = int(first + y1)
+                month, day = m1, d1
+            elif m2:
+                year = int(first + y2)
+                month, day = m2, d2
             else:
                 year = default_year
-                month, day = first + groups["m3"], groups["d3"]
+                month, day = first + m3, d3
             if year is None:
                 continue
             try:
