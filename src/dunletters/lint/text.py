@@ -455,47 +455,9 @@ class TextView:
             cached = self._dates[default_year] = self._find_dates(default_year)
         return cached
 
-    def _date_ranges(self) -> list[tuple[int, int]]:
-        r"""The stretches of text a date can lie in, merged, in order.
-
-        Every date holds a 月 (at most 12 characters after its start, 6 before its
-        end) or starts with 20 (2026-12-05, at most 10 characters). Scanning only
-        these stretches finds what one scan of the whole text finds: a stretch ends
-        before a non-digit, so the ``(?!\d)`` after a numeric date still sees the
-        same thing, and overlapping stretches are merged.
-        """
-        text = self.text
-        ranges: list[tuple[int, int]] = []
-        for needle, before, after in (("月", 12, 7), ("20", 0, 11)):
-            at = text.find(needle)
-            while at != -1:
-                ranges.append((max(0, at - before), at + after))
-                at = text.find(needle, at + 1)
-        if not ranges:
-            return []
-        ranges.sort()
-        merged = [list(ranges[0])]
-        for start, end in ranges[1:]:
-            if start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        length = len(text)
-        result = []
-        for start, end in merged:
-            while end < length and text[end].isdigit():
-                end += 1
-            result.append((start, min(end, length)))
-        return result
-
     def _find_dates(self, default_year: int | None) -> list[DateSpan]:
         found: list[DateSpan] = []
-        matches = (
-            match
-            for start, end in self._date_ranges()
-            for match in _DATE.finditer(self.text, start, end)
-        )
-        for match in matches:
+        for match in _DATE.finditer(self.text):
             first, y1, m1, d1, y2, m2, d2, m3, d3 = match.groups()  # in _DATE's order
             if m1:
                 year: int | None = int(first + y1)
