@@ -848,9 +848,11 @@ def _url_hits(ctx: LintContext) -> Iterator[Hit]:
         return
     for match in _URL.finditer(text):
         url = match.group(0)
+        if url[-1].isdigit() and "/" not in url:
+            continue  # 16,409.02 or 3.5: a number, not a host (no letter top-level domain)
         host = _SCHEME.sub("", url, count=1).split("/")[0].lower()
         if _TOP_LEVEL.search(host) is None:
-            continue  # 16,409.02 or 3.5: a number, not a host
+            continue
         if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
             start, end = ctx.view.origin_span(match.start(), match.end())
             yield Hit(start, end, f"链接「{url}」不在官方域名白名单内")
