@@ -505,7 +505,8 @@ class PdfRenderer:
         """A renderer for a template registry's ``letters`` folders.
 
         The highest-precedence folder is the base; the others overlay it, so a user's
-        ``letter.css`` replaces the built-in one. The templates link their stylesheet
+        ``letter.css`` replaces the built-in one, and its ``theme.toml`` (see
+        :mod:`dunletters.theme`) the built-in theme. The templates link their stylesheet
         (``<link href="letter.css">``), so none is passed here. (Passing it as
         ``stylesheet=`` instead, with templates that do not link it, saves the ~9 ms
         per letter WeasyPrint spends parsing a linked 200-line stylesheet.)
@@ -513,7 +514,12 @@ class PdfRenderer:
         folders = [root / "letters" for root in registry.roots if (root / "letters").is_dir()]
         if not folders:
             folders = list(registry.roots)
-        return cls(folders[0], overlay_dirs=folders[1:])
+        from dunletters.theme import load_theme
+
+        # The theme names the families its stylesheet asks for: those are derived,
+        # subset and embedded (another system names its own CJK fonts there).
+        theme = load_theme(folders)
+        return cls(folders[0], overlay_dirs=folders[1:], fonts=theme.families())
 
     # -- public API ----------------------------------------------------------------
 
