@@ -45,6 +45,7 @@ __all__ = [
     "Template",
     "TemplateMeta",
     "check_template_source",
+    "draft_roots",
     "split_front_matter",
 ]
 
@@ -100,6 +101,20 @@ class TemplateMeta(BaseModel):
 
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n", re.DOTALL | re.MULTILINE)
+
+
+def draft_roots(draft: Path, template_dirs: Sequence[Path] = ()) -> list[Path]:
+    """Template folders a draft file can extend: its own first, then the user's.
+
+    A draft that sits in the ``letters/`` or ``sms/`` of a templates folder uses that
+    folder's layout, partials and stylesheet (the built-ins come last, from
+    :meth:`Registry.load`).
+    """
+    roots = list(template_dirs)
+    parent = draft.resolve().parent
+    if parent.name in ("letters", "sms") and (parent.parent / "letters").is_dir():
+        roots.insert(0, parent.parent)
+    return roots
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str, int]:

@@ -30,7 +30,13 @@ from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding
 from dunletters.models import Account
-from dunletters.registry import Registry, TemplateMeta, check_template_source, split_front_matter
+from dunletters.registry import (
+    Registry,
+    TemplateMeta,
+    check_template_source,
+    draft_roots,
+    split_front_matter,
+)
 from dunletters.rendering import CONTEXT_MODELS, LetterInfo, make_environment, render_template
 from dunletters.samples import sample_account
 from dunletters.sms import compose_sms
@@ -93,7 +99,7 @@ def lint_template(
     stage = options.stage or (meta.stage if meta else None)
     tone = options.tone or (meta.tone if meta else None)
 
-    registry = _registry_for(path, options)
+    registry = Registry.load(draft_roots(path, options.template_dirs))
     env = make_environment(registry)
     folder = "letters" if channel == "letter" else "sms"
     name = f"{folder}/{path.name}"
@@ -160,12 +166,3 @@ def lint_template(
                 content.append(located)
     findings.extend(apply_suppressions(content, suppressions))
     return findings
-
-
-def _registry_for(path: Path, options: DraftOptions) -> Registry:
-    """Templates the draft can extend: its own templates folder, the user's, the built-ins."""
-    roots = list(options.template_dirs)
-    parent = path.resolve().parent
-    if parent.name in ("letters", "sms") and (parent.parent / "letters").is_dir():
-        roots.insert(0, parent.parent)
-    return Registry.load(roots)

@@ -48,7 +48,14 @@ from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding, Severity
 from dunletters.lint.reporters import FileReport
 from dunletters.models import Account
-from dunletters.registry import Channel, Registry, Template, TemplateMeta, split_front_matter
+from dunletters.registry import (
+    Channel,
+    Registry,
+    Template,
+    TemplateMeta,
+    draft_roots,
+    split_front_matter,
+)
 from dunletters.rendering import Renderer, make_letter_info, render_template
 from dunletters.samples import sample_account
 from dunletters.sms import Sms, compose_sms
@@ -224,12 +231,8 @@ def draft_source(
         raise TemplateError(f"{path}：头部元数据无效（{fields}）") from None
     if meta.channel != channel:
         raise TemplateError(f"{path}：头部 channel 为 {meta.channel}，与文件后缀不符")
-    roots = list(template_dirs)
     parent = path.resolve().parent
-    in_tree = parent.name == folder and (parent.parent / "letters").is_dir()
-    if in_tree:
-        roots.insert(0, parent.parent)
-    registry = Registry.load(roots, builtin=builtin)
+    registry = Registry.load(draft_roots(path, template_dirs), builtin=builtin)
     name = f"{folder}/{path.name}"
     template = Template(
         stage=meta.stage,
