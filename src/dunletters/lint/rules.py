@@ -252,7 +252,9 @@ def _record_amounts(ctx: LintContext) -> set[Decimal]:
         parts[1] + parts[2],
         parts[0] + parts[2],
     }
-    return {zh.quantize_fen(v) for v in values}
+    # Record amounts have at most two decimals (models.parse_amount refuses more), and
+    # equal Decimals hash alike whatever their exponent: no rounding needed to compare.
+    return values
 
 
 @rule(
@@ -879,6 +881,11 @@ def unofficial_payment(ctx: LintContext) -> Iterator[Hit]:
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff\u2b00-\u2bff\ufe0f]")
 
 
+_SMS_SIGNATURE = re.compile(r"【([^【】]{2,12})】")
+_SMS_BRACKETS = re.compile(r"[【】\[\]]")
+_YUAN_SIGN = re.compile(r"[¥￥]")
+
+
 @rule(
     "DL607",
     "sms-format",
@@ -898,7 +905,7 @@ def sms_format(ctx: LintContext) -> Iterator[Hit]:
     text = ctx.text
     stripped = text.lstrip()
     lead = len(text) - len(stripped)
-    signature = re.match(r"【([^【】]{2,12})】", stripped)
+    signature = _SMS_SIGNATURE.match(stripped)
     if signature is None:
         yield Hit(lead, lead, "短信须以【签名】开头")
         body_start = lead
@@ -907,13 +914,12 @@ def sms_format(ctx: LintContext) -> Iterator[Hit]:
         expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
         if expected and signature.group(1) != expected:
             yield Hit(lead, body_start, f"签名「{signature.group(1)}」不是配置的签名「{expected}」")
-    for match in re.finditer(r"[【】\[\]]", text[body_start:]):
-        position = body_start + match.start()
-        yield Hit(position, position + 1, "正文不能包含【】或[]")
+    for match in _SMS_BRACKETS.finditer(text, body_start):
+        yield Hit(match.start(), match.end(), "正文不能包含【】或[]")
     yield from _existence(ctx, "sms_forbidden", "通知短信不能含退订类字样「{match}」")
     for match in _EMOJI.finditer(text):
         yield Hit(match.start(), match.end(), "短信不能含表情符号")
-    for match in re.finditer(r"[¥￥]", text):
+    for match in _YUAN_SIGN.finditer(text):
         yield Hit(
             match.start(), match.end(), "短信不能用 ¥ 符号，金额写「100.00元」", suggestion="元"
         )
