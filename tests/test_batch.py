@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from csvfiles import write_csv
 from dunletters.batch.pipeline import BatchOptions, run_batch
-from dunletters.batch.readers import BUILTIN_ALIASES
 from dunletters.config import Settings
 from dunletters.errors import InputError
 from dunletters.samples import generate_accounts
@@ -27,25 +27,6 @@ from dunletters.samples import generate_accounts
 AS_OF = date(2026, 11, 28)
 N = 24
 pytestmark = pytest.mark.slow
-
-
-def write_csv(
-    path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8", chinese: bool = False
-) -> Path:
-    names = list(rows[0])
-    if chinese:
-        reverse = {}
-        for alias, canonical in BUILTIN_ALIASES.items():
-            reverse.setdefault(canonical, alias)
-        header = [reverse.get(name, name) for name in names]
-    else:
-        header = names
-    with path.open("w", encoding=encoding, newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([row[name] for name in names])
-    return path
 
 
 def rows(n: int = N, seed: int = 5) -> list[dict[str, str]]:

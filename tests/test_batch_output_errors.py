@@ -12,7 +12,6 @@ outputs byte-identical to an uninterrupted run. Synthetic accounts only.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import resource
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from csvfiles import write_csv
 from dunletters.batch.pipeline import BatchOptions, run_batch
 from dunletters.config import Settings
 from dunletters.samples import generate_accounts
@@ -37,14 +37,6 @@ pytestmark = pytest.mark.slow
 
 def accounts(n: int) -> list[dict[str, str]]:
     return list(generate_accounts(n, seed=11, as_of=AS_OF))
-
-
-def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def outputs(out: Path) -> dict[str, bytes]:

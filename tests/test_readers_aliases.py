@@ -8,13 +8,13 @@ accounts only (dunletters.samples.generate_accounts).
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from csvfiles import write_csv
 from dunletters.batch.pipeline import BatchOptions, run_batch
 from dunletters.batch.readers import BUILTIN_ALIASES, check_aliases, header_key, open_records
 from dunletters.cli import main
@@ -35,14 +35,6 @@ def renamed(row: dict[str, str]) -> dict[str, str]:
     """The row under the project's headers (and one built-in Chinese header)."""
     back = {canonical: header for header, canonical in PROJECT.items()} | {"principal": "本金"}
     return {back.get(key, key): value for key, value in row.items()}
-
-
-def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def settings(columns: dict[str, str]) -> Settings:

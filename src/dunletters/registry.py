@@ -270,7 +270,7 @@ class Registry:
                     )
                     continue
                 try:
-                    template = _read_template(path, root, shown, channel)
+                    template = read_template(path, root, shown, channel)
                 except TemplateError as error:
                     self.problems.append(Problem(shown, str(error)))
                     continue
@@ -344,7 +344,12 @@ def _order(template: Template) -> tuple[int, str, str]:
     return (stage_index, template.tone, template.channel)
 
 
-def _read_template(path: Path, root: Path, shown: str, channel: Channel) -> Template:
+def read_template(path: Path, root: Path, shown: str, channel: Channel) -> Template:
+    """One template file as registered: front matter validated, channel checked, hashed.
+
+    ``shown`` is its loader name (``letters/x.html.j2``), ``root`` its folder of origin.
+    Errors do not name the file: callers know how to show it.
+    """
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")

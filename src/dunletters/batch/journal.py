@@ -125,11 +125,6 @@ class Journal:
         """``with journal.transaction():`` — all or nothing."""
         return _Transaction(self.db)
 
-    def known_rows(self) -> set[int]:
-        """Input rows already recorded (decided, held or rejected)."""
-        rows = {int(r[0]) for r in self.db.execute("SELECT row FROM accounts")}
-        return rows | {int(r[0]) for r in self.db.execute("SELECT row FROM rejects")}
-
     def last_row(self) -> int:
         """The last input row recorded (0 for none).
 
@@ -149,13 +144,6 @@ class Journal:
         ).fetchone()
         return found is not None
 
-    def known_ids(self) -> set[str]:
-        """Account ids already recorded (to reject duplicates)."""
-        return {
-            str(r[0])
-            for r in self.db.execute("SELECT account_id FROM accounts WHERE account_id IS NOT NULL")
-        }
-
     def add_reject(self, row: int, field: str, reason: str) -> None:
         """A row that could not be used; the reason never holds the value."""
         self.db.execute("INSERT OR REPLACE INTO rejects VALUES (?, ?, ?)", (row, field, reason))
@@ -173,10 +161,6 @@ class Journal:
         """Set fields of an account's row."""
         assignments = ", ".join(f"{key} = ?" for key in data)
         self.db.execute(f"UPDATE accounts SET {assignments} WHERE row = ?", (*data.values(), row))
-
-    def pending(self) -> list[sqlite3.Row]:
-        """Accounts decided but not yet produced, in input order."""
-        return list(self.db.execute("SELECT * FROM accounts WHERE state = 'pending' ORDER BY row"))
 
     def pending_count(self) -> int:
         """How many accounts are decided but not yet produced."""

@@ -378,17 +378,23 @@ def _store(journal: Journal, out: Path, result: dict[str, Any], account: Any) ->
             "error": result["error"],
             "findings": result["findings"],
         }
-        private = {"private_name": True}  # an error names the folder, not the account
+        # private_name: an error names the folder, never the account (its file name)
         atomic_write(
-            folder / f"{account_id}.findings.json", (dumps(report) + "\n").encode(), **private
+            folder / f"{account_id}.findings.json",
+            (dumps(report) + "\n").encode(),
+            private_name=True,
         )
         if result.get("letter_pdf"):
-            atomic_write(folder / f"{account_id}.pdf", result["letter_pdf"], **private)
+            atomic_write(folder / f"{account_id}.pdf", result["letter_pdf"], private_name=True)
         elif result.get("letter_html"):
-            atomic_write(folder / f"{account_id}.html", result["letter_html"].encode(), **private)
+            atomic_write(
+                folder / f"{account_id}.html", result["letter_html"].encode(), private_name=True
+            )
         if result.get("sms_text"):
             atomic_write(
-                folder / f"{account_id}.sms.txt", (result["sms_text"] + "\n").encode(), **private
+                folder / f"{account_id}.sms.txt",
+                (result["sms_text"] + "\n").encode(),
+                private_name=True,
             )
         updates["state"] = "quarantined"
         updates["reason"] = result["error"] or "、".join(sorted({f["code"] for f in errors}))

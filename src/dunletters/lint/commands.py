@@ -22,7 +22,7 @@ from dunletters.lint.reporters import FileReport, render_report
 from dunletters.lint.rules import RULES
 from dunletters.models import Account
 
-__all__ = ["apply_fixes", "run_lint"]
+__all__ = ["apply_fixes", "exit_status", "run_lint"]
 
 FIXABLE = frozenset({"DL107"})
 """Rules whose suggestions are safe substitutions (jargon → plain words)."""
@@ -121,6 +121,11 @@ def run_lint(
                     path.write_text(fixed, encoding="utf-8")
                     click.echo(f"{report.path}: 已修复 {count} 处", err=True)
     sys.stdout.write(render_report(reports, fmt, RULES))
+    return exit_status(reports)
+
+
+def exit_status(reports: Sequence[FileReport]) -> int:
+    """2 when a file could not be linted, 1 for an error-severity finding, else 0."""
     if any(report.error is not None for report in reports):
         return ExitStatus.USAGE
     if any(f.severity is Severity.ERROR for report in reports for f in report.findings):

@@ -19,6 +19,7 @@ from dunletters import zh
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, Rule, rule
+from dunletters.lint.text import SENTENCE_MARKS
 from dunletters.sms import measure
 
 __all__ = ["RULES", "rules_by_code"]
@@ -279,12 +280,15 @@ def amount_mismatch(ctx: LintContext) -> Iterator[Hit]:
             yield Hit(span.start, span.end, f"金额「{span.text}」与账户记录中的任何金额都不一致")
 
 
-def _figure_before(ctx: LintContext, start: int) -> Decimal | None:
-    """The last money figure before ``start`` on the same line (its 小写)."""
+def _figure_before(ctx: LintContext, start: int, ends: list[int]) -> Decimal | None:
+    """The last money figure before ``start`` on the same line (its 小写).
+
+    ``ends``: where each of ``ctx.view.money`` ends (figures are in text order and
+    never overlap, so the candidates are those ending before ``start``).
+    """
     line_start = ctx.text.rfind("\n", 0, start) + 1
     money = ctx.view.money
-    # Figures are in text order and never overlap: the candidates end before `start`.
-    index = bisect.bisect_right([span.end for span in money], start)
+    index = bisect.bisect_right(ends, start)
     if index and money[index - 1].start >= line_start:
         return money[index - 1].amount
     return None
@@ -303,8 +307,9 @@ def _figure_before(ctx: LintContext, start: int) -> Decimal | None:
     use_instead="大写一律用 capitals 过滤器由同一金额生成。",
 )
 def capitals_mismatch(ctx: LintContext) -> Iterator[Hit]:
+    ends = [span.end for span in ctx.view.money]
     for span in ctx.view.capitals:
-        figure = _figure_before(ctx, span.start)
+        figure = _figure_before(ctx, span.start, ends)
         if figure is not None and span.text == zh.amount_in_capitals(figure):
             continue  # the canonical spelling of its own figure: well formed and equal
         try:
@@ -535,16 +540,13 @@ def sms_too_long(ctx: LintContext) -> Iterator[Hit]:
         )
 
 
-_SENTENCE_MARKS = "。！？；!?;"
-
-
 def _sentence_key(text: str) -> str:
     """A sentence without punctuation and white space: what makes two the same.
 
     A sentence (see TextView.sentences) holds 。！？；only at its end, so stripping
     them there and deleting commas, full stops and white space removes every mark.
     """
-    key = text.rstrip(_SENTENCE_MARKS).replace("，", "").replace(",", "").replace(".", "")
+    key = text.rstrip(SENTENCE_MARKS).replace("，", "").replace(",", "").replace(".", "")
     return "".join(key.split())
 
 

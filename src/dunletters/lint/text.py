@@ -30,6 +30,7 @@ from typing import NamedTuple
 from dunletters.checksums import id_valid, luhn_valid
 
 __all__ = [
+    "SENTENCE_MARKS",
     "CapitalsSpan",
     "DateSpan",
     "MoneySpan",
@@ -76,7 +77,9 @@ def _fold_char(match: re.Match[str]) -> str:
 # skip ahead in C to the next possible start (a pattern that opens with a group,
 # an alternation of classes or a lookbehind is tried at every position: 100–150 µs a
 # letter instead of a few). Lookbehinds therefore follow the first character.
-_SENTENCE = re.compile(r"[^。！？；!?;\s][^。！？；!?;\n]*[。！？；!?;]*")
+SENTENCE_MARKS = "。！？；!?;"
+"""The marks that end a sentence (a line break ends one too)."""
+_SENTENCE = re.compile(rf"[^{SENTENCE_MARKS}\s][^{SENTENCE_MARKS}\n]*[{SENTENCE_MARKS}]*")
 _UNIT_RUN = re.compile(r"[¥￥]?[0-9A-Za-z][0-9A-Za-z.,:/%\-*]*")
 
 
@@ -180,7 +183,6 @@ _MONEY_SIGNED = re.compile(rf"(?:¥|￥|人民币)\s?(?P<n>{_NUMBER})(?P<wan>万
 # before each 元 (see TextView._bare_money), ending exactly there.
 _MONEY_BARE = re.compile(rf"(?<![\d.,])(?P<n>{_NUMBER})\s?(?P<wan>万)?元$")
 _FIGURE_CHARS = frozenset("0123456789.,")
-_CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖貳參陸"
 _CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正貳參陸萬億"
 _CAPITAL_NONZERO = frozenset("壹贰叁肆伍陆柒捌玖貳參陸")
 # A run of capital characters, or 人民币 followed by capitals, lower-case numerals

@@ -47,7 +47,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 import jinja2
@@ -143,20 +143,23 @@ class PreviewOptions:
     127.0.0.1 must not read the previews (they can show an uploaded record)."""
 
 
-class _LRU(OrderedDict[Any, Any]):
+_V = TypeVar("_V")
+
+
+class _LRU(OrderedDict[Any, _V]):
     """A small least-recently-used map (records, renders, images)."""
 
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
 
-    def get_fresh(self, key: Any) -> Any:
+    def get_fresh(self, key: Any) -> _V | None:
         if key in self:
             self.move_to_end(key)
             return self[key]
         return None
 
-    def put(self, key: Any, value: Any) -> None:
+    def put(self, key: Any, value: _V) -> None:
         self[key] = value
         self.move_to_end(key)
         while len(self) > self.size:
@@ -182,10 +185,10 @@ class PreviewService:
         self._registry: tuple[str, Registry] | None = None
         self._linter: Linter | None = None
         self._pdf: PdfRenderer | None = None
-        self._reports = _LRU(256)
-        self._rendered = _LRU(24)
-        self._images = _LRU(24)
-        self._records = _LRU(32)
+        self._reports: _LRU[FileReport] = _LRU(256)
+        self._rendered: _LRU[core.Rendered] = _LRU(24)
+        self._images: _LRU[bytes] = _LRU(24)
+        self._records: _LRU[Account] = _LRU(32)
 
     # -- shared pieces -------------------------------------------------------------------
 
@@ -245,7 +248,7 @@ class PreviewService:
                     shown=template.name,
                 )
                 self._reports.put(key, cached)
-            return cached  # type: ignore[no-any-return]
+            return cached
 
     def rendered(
         self,
@@ -270,7 +273,7 @@ class PreviewService:
                     else None,
                 )
                 self._rendered.put(key, cached)
-            return cached  # type: ignore[no-any-return]
+            return cached
 
     def png(self, key: tuple[Any, ...], pdf: bytes) -> bytes:
         """The letter's page as PNG (cached with the render it came from).
@@ -284,7 +287,7 @@ class PreviewService:
             cached = core.pdf_to_png(pdf)
             with self._lock:
                 self._images.put(key, cached)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     # -- uploaded records ----------------------------------------------------------------------
 

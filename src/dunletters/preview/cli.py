@@ -21,9 +21,9 @@ import click
 
 from dunletters.config import Settings
 from dunletters.documents import load_record
-from dunletters.errors import ExitStatus, TemplateError
+from dunletters.errors import TemplateError
+from dunletters.lint.commands import exit_status
 from dunletters.lint.engine import Linter
-from dunletters.lint.findings import Severity
 from dunletters.lint.reporters import FileReport, render_report
 from dunletters.lint.rules import RULES
 from dunletters.preview import core
@@ -139,7 +139,4 @@ def run_preview(
         pages = f"，{rendered.pages}页" if rendered.pages is not None else ""
         click.echo(f"已写入 {target}（{source.key}，模板 {template.short_version}{pages}）")
 
-    if report.error is not None:
-        return ExitStatus.USAGE
-    errors = any(f.severity is Severity.ERROR for r in reports for f in r.findings)
-    return ExitStatus.FINDINGS if errors else ExitStatus.OK
+    return exit_status(reports)

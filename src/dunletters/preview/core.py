@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
-from pydantic import ValidationError
 
 from dunletters.config import STAGE_NAMES, STAGES, Settings
 from dunletters.documents import letter_pdf_metadata, preview_number
@@ -52,8 +51,8 @@ from dunletters.registry import (
     Channel,
     Registry,
     Template,
-    TemplateMeta,
     draft_roots,
+    read_template,
     split_front_matter,
 )
 from dunletters.rendering import Renderer, make_letter_info, render_template
@@ -219,31 +218,13 @@ def draft_source(
         raise PreviewUsageError(f"{path}：模板文件须以 .html.j2（信函）或 .txt.j2（短信）结尾")
     folder, channel = _SUFFIXES[suffix]
     text = read_text_file(path)
-    data, body, _ = split_front_matter(text)
-    if data is None:
-        raise TemplateError(f"{path}：缺少 YAML 头部（以 --- 开始和结束）")
-    try:
-        meta = TemplateMeta.model_validate(data)
-    except ValidationError as error:
-        fields = "、".join(
-            ".".join(str(p) for p in item["loc"]) for item in error.errors(include_url=False)
-        )
-        raise TemplateError(f"{path}：头部元数据无效（{fields}）") from None
-    if meta.channel != channel:
-        raise TemplateError(f"{path}：头部 channel 为 {meta.channel}，与文件后缀不符")
-    parent = path.resolve().parent
-    registry = Registry.load(draft_roots(path, template_dirs), builtin=builtin)
+    _, body, _ = split_front_matter(text)
     name = f"{folder}/{path.name}"
-    template = Template(
-        stage=meta.stage,
-        tone=meta.tone,
-        channel=channel,
-        name=name,
-        path=path,
-        meta=meta,
-        version=hashlib.sha256(path.read_bytes()).hexdigest(),
-        origin=str(parent),
-    )
+    try:
+        template = read_template(path, path.resolve().parent, name, channel)
+    except TemplateError as error:
+        raise TemplateError(f"{path}：{error}") from None
+    registry = Registry.load(draft_roots(path, template_dirs), builtin=builtin)
     registry.templates[template.key] = template
     loader = jinja2.ChoiceLoader([jinja2.DictLoader({name: body}), registry.loader])
     return TemplateSource(template, registry, text, loader)
