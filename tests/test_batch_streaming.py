@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from dunletters.batch.journal import Journal
+from dunletters.batch.journal import FINISH_COLUMNS, INTAKE_COLUMNS, Journal
 from dunletters.batch.pipeline import AHEAD, BatchOptions, _Pool, run_batch
 from dunletters.config import Settings
 from dunletters.samples import generate_accounts
@@ -45,17 +45,22 @@ def test_the_pool_takes_jobs_only_as_they_are_needed(tmp_path: Path) -> None:
 def test_pending_pages_survive_commits_between_them(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "journal.sqlite")
     with journal.transaction():
-        for row in range(2, 52):
-            journal.add_account(row, f"A{row}", "pending" if row % 7 else "held")
+        journal.add_accounts(
+            [
+                (row, f"A{row}", "", "{}", "", "0", "pending" if row % 7 else "held")
+                + (None,) * (len(INTAKE_COLUMNS) - 7)
+                for row in range(2, 52)
+            ]
+        )
     seen = []
     for found in journal.iter_pending(page=4):
         seen.append(found["row"])
         with journal.transaction():
-            journal.update(found["row"], state="written")
+            journal.finish([("written",) + (None,) * (len(FINISH_COLUMNS) - 1) + (found["row"],)])
     assert seen == [row for row in range(2, 52) if row % 7]
     assert journal.pending_count() == 0
     assert journal.last_row() == 51
-    assert journal.has_id("A9") and not journal.has_id("A99")
+    assert journal.known_ids(["A9", "A99", "A50"]) == {"A9", "A50"}
     journal.close()
 
 

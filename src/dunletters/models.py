@@ -17,8 +17,10 @@ Two habits run through the module:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
@@ -77,6 +79,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # numbers and landlines. Personal mobiles are not official (阿里云通知短信规范).
 _OFFICIAL_PHONE = re.compile(r"95\d{3,4}|[48]00-?\d{3}-?\d{4}|0\d{2,3}-?\d{7,8}(-\d{1,6})?")
 _SIGNATURE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}")
+_INTEGER = re.compile(r"-?\d+")
+_PLAIN_AMOUNT = re.compile(r"\s*(\d{1,13}(?:\.\d{1,2})?)\s*", re.ASCII)
 
 
 def parse_bool(value: object) -> bool:
@@ -110,6 +114,12 @@ def parse_amount(value: object) -> Decimal:
     >>> parse_amount("1,004.50"), parse_amount("¥12"), parse_amount(Decimal("0.05"))
     (Decimal('1004.50'), Decimal('12'), Decimal('0.05'))
     """
+    if type(value) is str:
+        plain = _PLAIN_AMOUNT.fullmatch(value)
+        if plain is not None:
+            # The usual cell ("4009.17"): finite, non-negative, at most two decimals and
+            # at most 13 integer digits (≤ MAX_AMOUNT) by its form — skip the checks.
+            return Decimal(plain[1])
     if isinstance(value, bool | float):
         raise ValueError("金额须以文本或整数给出，不能是浮点数")
     if isinstance(value, int):
@@ -140,6 +150,9 @@ def parse_amount(value: object) -> Decimal:
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", re.ASCII)
+"""The usual form, read without ``strptime`` (~25 µs a call): the same dates, the
+same refusals (an impossible day is a ValueError from ``date`` as from ``strptime``)."""
 
 
 def parse_date(value: object) -> date:
@@ -153,6 +166,10 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
+        iso = _ISO_DATE.fullmatch(value)
+        if iso is not None:
+            with suppress(ValueError):
+                return date(int(iso[1]), int(iso[2]), int(iso[3]))
         text = value.strip()
         for fmt in _DATE_FORMATS:
             try:
@@ -173,7 +190,7 @@ def _optional_int(value: object) -> object:
         return None
     if isinstance(value, str):
         text = value.strip()
-        if not re.fullmatch(r"-?\d+", text):
+        if not _INTEGER.fullmatch(text):
             raise ValueError("应为整数")
         return int(text)
     return value
@@ -300,11 +317,34 @@ class Account(BaseModel):
                 object.__setattr__(self, "days_past_due", max(0, (as_of - self.due_date).days))
         return self
 
+    @classmethod
+    def from_journal(cls, record_json: str) -> Account:
+        """An account this program validated and wrote as JSON, read back without re-validating.
+
+        The batch journal keeps each account as ``model_dump_json()`` of a validated
+        record, beside its SHA-256; the caller checks that hash first (see
+        ``batch.pipeline``), so the values are exactly ones that passed validation.
+        Running every validator again cost ~45 µs an account — a fifth of an SMS's
+        whole budget. The JSON types map back one to one: amounts were written as
+        strings of their ``Decimal``, dates as ISO text.
+        """
+        data = json.loads(record_json)
+        for name in _AMOUNTS:
+            data[name] = Decimal(data[name])
+        for name in _DATES:
+            if data[name] is not None:
+                data[name] = date.fromisoformat(data[name])
+        return cls.model_construct(**data)
+
     def overdue_days(self) -> int:
         """Days past due; only valid once resolved against a run date."""
         if self.days_past_due is None:
             raise RecordError([("days_past_due", "缺少逾期天数，且未给出基准日以便计算")])
         return self.days_past_due
+
+
+_AMOUNTS = ("principal", "interest", "fees", "total_due")
+_DATES = ("due_date", "promise_to_pay_until")
 
 
 class _FieldError(ValueError):

@@ -25,14 +25,13 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dunletters.batch.storage import journal_error
 from dunletters.errors import InputError
 
-__all__ = ["Journal", "JournalRow", "LetterNumbers"]
+__all__ = ["FINISH_COLUMNS", "INTAKE_COLUMNS", "Journal", "LetterNumbers"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS run (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,14 +62,46 @@ CREATE TABLE IF NOT EXISTS rejects (row INTEGER PRIMARY KEY, field TEXT NOT NULL
 """
 
 
-@dataclass(frozen=True)
-class JournalRow:
-    """One account's journal entry."""
+INTAKE_COLUMNS = (
+    "row",
+    "account_id",
+    "record_hash",
+    "record_json",
+    "mobile",
+    "total_due",
+    "state",
+    "reason",
+    "stage",
+    "tone",
+    "letter_number",
+)
+"""What intake records for each decided or held account (:meth:`Journal.add_accounts`)."""
 
-    row: int
-    account_id: str | None
-    state: str
-    data: dict[str, Any]
+FINISH_COLUMNS = (
+    "state",
+    "reason",
+    "letter_template",
+    "letter_version",
+    "sms_template",
+    "sms_version",
+    "sms_text",
+    "sms_segments",
+    "findings",
+    "letter_path",
+    "letter_sha256",
+    "letter_bytes",
+)
+"""What production records for each account (:meth:`Journal.finish`), then the row."""
+
+_INSERT_INTAKE = (
+    f"INSERT INTO accounts ({', '.join(INTAKE_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(INTAKE_COLUMNS))})"
+)
+_UPDATE_FINISH = (
+    f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in FINISH_COLUMNS)} WHERE row = ?"
+)
+_MAX_PARAMETERS = 999
+"""Bound parameters per statement in SQLite builds before 3.32 (newer allow 32,766)."""
 
 
 class Journal:
@@ -137,30 +168,34 @@ class Journal:
         ).fetchone()
         return int(found[0] or 0)
 
-    def has_id(self, account_id: str) -> bool:
-        """Whether an account id is already recorded (to reject duplicates; indexed)."""
-        found = self.db.execute(
-            "SELECT 1 FROM accounts WHERE account_id = ?", (account_id,)
-        ).fetchone()
-        return found is not None
+    def known_ids(self, account_ids: list[str]) -> set[str]:
+        """Which of these account ids are already recorded (to reject duplicates; indexed).
 
-    def add_reject(self, row: int, field: str, reason: str) -> None:
-        """A row that could not be used; the reason never holds the value."""
-        self.db.execute("INSERT OR REPLACE INTO rejects VALUES (?, ?, ?)", (row, field, reason))
+        One query per intake block rather than one per row.
+        """
+        found: set[str] = set()
+        for start in range(0, len(account_ids), _MAX_PARAMETERS):
+            part = account_ids[start : start + _MAX_PARAMETERS]
+            marks = ", ".join("?" * len(part))
+            found.update(
+                str(r[0])
+                for r in self.db.execute(
+                    f"SELECT account_id FROM accounts WHERE account_id IN ({marks})", part
+                )
+            )
+        return found
 
-    def add_account(self, row: int, account_id: str, state: str, **data: Any) -> None:
-        """A decided (pending) or held account."""
-        columns = ["row", "account_id", "state", *data]
-        placeholders = ", ".join("?" for _ in columns)
-        self.db.execute(
-            f"INSERT INTO accounts ({', '.join(columns)}) VALUES ({placeholders})",
-            (row, account_id, state, *data.values()),
-        )
+    def add_rejects(self, rejects: list[tuple[int, str, str]]) -> None:
+        """Rows that could not be used: (row, field, reason); a reason never holds the value."""
+        self.db.executemany("INSERT OR REPLACE INTO rejects VALUES (?, ?, ?)", rejects)
 
-    def update(self, row: int, **data: Any) -> None:
-        """Set fields of an account's row."""
-        assignments = ", ".join(f"{key} = ?" for key in data)
-        self.db.execute(f"UPDATE accounts SET {assignments} WHERE row = ?", (*data.values(), row))
+    def add_accounts(self, records: list[tuple[Any, ...]]) -> None:
+        """Decided (pending) or held accounts, as tuples in :data:`INTAKE_COLUMNS` order."""
+        self.db.executemany(_INSERT_INTAKE, records)
+
+    def finish(self, updates: list[tuple[Any, ...]]) -> None:
+        """Produced accounts' outcomes, as tuples in :data:`FINISH_COLUMNS` order + row."""
+        self.db.executemany(_UPDATE_FINISH, updates)
 
     def pending_count(self) -> int:
         """How many accounts are decided but not yet produced."""

@@ -23,6 +23,7 @@ import csv
 import gc
 import hashlib
 import io
+import itertools
 import json
 import os
 import sqlite3
@@ -163,11 +164,35 @@ def _init_worker(
     gc.freeze()
 
 
-def _produce(task: tuple[list[dict[str, Any]], str, tuple[str, ...], bool]) -> list[dict[str, Any]]:
+Item = tuple[int, str, str, str, str | None, str, str, Any]
+"""A pending account as the workers get it: (row, account id, stage, tone, 函号, record
+JSON, record SHA-256, the validated ``Account`` or None). The account object travels only within one
+process (an in-process run, straight from intake); a worker gets None and reads the JSON."""
+
+Task = tuple[list[Item], str, tuple[str, ...], bool]
+"""(items, as-of date, channels, dry run): one chunk of work for :func:`_produce`."""
+
+
+def _journal_account(record_json: str, record_hash: str) -> Any:
+    """The account behind a journal row: trusted when its hash matches, else validated.
+
+    A matching SHA-256 means the JSON is byte for byte what this program wrote from a
+    validated record, so it is read back without running the validators again
+    (``Account.from_journal``); a row altered since then is validated like any input.
+    """
+    from dunletters.models import Account
+
+    if hashlib.sha256(record_json.encode()).hexdigest() == record_hash:
+        return Account.from_journal(record_json)
+    return Account.model_validate_json(record_json)
+
+
+def _produce(task: Task) -> list[dict[str, Any]]:
     """Render and lint a chunk of accounts; pure apart from the per-process caches."""
+    from pydantic import ValidationError
+
     from dunletters.documents import letter_pdf_metadata
     from dunletters.lint.extract import html_to_text
-    from dunletters.models import Account
 
     items, as_of_text, channels, dry_run = task
     as_of = date.fromisoformat(as_of_text)
@@ -175,13 +200,19 @@ def _produce(task: tuple[list[dict[str, Any]], str, tuple[str, ...], bool]) -> l
     renderer = _WORKER["renderer"]
     linter = _WORKER["linter"]
     results = []
-    for item in items:
-        account = Account.model_validate_json(item["record_json"])
-        decision = decision_for(settings.stage_rule(item["stage"]), item["tone"])
-        result: dict[str, Any] = {"row": item["row"], "findings": [], "error": None}
+    for row, _, stage, tone, number, record_json, record_hash, account in items:
+        result: dict[str, Any] = {"row": row, "findings": [], "error": None}
+        results.append(result)
+        if account is None:
+            try:
+                account = _journal_account(record_json, record_hash)
+            except ValidationError:
+                result["error"] = "批处理日志中的记录无法读取（与写入时不符）"
+                continue
+        decision = decision_for(settings.stage_rule(stage), tone)
         try:
             if "letter" in channels:
-                document = renderer.letter_html(account, decision, as_of, item["letter_number"])
+                document = renderer.letter_html(account, decision, as_of, number)
                 result["letter_template"] = document.template.name
                 result["letter_version"] = document.template.version
                 pages = None
@@ -199,15 +230,15 @@ def _produce(task: tuple[list[dict[str, Any]], str, tuple[str, ...], bool]) -> l
                     for f in linter.lint(
                         text,
                         channel="letter",
-                        stage=decision.stage,
-                        tone=decision.tone,
+                        stage=stage,
+                        tone=tone,
                         account=account,
                         as_of=as_of,
                         pages=pages,
                     )
                 ]
             if "sms" in channels:
-                sms = renderer.sms(account, decision, as_of, item["letter_number"] or "")
+                sms = renderer.sms(account, decision, as_of, number or "")
                 result["sms_template"] = sms.template.name
                 result["sms_version"] = sms.template.version
                 result["sms_text"] = sms.sms.text
@@ -217,15 +248,14 @@ def _produce(task: tuple[list[dict[str, Any]], str, tuple[str, ...], bool]) -> l
                     for f in linter.lint(
                         sms.sms.text,
                         channel="sms",
-                        stage=decision.stage,
-                        tone=decision.tone,
+                        stage=stage,
+                        tone=tone,
                         account=account,
                         as_of=as_of,
                     )
                 ]
         except DunlettersError as error:
             result["error"] = str(error)
-        results.append(result)
     return results
 
 
@@ -251,100 +281,107 @@ def _identity(settings: Settings, options: BatchOptions, registry: Registry) -> 
     }
 
 
-def _ingest(
+def _intake(
     journal: Journal, settings: Settings, options: BatchOptions, numbers: LetterNumbers | None
-) -> None:
+) -> Iterator[list[Item]]:
+    """Read, validate and decide the input a block at a time, recording each block.
+
+    Yields each block's pending accounts once the block is committed (with their
+    函号), so production starts while the rest of the file is still being read.
+    Neither the rows nor the ids seen are kept (memory is flat for any file size):
+    rows are recorded in input order, so a resumed run starts after the last one,
+    and ids are looked up in the journal's unique index.
+    """
     _, rows = open_records(
         options.input,
         encoding=options.encoding,
         sheet=options.sheet,
         aliases=settings.batch.columns,
     )
-    # Neither the rows nor the ids seen are kept in memory (flat for any file size): rows
-    # are recorded in input order, and ids are looked up in the journal's unique index.
     done = journal.last_row()
-    buffer: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
-    buffer_ids: set[str] = set()
+    letters = "letter" in options.channels
+    policy, as_of = settings.policy, options.as_of
+    rejects: list[tuple[int, str, str]] = []
+    accounts: list[Any] = []  # (row, account_id, decision or Hold, Account, record JSON)
 
-    def flush() -> None:
-        needing = sum(
-            1 for kind, _, data in buffer if kind == "pending" and "letter" in options.channels
-        )
-        numbers_iter: Iterator[int] = iter(())
-        if needing:
-            if numbers is None:
-                numbers_iter = iter([0] * needing)
+    def flush() -> list[Item]:
+        taken = journal.known_ids([entry[1] for entry in accounts])
+        kept = []
+        for entry in accounts:
+            if entry[1] in taken:
+                rejects.append((entry[0], "account_id", _DUPLICATE))
             else:
-                numbers_iter = iter(
-                    numbers.reserve(settings.creditor.name, options.as_of.year, needing)
-                )
+                kept.append(entry)
+        pending = [entry for entry in kept if not isinstance(entry[2], Hold)]
+        letter_numbers: list[str | None] = [None] * len(pending)
+        if letters and pending:
+            sequence = (
+                numbers.reserve(settings.creditor.name, as_of.year, len(pending))
+                if numbers is not None
+                else [0] * len(pending)
+            )
+            form = settings.letters.number_format
+            letter_numbers = [form.format(year=as_of.year, seq=seq) for seq in sequence]
+        items: list[Item] = []
+        records: list[tuple[Any, ...]] = []
+        numbered = iter(letter_numbers)
+        for row, account_id, decision, account, record_json in kept:
+            record_hash = hashlib.sha256(record_json.encode()).hexdigest()
+            common = (
+                row,
+                account_id,
+                record_hash,
+                record_json,
+                account.mobile,
+                str(account.total_due),
+            )
+            if isinstance(decision, Hold):
+                records.append((*common, "held", str(decision.reason), None, None, None))
+                continue
+            number = next(numbered)
+            records.append((*common, "pending", None, decision.stage, decision.tone, number))
+            items.append(
+                (row, account_id, decision.stage, decision.tone, number, record_json, record_hash,
+                 account)
+            )  # fmt: skip
         with journal.transaction():
-            for kind, key, data in buffer:
-                if kind == "reject":
-                    journal.add_reject(*key)
-                    continue
-                if kind == "pending" and "letter" in options.channels:
-                    data["letter_number"] = settings.letters.number_format.format(
-                        year=options.as_of.year, seq=next(numbers_iter)
-                    )
-                journal.add_account(*key, **data)
-        buffer.clear()
-        buffer_ids.clear()
+            journal.add_rejects(rejects)
+            journal.add_accounts(records)
+        rejects.clear()
+        accounts.clear()
+        return items
 
+    ids: set[str] = set()
     for row in rows:
         if row.number <= done:
             continue
         if row.problem is not None:
-            buffer.append(("reject", (row.number, *row.problem), {}))
+            rejects.append((row.number, *row.problem))
         else:
             try:
-                account = parse_account(row.cells, as_of=options.as_of, row=row.number)
+                account = parse_account(row.cells, as_of=as_of, row=row.number)
             except RecordError as error:
                 fields = "、".join(name for name, _ in error.problems)
                 reasons = "；".join(f"{name}：{reason}" for name, reason in error.problems)
-                buffer.append(("reject", (row.number, fields, reasons), {}))
+                rejects.append((row.number, fields, reasons))
             else:
-                if account.account_id in buffer_ids or journal.has_id(account.account_id):
-                    buffer.append(
-                        (
-                            "reject",
-                            (row.number, "account_id", "账号重复：同一账号只处理第一次出现的行"),
-                            {},
-                        )
-                    )
+                if account.account_id in ids:
+                    rejects.append((row.number, "account_id", _DUPLICATE))
                 else:
-                    buffer_ids.add(account.account_id)
-                    record_json = account.model_dump_json()
-                    common = {
-                        "record_json": record_json,
-                        "record_hash": hashlib.sha256(record_json.encode()).hexdigest(),
-                        "mobile": account.mobile,
-                        "total_due": str(account.total_due),
-                    }
-                    decision = decide(account, settings.policy, options.as_of)
-                    if isinstance(decision, Hold):
-                        buffer.append(
-                            (
-                                "held",
-                                (row.number, account.account_id, "held"),
-                                {**common, "reason": str(decision.reason)},
-                            )
-                        )
-                    else:
-                        buffer.append(
-                            (
-                                "pending",
-                                (row.number, account.account_id, "pending"),
-                                {**common, "stage": decision.stage, "tone": decision.tone},
-                            )
-                        )
-        if len(buffer) >= INGEST_BLOCK:
-            flush()
-    if buffer:
-        flush()
+                    ids.add(account.account_id)
+                    decision = decide(account, policy, as_of)
+                    accounts.append(
+                        (row.number, account.account_id, decision, account,
+                         account.model_dump_json())
+                    )  # fmt: skip
+        if len(rejects) + len(accounts) >= INGEST_BLOCK:
+            ids.clear()
+            yield flush()
+    if rejects or accounts:
+        yield flush()
 
 
-_TASK_KEYS = ("row", "record_json", "stage", "tone", "letter_number")
+_DUPLICATE = "账号重复：同一账号只处理第一次出现的行"
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -353,39 +390,43 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _store(journal: Journal, out: Path, result: dict[str, Any], account: Any) -> None:
-    errors = [f for f in result["findings"] if f["severity"] == "error"]
-    account_id = account["account_id"]
-    updates: dict[str, Any] = {
-        key: result.get(key)
-        for key in (
-            "letter_template",
-            "letter_version",
-            "sms_template",
-            "sms_version",
-            "sms_text",
-            "sms_segments",
-        )
-    }
+_STORED = (
+    "letter_template",
+    "letter_version",
+    "sms_template",
+    "sms_version",
+    "sms_text",
+    "sms_segments",
+)
+
+
+def _store(out: Path, result: dict[str, Any], account_id: str, stage: str) -> tuple[Any, ...]:
+    """Write a produced account's files; returns its journal update (see ``Journal.finish``).
+
+    Files are written (atomically) before the caller commits the update that names
+    them, so a committed ``written`` row always has its file.
+    """
+    findings = result["findings"]
     counts: dict[str, int] = {}
-    for finding in result["findings"]:
+    errors = []
+    for finding in findings:
         counts[finding["code"]] = counts.get(finding["code"], 0) + 1
-    updates["findings"] = dumps(counts)
+        if finding["severity"] == "error":
+            errors.append(finding)
+    stored = tuple(result.get(key) for key in _STORED)
+    summary = dumps(counts) if counts else "{}"
+    pdf = result.get("letter_pdf")
     if result["error"] is not None or errors:
         folder = out / "quarantine"
-        report = {
-            "account_id": account_id,
-            "error": result["error"],
-            "findings": result["findings"],
-        }
+        report = {"account_id": account_id, "error": result["error"], "findings": findings}
         # private_name: an error names the folder, never the account (its file name)
         atomic_write(
             folder / f"{account_id}.findings.json",
             (dumps(report) + "\n").encode(),
             private_name=True,
         )
-        if result.get("letter_pdf"):
-            atomic_write(folder / f"{account_id}.pdf", result["letter_pdf"], private_name=True)
+        if pdf:
+            atomic_write(folder / f"{account_id}.pdf", pdf, private_name=True)
         elif result.get("letter_html"):
             atomic_write(
                 folder / f"{account_id}.html", result["letter_html"].encode(), private_name=True
@@ -396,46 +437,99 @@ def _store(journal: Journal, out: Path, result: dict[str, Any], account: Any) ->
                 (result["sms_text"] + "\n").encode(),
                 private_name=True,
             )
-        updates["state"] = "quarantined"
-        updates["reason"] = result["error"] or "、".join(sorted({f["code"] for f in errors}))
-    else:
-        if result.get("letter_pdf"):
-            path = Path("letters") / account["stage"] / f"{account_id}.pdf"
-            atomic_write(out / path, result["letter_pdf"], private_name=True)
-            updates["letter_path"] = path.as_posix()
-            updates["letter_sha256"] = hashlib.sha256(result["letter_pdf"]).hexdigest()
-            updates["letter_bytes"] = len(result["letter_pdf"])
-        updates["state"] = "written"
-    journal.update(result["row"], **updates)
+        reason = result["error"] or "、".join(sorted({f["code"] for f in errors}))
+        return ("quarantined", reason, *stored, summary, None, None, None, result["row"])
+    if pdf:
+        path = f"letters/{stage}/{account_id}.pdf"
+        atomic_write(out / path, pdf, private_name=True)
+        letter = (path, hashlib.sha256(pdf).hexdigest(), len(pdf))
+        return ("written", None, *stored, summary, *letter, result["row"])
+    return ("written", None, *stored, summary, None, None, None, result["row"])
 
 
 def _produce_all(
-    journal: Journal, options: BatchOptions, pool: _Pool, report: Callable[[int, int], None]
+    journal: Journal,
+    settings: Settings,
+    options: BatchOptions,
+    numbers: LetterNumbers | None,
+    pool: _Pool,
+    report: Callable[[int, int], None],
 ) -> None:
-    total = journal.pending_count()
-    if not total:
-        return
-    # Accounts sent to the workers and not yet stored: bounded by the pool's window.
-    in_flight: dict[int, dict[str, Any]] = {}
+    """Intake and production, interleaved: workers render while the driver reads on.
 
-    def tasks() -> Iterator[tuple[list[dict[str, Any]], str, tuple[str, ...], bool]]:
-        for chunk in _chunks(journal.iter_pending(), CHUNK):
-            for row in chunk:
-                in_flight[row["row"]] = {"account_id": row["account_id"], "stage": row["stage"]}
-            items = [{key: row[key] for key in _TASK_KEYS} for row in chunk]
-            yield (items, options.as_of.isoformat(), options.channels, options.dry_run)
+    First the accounts an earlier, interrupted run decided but did not produce;
+    then the rest of the input, a block at a time (:func:`_intake`). Each chunk's
+    results are stored in one transaction.
+    """
+    in_process = pool.workers <= 1
+    as_of = options.as_of.isoformat()
+    # Accounts sent to the workers and not yet stored: bounded by the pool's window.
+    in_flight: dict[int, tuple[str, str]] = {}
+    expected = _ProgressTotal(journal.pending_count(), journal.last_row(), options.input)
+
+    def tasks() -> Iterator[Task]:
+        resumed = (
+            (row["row"], row["account_id"], row["stage"], row["tone"], row["letter_number"],
+             row["record_json"], row["record_hash"], None)
+            for row in journal.iter_pending()
+        )  # fmt: skip
+        blocks = _intake(journal, settings, options, numbers)
+        for block in itertools.chain([resumed], blocks):
+            for chunk in _chunks(block, CHUNK):
+                for item in chunk:
+                    in_flight[item[0]] = (item[1], item[2])
+                if not in_process:  # the account object stays here; workers read the JSON
+                    chunk = [(*item[:7], None) for item in chunk]
+                yield (chunk, as_of, options.channels, options.dry_run)
+            expected.read(len(block) if isinstance(block, list) else 0, journal.last_row())
 
     done = 0
     results = pool.map(_produce, tasks())
     try:
         for chunk in results:
+            updates = []
+            for result in chunk:
+                account_id, stage = in_flight.pop(result["row"])
+                updates.append(_store(options.out, result, account_id, stage))
             with journal.transaction():
-                for result in chunk:
-                    _store(journal, options.out, result, in_flight.pop(result["row"]))
+                journal.finish(updates)
             done += len(chunk)
-            report(done, total)
+            report(done, max(done, expected.total))
     finally:
         results.close()  # on an error: cancel what has not started, then stop the pool
+
+
+class _ProgressTotal:
+    """How many accounts a run will produce, as best known so far (for the progress bar).
+
+    Pending accounts from an earlier run, plus those read so far, plus one for each
+    input row not yet read (estimated from the file's line count, so held and
+    rejected rows count until they are read); exact once the input is read.
+    """
+
+    def __init__(self, pending: int, last_row: int, path: Path) -> None:
+        self.known = pending
+        self.last_row = last_row
+        self.rows = _line_count(path)
+
+    def read(self, pending: int, last_row: int) -> None:
+        self.known += pending
+        self.last_row = max(self.last_row, last_row)
+
+    @property
+    def total(self) -> int:
+        return self.known + max(0, self.rows - self.last_row)
+
+
+def _line_count(path: Path) -> int:
+    """Input rows, roughly: the lines of a text file (a quoted cell may hold more), 0 for XLSX."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return 0
+    count = 0
+    with suppress(OSError), path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            count += block.count(b"\n")
+    return count
 
 
 @contextmanager
@@ -694,8 +788,9 @@ def run_batch(
             )
         if resumed:
             _remove_stale_temps(journal_path.parent)
-        _ingest(journal, settings, options, numbers)
-        _produce_all(journal, options, pool, report or (lambda done, total: None))
+        _produce_all(
+            journal, settings, options, numbers, pool, report or (lambda done, total: None)
+        )
         counts = _finish(journal, settings, options, pool)
     except sqlite3.OperationalError as error:
         # The journal could not be written (LetterNumbers reports its own file): the
