@@ -334,3 +334,27 @@ def test_refuses_to_start_without_harfbuzz_subsetting(
         PdfRenderer(templates)
     assert "HarfBuzz" in str(caught.value)
     assert "字体子集" in str(caught.value)
+
+
+def test_shared_styles_give_weasyprints_own_bytes(templates: Path) -> None:
+    """Computed style values shared between letters (pdf._share_styles) change nothing.
+
+    The same letters through a renderer that computes every style value per letter,
+    as WeasyPrint does, give the same bytes — letters with different names and
+    markup, an inline style and a lang attribute, in an interleaved order.
+    """
+    shared = PdfRenderer(templates, stylesheet=STYLESHEET)
+    plain = PdfRenderer(templates, stylesheet=STYLESHEET)
+    del plain._font_config._dl_style_memo  # WeasyPrint's own style computation
+    letters = [
+        letter(NAMES[0]),
+        letter(NAMES[1], "9,999,999.99", extra="<style>p { color: #333; }</style>"),
+        letter(NAMES[2]).replace(
+            '<p class="deadline">', '<p class="deadline" style="margin: 3mm">'
+        ),
+        letter(NAMES[1]).replace("<h1>", '<h1 lang="en">'),
+        letter(NAMES[0], "1.00"),
+    ]
+    for html in letters + letters[::-1]:
+        assert shared.render(html, META) == plain.render(html, META)
+    assert shared._styles.pristine  # the memo was used

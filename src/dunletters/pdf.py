@@ -19,8 +19,13 @@ What it does, and why each piece is there. Figures are per letter for
   files are registered straight into fontconfig (no ``@font-face``: that copies each
   16–25 MB face into a temporary folder per process); fontconfig rules make the theme's
   "Noto Serif CJK SC" resolve to "DL Serif SC" (see :mod:`dunletters.fonts`).
-* **Three narrow patches of WeasyPrint 70 / pydyf 0.13 internals** (:func:`_speed_ups`,
+* **Narrow patches of WeasyPrint 70 / pydyf 0.13 internals** (:func:`_speed_ups`,
   applied only on those versions, which pyproject pins):
+
+  - WeasyPrint computes each element's style property by property, per letter
+    (~5,000 lookups, ~15 ms); letters of one template need the same values again, so
+    a renderer computes each once and shares it (:func:`_share_styles`: the key is
+    WeasyPrint's own for sharing styles inside a document; byte-identical, tested).
 
   - ``Font.__init__`` copies the whole face out of HarfBuzz (4–25 MB per face) for
     every PDF, though nothing reads it when HarfBuzz subsets: the copy of *our
@@ -399,12 +404,256 @@ def _faster_compression() -> None:
         pydyf.zlib = _Zlib()
 
 
+_VIEWPORT_UNIT = re.compile(r"(?i)[0-9.](?:[sld]?v(?:w|h|i|b|min|max)|cq(?:w|h|i|b|min|max))\b")
+"""Lengths relative to the page (``vw``…): their computed value is known only once the
+first page exists, so a stylesheet or ``style`` attribute with one is not memoized."""
+
+
+class _StyleMemo:
+    """Computed styles shared by the letters of one renderer (see :func:`_share_styles`).
+
+    ``pristine`` maps an element's style key — its parent's key, its ``style``/``lang``/
+    ``id`` declarations and the stylesheet rules it matches — to a number and a private
+    ``ComputedStyle`` that no document ever sees (so no layout code mutates it). The
+    stylesheets in ``stable`` (the renderer's own, parsed once) are the only author
+    sheets whose rules can be keys: another sheet's rules are new objects per letter.
+    """
+
+    LIMIT = 20_000
+
+    def __init__(self) -> None:
+        self.pristine: dict[tuple[Any, ...], tuple[int, Any]] = {}
+        self.stable: set[int] = set()
+        self.keep: list[Any] = []
+
+    def add_stable(self, sheet: Any) -> None:
+        if sheet.matcher is not None and not _VIEWPORT_UNIT.search(
+            getattr(sheet, "_dl_source", "")
+        ):
+            self.stable.add(id(sheet))
+            self.keep.append(sheet)
+
+    def clear(self) -> None:
+        self.pristine.clear()
+
+
+def _share_styles() -> None:
+    """Share computed style values between letters laid out by one renderer.
+
+    WeasyPrint 70 computes each element's style lazily, property by property
+    (``ComputedStyle.__missing__``, ~5,000 calls and ~15 ms per letter), and already
+    shares one style object between the elements of a document that have the same
+    parent style, ``style``/``lang``/``id`` declarations and matched rules. Letters
+    from one template have the same elements, rules and parents, so they need the same
+    values again. This keeps, per such key, a *pristine* style that only this code
+    touches: a letter's style starts with the values the pristine already has and
+    asks it for the others, computing each value once per renderer instead of once
+    per letter.
+
+    The values are those WeasyPrint computes: a computed value depends only on the
+    cascaded declarations, the parent's values, the root's, the base URL and the font
+    configuration (that is WeasyPrint's own reason for sharing within a document), and
+    every input is in the key or the same for the renderer. Layout code edits some
+    boxes' styles in place (a table's margins move to its wrapper, display fix-ups);
+    those edits happen on the letter's own style object, as before, and no computer
+    function reads an edited property. Only styles built from the renderer's own
+    parsed stylesheets (and WeasyPrint's user-agent sheets) are shared, never with a
+    page-relative unit (``vw``…). The tests compare the PDFs byte for byte with
+    unpatched WeasyPrint. A failed letter empties the memo, so a warning raised while
+    computing a value is raised again for the next letter.
+    """
+    from weasyprint import css as weasy_css
+
+    tinycss2 = weasy_css.tinycss2  # WeasyPrint's own import (no stubs of its own)
+
+    style_for = weasy_css.StyleFor
+    if getattr(style_for.__init__, "dunletters_shared", False):
+        return
+    computed_style = weasy_css.ComputedStyle
+    original_init = style_for.__init__
+    original_missing = computed_style.__missing__
+    computed_style._dl_pristine = None
+
+    def __missing__(self: Any, key: str) -> Any:
+        pristine = self._dl_pristine
+        if pristine is None:
+            return original_missing(self, key)
+        value = pristine[key]
+        if key in pristine:  # "page: auto" is looked up each time, never stored
+            self[key] = value
+        return value
+
+    def __init__(
+        self: Any,
+        html: Any,
+        sheets: Any,
+        presentational_hints: bool,
+        font_config: Any,
+        target_collector: Any,
+    ) -> None:
+        memo: _StyleMemo | None = getattr(font_config, "_dl_style_memo", None)
+        if (
+            memo is None
+            or presentational_hints
+            or not all(
+                origin == "user agent" or id(sheet) in memo.stable for sheet, origin, _ in sheets
+            )
+        ):
+            original_init(self, html, sheets, presentational_hints, font_config, target_collector)
+            return
+        _shared_style_for(
+            self, html, sheets, font_config, target_collector, memo, weasy_css, tinycss2
+        )
+
+    __init__.dunletters_shared = True  # type: ignore[attr-defined]
+    computed_style.__missing__ = __missing__
+    style_for.__init__ = __init__
+
+
+def _shared_style_for(
+    self: Any,
+    html: Any,
+    sheets: Any,
+    font_config: Any,
+    target_collector: Any,
+    memo: _StyleMemo,
+    weasy_css: Any,
+    tinycss2: Any,
+) -> None:
+    """``StyleFor.__init__`` of WeasyPrint 70 (no presentational hints), plus the memo.
+
+    The cascade is WeasyPrint's, line for line; what differs is only where each
+    element's ``ComputedStyle`` gets its values (see :func:`_share_styles`).
+    """
+    from math import inf
+
+    computed_style = weasy_css.ComputedStyle
+    cascaded_styles: dict[Any, Any] = {}
+    computed_styles: dict[Any, Any] = {}
+    self._cascaded_styles = cascaded_styles
+    self._computed_styles = computed_styles
+    self.initial_page_sizes = {"box": None, "area": None}
+    self._sheets = sheets
+    self.font_config = font_config
+
+    layer_order = inf
+    elements_declarations: dict[Any, Any] = {}
+    declared_text: dict[Any, str] = {}
+    for specificity, element, declarations, base_url in weasy_css.find_style_attributes(
+        html.etree_element, False, html.base_url
+    ):
+        style = cascaded_styles.setdefault((element, None), {})
+        elements_declarations[element] = tuple(declarations)
+        declared_text[element] = (
+            f"{declared_text.get(element, '')}{specificity}{tinycss2.serialize(declarations)};"
+        )
+        for name, values, importance in weasy_css.preprocess_declarations(base_url, declarations):
+            precedence = weasy_css.declaration_precedence("author", importance)
+            weight = (precedence, layer_order, specificity)
+            old_weight = style.get(name, (None, None))[1]
+            if old_weight is None or old_weight <= weight:
+                style[name] = values, weight
+    share = not any(_VIEWPORT_UNIT.search(text) for text in declared_text.values())
+    if share and len(memo.pristine) > memo.LIMIT:
+        memo.clear()
+    pristine_sizes = {"box": None, "area": None}
+    root_pristine = None
+
+    computed_cache: dict[Any, Any] = {}
+    root = html.etree_element
+    for element in html.wrapper_element.iter_subtree():
+        etree_element = element.etree_element
+        parent = element.parent.etree_element if element.parent else None
+        parent_style = computed_styles[parent, None] if element.parent else None
+        parent_id = id(parent_style) if element.parent else None
+        element_declarations = elements_declarations.get(etree_element)
+        selectors_keys = []
+        for sheet, origin, sheet_specificity in sheets:
+            for selector in sheet.matcher.match(element):
+                specificity, _order, pseudo_type, (declarations, layer) = selector
+                layer_order = inf if layer is None else sheet.layers.index(layer)
+                selectors_keys.append((sheet, specificity, id(declarations), layer_order))
+                specificity = sheet_specificity or specificity
+                style = cascaded_styles.setdefault((etree_element, pseudo_type), {})
+                for name, values, importance in declarations:
+                    precedence = weasy_css.declaration_precedence(origin, importance)
+                    weight = (precedence, layer_order, specificity)
+                    old_weight = style.get(name, (None, None))[1]
+                    if old_weight is None or old_weight <= weight:
+                        style[name] = values, weight
+
+        selectors = tuple(selectors_keys)
+        key = (parent_id, element_declarations, selectors)
+        if key in computed_cache:
+            computed_styles[etree_element, None] = computed_cache[key]
+            continue
+        cascaded = cascaded_styles.get((etree_element, None), {})
+        if parent_style is None:
+            root_style = weasy_css.InitialStyle(font_config)
+        else:
+            root_style = computed_styles[root, None]
+        computed = computed_styles[etree_element, None] = computed_style(
+            parent_style,
+            cascaded,
+            None,
+            root_style,
+            html.base_url,
+            font_config,
+            self.initial_page_sizes,
+        )
+        if share and (parent_style is None or parent_style._dl_pristine is not None):
+            parent_token = (
+                ("root", html.base_url) if parent_style is None else parent_style._dl_token
+            )
+            memo_key = (parent_token, declared_text.get(etree_element), selectors)
+            entry = memo.pristine.get(memo_key)
+            if entry is None:
+                pristine = computed_style(
+                    None if parent_style is None else parent_style._dl_pristine,
+                    dict(cascaded),
+                    None,
+                    weasy_css.InitialStyle(font_config) if parent_style is None else root_pristine,
+                    html.base_url,
+                    font_config,
+                    pristine_sizes,
+                )
+                entry = memo.pristine[memo_key] = (len(memo.pristine), pristine)
+            computed._dl_token, pristine = entry
+            if parent_style is None:
+                root_pristine = pristine
+            computed.update(pristine)
+            computed.specified = pristine.specified
+            computed._dl_pristine = pristine
+        if target_collector and computed["anchor"]:
+            target_collector.collect_anchor(computed["anchor"])
+        computed_cache[key] = computed
+
+    for element, pseudo_type in cascaded_styles:
+        if pseudo_type:
+            self.set_computed_styles(
+                element,
+                pseudo_type=pseudo_type,
+                root=root,
+                parent=element,
+                base_url=html.base_url,
+                target_collector=target_collector,
+            )
+    self._cascaded_styles.clear()
+
+
 _PATCHED_VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
 """The versions whose internals the speed-ups were written against (pyproject pins them)."""
 
 
+def _styles_shared() -> bool:
+    """Whether :func:`_share_styles` is in place (WeasyPrint 70 only)."""
+    from weasyprint import css as weasy_css
+
+    return bool(getattr(weasy_css.StyleFor.__init__, "dunletters_shared", False))
+
+
 def _speed_ups(font_set: FontSet) -> None:
-    """The three measured patches, only on the library versions they were written for.
+    """The measured patches, only on the library versions they were written for.
 
     Elsewhere the renderer still works, as WeasyPrint's own code does (slower).
     """
@@ -416,6 +665,7 @@ def _speed_ups(font_set: FontSet) -> None:
     else:
         _share_face_data(font_set)
         _subset_in_one_pass(font_set)
+        _share_styles()
     if pydyf.__version__ == _PATCHED_VERSIONS["pydyf"]:
         _faster_compression()
 
@@ -492,6 +742,9 @@ class PdfRenderer:
             )
             _speed_ups(self.fonts)
             self._font_config = _font_configuration(self.fonts)
+            self._styles = _StyleMemo()
+            if _styles_shared():
+                self._font_config._dl_style_memo = self._styles
             self._family_checks: dict[tuple[str, ...], str | None] = {}
             self._roots = [base, *(Path(d) for d in overlay_dirs if Path(d).is_dir())]
             self._fetcher = _make_fetcher(self._roots)
@@ -575,6 +828,8 @@ class PdfRenderer:
             except BaseException as error:
                 raise self._failure(error, label) from None
         self._raise_logged(log, label)
+        css._dl_source = text
+        self._styles.add_stable(css)
         return css
 
     def _layout(self, html: str) -> Any:
@@ -590,7 +845,10 @@ class PdfRenderer:
                     presentational_hints=False,
                 )
             except BaseException as error:
+                self._styles.clear()
                 raise self._failure(error, "排版") from None
+        if log.messages:
+            self._styles.clear()
         self._raise_logged(log, "排版")
         self._check_families(document)
         return document
@@ -649,7 +907,10 @@ class PdfRenderer:
                 # No /ID by default: pydyf would serialise and compress it all twice.
                 data = document.write_pdf(pdf_identifier=identifier)
             except BaseException as error:
+                self._styles.clear()
                 raise self._failure(error, "写入 PDF") from None
+        if log.messages:
+            self._styles.clear()
         self._raise_logged(log, "写入 PDF")
         self._check_fonts(document)
         return bytes(data)
