@@ -87,3 +87,42 @@ def test_one_sms_a_day_per_mobile_without_counting_every_mobile(tmp_path: Path) 
     assert days == ["2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01"]
     others = {row["scheduled_at"] for row in sms if row["phone"] != shared}
     assert others == {"2026-11-28T08:00:00+08:00"}
+
+
+def test_a_journal_record_altered_since_intake_is_validated_again(tmp_path: Path) -> None:
+    """Pending accounts are read back without validation only while their hash matches."""
+    import json
+    import sqlite3
+
+    source = tmp_path / "accounts.csv"
+    rows = list(generate_accounts(6, seed=4, as_of=AS_OF))
+    for row in rows:
+        row.update(dispute="否", deceased="否", promise_to_pay_until="", days_past_due="9")
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "out"
+    options = BatchOptions(input=source, out=out, as_of=AS_OF, channels=("sms",))
+    run_batch(Settings(), options)
+    db = sqlite3.connect(out / "journal.sqlite")
+    records = dict(db.execute("SELECT row, record_json FROM accounts ORDER BY row LIMIT 2"))
+    (renamed_row, renamed), (broken_row, broken) = records.items()
+    db.executemany(
+        "UPDATE accounts SET state = 'pending', record_json = ? WHERE row = ?",
+        [
+            (json.dumps({**json.loads(renamed), "name": "欧阳测名"}), renamed_row),
+            (json.dumps({**json.loads(broken), "mobile": "12345"}), broken_row),
+        ],
+    )
+    db.commit()
+    db.close()
+    result = run_batch(Settings(), BatchOptions(**{**options.__dict__, "resume": True}))
+    assert result.counts["quarantined"] == 1
+    with (out / "sms.csv").open(encoding="utf-8-sig") as stream:
+        texts = {row["account_id"]: row["text"] for row in csv.DictReader(stream)}
+    assert "欧阳" in texts[json.loads(renamed)["account_id"]]
+    report = json.loads(
+        (out / "quarantine" / f"{json.loads(broken)['account_id']}.findings.json").read_text()
+    )
+    assert "日志中的记录无法读取" in report["error"]

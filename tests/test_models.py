@@ -10,7 +10,7 @@ import pytest
 
 from dunletters.config import example_creditor
 from dunletters.errors import RecordError
-from dunletters.models import Creditor, parse_account, parse_amount
+from dunletters.models import Creditor, parse_account, parse_amount, parse_date
 
 
 def test_valid_row_parses_exactly(row: dict[str, Any], as_of: date) -> None:
@@ -129,3 +129,50 @@ def test_creditor_hotline_must_be_official() -> None:
 def test_complaint_hotline_defaults_to_hotline() -> None:
     data = dict(example_creditor().model_dump(), complaint_hotline="")
     assert Creditor.model_validate(data).complaint_hotline == "95099"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0", "7", "007", "12.5", "1004.50", " 3.10 ", "9999999999999.99", "1,004.50", "¥12",
+     "１２", "1E+2", "0.00"],
+)  # fmt: skip
+def test_plain_amount_fast_path_reads_as_the_general_path(value: str) -> None:
+    from decimal import Decimal as D
+
+    general = D(value.strip().replace(",", "").removeprefix("¥"))
+    assert parse_amount(value) == general
+    assert str(parse_amount(value)) == str(general)  # same exponent: 12.5 stays 12.5
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2026-11-28", date(2026, 11, 28)), (" 2026-01-05 ", date(2026, 1, 5)),
+     ("2026-1-5", date(2026, 1, 5)), ("2024-02-29", date(2024, 2, 29))],
+)  # fmt: skip
+def test_dates_fast_and_general_forms(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01", "0000-01-01", "2026-11-28x"])
+def test_impossible_iso_dates_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="不是有效日期"):
+        parse_date(text)
+
+
+def test_journal_json_reads_back_as_validation_would(as_of: date) -> None:
+    """``Account.from_journal`` (no validators) gives what ``model_validate_json`` gives."""
+    from dunletters.models import Account
+    from dunletters.samples import generate_accounts
+
+    rows = list(generate_accounts(300, seed=11, as_of=as_of))
+    rows[0].update(gender="", promise_to_pay_until="2026-12-01")
+    del rows[0]["total_due"], rows[0]["days_past_due"]  # computed by the validators
+    rows[1].update(principal="1E+2", interest="0", fees="0", total_due="100")
+    for number, row in enumerate(rows, start=2):
+        account = parse_account(row, as_of=as_of, row=number)
+        text = account.model_dump_json()
+        trusted, validated = Account.from_journal(text), Account.model_validate_json(text)
+        assert trusted == validated == account
+        assert trusted.model_dump() == validated.model_dump()
+        assert trusted.model_dump_json() == text
+        assert trusted.model_fields_set == validated.model_fields_set
