@@ -314,8 +314,20 @@ _DROPPED_TABLES = (
     b"LTSH",
     b"PCLT",
     b"SVG ",
+    b"VORG",
+    b"cmap",
+    b"vhea",
+    b"vmtx",
 )
-"""WeasyPrint 70's list, plus GDEF: useless without GSUB/GPOS, and ~2.5 ms per face."""
+"""WeasyPrint 70's list, plus tables a PDF does not read from an embedded CFF font.
+
+GDEF is useless without GSUB/GPOS (~2.5 ms per face). ``cmap``: a CIDFontType0 selects
+glyphs by CID through the CFF charset, and text extraction reads the PDF's ToUnicode
+map (PDF 32000-1, table 126: FontFile3/OpenType is "equivalent to CIDFontType0C", a
+bare CFF with no cmap); HarfBuzz spends ~0.8 ms per face mapping the whole cmap back to
+the kept glyphs. The vertical metrics (vhea, vmtx, VORG) serve only vertical writing,
+which letters do not use (the PDF's /W gives the widths). Measured per letter: ~3 ms
+and ~6 KiB less."""
 
 
 def _subset_in_one_pass(font_set: FontSet) -> None:
