@@ -71,7 +71,7 @@ class Linter:
         self.link_allowlist = tuple(domains)
         self._plans: dict[
             tuple[str | None, str | None, tuple[bool, ...]],
-            tuple[list[Rule], dict[str, list[str]]],
+            tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, tuple[CompiledLexicon, ...]]]],
         ] = {}
 
     def context(
@@ -124,21 +124,31 @@ class Linter:
             plan = self._plans[(ctx.channel, ctx.stage, available)] = self._plan(
                 ctx.channel, ctx.stage, dict(zip(_NEEDS, available, strict=True))
             )
-        applicable, skipped = plan
+        _, skipped, gated = plan
         findings: list[Finding] = []
-        for rule in applicable:
+        view = ctx.view
+        for rule, gate in gated:
+            if gate:
+                for lexicon in gate:
+                    if lexicon.may_match(view):
+                        break
+                else:
+                    continue  # none of the lists its hits need can match here
             hits = list(rule.check(ctx))
             if hits:
                 findings.extend(self._finding(rule, hit, ctx) for hit in _outermost(hits))
         if explain_skips:
             findings.extend(_skip_notes(skipped, ctx))
-        findings.sort(key=Finding.sort_key)
+        if len(findings) > 1:
+            findings.sort(key=Finding.sort_key)
         return findings
 
     def _plan(
         self, channel: str | None, stage: str | None, available: dict[str, bool]
-    ) -> tuple[list[Rule], dict[str, list[str]]]:
-        """The rules that apply to a kind of document, and those skipped for want of context.
+    ) -> tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, tuple[CompiledLexicon, ...]]]]:
+        """The rules that apply to a kind of document, those skipped for want of
+        context, and each applicable rule with the lists one of which it needs to
+        match (see :attr:`Rule.hits_need`; empty: always run).
 
         Decided once per (channel, stage, context present) and reused: a batch lints
         thousands of documents of a handful of kinds.
@@ -159,7 +169,15 @@ class Linter:
             if stage is not None and stage not in rule.stages:
                 continue
             applicable.append(rule)
-        return applicable, skipped
+        gated = [(rule, self._gate(rule)) for rule in applicable]
+        return applicable, skipped, gated
+
+    def _gate(self, rule: Rule) -> tuple[CompiledLexicon, ...]:
+        """The compiled lists of ``rule.hits_need`` (none when one is unknown: then the
+        rule runs and reports the missing list as it always did)."""
+        if not all(name in self.lexicons for name in rule.hits_need):
+            return ()
+        return tuple(self.lexicons[name] for name in rule.hits_need)
 
     def _finding(self, rule: Rule, hit: Hit, ctx: LintContext) -> Finding:
         severity = self._severity.get(rule.code) or hit.severity or rule.severity_for(ctx.channel)

@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -125,6 +125,8 @@ class PhraseScanner:
         # Required literals of regex entries (see anchors.py): key → (list, entry index).
         self._anchors: dict[str, list[tuple[str, int]]] = {}
         self._automaton: _Automaton | None = None
+        # One bit per list, for the set of lists a text has keys of (_Scan.lists).
+        self._bits: dict[str, int] = {}
 
     def add(self, lexicon: str, entry: Entry) -> None:
         """Index one phrase entry of a list."""
@@ -133,12 +135,14 @@ class PhraseScanner:
         guard_head = _ASCII_WORD.match(key[0]) is not None
         guard_tail = _ASCII_WORD.match(key[-1]) is not None
         self._targets.setdefault(key, []).append((lexicon, entry, guard_head, guard_tail))
+        self._own(lexicon)
         self._automaton = None
 
     def add_anchors(self, lexicon: str, index: int, literals: frozenset[str]) -> None:
         """Index the literals one of which every match of a regex entry contains."""
         for literal in literals:
             self._anchors.setdefault(literal, []).append((lexicon, index))
+        self._own(lexicon)
         self._automaton = None
 
     def _built(self) -> _Automaton:
@@ -146,6 +150,7 @@ class PhraseScanner:
             keys = sorted(self._targets.keys() | self._anchors.keys())
             phrase_keys: dict[str, set[int]] = {}
             anchor_keys: dict[str, dict[int, list[int]]] = {}
+            bits = self._bits
             for number, key in enumerate(keys):
                 for lexicon, *_ in self._targets.get(key, ()):
                     phrase_keys.setdefault(lexicon, set()).add(number)
@@ -156,15 +161,30 @@ class PhraseScanner:
                 [tuple(self._targets.get(key, ())) for key in keys],
                 {lexicon: frozenset(numbers) for lexicon, numbers in phrase_keys.items()},
                 anchor_keys,
+                bits,
                 [
-                    frozenset(
-                        target[0]
-                        for target in (*self._targets.get(key, ()), *self._anchors.get(key, ()))
+                    sum(
+                        {
+                            bits[target[0]]
+                            for target in (*self._targets.get(key, ()), *self._anchors.get(key, ()))
+                        }
                     )
                     for key in keys
                 ],
             )
         return self._automaton
+
+    def bit(self, lexicon: str) -> int:
+        """The list's bit in :attr:`_Scan.lists` (0 for a list with no key at all).
+
+        Given when the list's first key is added and never changed, so a list may
+        keep it (see :meth:`CompiledLexicon.may_match`).
+        """
+        return self._bits.get(lexicon, 0)
+
+    def _own(self, lexicon: str) -> None:
+        if lexicon not in self._bits:
+            self._bits[lexicon] = 1 << len(self._bits)
 
     def scan(self, view: TextView) -> _Scan:
         """Every key occurrence in :attr:`TextView.match_text`, once per text.
@@ -173,7 +193,7 @@ class PhraseScanner:
         worked out when that list asks (:meth:`phrases`, :meth:`anchored`) — in a
         clean letter most lists share no key with the text at all.
         """
-        cache: dict[int, _Scan] = view.__dict__.setdefault("_phrase_cache", {})
+        cache = view.scans
         found = cache.get(id(self))
         if found is None:
             text = _lower(view.match_text)
@@ -185,7 +205,10 @@ class PhraseScanner:
                 else []
             )
             present = {match[0] for match in matches}
-            lists = frozenset().union(*(automaton.lists[number] for number in present))
+            lists = 0
+            masks = automaton.masks
+            for number in present:
+                lists |= masks[number]
             found = cache[id(self)] = _Scan(text, matches, present, lists)
         return found
 
@@ -230,22 +253,32 @@ class _Automaton:
     targets: list[tuple[tuple[str, Entry, bool, bool], ...]]
     phrase_keys: dict[str, frozenset[int]]
     anchor_keys: dict[str, dict[int, list[int]]]
-    lists: list[frozenset[str]]
-    """By key number: the lists that have it as a phrase or an anchor."""
+    bits: dict[str, int]
+    """By list: one bit, for :attr:`_Scan.lists`."""
+    masks: list[int]
+    """By key number: the bits of the lists that have it as a phrase or an anchor."""
 
 
-@dataclass(frozen=True, slots=True)
 class _Scan:
     """One pass's result: key occurrences (number, start, end), the keys present, and
-    each list's phrase matches once asked for."""
+    each list's phrase matches once asked for.
 
-    text: str
-    matches: list[tuple[int, int, int]]
-    present: set[int]
-    lists: frozenset[str]
-    """The lists with at least one key in the text: the others can match only through
-    a regex entry without anchors."""
-    phrases: dict[str, list[tuple[int, int, Entry]]] = field(default_factory=dict)
+    A plain slotted class (made once per document: a frozen dataclass's ``__init__``
+    costs a microsecond more). Treat it as immutable but for the ``phrases`` memo.
+    """
+
+    __slots__ = ("lists", "matches", "phrases", "present", "text")
+
+    def __init__(
+        self, text: str, matches: list[tuple[int, int, int]], present: set[int], lists: int
+    ) -> None:
+        self.text = text
+        self.matches = matches
+        self.present = present
+        self.lists = lists
+        """The bits (:meth:`PhraseScanner.bit`) of the lists with at least one key in the
+        text: the others can match only through a regex entry without anchors."""
+        self.phrases: dict[str, list[tuple[int, int, Entry]]] = {}
 
 
 class CompiledLexicon:
@@ -283,6 +316,18 @@ class CompiledLexicon:
                 self._always.add(index)
             else:
                 self.scanner.add_anchors(lexicon.name, index, found)
+        self._bit = self.scanner.bit(lexicon.name)
+
+    def may_match(self, view: TextView) -> bool:
+        """False when the list certainly has no match in the text: none of its phrases
+        or regex anchors occurs, and it has no pattern that must always run.
+
+        The shared scan answers this for every list at once, so a rule whose hits all
+        come from lists can be skipped on a clean document for a set lookup.
+        """
+        if self._always:
+            return True
+        return bool(self.scanner.scan(view).lists & self._bit)
 
     def _regex(self, index: int) -> re.Pattern[str]:
         """An entry's pattern, compiled on first use: most never run in a given text."""
@@ -326,7 +371,7 @@ class CompiledLexicon:
 
     def _matches(self, view: TextView) -> Iterator[tuple[int, int, Entry]]:
         scan = self.scanner.scan(view)
-        if self.lexicon.name not in scan.lists and not self._always:
+        if not scan.lists & self._bit and not self._always:
             return
         text = view.match_text
         for start, end, entry in self.scanner.phrases(scan, self.lexicon.name):
@@ -352,7 +397,7 @@ class CompiledLexicon:
         a match means building the offset map, which a clean letter never needs.
         """
         scan = self.scanner.scan(view)
-        if self.lexicon.name not in scan.lists and not self._always:
+        if not scan.lists & self._bit and not self._always:
             return False
         text = view.match_text
         for start, end, entry in self.scanner.phrases(scan, self.lexicon.name):

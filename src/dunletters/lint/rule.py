@@ -59,6 +59,11 @@ class Rule:
     ``pages``, ``schedule``. Missing ⇒ the rule is skipped, never guessed."""
     severity_by_channel: tuple[tuple[str, Severity], ...] = ()
     lexicons: tuple[str, ...] = ()
+    hits_need: tuple[str, ...] = ()
+    """Lists one of which must match for the rule to hit at all (its hits are their
+    matches): where none of them can match — the shared phrase scan found none of
+    their phrases or anchors — the engine does not run the rule. Most rules of a
+    clean document are skipped this way."""
     example_context: tuple[tuple[str, str], ...] = ()
     """Context the fail/pass examples are checked in (e.g. ``(("stage", "early"),)``)."""
 
@@ -92,6 +97,7 @@ def rule(
     needs: Iterable[str] = (),
     severity_by_channel: Iterable[tuple[str, Severity]] = (),
     lexicons: Iterable[str] = (),
+    hits_need: Iterable[str] = (),
     example_context: Iterable[tuple[str, str]] = (),
 ) -> Callable[[Check], Rule]:
     """Decorate a check function into a :class:`Rule` value."""
@@ -114,6 +120,7 @@ def rule(
             needs=frozenset(needs),
             severity_by_channel=tuple(severity_by_channel),
             lexicons=tuple(lexicons),
+            hits_need=tuple(hits_need),
             example_context=tuple(example_context),
         )
 

@@ -210,6 +210,7 @@ def not_personalized(ctx: LintContext) -> Iterator[Hit]:
     passes=("您的账户已逾期35天。", "M10型号的设备"),
     use_instead="用白话说明事实，如「已逾期35天」。",
     lexicons=("jargon",),
+    hits_need=("jargon",),
 )
 def jargon(ctx: LintContext) -> Iterator[Hit]:
     for hit in _existence(ctx, "jargon", "内部术语「{match}」，债务人可能看不懂"):
@@ -425,6 +426,7 @@ def date_inconsistent(ctx: LintContext) -> Iterator[Hit]:
     passes=("您已逾期12天，请于12月5日前还款。",),
     use_instead="用模板变量生成，如 {{ account.days_past_due }}。",
     lexicons=("placeholder",),
+    hits_need=("placeholder",),
 )
 def unfilled_placeholder(ctx: LintContext) -> Iterator[Hit]:
     yield from _existence(ctx, "placeholder", "未填写的占位符「{match}」")
@@ -593,6 +595,7 @@ def repetition(ctx: LintContext) -> Iterator[Hit]:
     passes=("请您于12月5日前还款，感谢您的配合。",),
     use_instead="礼貌语气用「请您」「感谢配合」；坚定语气直接陈述要求和后果，不哀求。",
     lexicons=("harsh", "pleading"),
+    hits_need=("harsh", "pleading"),
 )
 def tone_mismatch(ctx: LintContext) -> Iterator[Hit]:
     if ctx.tone in ("courteous", "empathetic"):
@@ -616,6 +619,7 @@ def tone_mismatch(ctx: LintContext) -> Iterator[Hit]:
     passes=("逾期信息将依法报送金融信用信息基础数据库。",),
     use_instead="前期只提醒事实与还款方式；法律措施留到后期，并说明原因。",
     lexicons=("legal_action",),
+    hits_need=("legal_action",),
 )
 def premature_escalation(ctx: LintContext) -> Iterator[Hit]:
     yield from _existence(ctx, "legal_action", f"{ctx.stage} 阶段不应提及法律措施「{{match}}」")
@@ -677,6 +681,7 @@ def missing_consequence(ctx: LintContext) -> Iterator[Hit]:
     passes=("鉴于您已逾期45天，经多次提醒仍未还款，我行可能依法提起诉讼。",),
     use_instead="先说明原因：「鉴于您已逾期N天，经多次提醒仍未还款……」",
     lexicons=("legal_action", "legal_reason"),
+    hits_need=("legal_action",),
 )
 def unexplained_legal_action(ctx: LintContext) -> Iterator[Hit]:
     # The reason must stand with the action — in the same paragraph — not merely
@@ -711,6 +716,7 @@ def unexplained_legal_action(ctx: LintContext) -> Iterator[Hit]:
     passes=("逾期信息将依法报送金融信用信息基础数据库。",),
     use_instead="只陈述真实、合法的后果，如「逾期信息将依法报送金融信用信息基础数据库」。",
     lexicons=("overstated_consequence",),
+    hits_need=("overstated_consequence",),
 )
 def overstated_consequence(ctx: LintContext) -> Iterator[Hit]:
     yield from _existence(ctx, "overstated_consequence", "夸大或不实的后果「{match}」")
@@ -731,6 +737,7 @@ def overstated_consequence(ctx: LintContext) -> Iterator[Hit]:
     passes=("逾期将按合同约定计收违约金。",),
     use_instead="陈述合法的后果，如「逾期将按合同约定承担违约责任」。",
     lexicons=("threat",),
+    hits_need=("threat",),
 )
 def threat(ctx: LintContext) -> Iterator[Hit]:
     yield from _existence(ctx, "threat", "威胁性用语「{match}」")
@@ -748,6 +755,7 @@ def threat(ctx: LintContext) -> Iterator[Hit]:
     passes=("谨防骗子冒充我行工作人员。",),
     use_instead="称呼对方的姓名，只陈述事实。",
     lexicons=("insult",),
+    hits_need=("insult",),
 )
 def insult(ctx: LintContext) -> Iterator[Hit]:
     yield from _existence(ctx, "insult", "侮辱性用语「{match}」")
@@ -765,6 +773,7 @@ def insult(ctx: LintContext) -> Iterator[Hit]:
     passes=("我行可能依法向人民法院提起诉讼。",),
     use_instead="只说债权人自己能做的合法事项，如「可能依法提起诉讼」。",
     lexicons=("false_authority",),
+    hits_need=("false_authority",),
 )
 def false_authority(ctx: LintContext) -> Iterator[Hit]:
     yield from _existence(ctx, "false_authority", "冒用或假借公权力「{match}」")

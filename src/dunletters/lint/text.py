@@ -24,8 +24,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from dunletters.checksums import id_valid, luhn_valid
 
@@ -283,23 +282,61 @@ class TextView:
     in it back to the original text.
     """
 
+    # Every derived value is computed on first use and kept in a slot: a rule asks
+    # for what it needs, and an SMS never needs most of what a letter does. (Plain
+    # slots rather than functools.cached_property, whose per-first-access lock cost
+    # about 1 µs each, some 10 µs of an 90-character SMS's lint.)
+    __slots__ = (
+        "_capitals",
+        "_dates",
+        "_folded_text",
+        "_line_starts",
+        "_match_text",
+        "_money",
+        "_numbers",
+        "_paragraphs",
+        "_relative_deadlines",
+        "_sentences",
+        "_shifts",
+        "scans",
+        "text",
+    )
+
     def __init__(self, text: str) -> None:
         self.text = text
         self._dates: dict[int | None, list[DateSpan]] = {}
+        self._capitals: list[CapitalsSpan] | None = None
+        self._folded_text: str | None = None
+        self._line_starts: list[int] | None = None
+        self._match_text: str | None = None
+        self._money: list[MoneySpan] | None = None
+        self._numbers: list[NumberSpan] | None = None
+        self._paragraphs: list[Sentence] | None = None
+        self._relative_deadlines: list[tuple[int, int, int]] | None = None
+        self._sentences: list[Sentence] | None = None
+        self._shifts: tuple[list[int], list[int]] | None = None
+        self.scans: dict[int, Any] = {}
+        """Phrase-list scans of this text, by scanner (see ``lexicon.PhraseScanner``)."""
 
     # -- positions -------------------------------------------------------------------
 
-    @cached_property
-    def _line_starts(self) -> list[int]:
+    @property
+    def line_starts(self) -> list[int]:
         """Offsets where lines begin (only findings need positions)."""
-        return [0] + [match.end() for match in _NEWLINE.finditer(self.text)]
+        starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+        return starts
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of an offset in the original text."""
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line] + 1
+        starts = self.line_starts
+        if len(starts) == 1:  # one line (every SMS)
+            return 1, offset + 1
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
 
-    @cached_property
+    @property
     def match_text(self) -> str:
         """The folded, squeezed view phrase lists match on.
 
@@ -307,6 +344,12 @@ class TextView:
         ("call 95099"), so a Chinese phrase wrapped across lines still matches.
         ``str.split`` does the scanning in C (a regex pass costs ~30 µs here).
         """
+        found = self._match_text
+        if found is None:
+            found = self._match_text = self._squeezed()
+        return found
+
+    def _squeezed(self) -> str:
         tokens = self._folded.split()
         if not tokens:
             return ""
@@ -317,18 +360,23 @@ class TextView:
             parts.append(token)
         return "".join(parts)
 
-    @cached_property
+    @property
     def _folded(self) -> str:
-        return fold(self.text)
+        """The text with full-width ASCII folded (see :func:`fold`); same offsets."""
+        folded = self._folded_text
+        if folded is None:
+            folded = self._folded_text = fold(self.text)
+        return folded
 
-    @cached_property
-    def _shifts(self) -> tuple[list[int], list[int]]:
+    def _shift_table(self) -> tuple[list[int], list[int]]:
         """How far each stretch of :attr:`match_text` lies from the original text.
 
         ``starts[k]`` is the match-text index where stretch k begins and ``shifts[k]``
         the characters removed before it: one entry per whitespace run, built only
         when a match is located (a clean letter mostly never needs it).
         """
+        if self._shifts is not None:
+            return self._shifts
         starts, shifts = [0], [0]
         removed = 0
         folded = self._folded
@@ -345,11 +393,14 @@ class TextView:
             removed += end - start - (1 if kept else 0)
             starts.append(end - removed)
             shifts.append(removed)
+        self._shifts = starts, shifts
         return starts, shifts
 
     def origin(self, index: int) -> int:
         """Original offset of an index in :attr:`match_text` (end indexes allowed)."""
-        starts, shifts = self._shifts
+        starts, shifts = self._shift_table()
+        if len(starts) == 1:  # no whitespace removed
+            return index
         return index + shifts[bisect.bisect_right(starts, index) - 1]
 
     def origin_span(self, start: int, end: int) -> tuple[int, int]:
@@ -358,7 +409,7 @@ class TextView:
 
     # -- structure -------------------------------------------------------------------
 
-    @cached_property
+    @property
     def sentences(self) -> list[Sentence]:
         """Sentences split at 。！？；and line breaks, stripped, non-empty.
 
@@ -366,6 +417,12 @@ class TextView:
         break and keeps its closing marks (。！). Runs without a word character (a
         lone ——) are dropped.
         """
+        found = self._sentences
+        if found is None:
+            found = self._sentences = self._find_sentences()
+        return found
+
+    def _find_sentences(self) -> list[Sentence]:
         found: list[Sentence] = []
         for match in _SENTENCE.finditer(self.text):
             sentence = match.group()
@@ -376,9 +433,15 @@ class TextView:
                 found.append(Sentence(sentence, start, start + len(sentence)))
         return found
 
-    @cached_property
+    @property
     def paragraphs(self) -> list[Sentence]:
         """Paragraphs: blocks separated by blank lines (spans in the original text)."""
+        found = self._paragraphs
+        if found is None:
+            found = self._paragraphs = self._find_paragraphs()
+        return found
+
+    def _find_paragraphs(self) -> list[Sentence]:
         text = self.text
         bounds: list[tuple[int, int]] = []
         previous = 0
@@ -390,13 +453,19 @@ class TextView:
 
     # -- extracted facts -----------------------------------------------------------------
 
-    @cached_property
+    @property
     def money(self) -> list[MoneySpan]:
         """Money figures: ¥1,004.50 · 人民币1,004.50元 · 1,004.50元 · 1.5万元.
 
         A bare figure inside a signed one (the 1,004.50元 of ¥1,004.50元) is the same
         amount: it is dropped, as one left-to-right alternation would have done.
         """
+        found = self._money
+        if found is None:
+            found = self._money = self._find_money()
+        return found
+
+    def _find_money(self) -> list[MoneySpan]:
         signed = [self._money_span(m) for m in _MONEY_SIGNED.finditer(self.text)]
         if not signed:
             return [self._money_span(m) for m in self._bare_money()]
@@ -438,9 +507,15 @@ class TextView:
             amount *= 10000
         return MoneySpan(amount, match.start(), match.end(), match.group(0))
 
-    @cached_property
+    @property
     def capitals(self) -> list[CapitalsSpan]:
         """大写 amounts (runs of capital numerals with a unit), well formed or not."""
+        found = self._capitals
+        if found is None:
+            found = self._capitals = self._find_capitals()
+        return found
+
+    def _find_capitals(self) -> list[CapitalsSpan]:
         found = []
         for match in _CAPITALS.finditer(self.text):
             text = match.group(0)
@@ -482,21 +557,33 @@ class TextView:
             found.append(DateSpan(value, match.start(), end, match.group(0), weekday))
         return found
 
-    @cached_property
+    @property
     def relative_deadlines(self) -> list[tuple[int, int, int]]:
         """``收到本函之日起N日内`` deadlines: (days, start, end)."""
+        found = self._relative_deadlines
+        if found is None:
+            found = self._relative_deadlines = self._find_relative_deadlines()
+        return found
+
+    def _find_relative_deadlines(self) -> list[tuple[int, int, int]]:
         return [
             (_small_number(m.group("n")), m.start(), m.end())
             for m in _RELATIVE_DEADLINE.finditer(self.text)
         ]
 
-    @cached_property
+    @property
     def numbers(self) -> list[NumberSpan]:
         """Full or masked ID, card and mobile numbers (full ones validated).
 
         One scan finds every run of digits and stars (spaces or hyphens allowed
         between digit groups); each run is then classified by its shape.
         """
+        found = self._numbers
+        if found is None:
+            found = self._numbers = self._find_numbers()
+        return found
+
+    def _find_numbers(self) -> list[NumberSpan]:
         found: list[NumberSpan] = []
         for match in _NUMBERISH.finditer(self.text):
             text = match.group(0)
@@ -518,6 +605,6 @@ class TextView:
     def line_of(self, offset: int) -> str:
         """The whole line an offset is on."""
         line, _ = self.position(offset)
-        start = self._line_starts[line - 1]
+        start = self.line_starts[line - 1]
         end = self.text.find("\n", start)
         return self.text[start : end if end >= 0 else len(self.text)]
