@@ -358,3 +358,58 @@ def test_shared_styles_give_weasyprints_own_bytes(templates: Path) -> None:
     for html in letters + letters[::-1]:
         assert shared.render(html, META) == plain.render(html, META)
     assert shared._styles.pristine  # the memo was used
+
+
+def test_shared_styles_give_weasyprints_own_bytes_for_the_builtin_letters() -> None:
+    """The 12 built-in letter templates (linked letter.css): same bytes, memo or not."""
+    from datetime import date
+
+    from dunletters.config import STAGES, TONES, Settings
+    from dunletters.documents import letter_pdf_metadata
+    from dunletters.escalation import decision_for
+    from dunletters.registry import Registry
+    from dunletters.rendering import Renderer
+    from dunletters.samples import sample_account
+
+    as_of, settings, registry = date(2026, 11, 28), Settings(), Registry.load()
+    renderer = Renderer(settings, registry)
+    shared = PdfRenderer.for_registry(registry)
+    plain = PdfRenderer.for_registry(registry)
+    del plain._font_config._dl_style_memo  # WeasyPrint's own style computation
+    for stage in STAGES:
+        for tone in TONES:
+            decision = decision_for(settings.stage_rule(stage), tone)
+            document = renderer.letter_html(
+                sample_account(stage, as_of=as_of), decision, as_of, "1"
+            )
+            meta = letter_pdf_metadata(settings, document)
+            assert shared.render(document.html, meta) == plain.render(document.html, meta)
+    assert len(shared._styles.linked) == 1  # letter.css parsed once, shared
+
+
+def _linked(css_name: str = "extra.css") -> str:
+    return letter(extra=f'<link rel="stylesheet" href="{css_name}">')
+
+
+def test_an_edited_linked_stylesheet_is_read_again(tmp_path: Path) -> None:
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    sheet = folder / "theme.css"
+    sheet.write_text(STYLESHEET, encoding="utf-8")
+    renderer = PdfRenderer(folder)
+    before = renderer.render(_linked("theme.css"), META)
+    sheet.write_text(STYLESHEET + "p { color: #a31515; }", encoding="utf-8")
+    after = renderer.render(_linked("theme.css"), META)
+    assert after != before
+    assert after == PdfRenderer(folder).render(_linked("theme.css"), META)
+
+
+def test_a_linked_stylesheet_warning_fails_every_letter(tmp_path: Path) -> None:
+    """Not only the first: a sheet that logs a warning is never kept for later letters."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    (folder / "bad.css").write_text(STYLESHEET + "p { colour: red; }", encoding="utf-8")
+    renderer = PdfRenderer(folder)
+    for _ in range(2):
+        with pytest.raises(PdfError, match="WeasyPrint"):
+            renderer.render(_linked("bad.css"), META)

@@ -26,6 +26,8 @@ What it does, and why each piece is there. Figures are per letter for
     (~5,000 lookups, ~15 ms); letters of one template need the same values again, so
     a renderer computes each once and shares it (:func:`_share_styles`: the key is
     WeasyPrint's own for sharing styles inside a document; byte-identical, tested).
+    A template's single linked stylesheet is parsed once per content, not per letter
+    (~9 ms for ``letter.css``; :func:`_share_linked_stylesheet`).
 
   - ``Font.__init__`` copies the whole face out of HarfBuzz (4–25 MB per face) for
     every PDF, though nothing reads it when HarfBuzz subsets: the copy of *our
@@ -161,10 +163,20 @@ def _make_fetcher(roots: Sequence[Path]) -> Any:
 
     class _TemplateFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
+            found = self.read_file(url)
+            if found is None:
+                return super().fetch(url, headers)
+            return URLFetcherResponse(found[0], found[1], {"Content-Type": found[2]})
+
+        def read_file(self, url: str) -> tuple[str, bytes, str] | None:
+            """``(URL, content, MIME type)`` of a file under the roots; None for ``data:``.
+
+            Anything else is refused (:func:`_blocked_error`).
+            """
             parts = urlsplit(url)
             scheme = parts.scheme.lower()
             if scheme == "data":
-                return super().fetch(url, headers)
+                return None
             if scheme != "file" or parts.netloc not in ("", "localhost"):
                 host = f"（{parts.hostname}）" if parts.hostname else ""
                 raise blocked(
@@ -183,9 +195,7 @@ def _make_fetcher(roots: Sequence[Path]) -> Any:
                 candidate = (root / relative).resolve()
                 if candidate.is_relative_to(root) and candidate.is_file():
                     kind = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(
-                        candidate.as_uri(), candidate.read_bytes(), {"Content-Type": kind}
-                    )
+                    return candidate.as_uri(), candidate.read_bytes(), kind
             raise blocked(
                 f"模板目录中没有文件 {relative.as_posix()} / "
                 f"no such file in the templates folder: {relative.as_posix()}"
@@ -426,26 +436,36 @@ class _StyleMemo:
 
     ``pristine`` maps an element's style key — its parent's key, its ``style``/``lang``/
     ``id`` declarations and the stylesheet rules it matches — to a number and a private
-    ``ComputedStyle`` that no document ever sees (so no layout code mutates it). The
-    stylesheets in ``stable`` (the renderer's own, parsed once) are the only author
-    sheets whose rules can be keys: another sheet's rules are new objects per letter.
+    ``ComputedStyle`` that no document ever sees (so no layout code edits it). Rules
+    can be keys only if their stylesheet lives as long as the renderer: ``stable``
+    holds those (the renderer's own, and ``linked`` — a template's one linked
+    stylesheet, parsed once per content instead of once per letter).
     """
 
     LIMIT = 20_000
+    LINKED_LIMIT = 8
 
     def __init__(self) -> None:
         self.pristine: dict[tuple[Any, ...], tuple[int, Any]] = {}
-        self.stable: set[int] = set()
-        self.keep: list[Any] = []
+        self.stable: dict[int, Any] = {}
+        self.linked: dict[tuple[Any, ...], Any] = {}
 
-    def add_stable(self, sheet: Any) -> None:
-        if sheet.matcher is not None and not _VIEWPORT_UNIT.search(
-            getattr(sheet, "_dl_source", "")
-        ):
-            self.stable.add(id(sheet))
-            self.keep.append(sheet)
+    def add_stable(self, sheet: Any, source: str) -> None:
+        """Let ``sheet``'s rules be keys (unless it has page-relative lengths)."""
+        if not _VIEWPORT_UNIT.search(source):
+            self.stable[id(sheet)] = sheet
+
+    def add_linked(self, key: tuple[Any, ...], sheet: Any, source: str) -> None:
+        if len(self.linked) >= self.LINKED_LIMIT:  # edited often (preview): start afresh
+            self.clear()
+        self.linked[key] = sheet
+        self.add_stable(sheet, source)
 
     def clear(self) -> None:
+        """Forget every shared value and linked stylesheet (after a failed letter)."""
+        for sheet in self.linked.values():
+            self.stable.pop(id(sheet), None)
+        self.linked.clear()
         self.pristine.clear()
 
 
@@ -520,6 +540,116 @@ def _share_styles() -> None:
     __init__.dunletters_shared = True  # type: ignore[attr-defined]
     computed_style.__missing__ = __missing__
     style_for.__init__ = __init__
+    _share_linked_stylesheet(weasy_css)
+
+
+def _share_linked_stylesheet(weasy_css: Any) -> None:
+    """Parse a template's linked stylesheet once per renderer, not once per letter.
+
+    WeasyPrint 70 fetches and parses every ``<link rel="stylesheet">`` for each
+    document (~9 ms per letter for the built-in ``letter.css``), so its rules are new
+    objects each time and no style can be shared. For a document whose only
+    stylesheet is one link read through the renderer's fetcher, the parsed sheet is
+    kept, keyed by its URL and *content* (an edited file is parsed again), and used
+    as WeasyPrint would use a fresh one. Only a sheet that parses alone exactly as in
+    the document is kept: no warning, no ``@import``, ``@font-face``,
+    ``@counter-style``, ``@color-profile`` or ``@layer`` (those reach outside the
+    sheet). Anything else takes WeasyPrint's own path.
+    """
+    from weasyprint import CSS
+    from weasyprint.html import element_has_link_type, parse_url
+
+    original = weasy_css.find_stylesheets
+
+    def linked_href(wrapper_element: Any, media_type: str, base_url: str) -> str | None:
+        elements = list(wrapper_element.query_all("style", "link"))
+        if len(elements) != 1 or elements[0].etree_element.tag != "link":
+            return None
+        element = elements[0].etree_element
+        mime_type = element.get("type", "text/css").split(";", 1)[0].strip()
+        media = [part.strip() for part in (element.get("media", "").strip() or "all").split(",")]
+        if (
+            mime_type != "text/css"
+            or not weasy_css.media_queries.evaluate_media_query(media, media_type)
+            or not element.get("href")
+            or not element_has_link_type(element, "stylesheet")
+            or element_has_link_type(element, "alternate")
+        ):
+            return None
+        href: str | None = parse_url(element.get("href"), base_url)
+        return href
+
+    def find_stylesheets(
+        wrapper_element: Any,
+        device_media_type: str,
+        url_fetcher: Any,
+        base_url: str,
+        font_config: Any,
+        *rest: Any,
+    ) -> Any:
+        memo: _StyleMemo | None = getattr(font_config, "_dl_style_memo", None)
+        read: Any = getattr(url_fetcher, "read_file", None)
+        href = None
+        if memo is not None and read is not None:
+            href = linked_href(wrapper_element, device_media_type, base_url)
+        found = None
+        if href is not None:
+            try:
+                found = read(href)
+            except Exception:  # refused: WeasyPrint's path reports it
+                found = None
+        if found is None or found[2] != "text/css":
+            yield from original(
+                wrapper_element, device_media_type, url_fetcher, base_url, font_config, *rest
+            )
+            return
+        assert memo is not None and href is not None
+        key = (href, device_media_type, found)
+        sheet = memo.linked.get(key)
+        if sheet is None:
+            sheet = _parse_alone(CSS, href, url_fetcher, device_media_type, font_config)
+            source = found[1].decode("utf-8", "replace")
+            if sheet is None or read(href) != found or _REACHES_OUT.search(source):
+                yield from original(
+                    wrapper_element, device_media_type, url_fetcher, base_url, font_config, *rest
+                )
+                return
+            memo.add_linked(key, sheet, source)
+        yield sheet
+
+    weasy_css.find_stylesheets = find_stylesheets
+
+
+_REACHES_OUT = re.compile(r"(?i)@(?:import|font-face|counter-style|color-profile|layer)\b")
+
+
+def _parse_alone(css_class: Any, href: str, fetcher: Any, media_type: str, font_config: Any) -> Any:
+    """A linked stylesheet parsed on its own, or None if parsing it logged anything."""
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    logger.addHandler(collector)
+    counter_style: dict[str, Any] = {}
+    color_profiles: dict[str, Any] = {}
+    layers: list[Any] = []
+    try:
+        sheet = css_class(
+            url=href,
+            url_fetcher=fetcher,
+            media_type=media_type,
+            font_config=font_config,
+            counter_style=counter_style,
+            color_profiles=color_profiles,
+            page_rules=[],
+            layers=layers,
+            _check_mime_type=True,
+        )
+    except Exception:
+        return None
+    finally:
+        logger.removeHandler(collector)
+    if collector.messages or counter_style or color_profiles or layers:
+        return None
+    return sheet
 
 
 def _shared_style_for(
@@ -772,9 +902,9 @@ class PdfRenderer:
         The highest-precedence folder is the base; the others overlay it, so a user's
         ``letter.css`` replaces the built-in one, and its ``theme.toml`` (see
         :mod:`dunletters.theme`) the built-in theme. The templates link their stylesheet
-        (``<link href="letter.css">``), so none is passed here. (Passing it as
-        ``stylesheet=`` instead, with templates that do not link it, saves the ~9 ms
-        per letter WeasyPrint spends parsing a linked 200-line stylesheet.)
+        (``<link href="letter.css">``), so none is passed here; a template's one linked
+        stylesheet is parsed once per renderer and content, not per letter
+        (:func:`_share_linked_stylesheet`).
         """
         folders = [root / "letters" for root in registry.roots if (root / "letters").is_dir()]
         if not folders:
@@ -840,8 +970,7 @@ class PdfRenderer:
             except BaseException as error:
                 raise self._failure(error, label) from None
         self._raise_logged(log, label)
-        css._dl_source = text
-        self._styles.add_stable(css)
+        self._styles.add_stable(css, text)
         return css
 
     def _layout(self, html: str) -> Any:
