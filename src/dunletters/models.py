@@ -89,18 +89,18 @@ def parse_bool(value: object) -> bool:
     >>> parse_bool("是"), parse_bool("N"), parse_bool(""), parse_bool(1)
     (True, False, False, True)
     """
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return False
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
+    if isinstance(value, str):  # the usual cell first
         word = value.strip().lower()
         if word in _TRUE_WORDS:
             return True
         if word in _FALSE_WORDS:
             return False
+    elif isinstance(value, bool):
+        return value
+    elif value is None:
+        return False
+    elif isinstance(value, int) and value in (0, 1):
+        return bool(value)
     raise ValueError("应为 是/否、Y/N、true/false 或 1/0")
 
 

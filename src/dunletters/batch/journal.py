@@ -257,6 +257,16 @@ class Journal:
             self.db.execute("SELECT * FROM accounts WHERE state = ? ORDER BY row", (state,))
         )
 
+    def select(self, query: str, parameters: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """A read-only query's rows as plain tuples (the outputs and summary read this way).
+
+        Naming the columns a step needs, instead of ``SELECT *`` into ``sqlite3.Row``,
+        keeps the records' JSON (most of a row's bytes) out of steps that never read it.
+        """
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return iter(cursor.execute(query, parameters))
+
     def rejects(self) -> Iterator[sqlite3.Row]:
         """Rejected rows, in input order."""
         return iter(self.db.execute("SELECT * FROM rejects ORDER BY row"))

@@ -560,12 +560,17 @@ def _sms_schedule(
 
     zone = ZoneInfo(settings.sms.timezone)
 
+    times: dict[int, str] = {}
+
     def when(mobile: str) -> str:
         index = sent.get(mobile, 0)
         if repeated is None or mobile in repeated:
             sent[mobile] = index + 1
-        day = as_of + timedelta(days=index // settings.sms.max_per_day)
-        return datetime.combine(day, start, tzinfo=zone).isoformat()
+        days = index // settings.sms.max_per_day
+        if days not in times:
+            day = as_of + timedelta(days=days)
+            times[days] = datetime.combine(day, start, tzinfo=zone).isoformat()
+        return times[days]
 
     return when
 
@@ -683,6 +688,14 @@ class _Pool:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
 
+_MANIFEST_QUERY = (
+    "SELECT row, account_id, state, stage, tone, letter_number, record_hash, reason,"
+    " letter_template, letter_version, letter_path, letter_sha256, sms_template, sms_version,"
+    " findings, sms_text, sms_segments, mobile FROM accounts ORDER BY row"
+)
+_EMPTY: dict[str, int] = {}
+
+
 def _finish(
     journal: Journal, settings: Settings, options: BatchOptions, pool: _Pool
 ) -> dict[str, int]:
@@ -702,39 +715,35 @@ def _finish(
         holds = files.enter_context(_csv_file(target / "holds.csv"))
         holds.writerow(["row", "account_id", "reason", "说明"])
         manifest = files.enter_context(atomic_file(target / "manifest.jsonl"))
-        for row in journal.accounts():
-            if row["state"] == "held":
-                reason = HoldReason(row["reason"])
-                holds.writerow([row["row"], row["account_id"], reason.value, reason.label])
+        as_of = options.as_of.isoformat()
+        for row in journal.select(_MANIFEST_QUERY):
+            (number, account_id, state, stage, tone, letter_number, record_hash, reason,
+             letter_template, letter_version, letter_path, letter_sha256, sms_template,
+             sms_version, findings, sms_text, sms_segments, mobile) = row  # fmt: skip
+            if state == "held":
+                hold = HoldReason(reason)
+                holds.writerow([number, account_id, hold.value, hold.label])
                 continue
-            entry = {
-                "row": row["row"],
-                "account_id": row["account_id"],
-                "state": row["state"],
-                "stage": row["stage"],
-                "tone": row["tone"],
-                "letter_number": row["letter_number"],
-                "record_sha256": row["record_hash"],
-                "letter_template": row["letter_template"],
-                "letter_template_sha256": row["letter_version"],
-                "letter_path": row["letter_path"],
-                "letter_sha256": row["letter_sha256"],
-                "sms_template": row["sms_template"],
-                "sms_template_sha256": row["sms_version"],
-                "findings": json.loads(row["findings"] or "{}"),
-                "as_of": options.as_of.isoformat(),
+            entry = {  # keys in sorted order, as dumps sorts them
+                "account_id": account_id,
+                "as_of": as_of,
+                "findings": _EMPTY if findings in (None, "{}") else json.loads(findings),
+                "letter_number": letter_number,
+                "letter_path": letter_path,
+                "letter_sha256": letter_sha256,
+                "letter_template": letter_template,
+                "letter_template_sha256": letter_version,
+                "record_sha256": record_hash,
+                "row": number,
+                "sms_template": sms_template,
+                "sms_template_sha256": sms_version,
+                "stage": stage,
+                "state": state,
+                "tone": tone,
             }
             manifest.write((dumps(entry) + "\n").encode())
-            if sms_csv is not None and row["state"] == "written" and row["sms_text"]:
-                sms_csv.writerow(
-                    [
-                        row["account_id"],
-                        row["mobile"],
-                        row["sms_text"],
-                        row["sms_segments"],
-                        when(row["mobile"]),
-                    ]
-                )
+            if sms_csv is not None and state == "written" and sms_text:
+                sms_csv.writerow([account_id, mobile, sms_text, sms_segments, when(mobile)])
     with _csv_file(target / "rejects.csv") as rejects:
         rejects.writerow(["row", "field", "reason"])
         rejects.writerows([r["row"], r["field"], r["reason"]] for r in journal.rejects())

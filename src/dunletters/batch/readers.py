@@ -208,7 +208,8 @@ class HeaderMap:
         for name, value in zip(self.columns, values, strict=False):
             if name is None:
                 continue
-            text = _cell_text(value)
+            # CSV and JSON Lines cells are text already: skip _cell_text's type checks.
+            text = value.strip() if type(value) is str else _cell_text(value)
             if text:
                 cells[name] = text
         return cells

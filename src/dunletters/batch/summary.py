@@ -32,23 +32,29 @@ def summarize(journal: Journal, as_of: date, channels: tuple[str, ...]) -> dict[
     findings: Counter[str] = Counter()
     amounts: dict[str, Decimal] = {}
     letter_bytes = letters = sms = sms_segments = 0
-    for row in journal.accounts():
-        state = row["state"]
-        by_state[state] += 1
-        amounts[state] = amounts.get(state, Decimal(0)) + Decimal(row["total_due"] or 0)
+    # Amounts are summed here, exactly (SQLite's SUM of text would go through floats);
+    # everything else is counted by SQLite, and each distinct findings tally is read once.
+    for state, total_due in journal.select("SELECT state, total_due FROM accounts"):
+        amounts[state] = amounts.get(state, Decimal(0)) + Decimal(total_due or 0)
+    for state, reason, stage, tone, tally, count in journal.select(
+        "SELECT state, reason, stage, tone, findings, COUNT(*) FROM accounts"
+        " GROUP BY state, reason, stage, tone, findings"
+    ):
+        by_state[state] += count
         if state == "held":
-            holds[row["reason"]] += 1
+            holds[reason] += count
             continue
-        by_stage[row["stage"]] += 1
-        by_stage_tone[f"{row['stage']}.{row['tone']}"] += 1
-        findings.update(json.loads(row["findings"] or "{}"))
-        if state == "written":
-            if row["letter_bytes"]:
-                letters += 1
-                letter_bytes += int(row["letter_bytes"])
-            if row["sms_text"]:
-                sms += 1
-                sms_segments += int(row["sms_segments"] or 0)
+        by_stage[stage] += count
+        by_stage_tone[f"{stage}.{tone}"] += count
+        for code, found in json.loads(tally or "{}").items():
+            findings[code] += found * count
+    for letter_count, byte_count, sms_count, segment_count in journal.select(
+        "SELECT COUNT(NULLIF(letter_bytes, 0)), TOTAL(letter_bytes),"
+        " COUNT(NULLIF(sms_text, '')), TOTAL(CASE WHEN sms_text != '' THEN sms_segments END)"
+        " FROM accounts WHERE state = 'written'"
+    ):
+        letters, letter_bytes = int(letter_count), int(byte_count)
+        sms, sms_segments = int(sms_count), int(segment_count)
     rejects: Counter[str] = Counter(r["field"] for r in journal.rejects())
     return {
         "as_of": as_of.isoformat(),
