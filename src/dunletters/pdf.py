@@ -748,39 +748,67 @@ def _shared_style_for(
                 ("root", html.base_url) if parent_style is None else parent_style._dl_token
             )
             memo_key = (parent_token, declared_text.get(etree_element), selectors)
-            entry = memo.pristine.get(memo_key)
-            if entry is None:
-                pristine = computed_style(
-                    None if parent_style is None else parent_style._dl_pristine,
-                    dict(cascaded),
-                    None,
-                    weasy_css.InitialStyle(font_config) if parent_style is None else root_pristine,
-                    html.base_url,
-                    font_config,
-                    pristine_sizes,
-                )
-                entry = memo.pristine[memo_key] = (len(memo.pristine), pristine)
-            computed._dl_token, pristine = entry
+            pristine = _attach_pristine(
+                computed, memo, memo_key, weasy_css, root_pristine, pristine_sizes
+            )
             if parent_style is None:
                 root_pristine = pristine
-            computed.update(pristine)
-            computed.specified = pristine.specified
-            computed._dl_pristine = pristine
         if target_collector and computed["anchor"]:
             target_collector.collect_anchor(computed["anchor"])
         computed_cache[key] = computed
 
+    # Pseudo-elements: WeasyPrint's user-agent sheet gives every element six (::marker,
+    # ::footnote-call…), each computing its anchor. Their cascade comes from the rules
+    # their element matched, so the element's key and the pseudo type are theirs.
     for element, pseudo_type in cascaded_styles:
-        if pseudo_type:
-            self.set_computed_styles(
-                element,
-                pseudo_type=pseudo_type,
-                root=root,
-                parent=element,
-                base_url=html.base_url,
-                target_collector=target_collector,
-            )
+        if not pseudo_type:
+            continue
+        parent_style = computed_styles[element, None]
+        computed = computed_styles[element, pseudo_type] = computed_style(
+            parent_style,
+            cascaded_styles.get((element, pseudo_type), {}),
+            pseudo_type,
+            computed_styles[root, None],
+            html.base_url,
+            font_config,
+            self.initial_page_sizes,
+        )
+        if share and parent_style._dl_pristine is not None:
+            memo_key = ("pseudo", parent_style._dl_token, pseudo_type)
+            _attach_pristine(computed, memo, memo_key, weasy_css, root_pristine, pristine_sizes)
+        if target_collector and computed["anchor"]:
+            target_collector.collect_anchor(computed["anchor"])
     self._cascaded_styles.clear()
+
+
+def _attach_pristine(
+    computed: Any,
+    memo: _StyleMemo,
+    memo_key: tuple[Any, ...],
+    weasy_css: Any,
+    root_pristine: Any,
+    sizes: dict[str, Any],
+) -> Any:
+    """Give a letter's new style the pristine for its key (made on first use): its values
+    so far, its specified values, and where to ask for the others."""
+    entry = memo.pristine.get(memo_key)
+    if entry is None:
+        parent = computed.parent_style
+        pristine = weasy_css.ComputedStyle(
+            None if parent is None else parent._dl_pristine,
+            dict(computed.cascaded),
+            computed.pseudo_type,
+            weasy_css.InitialStyle(computed.font_config) if parent is None else root_pristine,
+            computed.base_url,
+            computed.font_config,
+            sizes,
+        )
+        entry = memo.pristine[memo_key] = (len(memo.pristine), pristine)
+    computed._dl_token, pristine = entry
+    computed.update(pristine)
+    computed.specified = pristine.specified
+    computed._dl_pristine = pristine
+    return pristine
 
 
 _PATCHED_VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
