@@ -283,6 +283,9 @@ class Renderer:
         self.settings = settings
         self.registry = registry
         self.env = make_environment(registry)
+        self._letters: dict[tuple[Decision, str, date, str], tuple[Template, LetterInfo]] = {}
+        """Letter facts by (decision, channel, date, 函号): immutable, and in an SMS-only
+        batch the same dozen for every account (validating one costs ~8 µs)."""
 
     def context(self, account: Account, letter: LetterInfo) -> dict[str, Any]:
         """The render context: exactly the names in :data:`CONTEXT_MODELS`."""
@@ -292,8 +295,15 @@ class Renderer:
         self, decision: Decision, channel: str, as_of: date, number: str
     ) -> tuple[Template, LetterInfo]:
         """The template for a decision on a channel, and the letter facts."""
-        template = self.registry.get(decision.stage, decision.tone, channel)
-        return template, make_letter_info(decision, template, as_of, number)
+        key = (decision, channel, as_of, number)
+        found = self._letters.get(key)
+        if found is None:
+            template = self.registry.get(decision.stage, decision.tone, channel)
+            found = (template, make_letter_info(decision, template, as_of, number))
+            if len(self._letters) >= 1024:  # unique 函号s would otherwise grow it forever
+                self._letters.clear()
+            self._letters[key] = found
+        return found
 
     def letter_html(
         self, account: Account, decision: Decision, as_of: date, number: str

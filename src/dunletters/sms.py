@@ -47,6 +47,8 @@ def normalize_body(body: str) -> str:
     'call 95099 now'
     """
     text = _SPACE_RUN.sub(" ", body).strip()
+    if " " not in text:  # usual for Chinese: skip the lookaround scan (~10 µs an SMS)
+        return text
     return _SPACE_BY_WIDE.sub("", text)
 
 
