@@ -10,6 +10,7 @@ explicit register, as proselint does it.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -20,21 +21,26 @@ from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, Rule, rule
 from dunletters.lint.text import SENTENCE_MARKS
-from dunletters.sms import measure
+from dunletters.sms import UCS2_SEGMENT, UCS2_SINGLE, measure
 
 __all__ = ["RULES", "rules_by_code"]
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
-def _existence(ctx: LintContext, lexicon: str, message: str) -> Iterator[Hit]:
+def _existence(ctx: LintContext, lexicon: str, message: str) -> list[Hit]:
     """One hit per phrase-list match; the message names the match and the suggestion."""
-    for match in ctx.lexicon(lexicon).finditer(ctx.view):
+    compiled = ctx.lexicon(lexicon)
+    if not compiled.may_match(ctx.view):
+        return []  # the usual case, decided by the shared scan
+    hits = []
+    for match in compiled.finditer(ctx.view):
         suggest = match.entry.suggest
         text = message.format(match=match.text)
         if suggest:
             text += f"；可改为「{suggest}」"
-        yield Hit(match.start, match.end, text, suggestion=suggest)
+        hits.append(Hit(match.start, match.end, text, suggestion=suggest))
+    return hits
 
 
 def _whole(ctx: LintContext, message: str, suggestion: str | None = None) -> Hit:
@@ -47,6 +53,9 @@ def _has(ctx: LintContext, lexicon: str) -> bool:
 
 
 # -- DL1xx 清楚 / 看得懂 / 个性化 / 指引的 ------------------------------------------------
+
+_surname = functools.lru_cache(maxsize=4096)(zh.surname)
+"""zh.surname, remembered per name: DL106 and DL604 ask it of every document."""
 
 _INSTITUTION = re.compile(r"银行|有限公司|消费金融|信用卡中心|小额贷款|金融服务|资产管理")
 
@@ -94,12 +103,14 @@ _DEADLINE_WORDS = re.compile(r"^\s?(?:前|之前|以前|为止|当日|止)")
 
 
 def _has_deadline(ctx: LintContext) -> bool:
-    if ctx.view.relative_deadlines or _has(ctx, "deadline"):
-        return True
+    # Three independent tests, cheapest first: the dates are extracted for DL204
+    # anyway, and a rendered document's deadline is a date followed by 前.
     year = ctx.as_of.year if ctx.as_of else None
-    return any(
-        _DEADLINE_WORDS.match(ctx.text[span.end : span.end + 4]) for span in ctx.view.dates(year)
-    )
+    text = ctx.text
+    for span in ctx.view.dates(year):
+        if _DEADLINE_WORDS.match(text[span.end : span.end + 4]):
+            return True
+    return bool(ctx.view.relative_deadlines) or _has(ctx, "deadline")
 
 
 @rule(
@@ -184,8 +195,11 @@ _SALUTATION = re.compile(
 )
 def not_personalized(ctx: LintContext) -> Iterator[Hit]:
     if ctx.account is not None:
-        surname = zh.surname(ctx.account.name)
-        if ctx.account.name in ctx.text or re.search(re.escape(surname) + r"(先生|女士)", ctx.text):
+        name = ctx.account.name
+        if name in ctx.text:
+            return
+        surname = _surname(name)
+        if surname + "先生" in ctx.text or surname + "女士" in ctx.text:
             return
     elif _SALUTATION.search(ctx.text) or re.search(r"[\u4e00-\u9fff](先生|女士)", ctx.text):
         generic = ctx.lexicon("generic_salutation").search(ctx.view)
@@ -273,10 +287,22 @@ def _record_amounts(ctx: LintContext) -> set[Decimal]:
     use_instead="金额一律用记录字段和 money 过滤器生成，不要手写数字。",
 )
 def amount_mismatch(ctx: LintContext) -> Iterator[Hit]:
-    allowed = _record_amounts(ctx)
-    for span in ctx.view.money:
+    money = ctx.view.money
+    if not money:
+        return
+    account = ctx.account
+    assert account is not None
+    # Most figures are the total or one of its parts: compare those first, and add
+    # up the pairs only for a figure that is none of them.
+    written = (account.total_due, account.principal, account.interest, account.fees)
+    allowed: set[Decimal] | None = None
+    for span in money:
         # A written figure has at most two decimals (see TextView.money), and equal
-        # Decimals hash alike whatever their exponent: no rounding needed to compare.
+        # Decimals compare (and hash) alike whatever their exponent: no rounding needed.
+        if span.amount in written:
+            continue
+        if allowed is None:
+            allowed = _record_amounts(ctx)
         if span.amount not in allowed:
             yield Hit(span.start, span.end, f"金额「{span.text}」与账户记录中的任何金额都不一致")
 
@@ -308,6 +334,8 @@ def _figure_before(ctx: LintContext, start: int, ends: list[int]) -> Decimal | N
     use_instead="大写一律用 capitals 过滤器由同一金额生成。",
 )
 def capitals_mismatch(ctx: LintContext) -> Iterator[Hit]:
+    if not ctx.view.capitals:
+        return
     ends = [span.end for span in ctx.view.money]
     for span in ctx.view.capitals:
         figure = _figure_before(ctx, span.start, ends)
@@ -363,6 +391,8 @@ def _labelled_amounts(
     use_instead="明细与合计都由记录字段生成（total_due = principal + interest + fees）。",
 )
 def breakdown_sum(ctx: LintContext) -> Iterator[Hit]:
+    if _TOTAL.search(ctx.text) is None:
+        return  # a total's label is part of the text (most SMS state only 欠款)
     components, total = _labelled_amounts(ctx)
     if total is None or len(components) < 2:
         return
@@ -533,8 +563,14 @@ def long_paragraph(ctx: LintContext) -> Iterator[Hit]:
     use_instead="只保留称谓、尾号、金额、期限和官方电话。",
 )
 def sms_too_long(ctx: LintContext) -> Iterator[Hit]:
-    length = measure(ctx.text.strip())
+    text = ctx.text.strip()
     budget = ctx.sms_max_segments
+    # sms.measure's count without its result object: UTF-16 units, over one message
+    # billed per UCS2_SEGMENT. Measured in full only when over budget, for the message.
+    units = len(text.encode("utf-16-be")) // 2
+    if budget >= 1 and (units <= UCS2_SINGLE or units <= budget * UCS2_SEGMENT):
+        return
+    length = measure(text)
     if length.segments > budget:
         yield _whole(
             ctx,
@@ -794,13 +830,13 @@ def false_authority(ctx: LintContext) -> Iterator[Hit]:
 )
 def third_party_disclosure(ctx: LintContext) -> Iterator[Hit]:
     yield from _existence(ctx, "third_party", "向第三方透露或以此施压「{match}」")
-    if ctx.account is None:
+    if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
         return
     for match in _SALUTATION.finditer(ctx.text):
         name = match.group("name")
         if name == ctx.account.name or ctx.account.name.startswith(name):
             continue
-        if name != zh.surname(ctx.account.name):
+        if name != _surname(ctx.account.name):
             yield Hit(
                 match.start(),
                 match.end(),
@@ -830,8 +866,11 @@ def _allowed_numbers(ctx: LintContext) -> set[str]:
     use_instead="卡号用 mask_card（尾号1234），身份证用 mask_id，手机号用 mask_mobile。",
 )
 def unmasked_pii(ctx: LintContext) -> Iterator[Hit]:
+    numbers = ctx.view.numbers
+    if not numbers:
+        return
     allowed = _allowed_numbers(ctx)
-    for number in ctx.view.numbers:
+    for number in numbers:
         if number.masked or number.digits in allowed:
             continue
         kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
@@ -855,9 +894,14 @@ _SCHEME = re.compile(r"^https?://")
 _TOP_LEVEL = re.compile(r"\.[a-z]{2,}$")
 
 
+# A reported link's host ends in a dot and two letters (see _TOP_LEVEL), so a text
+# without one has none — e.g. an SMS whose only dot is in 4,009.17元.
+_HOST_END = re.compile(r"\.[A-Za-z]{2}")
+
+
 def _url_hits(ctx: LintContext) -> Iterator[Hit]:
     text = ctx.view.match_text
-    if "." not in text:
+    if _HOST_END.search(text) is None:
         return
     for match in _URL.finditer(text):
         url = match.group(0)
@@ -895,6 +939,7 @@ _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff\u2
 _SMS_SIGNATURE = re.compile(r"【([^【】]{2,12})】")
 _SMS_BRACKETS = re.compile(r"[【】\[\]]")
 _YUAN_SIGN = re.compile(r"[¥￥]")
+_EMOJI_OR_YUAN = re.compile(_EMOJI.pattern[:-1] + "¥￥]")
 
 
 @rule(
@@ -928,12 +973,13 @@ def sms_format(ctx: LintContext) -> Iterator[Hit]:
     for match in _SMS_BRACKETS.finditer(text, body_start):
         yield Hit(match.start(), match.end(), "正文不能包含【】或[]")
     yield from _existence(ctx, "sms_forbidden", "通知短信不能含退订类字样「{match}」")
-    for match in _EMOJI.finditer(text):
-        yield Hit(match.start(), match.end(), "短信不能含表情符号")
-    for match in _YUAN_SIGN.finditer(text):
-        yield Hit(
-            match.start(), match.end(), "短信不能用 ¥ 符号，金额写「100.00元」", suggestion="元"
-        )
+    if _EMOJI_OR_YUAN.search(text) is not None:  # one pass rules out both, as a rule
+        for match in _EMOJI.finditer(text):
+            yield Hit(match.start(), match.end(), "短信不能含表情符号")
+        for match in _YUAN_SIGN.finditer(text):
+            yield Hit(
+                match.start(), match.end(), "短信不能用 ¥ 符号，金额写「100.00元」", suggestion="元"
+            )
     yield from _url_hits(ctx)
 
 

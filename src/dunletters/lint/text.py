@@ -184,6 +184,7 @@ _MONEY_BARE = re.compile(rf"(?<![\d.,])(?P<n>{_NUMBER})\s?(?P<wan>万)?元$")
 _FIGURE_CHARS = frozenset("0123456789.,")
 _CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正貳參陸萬億"
 _CAPITAL_NONZERO = frozenset("壹贰叁肆伍陆柒捌玖貳參陸")
+_CAPITALS_KEPT = re.compile("[人壹贰叁肆伍陆柒捌玖貳參陸]")
 # A run of capital characters, or 人民币 followed by capitals, lower-case numerals
 # (人民币一千元, which the rules flag) or units alone; a run without a non-zero
 # numeral is no amount (checked in Python).
@@ -212,6 +213,9 @@ _RELATIVE_DEADLINE = re.compile(
 _NUMBERISH = re.compile(
     r"[\d*](?<![0-9A-Za-z*][\d*])(?:[\d*]|[ -](?=[\d*])){9,}[\dXx*]?(?![0-9A-Za-z*])"
 )
+# How every _NUMBERISH match starts (ten characters of digits, stars and single
+# separators): a cheaper pattern that rules out the usual text with no long number.
+_NUMBERISH_START = re.compile(r"[\d*][\d* -]{9}")
 _GROUP_SEPARATORS = re.compile(r"[ -]")
 _MASKED_ID = re.compile(r"\d{3}\*{11}\d{3}[\dXx]|\d{6}\*{8}\d{3}[\dXx*]")
 _MOBILE = re.compile(r"1[3-9]\d{9}|1[3-9]\d\*{4}\d{4}")
@@ -466,7 +470,11 @@ class TextView:
         return found
 
     def _find_money(self) -> list[MoneySpan]:
-        signed = [self._money_span(m) for m in _MONEY_SIGNED.finditer(self.text)]
+        text = self.text
+        if "¥" in text or "￥" in text or "人民币" in text:  # how a signed figure starts
+            signed = [self._money_span(m) for m in _MONEY_SIGNED.finditer(text)]
+        else:
+            signed = []
         if not signed:
             return [self._money_span(m) for m in self._bare_money()]
         found = list(signed)
@@ -516,6 +524,10 @@ class TextView:
         return found
 
     def _find_capitals(self) -> list[CapitalsSpan]:
+        # A kept run holds 人 or a non-zero capital numeral (below), so a text with
+        # neither has none: one class search instead of trying every 元 and 万.
+        if _CAPITALS_KEPT.search(self.text) is None:
+            return []
         found = []
         for match in _CAPITALS.finditer(self.text):
             text = match.group(0)
@@ -566,6 +578,8 @@ class TextView:
         return found
 
     def _find_relative_deadlines(self) -> list[tuple[int, int, int]]:
+        if "本" not in self.text:  # 收到本函…: the pattern's one required character
+            return []
         return [
             (_small_number(m.group("n")), m.start(), m.end())
             for m in _RELATIVE_DEADLINE.finditer(self.text)
@@ -585,6 +599,8 @@ class TextView:
 
     def _find_numbers(self) -> list[NumberSpan]:
         found: list[NumberSpan] = []
+        if _NUMBERISH_START.search(self.text) is None:
+            return found
         for match in _NUMBERISH.finditer(self.text):
             text = match.group(0)
             digits = _GROUP_SEPARATORS.sub("", text)
