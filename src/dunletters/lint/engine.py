@@ -71,8 +71,12 @@ class Linter:
         self.link_allowlist = tuple(domains)
         self._plans: dict[
             tuple[str | None, str | None, tuple[bool, ...]],
-            tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, tuple[CompiledLexicon, ...]]]],
+            tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, int]]],
         ] = {}
+        # The lists share one phrase scanner (load_lexicons): one scan per document
+        # tells every rule gate (Rule.hits_need) which lists can match.
+        scanners = {id(lexicon.scanner): lexicon.scanner for lexicon in self.lexicons.values()}
+        self._scanner = next(iter(scanners.values())) if len(scanners) == 1 else None
 
     def context(
         self,
@@ -126,13 +130,13 @@ class Linter:
             )
         _, skipped, gated = plan
         findings: list[Finding] = []
-        view = ctx.view
+        lists = -1  # the lists the shared phrase scan says can match, once asked
         for rule, gate in gated:
             if gate:
-                for lexicon in gate:
-                    if lexicon.may_match(view):
-                        break
-                else:
+                if lists < 0:
+                    assert self._scanner is not None
+                    lists = self._scanner.scan(ctx.view).lists
+                if not lists & gate:
                     continue  # none of the lists its hits need can match here
             hits = list(rule.check(ctx))
             if hits:
@@ -145,10 +149,9 @@ class Linter:
 
     def _plan(
         self, channel: str | None, stage: str | None, available: dict[str, bool]
-    ) -> tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, tuple[CompiledLexicon, ...]]]]:
+    ) -> tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, int]]]:
         """The rules that apply to a kind of document, those skipped for want of
-        context, and each applicable rule with the lists one of which it needs to
-        match (see :attr:`Rule.hits_need`; empty: always run).
+        context, and each applicable rule with its gate (see :meth:`_gate`).
 
         Decided once per (channel, stage, context present) and reused: a batch lints
         thousands of documents of a handful of kinds.
@@ -172,12 +175,17 @@ class Linter:
         gated = [(rule, self._gate(rule)) for rule in applicable]
         return applicable, skipped, gated
 
-    def _gate(self, rule: Rule) -> tuple[CompiledLexicon, ...]:
-        """The compiled lists of ``rule.hits_need`` (none when one is unknown: then the
-        rule runs and reports the missing list as it always did)."""
-        if not all(name in self.lexicons for name in rule.hits_need):
-            return ()
-        return tuple(self.lexicons[name] for name in rule.hits_need)
+    def _gate(self, rule: Rule) -> int:
+        """The scan bits of ``rule.hits_need``: the rule runs only on a text whose scan
+        has one of them. 0 (always run) when a list is unknown (the rule then reports
+        it as it always did) or may match without a key in the scan."""
+        bits = 0
+        for name in rule.hits_need:
+            lexicon = self.lexicons.get(name)
+            if self._scanner is None or lexicon is None or lexicon.scan_bit == 0:
+                return 0
+            bits |= lexicon.scan_bit
+        return bits
 
     def _finding(self, rule: Rule, hit: Hit, ctx: LintContext) -> Finding:
         severity = self._severity.get(rule.code) or hit.severity or rule.severity_for(ctx.channel)

@@ -318,6 +318,12 @@ class CompiledLexicon:
                 self.scanner.add_anchors(lexicon.name, index, found)
         self._bit = self.scanner.bit(lexicon.name)
 
+    @property
+    def scan_bit(self) -> int:
+        """The list's bit in a scan's lists (:meth:`PhraseScanner.scan`), or 0 when a
+        scan cannot rule the list out (a pattern without anchors always runs)."""
+        return 0 if self._always else self._bit
+
     def may_match(self, view: TextView) -> bool:
         """False when the list certainly has no match in the text: none of its phrases
         or regex anchors occurs, and it has no pattern that must always run.

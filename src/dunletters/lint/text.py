@@ -206,6 +206,10 @@ _DATE = re.compile(
 )
 _WEEKDAY = re.compile(r"\s?[（(]?\s?(?:星期|周|礼拜)(?P<w>[一二三四五六日天])\s?[）)]?")
 _WEEKDAYS = "一二三四五六日"
+_WEEKDAY_FIRST = "（(星周礼"
+"""What a _WEEKDAY match starts with, besides white space."""
+# A 2026-12-05 date starts as this does (the year is 20xx: _DATE's (?<=2)0\d{2}).
+_ISO_DATE_START = re.compile(r"20\d\d[-/.]")
 _RELATIVE_DEADLINE = re.compile(
     r"(?:收到|接到|签收)本(?:函|通知|信)(?:之日)?(?:起|后)\s?(?P<n>\d+|[一二三四五六七八九十]+)\s?(?:个)?(?:工作日|日|天)内"
 )
@@ -220,6 +224,21 @@ _GROUP_SEPARATORS = re.compile(r"[ -]")
 _MASKED_ID = re.compile(r"\d{3}\*{11}\d{3}[\dXx]|\d{6}\*{8}\d{3}[\dXx*]")
 _MOBILE = re.compile(r"1[3-9]\d{9}|1[3-9]\d\*{4}\d{4}")
 _MASKED_CARD = re.compile(r"\d{4,6}\*{4,9}\d{4}")
+
+
+def _first_date_start(text: str) -> int:
+    """The earliest offset a _DATE match can start at; -1 when there is none.
+
+    Every match holds a 月 at most ten characters after its start (2026 年 12 月,
+    spaces allowed) or starts as _ISO_DATE_START does, and ``re`` tries _DATE at
+    every digit before the first date: an SMS's card tail, amount and days overdue
+    come first. Lookbehinds still see the text before the start offset.
+    """
+    month = text.find("月")
+    iso = _ISO_DATE_START.search(text)
+    if iso is None:
+        return -1 if month < 0 else max(0, month - 10)
+    return iso.start() if month < 0 else max(0, min(month - 10, iso.start()))
 
 
 def _classify(digits: str) -> str | None:
@@ -355,8 +374,8 @@ class TextView:
 
     def _squeezed(self) -> str:
         tokens = self._folded.split()
-        if not tokens:
-            return ""
+        if len(tokens) < 2:  # no whitespace inside (every SMS)
+            return tokens[0] if tokens else ""
         parts = [tokens[0]]
         for previous, token in itertools.pairwise(tokens):
             if _ASCII_ALNUM(previous[-1]) and _ASCII_ALNUM(token[0]):
@@ -433,7 +452,7 @@ class TextView:
             start = match.start()
             if sentence[-1].isspace():
                 sentence = sentence.rstrip()
-            if sentence[0].isalnum() or any(char.isalnum() for char in sentence):
+            if sentence[0].isalnum() or any(map(str.isalnum, sentence)):
                 found.append(Sentence(sentence, start, start + len(sentence)))
         return found
 
@@ -546,7 +565,11 @@ class TextView:
 
     def _find_dates(self, default_year: int | None) -> list[DateSpan]:
         found: list[DateSpan] = []
-        for match in _DATE.finditer(self.text):
+        text = self.text
+        start = _first_date_start(text)
+        if start < 0:
+            return found
+        for match in _DATE.finditer(text, start):
             first, y1, m1, d1, y2, m2, d2, m3, d3 = match.groups()  # in _DATE's order
             if m1:
                 year: int | None = int(first + y1)
@@ -564,8 +587,12 @@ class TextView:
             except ValueError:
                 value = None
             end = match.end()
-            after = _WEEKDAY.match(self.text, end)
-            weekday = after.group("w").replace("天", "日") if after is not None else None
+            weekday = None
+            follower = text[end : end + 1]
+            if follower and (follower in _WEEKDAY_FIRST or follower.isspace()):
+                after = _WEEKDAY.match(text, end)
+                if after is not None:
+                    weekday = after.group("w").replace("天", "日")
             found.append(DateSpan(value, match.start(), end, match.group(0), weekday))
         return found
 
