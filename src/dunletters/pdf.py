@@ -434,21 +434,50 @@ first page exists, so a stylesheet or ``style`` attribute with one is not memoiz
 class _StyleMemo:
     """Computed styles shared by the letters of one renderer (see :func:`_share_styles`).
 
-    ``pristine`` maps an element's style key — its parent's key, its ``style``/``lang``/
-    ``id`` declarations and the stylesheet rules it matches — to a number and a private
-    ``ComputedStyle`` that no document ever sees (so no layout code edits it). Rules
+    ``pristine`` maps a style's key — WeasyPrint's key for sharing a style object
+    inside a document: the parent's (here: the parent's pristine), the ``style``/
+    ``lang``/``id`` declarations and the matched rules — to a private
+    ``ComputedStyle`` that no document ever sees (so no layout code edits it).
+    ``cascades`` holds recorded cascades by document shape (:class:`_Cascade`). Rules
     can be keys only if their stylesheet lives as long as the renderer: ``stable``
     holds those (the renderer's own, and ``linked`` — a template's one linked
     stylesheet, parsed once per content instead of once per letter).
     """
 
     LIMIT = 20_000
+    CASCADES_LIMIT = 64
     LINKED_LIMIT = 8
 
     def __init__(self) -> None:
-        self.pristine: dict[tuple[Any, ...], tuple[int, Any]] = {}
+        self.pristine: dict[tuple[Any, ...], Any] = {}
+        self.cascades: dict[tuple[Any, ...], _Cascade] = {}
         self.stable: dict[int, Any] = {}
         self.linked: dict[tuple[Any, ...], Any] = {}
+
+    def pristine_for(
+        self,
+        key: tuple[Any, ...],
+        parent: Any,
+        cascaded: dict[str, Any],
+        pseudo_type: str | None,
+        root: Any,
+        base_url: str,
+        font_config: Any,
+        weasy_css: Any,
+    ) -> Any:
+        """The pristine style for ``key``, made (with WeasyPrint's class) on first use."""
+        pristine = self.pristine.get(key)
+        if pristine is None:
+            pristine = self.pristine[key] = weasy_css.ComputedStyle(
+                parent,
+                dict(cascaded),
+                pseudo_type,
+                weasy_css.InitialStyle(font_config) if parent is None else root,
+                base_url,
+                font_config,
+                {"box": None, "area": None},
+            )
+        return pristine
 
     def add_stable(self, sheet: Any, source: str) -> None:
         """Let ``sheet``'s rules be keys (unless it has page-relative lengths)."""
@@ -462,11 +491,12 @@ class _StyleMemo:
         self.add_stable(sheet, source)
 
     def clear(self) -> None:
-        """Forget every shared value and linked stylesheet (after a failed letter)."""
+        """Forget every shared value, cascade and linked stylesheet (after a failure)."""
         for sheet in self.linked.values():
             self.stable.pop(id(sheet), None)
         self.linked.clear()
         self.pristine.clear()
+        self.cascades.clear()
 
 
 def _share_styles() -> None:
@@ -664,20 +694,134 @@ def _shared_style_for(
 ) -> None:
     """``StyleFor.__init__`` of WeasyPrint 70 (no presentational hints), plus the memo.
 
-    The cascade is WeasyPrint's, line for line; what differs is only where each
-    element's ``ComputedStyle`` gets its values (see :func:`_share_styles`).
+    A document whose elements are those of one seen before — same tags, attributes,
+    tree and empty or non-empty text, same stylesheets and base URL — replays that
+    document's cascade (:class:`_Cascade`) instead of matching every selector again:
+    selectors see nothing else (cssselect2 has no text selector but ``:empty``). Each
+    element's ``ComputedStyle`` is then made as WeasyPrint makes it, and starts with
+    its pristine's values (see :func:`_share_styles`).
     """
-    from math import inf
-
-    computed_style = weasy_css.ComputedStyle
-    cascaded_styles: dict[Any, Any] = {}
+    root_wrapper = html.wrapper_element
+    elements = list(root_wrapper.iter_subtree())
+    position: dict[Any, int] = {}
+    shape = []
+    for number, element in enumerate(elements):
+        etree_element = element.etree_element
+        position[etree_element] = number
+        parent = element.parent
+        shape.append(
+            (
+                etree_element.tag,
+                tuple(etree_element.attrib.items()),
+                -1 if parent is None else position[parent.etree_element],
+                bool(etree_element.text),
+            )
+        )
+    signature = (
+        tuple((id(sheet), origin, specificity) for sheet, origin, specificity in sheets),
+        html.base_url,
+        root_wrapper.in_html_document,
+        getattr(root_wrapper, "transport_content_language", None),
+        tuple(shape),
+    )
     computed_styles: dict[Any, Any] = {}
-    self._cascaded_styles = cascaded_styles
+    self._cascaded_styles = {}
     self._computed_styles = computed_styles
     self.initial_page_sizes = {"box": None, "area": None}
     self._sheets = sheets
     self.font_config = font_config
+    cascade = memo.cascades.get(signature)
+    if cascade is None:
+        if len(memo.pristine) > memo.LIMIT or len(memo.cascades) >= memo.CASCADES_LIMIT:
+            memo.clear()
+        cascade = _cascade(html, elements, position, sheets, font_config, memo, weasy_css, tinycss2)
+        memo.cascades[signature] = cascade
 
+    computed_style = weasy_css.ComputedStyle
+    etree_elements = [element.etree_element for element in elements]
+    root = html.etree_element
+    base_url = html.base_url
+    for number, (same_as, cascaded, pristine) in enumerate(cascade.elements):
+        etree_element = etree_elements[number]
+        if same_as >= 0:  # WeasyPrint's own sharing inside a document
+            computed_styles[etree_element, None] = computed_styles[etree_elements[same_as], None]
+            continue
+        parent_number = shape[number][2]
+        if parent_number < 0:
+            parent_style, root_style = None, weasy_css.InitialStyle(font_config)
+        else:
+            parent_style = computed_styles[etree_elements[parent_number], None]
+            root_style = computed_styles[root, None]
+        computed = computed_styles[etree_element, None] = computed_style(
+            parent_style,
+            cascaded,
+            None,
+            root_style,
+            base_url,
+            font_config,
+            self.initial_page_sizes,
+        )
+        if pristine is not None:
+            computed.update(pristine)
+            computed.specified = pristine.specified
+            computed._dl_pristine = pristine
+        if target_collector and computed["anchor"]:
+            target_collector.collect_anchor(computed["anchor"])
+    for number, pseudo_type, cascaded, pristine in cascade.pseudo:
+        computed = computed_styles[etree_elements[number], pseudo_type] = computed_style(
+            computed_styles[etree_elements[number], None],
+            cascaded,
+            pseudo_type,
+            computed_styles[root, None],
+            base_url,
+            font_config,
+            self.initial_page_sizes,
+        )
+        if pristine is not None:
+            computed.update(pristine)
+            computed.specified = pristine.specified
+            computed._dl_pristine = pristine
+        if target_collector and computed["anchor"]:
+            target_collector.collect_anchor(computed["anchor"])
+
+
+@dataclass
+class _Cascade:
+    """One document's cascade, replayed for documents with the same elements.
+
+    ``elements``, in tree order: the index of the earlier element whose style object
+    WeasyPrint shares with this one (or -1), the cascaded declarations and the
+    pristine style (None: not shared — a page-relative length). ``pseudo``: element
+    index, pseudo type, cascaded declarations and pristine, in WeasyPrint's order.
+    WeasyPrint only reads declaration dicts after the cascade, so documents can share
+    them.
+    """
+
+    elements: list[tuple[int, dict[str, Any], Any]]
+    pseudo: list[tuple[int, str, dict[str, Any], Any]]
+
+
+def _cascade(
+    html: Any,
+    elements: list[Any],
+    position: dict[Any, int],
+    sheets: Any,
+    font_config: Any,
+    memo: _StyleMemo,
+    weasy_css: Any,
+    tinycss2: Any,
+) -> _Cascade:
+    """WeasyPrint 70's cascade (``StyleFor.__init__``, line for line), recorded.
+
+    Where WeasyPrint would give two elements one style object (same parent style
+    object, ``style``/``lang``/``id`` declarations and matched rules), the later one
+    refers to the earlier. The pristine of a style object is keyed the same way, with
+    the parent's pristine for the parent's style object, so letters from one template
+    (and templates that share a layout) share their pristines.
+    """
+    from math import inf
+
+    cascaded_styles: dict[Any, Any] = {}
     layer_order = inf
     elements_declarations: dict[Any, Any] = {}
     declared_text: dict[Any, str] = {}
@@ -696,19 +840,15 @@ def _shared_style_for(
             if old_weight is None or old_weight <= weight:
                 style[name] = values, weight
     share = not any(_VIEWPORT_UNIT.search(text) for text in declared_text.values())
-    if share and len(memo.pristine) > memo.LIMIT:
-        memo.clear()
-    pristine_sizes = {"box": None, "area": None}
-    root_pristine = None
 
-    computed_cache: dict[Any, Any] = {}
-    root = html.etree_element
-    for element in html.wrapper_element.iter_subtree():
+    recorded = _Cascade([], [])
+    owner: list[int] = []  # element -> the element whose style object it has
+    first: dict[tuple[Any, ...], int] = {}  # WeasyPrint's sharing key -> that element
+    pristines: dict[int, Any] = {}  # owning element -> pristine
+    root_pristine = None
+    for number, element in enumerate(elements):
         etree_element = element.etree_element
-        parent = element.parent.etree_element if element.parent else None
-        parent_style = computed_styles[parent, None] if element.parent else None
-        parent_id = id(parent_style) if element.parent else None
-        element_declarations = elements_declarations.get(etree_element)
+        parent_number = -1 if element.parent is None else position[element.parent.etree_element]
         selectors_keys = []
         for sheet, origin, sheet_specificity in sheets:
             for selector in sheet.matcher.match(element):
@@ -725,90 +865,55 @@ def _shared_style_for(
                         style[name] = values, weight
 
         selectors = tuple(selectors_keys)
-        key = (parent_id, element_declarations, selectors)
-        if key in computed_cache:
-            computed_styles[etree_element, None] = computed_cache[key]
+        parent_owner = -1 if parent_number < 0 else owner[parent_number]
+        key = (parent_owner, elements_declarations.get(etree_element), selectors)
+        same_as = first.get(key)
+        if same_as is not None:
+            owner.append(same_as)
+            recorded.elements.append((same_as, {}, None))
             continue
+        first[key] = number
+        owner.append(number)
         cascaded = cascaded_styles.get((etree_element, None), {})
-        if parent_style is None:
-            root_style = weasy_css.InitialStyle(font_config)
-        else:
-            root_style = computed_styles[root, None]
-        computed = computed_styles[etree_element, None] = computed_style(
-            parent_style,
-            cascaded,
-            None,
-            root_style,
-            html.base_url,
-            font_config,
-            self.initial_page_sizes,
-        )
-        if share and (parent_style is None or parent_style._dl_pristine is not None):
-            parent_token = (
-                ("root", html.base_url) if parent_style is None else parent_style._dl_token
+        pristine = None
+        parent_pristine = None if parent_number < 0 else pristines[parent_owner]
+        if share and (parent_number < 0 or parent_pristine is not None):
+            parent_key = ("root", html.base_url) if parent_pristine is None else id(parent_pristine)
+            pristine = memo.pristine_for(
+                (parent_key, declared_text.get(etree_element), selectors, None),
+                parent_pristine,
+                cascaded,
+                None,
+                root_pristine,
+                html.base_url,
+                font_config,
+                weasy_css,
             )
-            memo_key = (parent_token, declared_text.get(etree_element), selectors)
-            pristine = _attach_pristine(
-                computed, memo, memo_key, weasy_css, root_pristine, pristine_sizes
-            )
-            if parent_style is None:
+            if parent_number < 0:
                 root_pristine = pristine
-        if target_collector and computed["anchor"]:
-            target_collector.collect_anchor(computed["anchor"])
-        computed_cache[key] = computed
+        pristines[number] = pristine
+        recorded.elements.append((-1, cascaded, pristine))
 
-    # Pseudo-elements: WeasyPrint's user-agent sheet gives every element six (::marker,
-    # ::footnote-call…), each computing its anchor. Their cascade comes from the rules
-    # their element matched, so the element's key and the pseudo type are theirs.
-    for element, pseudo_type in cascaded_styles:
+    for (etree_element, pseudo_type), cascaded in cascaded_styles.items():
         if not pseudo_type:
             continue
-        parent_style = computed_styles[element, None]
-        computed = computed_styles[element, pseudo_type] = computed_style(
-            parent_style,
-            cascaded_styles.get((element, pseudo_type), {}),
-            pseudo_type,
-            computed_styles[root, None],
-            html.base_url,
-            font_config,
-            self.initial_page_sizes,
-        )
-        if share and parent_style._dl_pristine is not None:
-            memo_key = ("pseudo", parent_style._dl_token, pseudo_type)
-            _attach_pristine(computed, memo, memo_key, weasy_css, root_pristine, pristine_sizes)
-        if target_collector and computed["anchor"]:
-            target_collector.collect_anchor(computed["anchor"])
-    self._cascaded_styles.clear()
-
-
-def _attach_pristine(
-    computed: Any,
-    memo: _StyleMemo,
-    memo_key: tuple[Any, ...],
-    weasy_css: Any,
-    root_pristine: Any,
-    sizes: dict[str, Any],
-) -> Any:
-    """Give a letter's new style the pristine for its key (made on first use): its values
-    so far, its specified values, and where to ask for the others."""
-    entry = memo.pristine.get(memo_key)
-    if entry is None:
-        parent = computed.parent_style
-        pristine = weasy_css.ComputedStyle(
-            None if parent is None else parent._dl_pristine,
-            dict(computed.cascaded),
-            computed.pseudo_type,
-            weasy_css.InitialStyle(computed.font_config) if parent is None else root_pristine,
-            computed.base_url,
-            computed.font_config,
-            sizes,
-        )
-        entry = memo.pristine[memo_key] = (len(memo.pristine), pristine)
-    computed._dl_token, pristine = entry
-    computed.update(pristine)
-    computed.specified = pristine.specified
-    computed._dl_pristine = pristine
-    return pristine
+        number = position[etree_element]
+        element_pristine = pristines[owner[number]]
+        pristine = None
+        if element_pristine is not None:
+            # Its cascade comes from rules the element matched, which are in its key.
+            pristine = memo.pristine_for(
+                (id(element_pristine), None, (), pseudo_type),
+                element_pristine,
+                cascaded,
+                pseudo_type,
+                root_pristine,
+                html.base_url,
+                font_config,
+                weasy_css,
+            )
+        recorded.pseudo.append((number, pseudo_type, cascaded, pristine))
+    return recorded
 
 
 _PATCHED_VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
