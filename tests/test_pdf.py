@@ -343,10 +343,18 @@ def test_shared_styles_give_weasyprints_own_bytes(templates: Path) -> None:
     as WeasyPrint does, give the same bytes — letters with different names and
     markup, an inline style and a lang attribute, in an interleaved order.
     """
-    shared = PdfRenderer(templates, stylesheet=STYLESHEET)
-    plain = PdfRenderer(templates, stylesheet=STYLESHEET)
+    # Selectors that see the shape of the document: a replayed cascade must not
+    # carry a match from one letter to another whose elements differ.
+    sheet = STYLESHEET + (
+        "p:empty { border-top: 1pt solid red; } tr:nth-child(2) th { color: #036; }"
+        " p + table { margin-top: 4mm; } [lang|=en] { font-weight: bold; }"
+    )
+    shared = PdfRenderer(templates, stylesheet=sheet)
+    plain = PdfRenderer(templates, stylesheet=sheet)
     del plain._font_config._dl_style_memo  # WeasyPrint's own style computation
+    empty_deadline = letter(NAMES[2]).replace("请于2026年12月12日前还款。", "")
     letters = [
+        empty_deadline,
         letter(NAMES[0]),
         letter(NAMES[1], "9,999,999.99", extra="<style>p { color: #333; }</style>"),
         letter(NAMES[2]).replace(
@@ -355,9 +363,11 @@ def test_shared_styles_give_weasyprints_own_bytes(templates: Path) -> None:
         letter(NAMES[1]).replace("<h1>", '<h1 lang="en">'),
         letter(NAMES[0], "1.00"),
     ]
+    letters.append(letter(NAMES[2]).replace("<table>", "<p></p><table>"))
     for html in letters + letters[::-1]:
         assert shared.render(html, META) == plain.render(html, META)
     assert shared._styles.pristine  # the memo was used
+    assert len(shared._styles.cascades) > 1  # and cascades by shape
 
 
 def test_shared_styles_give_weasyprints_own_bytes_for_the_builtin_letters() -> None:
