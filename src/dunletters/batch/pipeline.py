@@ -29,7 +29,6 @@ import os
 import sqlite3
 import sys
 import tempfile
-import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -58,11 +57,12 @@ CHUNK = 16
 """Accounts per task sent to a worker: large enough to amortise IPC, small enough to resume."""
 INGEST_BLOCK = 500
 COMMIT_EVERY = 512
-COMMIT_SECONDS = 1.0
-"""Produced accounts are committed to the journal this many at a time, or at least this
-often: each commit is an fsync (synchronous=FULL), ~0.5 ms — a commit per 16-account
-chunk cost more than rendering an SMS. What was produced but not yet committed when a
-run is killed is simply produced again on resume (its files are rewritten identically)."""
+COMMIT_LETTERS = 32
+"""Produced accounts are committed to the journal 512 at a time, or 32 when they carry
+letters (a few seconds of work): each commit is an fsync (synchronous=FULL), ~0.5 ms —
+a commit per 16-account chunk cost more than rendering an SMS. What was produced but
+not yet committed when a run is killed is produced again on resume (its files are
+rewritten identically). Counted, not timed, so a run's journal history is reproducible."""
 AHEAD = 8
 """Jobs per worker submitted ahead of the one the driver is storing: keeps the workers busy
 while the driver's memory stays bounded (all jobs at once held every result until stored)."""
@@ -288,16 +288,57 @@ def _identity(settings: Settings, options: BatchOptions, registry: Registry) -> 
     }
 
 
+Outcome = tuple[Any, ...]
+"""What validation made of an input row: ``("reject", row, fields, reasons)`` or
+``("account", row, account id, Decision or Hold, record JSON, mobile, total due, Account
+or None)`` — the account object only within one process (see :data:`Item`)."""
+
+
+def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> list[Outcome]:
+    """Validate and decide a chunk of input rows (in a worker: the driver only reads and records).
+
+    Pure apart from the per-process settings; the driver still finds duplicate ids
+    and allocates 函号s, in input order.
+    """
+    rows, as_of_text, keep_objects = task
+    as_of = date.fromisoformat(as_of_text)
+    policy = _WORKER["settings"].policy
+    outcomes: list[Outcome] = []
+    for number, cells, problem in rows:
+        if problem is not None:
+            outcomes.append(("reject", number, *problem))
+            continue
+        try:
+            account = parse_account(cells, as_of=as_of, row=number)
+        except RecordError as error:
+            fields = "、".join(name for name, _ in error.problems)
+            reasons = "；".join(f"{name}：{reason}" for name, reason in error.problems)
+            outcomes.append(("reject", number, fields, reasons))
+            continue
+        outcomes.append(
+            ("account", number, account.account_id, decide(account, policy, as_of),
+             account.model_dump_json(), account.mobile, str(account.total_due),
+             account if keep_objects else None)
+        )  # fmt: skip
+    return outcomes
+
+
 def _intake(
-    journal: Journal, settings: Settings, options: BatchOptions, numbers: LetterNumbers | None
+    journal: Journal,
+    settings: Settings,
+    options: BatchOptions,
+    numbers: LetterNumbers | None,
+    pool: _Pool,
 ) -> Iterator[list[Item]]:
     """Read, validate and decide the input a block at a time, recording each block.
 
     Yields each block's pending accounts once the block is committed (with their
     函号), so production starts while the rest of the file is still being read.
-    Neither the rows nor the ids seen are kept (memory is flat for any file size):
-    rows are recorded in input order, so a resumed run starts after the last one,
-    and ids are looked up in the journal's unique index.
+    Rows are validated in the worker pool (:func:`_validate`); the driver reads,
+    rejects duplicate ids and records. Neither the rows nor the ids seen are kept
+    (memory is flat for any file size): rows are recorded in input order, so a
+    resumed run starts after the last one, and ids are looked up in the journal's
+    unique index.
     """
     _, rows = open_records(
         options.input,
@@ -307,19 +348,19 @@ def _intake(
     )
     done = journal.last_row()
     letters = "letter" in options.channels
-    policy, as_of = settings.policy, options.as_of
+    as_of = options.as_of
     rejects: list[tuple[int, str, str]] = []
-    accounts: list[Any] = []  # (row, account_id, decision or Hold, Account, record JSON)
+    accounts: list[Outcome] = []
 
     def flush() -> list[Item]:
-        taken = journal.known_ids([entry[1] for entry in accounts])
+        taken = journal.known_ids([entry[2] for entry in accounts])
         kept = []
         for entry in accounts:
-            if entry[1] in taken:
-                rejects.append((entry[0], "account_id", _DUPLICATE))
+            if entry[2] in taken:
+                rejects.append((entry[1], "account_id", _DUPLICATE))
             else:
                 kept.append(entry)
-        pending = [entry for entry in kept if not isinstance(entry[2], Hold)]
+        pending = [entry for entry in kept if not isinstance(entry[3], Hold)]
         letter_numbers: list[str | None] = [None] * len(pending)
         if letters and pending:
             sequence = (
@@ -332,16 +373,9 @@ def _intake(
         items: list[Item] = []
         records: list[tuple[Any, ...]] = []
         numbered = iter(letter_numbers)
-        for row, account_id, decision, account, record_json in kept:
+        for _, row, account_id, decision, record_json, mobile, total_due, account in kept:
             record_hash = hashlib.sha256(record_json.encode()).hexdigest()
-            common = (
-                row,
-                account_id,
-                record_hash,
-                record_json,
-                account.mobile,
-                str(account.total_due),
-            )
+            common = (row, account_id, record_hash, record_json, mobile, total_due)
             if isinstance(decision, Hold):
                 records.append((*common, "held", str(decision.reason), None, None, None))
                 continue
@@ -358,29 +392,18 @@ def _intake(
         accounts.clear()
         return items
 
+    fresh = ((row.number, row.cells, row.problem) for row in rows if row.number > done)
+    tasks = ((chunk, as_of.isoformat(), pool.workers <= 1) for chunk in _chunks(fresh, CHUNK))
     ids: set[str] = set()
-    for row in rows:
-        if row.number <= done:
-            continue
-        if row.problem is not None:
-            rejects.append((row.number, *row.problem))
-        else:
-            try:
-                account = parse_account(row.cells, as_of=as_of, row=row.number)
-            except RecordError as error:
-                fields = "、".join(name for name, _ in error.problems)
-                reasons = "；".join(f"{name}：{reason}" for name, reason in error.problems)
-                rejects.append((row.number, fields, reasons))
+    for outcomes in pool.map(_validate, tasks):
+        for outcome in outcomes:
+            if outcome[0] == "reject":
+                rejects.append(outcome[1:])
+            elif outcome[2] in ids:
+                rejects.append((outcome[1], "account_id", _DUPLICATE))
             else:
-                if account.account_id in ids:
-                    rejects.append((row.number, "account_id", _DUPLICATE))
-                else:
-                    ids.add(account.account_id)
-                    decision = decide(account, policy, as_of)
-                    accounts.append(
-                        (row.number, account.account_id, decision, account,
-                         account.model_dump_json())
-                    )  # fmt: skip
+                ids.add(outcome[2])
+                accounts.append(outcome)
         if len(rejects) + len(accounts) >= INGEST_BLOCK:
             ids.clear()
             yield flush()
@@ -480,7 +503,7 @@ def _produce_all(
              row["record_json"], row["record_hash"], None)
             for row in journal.iter_pending()
         )  # fmt: skip
-        blocks = _intake(journal, settings, options, numbers)
+        blocks = _intake(journal, settings, options, numbers, pool)
         for block in itertools.chain([resumed], blocks):
             for chunk in _chunks(block, CHUNK):
                 for item in chunk:
@@ -492,18 +515,17 @@ def _produce_all(
 
     done = 0
     updates: list[tuple[Any, ...]] = []
-    committed = time.monotonic()
+    batch = COMMIT_LETTERS if "letter" in options.channels else COMMIT_EVERY
     results = pool.map(_produce, tasks())
     try:
         for chunk in results:
             for result in chunk:
                 account_id, stage = in_flight.pop(result["row"])
                 updates.append(_store(options.out, result, account_id, stage))
-            if len(updates) >= COMMIT_EVERY or time.monotonic() - committed > COMMIT_SECONDS:
+            if len(updates) >= batch:
                 with journal.transaction():
                     journal.finish(updates)
                 updates.clear()
-                committed = time.monotonic()
             done += len(chunk)
             report(done, max(done, expected.total))
         with journal.transaction():
