@@ -19,7 +19,7 @@ from dunletters.models import Account, Creditor
 __all__ = ["LintContext"]
 
 
-@dataclass
+@dataclass(slots=True)
 class LintContext:
     """The input of every rule."""
 

@@ -601,10 +601,15 @@ def _sentence_key(text: str) -> str:
     use_instead="删去重复的句子。",
 )
 def repetition(ctx: LintContext) -> Iterator[Hit]:
+    sentences = [sentence for sentence in ctx.view.sentences if len(sentence.text) >= 8]
+    # A sentence never starts with white space or a mark (TextView.sentences), so its
+    # key starts with its first character unless that is a comma or a dot: sentences
+    # that all start differently cannot repeat (every SMS; most letters' sentences).
+    firsts = {sentence.text[0] for sentence in sentences}
+    if len(firsts) == len(sentences) and firsts.isdisjoint("，,."):
+        return
     seen: dict[str, int] = {}
-    for sentence in ctx.view.sentences:
-        if len(sentence.text) < 8:
-            continue
+    for sentence in sentences:
         key = _sentence_key(sentence.text)
         if len(key) < 8:
             continue

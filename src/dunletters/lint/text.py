@@ -179,8 +179,13 @@ class NumberSpan(NamedTuple):
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
 _MONEY_SIGNED = re.compile(rf"(?:¥|￥|人民币)\s?(?P<n>{_NUMBER})(?P<wan>万)?元?")
 # A bare figure ends in 元, and 元 is rare: the pattern is tried only in the stretch
-# before each 元 (see TextView._bare_money), ending exactly there.
-_MONEY_BARE = re.compile(rf"(?<![\d.,])(?P<n>{_NUMBER})\s?(?P<wan>万)?元$")
+# before each 元 (see TextView._bare_money), ending exactly there. It is _NUMBER
+# after (?<![\d.,]), written to start with its first digit (a fast start: the
+# window is searched digit to digit, not tried at every character).
+_MONEY_BARE = re.compile(
+    r"(?P<n>\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d{1,2})?|\d*(?:\.\d{1,2})?))"
+    r"\s?(?P<wan>万)?元$"
+)
 _FIGURE_CHARS = frozenset("0123456789.,")
 _CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正貳參陸萬億"
 _CAPITAL_NONZERO = frozenset("壹贰叁肆伍陆柒捌玖貳參陸")
