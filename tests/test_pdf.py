@@ -423,3 +423,16 @@ def test_a_linked_stylesheet_warning_fails_every_letter(tmp_path: Path) -> None:
     for _ in range(2):
         with pytest.raises(PdfError, match="WeasyPrint"):
             renderer.render(_linked("bad.css"), META)
+
+
+def test_fast_serialisation_gives_pydyfs_bytes(renderer: PdfRenderer) -> None:
+    import pydyf
+
+    fast = pydyf._to_bytes
+    assert fast.dunletters_fast
+    items = [b"/F1", 0, -7, 10**20, "Tf", "/Name", 1.0, 0.5, -12.25, 1e-7, True]
+    items += [pydyf.Array([1, 2.5, b"x"]), pydyf.Dictionary({"A": 1}), pydyf.String("催收")]
+    for item in items:
+        assert fast(item) == fast.original(item)
+    with pytest.raises(UnicodeEncodeError):
+        fast("催收")
