@@ -943,6 +943,7 @@ _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff\u2
 
 _SMS_SIGNATURE = re.compile(r"【([^【】]{2,12})】")
 _SMS_BRACKETS = re.compile(r"[【】\[\]]")
+_BRACKETS = ("【", "】", "[", "]")
 _YUAN_SIGN = re.compile(r"[¥￥]")
 _EMOJI_OR_YUAN = re.compile(_EMOJI.pattern[:-1] + "¥￥]")
 
@@ -975,8 +976,9 @@ def sms_format(ctx: LintContext) -> Iterator[Hit]:
         expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
         if expected and signature.group(1) != expected:
             yield Hit(lead, body_start, f"签名「{signature.group(1)}」不是配置的签名「{expected}」")
-    for match in _SMS_BRACKETS.finditer(text, body_start):
-        yield Hit(match.start(), match.end(), "正文不能包含【】或[]")
+    if any(text.find(bracket, body_start) >= 0 for bracket in _BRACKETS):  # cheaper than a scan
+        for match in _SMS_BRACKETS.finditer(text, body_start):
+            yield Hit(match.start(), match.end(), "正文不能包含【】或[]")
     yield from _existence(ctx, "sms_forbidden", "通知短信不能含退订类字样「{match}」")
     if _EMOJI_OR_YUAN.search(text) is not None:  # one pass rules out both, as a rule
         for match in _EMOJI.finditer(text):
