@@ -436,29 +436,3 @@ def test_fast_serialisation_gives_pydyfs_bytes(renderer: PdfRenderer) -> None:
         assert fast(item) == fast.original(item)
     with pytest.raises(UnicodeEncodeError):
         fast("催收")
-
-
-def test_fast_text_drawing_gives_weasyprints_bytes(templates: Path) -> None:
-    """pdf._fast_text_drawing against WeasyPrint's own loop: justified and spaced text,
-    mixed scripts and fonts in one line, a soft hyphen (drawn by WeasyPrint's loop)."""
-    from weasyprint.draw import text as text_drawing
-
-    renderer = PdfRenderer(
-        templates,
-        stylesheet=STYLESHEET
-        + "p { text-align: justify; } h1 { letter-spacing: 0.3em; } td { word-spacing: 2pt; }",
-    )
-    fast = text_drawing.draw_first_line
-    letters = [
-        letter(NAMES[0]),
-        letter(NAMES[1], "9,999,999.99"),
-        letter(NAMES[2]).replace("致电 95500", "致电 95500 (Mon–Fri, ext. 1024) co\xadoperate"),
-    ]
-    try:
-        for html in letters:
-            text_drawing.draw_first_line = fast
-            ours = renderer.render(html, META)
-            text_drawing.draw_first_line = fast.original
-            assert ours == renderer.render(html, META)
-    finally:
-        text_drawing.draw_first_line = fast

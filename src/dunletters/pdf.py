@@ -944,117 +944,6 @@ def _cascade(
     return recorded
 
 
-def _fast_text_drawing() -> None:
-    """WeasyPrint 70's ``draw_first_line`` loop, for plain glyph runs, without per-glyph cffi.
-
-    Drawing a letter's text walks ~1,500 glyphs in Python, reading each glyph's fields
-    through cffi (~7 ms per letter). This reads a run's glyph array at once
-    (``struct`` over the C array) and builds the same operators — hex glyph ids,
-    ``TJ`` offsets, widths and ToUnicode entries, in the same order, with the same
-    arithmetic. A line with anything else — an ellipsis, right-to-left text, a shifted
-    (``rise``), empty or missing glyph, or a bitmap or colour font — is drawn by
-    WeasyPrint's own function. Tested byte for byte against it.
-    """
-    import struct
-
-    from weasyprint.draw import text as text_drawing
-    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
-
-    original = text_drawing.draw_first_line
-    if getattr(original, "dunletters_fast", False):
-        return
-    if ffi.sizeof("PangoGlyphInfo") != 20 or ffi.offsetof("PangoGlyphInfo", "geometry") != 4:
-        return  # not the layout below: keep WeasyPrint's loop
-    glyph_info = struct.Struct("=I3i4x")  # glyph, width, x_offset, y_offset, attr
-    empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
-
-    def draw_first_line(
-        stream: Any, textbox: Any, text_overflow: str, block_ellipsis: Any, matrix: Any
-    ) -> Any:
-        if text_overflow == "ellipsis" or block_ellipsis != "none":
-            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
-        if not textbox.text.strip():
-            return []
-        if textbox.style["font_size"] < 1e-6:
-            return []
-        layout = textbox.pango_layout
-        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
-        first_line, _ = layout.get_first_line()
-
-        runs = []
-        run = first_line.runs[0]
-        while run != ffi.NULL:
-            glyph_item = run.data
-            run = run.next
-            item = glyph_item.item
-            glyph_string = glyph_item.glyphs
-            count = glyph_string.num_glyphs
-            glyphs = (
-                list(glyph_info.iter_unpack(ffi.buffer(glyph_string.glyphs, 20 * count)))
-                if count > 0
-                else []
-            )
-            font, font_size = stream.add_font(item.analysis.font)
-            if (
-                item.analysis.level % 2
-                or font.bitmap
-                or font.svg
-                or font.png
-                or font.colr
-                or any(g[3] or g[0] == empty or g[0] & unknown for g in glyphs)
-            ):
-                return original(stream, textbox, text_overflow, block_ellipsis, matrix)
-            clusters = ffi.unpack(glyph_string.log_clusters, count) if count > 0 else []
-            runs.append((item, glyphs, clusters))
-
-        stream.set_text_matrix(*matrix.values)
-        previous_pango_font = None
-        string = ""
-        utf8_text = None
-        for item, glyphs, clusters in runs:
-            pango_font = item.analysis.font
-            if pango_font != previous_pango_font:
-                previous_pango_font = pango_font
-                font, font_size = stream.add_font(pango_font)
-                if string:
-                    stream.show_text(string)
-                string = ""
-                stream.set_font_size(font.hash, font_size)
-            widths, to_unicode = font.widths, font.to_unicode
-            last = len(glyphs) - 1
-            parts = [string, "<"]
-            for i, (glyph_id, width, x_offset, _) in enumerate(glyphs):
-                if glyph_id not in to_unicode:
-                    start = item.offset + clusters[i]
-                    end = item.offset + (item.length if i == last else clusters[i + 1])
-                    utf8_text = utf8_text or layout.text.encode()
-                    to_unicode[glyph_id] = utf8_text[start:end].decode()
-                offset = x_offset / font_size
-                if offset:
-                    parts.append(f">{-offset}<")
-                parts.append(f"{glyph_id:04x}")
-                if glyph_id in widths:
-                    logical_width = widths[glyph_id]
-                else:
-                    pango.pango_font_get_glyph_extents(
-                        pango_font, glyph_id, stream.ink_rect, stream.logical_rect
-                    )
-                    logical_width = widths[glyph_id] = round(
-                        stream.logical_rect.width * 1000 * FROM_UNITS / font_size
-                    )
-                kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
-                if kerning:
-                    parts.append(f">{int(kerning)}<")
-            string = "".join(parts)
-            string = string[:-1] if string[-1] == "<" else string + ">"
-        stream.show_text(string)
-        return []
-
-    draw_first_line.dunletters_fast = True  # type: ignore[attr-defined]
-    draw_first_line.original = original  # type: ignore[attr-defined]
-    text_drawing.draw_first_line = draw_first_line
-
-
 _PATCHED_VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
 """The versions whose internals the speed-ups were written against (pyproject pins them)."""
 
@@ -1080,7 +969,6 @@ def _speed_ups(font_set: FontSet) -> None:
         _share_face_data(font_set)
         _subset_in_one_pass(font_set)
         _share_styles()
-        _fast_text_drawing()
     if pydyf.__version__ == _PATCHED_VERSIONS["pydyf"]:
         _faster_compression()
         _faster_serialisation()
