@@ -436,3 +436,33 @@ def test_fast_serialisation_gives_pydyfs_bytes(renderer: PdfRenderer) -> None:
         assert fast(item) == fast.original(item)
     with pytest.raises(UnicodeEncodeError):
         fast("催收")
+
+
+def test_kept_line_layouts_give_weasyprints_bytes(templates: Path) -> None:
+    """pdf._keep_line_layouts against WeasyPrint's rebuilt layouts: justified lines with
+    spaces (rebuilt), kept CJK lines, preserved newlines, spacing, a soft hyphen."""
+    from weasyprint.text import line_break
+
+    renderer = PdfRenderer(
+        templates,
+        stylesheet=STYLESHEET
+        + "p { text-align: justify; } h1 { letter-spacing: 0.3em; } td { word-spacing: 2pt; }"
+        " .pre { white-space: pre-wrap; }",
+    )
+    layout = line_break.Layout
+    kept = (layout.set_text, layout.deactivate, layout.reactivate)  # as the renderer set them
+    letters = [
+        letter(NAMES[0]),
+        letter(NAMES[1], "9,999,999.99").replace(
+            "请于",
+            '请于 2026 年 12 月 12 日 (Mon–Fri) co\xadoperate <span class="pre">甲\n乙  丙</span> 前',
+        ),
+    ]
+    try:
+        for html in letters:
+            layout.set_text, layout.deactivate, layout.reactivate = kept
+            ours = renderer.render(html, META)
+            layout.set_text, layout.deactivate, layout.reactivate = kept[0].original
+            assert ours == renderer.render(html, META)
+    finally:
+        layout.set_text, layout.deactivate, layout.reactivate = kept

@@ -944,6 +944,67 @@ def _cascade(
     return recorded
 
 
+_PARAGRAPH_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+"""Characters Pango may treat as paragraph or line separators."""
+
+
+def _keep_line_layouts() -> None:
+    """Draw each line with the Pango layout it was measured with, instead of a new one.
+
+    WeasyPrint 70 measures a line with a Pango layout, then drops the layout
+    (``Layout.deactivate``) and, when drawing, builds it again from the same text and
+    style (``reactivate``): a new Pango context and layout, and the line shaped a
+    second time (~6 ms per letter). The rebuilt layout differs from the measured one
+    only in being in single-paragraph mode (``draw_first_line`` sets it) and in the
+    justification spacing it adds between words. So a layout is kept for drawing when
+    it is the same: its text has no paragraph or line separator (then single-paragraph
+    mode changes nothing, and it is set at once, so drawing does not shape again), no
+    justification spacing, the same style object — and only for the first drawing;
+    any other layout is rebuilt as WeasyPrint does. Tested byte for byte.
+    """
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import pango
+
+    layout_class = line_break.Layout
+    if getattr(layout_class.set_text, "dunletters_kept", False):
+        return
+    set_text, deactivate, reactivate = (
+        layout_class.set_text,
+        layout_class.deactivate,
+        layout_class.reactivate,
+    )
+
+    def set_text_(self: Any, text: str, justify: bool = False) -> None:
+        set_text(self, text, justify)
+        self.dl_keep = _PARAGRAPH_BREAKS.search(self.text) is None
+        if self.dl_keep:
+            pango.pango_layout_set_single_paragraph_mode(self.layout, True)
+
+    def deactivate_(self: Any) -> None:
+        if getattr(self, "dl_keep", False) and not getattr(self, "dl_drawn", False):
+            self.dl_live = True
+            return
+        self.dl_live = False
+        deactivate(self)
+
+    def reactivate_(self: Any, style: Any) -> None:
+        if (
+            getattr(self, "dl_live", False)
+            and style is self.style
+            and not self.justification_spacing
+        ):
+            self.dl_live, self.dl_drawn = False, True
+            return
+        self.dl_live, self.dl_drawn = False, True
+        reactivate(self, style)
+
+    set_text_.dunletters_kept = True  # type: ignore[attr-defined]
+    set_text_.original = (set_text, deactivate, reactivate)  # type: ignore[attr-defined]
+    layout_class.set_text = set_text_
+    layout_class.deactivate = deactivate_
+    layout_class.reactivate = reactivate_
+
+
 _PATCHED_VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
 """The versions whose internals the speed-ups were written against (pyproject pins them)."""
 
@@ -969,6 +1030,7 @@ def _speed_ups(font_set: FontSet) -> None:
         _share_face_data(font_set)
         _subset_in_one_pass(font_set)
         _share_styles()
+        _keep_line_layouts()
     if pydyf.__version__ == _PATCHED_VERSIONS["pydyf"]:
         _faster_compression()
         _faster_serialisation()
