@@ -48,11 +48,12 @@ class LintContext:
     sms_max_segments: int = 2
     link_allowlist: tuple[str, ...] = ()
     """Official domains a document may link to (the creditor's website)."""
+    text: str = field(init=False, repr=False, compare=False)
+    """The document text (``view.text``): a field, not a property, because rules read
+    it a dozen times per document and a property call costs five attribute reads."""
 
-    @property
-    def text(self) -> str:
-        """The document text."""
-        return self.view.text
+    def __post_init__(self) -> None:
+        self.text = self.view.text
 
     def param(self, code: str, name: str, default: Any) -> Any:
         """A rule parameter from configuration, or its default."""

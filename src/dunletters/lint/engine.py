@@ -150,7 +150,7 @@ class Linter:
                     lists = self._scanner.scan(ctx.view).lists
                 if not lists & gate:
                     continue  # none of the lists its hits need can match here
-            hits = list(rule.check(ctx))
+            hits = [*rule.check(ctx)]
             if hits:
                 findings.extend(self._finding(rule, hit, ctx) for hit in _outermost(hits))
         if explain_skips:

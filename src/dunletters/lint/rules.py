@@ -30,7 +30,7 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 def _existence(ctx: LintContext, lexicon: str, message: str) -> list[Hit]:
     """One hit per phrase-list match; the message names the match and the suggestion."""
-    compiled = ctx.lexicon(lexicon)
+    compiled = ctx.lexicons[lexicon]
     if not compiled.may_match(ctx.view):
         return []  # the usual case, decided by the shared scan
     hits = []
@@ -49,7 +49,7 @@ def _whole(ctx: LintContext, message: str, suggestion: str | None = None) -> Hit
 
 
 def _has(ctx: LintContext, lexicon: str) -> bool:
-    return ctx.lexicon(lexicon).exists(ctx.view)
+    return ctx.lexicons[lexicon].exists(ctx.view)
 
 
 # -- DL1xx 清楚 / 看得懂 / 个性化 / 指引的 ------------------------------------------------
@@ -202,10 +202,10 @@ def not_personalized(ctx: LintContext) -> Iterator[Hit]:
         if surname + "先生" in ctx.text or surname + "女士" in ctx.text:
             return
     elif _SALUTATION.search(ctx.text) or re.search(r"[\u4e00-\u9fff](先生|女士)", ctx.text):
-        generic = ctx.lexicon("generic_salutation").search(ctx.view)
+        generic = ctx.lexicons["generic_salutation"].search(ctx.view)
         if generic is None:
             return
-    generic = ctx.lexicon("generic_salutation").search(ctx.view)
+    generic = ctx.lexicons["generic_salutation"].search(ctx.view)
     if generic is not None:
         yield Hit(generic.start, generic.end, f"称呼「{generic.text}」是泛称，未写债务人姓名")
     else:
@@ -727,10 +727,10 @@ def missing_consequence(ctx: LintContext) -> Iterator[Hit]:
 def unexplained_legal_action(ctx: LintContext) -> Iterator[Hit]:
     # The reason must stand with the action — in the same paragraph — not merely
     # somewhere in the letter (every letter states its days overdue in the facts).
-    actions = list(ctx.lexicon("legal_action").finditer(ctx.view))
+    actions = list(ctx.lexicons["legal_action"].finditer(ctx.view))
     if not actions:
         return
-    reasons = [r.start for r in ctx.lexicon("legal_reason").finditer(ctx.view)]
+    reasons = [r.start for r in ctx.lexicons["legal_reason"].finditer(ctx.view)]
     reported: set[int] = set()
     for action in actions:
         paragraph = next((p for p in ctx.view.paragraphs if p.start <= action.start < p.end), None)
