@@ -195,6 +195,18 @@ def test_render_many_equals_render(renderer: PdfRenderer) -> None:
     assert renderer.render_many(items) == [renderer.render(html, meta) for html, meta in items]
 
 
+def test_laid_out_once_written_as_render_and_combine_write(renderer: PdfRenderer) -> None:
+    """The batch lays a letter out once for its own PDF and its print file: same bytes."""
+    items = [(letter(name), META) for name in NAMES]
+    laid_out = [renderer.lay_out(html) for html, _ in items]
+    assert [renderer.write(one, META) for one in laid_out] == [
+        renderer.render(html, meta) for html, meta in items
+    ]
+    assert renderer.write_print(laid_out, META) == renderer.combine(items, META)
+    with pytest.raises(PdfError):
+        renderer.write_print([], META)
+
+
 def test_combine_shares_the_fonts(renderer: PdfRenderer, tmp_path: Path) -> None:
     items = [(letter(name), META) for name in NAMES * 4]
     data = renderer.combine(items, META)

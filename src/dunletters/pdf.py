@@ -98,7 +98,7 @@ from dunletters.fonts import (
 if TYPE_CHECKING:
     from dunletters.registry import Registry
 
-__all__ = ["PdfMetadata", "PdfRenderer", "RenderedPdf"]
+__all__ = ["LaidOut", "PdfMetadata", "PdfRenderer", "RenderedPdf"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -136,6 +136,13 @@ class RenderedPdf:
 
     data: bytes
     pages: int
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A letter laid out by WeasyPrint, not yet written (:meth:`PdfRenderer.lay_out`)."""
+
+    document: Any
 
 
 # --- URL fetching ----------------------------------------------------------------------
@@ -1144,10 +1151,7 @@ class PdfRenderer:
 
     def render(self, html: str, meta: PdfMetadata) -> RenderedPdf:
         """One letter as its own PDF."""
-        with _LOCK:
-            document = self._layout(html)
-            data = self._write(document, meta)
-            return RenderedPdf(data, len(document.pages))
+        return self.write(self.lay_out(html), meta)
 
     def render_many(self, items: Sequence[tuple[str, PdfMetadata]]) -> list[RenderedPdf]:
         """Each letter as its own PDF; byte-identical to :meth:`render` one by one.
@@ -1166,12 +1170,31 @@ class PdfRenderer:
         Each letter is laid out on its own (page counters restart per letter), then
         all pages are written together. ``meta`` is the print file's own metadata.
         """
-        if not items:
+        with _LOCK:
+            return self.write_print([self.lay_out(html) for html, _ in items], meta)
+
+    def lay_out(self, html: str) -> LaidOut:
+        """A letter laid out once, to be written as its own PDF and again in a print file.
+
+        :meth:`write` of it gives the bytes :meth:`render` gives; :meth:`write_print` of
+        several gives the bytes :meth:`combine` gives. The batch lays each letter out
+        once this way instead of once per file (layout is the larger half of a letter).
+        """
+        with _LOCK:
+            return LaidOut(self._layout(html))
+
+    def write(self, letter: LaidOut, meta: PdfMetadata) -> RenderedPdf:
+        """A laid-out letter as its own PDF (see :meth:`lay_out`)."""
+        with _LOCK:
+            return RenderedPdf(self._write(letter.document, meta), len(letter.document.pages))
+
+    def write_print(self, letters: Sequence[LaidOut], meta: PdfMetadata) -> bytes:
+        """Laid-out letters as one print file, fonts embedded once (see :meth:`combine`)."""
+        if not letters:
             raise PdfError("没有要合并的信函 / nothing to combine")
         with _LOCK:
-            documents = [self._layout(html) for html, _ in items]
-            pages = [page for document in documents for page in document.pages]
-            return self._write(documents[0].copy(pages), meta, identifier=True)
+            pages = [page for letter in letters for page in letter.document.pages]
+            return self._write(letters[0].document.copy(pages), meta, identifier=True)
 
     def page_count(self, html: str) -> int:
         """How many pages a letter lays out to (no PDF is written)."""

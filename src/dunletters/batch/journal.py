@@ -59,6 +59,13 @@ CREATE TABLE IF NOT EXISTS accounts (
     findings TEXT
 );
 CREATE TABLE IF NOT EXISTS rejects (row INTEGER PRIMARY KEY, field TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS print_parts (
+    stage TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    path TEXT,
+    sha256 TEXT,
+    PRIMARY KEY (stage, number)
+);
 """
 
 
@@ -266,6 +273,35 @@ class Journal:
         cursor = self.db.cursor()
         cursor.row_factory = None
         return iter(cursor.execute(query, parameters))
+
+    def print_part_counts(self) -> dict[str, int]:
+        """Print parts made so far, by stage (letters are produced a part at a time)."""
+        return {
+            str(r[0]): int(r[1])
+            for r in self.db.execute("SELECT stage, COUNT(*) FROM print_parts GROUP BY stage")
+        }
+
+    def add_print_part(self, stage: str, number: int, path: str | None, sha256: str | None) -> None:
+        """A produced part: its print file (None when none of its letters was delivered)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO print_parts VALUES (?, ?, ?, ?)", (stage, number, path, sha256)
+        )
+
+    def single_print_files(self) -> list[tuple[str, int, str]]:
+        """(stage, part, path) of the stages that have exactly one print file."""
+        return [
+            (str(r[0]), int(r[1]), str(r[2]))
+            for r in self.db.execute(
+                "SELECT stage, MIN(number), MIN(path) FROM print_parts WHERE path IS NOT NULL"
+                " GROUP BY stage HAVING COUNT(*) = 1 ORDER BY stage"
+            )
+        ]
+
+    def set_print_path(self, stage: str, number: int, path: str) -> None:
+        """Record a print file's final name."""
+        self.db.execute(
+            "UPDATE print_parts SET path = ? WHERE stage = ? AND number = ?", (path, stage, number)
+        )
 
     def rejects(self) -> Iterator[sqlite3.Row]:
         """Rejected rows, in input order."""

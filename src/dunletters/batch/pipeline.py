@@ -51,8 +51,10 @@ from dunletters.registry import Registry
 
 __all__ = ["BatchOptions", "BatchResult", "OutputError", "atomic_file", "atomic_write", "run_batch"]
 
-PRINT_PART = 400
-"""Letters per print file: one file per stage up to this, then numbered parts (bounded memory)."""
+PRINT_PART = 100
+"""Letters per print file: one file per stage up to this, then numbered parts. A worker
+keeps a part's letters laid out until it writes the print file (~0.6 MiB each), so this
+bounds its memory; 100 letters share their fonts well enough (~7 KiB a letter)."""
 CHUNK = 16
 """Accounts per task sent to a worker: large enough to amortise IPC, small enough to resume."""
 INGEST_BLOCK = 500
@@ -176,8 +178,11 @@ Item = tuple[int, str, str, str, str | None, str, str, Any]
 JSON, record SHA-256, the validated ``Account`` or None). The account object travels only within one
 process (an in-process run, straight from intake); a worker gets None and reads the JSON."""
 
-Task = tuple[list[Item], str, tuple[str, ...], bool]
-"""(items, as-of date, channels, dry run): one chunk of work for :func:`_produce`."""
+Part = tuple[str, int, bool]
+"""(stage, part number, write the print file): a letter job is one print part's letters."""
+
+Task = tuple[list[Item], str, tuple[str, ...], bool, Part | None]
+"""(items, as-of date, channels, dry run, print part or None): one job for :func:`_produce`."""
 
 
 def _journal_account(record_json: str, record_hash: str) -> Any:
@@ -194,18 +199,27 @@ def _journal_account(record_json: str, record_hash: str) -> Any:
     return Account.model_validate_json(record_json)
 
 
-def _produce(task: Task) -> list[dict[str, Any]]:
-    """Render and lint a chunk of accounts; pure apart from the per-process caches."""
+def _produce(task: Task) -> tuple[list[dict[str, Any]], Part | None, bytes | None]:
+    """Render and lint a job's accounts; for a print part, also its print file.
+
+    A letter is laid out once: written as its own PDF, linted with its page count,
+    and — when delivered (no error finding) — written again with the part's other
+    letters into the print file, fonts embedded once. Pure apart from the
+    per-process caches.
+    """
     from pydantic import ValidationError
 
     from dunletters.documents import letter_pdf_metadata
     from dunletters.lint.extract import html_to_text
 
-    items, as_of_text, channels, dry_run = task
+    items, as_of_text, channels, dry_run, part = task
     as_of = date.fromisoformat(as_of_text)
     settings: Settings = _WORKER["settings"]
     renderer = _WORKER["renderer"]
     linter = _WORKER["linter"]
+    pdf = None if dry_run else _WORKER["pdf"]
+    printing = part is not None and part[2] and pdf is not None
+    laid_out: dict[int, tuple[Any, Any]] = {}  # row → (layout, metadata) for the print file
     results = []
     for row, _, stage, tone, number, record_json, record_hash, account in items:
         result: dict[str, Any] = {"row": row, "findings": [], "error": None}
@@ -223,12 +237,14 @@ def _produce(task: Task) -> list[dict[str, Any]]:
                 result["letter_template"] = document.template.name
                 result["letter_version"] = document.template.version
                 pages = None
-                if not dry_run and _WORKER["pdf"] is not None:
-                    pdf = _WORKER["pdf"].render(
-                        document.html, letter_pdf_metadata(settings, document)
-                    )
-                    result["letter_pdf"] = pdf.data
-                    pages = pdf.pages
+                if pdf is not None:
+                    meta = letter_pdf_metadata(settings, document)
+                    layout = pdf.lay_out(document.html)
+                    written = pdf.write(layout, meta)
+                    result["letter_pdf"] = written.data
+                    pages = written.pages
+                    if printing:
+                        laid_out[row] = (layout, meta)
                 else:
                     result["letter_html"] = document.html
                 text = html_to_text(document.html)
@@ -263,7 +279,31 @@ def _produce(task: Task) -> list[dict[str, Any]]:
                 ]
         except DunlettersError as error:
             result["error"] = str(error)
-    return results
+    delivered = [
+        laid_out[result["row"]]
+        for result in results
+        if result["row"] in laid_out and _delivered(result)
+    ]
+    if not delivered or part is None or pdf is None:
+        return results, part, None
+    from dunletters.pdf import PdfMetadata
+
+    stage = part[0]
+    rule = settings.stage_rule(stage)
+    meta = PdfMetadata(
+        title=f"{rule.name}信函（印刷合并文件）",
+        author=settings.creditor.name,
+        subject=f"{as_of_text} {stage} {len(delivered)}封",
+        created=delivered[0][1].created,
+    )
+    return results, part, pdf.write_print([layout for layout, _ in delivered], meta)
+
+
+def _delivered(result: dict[str, Any]) -> bool:
+    """Whether a produced account is delivered (else quarantined): no error at all."""
+    return result["error"] is None and not any(
+        finding["severity"] == "error" for finding in result["findings"]
+    )
 
 
 # -- the driver -------------------------------------------------------------------------------
@@ -493,9 +533,23 @@ def _produce_all(
     """
     in_process = pool.workers <= 1
     as_of = options.as_of.isoformat()
+    letters = "letter" in options.channels
+    printing = letters and options.print_files and not options.dry_run
     # Accounts sent to the workers and not yet stored: bounded by the pool's window.
     in_flight: dict[int, tuple[str, str]] = {}
     expected = _ProgressTotal(journal.pending_count(), journal.last_row(), options.input)
+    parts = journal.print_part_counts()
+
+    def job(items: list[Item], part: Part | None) -> Task:
+        for item in items:
+            in_flight[item[0]] = (item[1], item[2])
+        if not in_process:  # the account object stays here; workers read the JSON
+            items = [(*item[:7], None) for item in items]
+        return (items, as_of, options.channels, options.dry_run, part)
+
+    def next_part(stage: str) -> Part:
+        parts[stage] = parts.get(stage, 0) + 1
+        return (stage, parts[stage], printing)
 
     def tasks() -> Iterator[Task]:
         resumed = (
@@ -504,25 +558,38 @@ def _produce_all(
             for row in journal.iter_pending()
         )  # fmt: skip
         blocks = _intake(journal, settings, options, numbers, pool)
+        # Letters go out a print part at a time: the next PRINT_PART letters of a stage in
+        # input order (resumed accounts first, being earlier rows). Parts are stored in
+        # the order they are made, so the parts of a stage a killed run committed are
+        # always its first ones, and a resumed run makes the same remaining parts.
+        grouped: dict[str, list[Item]] = {}
         for block in itertools.chain([resumed], blocks):
-            for chunk in _chunks(block, CHUNK):
-                for item in chunk:
-                    in_flight[item[0]] = (item[1], item[2])
-                if not in_process:  # the account object stays here; workers read the JSON
-                    chunk = [(*item[:7], None) for item in chunk]
-                yield (chunk, as_of, options.channels, options.dry_run)
+            if not letters:
+                for chunk in _chunks(block, CHUNK):
+                    yield job(chunk, None)
+            else:
+                for item in block:
+                    group = grouped.setdefault(item[2], [])
+                    group.append(item)
+                    if len(group) == PRINT_PART:
+                        yield job(grouped.pop(item[2]), next_part(item[2]))
             expected.read(len(block) if isinstance(block, list) else 0, journal.last_row())
+        for stage in sorted(grouped):
+            yield job(grouped[stage], next_part(stage))
 
     done = 0
     updates: list[tuple[Any, ...]] = []
-    batch = COMMIT_LETTERS if "letter" in options.channels else COMMIT_EVERY
-    results = pool.map(_produce, tasks())
+    # A part's results are ~100 PDFs: hold few of them; SMS chunks are small.
+    results = pool.map(_produce, tasks(), ahead=2 if letters else AHEAD)
     try:
-        for chunk in results:
+        for chunk, part, print_file in results:
             for result in chunk:
                 account_id, stage = in_flight.pop(result["row"])
                 updates.append(_store(options.out, result, account_id, stage))
-            if len(updates) >= batch:
+            if part is not None:
+                _store_part(journal, options.out, part, print_file, updates)
+                updates.clear()
+            elif len(updates) >= COMMIT_EVERY:
                 with journal.transaction():
                     journal.finish(updates)
                 updates.clear()
@@ -532,6 +599,45 @@ def _produce_all(
             journal.finish(updates)
     finally:
         results.close()  # on an error: cancel what has not started, then stop the pool
+
+
+def _store_part(
+    journal: Journal, out: Path, part: Part, data: bytes | None, updates: list[tuple[Any, ...]]
+) -> None:
+    """Write a part's print file, then commit it with its letters (one transaction).
+
+    Written as ``print/{stage}-{number:03d}.pdf``; a stage with a single print file has
+    it renamed to ``print/{stage}.pdf`` when the run finishes (:func:`_name_print_files`).
+    A part whose letters were all quarantined (or a run without print files) is recorded
+    without a file, so part numbers stay the same in every run of the batch.
+    """
+    stage, number, _ = part
+    path = digest = None
+    if data is not None:
+        path = f"print/{stage}-{number:03d}.pdf"
+        atomic_write(out / path, data)
+        digest = hashlib.sha256(data).hexdigest()
+    with journal.transaction():
+        journal.finish(updates)
+        journal.add_print_part(stage, number, path, digest)
+
+
+def _name_print_files(journal: Journal, out: Path) -> None:
+    """``print/{stage}.pdf`` for a stage whose letters fit in one print file.
+
+    Idempotent: a rename done before a kill (journal not yet updated) is recognised.
+    """
+    for stage, number, path in journal.single_print_files():
+        final = f"print/{stage}.pdf"
+        if path == final:
+            continue
+        if (out / path).exists():
+            try:
+                os.replace(out / path, out / final)
+            except OSError as error:
+                raise write_error(out / final, error) from None
+        with journal.transaction():
+            journal.set_print_path(stage, number, final)
 
 
 class _ProgressTotal:
@@ -610,59 +716,6 @@ def _sms_schedule(
     return when
 
 
-PrintJob = tuple[str, str, str, list[tuple[str, str, str]]]
-"""(file name, stage, as-of date, [(record JSON, tone, 函号)]) — one print file."""
-
-
-def _print_part(job: PrintJob) -> tuple[str, bytes]:
-    """Lay out one print file's letters (in a worker) and write them as one PDF."""
-    from dunletters.documents import letter_pdf_metadata
-    from dunletters.models import Account
-    from dunletters.pdf import PdfMetadata
-
-    name, stage, as_of_text, letters = job
-    as_of = date.fromisoformat(as_of_text)
-    settings: Settings = _WORKER["settings"]
-    rule = settings.stage_rule(stage)
-    items = []
-    for record_json, tone, number in letters:
-        account = Account.model_validate_json(record_json)
-        decision = decision_for(rule, tone)
-        document = _WORKER["renderer"].letter_html(account, decision, as_of, number)
-        items.append((document.html, letter_pdf_metadata(settings, document)))
-    meta = PdfMetadata(
-        title=f"{rule.name}信函（印刷合并文件）",
-        author=settings.creditor.name,
-        subject=f"{as_of_text} {stage} {len(letters)}封",
-        created=items[0][1].created,
-    )
-    return name, _WORKER["pdf"].combine(items, meta)
-
-
-def _print_files(journal: Journal, options: BatchOptions, pool: _Pool) -> None:
-    """print/{stage}.pdf: the stage's delivered letters in input order, fonts shared.
-
-    Re-laid out from the journal's records (the same HTML, so the same pages), in
-    parts of :data:`PRINT_PART` letters so memory stays bounded for any batch size;
-    the parts are laid out in the worker pool, written by the driver.
-    """
-    counts = journal.letter_counts()
-    if not counts:
-        return
-
-    def jobs() -> Iterator[PrintJob]:
-        for stage, count in sorted(counts.items()):
-            letters = journal.letters(stage)
-            parts = -(-count // PRINT_PART)
-            for number in range(1, parts + 1):
-                part = [tuple(row) for row in islice(letters, PRINT_PART)]
-                name = f"{stage}.pdf" if parts == 1 else f"{stage}-{number:03d}.pdf"
-                yield (name, stage, options.as_of.isoformat(), part)
-
-    for name, data in pool.map(_print_part, jobs()):
-        atomic_write(options.out / "print" / name, data)
-
-
 class _Pool:
     """The run's workers, started once and shared by the produce and print phases.
 
@@ -681,11 +734,11 @@ class _Pool:
         self.local = False
 
     def map(
-        self, function: Callable[[Any], Any], jobs: Iterable[Any]
+        self, function: Callable[[Any], Any], jobs: Iterable[Any], ahead: int = AHEAD
     ) -> Generator[Any, None, None]:
         """Results in job order; closing the generator cancels what has not started.
 
-        Jobs are taken from ``jobs`` as they are needed, :data:`AHEAD` per worker in
+        Jobs are taken from ``jobs`` as they are needed, ``ahead`` per worker in
         flight, so neither the jobs nor their results pile up in the driver.
         """
         if self.workers <= 1:
@@ -697,16 +750,24 @@ class _Pool:
         if self.executor is None:
             import multiprocessing
 
+            # Workers are forked from a fork server that has imported the pipeline once
+            # (pydantic models, Jinja, the linter): a spawned worker imported them itself,
+            # ~0.4 s of CPU each. The server is single-threaded and has loaded neither
+            # WeasyPrint nor fonts, so a fork from it is as clean as a spawn.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(
+                [__name__, "dunletters.lint.engine", "dunletters.rendering"]
+            )
             self.executor = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=context,
                 initializer=_init_worker,
                 initargs=self.args,
             )
         queued = iter(jobs)
         futures: deque[Future[Any]] = deque()
         try:
-            for job in islice(queued, self.workers * AHEAD):
+            for job in islice(queued, self.workers * ahead):
                 futures.append(self.executor.submit(function, job))
             while futures:
                 result = futures.popleft().result()
@@ -783,7 +844,7 @@ def _finish(
         rejects.writerow(["row", "field", "reason"])
         rejects.writerows([r["row"], r["field"], r["reason"]] for r in journal.rejects())
     if options.print_files and not options.dry_run and "letter" in options.channels:
-        _print_files(journal, options, pool)
+        _name_print_files(journal, out)
     summary = summarize(journal, options.as_of, options.channels)
     atomic_write(
         target / "summary.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode()

@@ -1,0 +1,97 @@
+"""Letters are produced a print part at a time: laid out once, written twice.
+
+Each part is the next ``PRINT_PART`` letters of a stage in input order; its letters
+are written as their own PDFs and, when delivered, together as one print file. These
+tests use small parts (in-process runs, so the module constant applies) to cover
+stages with several parts, and a run stopped between parts and resumed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import dunletters.batch.pipeline as pipeline
+from csvfiles import write_csv
+from dunletters.batch.pipeline import BatchOptions, run_batch
+from dunletters.config import Settings
+from dunletters.samples import generate_accounts
+
+AS_OF = date(2026, 11, 28)
+pytestmark = pytest.mark.slow
+
+
+def run(source: Path, out: Path) -> dict[str, int]:
+    options = BatchOptions(input=source, out=out, as_of=AS_OF, workers=1)
+    return run_batch(Settings(), options).counts
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(out)): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and not path.name.startswith("journal.sqlite")
+    }
+
+
+def pages_text(path: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [page.strip() for page in text.split("\f") if page.strip()]
+
+
+def test_stages_with_several_parts_and_one_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "PRINT_PART", 4)
+    source = write_csv(tmp_path / "accounts.csv", list(generate_accounts(24, seed=5, as_of=AS_OF)))
+    out = tmp_path / "out"
+    run(source, out)
+    files = sorted(path.name for path in (out / "print").iterdir())
+    letters = {
+        stage.name: sorted(stage.iterdir(), key=lambda p: p.name)
+        for stage in (out / "letters").iterdir()
+    }
+    for stage, paths in letters.items():
+        parts = -(-len(paths) // 4)
+        names = (
+            [f"{stage}.pdf"]
+            if parts == 1
+            else [f"{stage}-{n:03d}.pdf" for n in range(1, parts + 1)]
+        )
+        assert set(names) <= set(files), (stage, files)
+        # the parts hold the stage's letters in input order (account ids are in input order)
+        printed = [page for name in names for page in pages_text(out / "print" / name)]
+        assert printed == [pages_text(path)[0] for path in paths]
+    assert any(name.endswith("-002.pdf") for name in files)
+
+
+def test_a_run_stopped_between_parts_resumes_to_the_same_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "PRINT_PART", 4)
+    source = write_csv(tmp_path / "accounts.csv", list(generate_accounts(24, seed=5, as_of=AS_OF)))
+    reference = tmp_path / "ref" / "run"
+    run(source, reference)
+
+    stored = pipeline._store_part
+    calls = 0
+
+    def store_then_stop(*args: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt  # as Ctrl-C between two parts
+        stored(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_store_part", store_then_stop)
+    target = tmp_path / "stopped" / "run"
+    with pytest.raises(KeyboardInterrupt):
+        run(source, target)
+    monkeypatch.setattr(pipeline, "_store_part", stored)
+    run(source, target)
+    assert outputs(target) == outputs(reference)
