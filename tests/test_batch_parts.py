@@ -95,3 +95,33 @@ def test_a_run_stopped_between_parts_resumes_to_the_same_outputs(
     monkeypatch.setattr(pipeline, "_store_part", stored)
     run(source, target)
     assert outputs(target) == outputs(reference)
+
+
+def test_quarantined_letters_stay_out_of_the_print_file(tmp_path: Path) -> None:
+    """A letter with an error finding is quarantined, and its part prints the others."""
+    from dunletters.registry import Registry
+
+    built_in = next(t for t in Registry.load([]) if t.name == "letters/early.courteous.html.j2")
+    overlay = tmp_path / "templates" / "letters"
+    overlay.mkdir(parents=True)
+    (overlay / "early.courteous.html.j2").write_text(
+        built_in.path.read_text(encoding="utf-8").replace(
+            "<p>再次感谢您的理解与配合。</p>",
+            "<p>再次感谢您的理解与配合。</p>"
+            "{% if account.days_past_due is odd %}<p>如果再不还款，后果自负！</p>{% endif %}",
+        ),
+        encoding="utf-8",
+    )
+    rows = list(generate_accounts(40, seed=5, as_of=AS_OF))
+    source = write_csv(tmp_path / "accounts.csv", rows)
+    out = tmp_path / "out"
+    options = BatchOptions(
+        input=source, out=out, as_of=AS_OF, workers=1, template_dirs=(tmp_path / "templates",)
+    )
+    result = run_batch(Settings(), options)
+    quarantined = sorted(path.name for path in (out / "quarantine").glob("*.pdf"))
+    assert quarantined and result.counts["quarantined"] == len(quarantined)
+    delivered = sorted((out / "letters" / "early").iterdir(), key=lambda p: p.name)
+    printed = pages_text(out / "print" / "early.pdf")
+    assert printed == [pages_text(path)[0] for path in delivered]
+    assert not any("后果自负" in page for page in printed)
