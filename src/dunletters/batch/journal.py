@@ -31,7 +31,7 @@ from typing import Any
 from dunletters.batch.storage import journal_error
 from dunletters.errors import InputError
 
-__all__ = ["FINISH_COLUMNS", "INTAKE_COLUMNS", "Journal", "LetterNumbers"]
+__all__ = ["FINISH_COLUMNS", "INTAKE_COLUMNS", "PRODUCED_COLUMNS", "Journal", "LetterNumbers"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS run (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -84,15 +84,20 @@ INTAKE_COLUMNS = (
 )
 """What intake records for each decided or held account (:meth:`Journal.add_accounts`)."""
 
-FINISH_COLUMNS = (
-    "state",
-    "reason",
+PRODUCED_COLUMNS = (
     "letter_template",
     "letter_version",
     "sms_template",
     "sms_version",
     "sms_text",
     "sms_segments",
+)
+"""The produced documents' facts as the workers report them (same names in the result)."""
+
+FINISH_COLUMNS = (
+    "state",
+    "reason",
+    *PRODUCED_COLUMNS,
     "findings",
     "letter_path",
     "letter_sha256",

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from dunletters import __version__
-from dunletters.batch.journal import Journal, LetterNumbers, dumps
+from dunletters.batch.journal import PRODUCED_COLUMNS, Journal, LetterNumbers, dumps
 from dunletters.batch.readers import open_records
 from dunletters.batch.storage import OutputError, journal_error, write_error
 from dunletters.config import Settings
@@ -460,16 +460,6 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-_STORED = (
-    "letter_template",
-    "letter_version",
-    "sms_template",
-    "sms_version",
-    "sms_text",
-    "sms_segments",
-)
-
-
 def _store(out: Path, result: dict[str, Any], account_id: str, stage: str) -> tuple[Any, ...]:
     """Write a produced account's files; returns its journal update (see ``Journal.finish``).
 
@@ -483,7 +473,7 @@ def _store(out: Path, result: dict[str, Any], account_id: str, stage: str) -> tu
         counts[finding["code"]] = counts.get(finding["code"], 0) + 1
         if finding["severity"] == "error":
             errors.append(finding)
-    stored = tuple(result.get(key) for key in _STORED)
+    stored = tuple(result.get(key) for key in PRODUCED_COLUMNS)
     summary = dumps(counts) if counts else "{}"
     pdf = result.get("letter_pdf")
     if result["error"] is not None or errors:
