@@ -2,8 +2,10 @@
 
 Like ruff's rules (stable code, kebab-case name, fixed doc sections) and
 proselint's checks (a small value, registered explicitly — no import side effects,
-no global mutable registry). A rule's ``check`` yields :class:`Hit` values; the
-engine turns them into located :class:`~dunletters.lint.findings.Finding` values.
+no global mutable registry). A rule's ``check`` returns (or yields) :class:`Hit`
+values; the engine turns them into located :class:`~dunletters.lint.findings.Finding`
+values. The built-in checks return lists: a generator per rule and document costs
+more than most of them take to find nothing.
 """
 
 from __future__ import annotations

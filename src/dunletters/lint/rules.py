@@ -72,14 +72,16 @@ _INSTITUTION = re.compile(r"银行|有限公司|消费金融|信用卡中心|小
     passes=("示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",),
     use_instead="在信头和落款写明机构全称，如「示范银行股份有限公司信用卡中心」。",
 )
-def missing_creditor(ctx: LintContext) -> Iterator[Hit]:
+def missing_creditor(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if ctx.creditor is not None and ctx.creditor.name in ctx.view.match_text:
-        return
+        return hits
     signature = ctx.creditor.sms_signature if ctx.creditor is not None else None
     if signature and f"【{signature}】" in ctx.text:
-        return
+        return hits
     if _INSTITUTION.search(ctx.text) is None:
-        yield _whole(ctx, "未写明债权机构名称（谁在催收）")
+        hits.append(_whole(ctx, "未写明债权机构名称（谁在催收）"))
+    return hits
 
 
 @rule(
@@ -94,9 +96,11 @@ def missing_creditor(ctx: LintContext) -> Iterator[Hit]:
     passes=("截至2026年11月28日，您的欠款合计¥16,409.02。",),
     use_instead="写明截至某日的欠款合计，最好附本金、利息、违约金明细与大写金额。",
 )
-def missing_amount(ctx: LintContext) -> Iterator[Hit]:
+def missing_amount(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if not ctx.view.money and not ctx.view.capitals:
-        yield _whole(ctx, "未写明欠款金额")
+        hits.append(_whole(ctx, "未写明欠款金额"))
+    return hits
 
 
 _DEADLINE_WORDS = re.compile(r"^\s?(?:前|之前|以前|为止|当日|止)")
@@ -127,9 +131,11 @@ def _has_deadline(ctx: LintContext) -> bool:
     use_instead="写「请于2026年12月5日前」或「请于收到本函之日起5日内」。",
     lexicons=("deadline",),
 )
-def missing_deadline(ctx: LintContext) -> Iterator[Hit]:
+def missing_deadline(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if not _has_deadline(ctx):
-        yield _whole(ctx, "未给出具体的还款期限（如「请于2026年12月5日前」）")
+        hits.append(_whole(ctx, "未给出具体的还款期限（如「请于2026年12月5日前」）"))
+    return hits
 
 
 @rule(
@@ -146,13 +152,15 @@ def missing_deadline(ctx: LintContext) -> Iterator[Hit]:
     use_instead="列出收款户名、账号、开户行以及官方App、网点等渠道。",
     lexicons=("payment_channel",),
 )
-def missing_payment_channel(ctx: LintContext) -> Iterator[Hit]:
+def missing_payment_channel(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if ctx.creditor is not None:
         account_digits = ctx.creditor.payment.bank_account_number.replace(" ", "")
         if account_digits in ctx.view.match_text.replace(" ", ""):
-            return
+            return hits
     if not _has(ctx, "payment_channel"):
-        yield _whole(ctx, "未写明官方还款渠道（对公账户、官方App、营业网点等）")
+        hits.append(_whole(ctx, "未写明官方还款渠道（对公账户、官方App、营业网点等）"))
+    return hits
 
 
 @rule(
@@ -168,11 +176,13 @@ def missing_payment_channel(ctx: LintContext) -> Iterator[Hit]:
     use_instead="写明官方客服热线，如「客服热线95099」。",
     lexicons=("contact",),
 )
-def missing_contact(ctx: LintContext) -> Iterator[Hit]:
+def missing_contact(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if ctx.creditor is not None and ctx.creditor.hotline in ctx.text:
-        return
+        return hits
     if not _has(ctx, "contact"):
-        yield _whole(ctx, "未写明官方联系电话（95xxx、400 或固定电话）")
+        hits.append(_whole(ctx, "未写明官方联系电话（95xxx、400 或固定电话）"))
+    return hits
 
 
 _SALUTATION = re.compile(
@@ -193,23 +203,27 @@ _SALUTATION = re.compile(
     use_instead="称呼债务人的姓名，如「尊敬的张晓明先生」，短信可用「张先生」。",
     lexicons=("generic_salutation",),
 )
-def not_personalized(ctx: LintContext) -> Iterator[Hit]:
+def not_personalized(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if ctx.account is not None:
         name = ctx.account.name
         if name in ctx.text:
-            return
+            return hits
         surname = _surname(name)
         if surname + "先生" in ctx.text or surname + "女士" in ctx.text:
-            return
+            return hits
     elif _SALUTATION.search(ctx.text) or re.search(r"[\u4e00-\u9fff](先生|女士)", ctx.text):
         generic = ctx.lexicons["generic_salutation"].search(ctx.view)
         if generic is None:
-            return
+            return hits
     generic = ctx.lexicons["generic_salutation"].search(ctx.view)
     if generic is not None:
-        yield Hit(generic.start, generic.end, f"称呼「{generic.text}」是泛称，未写债务人姓名")
+        hits.append(
+            Hit(generic.start, generic.end, f"称呼「{generic.text}」是泛称，未写债务人姓名")
+        )
     else:
-        yield _whole(ctx, "未称呼债务人姓名（个性化）")
+        hits.append(_whole(ctx, "未称呼债务人姓名（个性化）"))
+    return hits
 
 
 @rule(
@@ -226,11 +240,13 @@ def not_personalized(ctx: LintContext) -> Iterator[Hit]:
     lexicons=("jargon",),
     hits_need=("jargon",),
 )
-def jargon(ctx: LintContext) -> Iterator[Hit]:
+def jargon(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     for hit in _existence(ctx, "jargon", "内部术语「{match}」，债务人可能看不懂"):
-        yield Hit(
-            hit.start, hit.end, hit.message, hit.suggestion, fixable=hit.suggestion is not None
+        hits.append(
+            Hit(hit.start, hit.end, hit.message, hit.suggestion, fixable=hit.suggestion is not None)
         )
+    return hits
 
 
 _DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申诉|证明材料")
@@ -249,9 +265,11 @@ _DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申�
     passes=("如对欠款金额有异议，请致电95099或提交证明材料，我行将及时核实。",),
     use_instead="写「如对欠款金额有异议，请致电…或提交相关证明材料，我行将及时核实处理」。",
 )
-def missing_dispute_channel(ctx: LintContext) -> Iterator[Hit]:
+def missing_dispute_channel(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if _DISPUTE.search(ctx.text) is None:
-        yield _whole(ctx, "未说明异议渠道（对金额有异议时如何核实、提交材料）")
+        hits.append(_whole(ctx, "未说明异议渠道（对金额有异议时如何核实、提交材料）"))
+    return hits
 
 
 # -- DL2xx 正确性 ------------------------------------------------------------------------
@@ -286,10 +304,11 @@ def _record_amounts(ctx: LintContext) -> set[Decimal]:
     passes=("您的欠款合计¥16,409.02，其中本金¥15,680.00。",),
     use_instead="金额一律用记录字段和 money 过滤器生成，不要手写数字。",
 )
-def amount_mismatch(ctx: LintContext) -> Iterator[Hit]:
+def amount_mismatch(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     money = ctx.view.money
     if not money:
-        return
+        return hits
     account = ctx.account
     assert account is not None
     # Most figures are the total or one of its parts: compare those first, and add
@@ -304,7 +323,10 @@ def amount_mismatch(ctx: LintContext) -> Iterator[Hit]:
         if allowed is None:
             allowed = _record_amounts(ctx)
         if span.amount not in allowed:
-            yield Hit(span.start, span.end, f"金额「{span.text}」与账户记录中的任何金额都不一致")
+            hits.append(
+                Hit(span.start, span.end, f"金额「{span.text}」与账户记录中的任何金额都不一致")
+            )
+    return hits
 
 
 def _figure_before(ctx: LintContext, start: int, ends: list[int]) -> Decimal | None:
@@ -333,9 +355,10 @@ def _figure_before(ctx: LintContext, start: int, ends: list[int]) -> Decimal | N
     passes=("合计¥16,409.02（人民币壹万陆仟肆佰零玖元零贰分）",),
     use_instead="大写一律用 capitals 过滤器由同一金额生成。",
 )
-def capitals_mismatch(ctx: LintContext) -> Iterator[Hit]:
+def capitals_mismatch(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if not ctx.view.capitals:
-        return
+        return hits
     ends = [span.end for span in ctx.view.money]
     for span in ctx.view.capitals:
         figure = _figure_before(ctx, span.start, ends)
@@ -344,16 +367,19 @@ def capitals_mismatch(ctx: LintContext) -> Iterator[Hit]:
         try:
             value = zh.parse_capitals(span.text, strict=True)
         except zh.CapitalsError as error:
-            yield Hit(span.start, span.end, f"大写金额「{span.text}」不规范：{error.reason}")
+            hits.append(Hit(span.start, span.end, f"大写金额「{span.text}」不规范：{error.reason}"))
             continue
         if figure is not None and zh.quantize_fen(figure) != value:
             right = zh.amount_in_capitals(figure)
-            yield Hit(
-                span.start,
-                span.end,
-                f"大写「{span.text}」与小写金额 {zh.format_money(figure)} 不一致",
-                suggestion=right,
+            hits.append(
+                Hit(
+                    span.start,
+                    span.end,
+                    f"大写「{span.text}」与小写金额 {zh.format_money(figure)} 不一致",
+                    suggestion=right,
+                )
             )
+    return hits
 
 
 _COMPONENTS = ("本金", "利息", "违约金", "费用", "滞纳金", "罚息")
@@ -390,19 +416,23 @@ def _labelled_amounts(
     passes=("本金¥1,000.00，利息¥4.50，违约金¥0.00，合计¥1,004.50。",),
     use_instead="明细与合计都由记录字段生成（total_due = principal + interest + fees）。",
 )
-def breakdown_sum(ctx: LintContext) -> Iterator[Hit]:
+def breakdown_sum(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if _TOTAL.search(ctx.text) is None:
-        return  # a total's label is part of the text (most SMS state only 欠款)
+        return hits  # a total's label is part of the text (most SMS state only 欠款)
     components, total = _labelled_amounts(ctx)
     if total is None or len(components) < 2:
-        return
+        return hits
     stated = sum((amount for amount, _ in components.values()), Decimal(0))
     if stated != total[0]:
-        yield Hit(
-            total[1],
-            total[2],
-            f"明细之和 {zh.format_money(stated)} 不等于合计 {zh.format_money(total[0])}",
+        hits.append(
+            Hit(
+                total[1],
+                total[2],
+                f"明细之和 {zh.format_money(stated)} 不等于合计 {zh.format_money(total[0])}",
+            )
         )
+    return hits
 
 
 @rule(
@@ -421,27 +451,33 @@ def breakdown_sum(ctx: LintContext) -> Iterator[Hit]:
     passes=("请于2026年12月5日（星期六）前还款。",),
     use_instead="日期一律由 letter.deadline 等字段经 zh_date 生成。",
 )
-def date_inconsistent(ctx: LintContext) -> Iterator[Hit]:
+def date_inconsistent(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     year = ctx.as_of.year if ctx.as_of else None
     for span in ctx.view.dates(year):
         if span.value is None:
-            yield Hit(span.start, span.end, f"日期「{span.text}」不存在")
+            hits.append(Hit(span.start, span.end, f"日期「{span.text}」不存在"))
             continue
         if span.weekday is not None and "一二三四五六日"[span.value.weekday()] != span.weekday:
-            yield Hit(
-                span.start,
-                span.end,
-                f"{span.text}是{zh.weekday_zh(span.value)}，与所写星期不符",
+            hits.append(
+                Hit(
+                    span.start,
+                    span.end,
+                    f"{span.text}是{zh.weekday_zh(span.value)}，与所写星期不符",
+                )
             )
         is_deadline = _DEADLINE_WORDS.match(ctx.text[span.end : span.end + 4]) is not None or (
             span.weekday is not None and "前" in ctx.text[span.end : span.end + 8]
         )
         if is_deadline and ctx.as_of is not None and span.value < ctx.as_of:
-            yield Hit(
-                span.start,
-                span.end,
-                f"还款期限{span.text}早于发函日期{zh.format_date(ctx.as_of)}",
+            hits.append(
+                Hit(
+                    span.start,
+                    span.end,
+                    f"还款期限{span.text}早于发函日期{zh.format_date(ctx.as_of)}",
+                )
             )
+    return hits
 
 
 @rule(
@@ -458,8 +494,8 @@ def date_inconsistent(ctx: LintContext) -> Iterator[Hit]:
     lexicons=("placeholder",),
     hits_need=("placeholder",),
 )
-def unfilled_placeholder(ctx: LintContext) -> Iterator[Hit]:
-    yield from _existence(ctx, "placeholder", "未填写的占位符「{match}」")
+def unfilled_placeholder(ctx: LintContext) -> list[Hit]:
+    return _existence(ctx, "placeholder", "未填写的占位符「{match}」")
 
 
 # -- DL3xx 简明扼要 / 容易阅读 --------------------------------------------------------------
@@ -480,9 +516,11 @@ def unfilled_placeholder(ctx: LintContext) -> Iterator[Hit]:
     passes=(),
     use_instead="删减重复的说明，压缩段落；版式见 templates/letters/theme.toml。",
 )
-def over_one_page(ctx: LintContext) -> Iterator[Hit]:
+def over_one_page(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if ctx.pages is not None and ctx.pages > ctx.param("DL301", "max_pages", 1):
-        yield _whole(ctx, f"信函共{ctx.pages}页，超过一页A4")
+        hits.append(_whole(ctx, f"信函共{ctx.pages}页，超过一页A4"))
+    return hits
 
 
 @rule(
@@ -499,7 +537,8 @@ def over_one_page(ctx: LintContext) -> Iterator[Hit]:
     passes=("您的账户已逾期12天。请于12月5日前还款。",),
     use_instead="一句只说一件事，用句号断开。",
 )
-def long_sentence(ctx: LintContext) -> Iterator[Hit]:
+def long_sentence(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     warn = ctx.param("DL302", "max_warning", 60)
     info = ctx.param("DL302", "max_info", 40)
     for sentence in ctx.view.sentences:
@@ -507,11 +546,12 @@ def long_sentence(ctx: LintContext) -> Iterator[Hit]:
             continue
         length = sentence.length
         if length > warn:
-            yield Hit(sentence.start, sentence.end, f"句子长{length}字，超过{warn}字")
+            hits.append(Hit(sentence.start, sentence.end, f"句子长{length}字，超过{warn}字"))
         elif length > info:
-            yield Hit(
-                sentence.start, sentence.end, f"句子长{length}字，超过{info}字", severity=INFO
+            hits.append(
+                Hit(sentence.start, sentence.end, f"句子长{length}字，超过{info}字", severity=INFO)
             )
+    return hits
 
 
 @rule(
@@ -527,7 +567,8 @@ def long_sentence(ctx: LintContext) -> Iterator[Hit]:
     passes=("您好。您已逾期。请于12月5日前还款。",),
     use_instead="按「事实—要求—渠道—帮助—后果」分段。",
 )
-def long_paragraph(ctx: LintContext) -> Iterator[Hit]:
+def long_paragraph(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     max_chars = ctx.param("DL303", "max_chars", 150)
     max_sentences = ctx.param("DL303", "max_sentences", 4)
     sentences = ctx.view.sentences
@@ -541,11 +582,14 @@ def long_paragraph(ctx: LintContext) -> Iterator[Hit]:
         # A paragraph is its sentences: sum their reading lengths.
         length = sum(sentence.length for sentence in sentences[first:last])
         if length > max_chars or count > max_sentences:
-            yield Hit(
-                paragraph.start,
-                paragraph.start + min(len(paragraph.text), 20),
-                f"段落长{length}字、{count}句，超过{max_chars}字或{max_sentences}句",
+            hits.append(
+                Hit(
+                    paragraph.start,
+                    paragraph.start + min(len(paragraph.text), 20),
+                    f"段落长{length}字、{count}句，超过{max_chars}字或{max_sentences}句",
+                )
             )
+    return hits
 
 
 @rule(
@@ -562,20 +606,24 @@ def long_paragraph(ctx: LintContext) -> Iterator[Hit]:
     passes=("【示范银行】张先生，您尾号1234的信用卡已逾期，请致电95099。",),
     use_instead="只保留称谓、尾号、金额、期限和官方电话。",
 )
-def sms_too_long(ctx: LintContext) -> Iterator[Hit]:
+def sms_too_long(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     text = ctx.text.strip()
     budget = ctx.sms_max_segments
     # sms.measure's count without its result object: UTF-16 units, over one message
     # billed per UCS2_SEGMENT. Measured in full only when over budget, for the message.
     units = len(text.encode("utf-16-be")) // 2
     if budget >= 1 and (units <= UCS2_SINGLE or units <= budget * UCS2_SEGMENT):
-        return
+        return hits
     length = measure(text)
     if length.segments > budget:
-        yield _whole(
-            ctx,
-            f"短信{length.characters}字（含签名），计费{length.segments}条，超出预算{budget}条",
+        hits.append(
+            _whole(
+                ctx,
+                f"短信{length.characters}字（含签名），计费{length.segments}条，超出预算{budget}条",
+            )
         )
+    return hits
 
 
 def _sentence_key(text: str) -> str:
@@ -600,23 +648,25 @@ def _sentence_key(text: str) -> str:
     passes=("请尽快还款。如有困难，请与我们联系。",),
     use_instead="删去重复的句子。",
 )
-def repetition(ctx: LintContext) -> Iterator[Hit]:
+def repetition(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     sentences = [sentence for sentence in ctx.view.sentences if len(sentence.text) >= 8]
     # A sentence never starts with white space or a mark (TextView.sentences), so its
     # key starts with its first character unless that is a comma or a dot: sentences
     # that all start differently cannot repeat (every SMS; most letters' sentences).
     firsts = {sentence.text[0] for sentence in sentences}
     if len(firsts) == len(sentences) and firsts.isdisjoint("，,."):
-        return
+        return hits
     seen: dict[str, int] = {}
     for sentence in sentences:
         key = _sentence_key(sentence.text)
         if len(key) < 8:
             continue
         if key in seen:
-            yield Hit(sentence.start, sentence.end, f"与前文重复：「{sentence.text[:20]}」")
+            hits.append(Hit(sentence.start, sentence.end, f"与前文重复：「{sentence.text[:20]}」"))
         else:
             seen[key] = sentence.start
+    return hits
 
 
 # -- DL4xx 坚定与劝慰 / 引起兴趣 ---------------------------------------------------------------
@@ -638,11 +688,13 @@ def repetition(ctx: LintContext) -> Iterator[Hit]:
     lexicons=("harsh", "pleading"),
     hits_need=("harsh", "pleading"),
 )
-def tone_mismatch(ctx: LintContext) -> Iterator[Hit]:
+def tone_mismatch(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if ctx.tone in ("courteous", "empathetic"):
-        yield from _existence(ctx, "harsh", f"「{{match}}」语气强硬，与 {ctx.tone} 语气不符")
+        hits += _existence(ctx, "harsh", f"「{{match}}」语气强硬，与 {ctx.tone} 语气不符")
     elif ctx.tone == "firm":
-        yield from _existence(ctx, "pleading", "「{match}」是哀求的口吻，与 firm（坚定）语气不符")
+        hits += _existence(ctx, "pleading", "「{match}」是哀求的口吻，与 firm（坚定）语气不符")
+    return hits
 
 
 @rule(
@@ -662,8 +714,8 @@ def tone_mismatch(ctx: LintContext) -> Iterator[Hit]:
     lexicons=("legal_action",),
     hits_need=("legal_action",),
 )
-def premature_escalation(ctx: LintContext) -> Iterator[Hit]:
-    yield from _existence(ctx, "legal_action", f"{ctx.stage} 阶段不应提及法律措施「{{match}}」")
+def premature_escalation(ctx: LintContext) -> list[Hit]:
+    return _existence(ctx, "legal_action", f"{ctx.stage} 阶段不应提及法律措施「{{match}}」")
 
 
 @rule(
@@ -680,10 +732,12 @@ def premature_escalation(ctx: LintContext) -> Iterator[Hit]:
     use_instead="写「如还款确有困难，请致电…与我们协商还款计划」。",
     lexicons=("way_forward",),
 )
-def no_way_forward(ctx: LintContext) -> Iterator[Hit]:
+def no_way_forward(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     hardship = ctx.account is not None and ctx.account.hardship
     if (ctx.tone == "empathetic" or hardship) and not _has(ctx, "way_forward"):
-        yield _whole(ctx, "未给还款困难的客户提供出路（协商、分期、还款计划）")
+        hits.append(_whole(ctx, "未给还款困难的客户提供出路（协商、分期、还款计划）"))
+    return hits
 
 
 # -- DL5xx 最后的 / 合理的 -----------------------------------------------------------------------
@@ -705,9 +759,11 @@ def no_way_forward(ctx: LintContext) -> Iterator[Hit]:
     use_instead="如实说明后果：逾期记录依法报送征信、按合同计收违约金、可能依法诉讼。",
     lexicons=("consequence",),
 )
-def missing_consequence(ctx: LintContext) -> Iterator[Hit]:
+def missing_consequence(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if not _has(ctx, "consequence"):
-        yield _whole(ctx, f"{ctx.stage} 阶段的文书须如实说明逾期不还的后果")
+        hits.append(_whole(ctx, f"{ctx.stage} 阶段的文书须如实说明逾期不还的后果"))
+    return hits
 
 
 @rule(
@@ -724,12 +780,13 @@ def missing_consequence(ctx: LintContext) -> Iterator[Hit]:
     lexicons=("legal_action", "legal_reason"),
     hits_need=("legal_action",),
 )
-def unexplained_legal_action(ctx: LintContext) -> Iterator[Hit]:
+def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     # The reason must stand with the action — in the same paragraph — not merely
     # somewhere in the letter (every letter states its days overdue in the facts).
+    hits: list[Hit] = []
     actions = list(ctx.lexicons["legal_action"].finditer(ctx.view))
     if not actions:
-        return
+        return hits
     reasons = [r.start for r in ctx.lexicons["legal_reason"].finditer(ctx.view)]
     reported: set[int] = set()
     for action in actions:
@@ -738,11 +795,14 @@ def unexplained_legal_action(ctx: LintContext) -> Iterator[Hit]:
             continue
         if not any(paragraph.start <= start < paragraph.end for start in reasons):
             reported.add(paragraph.start)
-            yield Hit(
-                action.start,
-                action.end,
-                f"提到「{action.text}」却未在同一段说明原因（逾期多久、此前提醒）",
+            hits.append(
+                Hit(
+                    action.start,
+                    action.end,
+                    f"提到「{action.text}」却未在同一段说明原因（逾期多久、此前提醒）",
+                )
             )
+    return hits
 
 
 @rule(
@@ -759,8 +819,8 @@ def unexplained_legal_action(ctx: LintContext) -> Iterator[Hit]:
     lexicons=("overstated_consequence",),
     hits_need=("overstated_consequence",),
 )
-def overstated_consequence(ctx: LintContext) -> Iterator[Hit]:
-    yield from _existence(ctx, "overstated_consequence", "夸大或不实的后果「{match}」")
+def overstated_consequence(ctx: LintContext) -> list[Hit]:
+    return _existence(ctx, "overstated_consequence", "夸大或不实的后果「{match}」")
 
 
 # -- DL6xx 法规 --------------------------------------------------------------------------------
@@ -780,8 +840,8 @@ def overstated_consequence(ctx: LintContext) -> Iterator[Hit]:
     lexicons=("threat",),
     hits_need=("threat",),
 )
-def threat(ctx: LintContext) -> Iterator[Hit]:
-    yield from _existence(ctx, "threat", "威胁性用语「{match}」")
+def threat(ctx: LintContext) -> list[Hit]:
+    return _existence(ctx, "threat", "威胁性用语「{match}」")
 
 
 @rule(
@@ -798,8 +858,8 @@ def threat(ctx: LintContext) -> Iterator[Hit]:
     lexicons=("insult",),
     hits_need=("insult",),
 )
-def insult(ctx: LintContext) -> Iterator[Hit]:
-    yield from _existence(ctx, "insult", "侮辱性用语「{match}」")
+def insult(ctx: LintContext) -> list[Hit]:
+    return _existence(ctx, "insult", "侮辱性用语「{match}」")
 
 
 @rule(
@@ -816,8 +876,8 @@ def insult(ctx: LintContext) -> Iterator[Hit]:
     lexicons=("false_authority",),
     hits_need=("false_authority",),
 )
-def false_authority(ctx: LintContext) -> Iterator[Hit]:
-    yield from _existence(ctx, "false_authority", "冒用或假借公权力「{match}」")
+def false_authority(ctx: LintContext) -> list[Hit]:
+    return _existence(ctx, "false_authority", "冒用或假借公权力「{match}」")
 
 
 @rule(
@@ -833,20 +893,24 @@ def false_authority(ctx: LintContext) -> Iterator[Hit]:
     use_instead="只与债务人本人沟通；信封上不写债务字样。",
     lexicons=("third_party",),
 )
-def third_party_disclosure(ctx: LintContext) -> Iterator[Hit]:
-    yield from _existence(ctx, "third_party", "向第三方透露或以此施压「{match}」")
+def third_party_disclosure(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    hits += _existence(ctx, "third_party", "向第三方透露或以此施压「{match}」")
     if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
-        return
+        return hits
     for match in _SALUTATION.finditer(ctx.text):
         name = match.group("name")
         if name == ctx.account.name or ctx.account.name.startswith(name):
             continue
         if name != _surname(ctx.account.name):
-            yield Hit(
-                match.start(),
-                match.end(),
-                "文书称呼的不是账户本人：债务详情不得写给第三人",
+            hits.append(
+                Hit(
+                    match.start(),
+                    match.end(),
+                    "文书称呼的不是账户本人：债务详情不得写给第三人",
+                )
             )
+    return hits
 
 
 def _allowed_numbers(ctx: LintContext) -> set[str]:
@@ -870,10 +934,11 @@ def _allowed_numbers(ctx: LintContext) -> set[str]:
     passes=("您尾号1235的信用卡已逾期。", "身份证号110***********0011。"),
     use_instead="卡号用 mask_card（尾号1234），身份证用 mask_id，手机号用 mask_mobile。",
 )
-def unmasked_pii(ctx: LintContext) -> Iterator[Hit]:
+def unmasked_pii(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     numbers = ctx.view.numbers
     if not numbers:
-        return
+        return hits
     allowed = _allowed_numbers(ctx)
     for number in numbers:
         if number.masked or number.digits in allowed:
@@ -884,7 +949,8 @@ def unmasked_pii(ctx: LintContext) -> Iterator[Hit]:
             "card": zh.mask_card,
             "mobile": zh.mask_mobile,
         }[number.kind](number.digits)
-        yield Hit(number.start, number.end, f"未脱敏的{kind}", suggestion=masked)
+        hits.append(Hit(number.start, number.end, f"未脱敏的{kind}", suggestion=masked))
+    return hits
 
 
 # Starts with a class, the lookbehind after it (a fast start; see lint/text.py): the
@@ -933,9 +999,11 @@ def _url_hits(ctx: LintContext) -> Iterator[Hit]:
     use_instead="只列出机构对公账户、官方App、营业网点。",
     lexicons=("unofficial_payment",),
 )
-def unofficial_payment(ctx: LintContext) -> Iterator[Hit]:
-    yield from _existence(ctx, "unofficial_payment", "非官方还款渠道「{match}」")
-    yield from _url_hits(ctx)
+def unofficial_payment(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    hits += _existence(ctx, "unofficial_payment", "非官方还款渠道「{match}」")
+    hits += _url_hits(ctx)
+    return hits
 
 
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff\u2b00-\u2bff\ufe0f]")
@@ -963,31 +1031,40 @@ _EMOJI_OR_YUAN = re.compile(_EMOJI.pattern[:-1] + "¥￥]")
     use_instead="【签名】+ 一段正文；金额写「100.00元」；不加退订。",
     lexicons=("sms_forbidden",),
 )
-def sms_format(ctx: LintContext) -> Iterator[Hit]:
+def sms_format(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     text = ctx.text
     stripped = text.lstrip()
     lead = len(text) - len(stripped)
     signature = _SMS_SIGNATURE.match(stripped)
     if signature is None:
-        yield Hit(lead, lead, "短信须以【签名】开头")
+        hits.append(Hit(lead, lead, "短信须以【签名】开头"))
         body_start = lead
     else:
         body_start = lead + signature.end()
         expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
         if expected and signature.group(1) != expected:
-            yield Hit(lead, body_start, f"签名「{signature.group(1)}」不是配置的签名「{expected}」")
+            hits.append(
+                Hit(lead, body_start, f"签名「{signature.group(1)}」不是配置的签名「{expected}」")
+            )
     if any(text.find(bracket, body_start) >= 0 for bracket in _BRACKETS):  # cheaper than a scan
         for match in _SMS_BRACKETS.finditer(text, body_start):
-            yield Hit(match.start(), match.end(), "正文不能包含【】或[]")
-    yield from _existence(ctx, "sms_forbidden", "通知短信不能含退订类字样「{match}」")
+            hits.append(Hit(match.start(), match.end(), "正文不能包含【】或[]"))
+    hits += _existence(ctx, "sms_forbidden", "通知短信不能含退订类字样「{match}」")
     if _EMOJI_OR_YUAN.search(text) is not None:  # one pass rules out both, as a rule
         for match in _EMOJI.finditer(text):
-            yield Hit(match.start(), match.end(), "短信不能含表情符号")
+            hits.append(Hit(match.start(), match.end(), "短信不能含表情符号"))
         for match in _YUAN_SIGN.finditer(text):
-            yield Hit(
-                match.start(), match.end(), "短信不能用 ¥ 符号，金额写「100.00元」", suggestion="元"
+            hits.append(
+                Hit(
+                    match.start(),
+                    match.end(),
+                    "短信不能用 ¥ 符号，金额写「100.00元」",
+                    suggestion="元",
+                )
             )
-    yield from _url_hits(ctx)
+    hits += _url_hits(ctx)
+    return hits
 
 
 @rule(
@@ -1005,21 +1082,28 @@ def sms_format(ctx: LintContext) -> Iterator[Hit]:
     passes=(),
     use_instead="按 [sms] window_start/window_end 排程，时区 Asia/Shanghai。",
 )
-def quiet_hours(ctx: LintContext) -> Iterator[Hit]:
+def quiet_hours(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     if ctx.scheduled is None:
-        return
+        return hits
     local = ctx.scheduled.astimezone(ZoneInfo(ctx.sms_timezone))
     start, end = ctx.sms_window or (None, None)
     if start is not None and end is not None and not (start <= local.time() <= end):
-        yield _whole(
-            ctx,
-            f"计划发送时间{local:%H:%M}（{ctx.sms_timezone}）不在允许时段"
-            f"{start:%H:%M}–{end:%H:%M}内",
+        hits.append(
+            _whole(
+                ctx,
+                f"计划发送时间{local:%H:%M}（{ctx.sms_timezone}）不在允许时段"
+                f"{start:%H:%M}–{end:%H:%M}内",
+            )
         )
     if ctx.sent_today >= ctx.sms_max_per_day:
-        yield _whole(
-            ctx, f"该债务人当日已排{ctx.sent_today}条催收短信，超过每日上限{ctx.sms_max_per_day}条"
+        hits.append(
+            _whole(
+                ctx,
+                f"该债务人当日已排{ctx.sent_today}条催收短信，超过每日上限{ctx.sms_max_per_day}条",
+            )
         )
+    return hits
 
 
 @rule(
@@ -1036,14 +1120,16 @@ def quiet_hours(ctx: LintContext) -> Iterator[Hit]:
     use_instead="由升级策略暂停（hold）这类账户，转人工处理。",
     example_context=(("deceased", "true"),),
 )
-def deceased_or_disputed(ctx: LintContext) -> Iterator[Hit]:
+def deceased_or_disputed(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
     account = ctx.account
     if account is None:
-        return
+        return hits
     if account.deceased:
-        yield _whole(ctx, "该账户标记为已故：不得发送催收文书，应转人工处理")
+        hits.append(_whole(ctx, "该账户标记为已故：不得发送催收文书，应转人工处理"))
     if account.dispute:
-        yield _whole(ctx, "该账户存在争议或投诉：应暂停催收，待核实处理")
+        hits.append(_whole(ctx, "该账户存在争议或投诉：应暂停催收，待核实处理"))
+    return hits
 
 
 RULES: tuple[Rule, ...] = (
