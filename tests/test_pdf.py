@@ -478,3 +478,27 @@ def test_kept_line_layouts_give_weasyprints_bytes(templates: Path) -> None:
             assert ours == renderer.render(html, META)
     finally:
         layout.set_text, layout.deactivate, layout.reactivate = kept
+
+
+def test_single_letters_use_a_lower_flate_level_than_print_files(renderer: PdfRenderer) -> None:
+    """Level 3 only while a single letter is written; other pydyf users keep level 6."""
+    import pydyf
+
+    seen: list[int] = []
+    compressobj = pdf_module._Zlib.compressobj
+
+    def spy(level: int = -1, *args: object, **kwargs: object) -> object:
+        seen.append(pdf_module._flate_level[0])
+        return compressobj(level, *args, **kwargs)
+
+    pdf_module._Zlib.compressobj = staticmethod(spy)  # type: ignore[method-assign,assignment]
+    try:
+        renderer.render(letter(), META)
+        assert set(seen) == {pdf_module.LETTER_FLATE_LEVEL}
+        seen.clear()
+        renderer.combine([(letter(), META)] * 2, META)
+        assert set(seen) == {pdf_module.PRINT_FLATE_LEVEL}
+    finally:
+        pdf_module._Zlib.compressobj = staticmethod(compressobj)  # type: ignore[method-assign,assignment]
+    assert pdf_module._flate_level[0] == pdf_module.PRINT_FLATE_LEVEL
+    assert isinstance(pydyf.zlib, pdf_module._Zlib)

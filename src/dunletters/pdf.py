@@ -409,12 +409,20 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
     weasy_fonts.Font._harfbuzz_subset = _harfbuzz_subset
 
 
-class _Zlib:
-    """pydyf's view of :mod:`zlib`, with Flate level 6 instead of 9 for streams.
+LETTER_FLATE_LEVEL = 3
+PRINT_FLATE_LEVEL = 6
+_flate_level = [PRINT_FLATE_LEVEL]
+"""The level in force: :data:`LETTER_FLATE_LEVEL` only while a single letter is written."""
 
-    pydyf 0.13 compresses every stream at level 9; on the dense CFF data of the
-    embedded subsets that took ~20 ms per letter, level 6 ~9 ms, for files 0.5 %
-    larger. Everything else is :mod:`zlib` itself.
+
+class _Zlib:
+    """pydyf's view of :mod:`zlib`, with a lower Flate level for streams.
+
+    pydyf 0.13 compresses every stream at level 9. On a letter's streams (~270 KB,
+    mostly the embedded subsets' CFF data) level 9 took ~20 ms, level 6 ~6–7 ms and
+    level 3 ~4 ms, for 136 → 138 KiB per letter (measured on the benchmark letters):
+    single letters use level 3 (:data:`LETTER_FLATE_LEVEL`), print files, written once
+    for many letters and sent on, level 6. Everything else is :mod:`zlib` itself.
     """
 
     def __getattr__(self, name: str) -> Any:
@@ -422,7 +430,7 @@ class _Zlib:
 
     @staticmethod
     def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:
-        return zlib.compressobj(min(level, 6), *args, **kwargs)
+        return zlib.compressobj(min(level, _flate_level[0]), *args, **kwargs)
 
 
 def _faster_compression() -> None:
@@ -1293,7 +1301,11 @@ class PdfRenderer:
         with _captured() as log:
             try:
                 # No /ID by default: pydyf would serialise and compress it all twice.
-                data = document.write_pdf(pdf_identifier=identifier)
+                _flate_level[0] = PRINT_FLATE_LEVEL if identifier else LETTER_FLATE_LEVEL
+                try:
+                    data = document.write_pdf(pdf_identifier=identifier)
+                finally:
+                    _flate_level[0] = PRINT_FLATE_LEVEL
             except BaseException as error:
                 self._styles.clear()
                 raise self._failure(error, "写入 PDF") from None
