@@ -69,8 +69,16 @@ def _hwm_kib(pid: int) -> int:
     return 0
 
 
-def run_batch(source: Path, out: Path, channels: str, workers: int) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS of the driver (KiB) and of the largest worker (KiB)."""
+def run_batch(
+    source: Path, out: Path, channels: str, workers: int
+) -> tuple[float, float | None, int, int]:
+    """Wall seconds, CPU seconds, peak RSS of the driver (KiB) and of the largest worker (KiB).
+
+    CPU is exact for ``--workers 1`` (everything runs in the one process): accounts per
+    CPU-second is then the per-core rate, which unlike wall time does not move when
+    other jobs share the box. With workers it is None: they are forked from a fork
+    server, whose children ``wait4`` does not account for.
+    """
     exe = str(Path(sys.executable).with_name("dunletters"))
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -98,7 +106,8 @@ def run_batch(source: Path, out: Path, channels: str, workers: int) -> tuple[flo
         raise SystemExit(
             f"dunletters batch failed ({os.waitstatus_to_exitcode(status)}) on {source}"
         )
-    return elapsed, usage.ru_maxrss, max(peaks.values(), default=0)
+    cpu = usage.ru_utime + usage.ru_stime if workers == 1 else None
+    return elapsed, cpu, usage.ru_maxrss, max(peaks.values(), default=0)
 
 
 def baseline_sms(source: Path) -> tuple[float, int]:
@@ -115,6 +124,14 @@ def baseline_sms(source: Path) -> tuple[float, int]:
                 renderer.sms(account, decision, AS_OF)
                 count += 1
     return time.perf_counter() - start, count
+
+
+def _cpu(seconds: float | None) -> str:
+    return "" if seconds is None else f"{seconds:.1f} s"
+
+
+def _per_cpu(count: int, seconds: float | None, digits: int) -> str:
+    return "—" if seconds is None else f"{count / seconds:,.{digits}f}"
 
 
 def _mib(kib: float) -> str:
@@ -140,36 +157,39 @@ def main() -> None:
             f"{args.letters} accounts (letters + SMS); {args.runs} run(s) each\n"
         )
         print(
-            "| run | accounts | workers | wall | accounts/s | produced/s | bytes/letter "
-            "| peak RSS driver | peak RSS worker |"
+            "| run | accounts | workers | wall | accounts/s | produced/s | CPU | per CPU-second "
+            "| bytes/letter | peak RSS driver | peak RSS worker |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for n in args.sms:
             sms_input = root / f"sms-{n}.csv"
             write_input(sms_input, n)
             if not args.no_baseline:
                 base_time, base_count = baseline_sms(sms_input)
                 print(
-                    f"| baseline loop: validate, decide, render SMS (no journal, lint, files) | {n:,} | 1 | {base_time:.1f} s | {n / base_time:,.0f} | {base_count / base_time:,.0f} SMS/s | | | |"
+                    f"| baseline loop: validate, decide, render SMS (no journal, lint, files) | {n:,} | 1 | {base_time:.1f} s | {n / base_time:,.0f} | {base_count / base_time:,.0f} SMS/s | | | | | |"
                 )
             for workers in args.workers:
                 rows = []
                 for index in range(args.runs):
                     out = root / f"sms-{n}-{workers}-{index}" / "run"
-                    elapsed, driver, worker = run_batch(sms_input, out, "sms", workers)
+                    elapsed, cpu, driver, worker = run_batch(sms_input, out, "sms", workers)
                     sms = sum(1 for _ in (out / "sms.csv").open(encoding="utf-8-sig")) - 1
-                    rows.append((elapsed, sms / elapsed, driver, worker))
+                    rows.append((elapsed, sms / elapsed, cpu, driver, worker))
                     shutil.rmtree(out.parent)
                     print(
-                        f"| batch --channels sms | {n:,} | {workers} | {elapsed:.1f} s | {n / elapsed:,.0f} | {sms / elapsed:,.0f} SMS/s | | {_mib(driver)} | {_mib(worker) if worker else '(in driver)'} |",
+                        f"| batch --channels sms | {n:,} | {workers} | {elapsed:.1f} s | {n / elapsed:,.0f} | {sms / elapsed:,.0f} SMS/s | {_cpu(cpu)} | {_per_cpu(n, cpu, 0)} accounts | | {_mib(driver)} | {_mib(worker) if worker else '(in driver)'} |",
                         flush=True,
                     )
                 if args.runs > 1:
                     wall, rate, driver, worker = (
-                        statistics.median(c) for c in zip(*rows, strict=True)
+                        statistics.median(c)
+                        for c in zip(*[(r[0], r[1], r[3], r[4]) for r in rows], strict=True)
                     )
+                    cpus = [r[2] for r in rows if r[2] is not None]
+                    cpu = statistics.median(cpus) if cpus else None
                     print(
-                        f"| **median of {args.runs}** | {n:,} | {workers} | {wall:.1f} s | {n / wall:,.0f} | {rate:,.0f} SMS/s | | {_mib(driver)} | {_mib(worker) if worker else '(in driver)'} |",
+                        f"| **median of {args.runs}** | {n:,} | {workers} | {wall:.1f} s | {n / wall:,.0f} | {rate:,.0f} SMS/s | {_cpu(cpu)} | {_per_cpu(n, cpu, 0)} accounts | | {_mib(driver)} | {_mib(worker) if worker else '(in driver)'} |",
                         flush=True,
                     )
             sms_input.unlink()
@@ -178,11 +198,12 @@ def main() -> None:
             write_input(letter_input, args.letters)
             for workers in args.workers:
                 out = root / f"letters-{workers}" / "run"
-                elapsed, driver, worker = run_batch(letter_input, out, "letter,sms", workers)
+                elapsed, cpu, driver, worker = run_batch(letter_input, out, "letter,sms", workers)
                 pdfs = list((out / "letters").rglob("*.pdf"))
                 size = statistics.mean(p.stat().st_size for p in pdfs) if pdfs else 0
+                printed = sum(p.stat().st_size for p in (out / "print").glob("*.pdf"))
                 print(
-                    f"| batch letters + SMS | {args.letters:,} | {workers} | {elapsed:.1f} s | {args.letters / elapsed:,.1f} | {len(pdfs) / elapsed:,.1f} letters/s | {size / 1024:.0f} KiB | {_mib(driver)} | {_mib(worker) if worker else '(in driver)'} |"
+                    f"| batch letters + SMS | {args.letters:,} | {workers} | {elapsed:.1f} s | {args.letters / elapsed:,.1f} | {len(pdfs) / elapsed:,.1f} letters/s | {_cpu(cpu)} | {_per_cpu(len(pdfs), cpu, 1)} letters | {size / 1024:.0f} KiB (print {printed / max(len(pdfs), 1) / 1024:.1f} KiB) | {_mib(driver)} | {_mib(worker) if worker else '(in driver)'} |"
                 )
 
 
