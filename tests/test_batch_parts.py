@@ -125,3 +125,30 @@ def test_quarantined_letters_stay_out_of_the_print_file(tmp_path: Path) -> None:
     printed = pages_text(out / "print" / "early.pdf")
     assert printed == [pages_text(path)[0] for path in delivered]
     assert not any("后果自负" in page for page in printed)
+
+
+def test_dry_run_writes_no_letters_and_agrees_with_the_real_run(tmp_path: Path) -> None:
+    """SAP's sample printout: summary, holds, rejects and lint, and nothing to send."""
+    import json
+
+    rows = list(generate_accounts(30, seed=8, as_of=AS_OF))
+    rows[3]["principal"] = "abc"  # one reject
+    source = write_csv(tmp_path / "accounts.csv", rows)
+    out = tmp_path / "out"
+    dry = run_batch(Settings(), BatchOptions(input=source, out=out, as_of=AS_OF, dry_run=True))
+    assert sorted(path.name for path in out.iterdir()) == ["dry-run"]
+    assert not list((out / "dry-run").glob("*.pdf")) and not (out / "dry-run" / "sms.csv").exists()
+    real = tmp_path / "real"
+    run(source, real)
+    assert (
+        dry.counts
+        == run_batch(Settings(), BatchOptions(input=source, out=real, as_of=AS_OF)).counts
+    )
+    for name in ("holds.csv", "rejects.csv"):
+        assert (out / "dry-run" / name).read_bytes() == (real / name).read_bytes()
+    summaries = [
+        json.loads((folder / "summary.json").read_text()) for folder in (out / "dry-run", real)
+    ]
+    for summary in summaries:
+        del summary["letters"], summary["sms"]  # sizes and SMS exist only in the real run
+    assert summaries[0] == summaries[1]
