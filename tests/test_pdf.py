@@ -360,6 +360,7 @@ def test_shared_styles_give_weasyprints_own_bytes(templates: Path) -> None:
     sheet = STYLESHEET + (
         "p:empty { border-top: 1pt solid red; } tr:nth-child(2) th { color: #036; }"
         " p + table { margin-top: 4mm; } [lang|=en] { font-weight: bold; }"
+        ' @page :first { @bottom-center { content: "本函由系统生成"; font-size: 8pt; } }'
     )
     shared = PdfRenderer(templates, stylesheet=sheet)
     plain = PdfRenderer(templates, stylesheet=sheet)

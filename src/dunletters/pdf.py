@@ -610,9 +610,53 @@ def _share_styles() -> None:
             self, html, sheets, font_config, target_collector, memo, weasy_css, tinycss2
         )
 
+    original_set_computed_styles = style_for.set_computed_styles
+
+    def set_computed_styles(
+        self: Any,
+        element: Any,
+        parent: Any,
+        root: Any = None,
+        pseudo_type: str | None = None,
+        base_url: str | None = None,
+        target_collector: Any = None,
+    ) -> None:
+        """WeasyPrint's, then a pristine for a page or margin box style.
+
+        A page's cascade comes from the ``@page`` rules of the document's sheets and
+        its page type (side, first, blank, name), and it inherits from the root
+        element (a margin box from its page): those make the key.
+        """
+        original_set_computed_styles(
+            self, element, parent, root, pseudo_type, base_url, target_collector
+        )
+        memo: _StyleMemo | None = getattr(self.font_config, "_dl_style_memo", None)
+        if memo is None or not isinstance(element, tuple):  # page types are named tuples
+            return
+        parent_style = self._computed_styles.get((parent, None))
+        parent_pristine = None if parent_style is None else parent_style._dl_pristine
+        computed = self._computed_styles[element, pseudo_type]
+        if parent_pristine is None or computed._dl_pristine is not None:
+            return
+        sheets = tuple(id(sheet) for sheet, _, _ in self._sheets)
+        pristine = memo.pristine_for(
+            ("page", id(parent_pristine), sheets, element, pseudo_type),
+            parent_pristine,
+            computed.cascaded,
+            pseudo_type,
+            parent_pristine.root_style,
+            computed.base_url,
+            self.font_config,
+            weasy_css,
+        )
+        computed.update(pristine)
+        computed.specified = pristine.specified
+        computed._dl_pristine = pristine
+
     __init__.dunletters_shared = True  # type: ignore[attr-defined]
     computed_style.__missing__ = __missing__
     style_for.__init__ = __init__
+    style_for.set_computed_styles = set_computed_styles
     _share_linked_stylesheet(weasy_css)
 
 
