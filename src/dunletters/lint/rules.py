@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -970,10 +969,11 @@ _TOP_LEVEL = re.compile(r"\.[a-z]{2,}$")
 _HOST_END = re.compile(r"\.[A-Za-z]{2}")
 
 
-def _url_hits(ctx: LintContext) -> Iterator[Hit]:
+def _url_hits(ctx: LintContext) -> list[Hit]:
     text = ctx.view.match_text
     if _HOST_END.search(text) is None:
-        return
+        return []
+    hits = []
     for match in _URL.finditer(text):
         url = match.group(0)
         if url[-1].isdigit() and "/" not in url:
@@ -983,7 +983,8 @@ def _url_hits(ctx: LintContext) -> Iterator[Hit]:
             continue
         if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
             start, end = ctx.view.origin_span(match.start(), match.end())
-            yield Hit(start, end, f"链接「{url}」不在官方域名白名单内")
+            hits.append(Hit(start, end, f"链接「{url}」不在官方域名白名单内"))
+    return hits
 
 
 @rule(
@@ -1011,7 +1012,6 @@ _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff\u2
 
 _SMS_SIGNATURE = re.compile(r"【([^【】]{2,12})】")
 _SMS_BRACKETS = re.compile(r"[【】\[\]]")
-_BRACKETS = ("【", "】", "[", "]")
 _YUAN_SIGN = re.compile(r"[¥￥]")
 _EMOJI_OR_YUAN = re.compile(_EMOJI.pattern[:-1] + "¥￥]")
 
@@ -1047,7 +1047,12 @@ def sms_format(ctx: LintContext) -> list[Hit]:
             hits.append(
                 Hit(lead, body_start, f"签名「{signature.group(1)}」不是配置的签名「{expected}」")
             )
-    if any(text.find(bracket, body_start) >= 0 for bracket in _BRACKETS):  # cheaper than a scan
+    if (  # four finds cost less than one scan
+        text.find("【", body_start) >= 0
+        or text.find("】", body_start) >= 0
+        or text.find("[", body_start) >= 0
+        or text.find("]", body_start) >= 0
+    ):
         for match in _SMS_BRACKETS.finditer(text, body_start):
             hits.append(Hit(match.start(), match.end(), "正文不能包含【】或[]"))
     hits += _existence(ctx, "sms_forbidden", "通知短信不能含退订类字样「{match}」")

@@ -312,39 +312,25 @@ class TextView:
     in it back to the original text.
     """
 
-    # Every derived value is computed on first use and kept in a slot: a rule asks
-    # for what it needs, and an SMS never needs most of what a letter does. (Plain
-    # slots rather than functools.cached_property, whose per-first-access lock cost
-    # about 1 µs each, some 10 µs of an 90-character SMS's lint.)
-    __slots__ = (
-        "_capitals",
-        "_dates",
-        "_folded_text",
-        "_line_starts",
-        "_match_text",
-        "_money",
-        "_numbers",
-        "_paragraphs",
-        "_relative_deadlines",
-        "_sentences",
-        "_shifts",
-        "scans",
-        "text",
-    )
+    # Every derived value is computed on first use and kept on the instance: a rule
+    # asks for what it needs, and an SMS never needs most of what a letter does.
+    # Until then the class attribute (None) answers, so a new view sets only its
+    # text and two dicts. (Not functools.cached_property: its per-first-access lock
+    # cost about 1 µs each, some 10 µs of a 90-character SMS's lint.)
+    _capitals: list[CapitalsSpan] | None = None
+    _folded_text: str | None = None
+    _line_starts: list[int] | None = None
+    _match_text: str | None = None
+    _money: list[MoneySpan] | None = None
+    _numbers: list[NumberSpan] | None = None
+    _paragraphs: list[Sentence] | None = None
+    _relative_deadlines: list[tuple[int, int, int]] | None = None
+    _sentences: list[Sentence] | None = None
+    _shifts: tuple[list[int], list[int]] | None = None
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._dates: dict[int | None, list[DateSpan]] = {}
-        self._capitals: list[CapitalsSpan] | None = None
-        self._folded_text: str | None = None
-        self._line_starts: list[int] | None = None
-        self._match_text: str | None = None
-        self._money: list[MoneySpan] | None = None
-        self._numbers: list[NumberSpan] | None = None
-        self._paragraphs: list[Sentence] | None = None
-        self._relative_deadlines: list[tuple[int, int, int]] | None = None
-        self._sentences: list[Sentence] | None = None
-        self._shifts: tuple[list[int], list[int]] | None = None
         self.scans: dict[int, Any] = {}
         """Phrase-list scans of this text, by scanner (see ``lexicon.PhraseScanner``)."""
 
@@ -455,11 +441,9 @@ class TextView:
     def _find_sentences(self) -> list[Sentence]:
         found: list[Sentence] = []
         for match in _SENTENCE.finditer(self.text):
-            sentence = match.group()
-            start = match.start()
-            if sentence[-1].isspace():
-                sentence = sentence.rstrip()
+            sentence = match.group().rstrip()  # the same string when nothing trails
             if sentence[0].isalnum() or any(map(str.isalnum, sentence)):
+                start = match.start()
                 found.append(Sentence(sentence, start, start + len(sentence)))
         return found
 
