@@ -453,14 +453,16 @@ def test_fast_serialisation_gives_pydyfs_bytes(renderer: PdfRenderer) -> None:
 
 def test_kept_line_layouts_give_weasyprints_bytes(templates: Path) -> None:
     """pdf._keep_line_layouts against WeasyPrint's rebuilt layouts: justified lines with
-    spaces (rebuilt), kept CJK lines, preserved newlines, spacing, a soft hyphen."""
+    spaces, kept CJK lines, preserved newlines, spacing, a soft hyphen, an ellipsis —
+    drawn once, and again (a letter's own PDF, then its print file)."""
     from weasyprint.text import line_break
 
     renderer = PdfRenderer(
         templates,
         stylesheet=STYLESHEET
         + "p { text-align: justify; } h1 { letter-spacing: 0.3em; } td { word-spacing: 2pt; }"
-        " .pre { white-space: pre-wrap; }",
+        " .pre { white-space: pre-wrap; }"
+        " .cut { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }",
     )
     layout = line_break.Layout
     kept = (layout.set_text, layout.deactivate, layout.reactivate)  # as the renderer set them
@@ -470,13 +472,19 @@ def test_kept_line_layouts_give_weasyprints_bytes(templates: Path) -> None:
             "请于",
             '请于 2026 年 12 月 12 日 (Mon–Fri) co\xadoperate <span class="pre">甲\n乙  丙</span> 前',
         ),
+        letter(NAMES[2]).replace('<p class="deadline">', '<p class="deadline cut">' + "逾期" * 60),
     ]
+
+    def drawn_twice(html: str) -> tuple[RenderedPdf, bytes]:
+        laid_out = renderer.lay_out(html)
+        return renderer.write(laid_out, META), renderer.write_print([laid_out], META)
+
     try:
         for html in letters:
             layout.set_text, layout.deactivate, layout.reactivate = kept
-            ours = renderer.render(html, META)
+            ours = drawn_twice(html)
             layout.set_text, layout.deactivate, layout.reactivate = kept[0].original
-            assert ours == renderer.render(html, META)
+            assert ours == drawn_twice(html)
     finally:
         layout.set_text, layout.deactivate, layout.reactivate = kept
 
