@@ -1,0 +1,173 @@
+"""The linter's shortcuts find exactly what the plain computations find.
+
+The per-document lint of an SMS was cut by prechecks that prove "nothing here" from
+something cheaper (a character the pattern needs, the shared phrase scan, a start
+offset before which nothing can match) and by patterns rewritten to start with a
+character class. Each is checked here against the plain computation it replaces,
+on generated texts made of the characters and fragments those patterns care about.
+The differential corpus (test_lint_corpus.py) checks the whole linter on documents.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dunletters.config import Settings
+from dunletters.lint import text as T
+from dunletters.lint.engine import Linter
+from dunletters.lint.rules import _URL, RULES, _sentence_key, _url_hits
+from dunletters.lint.text import TextView
+from dunletters.samples import sample_account
+
+AS_OF = date(2026, 11, 28)
+
+FRAGMENTS = [
+    *"0123456789０１٣*xX ,.-/\n\t　。！？；!?;，：（）()【】[]¥￥元万年月日号天周星期礼拜本函",
+    *"人民币壹贰叁肆零拾佰仟整角分一二三十两尊敬的先生女士合计本金利息通知",
+    "2026",
+    "2026年12月5日",
+    "12月5日前",
+    "2026-12-05",
+    "（星期六）",
+    "收到本函之日起5日内",
+    "1,004.50",
+    "16,409.02元",
+    "1.5万元",
+    "人民币壹万陆仟肆佰零玖元零贰分",
+    "110101199003070011",
+    "6259000000001235",
+    "13800001234",
+    "138****1234",
+    "t.cn/abc",
+    "www.example-bank.cn",
+    "https://pay.example.com/x",
+    "M2",
+    "DPD",
+    "后果自负",
+    "老赖",
+    "通知你的单位",
+    "回复TD退订",
+    "😊",
+    "请尽快还款，以免影响您的信用记录。",
+]
+texts = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join)
+
+# The patterns as they were before they were rewritten for a fast start.
+_OLD_MONEY_BARE = re.compile(rf"(?<![\d.,])(?P<n>{T._NUMBER})\s?(?P<wan>万)?元$")
+_OLD_UNIT_RUN = re.compile(r"[¥￥]?[0-9A-Za-z][0-9A-Za-z.,:/%\-*]*")
+
+
+def _spans(matches: list[re.Match[str]]) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_bare_money_pattern_matches_as_before(text: str) -> None:
+    for end in range(len(text) + 1):
+        for start in range(max(0, end - 12), end + 1):
+            old = _OLD_MONEY_BARE.search(text, start, end)
+            new = T._MONEY_BARE.search(text, start, end)
+            assert _spans([old] if old else []) == _spans([new] if new else [])
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_unit_runs_as_before(text: str) -> None:
+    assert T._UNIT_RUN.findall(text) == _OLD_UNIT_RUN.findall(text)
+
+
+def _plain_dates(text: str, year: int | None) -> list[tuple[int, int, str, str | None]]:
+    """Dates as the plain scan finds them: from offset 0, a weekday tried everywhere."""
+    found = []
+    for match in T._DATE.finditer(text):
+        if match.group("m1") is None and match.group("m2") is None and year is None:
+            continue
+        after = T._WEEKDAY.match(text, match.end())
+        weekday = after.group("w").replace("天", "日") if after is not None else None
+        found.append((match.start(), match.end(), match.group(0), weekday))
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, st.sampled_from([2026, None]))
+def test_dates_searched_from_the_first_possible_start(text: str, year: int | None) -> None:
+    spans = [(d.start, d.end, d.text, d.weekday) for d in TextView(text).dates(year)]
+    assert spans == _plain_dates(text, year)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_extractor_prechecks_change_nothing(text: str) -> None:
+    view = TextView(text)
+    numbers = [
+        (m.start(), m.end())
+        for m in T._NUMBERISH.finditer(text)
+        if T._classify(T._GROUP_SEPARATORS.sub("", m.group(0)))
+    ]
+    assert [(n.start, n.end) for n in view.numbers] == numbers
+    capitals = [
+        (m.start(), m.end())
+        for m in T._CAPITALS.finditer(text)
+        if (m.group(0)[0] == "人" or not T._CAPITAL_NONZERO.isdisjoint(m.group(0)))
+        and any(unit in m.group(0) for unit in "元圆角分")
+        and len(m.group(0)) >= 2
+    ]
+    assert [(c.start, c.end) for c in view.capitals] == capitals
+    relative = [(m.start(), m.end()) for m in T._RELATIVE_DEADLINE.finditer(text)]
+    assert [(start, end) for _, start, end in view.relative_deadlines] == relative
+    signed = [m.span() for m in T._MONEY_SIGNED.finditer(text)]
+    assert {(s.start, s.end) for s in view.money} >= set(signed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_sentence_keys_differ_when_first_characters_do(text: str) -> None:
+    # DL305's shortcut: keys start with the sentence's first character unless that
+    # is a comma or a dot.
+    for sentence in TextView(text).sentences:
+        key = _sentence_key(sentence.text)
+        if sentence.text[0] not in "，,." and key:
+            assert key[0] == sentence.text[0]
+
+
+LINTER = Linter(Settings())
+# The same rules without their gates (Rule.hits_need): every rule always runs.
+UNGATED = Linter(Settings(), rules=[dataclasses.replace(r, hits_need=()) for r in RULES])
+ACCOUNT = sample_account("final", as_of=AS_OF)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.sampled_from(["sms", "letter"]), st.sampled_from(["courteous", "firm"]))
+def test_gated_rules_find_what_ungated_rules_find(text: str, channel: str, tone: str) -> None:
+    context = {"channel": channel, "stage": "early", "tone": tone, "as_of": AS_OF}
+    gated = [f.to_json() for f in LINTER.lint(text, account=ACCOUNT, **context)]
+    assert gated == [f.to_json() for f in UNGATED.lint(text, account=ACCOUNT, **context)]
+
+
+def _plain_url_hits(text: str) -> list[tuple[int, int]]:
+    """DL606/DL607's links as found before the precheck on a dot and two letters."""
+    found = []
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        if url[-1].isdigit() and "/" not in url:
+            continue
+        host = re.sub(r"^https?://", "", url, count=1).split("/")[0].lower()
+        if re.search(r"\.[a-z]{2,}$", host) is None:
+            continue
+        if not any(host == d or host.endswith("." + d) for d in LINTER.link_allowlist):
+            found.append(match.span())
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_link_precheck_keeps_every_link(text: str) -> None:
+    ctx = LINTER.context(text, channel="sms")
+    spans = [ctx.view.origin_span(*span) for span in _plain_url_hits(ctx.view.match_text)]
+    assert [(hit.start, hit.end) for hit in _url_hits(ctx)] == spans
