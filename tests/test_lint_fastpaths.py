@@ -78,6 +78,17 @@ def test_bare_money_pattern_matches_as_before(text: str) -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(texts)
+def test_bare_figure_found_where_the_window_search_finds_it(text: str) -> None:
+    for at, char in enumerate(text):
+        if char == "元":
+            for start in range(max(0, at - 12), at + 1):
+                old = T._MONEY_BARE.search(text, start, at + 1)
+                new = T._bare_figure(text, start, at)
+                assert _spans([old] if old else []) == _spans([new] if new else [])
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
 def test_unit_runs_as_before(text: str) -> None:
     assert T._UNIT_RUN.findall(text) == _OLD_UNIT_RUN.findall(text)
 

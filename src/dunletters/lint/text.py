@@ -233,19 +233,48 @@ _MOBILE = re.compile(r"1[3-9]\d{9}|1[3-9]\d\*{4}\d{4}")
 _MASKED_CARD = re.compile(r"\d{4,6}\*{4,9}\d{4}")
 
 
-def _first_date_start(text: str) -> int:
-    """The earliest offset a _DATE match can start at; -1 when there is none.
+_FIGURES = "0123456789.,"
 
-    Every match holds a 月 at most ten characters after its start (2026 年 12 月,
-    spaces allowed) or starts as _ISO_DATE_START does, and ``re`` tries _DATE at
-    every digit before the first date: an SMS's card tail, amount and days overdue
-    come first. Lookbehinds still see the text before the start offset.
+
+def _bare_figure(text: str, start: int, at: int) -> re.Match[str] | None:
+    """``_MONEY_BARE.search(text, start, at + 1)``: the figure ending at the 元 at ``at``.
+
+    Read backwards the match is deterministic — 元, then 万 or not, then one white
+    space or not, then a run of digits, commas and dots — and its lookbehind lets it
+    start only where that run begins. So the one place to try is found with
+    ``str.rstrip`` and tried anchored (0.5 µs instead of searching the window,
+    2–3 µs per 元). A run that reaches past a digit ``rstrip`` does not know (a
+    full-width one) is searched as before.
+    """
+    end = at
+    if end > start and text[end - 1] == "万":
+        end -= 1
+    if end > start and text[end - 1].isspace():
+        end -= 1
+    run = start + len(text[start:end].rstrip(_FIGURES))
+    if run > start and text[run - 1].isdecimal():
+        return _MONEY_BARE.search(text, start, at + 1)
+    return _MONEY_BARE.match(text, run, at + 1) if run < end else None
+
+
+def _date_window(text: str) -> tuple[int, int]:
+    """The stretch of ``text`` every _DATE match lies in; (-1, -1) when there is none.
+
+    ``re`` tries _DATE at every digit, and an SMS's card tail, amount and days
+    overdue come before its date, its hotline after. Every match holds a 月 at most
+    ten characters after its start and five before its end (2026 年 12 月 5 日,
+    spaces allowed), or starts as _ISO_DATE_START does. Lookbehinds still see the
+    text before the start; the end is used only when no ISO date can occur, as
+    only that form looks ahead (``(?!\\d)``), which a shortened string would fool.
     """
     month = text.find("月")
     iso = _ISO_DATE_START.search(text)
     if iso is None:
-        return -1 if month < 0 else max(0, month - 10)
-    return iso.start() if month < 0 else max(0, min(month - 10, iso.start()))
+        if month < 0:
+            return -1, -1
+        return max(0, month - 10), min(len(text), text.rfind("月") + 6)
+    start = iso.start() if month < 0 else max(0, min(month - 10, iso.start()))
+    return start, len(text)
 
 
 def _classify(digits: str) -> str | None:
@@ -512,7 +541,7 @@ class TextView:
                 start = max(floor, at - 32)
                 while start > floor and text[start - 1] in _FIGURE_CHARS:
                     start -= 1  # a longer figure: take it whole
-                match = _MONEY_BARE.search(text, start, at + 1)
+                match = _bare_figure(text, start, at)
                 if match is not None:
                     yield match
             floor = at + 1
@@ -557,10 +586,10 @@ class TextView:
     def _find_dates(self, default_year: int | None) -> list[DateSpan]:
         found: list[DateSpan] = []
         text = self.text
-        start = _first_date_start(text)
+        start, end = _date_window(text)
         if start < 0:
             return found
-        for match in _DATE.finditer(text, start):
+        for match in _DATE.finditer(text, start, end):
             first, y1, m1, d1, y2, m2, d2, m3, d3 = match.groups()  # in _DATE's order
             if m1:
                 year: int | None = int(first + y1)
