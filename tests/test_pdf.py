@@ -511,3 +511,13 @@ def test_single_letters_use_a_lower_flate_level_than_print_files(renderer: PdfRe
         pdf_module._Zlib.compressobj = staticmethod(compressobj)  # type: ignore[method-assign,assignment]
     assert pdf_module._flate_level[0] == pdf_module.PRINT_FLATE_LEVEL
     assert isinstance(pydyf.zlib, pdf_module._Zlib)
+
+
+def test_preprocessed_faces_subset_to_the_same_bytes(templates: Path) -> None:
+    """A face is preprocessed for HarfBuzz at its second subset: nothing else changes."""
+    fresh = PdfRenderer(templates, stylesheet=STYLESHEET)
+    before = set(pdf_module._preprocessed_faces)
+    first = fresh.render(letter(), META)  # faces subset as they are
+    assert set(pdf_module._preprocessed_faces) == before
+    assert fresh.render(letter(), META) == first  # now from preprocessed faces
+    assert set(pdf_module._preprocessed_faces) > before

@@ -347,6 +347,61 @@ which letters do not use (the PDF's /W gives the widths). Measured per letter: ~
 and ~6 KiB less."""
 
 
+_core_families: set[str] = set()
+"""Derived core faces (~14k glyphs): the ones preprocessed, ~40 MB each; the whole
+faces behind them serve rare characters and are subset as they are."""
+_preprocessed_faces: dict[int, tuple[Any, Any]] = {}
+_subset_counts: dict[int, int] = {}
+
+
+def _preprocessed(hb_face: Any) -> Any:
+    """The face HarfBuzz subsets fastest: ``hb_face`` preprocessed, from its second subset on.
+
+    ``hb_subset_preprocess`` (HarfBuzz ≥ 6.0) parses a face's tables once and keeps
+    the result with a new face; subsets of it are the same bytes (tested) in about
+    half the time (~1.1 instead of ~2.2 ms for a sans face, ~1.8 instead of ~3.5 ms
+    for a serif one). Preprocessing a core face takes 0.2–0.3 s, so a face is
+    preprocessed when it is subset a second time (a one-off render does not pay),
+    and kept — with a reference to the original, so its address stays its key — for
+    the process (Pango keeps the same face for a renderer's font configuration).
+    Without the function (older HarfBuzz) the face is used as it is.
+    """
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+
+    address = int(ffi.cast("uintptr_t", hb_face))
+    known = _preprocessed_faces.get(address)
+    if known is not None:
+        return known[1]
+    count = _subset_counts[address] = _subset_counts.get(address, 0) + 1
+    if count < 2 or not _declare_preprocess():
+        return hb_face
+    preprocessed = harfbuzz_subset.hb_subset_preprocess(hb_face)
+    if preprocessed == ffi.NULL:
+        return hb_face
+    _preprocessed_faces[address] = (
+        harfbuzz.hb_face_reference(hb_face),
+        ffi.gc(preprocessed, harfbuzz.hb_face_destroy),
+    )
+    _subset_counts.pop(address, None)
+    return _preprocessed_faces[address][1]
+
+
+_preprocess_declared: list[bool] = []
+
+
+def _declare_preprocess() -> bool:
+    """Declare ``hb_subset_preprocess`` to WeasyPrint's cffi (once); False if missing."""
+    from weasyprint.text.ffi import ffi, harfbuzz_subset
+
+    if not _preprocess_declared:
+        try:
+            ffi.cdef("hb_face_t * hb_subset_preprocess (hb_face_t *source);")
+            _preprocess_declared.append(bool(harfbuzz_subset.hb_subset_preprocess))
+        except Exception:  # no such symbol (HarfBuzz < 6.0), or cffi cannot declare it
+            _preprocess_declared.append(False)
+    return _preprocess_declared[0]
+
+
 def _subset_in_one_pass(font_set: FontSet) -> None:
     """Subset the derived faces in one HarfBuzz pass instead of WeasyPrint's two.
 
@@ -363,6 +418,7 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
     for face in font_set.faces:
         if face.derived:
             _single_pass_families.update(filter(None, (face.family, face.fallback_family)))
+            _core_families.add(face.family)
     original = weasy_fonts.Font._harfbuzz_subset
     if getattr(original, "dunletters_single_pass", False):
         return
@@ -396,7 +452,8 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
         )
         tags = sorted(harfbuzz.hb_tag_from_string(name, -1) for name in _DROPPED_TABLES)
         harfbuzz.hb_set_add_sorted_array(dropped, ffi.new("hb_codepoint_t[]", tags), len(tags))
-        face = hb_subset.hb_subset_or_fail(self.hb_face, subset_input)
+        source = _preprocessed(self.hb_face) if self.family in _core_families else self.hb_face
+        face = hb_subset.hb_subset_or_fail(source, subset_input)
         if face != ffi.NULL:
             face = ffi.gc(face, harfbuzz.hb_face_destroy)
             data = weasy_fonts.get_hb_object_data(face)
