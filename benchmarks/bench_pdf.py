@@ -244,7 +244,8 @@ def _engine_worker(
     started = time.monotonic()
     renderer = PdfRenderer(SAMPLE, stylesheet=css)
     items = [(html, _metadata(meta)) for html, meta in letters]
-    renderer.render(*items[0])  # warm: first-use costs (font data copy) are start-up
+    for _ in range(2):  # warm: first-use costs (font data copy, faces preprocessed for
+        renderer.render(*items[0])  # HarfBuzz at their second subset) are start-up
     startup = time.monotonic() - started
     barrier.wait()
     start = time.monotonic()
