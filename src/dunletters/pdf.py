@@ -1,7 +1,8 @@
 """The PDF engine: one-page A4 letters from HTML with WeasyPrint 70, fast and safe.
 
 Public API: :class:`PdfRenderer` (``render``, ``render_many``, ``combine``,
-``page_count``, ``for_registry``), :class:`PdfMetadata`, :class:`RenderedPdf`.
+``lay_out``/``write``/``write_print``, ``page_count``, ``for_registry``),
+:class:`PdfMetadata`, :class:`RenderedPdf`, :class:`LaidOut`.
 
 What it does, and why each piece is there. Figures are per letter for
 ``benchmarks/sample_letter`` on this project's 2-core box (noisy: ±20 % between runs);
@@ -13,30 +14,48 @@ What it does, and why each piece is there. Figures are per letter for
   :mod:`dunletters.fonts` put letter characters first (highest id ~4,800 instead of
   ~63,000), number CIDs like glyphs, and come as a ~14k-glyph *core* (GB 2312 and
   common name characters) with the whole face as a fallback for rarer characters:
-  a subset took ~29 ms per face with the collections, ~3 ms now, and a letter is
-  ~140 KiB instead of ~630 KiB.
+  a subset took ~29 ms per face with the collections, ~3 ms with the derived face
+  (~1–2 ms preprocessed, below), and a letter is ~140 KiB instead of ~630 KiB.
 * **One font configuration and one parsed stylesheet per renderer.** The derived
   files are registered straight into fontconfig (no ``@font-face``: that copies each
   16–25 MB face into a temporary folder per process); fontconfig rules make the theme's
   "Noto Serif CJK SC" resolve to "DL Serif SC" (see :mod:`dunletters.fonts`).
 * **Narrow patches of WeasyPrint 70 / pydyf 0.13 internals** (:func:`_speed_ups`,
-  applied only on those versions, which pyproject pins):
+  applied only on those versions, which pyproject pins). Each gives the bytes
+  WeasyPrint's own code gives, and a test compares them (per letter, sample letter,
+  2026-11-29; the whole went from ~132 to ~75–80 ms):
 
-  - WeasyPrint computes each element's style property by property, per letter
-    (~5,000 lookups, ~15 ms); letters of one template need the same values again, so
-    a renderer computes each once and shares it (:func:`_share_styles`: the key is
-    WeasyPrint's own for sharing styles inside a document; byte-identical, tested).
-    A template's single linked stylesheet is parsed once per content, not per letter
+  - *Styles, computed once per renderer.* WeasyPrint computes each element's style
+    property by property, per letter (~5,000 lookups, ~15 ms); letters of one
+    template need the same values again, so a renderer keeps a private *pristine*
+    style per WeasyPrint sharing key and letters start from its values
+    (:func:`_share_styles`); page and margin-box styles too. A letter whose elements
+    (tags, attributes, tree, empty text) are those of one seen before replays that
+    cascade instead of matching every selector again (:class:`_Cascade`), and a
+    template's single linked stylesheet is parsed once per content, not per letter
     (~9 ms for ``letter.css``; :func:`_share_linked_stylesheet`).
-
+  - *Lines shaped once.* WeasyPrint rebuilds each line's Pango layout to draw it
+    (~5 ms per letter and drawing); a line is drawn with the layout it was measured
+    with when that is the same (:func:`_keep_line_layouts`).
   - ``Font.__init__`` copies the whole face out of HarfBuzz (4–25 MB per face) for
     every PDF, though nothing reads it when HarfBuzz subsets: the copy of *our
     derived faces* is made once per process (:func:`_share_face_data`).
-  - WeasyPrint subsets in two HarfBuzz passes; with the derived order one pass gives
-    the same font, and GDEF (useless without GSUB/GPOS) is dropped as well: ~35 %
-    less time per face (:func:`_subset_in_one_pass`).
-  - pydyf compresses streams at zlib level 9; level 6 halves that time (~20 → ~9 ms)
-    for files 0.5 % larger (:class:`_Zlib`).
+  - *Subsets in one pass, from preprocessed faces.* WeasyPrint subsets in two
+    HarfBuzz passes; with the derived order one pass gives the same font
+    (:func:`_subset_in_one_pass`); tables a PDF does not read from an embedded CFF
+    font (GDEF, cmap, vertical metrics) are dropped (~3 ms, ~6 KiB); the core faces
+    are preprocessed for HarfBuzz once per process (:func:`_preprocessed`: subsets
+    in half the time, ~40 MB per face).
+  - pydyf compresses streams at zlib level 9: single letters use level 3, print
+    files level 6 (:class:`_Zlib`; ~20 → ~4 ms per letter, 139 KiB), and its
+    ``_to_bytes`` tries the common types first (:func:`_faster_serialisation`).
+
+  Not faster, measured and dropped: drawing glyph runs from the C array at once
+  instead of field by field (~0.4 ms: drawing is Pango's layout, not the loop), an
+  inlined ``resolve_percentages`` (~0.6 ms), glyph orders ranked by character
+  frequency (the rarest character of a face still sets its highest glyph id), and
+  subsetting without retained glyph ids (smaller and faster, but the PDF's CIDs
+  would no longer match: wrong glyphs).
 
 * **No PDF /ID in single letters.** pydyf computes the identifier by serialising and
   compressing the whole file a second time (~20 ms). An /ID is optional in an
@@ -44,7 +63,8 @@ What it does, and why each piece is there. Figures are per letter for
   print file gets one (the content hash), where the cost is paid once.
 * **Letters are laid out one by one.** Laying a chunk of letters out as one document
   was measured *not* to be faster than separate layouts with a shared font
-  configuration (~0.10 s per letter either way), and ``counter(page)`` would count
+  configuration (~0.10 s per letter either way; again on 2026-11-29, 16 letters per
+  document written page by page: 106 vs 107 ms), and ``counter(page)`` would count
   across letters. So :meth:`PdfRenderer.render_many` is the per-letter path,
   byte-identical to :meth:`PdfRenderer.render` whatever the batching or the number of
   workers; :meth:`PdfRenderer.combine` lays letters out separately and writes all their
@@ -1278,8 +1298,10 @@ class PdfRenderer:
     def render_many(self, items: Sequence[tuple[str, PdfMetadata]]) -> list[RenderedPdf]:
         """Each letter as its own PDF; byte-identical to :meth:`render` one by one.
 
-        The fast path is the renderer itself (shared fonts, parsed CSS, face data);
-        laying letters out together was measured to gain nothing (module doc). The
+        The fast path is the renderer itself (shared fonts, face data, parsed CSS,
+        styles and cascades, preprocessed faces: module doc), so letters one by one
+        are as fast as any grouping; laying letters out together was measured to gain
+        nothing. The
         first letter that fails raises :class:`PdfError`; a batch that must carry on
         past a bad letter calls :meth:`render` per letter, at the same speed.
         """
