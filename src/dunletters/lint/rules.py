@@ -417,8 +417,10 @@ def _labelled_amounts(
 )
 def breakdown_sum(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    if _TOTAL.search(ctx.text) is None:
-        return hits  # a total's label is part of the text (most SMS state only 欠款)
+    # A total and two parts are three figures, and a total's label is in the text
+    # (an SMS states one figure, labelled 欠款).
+    if len(ctx.view.money) < 3 or _TOTAL.search(ctx.text) is None:
+        return hits
     components, total = _labelled_amounts(ctx)
     if total is None or len(components) < 2:
         return hits
