@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from dunletters.batch.journal import FINISH_COLUMNS, INTAKE_COLUMNS, Journal
 from dunletters.batch.pipeline import AHEAD, BatchOptions, _Pool, run_batch
 from dunletters.config import Settings
@@ -126,3 +128,15 @@ def test_a_journal_record_altered_since_intake_is_validated_again(tmp_path: Path
         (out / "quarantine" / f"{json.loads(broken)['account_id']}.findings.json").read_text()
     )
     assert "日志中的记录无法读取" in report["error"]
+
+
+def test_plain_progress_prints_each_512_passed_and_the_end(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from dunletters.batch.pipeline import plain_progress
+
+    report = plain_progress()
+    for done in (100, 200, 300, 400, 500, 600, 700, 1000, 1100, 1234):
+        report(done, 1234)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [f"dunletters: 已生成 {done}/1234" for done in (600, 1100, 1234)]

@@ -381,7 +381,7 @@ def batch_cmd(
 
             result = run_batch(state.settings, options, report)
     else:
-        result = run_batch(state.settings, options, plain_progress)
+        result = run_batch(state.settings, options, plain_progress())
     counts = result.counts
     click.echo(
         f"{'（试运行）' if dry_run else ''}已生成 {counts.get('written', 0)}，隔离 {counts.get('quarantined', 0)}，"

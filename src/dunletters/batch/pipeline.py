@@ -912,7 +912,24 @@ def _context_models() -> dict[str, Any]:
     return dict(CONTEXT_MODELS)
 
 
-def plain_progress(done: int, total: int) -> None:
-    """Progress as log lines (when stderr is not a terminal)."""
-    if done == total or done % (CHUNK * 32) == 0:
-        print(f"dunletters: 已生成 {done}/{total}", file=sys.stderr, flush=True)
+class _PlainProgress:
+    """Progress as log lines (when stderr is not a terminal): one per 512 accounts and at the end.
+
+    Jobs finish 16 SMS or a print part of up to 100 letters at a time, so a line is
+    printed whenever a multiple of 512 has been passed, not only when hit exactly.
+    """
+
+    EVERY = 512
+
+    def __init__(self) -> None:
+        self.printed = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if done == total or done // self.EVERY > self.printed // self.EVERY:
+            self.printed = done
+            print(f"dunletters: 已生成 {done}/{total}", file=sys.stderr, flush=True)
+
+
+def plain_progress() -> Callable[[int, int], None]:
+    """A progress reporter that writes log lines (see :class:`_PlainProgress`)."""
+    return _PlainProgress()
