@@ -28,21 +28,28 @@ first (the "2 busy processes vs 1" row shows how much of a second core there was
 
 Layout costs measured while writing the sample letter (medians, this box): flexbox in
 the letterhead/closing ~+15 ms per letter, floats without explicit widths (shrink-to-
-fit) ~+8 ms, automatic table layout ~+2 ms, a linked 200-line stylesheet parsed per
-letter ~+9 ms (pass it to ``PdfRenderer(stylesheet=…)`` instead). Template authors:
-prefer floats with widths and ``table-layout: fixed``.
+fit) ~+8 ms, automatic table layout ~+2 ms, a page margin box (footer) with an auto
+width ~+5 ms (WeasyPrint measures its min-/max-content width per page; give it the
+width auto resolves to), a linked 200-line stylesheet ~+9 ms when parsed per letter
+(the renderer now parses a template's one linked sheet once). Template authors:
+prefer floats with widths, ``table-layout: fixed`` and margin boxes with widths.
 
-Results on this project's 2-core box (2026-11-28, ``-n 40 --rounds 3``; timings drift
-±20 % from minute to minute on this VM)::
+Results on this project's 2-core box (2026-11-29, ``-n 40 --rounds 3``; the box was
+shared with another engineer's jobs — its second core mostly busy — and timings drift
+±20 % from minute to minute; two consecutive runs)::
 
-    configuration              letters/s  ms/letter  bytes/letter  peak RSS/worker
-    baseline loop (1 process)        2.1        469       634 KiB         1702 MiB
-    engine (1 process)               7.6        132       142 KiB          127 MiB
-    engine (2 processes)            15.3        130       142 KiB          100 MiB
-    engine ×1 / baseline 3.6×; combined print file 9.0 KiB/letter; outputs identical
-    across 1 and 2 processes; every PDF one page. Per letter (CPU): layout ~55–65 ms
-    (WeasyPrint's own, ~55 %), write ~50 ms (draw ~18, HarfBuzz subsets 4 × ~3,
-    pydyf ~8, Flate ~7).
+    configuration              letters/s  ms/letter  CPU ms/letter  bytes/letter  peak RSS/worker
+    baseline loop (1 process)     2.2/2.0    464/507            505       634 KiB         1701 MiB
+    engine (1 process)           12.5/11.6     80/86             82       139 KiB          238 MiB
+    engine (2 processes)         11.5/10.8   174/184             89       139 KiB          228 MiB
+    engine ×1 / baseline 5.8×/5.9× (CPU time 6.2×); combined print file 8.9 KiB/letter;
+    outputs identical across 1 and 2 processes; every PDF one page. Two free cores at
+    89 CPU ms a letter would give ~22 letters/s: not measurable on the shared box.
+
+2026-11-28, before the style memo, kept line layouts and preprocessed faces: 7.6
+letters/s (132 ms), 15.3 on two processes, 3.6× the baseline, 142 KiB, 127 MiB. Per
+letter (CPU) then: layout ~55–65 ms, write ~50 ms (draw ~18, HarfBuzz subsets 4 × ~3,
+pydyf ~8, Flate ~7).
 """
 
 from __future__ import annotations
