@@ -106,3 +106,11 @@ def test_sentence_key_drops_every_mark_and_space(text: str) -> None:
     """DL305's key: what the plain regex removes from each sentence, removed."""
     for sentence in TextView(text).sentences:
         assert _sentence_key(sentence.text) == re.sub(r"[\s。！？；，,.!?;]", "", sentence.text)
+
+
+def test_capitals_beside_a_figure_too_large_for_capitals_do_not_stop_the_lint() -> None:
+    # Found by test_lint_fastpaths: DL202 spelled the figure in 大写 to compare, and
+    # zh.amount_in_capitals refuses amounts from 壹拾万亿元 up.
+    text = "欠款1101011990030700111.5万元（人民币壹万陆仟肆佰零玖元零贰分）"
+    findings = Linter(Settings(), select=["DL202"]).lint(text, channel="sms")
+    assert [(f.code, f.suggestion) for f in findings] == [("DL202", None)]

@@ -342,6 +342,14 @@ def _figure_before(ctx: LintContext, start: int, ends: list[int]) -> Decimal | N
     return None
 
 
+def _spelled(figure: Decimal | None) -> str | None:
+    """The figure's canonical 大写, or None: no figure, or one beyond what 大写 can
+    spell (壹拾万亿元 and up), which must not stop the lint of the document."""
+    if figure is None or zh.quantize_fen(figure) > zh.MAX_CAPITALS:
+        return None
+    return zh.amount_in_capitals(figure)
+
+
 @rule(
     "DL202",
     "capitals-mismatch",
@@ -361,7 +369,8 @@ def capitals_mismatch(ctx: LintContext) -> list[Hit]:
     ends = [span.end for span in ctx.view.money]
     for span in ctx.view.capitals:
         figure = _figure_before(ctx, span.start, ends)
-        if figure is not None and span.text == zh.amount_in_capitals(figure):
+        right = _spelled(figure)
+        if right is not None and span.text == right:
             continue  # the canonical spelling of its own figure: well formed and equal
         try:
             value = zh.parse_capitals(span.text, strict=True)
@@ -369,7 +378,6 @@ def capitals_mismatch(ctx: LintContext) -> list[Hit]:
             hits.append(Hit(span.start, span.end, f"大写金额「{span.text}」不规范：{error.reason}"))
             continue
         if figure is not None and zh.quantize_fen(figure) != value:
-            right = zh.amount_in_capitals(figure)
             hits.append(
                 Hit(
                     span.start,
