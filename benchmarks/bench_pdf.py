@@ -36,15 +36,16 @@ prefer floats with widths, ``table-layout: fixed`` and margin boxes with widths.
 
 Results on this project's 2-core box (2026-11-29, ``-n 40 --rounds 3``; the box was
 shared with another engineer's jobs — its second core mostly busy — and timings drift
-±20 % from minute to minute; two consecutive runs)::
+±20 % from minute to minute; three runs within 20 minutes, CPU time from runs 2–3)::
 
-    configuration              letters/s  ms/letter  CPU ms/letter  bytes/letter  peak RSS/worker
-    baseline loop (1 process)     2.2/2.0    464/507            505       634 KiB         1701 MiB
-    engine (1 process)           12.5/11.6     80/86             82       139 KiB          238 MiB
-    engine (2 processes)         11.5/10.8   174/184             89       139 KiB          228 MiB
-    engine ×1 / baseline 5.8×/5.9× (CPU time 6.2×); combined print file 8.9 KiB/letter;
-    outputs identical across 1 and 2 processes; every PDF one page. Two free cores at
-    89 CPU ms a letter would give ~22 letters/s: not measurable on the shared box.
+    configuration              letters/s       ms/letter     CPU ms/letter  bytes/letter  peak RSS
+    baseline loop (1 process)  2.2/2.0/2.1     464/507/485   505/460        634 KiB       1701 MiB
+    engine (1 process)         12.5/11.6/11.4  80/86/88      82/87          139 KiB        238 MiB
+    engine (2 processes)       11.5/10.8/11.2  174/184/179   89/90          139 KiB        228 MiB
+    engine ×1 / baseline 5.8×/5.9×/5.5× (CPU time 6.2×/5.3×); combined print file
+    8.9 KiB/letter; outputs identical across 1 and 2 processes; every PDF one page.
+    Two free cores at ~90 CPU ms a letter would give ~22 letters/s: not measurable on
+    the shared box.
 
 2026-11-28, before the style memo, kept line layouts and preprocessed faces: 7.6
 letters/s (132 ms), 15.3 on two processes, 3.6× the baseline, 142 KiB, 127 MiB. Per
