@@ -564,7 +564,8 @@ def _produce_all(
                     if len(group) == PRINT_PART:
                         yield job(grouped.pop(item[2]), next_part(item[2]))
             expected.read(len(block) if isinstance(block, list) else 0, journal.last_row())
-        for stage in sorted(grouped):
+        # The stages' last parts, largest first: the workers then finish together.
+        for stage in sorted(grouped, key=lambda stage: (-len(grouped[stage]), stage)):
             yield job(grouped[stage], next_part(stage))
 
     done = 0
