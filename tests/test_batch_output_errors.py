@@ -120,9 +120,9 @@ def test_file_size_limit_stops_the_run_and_the_same_command_finishes_it(tmp_path
         BatchOptions(input=source, out=reference, as_of=AS_OF, channels=("sms",), workers=1),
     )
     phases = {}
-    # 64 KiB: the journal's first transaction (intake) fails; 1.25 MiB: a later one, after
+    # 64 KiB: the journal's first transaction (intake) fails; 2 MiB: a later one, after
     # the first produced accounts were committed and while more are being produced.
-    for limit in (64 << 10, 1280 << 10):
+    for limit in (64 << 10, 2048 << 10):
         out = tmp_path / f"limit-{limit}" / "run"
         failed = batch(source, out, "sms", file_size_limit(limit))
         line = error_line(failed, rows)
@@ -133,7 +133,7 @@ def test_file_size_limit_stops_the_run_and_the_same_command_finishes_it(tmp_path
         assert outputs(out) == outputs(reference)
         journal_states(out)
     assert phases[64 << 10] == {}  # nothing committed: the run starts afresh
-    assert phases[1280 << 10].get("written", 0) > 0 and phases[1280 << 10].get("pending", 0) > 0
+    assert phases[2048 << 10].get("written", 0) > 0 and phases[2048 << 10].get("pending", 0) > 0
 
 
 def test_a_file_or_folder_in_the_way_stops_the_run_and_the_same_command_finishes_it(
