@@ -925,12 +925,7 @@ def _shared_style_for(
             font_config,
             self.initial_page_sizes,
         )
-        if pristine is not None:
-            computed.update(pristine)
-            computed.specified = pristine.specified
-            computed._dl_pristine = pristine
-        if target_collector and computed["anchor"]:
-            target_collector.collect_anchor(computed["anchor"])
+        _settle(computed, pristine, target_collector)
     for number, pseudo_type, cascaded, pristine in cascade.pseudo:
         computed = computed_styles[etree_elements[number], pseudo_type] = computed_style(
             computed_styles[etree_elements[number], None],
@@ -941,12 +936,17 @@ def _shared_style_for(
             font_config,
             self.initial_page_sizes,
         )
-        if pristine is not None:
-            computed.update(pristine)
-            computed.specified = pristine.specified
-            computed._dl_pristine = pristine
-        if target_collector and computed["anchor"]:
-            target_collector.collect_anchor(computed["anchor"])
+        _settle(computed, pristine, target_collector)
+
+
+def _settle(computed: Any, pristine: Any, target_collector: Any) -> None:
+    """A replayed element's computed style: its shared values, and its anchor collected."""
+    if pristine is not None:
+        computed.update(pristine)
+        computed.specified = pristine.specified
+        computed._dl_pristine = pristine
+    if target_collector and computed["anchor"]:
+        target_collector.collect_anchor(computed["anchor"])
 
 
 @dataclass
