@@ -1,20 +1,24 @@
 """The batch run: input file → decisions → letters and SMS → lint → outputs, resumable.
 
-Three phases, each restartable from the journal:
+Two stages run interleaved, then one at the end, each restartable from the journal:
 
-1. **ingest** (driver, streaming): read a row, validate it, decide it (stage/tone or
-   hold), allocate its 函号; record reject, hold or pending in the journal, in
-   transactions of a few hundred rows. Rows already in the journal are skipped.
-2. **produce** (process pool): render each pending account's letter (PDF) and SMS,
-   lint them with the record, and hand the bytes back; the driver writes each file
-   atomically and then commits its journal row. A document with an error-severity
-   finding is quarantined with its findings, never delivered as a letter.
+1. **intake** (read by the driver, validated in the worker pool): each row is validated
+   and decided (stage/tone or hold); the driver rejects duplicate ids, allocates 函号s
+   and records rejects, holds and pending accounts in the journal, a block of rows per
+   transaction. Rows already in the journal are skipped.
+2. **produce** (worker pool), as soon as a block is recorded: each pending account's
+   SMS and letter are rendered and linted with the record. Letters go a print part at
+   a time (the next :data:`PRINT_PART` of a stage): each is laid out once, written as
+   its own PDF and, when delivered, into the part's print file. The driver writes each
+   file atomically and then commits the rows that name it. A document with an
+   error-severity finding is quarantined with its findings, never delivered.
 3. **finish** (driver): sms.csv, holds.csv, rejects.csv, manifest.jsonl and the
    summary, rebuilt from the journal in input order — the same bytes every time.
 
 The per-account work is a pure function of (record, decision, number, settings) —
 picklable, so the same seam can later run on Dask; the driver owns the journal and
-every write. Outputs do not depend on the number of workers.
+every write. Outputs do not depend on the number of workers or on where a run was
+interrupted.
 """
 
 from __future__ import annotations
