@@ -171,8 +171,8 @@ class Journal:
     def last_row(self) -> int:
         """The last input row recorded (0 for none).
 
-        Ingest records rows in input order, a block per transaction, so every row up to
-        this one is known: a resumed ingest starts after it, without a set of every row.
+        Intake records rows in input order, a block per transaction, so every row up to
+        this one is known: a resumed intake starts after it, without a set of every row.
         """
         found = self.db.execute(
             "SELECT MAX(last) FROM (SELECT MAX(row) AS last FROM accounts"
