@@ -34,7 +34,15 @@ width auto resolves to), a linked 200-line stylesheet ~+9 ms when parsed per let
 (the renderer now parses a template's one linked sheet once). Template authors:
 prefer floats with widths, ``table-layout: fixed`` and margin boxes with widths.
 
-Results on this project's 2-core box (2026-11-29, ``-n 40 --rounds 3``; the box was
+Latest, on a quiet box (2026-11-29 06:22, ``-n 40 --rounds 3``, medians)::
+
+    configuration              letters/s  ms/letter  CPU ms/letter  bytes/letter  peak RSS
+    baseline loop (1 process)        2.0        494            495       634 KiB  1707 MiB
+    engine (1 process)              15.0         67             67       139 KiB   238 MiB
+    engine (2 processes)            22.4         89             87       139 KiB   228 MiB
+    engine ×1 / baseline 7.4×; combined print file 8.9 KiB/letter.
+
+Earlier the same day on this project's 2-core box (``-n 40 --rounds 3``; the box was
 shared with another engineer's jobs — its second core mostly busy — and timings drift
 ±20 % from minute to minute; three runs within 20 minutes, CPU time from runs 2–3)::
 
