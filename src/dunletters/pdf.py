@@ -819,28 +819,24 @@ _REACHES_OUT = re.compile(r"(?i)@(?:import|font-face|counter-style|color-profile
 
 def _parse_alone(css_class: Any, href: str, fetcher: Any, media_type: str, font_config: Any) -> Any:
     """A linked stylesheet parsed on its own, or None if parsing it logged anything."""
-    logger = logging.getLogger("weasyprint")
-    collector = _Collector()
-    logger.addHandler(collector)
     counter_style: dict[str, Any] = {}
     color_profiles: dict[str, Any] = {}
     layers: list[Any] = []
-    try:
-        sheet = css_class(
-            url=href,
-            url_fetcher=fetcher,
-            media_type=media_type,
-            font_config=font_config,
-            counter_style=counter_style,
-            color_profiles=color_profiles,
-            page_rules=[],
-            layers=layers,
-            _check_mime_type=True,
-        )
-    except Exception:
-        return None
-    finally:
-        logger.removeHandler(collector)
+    with _captured() as collector:
+        try:
+            sheet = css_class(
+                url=href,
+                url_fetcher=fetcher,
+                media_type=media_type,
+                font_config=font_config,
+                counter_style=counter_style,
+                color_profiles=color_profiles,
+                page_rules=[],
+                layers=layers,
+                _check_mime_type=True,
+            )
+        except Exception:
+            return None
     if collector.messages or counter_style or color_profiles or layers:
         return None
     return sheet

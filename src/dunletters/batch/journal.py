@@ -231,26 +231,6 @@ class Journal:
             yield from rows
             last = int(rows[-1]["row"])
 
-    def letter_counts(self) -> dict[str, int]:
-        """Delivered letters (written, with a PDF) by stage."""
-        return {
-            str(r[0]): int(r[1])
-            for r in self.db.execute(
-                "SELECT stage, COUNT(*) FROM accounts WHERE state = 'written'"
-                " AND letter_path IS NOT NULL GROUP BY stage"
-            )
-        }
-
-    def letters(self, stage: str) -> Iterator[sqlite3.Row]:
-        """A stage's delivered letters in input order: record, tone and 函号."""
-        return iter(
-            self.db.execute(
-                "SELECT record_json, tone, letter_number FROM accounts WHERE state = 'written'"
-                " AND letter_path IS NOT NULL AND stage = ? ORDER BY row",
-                (stage,),
-            )
-        )
-
     def repeated_mobiles(self) -> set[str]:
         """Mobiles that get more than one SMS in this batch (the send schedule spreads them)."""
         return {
@@ -260,14 +240,6 @@ class Journal:
                 " AND sms_text != '' GROUP BY mobile HAVING COUNT(*) > 1"
             )
         }
-
-    def accounts(self, state: str | None = None) -> Iterator[sqlite3.Row]:
-        """All accounts (or those in one state), in input order."""
-        if state is None:
-            return iter(self.db.execute("SELECT * FROM accounts ORDER BY row"))
-        return iter(
-            self.db.execute("SELECT * FROM accounts WHERE state = ? ORDER BY row", (state,))
-        )
 
     def select(self, query: str, parameters: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
         """A read-only query's rows as plain tuples (the outputs and summary read this way).

@@ -142,14 +142,6 @@ def atomic_write(path: Path, data: bytes, *, private_name: bool = False) -> None
         stream.write(data)
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # -- the per-account work (runs in workers) ---------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
@@ -314,17 +306,32 @@ def _delivered(result: dict[str, Any]) -> bool:
 # -- the driver -------------------------------------------------------------------------------
 
 
-def _input_sha256(path: Path) -> str:
+def _scan_input(path: Path) -> tuple[str, int]:
+    """The input file's SHA-256 (the run's identity) and its line count, in one read.
+
+    The line count estimates the rows for the progress bar (a quoted cell may hold
+    more lines); it is 0 for XLSX, whose lines mean nothing.
+    """
+    digest = hashlib.sha256()
+    lines = 0
     try:
-        return _file_sha256(path)
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+                lines += block.count(b"\n")
     except OSError as error:
         raise InputError(f"无法读取输入文件 {path}：{error.strerror}") from None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        lines = 0
+    return digest.hexdigest(), lines
 
 
-def _identity(settings: Settings, options: BatchOptions, registry: Registry) -> dict[str, str]:
+def _identity(
+    settings: Settings, options: BatchOptions, registry: Registry, input_sha256: str
+) -> dict[str, str]:
     versions = dumps(sorted(f"{t.name}:{t.version}" for t in registry))
     return {
-        "input_sha256": _input_sha256(options.input),
+        "input_sha256": input_sha256,
         "as_of": options.as_of.isoformat(),
         "channels": ",".join(options.channels),
         "settings_sha256": hashlib.sha256(settings.model_dump_json().encode()).hexdigest(),
@@ -519,6 +526,7 @@ def _produce_all(
     numbers: LetterNumbers | None,
     pool: _Pool,
     report: Callable[[int, int], None],
+    lines: int,
 ) -> None:
     """Intake and production, interleaved: workers render while the driver reads on.
 
@@ -532,7 +540,7 @@ def _produce_all(
     printing = letters and options.print_files and not options.dry_run
     # Accounts sent to the workers and not yet stored: bounded by the pool's window.
     in_flight: dict[int, tuple[str, str]] = {}
-    expected = _ProgressTotal(journal.pending_count(), journal.last_row(), options.input)
+    expected = _ProgressTotal(journal.pending_count(), journal.last_row(), lines)
     parts = journal.print_part_counts()
 
     def job(items: list[Item], part: Part | None) -> Task:
@@ -644,10 +652,10 @@ class _ProgressTotal:
     rejected rows count until they are read); exact once the input is read.
     """
 
-    def __init__(self, pending: int, last_row: int, path: Path) -> None:
+    def __init__(self, pending: int, last_row: int, lines: int) -> None:
         self.known = pending
         self.last_row = last_row
-        self.rows = _line_count(path)
+        self.rows = lines
 
     def read(self, pending: int, last_row: int) -> None:
         self.known += pending
@@ -656,17 +664,6 @@ class _ProgressTotal:
     @property
     def total(self) -> int:
         return self.known + max(0, self.rows - self.last_row)
-
-
-def _line_count(path: Path) -> int:
-    """Input rows, roughly: the lines of a text file (a quoted cell may hold more), 0 for XLSX."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return 0
-    count = 0
-    with suppress(OSError), path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            count += block.count(b"\n")
-    return count
 
 
 @contextmanager
@@ -882,7 +879,8 @@ def run_batch(
             ensure_fonts()
             pool.start()
         journal = Journal(journal_path)
-        resumed = journal.bind(_identity(settings, options, registry))
+        input_sha256, lines = _scan_input(options.input)
+        resumed = journal.bind(_identity(settings, options, registry, input_sha256))
         if letters:
             numbers = LetterNumbers(
                 options.numbers_file or options.out.parent / "letter-numbers.sqlite"
@@ -890,7 +888,13 @@ def run_batch(
         if resumed:
             _remove_stale_temps(journal_path.parent)
         _produce_all(
-            journal, settings, options, numbers, pool, report or (lambda done, total: None)
+            journal,
+            settings,
+            options,
+            numbers,
+            pool,
+            report or (lambda done, total: None),
+            lines,
         )
         counts = _finish(journal, settings, options, pool)
     except sqlite3.OperationalError as error:
