@@ -86,6 +86,40 @@ def test_front_matter_keeps_line_numbers() -> None:
     assert body.splitlines()[10] == "正文"
 
 
+@pytest.mark.parametrize(
+    ("head", "message"),
+    [
+        (
+            "stage: [early,\n",
+            "模板头部 YAML 无效第3行：expected the node content, but found '<stream end>'",
+        ),
+        ("stage: a: b\n", "模板头部 YAML 无效第2行：mapping values are not allowed here"),
+        (
+            "\tstage: early\n",
+            "模板头部 YAML 无效第2行：found character '\\t' that cannot start any token",
+        ),
+    ],
+)
+def test_front_matter_errors_word_the_pure_loader(head: str, message: str) -> None:
+    """libyaml parses the heads (faster); its errors are reported in PyYAML's words."""
+    with pytest.raises(TemplateError) as caught:
+        split_front_matter(f"---\n{head}---\nHello\n")
+    assert str(caught.value) == message
+
+
+def test_front_matter_data_is_the_same_with_either_loader() -> None:
+    """Every built-in head gives the same data through libyaml as through PyYAML."""
+    import yaml
+
+    from dunletters.registry import BUILTIN_TEMPLATES
+
+    heads = [p.read_text(encoding="utf-8") for p in sorted(BUILTIN_TEMPLATES.rglob("*.j2"))]
+    heads = [h.split("---\n")[1] for h in heads if h.startswith("---\n")]
+    assert len(heads) >= 24
+    for head in heads:
+        assert yaml.load(head, Loader=yaml.CSafeLoader) == yaml.safe_load(head)
+
+
 def test_miss_lists_what_exists(tmp_path: Path) -> None:
     registry = Registry.load([minimal_set(tmp_path)], builtin=False)
     with pytest.raises(TemplateError, match=r"没有 final\.firm 的信函模板；现有：early\.courteous"):
