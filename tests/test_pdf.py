@@ -207,6 +207,45 @@ def test_laid_out_once_written_as_render_and_combine_write(renderer: PdfRenderer
         renderer.write_print([], META)
 
 
+def test_print_files_replay_the_pages_their_letters_drew() -> None:
+    """A print file reuses the pages drawn for its letters' own PDFs: same bytes as drawing.
+
+    The built-in letters of every stage and tone (two fonts, tables, the dashed seal),
+    one of them written twice over, and a letter of several pages whose later pages are
+    drawn again.
+    """
+    from datetime import date
+
+    from dunletters.config import STAGES, TONES, Settings
+    from dunletters.escalation import decision_for
+    from dunletters.registry import Registry
+    from dunletters.rendering import Renderer
+    from dunletters.samples import sample_account
+
+    as_of, settings, registry = date(2026, 11, 28), Settings(), Registry.load()
+    renderer = Renderer(settings, registry)
+    pdf = PdfRenderer.for_registry(registry)
+    htmls = []
+    for stage in STAGES:
+        for tone in TONES:
+            decision = decision_for(settings.stage_rule(stage), tone)
+            account = sample_account(stage, as_of=as_of)
+            htmls.append(renderer.letter_html(account, decision, as_of, "1").html)
+    long = htmls[0].replace("</body>", "<p>续页。</p>" * 60 + "</body>")
+    items = [(html, META) for html in [*htmls, htmls[3], long]]
+    laid_out = [pdf.lay_out(html) for html, _ in items]
+    for one in laid_out:
+        pdf.write(one, META)
+    recorded = [
+        [getattr(page, "_dunletters_painted", None) is not None for page in one.document.pages]
+        for one in laid_out
+    ]
+    assert len(recorded[-1]) > 1
+    # first pages are recorded; the long letter's further pages are drawn again
+    assert recorded == [[True] + [False] * (len(pages) - 1) for pages in recorded]
+    assert pdf.write_print(laid_out, META) == pdf.combine(items, META)
+
+
 def test_combine_shares_the_fonts(renderer: PdfRenderer, tmp_path: Path) -> None:
     items = [(letter(name), META) for name in NAMES * 4]
     data = renderer.combine(items, META)
