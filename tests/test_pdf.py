@@ -482,7 +482,8 @@ def test_fast_serialisation_gives_pydyfs_bytes(renderer: PdfRenderer) -> None:
 
     fast = pydyf._to_bytes
     assert fast.dunletters_fast
-    items = [b"/F1", 0, -7, 10**20, "Tf", "/Name", 1.0, 0.5, -12.25, 1e-7, True]
+    items = [b"/F1", 0, -7, 10**20, "Tf", "/Name", 1.0, 0.5, -12.25, 1e-7, True, -0.0]
+    items += [1e22, 123456.789, -3.0, 2.675, float("inf"), float("-inf"), float("nan")]
     items += [pydyf.Array([1, 2.5, b"x"]), pydyf.Dictionary({"A": 1}), pydyf.String("催收")]
     for item in items:
         assert fast(item) == fast.original(item)

@@ -527,8 +527,8 @@ def _faster_serialisation() -> None:
     A letter serialises ~5,000 items (widths, coordinates, names), mostly ``bytes``,
     ``int`` and ``str``; pydyf tries ``bytes``, ``float`` and its ``Object`` class with
     ``isinstance`` before reaching ``str(item)``. Exact ``int`` and ``str`` get that
-    ``str(item).encode("ascii")`` at once; anything else (floats, objects, subclasses)
-    goes to pydyf's own function.
+    ``str(item).encode("ascii")`` at once, exact ``float`` pydyf's float branch without
+    the calls before it; anything else (objects, subclasses) goes to pydyf's own function.
     """
     import pydyf
 
@@ -542,6 +542,10 @@ def _faster_serialisation() -> None:
             return item
         if kind is int or kind is str:
             return str(item).encode("ascii")
+        if kind is float:  # pydyf's own float branch (~2,000 coordinates a letter)
+            if item.is_integer():
+                return str(int(item)).encode("ascii")
+            return f"{item:f}".rstrip("0").encode("ascii")
         return original(item)
 
     _to_bytes.dunletters_fast = True  # type: ignore[attr-defined]
