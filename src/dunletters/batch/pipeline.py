@@ -111,12 +111,16 @@ class BatchResult:
 
 
 @contextmanager
-def atomic_file(path: Path, *, private_name: bool = False) -> Iterator[IO[bytes]]:
+def atomic_file(
+    path: Path, *, private_name: bool = False, durable: bool = True
+) -> Iterator[IO[bytes]]:
     """A file that, once the block ends, exists whole or not at all (temp + fsync + rename).
 
     Any OS error (disk full, file-size limit, permissions, a file where a folder
     should be) removes the temp file and raises :class:`OutputError` naming the
     path — only its folder when ``private_name`` (a file named after an account).
+    ``durable=False`` skips the fsync: the caller makes many files durable at once
+    (:func:`sync_folder`) before it records them.
     """
     temp: str | None = None
     try:
@@ -125,7 +129,8 @@ def atomic_file(path: Path, *, private_name: bool = False) -> Iterator[IO[bytes]
         with os.fdopen(handle, "wb") as stream:
             yield stream
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.replace(temp, path)
         temp = None
     except OSError as error:
@@ -136,10 +141,47 @@ def atomic_file(path: Path, *, private_name: bool = False) -> Iterator[IO[bytes]
                 os.unlink(temp)
 
 
-def atomic_write(path: Path, data: bytes, *, private_name: bool = False) -> None:
+def atomic_write(
+    path: Path, data: bytes, *, private_name: bool = False, durable: bool = True
+) -> None:
     """Write a file so that it either exists whole or not at all (see :func:`atomic_file`)."""
-    with atomic_file(path, private_name=private_name) as stream:
+    with atomic_file(path, private_name=private_name, durable=durable) as stream:
         stream.write(data)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make everything written under ``folder`` durable: one ``syncfs`` of its filesystem.
+
+    Letters are written without an fsync each (~4 ms of wall time per file on this
+    machine's disk, a twenty-fifth of a letter) and made durable together, once per
+    journal commit, before the commit that names them: after a power cut a committed
+    ``written`` row still has its file. ``syncfs`` (Linux) flushes one filesystem;
+    elsewhere :func:`os.sync` flushes them all.
+    """
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError as error:
+        raise write_error(folder, error) from None
+    try:
+        if _SYNCFS is None or _SYNCFS(handle) != 0:
+            os.sync()
+    finally:
+        os.close(handle)
+
+
+def _find_syncfs() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        function: Callable[[int], int] = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+    return function
+
+
+_SYNCFS = _find_syncfs() if sys.platform.startswith("linux") else None
 
 
 # -- the per-account work (runs in workers) ---------------------------------------------------
@@ -476,7 +518,8 @@ def _store(out: Path, result: dict[str, Any], account_id: str, stage: str) -> tu
     """Write a produced account's files; returns its journal update (see ``Journal.finish``).
 
     Files are written (atomically) before the caller commits the update that names
-    them, so a committed ``written`` row always has its file.
+    them, so a committed ``written`` row always has its file; they are made durable
+    together (:func:`sync_folder`) just before that commit.
     """
     findings = result["findings"]
     counts: dict[str, int] = {}
@@ -496,27 +539,37 @@ def _store(out: Path, result: dict[str, Any], account_id: str, stage: str) -> tu
             folder / f"{account_id}.findings.json",
             (dumps(report) + "\n").encode(),
             private_name=True,
+            durable=False,
         )
         if pdf:
-            atomic_write(folder / f"{account_id}.pdf", pdf, private_name=True)
+            atomic_write(folder / f"{account_id}.pdf", pdf, private_name=True, durable=False)
         elif result.get("letter_html"):
             atomic_write(
-                folder / f"{account_id}.html", result["letter_html"].encode(), private_name=True
+                folder / f"{account_id}.html",
+                result["letter_html"].encode(),
+                private_name=True,
+                durable=False,
             )
         if result.get("sms_text"):
             atomic_write(
                 folder / f"{account_id}.sms.txt",
                 (result["sms_text"] + "\n").encode(),
                 private_name=True,
+                durable=False,
             )
         reason = result["error"] or "、".join(sorted({f["code"] for f in errors}))
         return ("quarantined", reason, *stored, summary, None, None, None, result["row"])
     if pdf:
         path = f"letters/{stage}/{account_id}.pdf"
-        atomic_write(out / path, pdf, private_name=True)
+        atomic_write(out / path, pdf, private_name=True, durable=False)
         letter = (path, hashlib.sha256(pdf).hexdigest(), len(pdf))
         return ("written", None, *stored, summary, *letter, result["row"])
     return ("written", None, *stored, summary, None, None, None, result["row"])
+
+
+def _names_files(update: tuple[Any, ...]) -> bool:
+    """Whether a journal update from :func:`_store` names files it wrote (to sync first)."""
+    return update[0] == "quarantined" or update[-4] is not None
 
 
 def _produce_all(
@@ -583,6 +636,14 @@ def _produce_all(
 
     done = 0
     updates: list[tuple[Any, ...]] = []
+
+    def commit() -> None:
+        if any(_names_files(update) for update in updates):
+            sync_folder(options.out)
+        with journal.transaction():
+            journal.finish(updates)
+        updates.clear()
+
     # A part's results are ~100 PDFs: hold few of them; SMS chunks are small.
     results = pool.map(_produce, tasks(), ahead=2 if letters else AHEAD)
     try:
@@ -594,13 +655,10 @@ def _produce_all(
                 _store_part(journal, options.out, part, print_file, updates)
                 updates.clear()
             elif len(updates) >= COMMIT_EVERY:
-                with journal.transaction():
-                    journal.finish(updates)
-                updates.clear()
+                commit()
             done += len(chunk)
             report(done, max(done, expected.total))
-        with journal.transaction():
-            journal.finish(updates)
+        commit()
     finally:
         results.close()  # on an error: cancel what has not started, then stop the pool
 
@@ -619,8 +677,10 @@ def _store_part(
     path = digest = None
     if data is not None:
         path = f"print/{stage}-{number:03d}.pdf"
-        atomic_write(out / path, data)
+        atomic_write(out / path, data, durable=False)
         digest = hashlib.sha256(data).hexdigest()
+    if path is not None or any(_names_files(update) for update in updates):
+        sync_folder(out)
     with journal.transaction():
         journal.finish(updates)
         journal.add_print_part(stage, number, path, digest)
