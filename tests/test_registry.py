@@ -166,6 +166,19 @@ def test_check_clean(tmp_path: Path) -> None:
     assert registry.check(ONE_STAGE, context_models=CONTEXT_MODELS) == []
 
 
+def test_check_limited_to_the_channels_of_a_run(tmp_path: Path) -> None:
+    """An SMS-only batch checks the SMS templates; a broken letter is not its problem."""
+    root = minimal_set(tmp_path, letter_body="{{ account.nope }}")
+    registry = Registry.load([root], builtin=False)
+    everything = [str(p) for p in registry.check(Policy(), context_models=CONTEXT_MODELS)]
+    sms_only = [
+        str(p) for p in registry.check(Policy(), context_models=CONTEXT_MODELS, channels=["sms"])
+    ]
+    assert any("account.nope" in p for p in everything)
+    assert sms_only == [p for p in everything if p.startswith("sms/")]
+    assert sms_only and not any("account.nope" in p for p in sms_only)
+
+
 def test_check_missing_channel_for_policy(tmp_path: Path) -> None:
     registry = Registry.load([minimal_set(tmp_path)], builtin=False)
     problems = [str(p) for p in registry.check(Policy(), context_models=CONTEXT_MODELS)]

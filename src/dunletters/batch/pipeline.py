@@ -928,7 +928,9 @@ def run_batch(
         if not letters:
             pool.start()  # the workers start while the templates are checked
         registry = Registry.load(options.template_dirs)
-        problems = registry.check(settings.policy, context_models=_context_models())
+        problems = registry.check(
+            settings.policy, context_models=_context_models(), channels=options.channels
+        )
         if problems:
             raise InputError("模板检查未通过：" + "；".join(str(p) for p in problems[:5]))
         journal_path = _journal_path(options)
