@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import re
+import sys
+
 import pytest
 
 from dunletters.errors import SmsError
@@ -63,3 +67,33 @@ def test_whitespace_collapses() -> None:
     assert normalize_body("张先生：\n   您好 ，\tcall  95099 ") == "张先生：您好，call 95099"
     with pytest.raises(SmsError, match="为空"):
         compose_sms("示范银行", "  \n ")
+
+
+_WHITESPACE = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+
+
+def _normalize_by_regex(body: str) -> str:
+    """normalize_body as first written (regular expressions only): the reference."""
+    text = re.sub(r"\s+", " ", body).strip()
+    return re.sub(
+        r"(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]) "
+        r"| (?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])",
+        "",
+        text,
+    )
+
+
+def test_split_whitespace_is_regex_whitespace() -> None:
+    # normalize_body relies on str.split() and r"\s" agreeing on every code point.
+    assert [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()] == _WHITESPACE
+    for space in _WHITESPACE:
+        assert normalize_body(f"{space}a{space}{space}b{space}") == "a b"
+        assert normalize_body(f"张{space}先生") == "张先生"
+
+
+def test_normalize_body_agrees_with_regex_reference() -> None:
+    rng = random.Random(20261128)
+    alphabet = [*_WHITESPACE, "a", "Z", "9", "，", "张", "。", "　", "😀", "\x00", "\u200b"]
+    for _ in range(20_000):
+        body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        assert normalize_body(body) == _normalize_by_regex(body), repr(body)
