@@ -97,3 +97,32 @@ def test_normalize_body_agrees_with_regex_reference() -> None:
     for _ in range(20_000):
         body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
         assert normalize_body(body) == _normalize_by_regex(body), repr(body)
+
+
+def _measure_directly(text: str, international: bool) -> tuple[int, int, str]:
+    """measure() as first written, without the shared results: the reference."""
+    if international and all(c in _GSM_CHARS for c in text):
+        units = sum(2 if c in "^{}\\[~]|€\f" else 1 for c in text)
+        single, segment, encoding = 160, 153, "GSM-7"
+    else:
+        units = len(text.encode("utf-16-be")) // 2
+        single, segment, encoding = 70, 67, "UCS-2"
+    return units, (1 if units <= single else -(-units // segment)), encoding
+
+
+_GSM_CHARS = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€\f"
+)
+
+
+def test_measure_agrees_with_direct_count() -> None:
+    rng = random.Random(7)
+    alphabet = ["字", "a", "€", "😀", "𠀀", "\n", "{", "é", "，"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(400)))
+        for international in (False, True):
+            length = measure(text, international=international)
+            expected = _measure_directly(text, international)
+            assert (length.characters, length.segments, length.encoding) == expected
+    assert measure("字" * 80) is measure("字" * 80)  # shared: immutable
