@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from datetime import date
 from pathlib import Path
 
@@ -138,3 +139,25 @@ def test_autoescape_by_name() -> None:
 
     assert _autoescape("letters/a.html.j2") and _autoescape("x.HTML")
     assert not _autoescape("sms/a.txt.j2") and not _autoescape(None)
+
+
+def test_remembered_verdicts_still_refuse(tmp_path: Path) -> None:
+    # The second render takes _Sandbox.getattr's shortcut for known-safe names only.
+    renderer = renderer_with(tmp_path, "{{ account.name }}{{ account.name.__class__ }}")
+    for _ in range(3):
+        with pytest.raises(TemplateError, match="沙箱"):
+            render(renderer)
+
+
+def test_shortcut_reads_agree_with_jinja(tmp_path: Path) -> None:
+    body = (
+        "{{ account.name }}|{{ account.name.upper() }}|{{ letter.deadline.year }}|"
+        "{{ creditor.payment.__class__.__name__ if false else 1 }}|{{ account.foo is defined }}"
+    )
+    renderer = renderer_with(tmp_path, "x", body)
+    account = sample_account("early", as_of=AS_OF)
+    texts = {renderer.sms(account, DECISION, AS_OF).sms.text for _ in range(3)}
+    assert texts == {"【示范银行】张晓明|张晓明|2026|1|False"}
+    for _ in range(2):  # a method: still Jinja's sandboxed wrapper, not the bound method
+        fmt = renderer.env.getattr("{}", "format")
+        assert isinstance(fmt, types.FunctionType) and fmt("x") == "x"
