@@ -734,3 +734,14 @@ def test_figures_with_other_symbols(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(zh, "_symbols", lambda: zh._Symbols(".", ",", "¥", "−"))
     assert zh.format_money(Decimal("-1234567.891")) == "−¥1.234.567,89"
     assert zh.format_yuan(Decimal("0.004")) == "0,00元"
+
+
+def test_decimal_subclasses_and_ints_take_the_general_path() -> None:
+    class Money(Decimal):
+        pass
+
+    assert zh.format_yuan(Money("1004.505")) == zh.format_yuan(Decimal("1004.505")) == "1,004.51元"
+    assert type(zh.quantize_fen(Money("1"))) is Decimal
+    assert zh.format_money(7) == "¥7.00"
+    with pytest.raises(TypeError):
+        zh.format_yuan(True)

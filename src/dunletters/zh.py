@@ -98,9 +98,12 @@ _MAX_INTEGER_DIGITS = 30  # beyond this an "amount" is a data error, not money
 
 
 def _checked(amount: object) -> Decimal:
-    if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
+    if type(amount) is Decimal:  # the usual case: the type tests and Decimal() would pass
+        value = amount  # it as it is (~1,500 instructions, an eighth of format_yuan's)
+    elif isinstance(amount, bool) or not isinstance(amount, Decimal | int):
         raise TypeError("金额须为 Decimal（或整数），不能是浮点数、布尔值或文本")
-    value = Decimal(amount)
+    else:
+        value = Decimal(amount)
     if not value.is_finite():
         raise ValueError("金额不是有限数值（NaN 或无穷大）")
     if value and value.adjusted() >= _MAX_INTEGER_DIGITS:
