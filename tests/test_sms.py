@@ -126,3 +126,5 @@ def test_measure_agrees_with_direct_count() -> None:
             expected = _measure_directly(text, international)
             assert (length.characters, length.segments, length.encoding) == expected
     assert measure("字" * 80) is measure("字" * 80)  # shared: immutable
+    with pytest.raises(UnicodeEncodeError, match=r"'utf-16-be' codec .* surrogates not allowed"):
+        measure("a\ud800")  # as str.encode("utf-16-be") says it
