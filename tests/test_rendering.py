@@ -111,7 +111,7 @@ def test_filter_type_errors_do_not_echo_values(tmp_path: Path) -> None:
     ],
 )
 def test_sandbox_still_guards_str_format(tmp_path: Path, body: str) -> None:
-    # _Sandbox.wrap_str_format answers "not a method" itself; methods still reach Jinja's.
+    # _Sandbox.getattr answers only non-methods itself; a str.format still gets Jinja's wrapper.
     with pytest.raises(TemplateError, match="沙箱"):
         render(renderer_with(tmp_path, body))
 
