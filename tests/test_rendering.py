@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from datetime import date
 from pathlib import Path
 
@@ -99,3 +100,64 @@ def test_filter_type_errors_do_not_echo_values(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as caught:
         render(renderer_with(tmp_path, "{{ account.name | money }}"))
     assert "张晓明" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ '{0.__class__.__mro__}'.format(account.name) }}",
+        "{{ '{x.__class__}'.format_map({'x': account}) }}",
+        "{% set f = '{0.__class__}'.format %}{{ f(account) }}",
+    ],
+)
+def test_sandbox_still_guards_str_format(tmp_path: Path, body: str) -> None:
+    # _Sandbox.getattr answers only non-methods itself; a str.format still gets Jinja's wrapper.
+    with pytest.raises(TemplateError, match="沙箱"):
+        render(renderer_with(tmp_path, body))
+
+
+def test_str_format_runs_sandboxed(tmp_path: Path) -> None:
+    renderer = renderer_with(tmp_path, "{{ '{}·{}'.format(account.name, 1) }}")
+    assert render(renderer).endswith("张晓明·1")
+
+
+def test_letter_facts_are_kept_per_decision_fields(tmp_path: Path) -> None:
+    renderer = renderer_with(tmp_path, "x")
+    account = sample_account("early", as_of=AS_OF)
+    first = renderer.sms(account, DECISION, AS_OF, "A").letter
+    same = renderer.sms(account, Decision("early", "courteous", "前期提醒", 7), AS_OF, "A")
+    assert same.letter is first
+    later = renderer.sms(account, Decision("early", "courteous", "前期提醒", 9), AS_OF, "A")
+    assert later.letter.deadline == date(2026, 12, 7) != first.deadline
+    renamed = renderer.sms(account, Decision("early", "courteous", "提醒", 7), AS_OF, "A")
+    assert renamed.letter.stage_name == "提醒"
+    assert renderer.sms(account, DECISION, AS_OF, "B").letter.number == "B"
+
+
+def test_autoescape_by_name() -> None:
+    from dunletters.rendering import _autoescape
+
+    assert _autoescape("letters/a.html.j2") and _autoescape("x.HTML")
+    assert not _autoescape("sms/a.txt.j2") and not _autoescape(None)
+
+
+def test_remembered_verdicts_still_refuse(tmp_path: Path) -> None:
+    # The second render takes _Sandbox.getattr's shortcut for known-safe names only.
+    renderer = renderer_with(tmp_path, "{{ account.name }}{{ account.name.__class__ }}")
+    for _ in range(3):
+        with pytest.raises(TemplateError, match="沙箱"):
+            render(renderer)
+
+
+def test_shortcut_reads_agree_with_jinja(tmp_path: Path) -> None:
+    body = (
+        "{{ account.name }}|{{ account.name.upper() }}|{{ letter.deadline.year }}|"
+        "{{ creditor.payment.__class__.__name__ if false else 1 }}|{{ account.foo is defined }}"
+    )
+    renderer = renderer_with(tmp_path, "x", body)
+    account = sample_account("early", as_of=AS_OF)
+    texts = {renderer.sms(account, DECISION, AS_OF).sms.text for _ in range(3)}
+    assert texts == {"【示范银行】张晓明|张晓明|2026|1|False"}
+    for _ in range(2):  # a method: still Jinja's sandboxed wrapper, not the bound method
+        fmt = renderer.env.getattr("{}", "format")
+        assert isinstance(fmt, types.FunctionType) and fmt("x") == "x"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import re
+import sys
+
 import pytest
 
 from dunletters.errors import SmsError
@@ -63,3 +67,64 @@ def test_whitespace_collapses() -> None:
     assert normalize_body("张先生：\n   您好 ，\tcall  95099 ") == "张先生：您好，call 95099"
     with pytest.raises(SmsError, match="为空"):
         compose_sms("示范银行", "  \n ")
+
+
+_WHITESPACE = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+
+
+def _normalize_by_regex(body: str) -> str:
+    """normalize_body as first written (regular expressions only): the reference."""
+    text = re.sub(r"\s+", " ", body).strip()
+    return re.sub(
+        r"(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]) "
+        r"| (?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])",
+        "",
+        text,
+    )
+
+
+def test_split_whitespace_is_regex_whitespace() -> None:
+    # normalize_body relies on str.split() and r"\s" agreeing on every code point.
+    assert [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()] == _WHITESPACE
+    for space in _WHITESPACE:
+        assert normalize_body(f"{space}a{space}{space}b{space}") == "a b"
+        assert normalize_body(f"张{space}先生") == "张先生"
+
+
+def test_normalize_body_agrees_with_regex_reference() -> None:
+    rng = random.Random(20261128)
+    alphabet = [*_WHITESPACE, "a", "Z", "9", "，", "张", "。", "　", "😀", "\x00", "\u200b"]
+    for _ in range(20_000):
+        body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        assert normalize_body(body) == _normalize_by_regex(body), repr(body)
+
+
+def _measure_directly(text: str, international: bool) -> tuple[int, int, str]:
+    """measure() as first written, without the shared results: the reference."""
+    if international and all(c in _GSM_CHARS for c in text):
+        units = sum(2 if c in "^{}\\[~]|€\f" else 1 for c in text)
+        single, segment, encoding = 160, 153, "GSM-7"
+    else:
+        units = len(text.encode("utf-16-be")) // 2
+        single, segment, encoding = 70, 67, "UCS-2"
+    return units, (1 if units <= single else -(-units // segment)), encoding
+
+
+_GSM_CHARS = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€\f"
+)
+
+
+def test_measure_agrees_with_direct_count() -> None:
+    rng = random.Random(7)
+    alphabet = ["字", "a", "€", "😀", "𠀀", "\n", "{", "é", "，"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(400)))
+        for international in (False, True):
+            length = measure(text, international=international)
+            expected = _measure_directly(text, international)
+            assert (length.characters, length.segments, length.encoding) == expected
+    assert measure("字" * 80) is measure("字" * 80)  # shared: immutable
+    with pytest.raises(UnicodeEncodeError, match=r"'utf-16-be' codec .* surrogates not allowed"):
+        measure("a\ud800")  # as str.encode("utf-16-be") says it

@@ -662,3 +662,86 @@ def test_dates_match_babel(d: date) -> None:
 
     assert zh.format_date(d) == babel_date(d, "y年M月d日", locale="zh_CN")
     assert zh.weekday_zh(d) == babel_date(d, "EEEE", locale="zh_CN")
+
+
+# -- fast paths agree with the general ones ---------------------------------------------
+
+
+def _surname_general(name: str) -> str:
+    """zh.surname's general steps alone (strip, Latin, spaces, dots): the reference."""
+    cleaned = name.strip()
+    if not cleaned:
+        raise ValueError("姓名为空")
+    if re.search(r"[A-Za-z]", cleaned):
+        return cleaned
+    cleaned = re.sub(r"\s+", "", cleaned)
+    if re.search(r"[·•・‧]", cleaned):
+        first = re.split(r"[·•・‧]", cleaned)[0]
+        if first:
+            return first
+    if len(cleaned) > 2 and cleaned[:2] in zh.COMPOUND_SURNAMES:
+        return cleaned[:2]
+    return cleaned[0]
+
+
+_NAME_PARTS = [
+    "张",
+    "欧阳",
+    "司马",
+    "万",
+    "俟",
+    "晓",
+    "明",
+    "𠀀",
+    "Ｊ",
+    "a",
+    "Z",
+    " ",
+    "\u3000",
+    "\t",
+]
+_NAME_PARTS += ["·", "•", "・", "‧", "<b>", "é", "ß", "0", "-", "\u200b"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PARTS), max_size=6).map("".join))
+def test_surname_fast_path_agrees(name: str) -> None:
+    try:
+        expected = _surname_general(name)
+    except ValueError as error:
+        with pytest.raises(ValueError, match=str(error)):
+            zh.surname(name)
+    else:
+        assert zh.surname(name) == expected
+
+
+def test_remembered_dates_still_refuse_datetimes() -> None:
+    day = date(2026, 12, 3)
+    assert zh.format_date(day) == zh.format_date(date(2026, 12, 3)) == "2026年12月3日"
+    with pytest.raises(TypeError, match="format_datetime"):
+        zh.format_date(datetime(2026, 12, 3))  # equal hash, but not a date
+
+
+def test_date_memo_is_bounded() -> None:
+    for offset in range(3000):
+        day = date(2000, 1, 1) + timedelta(days=offset)
+        assert zh.format_date(day) == f"{day.year}年{day.month}月{day.day}日"
+    assert len(zh._DATE_TEXTS) <= 1024
+
+
+def test_figures_with_other_symbols(monkeypatch: pytest.MonkeyPatch) -> None:
+    # zh_CN's symbols skip the replacement; any other locale data still gets it.
+    monkeypatch.setattr(zh, "_symbols", lambda: zh._Symbols(".", ",", "¥", "−"))
+    assert zh.format_money(Decimal("-1234567.891")) == "−¥1.234.567,89"
+    assert zh.format_yuan(Decimal("0.004")) == "0,00元"
+
+
+def test_decimal_subclasses_and_ints_take_the_general_path() -> None:
+    class Money(Decimal):
+        pass
+
+    assert zh.format_yuan(Money("1004.505")) == zh.format_yuan(Decimal("1004.505")) == "1,004.51元"
+    assert type(zh.quantize_fen(Money("1"))) is Decimal
+    assert zh.format_money(7) == "¥7.00"
+    with pytest.raises(TypeError):
+        zh.format_yuan(True)

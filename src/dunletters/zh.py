@@ -98,9 +98,12 @@ _MAX_INTEGER_DIGITS = 30  # beyond this an "amount" is a data error, not money
 
 
 def _checked(amount: object) -> Decimal:
-    if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
+    if type(amount) is Decimal:  # the usual case: the type tests and Decimal() would pass
+        value = amount  # it as it is (~1,500 instructions, an eighth of format_yuan's)
+    elif isinstance(amount, bool) or not isinstance(amount, Decimal | int):
         raise TypeError("金额须为 Decimal（或整数），不能是浮点数、布尔值或文本")
-    value = Decimal(amount)
+    else:
+        value = Decimal(amount)
     if not value.is_finite():
         raise ValueError("金额不是有限数值（NaN 或无穷大）")
     if value and value.adjusted() >= _MAX_INTEGER_DIGITS:
@@ -124,7 +127,9 @@ def quantize_fen(amount: Decimal) -> Decimal:
     ...
     ValueError: 金额不是有限数值（NaN 或无穷大）
     """
-    value = _checked(amount).quantize(_FEN, rounding=ROUND_HALF_UP, context=_CONTEXT)
+    # Positional arguments: with keywords, Decimal.quantize parses them in C at ~1 µs a
+    # call, a third of an SMS's money formatting.
+    value = _checked(amount).quantize(_FEN, ROUND_HALF_UP, _CONTEXT)
     return value.copy_abs() if value.is_zero() else value  # never "-0.00"
 
 
@@ -157,8 +162,11 @@ def _symbols() -> _Symbols:
 
 def _figures(value: Decimal) -> str:
     """#,##0.00 with zh_CN's symbols, for an already rounded amount."""
-    whole, _, fraction = f"{value.copy_abs():,.2f}".partition(".")  # no context
+    figures = f"{value.copy_abs():,.2f}"  # no context
     symbols = _symbols()
+    if symbols.group == "," and symbols.decimal == ".":  # zh_CN's: nothing to replace
+        return figures
+    whole, _, fraction = figures.partition(".")
     return whole.replace(",", symbols.group) + symbols.decimal + fraction
 
 
@@ -175,7 +183,7 @@ def format_money(amount: Decimal) -> str:
     """
     value = quantize_fen(amount)
     symbols = _symbols()
-    return f"{symbols.minus if value < 0 else ''}{symbols.yuan}{_figures(value)}"
+    return f"{symbols.minus if value.is_signed() else ''}{symbols.yuan}{_figures(value)}"
 
 
 def format_yuan(amount: Decimal) -> str:
@@ -185,7 +193,8 @@ def format_yuan(amount: Decimal) -> str:
     ('1,004.50元', '16,409.02元', '0.00元')
     """
     value = quantize_fen(amount)
-    return f"{_symbols().minus if value < 0 else ''}{_figures(value)}元"
+    # is_signed() is "< 0" here: quantize_fen never returns -0.00 (and is cheaper).
+    return f"{_symbols().minus if value.is_signed() else ''}{_figures(value)}元"
 
 
 # -- 大写金额 ------------------------------------------------------------------------
@@ -594,6 +603,9 @@ def _plain_date(value: object, function: str) -> date:
     return value
 
 
+_DATE_TEXTS: dict[date, str] = {}
+
+
 def format_date(d: date) -> str:
     """A date as formal Chinese letters write it: 2026年11月28日, no zero padding.
 
@@ -606,8 +618,19 @@ def format_date(d: date) -> str:
     """
     # Babel's "y年M月d日" for zh_CN, laid out directly: a Babel call costs ~50 µs, a
     # third of an SMS's whole budget (tests/test_zh.py checks it against Babel).
+    # A run prints a handful of dates (its deadlines) over and over: the text is
+    # remembered per date (~1.5 µs an SMS). Only exact dates: a datetime is refused.
+    if type(d) is date:
+        text = _DATE_TEXTS.get(d)
+        if text is not None:
+            return text
     d = _plain_date(d, "format_date")
-    return f"{d.year}年{d.month}月{d.day}日"
+    text = f"{d.year}年{d.month}月{d.day}日"
+    if type(d) is date:
+        if len(_DATE_TEXTS) >= 1024:  # bounded for a long-running process
+            _DATE_TEXTS.clear()
+        _DATE_TEXTS[d] = text
+    return text
 
 
 def format_datetime(dt: datetime) -> str:
@@ -773,6 +796,8 @@ COMPOUND_SURNAMES: frozenset[str] = frozenset(
 _NAME_DOTS = re.compile(r"[·•・‧]")  # 名·姓 separators: U+00B7, U+2022, U+30FB, U+2027
 _LATIN = re.compile(r"[A-Za-z]")
 _SPACES = re.compile(r"\s+")
+_UNUSUAL = re.compile(r"[A-Za-z\s·•・‧]")
+"""Every character :func:`surname`'s special cases act on: Latin, white space, dots."""
 
 
 def surname(name: str) -> str:
@@ -788,6 +813,10 @@ def surname(name: str) -> str:
     """
     if not isinstance(name, str):
         raise TypeError("姓名须为文本")
+    if name and not _UNUSUAL.search(name):
+        # The usual 张晓明: strip, the Latin test, the space removal and the dot split
+        # would all change nothing. One search instead of four steps (~2 µs an SMS).
+        return name[:2] if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else name[0]
     cleaned = name.strip()
     if not cleaned:
         raise ValueError("姓名为空")
