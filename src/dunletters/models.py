@@ -539,7 +539,6 @@ _CELL_CHECKS: dict[str, Callable[[str], Any]] = {
 _REQUIRED = frozenset(name for name, info in Account.model_fields.items() if info.is_required())
 _DEFAULTS = {name: info.default for name, info in Account.model_fields.items()}
 """Every field in the model's order, with its default (required ones are always replaced)."""
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _account_from_cells(data: Mapping[str, Any], as_of: date | None) -> Account | None:
@@ -563,12 +562,11 @@ def _account_from_cells(data: Mapping[str, Any], as_of: date | None) -> Account 
             if type(cell) is not str:
                 return None
             values[name] = _CELL_CHECKS[name](cell)
-        text = values["name"] + values["address"]
+        (values["name"] + values["address"]).encode()  # a lone surrogate raises, as in pydantic
         days, promises = values["days_past_due"], values["promises_broken"]
         if (
             not 1 <= len(values["name"]) <= _NAME_LENGTH
             or len(values["address"]) > _ADDRESS_LENGTH
-            or _SURROGATE.search(text)
             or not (days is None or 0 <= days <= _MAX_DAYS)
             or not 0 <= promises <= _MAX_PROMISES
         ):
