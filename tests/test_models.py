@@ -176,3 +176,129 @@ def test_journal_json_reads_back_as_validation_would(as_of: date) -> None:
         assert trusted.model_dump() == validated.model_dump()
         assert trusted.model_dump_json() == text
         assert trusted.model_fields_set == validated.model_fields_set
+
+
+# Hostile cells for the fast path of parse_account (every check it must make).
+_HOSTILE: dict[str, list[str]] = {
+    "account_id": ["../../etc/passwd", "A-1.2_3", "_A1", "a" * 64, "a" * 65, " A1 ", "账号1", ""],
+    "name": ["", " ", "张\x00三", "<b>张三</b>", "张" * 40, "张" * 41, " 张三 ", "\u3000张三\u3000",
+             "张\ud800三", "\x1c张三", "张\t三", "张三\x7f", "\u200b"],
+    "gender": ["男", "女", "M", "f", "Female", "先生", "other", "未知", "", " 男 "],
+    "card_number": ["12", "6259 0000 0000 1234", "6259-0000", "a" * 32, "a" * 33, "卡号1234", ""],
+    "mobile": ["+86 138-0000-1234", "008613800001234", "8613800001234", "12345", "+852 9123 4567",
+               "12800001234", "１３８００００１２３４", "138000012345", ""],
+    "address": ["", "a" * 200, "a" * 201, "地址\x7f", "地址\udcff", "  上海  "],
+    "principal": ["1,234.5", "¥12", "12元", "-5", "-0", "1.005", "NaN", "inf", "1E+2", "0E+1000",
+                  "１２", "10000000000000", " 3.10 ", "abc", ""],
+    "total_due": ["1", "0", ""],
+    "due_date": ["2026/11/28", "20261128", "2026年11月28日", "2026-02-30", "2026-1-5", "11/28/2026",
+                 "2026-12-05", "0000-01-01", ""],
+    "days_past_due": ["-1", "0", "1.5", "36500", "36501", "007", "+5", " 8 ", "٣", "9" * 5000, ""],
+    "dispute": ["是", "否", "Y", "n", "true", "1", "有", "maybe", ""],
+    "promises_broken": ["-1", "999", "1000", "x", " 3 ", ""],
+    "promise_to_pay_until": ["2026-12-01", "2026/12/1", "2026-02-30", " ", ""],
+}  # fmt: skip
+
+
+def _cases(as_of: date) -> Any:
+    from dunletters.samples import generate_accounts
+
+    base = {k: v for k, v in next(generate_accounts(1, seed=5, as_of=as_of)).items() if v}
+    yield base
+    for field, values in _HOSTILE.items():
+        for value in values:
+            yield dict(base, **{field: value})
+        yield {k: v for k, v in base.items() if k != field}
+    yield dict(base, salary="9000")
+    yield dict(base, days_past_due="3", due_date="2026-12-05")
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 11, 28), None])
+def test_fast_path_accepts_exactly_what_pydantic_accepts(as_of: date | None) -> None:
+    """``_account_from_cells`` (text cells) agrees with ``Account.model_validate``:
+    None exactly when validation fails, else the same account, fields set included."""
+    from pydantic import ValidationError
+
+    from dunletters.models import Account, _account_from_cells
+
+    accepted = refused = 0
+    for data in _cases(date(2026, 11, 28)):
+        fast = _account_from_cells(data, as_of)
+        try:
+            validated = Account.model_validate(dict(data), context={"as_of": as_of})
+        except ValidationError:
+            assert fast is None, data.keys()
+            refused += 1
+            continue
+        assert fast is not None
+        assert fast.__getstate__() == validated.__getstate__()
+        assert repr(fast) == repr(validated)
+        assert fast.model_dump_json() == validated.model_dump_json()
+        accepted += 1
+    assert accepted > 50
+    assert refused > 50
+
+
+def test_fast_path_leaves_other_cells_to_pydantic(row: dict[str, Any], as_of: date) -> None:
+    from dunletters.models import _account_from_cells
+
+    assert _account_from_cells(row, as_of) is not None
+    assert _account_from_cells(dict(row, promises_broken=3), as_of) is None  # not text
+    error = _problems(row, as_of, promises_broken=-3)
+    assert error.problems == [("promises_broken", "不能为负数")]
+
+
+@pytest.mark.parametrize(
+    "value", ["13800001234", "19912345678", "１３８００００１２３４", "8613800001234", "1380000123"]
+)
+def test_plain_mobile_reads_as_with_separators(value: str) -> None:
+    """A bare number takes a shortcut; with a separator it goes the general way."""
+    from dunletters.models import Account
+
+    def read(text: str) -> object:
+        try:
+            return Account._mobile(text)
+        except ValueError as error:
+            return str(error)
+
+    assert read(value) == read(" " + value) == read(value + "-")
+
+
+@pytest.mark.parametrize(
+    "value", ["6259000000001234", "abcd", "abc", "a" * 32, "a" * 33, "１２３４"]
+)
+def test_plain_card_reads_as_with_separators(value: str) -> None:
+    from dunletters.models import Account
+
+    def read(text: str) -> object:
+        try:
+            return Account._card_number(text)
+        except ValueError as error:
+            return str(error)
+
+    assert read(value) == read(" " + value) == read("-" + value)
+
+
+@pytest.mark.parametrize("value", ["0", "23", "007", "٣", "１２", "²", "1.5", "-0", "9" * 5000])
+def test_plain_integer_reads_as_with_spaces(value: str) -> None:
+    from dunletters.models import _optional_int
+
+    def read(text: str) -> object:
+        try:
+            return _optional_int(text)
+        except ValueError as error:
+            return str(error)
+
+    assert read(value) == read(f" {value} ")
+
+
+def test_journal_reads_back_odd_text(row: dict[str, Any], as_of: date) -> None:
+    """JSON escapes and characters outside the BMP come back as validation reads them."""
+    from dunletters.models import Account
+
+    for name in ('张"三\\', "张\t三", "𠀀三", "</script>", "张\u2028三"):
+        account = parse_account(dict(row, name=name, address=name + "路\n1号"), as_of=as_of)
+        text = account.model_dump_json()
+        trusted = Account.from_journal(text)
+        assert trusted.__getstate__() == Account.model_validate_json(text).__getstate__()
+        assert trusted.__getstate__() == account.__getstate__()
