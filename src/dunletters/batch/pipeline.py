@@ -411,7 +411,7 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
             continue
         outcomes.append(
             ("account", number, account.account_id, decide(account, policy, as_of),
-             account.model_dump_json(), account.mobile, str(account.total_due),
+             account.journal_json(), account.mobile, str(account.total_due),
              account if keep_objects else None)
         )  # fmt: skip
     return outcomes
