@@ -11,10 +11,13 @@ and versions, and every output's path and SHA-256 — so that:
 * the journal *is* the audit trail of what was generated, from which record, with
   which template version, on which as-of date.
 
-SQLite in WAL mode with ``synchronous=FULL``: a committed transaction survives a
-crash; an uncommitted one vanishes whole. Output files are written atomically
-(temp file + fsync + rename) *before* the row that names them is committed, so a
-committed ``written`` row always has its file. A write that fails (disk full, a
+SQLite in WAL mode with ``synchronous=NORMAL``: a committed transaction survives the
+process being killed; an uncommitted one vanishes whole; a power cut can take back
+the last commits, which a resumed run then redoes. Output files are written
+atomically (temp file + rename, made durable together by one ``syncfs``) *before*
+the row that names them is committed, so a committed ``written`` row always has its
+file. 函号s are reserved in their own database with ``synchronous=FULL``: none is
+reused, whatever happens. A write that fails (disk full, a
 file-size limit, a read-only disk) rolls its transaction back and stops the run
 with :class:`~dunletters.batch.storage.OutputError`; what was committed stays.
 """
@@ -124,7 +127,13 @@ class Journal:
         try:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
+            # WAL with synchronous=NORMAL: a commit survives the process being killed
+            # (kill -9 included) and the file is never corrupt; only a power cut or an
+            # OS crash can take back the last commits, and a resumed run then simply
+            # produces those accounts again (same files; 函号s come from LetterNumbers,
+            # which stays FULL, so none is reused). FULL fsynced every commit: ~4 ms
+            # each, 0.3–0.4 s of a 10,000-account SMS run's ~4 s.
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
         except sqlite3.OperationalError as error:
             raise journal_error(path, error) from None

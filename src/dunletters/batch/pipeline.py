@@ -64,11 +64,9 @@ CHUNK = 64
 ~0.1–0.3 ms of pickling and bookkeeping, 16 per job doubled an SMS's CPU time with workers."""
 INGEST_BLOCK = 500
 COMMIT_EVERY = 512
-COMMIT_LETTERS = 32
-"""Produced accounts are committed to the journal 512 at a time, or 32 when they carry
-letters (a few seconds of work): each commit is an fsync (synchronous=FULL), ~0.5 ms —
-a commit per 16-account chunk cost more than rendering an SMS. What was produced but
-not yet committed when a run is killed is produced again on resume (its files are
+"""SMS accounts are committed to the journal 512 at a time (letters: a print part at a
+time): a commit per 16-account chunk cost more than rendering an SMS. What was produced
+but not yet committed when a run is killed is produced again on resume (its files are
 rewritten identically). Counted, not timed, so a run's journal history is reproducible."""
 AHEAD = 8
 """Jobs per worker submitted ahead of the one the driver is storing: keeps the workers busy
