@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from dunletters.config import Settings
 from dunletters.lint import text as T
+from dunletters.lint.anchors import reach
 from dunletters.lint.engine import Linter
 from dunletters.lint.rules import _URL, RULES, _sentence_key, _url_hits
 from dunletters.lint.text import TextView
@@ -182,3 +183,54 @@ def test_link_precheck_keeps_every_link(text: str) -> None:
     ctx = LINTER.context(text, channel="sms")
     spans = [ctx.view.origin_span(*span) for span in _plain_url_hits(ctx.view.match_text)]
     assert [(hit.start, hit.end) for hit in _url_hits(ctx)] == spans
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_sentences_of_a_text_without_white_space_as_the_plain_split(text: str) -> None:
+    # TextView._find_sentences: a text without white space is split without match
+    # objects, each sentence starting where the one before ends.
+    for variant in (text, "".join(text.split())):
+        plain = []
+        for match in T._SENTENCE.finditer(variant):
+            sentence = match.group().rstrip()
+            if any(map(str.isalnum, sentence)):
+                plain.append((sentence, match.start(), match.start() + len(sentence)))
+        found = [(s.text, s.start, s.end) for s in TextView(variant).sentences]
+        assert found == plain
+
+
+# Phrase-list examples and the letters that fold like ASCII ones under IGNORECASE.
+_LIST_EXAMPLES = sorted(
+    {e.example for c in LINTER.lexicons.values() for e in c.lexicon.entries if e.regex}
+)
+list_texts = st.lists(
+    st.sampled_from([*FRAGMENTS, *_LIST_EXAMPLES, "不会", "ſ", "K", "S", "k"]), max_size=12
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(list_texts)
+def test_list_patterns_searched_in_their_windows_find_what_whole_searches_find(
+    text: str,
+) -> None:
+    view = TextView(text)
+    for name, compiled in LINTER.lexicons.items():
+        scanner = compiled.scanner
+        anchored = scanner.anchored(scanner.scan(view), name)
+        for index in anchored:
+            start, end = compiled._window(index, anchored)
+            pattern = compiled._regex(index)
+            subject = view.match_text
+            for pos in range(len(subject) + 1):
+                whole = pattern.search(subject, pos)
+                windowed = pattern.search(subject, max(pos, start), end)
+                assert (whole and whole.span()) == (windowed and windowed.span()), (name, index)
+
+
+def test_reach_of_patterns() -> None:
+    assert reach("(?<!不会)(通知|告知)(其|他)?单位") == (5, True)
+    assert reach("后果(自负|自行承担)") == (6, True)
+    for pattern in ("ab$", r"ab\b", "a(?=b)", "(a|b(?!c))d", r"(?<=a(?=b))c", r"a\Z"):
+        assert reach(pattern)[1] is False, pattern
+    assert reach("a.*")[0] >= 2**31

@@ -17,7 +17,7 @@ from dunletters.escalation import Decision
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Finding, Severity
 from dunletters.lint.lexicon import CompiledLexicon, load_lexicons
-from dunletters.lint.rule import Hit, Rule
+from dunletters.lint.rule import Check, Hit, Rule
 from dunletters.lint.rules import RULES
 from dunletters.lint.settings import code_matches
 from dunletters.lint.text import TextView
@@ -83,7 +83,7 @@ class Linter:
         )
         self._plans: dict[
             tuple[str | None, str | None, tuple[bool, ...]],
-            tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, int]]],
+            tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, Check, int]]],
         ] = {}
         # The lists share one phrase scanner (load_lexicons): one scan per document
         # tells every rule gate (Rule.hits_need) which lists can match.
@@ -143,16 +143,19 @@ class Linter:
         _, skipped, gated = plan
         findings: list[Finding] = []
         lists = -1  # the lists the shared phrase scan says can match, once asked
-        for rule, gate in gated:
+        for rule, check, gate in gated:
             if gate:
                 if lists < 0:
                     assert self._scanner is not None
                     lists = self._scanner.scan(ctx.view).lists
                 if not lists & gate:
                     continue  # none of the lists its hits need can match here
-            hits = [*rule.check(ctx)]
+            hits = check(ctx)
+            # The built-in checks return lists, empty on almost every document: only
+            # a non-empty result, or another iterable, is looked at further.
             if hits:
-                findings.extend(self._finding(rule, hit, ctx) for hit in _outermost(hits))
+                found = hits if type(hits) is list else [*hits]
+                findings.extend(self._finding(rule, hit, ctx) for hit in _outermost(found))
         if explain_skips:
             findings.extend(_skip_notes(skipped, ctx))
         if len(findings) > 1:
@@ -161,7 +164,7 @@ class Linter:
 
     def _plan(
         self, channel: str | None, stage: str | None, available: dict[str, bool]
-    ) -> tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, int]]]:
+    ) -> tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, Check, int]]]:
         """The rules that apply to a kind of document, those skipped for want of
         context, and each applicable rule with its gate (see :meth:`_gate`).
 
@@ -184,7 +187,7 @@ class Linter:
             if stage is not None and stage not in rule.stages:
                 continue
             applicable.append(rule)
-        gated = [(rule, self._gate(rule)) for rule in applicable]
+        gated = [(rule, rule.check, self._gate(rule)) for rule in applicable]
         return applicable, skipped, gated
 
     def _gate(self, rule: Rule) -> int:

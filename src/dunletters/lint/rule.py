@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 
-__all__ = ["ALL_CHANNELS", "ALL_STAGES", "Hit", "Rule", "rule"]
+__all__ = ["ALL_CHANNELS", "ALL_STAGES", "Check", "Hit", "Rule", "rule"]
 
 ALL_CHANNELS = frozenset({"letter", "sms"})
 ALL_STAGES = frozenset({"early", "middle", "late", "final"})
