@@ -114,3 +114,16 @@ def test_capitals_beside_a_figure_too_large_for_capitals_do_not_stop_the_lint() 
     text = "欠款1101011990030700111.5万元（人民币壹万陆仟肆佰零玖元零贰分）"
     findings = Linter(Settings(), select=["DL202"]).lint(text, channel="sms")
     assert [(f.code, f.suggestion) for f in findings] == [("DL202", None)]
+
+
+def test_unmasked_number_in_other_digits_is_reported_without_a_suggestion() -> None:
+    """Arabic-Indic digits make an 18-digit run the scan reads as an ID number, which
+    mask_id (ASCII and full-width only) refuses: reported, no fix, no crash."""
+    findings = Linter(Settings(), select=["DL605"]).lint(
+        "您的号码٣٣6259000000001235。", channel="sms", tone="courteous"
+    )
+    assert [(f.code, f.suggestion) for f in findings] == [("DL605", None)]
+    masked = Linter(Settings(), select=["DL605"]).lint(
+        "卡号6259000000001235。", channel="sms", tone="courteous"
+    )
+    assert [(f.code, f.suggestion) for f in masked] == [("DL605", "尾号1235")]

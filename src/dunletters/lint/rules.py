@@ -19,7 +19,7 @@ from dunletters import zh
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, Rule, rule
-from dunletters.lint.text import SENTENCE_MARKS
+from dunletters.lint.text import SENTENCE_MARKS, NumberSpan
 from dunletters.sms import UCS2_SEGMENT, UCS2_SINGLE, measure
 
 __all__ = ["RULES", "rules_by_code"]
@@ -953,13 +953,22 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
         if number.masked or number.digits in allowed:
             continue
         kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
-        masked = {
-            "id": zh.mask_id,
-            "card": zh.mask_card,
-            "mobile": zh.mask_mobile,
-        }[number.kind](number.digits)
-        hits.append(Hit(number.start, number.end, f"未脱敏的{kind}", suggestion=masked))
+        hits.append(Hit(number.start, number.end, f"未脱敏的{kind}", suggestion=_masked(number)))
     return hits
+
+
+def _masked(number: NumberSpan) -> str | None:
+    """The masked form to suggest, or None when the mask function refuses the digits.
+
+    The text's number scan reads any Unicode digit (``\\d``: ٣٣6259… is a run of 18);
+    the mask functions take the ASCII and full-width forms a record holds. Such a
+    number is still reported, without a suggestion, rather than stopping the lint.
+    """
+    mask = {"id": zh.mask_id, "card": zh.mask_card, "mobile": zh.mask_mobile}[number.kind]
+    try:
+        return mask(number.digits)
+    except ValueError:
+        return None
 
 
 # Starts with a class, the lookbehind after it (a fast start; see lint/text.py): the
