@@ -1357,9 +1357,10 @@ def _marked_tree(skeleton: str, marks: int) -> tuple[Any, tuple[tuple[int, str],
             value = getattr(node, field)
             if value and "\ue000" in value:
                 places.append((index, field))
-                found += _MARK.findall(value)
-                if value.count("\ue000") != len(_MARK.findall(value)):
+                numbers = _MARK.findall(value)
+                if value.count("\ue000") != len(numbers):
                     return None
+                found += numbers
     if sorted(found, key=int) != [str(number) for number in range(marks)]:
         return None
     return root, tuple(places)

@@ -17,9 +17,9 @@ the last commits, which a resumed run then redoes. Output files are written
 atomically (temp file + rename, made durable together by one ``syncfs``) *before*
 the row that names them is committed, so a committed ``written`` row always has its
 file. 函号s are reserved in their own database with ``synchronous=FULL``: none is
-reused, whatever happens. A write that fails (disk full, a
-file-size limit, a read-only disk) rolls its transaction back and stops the run
-with :class:`~dunletters.batch.storage.OutputError`; what was committed stays.
+reused, whatever happens. A write that fails (disk full, a file-size limit, a
+read-only disk) rolls its transaction back and stops the run with
+:class:`~dunletters.batch.storage.OutputError`; what was committed stays.
 """
 
 from __future__ import annotations

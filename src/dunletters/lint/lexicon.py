@@ -52,6 +52,8 @@ _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
 _CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
 _NO_END = sys.maxsize
 """``endpos`` for a search to the end of the text."""
+_UNSEARCHED: Any = object()
+"""An entry not yet searched for (``None`` is one that matches nowhere further on)."""
 
 
 class Entry(BaseModel):
@@ -414,14 +416,8 @@ class CompiledLexicon:
             for index in candidates:
                 # An entry's next match is searched again only once the sweep
                 # has moved past it; None means it matches nowhere further on.
-                if index in pending:
-                    match = pending[index]
-                    if match is not None and match.start() < position:
-                        start, end = windows[index]
-                        match = pending[index] = self._regex(index).search(
-                            text, max(position, start), end
-                        )
-                else:
+                match = pending.get(index, _UNSEARCHED)
+                if match is _UNSEARCHED or (match is not None and match.start() < position):
                     start, end = windows[index]
                     match = pending[index] = self._regex(index).search(
                         text, max(position, start), end
