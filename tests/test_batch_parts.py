@@ -8,6 +8,7 @@ stages with several parts, and a run stopped between parts and resumed.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 import dunletters.batch.pipeline as pipeline
 from csvfiles import write_csv
+from dunletters.batch.journal import dumps
 from dunletters.batch.pipeline import BatchOptions, run_batch
 from dunletters.config import Settings
 from dunletters.samples import generate_accounts
@@ -125,6 +127,17 @@ def test_quarantined_letters_stay_out_of_the_print_file(tmp_path: Path) -> None:
     printed = pages_text(out / "print" / "early.pdf")
     assert printed == [pages_text(path)[0] for path in delivered]
     assert not any("后果自负" in page for page in printed)
+    # The manifest's lines (built by SQLite's json_object) are what ``dumps`` writes:
+    # compact, keys sorted, the quarantined letters' findings counted by code.
+    lines = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert lines == [dumps(entry) for entry in entries]
+    assert sum(entry["state"] == "quarantined" for entry in entries) == len(quarantined)
+    assert all(
+        entry["findings"].get("DL601", 0) >= 1
+        for entry in entries
+        if entry["state"] == "quarantined"
+    )
 
 
 def test_dry_run_writes_no_letters_and_agrees_with_the_real_run(tmp_path: Path) -> None:

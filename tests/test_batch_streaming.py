@@ -130,6 +130,25 @@ def test_a_journal_record_altered_since_intake_is_validated_again(tmp_path: Path
     assert "日志中的记录无法读取" in report["error"]
 
 
+def test_sqlite_quotes_text_as_the_json_module_does() -> None:
+    """The manifest's lines are built by SQLite (``json_object``): its escaping of text
+    must be ``json.dumps(ensure_ascii=False)``'s for every code point a journal can hold
+    (all but the surrogates), so the manifest is the same whichever wrote it."""
+    import json
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    block = 2048
+    for first in range(0, 0x110000, block):
+        text = "".join(
+            chr(code) for code in range(first, first + block) if not 0xD800 <= code < 0xE000
+        )
+        if text:
+            quoted = db.execute("SELECT json_quote(?)", (text,)).fetchone()[0]
+            assert quoted == json.dumps(text, ensure_ascii=False), hex(first)
+    db.close()
+
+
 def test_plain_progress_prints_each_512_passed_and_the_end(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
