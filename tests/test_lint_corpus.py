@@ -51,3 +51,58 @@ def test_corpus_covers_every_stage_tone_and_rule() -> None:
         }
     codes = {finding["code"] for case in cases for finding in case["findings"]}
     assert {rule.code for rule in Linter(Settings()).rules} <= codes
+
+
+def test_corpus_linted_many_at_a_time_as_one_at_a_time() -> None:
+    """``Linter.run_many`` (the batch: rule by rule across a job's documents) finds for
+    each document what ``run`` finds for it alone, whatever the documents around it."""
+    import random
+    from datetime import date, datetime
+
+    cases = [case for case in load() if not case.get("explain_skips")]
+    random.Random(7).shuffle(cases)  # mix channels, stages and contexts in each job
+    linter = Linter(Settings())
+    for start in range(0, len(cases), 64):
+        job = cases[start : start + 64]
+        contexts = [
+            linter.context(
+                case["text"],
+                channel=case.get("channel"),
+                stage=case.get("stage"),
+                tone=case.get("tone"),
+                account=account_of(case),
+                as_of=date.fromisoformat(case["as_of"]) if case.get("as_of") else None,
+                pages=case.get("pages"),
+                scheduled=(
+                    datetime.fromisoformat(case["scheduled"]) if case.get("scheduled") else None
+                ),
+                sent_today=case.get("sent_today", 0),
+            )
+            for case in job
+        ]
+        for case, found in zip(job, linter.run_many(contexts), strict=True):
+            assert isinstance(found, list), case["id"]
+            assert [finding.to_json() for finding in found] == case["findings"], case["id"]
+
+
+def test_an_error_in_one_document_leaves_the_others_linted() -> None:
+    """A rule that raises a DunlettersError ends only its own document's lint."""
+    import dataclasses
+
+    from dunletters.errors import DunlettersError
+    from dunletters.lint.rules import rules_by_code
+
+    def refuse(ctx: object) -> list[object]:
+        if "拒绝" in getattr(ctx, "text", ""):
+            raise DunlettersError("该文书无法检查")
+        return []
+
+    refusing = dataclasses.replace(rules_by_code()["DL101"], code="DL999", check=refuse)
+    linter = Linter(Settings(), rules=[rules_by_code()["DL101"], refusing])
+    texts = ["您的欠款已逾期。", "拒绝检查。", "示范银行提醒您还款。"]
+    results = linter.run_many([linter.context(text, channel="sms") for text in texts])
+    assert [f.code for f in results[0]] == ["DL101"]  # type: ignore[union-attr]
+    assert isinstance(results[1], DunlettersError)
+    assert results[2] == []
+    with pytest.raises(DunlettersError, match="无法检查"):
+        linter.lint(texts[1], channel="sms")
