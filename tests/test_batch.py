@@ -199,3 +199,91 @@ def test_kill_and_resume_gives_the_uninterrupted_outputs(tmp_path: Path, seed: i
     assert finished.returncode == 0, finished.stderr
     assert outputs(target) == outputs(reference)
     assert not list(target.rglob("*.tmp"))
+
+
+def _threat_overlay(folder: Path) -> Path:
+    """The built-in early/courteous SMS with a threat for odd days past due (an error)."""
+    from dunletters.registry import Registry
+
+    built_in = next(t for t in Registry.load([]) if t.name == "sms/early.courteous.txt.j2")
+    overlay = folder / "templates"
+    (overlay / "sms").mkdir(parents=True)
+    (overlay / "sms" / "early.courteous.txt.j2").write_text(
+        built_in.path.read_text(encoding="utf-8").replace(
+            "如已还款请忽略。",
+            "如已还款请忽略。{% if account.days_past_due is odd %}再不还款，后果自负！{% endif %}",
+        ),
+        encoding="utf-8",
+    )
+    return overlay
+
+
+def test_sms_only_runs_agree_across_workers(tmp_path: Path) -> None:
+    """A run without letters produces each account in its validation job and records it
+    once: duplicates, rejects, holds and quarantined SMS come out as with one worker,
+    and a re-run changes nothing."""
+    data = rows(300, seed=12)
+    data[5]["account_id"] = data[4]["account_id"]
+    data[7]["total_due"] = "一千"
+    source = write_csv(tmp_path / "accounts.csv", data)
+    overlay = _threat_overlay(tmp_path)
+    one, two = tmp_path / "one" / "run", tmp_path / "two" / "run"
+    options = {"channels": ("sms",), "template_dirs": (overlay,)}
+    counts = run(source, one, workers=1, **options)
+    run(source, two, workers=2, **options)
+    assert outputs(one) == outputs(two)
+    assert counts["rejected"] == 2 and counts["quarantined"] > 0 and counts["held"] > 0
+    quarantined = sorted(path.name for path in (one / "quarantine").iterdir())
+    assert len(quarantined) == 2 * counts["quarantined"]  # each SMS and its findings
+    assert all(name.endswith((".sms.txt", ".findings.json")) for name in quarantined)
+    before = outputs(two)
+    run(source, two, workers=2, **options)
+    assert outputs(two) == before
+
+
+def _recorded(out: Path) -> int:
+    """Accounts a running batch has committed to its journal (0 before it has one)."""
+    import sqlite3
+
+    if not (out / "journal.sqlite").exists():
+        return 0
+    db = sqlite3.connect(out / "journal.sqlite", timeout=30)
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM accounts").fetchone()[0])
+    except sqlite3.OperationalError:  # the schema is not created yet
+        return 0
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sms_only_kill_and_resume_gives_the_uninterrupted_outputs(
+    tmp_path: Path, seed: int
+) -> None:
+    source = write_csv(tmp_path / "accounts.csv", rows(4000, seed=13))
+    reference = tmp_path / "ref" / "run"
+    run(source, reference, channels=("sms",), workers=1)
+    target = tmp_path / "crash" / "run"
+    command = [sys.executable, "-m", "dunletters", "batch", str(source), "--out", str(target),
+               "--as-of", "2026-11-28", "--channels", "sms", "--workers", "2"]  # fmt: skip
+    rng = random.Random(seed)
+    recorded = [0]
+    for _ in range(2):
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        # Killed while it records accounts (not while it starts): once this run has
+        # committed a block of its own, at a random moment of the next ~0.3 s.
+        deadline = time.monotonic() + 60
+        while _recorded(target) <= recorded[-1] and process.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.3))
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        recorded.append(_recorded(target))
+    assert 0 < recorded[1] < 4000  # the first kill landed mid-run
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert finished.returncode == 0, finished.stderr
+    assert outputs(target) == outputs(reference)
+    assert not list(target.rglob("*.tmp"))

@@ -115,6 +115,11 @@ _INSERT_INTAKE = (
 _UPDATE_FINISH = (
     f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in FINISH_COLUMNS)} WHERE row = ?"
 )
+_PRODUCED_COLUMNS = (*INTAKE_COLUMNS[:6], "stage", "tone", "letter_number", *FINISH_COLUMNS)
+_INSERT_PRODUCED = (
+    f"INSERT INTO accounts ({', '.join(_PRODUCED_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(_PRODUCED_COLUMNS))})"
+)
 _MAX_PARAMETERS = 999
 """Bound parameters per statement in SQLite builds before 3.32 (newer allow 32,766)."""
 
@@ -218,6 +223,11 @@ class Journal:
     def add_accounts(self, records: list[tuple[Any, ...]]) -> None:
         """Decided (pending) or held accounts, as tuples in :data:`INTAKE_COLUMNS` order."""
         self.db.executemany(_INSERT_INTAKE, records)
+
+    def add_produced(self, records: list[tuple[Any, ...]]) -> None:
+        """Accounts recorded once, produced (a run without letters): the first six
+        :data:`INTAKE_COLUMNS`, stage, tone, 函号, then :data:`FINISH_COLUMNS`."""
+        self.db.executemany(_INSERT_PRODUCED, records)
 
     def finish(self, updates: list[tuple[Any, ...]]) -> None:
         """Produced accounts' outcomes, as tuples in :data:`FINISH_COLUMNS` order + row."""

@@ -12,6 +12,8 @@ Two stages run interleaved, then one at the end, each restartable from the journ
    its own PDF and, when delivered, into the part's print file. The driver writes each
    file atomically and then commits the rows that name it. A document with an
    error-severity finding is quarantined with its findings, never delivered.
+   A run without letters has no 函号 to allocate before production: its accounts
+   are produced in the job that validated them and recorded once, produced.
 3. **finish** (driver): sms.csv, holds.csv, rejects.csv, manifest.jsonl and the
    summary, rebuilt from the journal in input order — the same bytes every time.
 
@@ -406,10 +408,12 @@ def _identity(
 Outcome = tuple[Any, ...]
 """What validation made of an input row: ``("reject", row, fields, reasons)`` or
 ``("account", row, account id, verdict, record JSON, mobile, total due, Account
-or None)`` — the account object only within one process (see :data:`Item`). The verdict
-is the hold reason (a ``str``) or ``(stage, tone)``: plain values, as every account's
-crosses between processes (a ``Decision`` or ``Hold`` pickles in ~3.5 µs each way, a
-tuple of strings in ~0.3; production rebuilds the decision from the stage rule)."""
+or None, production result or None)`` — the account object only within one process
+(see :data:`Item`), the result only in a run without letters (see
+:func:`_validate_and_produce`). The verdict is the hold reason (a ``str``) or
+``(stage, tone)``: plain values, as every account's crosses between processes (a
+``Decision`` or ``Hold`` pickles in ~3.5 µs each way, a tuple of strings in ~0.3;
+production rebuilds the decision from the stage rule)."""
 
 
 def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> list[Outcome]:
@@ -440,9 +444,36 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
         outcomes.append(
             ("account", number, account.account_id, verdict,
              account.journal_json(), account.mobile, str(account.total_due),
-             account if keep_objects else None)
+             account if keep_objects else None, None)
         )  # fmt: skip
     return outcomes
+
+
+def _validate_and_produce(
+    task: tuple[list[tuple[int, dict[str, str], Any]], str, tuple[str, ...], bool],
+) -> list[Outcome]:
+    """Validate, decide and produce a chunk of rows in one job: a run without letters.
+
+    Without letters there is no 函号 to allocate in input order before production, so
+    an account need not be recorded as pending first: its SMS is rendered and linted
+    in the job that validated it, and the driver records it once, produced. That
+    saves each account a journal update and, with workers, a second trip through
+    the pool. A duplicate id is still rejected by the driver, its SMS discarded.
+    """
+    rows, as_of_text, channels, dry_run = task
+    outcomes = _validate((rows, as_of_text, True))
+    items: list[Item] = [
+        (outcome[1], outcome[2], *outcome[3], None, outcome[4], "", outcome[7])
+        for outcome in outcomes
+        if outcome[0] == "account" and not isinstance(outcome[3], str)
+    ]
+    results = iter(_produce((items, as_of_text, channels, dry_run, None))[0])
+    return [
+        (*outcome[:7], None, next(results) if not isinstance(outcome[3], str) else None)
+        if outcome[0] == "account"
+        else outcome
+        for outcome in outcomes
+    ]
 
 
 def _intake(
@@ -451,11 +482,15 @@ def _intake(
     options: BatchOptions,
     numbers: LetterNumbers | None,
     pool: _Pool,
+    produced: Callable[[int], None] | None = None,
 ) -> Iterator[list[Item]]:
     """Read, validate and decide the input a block at a time, recording each block.
 
     Yields each block's pending accounts once the block is committed (with their
     函号), so production starts while the rest of the file is still being read.
+    With ``produced`` (a run without letters), the rows are also produced in their
+    validation job (:func:`_validate_and_produce`) and recorded once, done: the
+    blocks are then empty and ``produced`` is told how many accounts each stored.
     Rows are validated in the worker pool (:func:`_validate`); the driver reads,
     rejects duplicate ids and records. Neither the rows nor the ids seen are kept
     (memory is flat for any file size): rows are recorded in input order, so a
@@ -494,31 +529,52 @@ def _intake(
             letter_numbers = [form.format(year=as_of.year, seq=seq) for seq in sequence]
         items: list[Item] = []
         records: list[tuple[Any, ...]] = []
+        done: list[tuple[Any, ...]] = []  # produced with their validation
+        wrote = False  # files for `done` (quarantined documents), to sync before the commit
         numbered = iter(letter_numbers)
-        for _, row, account_id, verdict, record_json, mobile, total_due, account in kept:
+        for _, row, account_id, verdict, record_json, mobile, total_due, account, result in kept:
             record_hash = hashlib.sha256(record_json.encode()).hexdigest()
             common = (row, account_id, record_hash, record_json, mobile, total_due)
             if isinstance(verdict, str):
                 records.append((*common, "held", verdict, None, None, None))
                 continue
-            number = next(numbered)
             stage, tone = verdict
+            if result is not None:
+                update = _store(options.out, result, account_id, stage)
+                wrote = wrote or _names_files(update)
+                done.append((*common, stage, tone, None, *update[:-1]))  # less its row
+                continue
+            number = next(numbered)
             records.append((*common, "pending", None, stage, tone, number))
             items.append(
                 (row, account_id, stage, tone, number, record_json, record_hash,
                  account)
             )  # fmt: skip
+        if wrote:
+            sync_folder(options.out)
         with journal.transaction():
             journal.add_rejects(rejects)
             journal.add_accounts(records)
+            journal.add_produced(done)
         rejects.clear()
         accounts.clear()
+        if produced is not None:
+            produced(len(done))
         return items
 
     fresh = ((row.number, row.cells, row.problem) for row in rows if row.number > done)
-    tasks = ((chunk, as_of.isoformat(), pool.workers <= 1) for chunk in _chunks(fresh, CHUNK))
+    chunks = _chunks(fresh, CHUNK)
+    if produced is None:
+        keep = pool.workers <= 1
+        outcomes_of = pool.map(_validate, ((chunk, as_of.isoformat(), keep) for chunk in chunks))
+    else:
+        channels, dry_run = options.channels, options.dry_run
+        outcomes_of = pool.map(
+            _validate_and_produce,
+            ((chunk, as_of.isoformat(), channels, dry_run) for chunk in chunks),
+        )
     ids: set[str] = set()
-    for outcomes in pool.map(_validate, tasks):
+    for outcomes in outcomes_of:
         for outcome in outcomes:
             if outcome[0] == "reject":
                 rejects.append(outcome[1:])
@@ -642,7 +698,8 @@ def _produce_all(
              row["record_json"], row["record_hash"], None)
             for row in journal.iter_pending()
         )  # fmt: skip
-        blocks = _intake(journal, settings, options, numbers, pool)
+        # Without letters, intake produces too (its blocks come back empty).
+        blocks = _intake(journal, settings, options, numbers, pool, None if letters else advance)
         # Letters go out a print part at a time: the next PRINT_PART letters of a stage in
         # input order (resumed accounts first, being earlier rows). Parts are stored in
         # the order they are made, so the parts of a stage a killed run committed are
@@ -665,6 +722,12 @@ def _produce_all(
 
     done = 0
     updates: list[tuple[Any, ...]] = []
+
+    def advance(count: int) -> None:  # accounts intake produced and stored itself
+        nonlocal done
+        done += count
+        expected.read(count, journal.last_row())
+        report(done, max(done, expected.total))
 
     def commit() -> None:
         if any(_names_files(update) for update in updates):
