@@ -210,6 +210,11 @@ def _init_worker(
     # documented use; measured here: the linter runs ~20 % faster with a large heap).
     gc.collect()
     gc.freeze()
+    # Then a collection every 10,000 net new containers instead of 700: an SMS run
+    # made ~33 young collections per 1,000 accounts that found next to nothing, ~5 %
+    # of its CPU (timed with gc.callbacks on 20,000 accounts: 0.21–0.25 s → 0.03 s).
+    # Letter jobs pause the collector anyway (see _produce).
+    gc.set_threshold(10_000)
 
 
 Item = tuple[int, str, str, str, str | None, str, str, Any]
