@@ -268,21 +268,22 @@ def test_sms_only_kill_and_resume_gives_the_uninterrupted_outputs(
                "--as-of", "2026-11-28", "--channels", "sms", "--workers", "2"]  # fmt: skip
     rng = random.Random(seed)
     recorded = [0]
-    for _ in range(2):
+    for limit in (2000, 3500):
         process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
-        # Killed while it records accounts (not while it starts): once this run has
-        # committed a block of its own, at a random moment of the next ~0.3 s.
+        # Killed while it records accounts, not while it starts: once the journal holds
+        # a random number of them (up to `limit`), within the next 30 ms.
+        wanted = rng.randint(recorded[-1] + 1, limit)
         deadline = time.monotonic() + 60
-        while _recorded(target) <= recorded[-1] and process.poll() is None:
+        while _recorded(target) < wanted and process.poll() is None:
             assert time.monotonic() < deadline
-            time.sleep(0.01)
-        time.sleep(rng.uniform(0.0, 0.3))
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.03))
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         recorded.append(_recorded(target))
-    assert 0 < recorded[1] < 4000  # the first kill landed mid-run
+    assert 0 < recorded[1] < 4000 and recorded[2] < 4000  # both kills landed mid-run
     finished = subprocess.run(command, capture_output=True, text=True, check=False)
     assert finished.returncode == 0, finished.stderr
     assert outputs(target) == outputs(reference)

@@ -149,6 +149,32 @@ def test_sqlite_quotes_text_as_the_json_module_does() -> None:
     db.close()
 
 
+def test_sqlite_writes_csv_fields_as_the_csv_module_does() -> None:
+    """sms.csv's lines are built by SQLite (``_csv_field``): each field as ``csv.writer``
+    (``lineterminator="\\n"``) writes it, for every code point and for fields that are
+    empty, NULL, a number, all quotes or have a comma, a quote or a line break."""
+    import csv
+    import io
+    import sqlite3
+
+    from dunletters.batch.pipeline import _csv_field
+
+    def written(value: object) -> str:
+        stream = io.StringIO()
+        csv.writer(stream, lineterminator="\n").writerow([value, "x"])
+        return stream.getvalue()[: -len(",x\n")]
+
+    db = sqlite3.connect(":memory:")
+    query = f"SELECT {_csv_field('?1')} || ','"  # as in a line: a number becomes text
+    texts: list[object] = ["", None, 7, '"', '""', ",", "\n", "\r", "\r\n", " a ", 'a,"b"\nc']
+    # Every other code point, 2,048 at a time: quoted by neither (else they would differ).
+    others = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and chr(c) not in ',"\n']
+    texts += ["".join(others[start : start + 2048]) for start in range(0, len(others), 2048)]
+    for text in texts:
+        assert db.execute(query, (text,)).fetchone()[0] == written(text) + ",", repr(text)
+    db.close()
+
+
 def test_plain_progress_prints_each_512_passed_and_the_end(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
