@@ -210,7 +210,7 @@ def test_letters_are_made_durable_together(tmp_path: Path) -> None:
     from dunletters.batch.storage import OutputError
 
     if sys.platform.startswith("linux"):
-        assert pipeline._SYNCFS is not None  # the one-call path, not os.sync()
+        assert pipeline._syncfs() is not None  # the one-call path, not os.sync()
     pipeline.atomic_write(tmp_path / "a.pdf", b"%PDF", durable=False)
     pipeline.sync_folder(tmp_path)
     assert (tmp_path / "a.pdf").read_bytes() == b"%PDF"

@@ -26,6 +26,7 @@ interrupted.
 from __future__ import annotations
 
 import csv
+import functools
 import gc
 import hashlib
 import io
@@ -163,25 +164,26 @@ def sync_folder(folder: Path) -> None:
     except OSError as error:
         raise write_error(folder, error) from None
     try:
-        if _SYNCFS is None or _SYNCFS(handle) != 0:
+        syncfs = _syncfs()
+        if syncfs is None or syncfs(handle) != 0:
             os.sync()
     finally:
         os.close(handle)
 
 
-def _find_syncfs() -> Callable[[int], int] | None:
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """libc's ``syncfs``, looked up when first needed (ctypes takes ~10–30 ms to import,
+    and a run that writes no letter or quarantined file never syncs)."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
         import ctypes
-        import ctypes.util
 
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        function: Callable[[int], int] = libc.syncfs
+        function: Callable[[int], int] = ctypes.CDLL(None, use_errno=True).syncfs
     except (OSError, AttributeError):
         return None
     return function
-
-
-_SYNCFS = _find_syncfs() if sys.platform.startswith("linux") else None
 
 
 # -- the per-account work (runs in workers) ---------------------------------------------------
