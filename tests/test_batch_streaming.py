@@ -185,3 +185,40 @@ def test_plain_progress_prints_each_512_passed_and_the_end(
         report(done, 1234)
     lines = capsys.readouterr().err.splitlines()
     assert lines == [f"dunletters: 已生成 {done}/1234" for done in (600, 1100, 1234)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_finishing_in_ranges_writes_what_one_pass_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """The outputs are written a range of rows at a time (read, and the summary's
+    amounts and counts tallied, in the workers): ranges of 7 rows give the bytes one
+    range gives, holds, rejects, SMS send times and the summary included."""
+    import dunletters.batch.pipeline as pipeline
+
+    rows = list(generate_accounts(60, seed=21, as_of=AS_OF))
+    rows[3]["principal"] = "不是金额"  # a reject between ranges
+    for row in rows[10:14]:
+        row["mobile"] = rows[9]["mobile"]  # one debtor's five SMS: spread over days
+    source = tmp_path / "accounts.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    def run(out: Path) -> dict[str, bytes]:
+        options = BatchOptions(
+            input=source, out=out, as_of=AS_OF, channels=("sms",), workers=workers
+        )
+        result = run_batch(Settings(), options)
+        assert result.counts["rejected"] == 1 and result.counts["held"] > 0
+        return {
+            path.name: path.read_bytes()
+            for path in sorted(out.iterdir())
+            if path.is_file() and not path.name.startswith("journal")
+        }
+
+    whole = run(tmp_path / "whole")
+    monkeypatch.setattr(pipeline, "FINISH_ROWS", 7)
+    assert run(tmp_path / "ranges") == whole
+    assert b"T08:00:00+08:00" in whole["sms.csv"] and b"2026-12-02T" in whole["sms.csv"]

@@ -50,6 +50,7 @@ from dunletters import __version__
 from dunletters.batch.journal import PRODUCED_COLUMNS, Journal, LetterNumbers, dumps
 from dunletters.batch.readers import open_records
 from dunletters.batch.storage import OutputError, journal_error, write_error
+from dunletters.batch.summary import Tally
 from dunletters.config import Settings
 from dunletters.errors import DunlettersError, ExitStatus, InputError, RecordError
 from dunletters.escalation import Hold, decide, decision_for
@@ -964,7 +965,7 @@ class _Pool:
 
 _MANIFEST_FIELDS = (  # (key, column), keys in sorted order as dumps writes them
     ("account_id", "account_id"),
-    ("as_of", "?"),
+    ("as_of", "?1"),
     ("findings", "json(coalesce(findings, '{}'))"),
     ("letter_number", "letter_number"),
     ("letter_path", "letter_path"),
@@ -986,10 +987,10 @@ _MANIFEST_QUERY = (
     + " || ',' END,"
     " CASE WHEN state = 'held' THEN NULL ELSE json_object("
     + ", ".join(f"'{key}', {column}" for key, column in _MANIFEST_FIELDS)
-    + ") END FROM accounts ORDER BY row"
+    + ") END FROM accounts WHERE row >= ?2 AND row < ?3 ORDER BY row"
 )
-"""Each account's outputs, its sms.csv line (up to the send time) and manifest line
-built by SQLite.
+"""A range of accounts' outputs: its sms.csv line (up to the send time) and manifest
+line built by SQLite.
 
 ``json_object`` writes what ``dumps`` would (compact, keys in the order given, the
 findings' stored JSON kept as it is; text escaped as ``json.dumps(ensure_ascii=False)``
@@ -997,18 +998,62 @@ escapes it, which a test checks over every code point), and :func:`_csv_field` w
 the csv writer would: C calls instead of a dict, a Python encoder pass and a
 ``writerow`` (~9 and ~5 µs less an account, measured on 20,000)."""
 
+FINISH_ROWS = 10_000
+"""Input rows per finishing job (:func:`_finish_rows`): its manifest lines, ~3.5 MB."""
+
+Finished = tuple[bytes, list[tuple[int, str, str]], list[tuple[str, str]], Tally]
+"""A range's manifest lines, its holds (row, account id, reason), its SMS lines less
+their send times, with each one's mobile (for :func:`_sms_schedule`), and its
+:data:`~dunletters.batch.summary.Tally` for the summary."""
+
+
+def _finish_rows(task: tuple[str, str, int, int]) -> Finished:
+    """What the outputs say of a range of the journal's rows, in row order.
+
+    Pure reading (the driver writes every file): the finishing pass is shared out
+    among the workers like production, the per-row parts of the summary too. It
+    had been the driver's alone, after the workers were done: ~2 s of a
+    100,000-account run's ~14 s on two workers.
+    """
+    from dunletters.batch.summary import tally
+
+    path, as_of, first, end = task
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        counted = tally(db, first, end)
+        lines: list[str] = []
+        holds: list[tuple[int, str, str]] = []
+        texts: list[tuple[str, str]] = []
+        for number, account_id, reason, mobile, sms_line, line in db.execute(
+            _MANIFEST_QUERY, (as_of, first, end)
+        ):
+            if line is None:  # held
+                holds.append((number, account_id, reason))
+                continue
+            lines.append(line)
+            if sms_line is not None:
+                texts.append((mobile, sms_line))
+    finally:
+        db.close()
+    lines.append("")  # each line ends with a line feed
+    return "\n".join(lines).encode() if len(lines) > 1 else b"", holds, texts, counted
+
 
 def _finish(
     journal: Journal, settings: Settings, options: BatchOptions, pool: _Pool
 ) -> dict[str, int]:
     out = options.out
-    from dunletters.batch.summary import summarize, summary_html
+    from dunletters.batch.summary import merge_tallies, summarize, summary_html
 
     when = _sms_schedule(settings, options.as_of, journal.repeated_mobiles())
     from dunletters.escalation import HoldReason
 
-    # Written row by row as the journal is read: memory stays flat for any batch size.
+    # Written a range of rows at a time as the workers read the journal: memory stays
+    # flat for any batch size, and the files are in row order (pool.map keeps it).
     target = out / "dry-run" if options.dry_run else out
+    path, as_of = os.path.abspath(journal.path), options.as_of.isoformat()
+    ranges = range(0, journal.last_row() + 1, FINISH_ROWS)
+    tasks = ((path, as_of, first, first + FINISH_ROWS) for first in ranges)
     with ExitStack() as files:
         sms_write = None
         if not options.dry_run and "sms" in options.channels:
@@ -1017,22 +1062,22 @@ def _finish(
         holds, _ = files.enter_context(_csv_file(target / "holds.csv"))
         holds.writerow(["row", "account_id", "reason", "说明"])
         manifest = files.enter_context(atomic_file(target / "manifest.jsonl"))
-        write = manifest.write
-        query = journal.select(_MANIFEST_QUERY, (options.as_of.isoformat(),))
-        for number, account_id, reason, mobile, sms_line, line in query:
-            if line is None:  # held
+        tallies: list[Tally] = []
+        for data, held, texts, counted in pool.map(_finish_rows, tasks, ahead=2):
+            tallies.append(counted)
+            manifest.write(data)
+            for number, account_id, reason in held:
                 hold = HoldReason(reason)
                 holds.writerow([number, account_id, hold.value, hold.label])
-                continue
-            write((line + "\n").encode())
-            if sms_line is not None and sms_write is not None:
-                sms_write(sms_line + when(mobile) + "\n")
+            if sms_write is not None:
+                for mobile, text in texts:
+                    sms_write(text + when(mobile) + "\n")
     with _csv_file(target / "rejects.csv") as (rejects, _):
         rejects.writerow(["row", "field", "reason"])
         rejects.writerows([r["row"], r["field"], r["reason"]] for r in journal.rejects())
     if options.print_files and not options.dry_run and "letter" in options.channels:
         _name_print_files(journal, out)
-    summary = summarize(journal, options.as_of, options.channels)
+    summary = summarize(journal, options.as_of, options.channels, merge_tallies(tallies))
     atomic_write(
         target / "summary.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode()
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import sqlite3
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -20,34 +21,70 @@ from dunletters.batch.journal import Journal
 from dunletters.config import STAGE_NAMES, Settings
 from dunletters.escalation import HoldReason
 
-__all__ = ["summarize", "summary_html"]
+__all__ = ["Tally", "merge_tallies", "summarize", "summary_html", "tally"]
+
+Tally = tuple[dict[str, Decimal], Counter[tuple[Any, ...]]]
+"""Accounts' amounts by state (exact sums of ``total_due``) and their counts by
+(state, reason, stage, tone, findings tally): what :func:`summarize` needs per row."""
+
+_AMOUNTS = "SELECT state, total_due FROM accounts WHERE row >= ? AND row < ?"
+_GROUPS = (
+    "SELECT state, reason, stage, tone, findings, COUNT(*) FROM accounts"
+    " WHERE row >= ? AND row < ? GROUP BY state, reason, stage, tone, findings"
+)
 
 
-def summarize(journal: Journal, as_of: date, channels: tuple[str, ...]) -> dict[str, Any]:
-    """Everything summary.json holds, from the journal alone."""
+def tally(db: sqlite3.Connection, first: int = 0, end: int = 1 << 62) -> Tally:
+    """The :data:`Tally` of a range of the journal's rows (the batch's finishing jobs
+    count a range each, in the workers, and :func:`merge_tallies` adds them up).
+
+    Amounts are summed here, exactly (SQLite's SUM of text would go through floats);
+    the rest is counted by SQLite.
+    """
+    cursor = db.cursor()
+    cursor.row_factory = None
+    amounts: dict[str, Decimal] = {}
+    for state, total_due in cursor.execute(_AMOUNTS, (first, end)):
+        amounts[state] = amounts.get(state, Decimal(0)) + Decimal(total_due or 0)
+    groups: Counter[tuple[Any, ...]] = Counter()
+    for *key, count in cursor.execute(_GROUPS, (first, end)):
+        groups[tuple(key)] += count
+    return amounts, groups
+
+
+def merge_tallies(tallies: list[Tally]) -> Tally:
+    """The tally of several ranges' rows."""
+    amounts: dict[str, Decimal] = {}
+    groups: Counter[tuple[Any, ...]] = Counter()
+    for part_amounts, part_groups in tallies:
+        for state, amount in part_amounts.items():
+            amounts[state] = amounts.get(state, Decimal(0)) + amount
+        groups.update(part_groups)
+    return amounts, groups
+
+
+def summarize(
+    journal: Journal, as_of: date, channels: tuple[str, ...], counted: Tally | None = None
+) -> dict[str, Any]:
+    """Everything summary.json holds, from the journal alone (``counted``: its rows'
+    :data:`Tally`, when the caller has counted them already)."""
     by_state: Counter[str] = Counter()
     by_stage: Counter[str] = Counter()
     by_stage_tone: Counter[str] = Counter()
     holds: Counter[str] = Counter()
     findings: Counter[str] = Counter()
-    amounts: dict[str, Decimal] = {}
+    amounts, groups = counted if counted is not None else tally(journal.db)
     letter_bytes = letters = sms = sms_segments = 0
-    # Amounts are summed here, exactly (SQLite's SUM of text would go through floats);
-    # everything else is counted by SQLite, and each distinct findings tally is read once.
-    for state, total_due in journal.select("SELECT state, total_due FROM accounts"):
-        amounts[state] = amounts.get(state, Decimal(0)) + Decimal(total_due or 0)
-    for state, reason, stage, tone, tally, count in journal.select(
-        "SELECT state, reason, stage, tone, findings, COUNT(*) FROM accounts"
-        " GROUP BY state, reason, stage, tone, findings"
-    ):
+    # Each distinct findings tally is read once.
+    for (state, reason, stage, tone, found), count in groups.items():
         by_state[state] += count
         if state == "held":
             holds[reason] += count
             continue
         by_stage[stage] += count
         by_stage_tone[f"{stage}.{tone}"] += count
-        for code, found in json.loads(tally or "{}").items():
-            findings[code] += found * count
+        for code, times in json.loads(found or "{}").items():
+            findings[code] += times * count
     for letter_count, byte_count, sms_count, segment_count in journal.select(
         "SELECT COUNT(NULLIF(letter_bytes, 0)), TOTAL(letter_bytes),"
         " COUNT(NULLIF(sms_text, '')), TOTAL(CASE WHEN sms_text != '' THEN sms_segments END)"
