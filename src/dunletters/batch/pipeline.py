@@ -998,8 +998,8 @@ escapes it, which a test checks over every code point), and :func:`_csv_field` w
 the csv writer would: C calls instead of a dict, a Python encoder pass and a
 ``writerow`` (~9 and ~5 µs less an account, measured on 20,000)."""
 
-FINISH_ROWS = 10_000
-"""Input rows per finishing job (:func:`_finish_rows`): its manifest lines, ~3.5 MB."""
+FINISH_ROWS = 2_000
+"""Input rows per finishing job (:func:`_finish_rows`): its lines, ~1.5 MB, travel whole."""
 
 Finished = tuple[bytes, list[tuple[int, str, str]], list[tuple[str, str]], Tally]
 """A range's manifest lines, its holds (row, account id, reason), its SMS lines less
