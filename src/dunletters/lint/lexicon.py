@@ -159,27 +159,31 @@ class PhraseScanner:
             keys = sorted(self._targets.keys() | self._anchors.keys())
             phrase_keys: dict[str, set[int]] = {}
             anchor_keys: dict[str, dict[int, list[int]]] = {}
+            targets: list[tuple[tuple[str, Entry, bool, bool], ...]] = []
+            masks: list[int] = []  # by key: the bits of the lists that have it
             bits = self._bits
-            for number, key in enumerate(keys):
-                for lexicon, *_ in self._targets.get(key, ()):
-                    phrase_keys.setdefault(lexicon, set()).add(number)
+            no_targets: tuple[tuple[str, Entry, bool, bool], ...] = ()
+            for number, key in enumerate(keys):  # one pass: built in every process
+                mask = 0
+                found = self._targets.get(key)
+                if found:
+                    for lexicon, *_ in found:
+                        phrase_keys.setdefault(lexicon, set()).add(number)
+                        mask |= bits[lexicon]
+                    targets.append(tuple(found))
+                else:
+                    targets.append(no_targets)
                 for lexicon, index in self._anchors.get(key, ()):
                     anchor_keys.setdefault(lexicon, {}).setdefault(number, []).append(index)
+                    mask |= bits[lexicon]
+                masks.append(mask)
             self._automaton = _Automaton(
                 ahocorasick_rs.AhoCorasick(keys) if keys else None,
-                [tuple(self._targets.get(key, ())) for key in keys],
+                targets,
                 {lexicon: frozenset(numbers) for lexicon, numbers in phrase_keys.items()},
                 anchor_keys,
                 bits,
-                [
-                    sum(
-                        {
-                            bits[target[0]]
-                            for target in (*self._targets.get(key, ()), *self._anchors.get(key, ()))
-                        }
-                    )
-                    for key in keys
-                ],
+                masks,
             )
         return self._automaton
 
