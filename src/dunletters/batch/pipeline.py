@@ -36,7 +36,7 @@ import os
 import sqlite3
 import sys
 import tempfile
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
@@ -1062,9 +1062,9 @@ def _finish(
         holds, _ = files.enter_context(_csv_file(target / "holds.csv"))
         holds.writerow(["row", "account_id", "reason", "说明"])
         manifest = files.enter_context(atomic_file(target / "manifest.jsonl"))
-        tallies: list[Tally] = []
-        for data, held, texts, counted in pool.map(_finish_rows, tasks, ahead=2):
-            tallies.append(counted)
+        counted: Tally = ({}, Counter())
+        for data, held, texts, part in pool.map(_finish_rows, tasks, ahead=2):
+            counted = merge_tallies([counted, part])
             manifest.write(data)
             for number, account_id, reason in held:
                 hold = HoldReason(reason)
@@ -1077,7 +1077,7 @@ def _finish(
         rejects.writerows([r["row"], r["field"], r["reason"]] for r in journal.rejects())
     if options.print_files and not options.dry_run and "letter" in options.channels:
         _name_print_files(journal, out)
-    summary = summarize(journal, options.as_of, options.channels, merge_tallies(tallies))
+    summary = summarize(journal, options.as_of, options.channels, counted)
     atomic_write(
         target / "summary.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode()
     )
