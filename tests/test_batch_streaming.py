@@ -222,3 +222,54 @@ def test_finishing_in_ranges_writes_what_one_pass_writes(
     monkeypatch.setattr(pipeline, "FINISH_ROWS", 7)
     assert run(tmp_path / "ranges") == whole
     assert b"T08:00:00+08:00" in whole["sms.csv"] and b"2026-12-02T" in whole["sms.csv"]
+
+
+def test_workers_fork_from_the_driver_only_when_that_is_clean(tmp_path: Path) -> None:
+    """A run without letters forks its workers from the driver (they start at once) when
+    no other thread runs; with a thread running (a terminal's progress bar), or with
+    letters, from the fork server. Either way the outputs are those of one worker."""
+    import threading
+
+    rows = list(generate_accounts(150, seed=23, as_of=AS_OF))
+    source = tmp_path / "accounts.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    def start_method(channels: tuple[str, ...]) -> str:
+        options = BatchOptions(
+            input=source, out=tmp_path / "x", as_of=AS_OF, channels=channels, workers=2
+        )
+        pool = _Pool(Settings(), options)
+        try:
+            return str(pool._executor()._mp_context.get_start_method())  # type: ignore[attr-defined]
+        finally:
+            pool.close()
+
+    def outputs(workers: int, name: str) -> dict[str, bytes]:
+        out = tmp_path / name
+        options = BatchOptions(
+            input=source, out=out, as_of=AS_OF, channels=("sms",), workers=workers
+        )
+        run_batch(Settings(), options)
+        return {
+            path.name: path.read_bytes()
+            for path in sorted(out.iterdir())
+            if path.is_file() and not path.name.startswith("journal")
+        }
+
+    assert threading.active_count() == 1
+    assert start_method(("sms",)) == "fork"
+    assert start_method(("letter", "sms")) == "forkserver"
+    reference = outputs(1, "one")
+    assert outputs(2, "forked") == reference
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert start_method(("sms",)) == "forkserver"
+        assert outputs(2, "served") == reference
+    finally:
+        stop.set()
+        other.join()
