@@ -389,9 +389,9 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",",
 
 
 def dumps(value: Any) -> str:
-    """Stable JSON for journal columns (and the manifest's lines).
+    """Stable JSON for journal columns (and the quarantine reports).
 
     One encoder for the process: ``json.dumps`` with options builds a new one per
-    call (~2 µs, once per account for the manifest).
+    call (~2 µs; this runs for every account with findings).
     """
     return _ENCODER.encode(value)

@@ -37,7 +37,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
@@ -51,10 +51,10 @@ from dunletters import __version__
 from dunletters.batch.journal import PRODUCED_COLUMNS, Journal, LetterNumbers, dumps
 from dunletters.batch.readers import open_records
 from dunletters.batch.storage import OutputError, journal_error, write_error
-from dunletters.batch.summary import Tally
+from dunletters.batch.summary import Tally, add_tally, new_tally, summarize, summary_html, tally
 from dunletters.config import Settings
 from dunletters.errors import DunlettersError, ExitStatus, InputError, RecordError
-from dunletters.escalation import Hold, decide, decision_for
+from dunletters.escalation import Hold, HoldReason, decide, decision_for
 from dunletters.models import parse_account
 from dunletters.registry import Registry
 
@@ -538,8 +538,8 @@ def _intake(
             letter_numbers = [form.format(year=as_of.year, seq=seq) for seq in sequence]
         items: list[Item] = []
         records: list[tuple[Any, ...]] = []
-        done: list[tuple[Any, ...]] = []  # produced with their validation
-        wrote = False  # files for `done` (quarantined documents), to sync before the commit
+        produced_rows: list[tuple[Any, ...]] = []  # produced with their validation
+        wrote = False  # files they name (quarantined documents): synced before the commit
         numbered = iter(letter_numbers)
         for _, row, account_id, verdict, record_json, mobile, total_due, account, result in kept:
             record_hash = hashlib.sha256(record_json.encode()).hexdigest()
@@ -551,7 +551,7 @@ def _intake(
             if result is not None:
                 update = _store(options.out, result, account_id, stage)
                 wrote = wrote or _names_files(update)
-                done.append((*common, stage, tone, None, *update[:-1]))  # less its row
+                produced_rows.append((*common, stage, tone, None, *update[:-1]))  # less its row
                 continue
             number = next(numbered)
             records.append((*common, "pending", None, stage, tone, number))
@@ -564,11 +564,11 @@ def _intake(
         with journal.transaction():
             journal.add_rejects(rejects)
             journal.add_accounts(records)
-            journal.add_produced(done)
+            journal.add_produced(produced_rows)
         rejects.clear()
         accounts.clear()
         if produced is not None:
-            produced(len(done))
+            produced(len(produced_rows))
         return items
 
     fresh = ((row.number, row.cells, row.problem) for row in rows if row.number > done)
@@ -1024,8 +1024,6 @@ def _finish_rows(task: tuple[str, str, int, int]) -> Finished:
     had been the driver's alone, after the workers were done: ~2 s of a
     100,000-account run's ~14 s on two workers.
     """
-    from dunletters.batch.summary import tally
-
     path, as_of, first, end = task
     db = sqlite3.connect(path, timeout=30)
     try:
@@ -1052,11 +1050,7 @@ def _finish(
     journal: Journal, settings: Settings, options: BatchOptions, pool: _Pool
 ) -> dict[str, int]:
     out = options.out
-    from dunletters.batch.summary import merge_tallies, summarize, summary_html
-
     when = _sms_schedule(settings, options.as_of, journal.repeated_mobiles())
-    from dunletters.escalation import HoldReason
-
     # Written a range of rows at a time as the workers read the journal: memory stays
     # flat for any batch size, and the files are in row order (pool.map keeps it).
     target = out / "dry-run" if options.dry_run else out
@@ -1071,9 +1065,9 @@ def _finish(
         holds, _ = files.enter_context(_csv_file(target / "holds.csv"))
         holds.writerow(["row", "account_id", "reason", "说明"])
         manifest = files.enter_context(atomic_file(target / "manifest.jsonl"))
-        counted: Tally = ({}, Counter())
+        counted = new_tally()
         for data, held, texts, part in pool.map(_finish_rows, tasks, ahead=2):
-            counted = merge_tallies([counted, part])
+            add_tally(counted, part)
             manifest.write(data)
             for number, account_id, reason in held:
                 hold = HoldReason(reason)

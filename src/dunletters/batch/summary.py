@@ -21,7 +21,7 @@ from dunletters.batch.journal import Journal
 from dunletters.config import STAGE_NAMES, Settings
 from dunletters.escalation import HoldReason
 
-__all__ = ["Tally", "merge_tallies", "summarize", "summary_html", "tally"]
+__all__ = ["Tally", "add_tally", "new_tally", "summarize", "summary_html", "tally"]
 
 Tally = tuple[dict[str, Decimal], Counter[tuple[Any, ...]]]
 """Accounts' amounts by state (exact sums of ``total_due``) and their counts by
@@ -34,9 +34,9 @@ _GROUPS = (
 )
 
 
-def tally(db: sqlite3.Connection, first: int = 0, end: int = 1 << 62) -> Tally:
+def tally(db: sqlite3.Connection, first: int, end: int) -> Tally:
     """The :data:`Tally` of a range of the journal's rows (the batch's finishing jobs
-    count a range each, in the workers, and :func:`merge_tallies` adds them up).
+    count a range each, in the workers, and the driver adds them up: :func:`add_tally`).
 
     Amounts are summed here, exactly (SQLite's SUM of text would go through floats);
     the rest is counted by SQLite.
@@ -52,28 +52,29 @@ def tally(db: sqlite3.Connection, first: int = 0, end: int = 1 << 62) -> Tally:
     return amounts, groups
 
 
-def merge_tallies(tallies: list[Tally]) -> Tally:
-    """The tally of several ranges' rows."""
-    amounts: dict[str, Decimal] = {}
-    groups: Counter[tuple[Any, ...]] = Counter()
-    for part_amounts, part_groups in tallies:
-        for state, amount in part_amounts.items():
-            amounts[state] = amounts.get(state, Decimal(0)) + amount
-        groups.update(part_groups)
-    return amounts, groups
+def new_tally() -> Tally:
+    """The tally of no rows, to :func:`add_tally` ranges to."""
+    return {}, Counter()
+
+
+def add_tally(total: Tally, part: Tally) -> None:
+    """Add a range's tally to ``total``."""
+    amounts, groups = total
+    for state, amount in part[0].items():
+        amounts[state] = amounts.get(state, Decimal(0)) + amount
+    groups.update(part[1])
 
 
 def summarize(
-    journal: Journal, as_of: date, channels: tuple[str, ...], counted: Tally | None = None
+    journal: Journal, as_of: date, channels: tuple[str, ...], counted: Tally
 ) -> dict[str, Any]:
-    """Everything summary.json holds, from the journal alone (``counted``: its rows'
-    :data:`Tally`, when the caller has counted them already)."""
+    """Everything summary.json holds, from the journal and its rows' :data:`Tally`."""
     by_state: Counter[str] = Counter()
     by_stage: Counter[str] = Counter()
     by_stage_tone: Counter[str] = Counter()
     holds: Counter[str] = Counter()
     findings: Counter[str] = Counter()
-    amounts, groups = counted if counted is not None else tally(journal.db)
+    amounts, groups = counted
     letter_bytes = letters = sms = sms_segments = 0
     # Each distinct findings tally is read once.
     for (state, reason, stage, tone, found), count in groups.items():
