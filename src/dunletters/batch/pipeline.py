@@ -194,13 +194,19 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(
-    settings_json: str, template_dirs: tuple[str, ...], dry_run: bool, letters: bool = True
+    settings_json: str,
+    template_dirs: tuple[str, ...],
+    dry_run: bool,
+    letters: bool = True,
+    registry: Registry | None = None,
 ) -> None:
+    """Build a process's renderer and linter (``registry``: the driver's own, in-process)."""
     from dunletters.lint.engine import Linter
     from dunletters.rendering import Renderer
 
     settings = Settings.model_validate_json(settings_json)
-    registry = Registry.load([Path(d) for d in template_dirs])
+    if registry is None:
+        registry = Registry.load([Path(d) for d in template_dirs])
     _WORKER["settings"] = settings
     _WORKER["renderer"] = Renderer(settings, registry)
     _WORKER["linter"] = Linter(settings)
@@ -212,7 +218,7 @@ def _init_worker(
     # Everything built so far lives as long as the worker: keep it out of the cyclic
     # collector's full passes, which then walk only per-account garbage (gc.freeze's
     # documented use; measured here: the linter runs ~20 % faster with a large heap).
-    gc.collect()
+    # No collection first: it found nothing to free here and took ~24 ms.
     gc.freeze()
     # Then a collection every 10,000 net new containers instead of 700: an SMS run
     # made ~33 young collections per 1,000 accounts that found next to nothing, ~5 %
@@ -247,8 +253,27 @@ def _journal_account(record_json: str, record_hash: str) -> Any:
     return Account.model_validate_json(record_json)
 
 
-def _produce(task: Task) -> tuple[list[dict[str, Any]], Part | None, bytes | None]:
-    """:func:`_produce_job`; a letter job with the cyclic collector paused until its end.
+Produced = tuple[tuple[Any, ...], list[tuple[str, bytes]]]
+"""A produced account's journal update (see ``Journal.finish``, its row last) and the
+files it names, as (path under the output folder, bytes): see :func:`_outputs`."""
+
+
+def _produce(task: Task) -> tuple[list[Produced], Part | None, bytes | None]:
+    """Each account's :data:`Produced`, and for a print part its print file.
+
+    The outputs are worked out here, in the worker (digests, findings tallies, the
+    quarantine reports): the driver only writes the files and records the rows.
+    """
+    results, part, printed = _produce_paused(task) if task[4] is not None else _produce_job(task)
+    return (
+        [_outputs(result, item[1], item[2]) for result, item in zip(results, task[0], strict=True)],
+        part,
+        printed,
+    )
+
+
+def _produce_paused(task: Task) -> tuple[list[dict[str, Any]], Part | None, bytes | None]:
+    """:func:`_produce_job` for a letter job, the cyclic collector paused until its end.
 
     A print part keeps up to 100 laid-out letters alive (a few million objects) until
     its print file is written, and the collector's automatic passes walk them again
@@ -256,8 +281,6 @@ def _produce(task: Task) -> tuple[list[dict[str, Any]], Part | None, bytes | Non
     CPU (measured on 300 letters, one worker) for ~20 MiB more at the peak. SMS jobs
     are small and keep the automatic passes (one full pass per job was slower).
     """
-    if task[4] is None:
-        return _produce_job(task)
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -416,9 +439,10 @@ def _identity(
 
 Outcome = tuple[Any, ...]
 """What validation made of an input row: ``("reject", row, fields, reasons)`` or
-``("account", row, account id, verdict, record JSON, mobile, total due, Account
-or None, production result or None)`` — the account object only within one process
-(see :data:`Item`), the result only in a run without letters (see
+``("account", row, account id, record SHA-256, record JSON, mobile, total due, verdict,
+Account or None, Produced or None)`` (from the row to the total due, the first
+:data:`~dunletters.batch.journal.INTAKE_COLUMNS`) — the account object only within one process
+(see :data:`Item`), its :data:`Produced` only in a run without letters (see
 :func:`_validate_and_produce`). The verdict is the hold reason (a ``str``) or
 ``(stage, tone)``: plain values, as every account's crosses between processes (a
 ``Decision`` or ``Hold`` pickles in ~3.5 µs each way, a tuple of strings in ~0.3;
@@ -450,9 +474,11 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
         verdict = (
             str(decision.reason) if isinstance(decision, Hold) else (decision.stage, decision.tone)
         )
+        record_json = account.journal_json()
         outcomes.append(
-            ("account", number, account.account_id, verdict,
-             account.journal_json(), account.mobile, str(account.total_due),
+            ("account", number, account.account_id,
+             hashlib.sha256(record_json.encode()).hexdigest(), record_json,
+             account.mobile, str(account.total_due), verdict,
              account if keep_objects else None, None)
         )  # fmt: skip
     return outcomes
@@ -472,13 +498,13 @@ def _validate_and_produce(
     rows, as_of_text, channels, dry_run = task
     outcomes = _validate((rows, as_of_text, True))
     items: list[Item] = [
-        (outcome[1], outcome[2], *outcome[3], None, outcome[4], "", outcome[7])
+        (outcome[1], outcome[2], *outcome[7], None, outcome[4], outcome[3], outcome[8])
         for outcome in outcomes
-        if outcome[0] == "account" and not isinstance(outcome[3], str)
+        if outcome[0] == "account" and not isinstance(outcome[7], str)
     ]
-    results = iter(_produce((items, as_of_text, channels, dry_run, None))[0])
+    produced = iter(_produce((items, as_of_text, channels, dry_run, None))[0])
     return [
-        (*outcome[:7], None, next(results) if not isinstance(outcome[3], str) else None)
+        (*outcome[:8], None, next(produced) if not isinstance(outcome[7], str) else None)
         if outcome[0] == "account"
         else outcome
         for outcome in outcomes
@@ -526,7 +552,7 @@ def _intake(
                 rejects.append((entry[1], "account_id", _DUPLICATE))
             else:
                 kept.append(entry)
-        pending = [entry for entry in kept if not isinstance(entry[3], str)]
+        pending = [entry for entry in kept if not isinstance(entry[7], str)]
         letter_numbers: list[str | None] = [None] * len(pending)
         if letters and pending:
             sequence = (
@@ -541,16 +567,19 @@ def _intake(
         produced_rows: list[tuple[Any, ...]] = []  # produced with their validation
         wrote = False  # files they name (quarantined documents): synced before the commit
         numbered = iter(letter_numbers)
-        for _, row, account_id, verdict, record_json, mobile, total_due, account, result in kept:
-            record_hash = hashlib.sha256(record_json.encode()).hexdigest()
-            common = (row, account_id, record_hash, record_json, mobile, total_due)
+        for entry in kept:
+            common = entry[1:7]  # INTAKE_COLUMNS[:6]
+            row, account_id, record_hash, record_json = common[:4]
+            verdict, account, done = entry[7:]
             if isinstance(verdict, str):
                 records.append((*common, "held", verdict, None, None, None))
                 continue
             stage, tone = verdict
-            if result is not None:
-                update = _store(options.out, result, account_id, stage)
-                wrote = wrote or _names_files(update)
+            if done is not None:
+                update, files = done
+                if files:
+                    _write_files(options.out, files)
+                    wrote = True
                 produced_rows.append((*common, stage, tone, None, *update[:-1]))  # less its row
                 continue
             number = next(numbered)
@@ -608,12 +637,12 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _store(out: Path, result: dict[str, Any], account_id: str, stage: str) -> tuple[Any, ...]:
-    """Write a produced account's files; returns its journal update (see ``Journal.finish``).
+def _outputs(result: dict[str, Any], account_id: str, stage: str) -> Produced:
+    """A produced account's journal update and the files it names: pure (in the worker).
 
-    Files are written (atomically) before the caller commits the update that names
+    The driver writes the files (atomically) before it commits the update that names
     them, so a committed ``written`` row always has its file; they are made durable
-    together (:func:`sync_folder`) just before that commit.
+    together (:func:`sync_folder`) just before that commit (see :func:`_write_files`).
     """
     findings = result["findings"]
     counts: dict[str, int] = {}
@@ -626,44 +655,32 @@ def _store(out: Path, result: dict[str, Any], account_id: str, stage: str) -> tu
     summary = dumps(counts) if counts else "{}"
     pdf = result.get("letter_pdf")
     if result["error"] is not None or errors:
-        folder = out / "quarantine"
+        folder = "quarantine"
         report = {"account_id": account_id, "error": result["error"], "findings": findings}
-        # private_name: an error names the folder, never the account (its file name)
-        atomic_write(
-            folder / f"{account_id}.findings.json",
-            (dumps(report) + "\n").encode(),
-            private_name=True,
-            durable=False,
-        )
+        files = [(f"{folder}/{account_id}.findings.json", (dumps(report) + "\n").encode())]
         if pdf:
-            atomic_write(folder / f"{account_id}.pdf", pdf, private_name=True, durable=False)
+            files.append((f"{folder}/{account_id}.pdf", pdf))
         elif result.get("letter_html"):
-            atomic_write(
-                folder / f"{account_id}.html",
-                result["letter_html"].encode(),
-                private_name=True,
-                durable=False,
-            )
+            files.append((f"{folder}/{account_id}.html", result["letter_html"].encode()))
         if result.get("sms_text"):
-            atomic_write(
-                folder / f"{account_id}.sms.txt",
-                (result["sms_text"] + "\n").encode(),
-                private_name=True,
-                durable=False,
-            )
+            files.append((f"{folder}/{account_id}.sms.txt", (result["sms_text"] + "\n").encode()))
         reason = result["error"] or "、".join(sorted({f["code"] for f in errors}))
-        return ("quarantined", reason, *stored, summary, None, None, None, result["row"])
+        update = ("quarantined", reason, *stored, summary, None, None, None, result["row"])
+        return update, files
     if pdf:
         path = f"letters/{stage}/{account_id}.pdf"
-        atomic_write(out / path, pdf, private_name=True, durable=False)
         letter = (path, hashlib.sha256(pdf).hexdigest(), len(pdf))
-        return ("written", None, *stored, summary, *letter, result["row"])
-    return ("written", None, *stored, summary, None, None, None, result["row"])
+        return ("written", None, *stored, summary, *letter, result["row"]), [(path, pdf)]
+    return ("written", None, *stored, summary, None, None, None, result["row"]), []
 
 
-def _names_files(update: tuple[Any, ...]) -> bool:
-    """Whether a journal update from :func:`_store` names files it wrote (to sync first)."""
-    return update[0] == "quarantined" or update[-4] is not None
+def _write_files(out: Path, files: list[tuple[str, bytes]]) -> None:
+    """Write a produced account's files (see :func:`_outputs`), not yet made durable.
+
+    ``private_name``: an error names the folder, never the account (its file name).
+    """
+    for path, data in files:
+        atomic_write(out / path, data, private_name=True, durable=False)
 
 
 def _produce_all(
@@ -685,14 +702,10 @@ def _produce_all(
     as_of = options.as_of.isoformat()
     letters = "letter" in options.channels
     printing = letters and options.print_files and not options.dry_run
-    # Accounts sent to the workers and not yet stored: bounded by the pool's window.
-    in_flight: dict[int, tuple[str, str]] = {}
     expected = _ProgressTotal(journal.pending_count(), journal.last_row(), lines)
     parts = journal.print_part_counts()
 
     def job(items: list[Item], part: Part | None) -> Task:
-        for item in items:
-            in_flight[item[0]] = (item[1], item[2])
         if not in_process:  # the account object stays here; workers read the JSON
             items = [(*item[:7], None) for item in items]
         return (items, as_of, options.channels, options.dry_run, part)
@@ -731,6 +744,7 @@ def _produce_all(
 
     done = 0
     updates: list[tuple[Any, ...]] = []
+    wrote = False  # files the updates name: made durable before they are committed
 
     def advance(count: int) -> None:  # accounts intake produced and stored itself
         nonlocal done
@@ -739,22 +753,27 @@ def _produce_all(
         report(done, max(done, expected.total))
 
     def commit() -> None:
-        if any(_names_files(update) for update in updates):
+        nonlocal wrote
+        if wrote:
             sync_folder(options.out)
         with journal.transaction():
             journal.finish(updates)
         updates.clear()
+        wrote = False
 
     # A part's results are ~100 PDFs: hold few of them; SMS chunks are small.
     results = pool.map(_produce, tasks(), ahead=2 if letters else AHEAD)
     try:
         for chunk, part, print_file in results:
-            for result in chunk:
-                account_id, stage = in_flight.pop(result["row"])
-                updates.append(_store(options.out, result, account_id, stage))
+            for update, files in chunk:
+                if files:
+                    _write_files(options.out, files)
+                    wrote = True
+                updates.append(update)
             if part is not None:
-                _store_part(journal, options.out, part, print_file, updates)
+                _store_part(journal, options.out, part, print_file, updates, wrote)
                 updates.clear()
+                wrote = False
             elif len(updates) >= COMMIT_EVERY:
                 commit()
             done += len(chunk)
@@ -765,7 +784,12 @@ def _produce_all(
 
 
 def _store_part(
-    journal: Journal, out: Path, part: Part, data: bytes | None, updates: list[tuple[Any, ...]]
+    journal: Journal,
+    out: Path,
+    part: Part,
+    data: bytes | None,
+    updates: list[tuple[Any, ...]],
+    wrote: bool,
 ) -> None:
     """Write a part's print file, then commit it with its letters (one transaction).
 
@@ -780,7 +804,7 @@ def _store_part(
         path = f"print/{stage}-{number:03d}.pdf"
         atomic_write(out / path, data, durable=False)
         digest = hashlib.sha256(data).hexdigest()
-    if path is not None or any(_names_files(update) for update in updates):
+    if path is not None or wrote:
         sync_folder(out)
     with journal.transaction():
         journal.finish(updates)
@@ -901,6 +925,8 @@ class _Pool:
         self.workers = options.workers
         self.executor: ProcessPoolExecutor | None = None
         self.local = False
+        self.registry: Registry | None = None
+        """The driver's registry, once loaded: an in-process run reuses it (~10 ms)."""
 
     def map(
         self, function: Callable[[Any], Any], jobs: Iterable[Any], ahead: int = AHEAD
@@ -912,7 +938,7 @@ class _Pool:
         """
         if self.workers <= 1:
             if not self.local:
-                _init_worker(*self.args)
+                _init_worker(*self.args, registry=self.registry)
                 self.local = True
             yield from map(function, jobs)
             return
@@ -992,7 +1018,16 @@ _MANIFEST_FIELDS = (  # (key, column), keys in sorted order as dumps writes them
 _MANIFEST_QUERY = (
     "SELECT row, account_id, reason, mobile,"
     " CASE WHEN state = 'written' AND sms_text IS NOT NULL AND sms_text != '' THEN "
-    + " || ',' || ".join(map(_csv_field, ("account_id", "mobile", "sms_text", "sms_segments")))
+    + " || ',' || ".join(
+        (
+            # An id, a mobile and a count as validated hold none of the characters that
+            # make csv quote; the SMS text is free text (~1 µs an account less).
+            "coalesce(account_id, '')",
+            "coalesce(mobile, '')",
+            _csv_field("sms_text"),
+            "coalesce(sms_segments, '')",
+        )
+    )
     + " || ',' END,"
     " CASE WHEN state = 'held' THEN NULL ELSE json_object("
     + ", ".join(f"'{key}', {column}" for key, column in _MANIFEST_FIELDS)
@@ -1098,7 +1133,7 @@ def run_batch(
     try:
         if not letters:
             pool.start()  # the workers start while the templates are checked
-        registry = Registry.load(options.template_dirs)
+        registry = pool.registry = Registry.load(options.template_dirs)
         problems = registry.check(
             settings.policy, context_models=_context_models(), channels=options.channels
         )
