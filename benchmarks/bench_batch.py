@@ -76,8 +76,11 @@ def run_batch(
 
     CPU is exact for ``--workers 1`` (everything runs in the one process): accounts per
     CPU-second is then the per-core rate, which unlike wall time does not move when
-    other jobs share the box. With workers it is None: they are forked from a fork
-    server, whose children ``wait4`` does not account for.
+    other jobs share the box. An SMS-only run forks its workers from the driver (its
+    output is not a terminal: no progress-bar thread), which reaps them, so ``wait4``
+    counts their CPU too: accounts per CPU-second is then the rate per core busy. With
+    letters it is None: the workers come from a fork server, which ``wait4`` does not
+    account for.
     """
     exe = str(Path(sys.executable).with_name("dunletters"))
     start = time.perf_counter()
@@ -106,7 +109,7 @@ def run_batch(
         raise SystemExit(
             f"dunletters batch failed ({os.waitstatus_to_exitcode(status)}) on {source}"
         )
-    cpu = usage.ru_utime + usage.ru_stime if workers == 1 else None
+    cpu = usage.ru_utime + usage.ru_stime if workers == 1 or channels == "sms" else None
     return elapsed, cpu, usage.ru_maxrss, max(peaks.values(), default=0)
 
 

@@ -21,8 +21,10 @@ for pkg in $(grep -v '^#' "$list"); do
         *) missing="$missing $pkg" ;;
     esac
 done
-# A Python without the venv module (Debian's split python3) cannot make .venv.
-if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+# A Python without the venv module (Debian's split python3) cannot make .venv. The
+# Makefile names the interpreter it will use ($1); python3 on PATH otherwise.
+python=${1:-python3}
+if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     missing="$missing python3-venv"
 fi
 
