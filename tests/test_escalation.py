@@ -101,3 +101,24 @@ def test_custom_stage_boundaries(row: dict[str, Any], as_of: date) -> None:
     )
     decision = _decide(row, as_of, policy, days_past_due="10")
     assert isinstance(decision, Decision) and decision.stage == "early"
+
+
+def test_decisions_are_shared_but_follow_the_rule() -> None:
+    """decision_for builds each distinct decision once (they are immutable); a rule with
+    another deadline, or another tone, still gets its own."""
+    from dunletters.config import StageRule
+    from dunletters.escalation import decision_for
+
+    rule = Policy().stages[1]
+    first = decision_for(rule, "empathetic")
+    assert decision_for(rule, "empathetic") is first
+    assert decision_for(rule).tone == rule.tone != first.tone
+    longer = StageRule(**{**rule.model_dump(), "deadline_days": rule.deadline_days + 3})
+    later = decision_for(longer, "empathetic")
+    assert later is not first
+    assert (later.stage, later.tone, later.stage_name, later.deadline_days) == (
+        first.stage,
+        "empathetic",
+        first.stage_name,
+        rule.deadline_days + 3,
+    )

@@ -651,7 +651,7 @@ def _outputs(result: dict[str, Any], account_id: str, stage: str) -> Produced:
         counts[finding["code"]] = counts.get(finding["code"], 0) + 1
         if finding["severity"] == "error":
             errors.append(finding)
-    stored = tuple(result.get(key) for key in PRODUCED_COLUMNS)
+    stored = tuple(map(result.get, PRODUCED_COLUMNS))
     summary = dumps(counts) if counts else "{}"
     pdf = result.get("letter_pdf")
     if result["error"] is not None or errors:
