@@ -44,6 +44,37 @@ def test_the_pool_takes_jobs_only_as_they_are_needed(tmp_path: Path) -> None:
         pool.close()
 
 
+def _slow_job(number: int) -> tuple[int, int]:
+    """A job that takes a while (module level: a forked worker finds it by name)."""
+    import os
+    import time
+
+    time.sleep(0.002)
+    return number, os.getpid()
+
+
+def test_a_run_without_letters_works_in_the_driver_too(tmp_path: Path) -> None:
+    """With two workers and no letters: one worker process, and the driver takes a job
+    whenever the oldest one sent out is not done; results come back in job order."""
+    import os
+
+    options = BatchOptions(
+        input=tmp_path / "x.csv", out=tmp_path, as_of=AS_OF, channels=("sms",), workers=2
+    )
+    pool = _Pool(Settings(), options)
+    try:
+        results = list(pool.map(_slow_job, range(300)))
+        assert pool._executor()._max_workers == 1  # type: ignore[attr-defined]
+    finally:
+        pool.close()
+    assert [number for number, _ in results] == list(range(300))
+    by_pid = {pid for _, pid in results}
+    assert os.getpid() in by_pid
+    assert len(by_pid) == 2
+    with_letters = BatchOptions(input=tmp_path / "x.csv", out=tmp_path, as_of=AS_OF, workers=2)
+    assert not _Pool(Settings(), with_letters).helping
+
+
 def test_pending_pages_survive_commits_between_them(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "journal.sqlite")
     with journal.transaction():

@@ -312,7 +312,12 @@ def _split(value: str) -> tuple[str, ...]:
     help="基准日（签发日），缺省今天（北京时间）。",
 )
 @click.option("--channels", default="letter,sms", show_default=True, help="letter、sms 或两者。")
-@click.option("--workers", type=int, default=None, help="并行进程数，缺省为 CPU 核数。")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="并行进程数，缺省为 CPU 核数（不含信函时主进程也算一个）。",
+)
 @click.option("--encoding", default=None, help="CSV 编码（缺省自动识别 UTF-8/GBK）。")
 @click.option("--sheet", default=None, help="XLSX 工作表名（缺省第一个）。")
 @click.option("--dry-run", is_flag=True, help="只生成摘要、暂停、拒绝与检查结果，不写信函。")

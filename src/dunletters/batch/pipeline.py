@@ -629,6 +629,7 @@ def _intake(
 
 
 _DUPLICATE = "账号重复：同一账号只处理第一次出现的行"
+_NO_JOB = object()
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -912,7 +913,13 @@ def _sms_schedule(
 class _Pool:
     """The run's workers, started once and shared by the produce and print phases.
 
-    With one worker everything runs in this process (no pickling, no start-up).
+    With one worker everything runs in this process (no pickling, no start-up). A
+    run without letters with N workers has N - 1 worker processes and this process
+    as the N-th: the driver's own work (reading, recording, writing) is lighter than
+    a worker's share, so it takes a job itself whenever the processes are ahead of
+    it (:meth:`map`), and N processes share N cores instead of N + 1. (With letters
+    the driver stays free: a letter job is 100 laid-out pages, and the driver would
+    have to load WeasyPrint and the fonts.)
     """
 
     def __init__(self, settings: Settings, options: BatchOptions) -> None:
@@ -923,6 +930,9 @@ class _Pool:
             "letter" in options.channels,  # an SMS-only run never loads WeasyPrint
         )
         self.workers = options.workers
+        self.helping = self.workers > 1 and not self.args[3]
+        """Whether this process also works (see the class docstring)."""
+        self.processes = self.workers - 1 if self.helping else self.workers
         self.executor: ProcessPoolExecutor | None = None
         self.local = False
         self.registry: Registry | None = None
@@ -933,29 +943,46 @@ class _Pool:
     ) -> Generator[Any, None, None]:
         """Results in job order; closing the generator cancels what has not started.
 
-        Jobs are taken from ``jobs`` as they are needed, ``ahead`` per worker in
-        flight, so neither the jobs nor their results pile up in the driver.
+        Jobs are taken from ``jobs`` as they are needed, ``ahead`` per worker process
+        in flight, so neither the jobs nor their results pile up in the driver. When
+        this process helps, it runs the next job itself each time the oldest one sent
+        out is not done yet, its result kept in its place in the order (at most
+        ``ahead`` such results wait at a time).
         """
+        if (self.workers <= 1 or self.helping) and not self.local:
+            _init_worker(*self.args, registry=self.registry)
+            self.local = True
         if self.workers <= 1:
-            if not self.local:
-                _init_worker(*self.args, registry=self.registry)
-                self.local = True
             yield from map(function, jobs)
             return
         executor = self._executor()
         queued = iter(jobs)
-        futures: deque[Future[Any]] = deque()
+        slots: deque[Future[Any] | list[Any]] = deque()  # in job order; a list: done here
+        kept = 0  # results done here, waiting for their turn
         try:
-            for job in islice(queued, self.workers * ahead):
-                futures.append(executor.submit(function, job))
-            while futures:
-                result = futures.popleft().result()
+            for job in islice(queued, self.processes * ahead):
+                slots.append(executor.submit(function, job))
+            while slots:
+                head = slots[0]
+                if self.helping and kept < ahead and isinstance(head, Future) and not head.done():
+                    job = next(queued, _NO_JOB)
+                    if job is not _NO_JOB:
+                        slots.append([function(job)])
+                        kept += 1
+                        continue
+                slots.popleft()
+                if isinstance(head, list):
+                    kept -= 1
+                    yield head[0]
+                    continue
+                result = head.result()
                 for job in islice(queued, 1):
-                    futures.append(executor.submit(function, job))
+                    slots.append(executor.submit(function, job))
                 yield result
         finally:
-            for future in futures:
-                future.cancel()
+            for slot in slots:
+                if isinstance(slot, Future):
+                    slot.cancel()
 
     def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:
@@ -978,7 +1005,7 @@ class _Pool:
                     [__name__, "dunletters.lint.engine", "dunletters.rendering"]
                 )
             self.executor = ProcessPoolExecutor(
-                max_workers=self.workers,
+                max_workers=self.processes,
                 mp_context=context,
                 initializer=_init_worker,
                 initargs=self.args,
@@ -989,7 +1016,7 @@ class _Pool:
         """Start the workers now (they load their templates and linter while we go on)."""
         if self.workers > 1 and self.executor is None:
             executor = self._executor()
-            for _ in range(self.workers):  # the pool starts a process per job it is given
+            for _ in range(self.processes):  # the pool starts a process per job it is given
                 executor.submit(os.getpid)
 
     def close(self) -> None:
