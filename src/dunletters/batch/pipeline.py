@@ -949,13 +949,13 @@ class _Pool:
         out is not done yet, its result kept in its place in the order (at most
         ``ahead`` such results wait at a time).
         """
-        if (self.workers <= 1 or self.helping) and not self.local:
-            _init_worker(*self.args, registry=self.registry)
-            self.local = True
         if self.workers <= 1:
+            self._work_here()
             yield from map(function, jobs)
             return
-        executor = self._executor()
+        executor = self._executor()  # the processes first: forked without what follows
+        if self.helping:
+            self._work_here()
         queued = iter(jobs)
         slots: deque[Future[Any] | list[Any]] = deque()  # in job order; a list: done here
         kept = 0  # results done here, waiting for their turn
@@ -983,6 +983,12 @@ class _Pool:
             for slot in slots:
                 if isinstance(slot, Future):
                     slot.cancel()
+
+    def _work_here(self) -> None:
+        """Ready this process for jobs (the renderer and linter a worker has), once."""
+        if not self.local:
+            _init_worker(*self.args, registry=self.registry)
+            self.local = True
 
     def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:
