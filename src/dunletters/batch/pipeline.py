@@ -13,9 +13,12 @@ Two stages run interleaved, then one at the end, each restartable from the journ
    file atomically and then commits the rows that name it. A document with an
    error-severity finding is quarantined with its findings, never delivered.
    A run without letters has no 函号 to allocate before production: its accounts
-   are produced in the job that validated them and recorded once, produced.
-3. **finish** (driver): sms.csv, holds.csv, rejects.csv, manifest.jsonl and the
-   summary, rebuilt from the journal in input order — the same bytes every time.
+   are produced in the job that validated them and recorded once, produced, and
+   the driver takes jobs itself when the worker processes are ahead (see
+   :class:`_Pool`).
+3. **finish** (workers read the journal a range of rows at a time, the driver
+   writes): sms.csv, holds.csv, rejects.csv, manifest.jsonl and the summary, rebuilt
+   from the journal in input order — the same bytes every time.
 
 The per-account work is a pure function of (record, decision, number, settings) —
 picklable, so the same seam can later run on Dask; the driver owns the journal and
