@@ -580,9 +580,7 @@ def _intake(
             stage, tone = verdict
             if done is not None:
                 update, files = done
-                if files:
-                    _write_files(options.out, files)
-                    wrote = True
+                wrote = _write_files(options.out, files) or wrote
                 produced_rows.append((*common, stage, tone, None, *update[:-1]))  # less its row
                 continue
             number = next(numbered)
@@ -678,13 +676,15 @@ def _outputs(result: dict[str, Any], account_id: str, stage: str) -> Produced:
     return ("written", None, *stored, summary, None, None, None, result["row"]), []
 
 
-def _write_files(out: Path, files: list[tuple[str, bytes]]) -> None:
-    """Write a produced account's files (see :func:`_outputs`), not yet made durable.
+def _write_files(out: Path, files: list[tuple[str, bytes]]) -> bool:
+    """Write a produced account's files (see :func:`_outputs`), not yet made durable;
+    whether there were any (then they are to be synced before their rows' commit).
 
     ``private_name``: an error names the folder, never the account (its file name).
     """
     for path, data in files:
         atomic_write(out / path, data, private_name=True, durable=False)
+    return bool(files)
 
 
 def _produce_all(
@@ -770,9 +770,7 @@ def _produce_all(
     try:
         for chunk, part, print_file in results:
             for update, files in chunk:
-                if files:
-                    _write_files(options.out, files)
-                    wrote = True
+                wrote = _write_files(options.out, files) or wrote
                 updates.append(update)
             if part is not None:
                 _store_part(journal, options.out, part, print_file, updates, wrote)

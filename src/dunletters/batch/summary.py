@@ -23,14 +23,17 @@ from dunletters.escalation import HoldReason
 
 __all__ = ["Tally", "add_tally", "new_tally", "summarize", "summary_html", "tally"]
 
-Tally = tuple[dict[str, Decimal], Counter[tuple[Any, ...]]]
-"""Accounts' amounts by state (exact sums of ``total_due``) and their counts by
-(state, reason, stage, tone, findings tally): what :func:`summarize` needs per row."""
+Tally = tuple[dict[str, Decimal], Counter[tuple[Any, ...]], Counter[str]]
+"""Accounts' amounts by state (exact sums of ``total_due``), their counts by (state,
+reason, stage, tone, findings tally), and the written accounts' documents (``letters``,
+``letter_bytes``, ``sms``, ``sms_segments``): what :func:`summarize` needs per row."""
 
 _AMOUNTS = "SELECT state, total_due FROM accounts WHERE row >= ? AND row < ?"
 _GROUPS = (
-    "SELECT state, reason, stage, tone, findings, COUNT(*) FROM accounts"
-    " WHERE row >= ? AND row < ? GROUP BY state, reason, stage, tone, findings"
+    "SELECT state, reason, stage, tone, findings, COUNT(*),"
+    " COUNT(NULLIF(letter_bytes, 0)), TOTAL(letter_bytes),"
+    " COUNT(NULLIF(sms_text, '')), TOTAL(CASE WHEN sms_text != '' THEN sms_segments END)"
+    " FROM accounts WHERE row >= ? AND row < ? GROUP BY state, reason, stage, tone, findings"
 )
 
 
@@ -39,7 +42,7 @@ def tally(db: sqlite3.Connection, first: int, end: int) -> Tally:
     count a range each, in the workers, and the driver adds them up: :func:`add_tally`).
 
     Amounts are summed here, exactly (SQLite's SUM of text would go through floats);
-    the rest is counted by SQLite.
+    the rest is counted by SQLite, the documents in the same pass as the groups.
     """
     cursor = db.cursor()
     cursor.row_factory = None
@@ -47,22 +50,28 @@ def tally(db: sqlite3.Connection, first: int, end: int) -> Tally:
     for state, total_due in cursor.execute(_AMOUNTS, (first, end)):
         amounts[state] = amounts.get(state, Decimal(0)) + Decimal(total_due or 0)
     groups: Counter[tuple[Any, ...]] = Counter()
-    for *key, count in cursor.execute(_GROUPS, (first, end)):
+    documents: Counter[str] = Counter()
+    for *key, count, letters, letter_bytes, sms, segments in cursor.execute(_GROUPS, (first, end)):
         groups[tuple(key)] += count
-    return amounts, groups
+        if key[0] == "written":
+            documents.update(
+                letters=letters, letter_bytes=int(letter_bytes), sms=sms, sms_segments=int(segments)
+            )
+    return amounts, groups, documents
 
 
 def new_tally() -> Tally:
     """The tally of no rows, to :func:`add_tally` ranges to."""
-    return {}, Counter()
+    return {}, Counter(), Counter()
 
 
 def add_tally(total: Tally, part: Tally) -> None:
     """Add a range's tally to ``total``."""
-    amounts, groups = total
+    amounts, groups, documents = total
     for state, amount in part[0].items():
         amounts[state] = amounts.get(state, Decimal(0)) + amount
     groups.update(part[1])
+    documents.update(part[2])
 
 
 def summarize(
@@ -74,8 +83,7 @@ def summarize(
     by_stage_tone: Counter[str] = Counter()
     holds: Counter[str] = Counter()
     findings: Counter[str] = Counter()
-    amounts, groups = counted
-    letter_bytes = letters = sms = sms_segments = 0
+    amounts, groups, documents = counted
     # Each distinct findings tally is read once.
     for (state, reason, stage, tone, found), count in groups.items():
         by_state[state] += count
@@ -86,13 +94,7 @@ def summarize(
         by_stage_tone[f"{stage}.{tone}"] += count
         for code, times in json.loads(found or "{}").items():
             findings[code] += times * count
-    for letter_count, byte_count, sms_count, segment_count in journal.select(
-        "SELECT COUNT(NULLIF(letter_bytes, 0)), TOTAL(letter_bytes),"
-        " COUNT(NULLIF(sms_text, '')), TOTAL(CASE WHEN sms_text != '' THEN sms_segments END)"
-        " FROM accounts WHERE state = 'written'"
-    ):
-        letters, letter_bytes = int(letter_count), int(byte_count)
-        sms, sms_segments = int(sms_count), int(segment_count)
+    letters, letter_bytes = documents["letters"], documents["letter_bytes"]
     rejects: Counter[str] = Counter(r["field"] for r in journal.rejects())
     return {
         "as_of": as_of.isoformat(),
@@ -115,7 +117,7 @@ def summarize(
             "bytes": letter_bytes,
             "bytes_per_letter": letter_bytes // letters if letters else 0,
         },
-        "sms": {"count": sms, "segments": sms_segments},
+        "sms": {"count": documents["sms"], "segments": documents["sms_segments"]},
         "findings_by_code": dict(sorted(findings.items())),
     }
 
