@@ -10,7 +10,7 @@ import pytest
 from dunletters.config import Policy
 from dunletters.errors import TemplateError
 from dunletters.registry import Registry, split_front_matter
-from dunletters.rendering import CONTEXT_MODELS
+from dunletters.rendering import CONTEXT_MODELS, make_environment
 
 FRONT = """---
 stage: {stage}
@@ -163,16 +163,24 @@ def test_metadata_problems(tmp_path: Path) -> None:
 
 def test_check_clean(tmp_path: Path) -> None:
     registry = Registry.load([minimal_set(tmp_path)], builtin=False)
-    assert registry.check(ONE_STAGE, context_models=CONTEXT_MODELS) == []
+    assert (
+        registry.check(make_environment(registry), ONE_STAGE, context_models=CONTEXT_MODELS) == []
+    )
 
 
 def test_check_limited_to_the_channels_of_a_run(tmp_path: Path) -> None:
     """An SMS-only batch checks the SMS templates; a broken letter is not its problem."""
     root = minimal_set(tmp_path, letter_body="{{ account.nope }}")
     registry = Registry.load([root], builtin=False)
-    everything = [str(p) for p in registry.check(Policy(), context_models=CONTEXT_MODELS)]
+    everything = [
+        str(p)
+        for p in registry.check(make_environment(registry), Policy(), context_models=CONTEXT_MODELS)
+    ]
     sms_only = [
-        str(p) for p in registry.check(Policy(), context_models=CONTEXT_MODELS, channels=["sms"])
+        str(p)
+        for p in registry.check(
+            make_environment(registry), Policy(), context_models=CONTEXT_MODELS, channels=["sms"]
+        )
     ]
     assert any("account.nope" in p for p in everything)
     assert sms_only == [p for p in everything if p.startswith("sms/")]
@@ -181,7 +189,10 @@ def test_check_limited_to_the_channels_of_a_run(tmp_path: Path) -> None:
 
 def test_check_missing_channel_for_policy(tmp_path: Path) -> None:
     registry = Registry.load([minimal_set(tmp_path)], builtin=False)
-    problems = [str(p) for p in registry.check(Policy(), context_models=CONTEXT_MODELS)]
+    problems = [
+        str(p)
+        for p in registry.check(make_environment(registry), Policy(), context_models=CONTEXT_MODELS)
+    ]
     assert "letters/middle.firm.html.j2: 策略会产生 middle.firm，但缺少信函模板" in problems
     assert "sms/early.empathetic.txt.j2: 策略会产生 early.empathetic，但缺少短信模板" in problems
 
@@ -198,7 +209,8 @@ def test_check_missing_channel_for_policy(tmp_path: Path) -> None:
 )
 def test_check_variables(tmp_path: Path, body: str, expected: str) -> None:
     root = minimal_set(tmp_path, letter_body="\n\n" + body)
-    problems = Registry.load([root], builtin=False).check(ONE_STAGE, context_models=CONTEXT_MODELS)
+    registry = Registry.load([root], builtin=False)
+    problems = registry.check(make_environment(registry), ONE_STAGE, context_models=CONTEXT_MODELS)
     assert [p.message for p in problems if expected in p.message], problems
     assert all(p.line == 13 for p in problems)  # 10 lines of front matter + 2 blank lines + 1
 
@@ -206,8 +218,9 @@ def test_check_variables(tmp_path: Path, body: str, expected: str) -> None:
 def test_check_knows_nested_and_loop_variables(tmp_path: Path) -> None:
     body = "{% set due = account.total_due %}{% for x in [1] %}{{ x }}{% endfor %}{{ due | money }}{{ creditor.payment.app }}"
     root = minimal_set(tmp_path, letter_body=body)
+    registry = Registry.load([root], builtin=False)
     assert (
-        Registry.load([root], builtin=False).check(ONE_STAGE, context_models=CONTEXT_MODELS) == []
+        registry.check(make_environment(registry), ONE_STAGE, context_models=CONTEXT_MODELS) == []
     )
 
 

@@ -15,7 +15,7 @@ from dunletters.config import STAGES, TONES, Settings
 from dunletters.escalation import Decision, decision_for
 from dunletters.lint.extract import html_to_text
 from dunletters.registry import Registry
-from dunletters.rendering import CONTEXT_MODELS, Renderer
+from dunletters.rendering import CONTEXT_MODELS, Renderer, make_environment
 from dunletters.samples import LARGEST_AMOUNT, LONGEST_NAME, sample_account
 
 AS_OF = date(2026, 11, 28)
@@ -46,7 +46,10 @@ def _check_golden(path: Path, text: str, update: bool) -> None:
 def test_builtin_set_is_complete_and_clean() -> None:
     registry = Registry.load()
     assert len(registry.templates) == 24
-    assert registry.check(SETTINGS.policy, context_models=CONTEXT_MODELS) == []
+    assert (
+        registry.check(make_environment(registry), SETTINGS.policy, context_models=CONTEXT_MODELS)
+        == []
+    )
 
 
 @pytest.mark.parametrize(("stage", "tone"), KEYS)
@@ -111,7 +114,8 @@ def test_extremes_keep_the_largest_amount_and_name(renderer: Renderer) -> None:
 
 def test_all_24_lint_clean_with_real_page_count() -> None:
     """Zero errors and zero warnings, one page measured on the real PDF (DL301)."""
-    from dunletters.lint.drafts import DraftOptions, lint_paths
+    from dunletters.drafts import lint_paths
+    from dunletters.lint.drafts import DraftOptions
     from dunletters.pdf import PdfRenderer
 
     registry = Registry.load()

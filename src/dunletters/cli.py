@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dunletters import __version__, zh
-from dunletters.config import STAGES, Settings, load_settings
+from dunletters.config import Settings, load_settings
 from dunletters.errors import DunlettersError, ExitStatus
+from dunletters.vocabulary import CHANNELS, STAGES
 
 if TYPE_CHECKING:
     from dunletters.registry import Registry
@@ -154,10 +155,12 @@ def templates_list(template_dirs: tuple[Path, ...], no_builtin: bool) -> None:
 @click.pass_obj
 def templates_check(state: _State, template_dirs: tuple[Path, ...], no_builtin: bool) -> int:
     """检查模板：策略所需的每个（阶段，语气）都有信函与短信、元数据与文件名一致、变量都存在。"""
-    from dunletters.rendering import CONTEXT_MODELS
+    from dunletters.rendering import CONTEXT_MODELS, make_environment
 
     registry = _registry(template_dirs, no_builtin)
-    problems = registry.check(state.settings.policy, context_models=CONTEXT_MODELS)
+    problems = registry.check(
+        make_environment(registry), state.settings.policy, context_models=CONTEXT_MODELS
+    )
     for problem in problems:
         click.echo(str(problem))
     count = len(registry.templates)
@@ -173,7 +176,7 @@ def templates_check(state: _State, template_dirs: tuple[Path, ...], no_builtin: 
     "record", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True)
 )
 @click.option("--sample", is_flag=True, help="使用内置的合成样例账户（不给记录时的缺省）。")
-@click.option("--channel", type=click.Choice(["letter", "sms"]), required=True, help="信函或短信。")
+@click.option("--channel", type=click.Choice(CHANNELS), required=True, help="信函或短信。")
 @click.option("--stage", type=click.Choice(list(STAGES)), help="阶段；缺省按记录的逾期天数决定。")
 @click.option("--tone", help="语气；缺省按策略决定。")
 @click.option(
@@ -239,7 +242,7 @@ def render_cmd(
 )
 @click.option("--stage", type=click.Choice(list(STAGES)), help="草稿所属阶段。")
 @click.option("--tone", help="草稿的语气（courteous、empathetic、firm…）。")
-@click.option("--channel", type=click.Choice(["letter", "sms"]), help="信函或短信。")
+@click.option("--channel", type=click.Choice(CHANNELS), help="信函或短信。")
 @click.option(
     "--format",
     "fmt",
@@ -345,7 +348,7 @@ def batch_cmd(
     from dunletters.batch.pipeline import BatchOptions, plain_progress, run_batch
 
     chosen = tuple(c.strip() for c in channels.split(",") if c.strip())
-    if not chosen or any(c not in ("letter", "sms") for c in chosen):
+    if not chosen or any(c not in CHANNELS for c in chosen):
         raise click.UsageError("--channels 只能是 letter、sms 或 letter,sms")
     options = BatchOptions(
         input=input_file,
@@ -399,7 +402,7 @@ def batch_cmd(
 @click.argument("template_or_key", metavar="TEMPLATE_OR_KEY")
 @click.option(
     "--channel",
-    type=click.Choice(["letter", "sms"]),
+    type=click.Choice(CHANNELS),
     default=None,
     help="信函或短信（给“阶段.语气”键时使用，缺省 letter；给文件时由文件决定）。",
 )

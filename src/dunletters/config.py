@@ -30,15 +30,18 @@ from pydantic import (
 )
 
 from dunletters.errors import ConfigError
-from dunletters.lint.settings import LintSettings
 from dunletters.models import Creditor, PaymentChannels, parse_amount
+from dunletters.vocabulary import STAGE_NAMES, STAGES, TONES, Stage
 
+# STAGES, STAGE_NAMES and TONES live in ``vocabulary``; re-exported for older importers.
 __all__ = [
     "STAGES",
     "STAGE_NAMES",
     "TONES",
+    "Allowance",
     "BatchSettings",
     "LetterSettings",
+    "LintSettings",
     "Policy",
     "Settings",
     "SmsSettings",
@@ -46,20 +49,6 @@ __all__ = [
     "example_creditor",
     "load_settings",
 ]
-
-Stage = Literal["early", "middle", "late", "final"]
-STAGES: tuple[Stage, ...] = ("early", "middle", "late", "final")
-"""Escalation stages in order (seed: 前期 1–5 天、中期 6–18 天、后期 19–28 天; then 最后通知)."""
-
-STAGE_NAMES: dict[str, str] = {
-    "early": "前期提醒",
-    "middle": "中期催收",
-    "late": "后期催收",
-    "final": "最后通知",
-}
-
-TONES: tuple[str, ...] = ("courteous", "empathetic", "firm")
-"""Built-in tones: 以礼相待, 劝慰 (hardship), 坚定. Projects may add their own."""
 
 _TONE = re.compile(r"[a-z][a-z0-9_-]{1,31}")
 
@@ -213,6 +202,54 @@ class BatchSettings(_Strict):
         from dunletters.batch.readers import check_aliases
 
         return check_aliases(value)
+
+
+SeverityName = Literal["error", "warning", "info"]
+
+
+class Allowance(_Strict):
+    """A project-level, reasoned relaxation of a compliance rule (DL6xx)."""
+
+    code: str = Field(pattern=r"^DL6\d\d$")
+    reason: str = Field(min_length=8, description="为何可以放宽：写给合规审查的人看")
+    paths: tuple[str, ...] = Field(default=(), description="只对这些文件（glob）生效；空为全部")
+
+
+class LintSettings(_Strict):
+    """The ``[lint]`` table: which rules run, their severities, parameters and lists.
+
+    Select and ignore by code (``DL302``), prefix (``DL3``) or name (``long-sentence``);
+    override severities; set rule parameters; extend the phrase lists from a folder.
+    Compliance rules (DL6xx) are different on purpose: a template author cannot turn
+    them off inline, and a project can relax one only through an ``[[lint.allow]]``
+    entry that names the code and a written reason (kept in the config, reviewed like
+    code).
+    """
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, SeverityName] = Field(default_factory=dict)
+    params: dict[str, dict[str, int | float | str]] = Field(default_factory=dict)
+    allow: tuple[Allowance, ...] = ()
+    lexicons: tuple[str, ...] = Field(default=(), description="额外词表目录，同名词表追加条目")
+    link_allowlist: tuple[str, ...] = Field(default=(), description="允许出现的官方域名")
+
+    @model_validator(mode="after")
+    def _compliance_needs_reason(self) -> LintSettings:
+        allowed = {allowance.code for allowance in self.allow}
+        for selector in self.ignore:
+            if selector.upper().startswith("DL6") and not (
+                len(selector) == 5 and selector.upper() in allowed
+            ):
+                raise ValueError(
+                    f"合规规则 {selector} 不能用 ignore 关闭：请用 [[lint.allow]] 写明 code 与 reason"
+                )
+        for code, level in self.severity.items():
+            if code.upper().startswith("DL6") and level != "error" and code.upper() not in allowed:
+                raise ValueError(
+                    f"合规规则 {code} 不能降级：请用 [[lint.allow]] 写明 code 与 reason"
+                )
+        return self
 
 
 def example_creditor() -> Creditor:

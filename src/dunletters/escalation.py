@@ -23,8 +23,9 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from dunletters.config import STAGE_NAMES, Policy, StageRule
+from dunletters.config import Policy, StageRule
 from dunletters.models import Account
+from dunletters.vocabulary import STAGE_NAMES
 
 __all__ = ["Decision", "Hold", "HoldReason", "decide", "decision_for", "stage_for_days"]
 

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 import jinja2
 import jinja2.meta
@@ -35,8 +35,9 @@ import yaml
 from jinja2 import nodes
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dunletters.config import STAGES, Policy
+from dunletters.config import Policy
 from dunletters.errors import TemplateError
+from dunletters.vocabulary import CHANNEL_NAMES, CHANNELS, STAGES, Channel, Stage
 
 __all__ = [
     "BUILTIN_TEMPLATES",
@@ -50,8 +51,6 @@ __all__ = [
     "split_front_matter",
 ]
 
-Channel = Literal["letter", "sms"]
-CHANNELS: tuple[Channel, ...] = ("letter", "sms")
 _FOLDERS: dict[Channel, tuple[str, str]] = {
     "letter": ("letters", ".html.j2"),
     "sms": ("sms", ".txt.j2"),
@@ -93,7 +92,7 @@ class TemplateMeta(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    stage: Literal["early", "middle", "late", "final"]
+    stage: Stage
     tone: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")
     channel: Channel
     title: str = Field(min_length=1, max_length=40)
@@ -318,17 +317,21 @@ class Registry:
         available = sorted(f"{t.stage}.{t.tone}" for t in self if t.channel == channel)
         listing = "、".join(available) if available else "（无）"
         raise TemplateError(
-            f"没有 {stage}.{tone} 的{_CHANNEL_NAMES.get(channel, channel)}模板；现有：{listing}"
+            f"没有 {stage}.{tone} 的{CHANNEL_NAMES.get(channel, channel)}模板；现有：{listing}"
         )
 
     def check(
         self,
+        env: jinja2.Environment,
         policy: Policy,
         *,
         context_models: dict[str, type[BaseModel]],
         channels: Sequence[str] = CHANNELS,
     ) -> list[Problem]:
         """Everything wrong with this set of templates for this policy.
+
+        ``env`` is the run's environment (``rendering.make_environment(registry)``):
+        templates are parsed with its filters, so the check sees what rendering sees.
 
         * every (stage, tone) the policy can produce has a letter and an SMS;
         * file names match their metadata (recorded while loading);
@@ -353,21 +356,15 @@ class Registry:
                         problems.append(
                             Problem(
                                 f"{folder}/{stage}.{tone}{suffix}",
-                                f"策略会产生 {stage}.{tone}，但缺少{_CHANNEL_NAMES[channel]}模板",
+                                f"策略会产生 {stage}.{tone}，但缺少{CHANNEL_NAMES[channel]}模板",
                             )
                         )
-        from dunletters.rendering import make_environment  # local: rendering imports us
-
-        env = make_environment(self)
         every = set(CHANNELS) <= set(channels)
         folders = tuple(f"{_FOLDERS[channel][0]}/" for channel in CHANNELS if channel in channels)
         for name in self.loader.list_templates():
             if every or name.startswith(folders):
                 problems.extend(_check_variables(env, name, context_models))
         return problems
-
-
-_CHANNEL_NAMES = {"letter": "信函", "sms": "短信"}
 
 
 def _order(template: Template) -> tuple[int, str, str]:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from dunletters.checksums import id_check_digit, luhn_check_digit
 from dunletters.models import Account
+from dunletters.vocabulary import STAGES
 
 __all__ = [
     "LARGEST_AMOUNT",
@@ -78,7 +79,8 @@ def _amounts(rng: random.Random, scale: int) -> tuple[Decimal, Decimal, Decimal]
 
 _DISTRICTS = ("北京市朝阳区", "上海市徐汇区", "广州市天河区", "成都市武侯区")
 
-_STAGE_DAYS = {"early": 3, "middle": 12, "late": 24, "final": 45}
+_STAGE_DAYS: dict[str, int] = dict(zip(STAGES, (3, 12, 24, 45), strict=True))
+"""Days past due of each stage's sample: inside the default policy's ranges."""
 
 
 def sample_account(

@@ -1169,7 +1169,10 @@ def run_batch(
             pool.start()  # the workers start while the templates are checked
         registry = pool.registry = Registry.load(options.template_dirs)
         problems = registry.check(
-            settings.policy, context_models=_context_models(), channels=options.channels
+            make_environment(registry),
+            settings.policy,
+            context_models=_context_models(),
+            channels=options.channels,
         )
         if problems:
             raise InputError("模板检查未通过：" + "；".join(str(p) for p in problems[:5]))
@@ -1246,6 +1249,13 @@ def _context_models() -> dict[str, Any]:
     from dunletters.rendering import CONTEXT_MODELS
 
     return dict(CONTEXT_MODELS)
+
+
+def make_environment(registry: Registry) -> Any:
+    """The run's Jinja environment, for the template check (rendering loads when needed)."""
+    from dunletters.rendering import make_environment as environment
+
+    return environment(registry)
 
 
 class _PlainProgress:

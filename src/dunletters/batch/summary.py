@@ -18,8 +18,9 @@ from typing import Any
 
 from dunletters import zh
 from dunletters.batch.journal import Journal
-from dunletters.config import STAGE_NAMES, Settings
+from dunletters.config import Settings
 from dunletters.escalation import HoldReason
+from dunletters.vocabulary import STAGE_NAMES
 
 __all__ = ["Tally", "add_tally", "new_tally", "summarize", "summary_html", "tally"]
 

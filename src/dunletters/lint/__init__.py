@@ -1,22 +1,15 @@
-"""The letter linter: every rule of shared/RULES.md, on drafts and rendered documents.
+"""The letter linter: every rule of docs/RULES.md, on text in, findings out.
 
 Modules: ``text`` (Chinese text analysis), ``lexicon`` (phrase lists as YAML data),
 ``rule``/``rules`` (the catalogue), ``engine`` (running rules on a document),
-``drafts`` (templates and plain drafts), ``reporters`` (text, JSON, GitHub, SARIF).
-``lint_document`` and ``Linter`` are re-exported lazily so that importing the
-settings schema stays light.
+``drafts`` (plain drafts and template checks), ``suppressions`` (inline directives),
+``reporters`` (text, JSON, GitHub, SARIF). The linter never renders: template drafts
+are rendered and then linted by :mod:`dunletters.drafts`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dunletters.lint.engine import Linter, lint_document
+from dunletters.lint.findings import Finding, Severity
 
-__all__ = ["Linter", "lint_document"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from dunletters.lint import engine
-
-        return getattr(engine, name)
-    raise AttributeError(name)
+__all__ = ["Finding", "Linter", "Severity", "lint_document"]

@@ -15,8 +15,9 @@ from pathlib import Path
 import click
 
 from dunletters.config import Settings
+from dunletters.drafts import lint_paths
 from dunletters.errors import DunlettersError, ExitStatus
-from dunletters.lint.drafts import DraftOptions, PageCounter, lint_paths, read_text_file
+from dunletters.lint.drafts import DraftOptions, PageCounter, read_text_file
 from dunletters.lint.findings import Finding, Severity
 from dunletters.lint.reporters import FileReport, render_report
 from dunletters.lint.rules import RULES

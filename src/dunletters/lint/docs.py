@@ -8,18 +8,17 @@ the rule values themselves, so the docs cannot drift from the code.
 from __future__ import annotations
 
 from dunletters.errors import LintUsageError
-from dunletters.lint.drafts import TEMPLATE_RULES
 from dunletters.lint.rule import ALL_CHANNELS, ALL_STAGES, Rule
 from dunletters.lint.rules import RULES
+from dunletters.lint.suppressions import TEMPLATE_RULES
+from dunletters.vocabulary import CHANNEL_NAMES
 
 __all__ = ["rule_doc", "rules_markdown", "rules_table"]
-
-_CHANNELS = {"letter": "信函", "sms": "短信"}
 
 
 def _scope(rule: Rule) -> str:
     channels = (
-        "、".join(_CHANNELS[c] for c in sorted(rule.channels))
+        "、".join(CHANNEL_NAMES[c] for c in sorted(rule.channels))
         if rule.channels != ALL_CHANNELS
         else "信函、短信"
     )
@@ -30,7 +29,7 @@ def _scope(rule: Rule) -> str:
 def _severity(rule: Rule) -> str:
     text = str(rule.severity)
     for channel, severity in rule.severity_by_channel:
-        text += f"（{_CHANNELS[channel]}：{severity}）"
+        text += f"（{CHANNEL_NAMES[channel]}：{severity}）"
     return text
 
 

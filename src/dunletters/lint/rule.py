@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
+from dunletters.vocabulary import CHANNELS, STAGES
 
 __all__ = ["ALL_CHANNELS", "ALL_STAGES", "Check", "Hit", "Rule", "rule"]
 
-ALL_CHANNELS = frozenset({"letter", "sms"})
-ALL_STAGES = frozenset({"early", "middle", "late", "final"})
+ALL_CHANNELS: frozenset[str] = frozenset(CHANNELS)
+ALL_STAGES: frozenset[str] = frozenset(STAGES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,11 +37,12 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from dunletters.config import STAGE_NAMES, STAGES, Settings
+from dunletters.config import Settings
 from dunletters.documents import letter_pdf_metadata, preview_number
+from dunletters.drafts import lint_path
 from dunletters.errors import DunlettersError, PdfError, TemplateError
 from dunletters.escalation import Decision, decide, decision_for
-from dunletters.lint.drafts import DraftOptions, PageCounter, lint_path, read_text_file
+from dunletters.lint.drafts import DraftOptions, PageCounter, read_text_file
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding, Severity
@@ -58,6 +59,7 @@ from dunletters.registry import (
 from dunletters.rendering import Renderer, make_letter_info, render_template
 from dunletters.samples import sample_account
 from dunletters.sms import Sms, compose_sms
+from dunletters.vocabulary import CHANNEL_NAMES, STAGE_NAMES, STAGES, TONE_NAMES
 
 if TYPE_CHECKING:
     from dunletters.pdf import PdfRenderer
@@ -85,11 +87,6 @@ __all__ = [
     "resolve_template",
     "sample_choices",
 ]
-
-TONE_NAMES = {"courteous": "以礼相待", "empathetic": "劝慰", "firm": "坚定"}
-"""Chinese names of the built-in tones (a project's own tones show their id)."""
-
-CHANNEL_NAMES: dict[str, str] = {"letter": "信函", "sms": "短信"}
 
 _KEY = re.compile(r"(?P<stage>[a-z][a-z0-9_-]*)\.(?P<tone>[a-z][a-z0-9_-]*)")
 _SUFFIXES: dict[str, tuple[str, Channel]] = {

@@ -1,16 +1,24 @@
-"""Template drafts (``*.html.j2``, ``*.txt.j2``): checked, rendered, linted, located.
+"""Linting files: template drafts rendered against samples, and plain drafts.
 
-A template is first checked as a template (front matter, Jinja syntax, variables that
-exist on the record model: DL001–DL004), then rendered against built-in synthetic
-accounts for its declared stage, tone and channel, and each rendering linted like a
-letter or SMS; findings are moved back to the template line where their text is
-literal. Split from :mod:`drafts` so that linting a plain draft never imports the
-rendering stack.
+A template draft (``*.html.j2``, ``*.txt.j2``) is checked in two passes:
+
+1. as a template (DL0xx): front matter (DL003), Jinja syntax (DL001), variables and
+   filters against the render context models (DL002), inline suppressions
+   (DL005 unused, DL006 compliance codes may not be suppressed inline);
+2. as the documents it produces: rendered against the built-in synthetic sample
+   accounts for its declared stage/tone/channel (the stage's sample, plus the
+   hardship sample for an empathetic tone, plus the longest name and the largest
+   amount for letters), each rendering linted with its record; a finding whose
+   matched text is literal in the draft is reported at the draft's line.
+
+A composition step (it renders, then lints), so it lives above both the document
+layer and the linter; plain drafts go straight to :func:`dunletters.lint.drafts.lint_plain`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,17 +26,14 @@ import jinja2
 from pydantic import ValidationError
 
 from dunletters.config import Settings
-from dunletters.errors import TemplateError
+from dunletters.errors import DunlettersError, TemplateError
 from dunletters.escalation import decision_for
-from dunletters.lint.drafts import (
-    DraftOptions,
-    apply_suppressions,
-    find_suppressions,
-    template_finding,
-)
+from dunletters.lint.drafts import DraftOptions, DraftReadError, lint_plain, read_text_file
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding
+from dunletters.lint.reporters import FileReport
+from dunletters.lint.suppressions import apply_suppressions, find_suppressions, template_finding
 from dunletters.models import Account
 from dunletters.registry import (
     Registry,
@@ -41,7 +46,7 @@ from dunletters.rendering import CONTEXT_MODELS, LetterInfo, make_environment, r
 from dunletters.samples import sample_account
 from dunletters.sms import compose_sms
 
-__all__ = ["lint_template"]
+__all__ = ["lint_path", "lint_paths", "lint_template"]
 
 
 def _samples(stage: str, tone: str, channel: str, as_of: date) -> list[Account]:
@@ -166,3 +171,47 @@ def lint_template(
                 content.append(located)
     findings.extend(apply_suppressions(content, suppressions))
     return findings
+
+
+def lint_path(path: Path, settings: Settings, options: DraftOptions, linter: Linter) -> FileReport:
+    """Lint one file; a file that cannot be read becomes a report with an error."""
+    shown = str(path)
+    try:
+        text = read_text_file(path)
+        if path.name.endswith((".html.j2", ".txt.j2")):
+            findings = lint_template(path, text, settings, options, linter)
+        elif path.suffix.lower() in (".txt", ".md", ".html", ".htm"):
+            findings = lint_plain(path, text, options, linter)
+        else:
+            raise DraftReadError("不支持的文件类型（支持 .html.j2、.txt.j2、.txt、.md、.html）")
+    except DunlettersError as error:
+        return FileReport(shown, error=str(error))
+    findings.sort(key=Finding.sort_key)
+    return FileReport(shown, findings)
+
+
+def lint_paths(
+    paths: Iterable[Path],
+    settings: Settings,
+    options: DraftOptions,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> list[FileReport]:
+    """Lint files and folders (folders: every draft inside, sorted)."""
+    linter = Linter(settings, select=select, ignore=ignore)
+    reports = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.name.endswith((".j2", ".txt", ".md", ".html"))
+                and not p.name.startswith("_")
+            )
+        else:
+            files = [path]
+        for file in files:
+            reports.append(lint_path(file, settings, options, linter))
+    return reports
