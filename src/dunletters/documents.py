@@ -1,30 +1,33 @@
-"""Record → decision → document for one account: the step the CLI and batch share.
+"""The one-off ``dunletters render``: one record (or sample) → its letter or SMS.
 
-``render_one`` is what ``dunletters render`` runs: it reads one record (or takes a
-built-in synthetic sample), decides its stage and tone by the policy (or uses the
-ones asked for), and renders the letter (HTML or PDF) or the SMS.
+``render_one`` reads one record (or takes a built-in synthetic sample), decides its
+stage and tone by the policy (or uses the ones asked for), and produces the letter
+(HTML or PDF) or the SMS through :func:`dunletters.produce.produce_documents`, the
+step the batch uses too.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from dunletters import zh
 from dunletters.config import Settings
 from dunletters.errors import AccountHeld, InputError
 from dunletters.escalation import Decision, Hold, decide, decision_for
 from dunletters.models import Account, parse_account
+from dunletters.produce import (
+    Job,
+    RunContext,
+    letter_pdf_metadata,
+    preview_number,
+    produce_documents,
+)
 from dunletters.registry import Registry
-from dunletters.rendering import LetterDocument, Renderer
 from dunletters.samples import sample_account
 
-if TYPE_CHECKING:
-    from dunletters.pdf import PdfMetadata
-
+# letter_pdf_metadata and preview_number moved to dunletters.produce; re-exported here.
 __all__ = ["RenderResult", "letter_pdf_metadata", "load_record", "preview_number", "render_one"]
 
 
@@ -47,27 +50,6 @@ def load_record(path: Path, as_of: date) -> Account:
     if not isinstance(data, dict):
         raise InputError(f"{path}：须为一个 JSON 对象（一条账户记录）")
     return parse_account(data, as_of=as_of, source=str(path))
-
-
-def preview_number(settings: Settings, as_of: date) -> str:
-    """The 函号 of a one-off render: sequence 0, which the batch never allocates."""
-    return settings.letters.number_format.format(year=as_of.year, seq=0)
-
-
-def letter_pdf_metadata(settings: Settings, document: LetterDocument) -> PdfMetadata:
-    """PDF metadata of a letter: title, creditor as author, 函号 as subject, fixed date.
-
-    The creation date is the letter's date (midnight, Asia/Shanghai), never the clock:
-    the same input gives the same bytes.
-    """
-    from dunletters.pdf import PdfMetadata  # WeasyPrint loads only when a PDF is made
-
-    return PdfMetadata(
-        title=document.letter.title,
-        author=settings.creditor.name,
-        subject=document.letter.number,
-        created=datetime.combine(document.letter.date, time(0, 0), tzinfo=zh.SHANGHAI),
-    )
 
 
 def _decision(
@@ -102,19 +84,20 @@ def render_one(
         else sample_account(stage or "early", as_of=as_of)
     )
     decision = _decision(settings, account, stage, tone, as_of)
-    renderer = Renderer(settings, registry)
-    number = preview_number(settings, as_of)
-    if channel == "sms":
-        sms = renderer.sms(account, decision, as_of, number).sms
+    ctx = RunContext.create(
+        settings, registry, as_of=as_of, channels=(channel,), pdf=output_format == "pdf"
+    )
+    job = Job(0, account.account_id, decision.stage, decision.tone,
+              preview_number(settings, as_of), "", "", account)  # fmt: skip
+    documents = produce_documents([job], ctx, strict=True)[0]
+    if documents.sms is not None:
+        sms = documents.sms.sms
         summary = f"{sms.length.characters}字，计费{sms.segments}条，{sms.length.encoding}"
         return RenderResult((sms.text + "\n").encode("utf-8"), summary)
-    document = renderer.letter_html(account, decision, as_of, number)
-    label = f"{decision.stage}.{decision.tone}，模板 {document.template.short_version}"
-    if output_format == "html":
-        return RenderResult(document.html.encode("utf-8"), label)
-    from dunletters.pdf import PdfRenderer  # WeasyPrint loads only when needed
-
-    pdf = PdfRenderer.for_registry(registry).render(
-        document.html, letter_pdf_metadata(settings, document)
-    )
-    return RenderResult(pdf.data, f"{label}，{pdf.pages}页，{len(pdf.data) // 1024} KiB")
+    letter = documents.letter
+    assert letter is not None
+    label = f"{decision.stage}.{decision.tone}，模板 {letter.template.short_version}"
+    if documents.letter_pdf is None:
+        return RenderResult(letter.html.encode("utf-8"), label)
+    data, pages = documents.letter_pdf, documents.pages
+    return RenderResult(data, f"{label}，{pages}页，{len(data) // 1024} KiB")

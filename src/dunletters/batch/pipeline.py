@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import gc
 import hashlib
 import io
 import itertools
@@ -48,17 +47,28 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from dunletters import __version__
-from dunletters.batch.journal import PRODUCED_COLUMNS, Journal, LetterNumbers, dumps
+from dunletters.batch.journal import Journal, LetterNumbers, dumps
 from dunletters.batch.readers import open_records
 from dunletters.batch.storage import OutputError, journal_error, write_error
 from dunletters.batch.summary import Tally, add_tally, new_tally, summarize, summary_html, tally
 from dunletters.config import Settings
-from dunletters.errors import DunlettersError, ExitStatus, InputError, RecordError
-from dunletters.escalation import Hold, HoldReason, decide, decision_for
+from dunletters.errors import ExitStatus, InputError, RecordError
+from dunletters.escalation import Hold, HoldReason, decide
 from dunletters.models import parse_account
+from dunletters.produce import (
+    Job,
+    PartOutcome,
+    PrintPart,
+    RunSpec,
+    init_worker,
+    produce_many,
+    produce_part,
+    run_context,
+    worker_context,
+)
 from dunletters.registry import Registry
 
 __all__ = ["BatchOptions", "BatchResult", "OutputError", "atomic_file", "atomic_write", "run_batch"]
@@ -191,216 +201,27 @@ def _syncfs() -> Callable[[int], int] | None:
     return function
 
 
-# -- the per-account work (runs in workers) ---------------------------------------------------
-
-_WORKER: dict[str, Any] = {}
+# -- the per-account work (dunletters.produce, in the workers) ---------------------------------
 
 
-def _init_worker(
-    settings_json: str,
-    template_dirs: tuple[str, ...],
-    dry_run: bool,
-    letters: bool = True,
-    registry: Registry | None = None,
-) -> None:
-    """Build a process's renderer and linter (``registry``: the driver's own, in-process)."""
-    from dunletters.lint.engine import Linter
-    from dunletters.rendering import Renderer
+class Task(NamedTuple):
+    """One job for :func:`_produce`: SMS accounts, or one print part's letters."""
 
-    settings = Settings.model_validate_json(settings_json)
-    if registry is None:
-        registry = Registry.load([Path(d) for d in template_dirs])
-    _WORKER["settings"] = settings
-    _WORKER["renderer"] = Renderer(settings, registry)
-    _WORKER["linter"] = Linter(settings)
-    _WORKER["pdf"] = None
-    if letters and not dry_run:
-        from dunletters.pdf import PdfRenderer
-
-        _WORKER["pdf"] = PdfRenderer.for_registry(registry)
-    # Everything built so far lives as long as the worker: keep it out of the cyclic
-    # collector's full passes, which then walk only per-account garbage (gc.freeze's
-    # documented use; measured here: the linter runs ~20 % faster with a large heap).
-    # No collection first: it found nothing to free here and took ~24 ms.
-    gc.freeze()
-    # Then a collection every 10,000 net new containers instead of 700: an SMS run
-    # made ~33 young collections per 1,000 accounts that found next to nothing, ~5 %
-    # of its CPU (timed with gc.callbacks on 20,000 accounts: 0.21–0.25 s → 0.03 s).
-    # Letter jobs pause the collector anyway (see _produce).
-    gc.set_threshold(10_000)
+    spec: RunSpec
+    jobs: list[Job]
+    part: PrintPart | None
 
 
-Item = tuple[int, str, str, str, str | None, str, str, Any]
-"""A pending account as the workers get it: (row, account id, stage, tone, 函号, record
-JSON, record SHA-256, the validated ``Account`` or None). The account object travels only within one
-process (an in-process run, straight from intake); a worker gets None and reads the JSON."""
-
-Part = tuple[str, int, bool]
-"""(stage, part number, write the print file): a letter job is one print part's letters."""
-
-Task = tuple[list[Item], str, tuple[str, ...], bool, Part | None]
-"""(items, as-of date, channels, dry run, print part or None): one job for :func:`_produce`."""
-
-
-def _journal_account(record_json: str, record_hash: str) -> Any:
-    """The account behind a journal row: trusted when its hash matches, else validated.
-
-    A matching SHA-256 means the JSON is byte for byte what this program wrote from a
-    validated record, so it is read back without running the validators again
-    (``Account.from_journal``); a row altered since then is validated like any input.
-    """
-    from dunletters.models import Account
-
-    if hashlib.sha256(record_json.encode()).hexdigest() == record_hash:
-        return Account.from_journal(record_json)
-    return Account.model_validate_json(record_json)
-
-
-Produced = tuple[tuple[Any, ...], list[tuple[str, bytes]]]
-"""A produced account's journal update (see ``Journal.finish``, its row last) and the
-files it names, as (path under the output folder, bytes): see :func:`_outputs`."""
-
-
-def _produce(task: Task) -> tuple[list[Produced], Part | None, bytes | None]:
-    """Each account's :data:`Produced`, and for a print part its print file.
+def _produce(task: Task) -> PartOutcome:
+    """A job's :class:`~dunletters.produce.Outcome` s, and for a print part its print file.
 
     The outputs are worked out here, in the worker (digests, findings tallies, the
     quarantine reports): the driver only writes the files and records the rows.
     """
-    results, part, printed = _produce_paused(task) if task[4] is not None else _produce_job(task)
-    return (
-        [_outputs(result, item[1], item[2]) for result, item in zip(results, task[0], strict=True)],
-        part,
-        printed,
-    )
-
-
-def _produce_paused(task: Task) -> tuple[list[dict[str, Any]], Part | None, bytes | None]:
-    """:func:`_produce_job` for a letter job, the cyclic collector paused until its end.
-
-    A print part keeps up to 100 laid-out letters alive (a few million objects) until
-    its print file is written, and the collector's automatic passes walk them again
-    and again: paused for the job and run once after it, a letter costs 4–10 % less
-    CPU (measured on 300 letters, one worker) for ~20 MiB more at the peak. SMS jobs
-    are small and keep the automatic passes (one full pass per job was slower).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _produce_job(task)
-    finally:
-        if enabled:
-            gc.enable()
-        gc.collect()
-
-
-def _produce_job(task: Task) -> tuple[list[dict[str, Any]], Part | None, bytes | None]:
-    """Render and lint a job's accounts; for a print part, also its print file.
-
-    A letter is laid out once: written as its own PDF, linted with its page count,
-    and — when delivered (no error finding) — written again with the part's other
-    letters into the print file, fonts embedded once. Pure apart from the
-    per-process caches.
-    """
-    from pydantic import ValidationError
-
-    from dunletters.documents import letter_pdf_metadata
-    from dunletters.lint.extract import html_to_text
-
-    items, as_of_text, channels, dry_run, part = task
-    as_of = date.fromisoformat(as_of_text)
-    settings: Settings = _WORKER["settings"]
-    renderer = _WORKER["renderer"]
-    linter = _WORKER["linter"]
-    pdf = None if dry_run else _WORKER["pdf"]
-    printing = part is not None and part[2] and pdf is not None
-    laid_out: dict[int, tuple[Any, Any]] = {}  # row → (layout, metadata) for the print file
-    results = []
-    to_lint: list[tuple[dict[str, Any], str, str, str, Any]] = []  # rendered SMS
-    for row, _, stage, tone, number, record_json, record_hash, account in items:
-        result: dict[str, Any] = {"row": row, "findings": [], "error": None}
-        results.append(result)
-        if account is None:
-            try:
-                account = _journal_account(record_json, record_hash)
-            except ValidationError:
-                result["error"] = "批处理日志中的记录无法读取（与写入时不符）"
-                continue
-        decision = decision_for(settings.stage_rule(stage), tone)
-        try:
-            if "letter" in channels:
-                document = renderer.letter_html(account, decision, as_of, number)
-                result["letter_template"] = document.template.name
-                result["letter_version"] = document.template.version
-                pages = None
-                if pdf is not None:
-                    meta = letter_pdf_metadata(settings, document)
-                    layout = pdf.lay_out(document.html)
-                    written = pdf.write(layout, meta)
-                    result["letter_pdf"] = written.data
-                    pages = written.pages
-                    if printing:
-                        laid_out[row] = (layout, meta)
-                else:
-                    result["letter_html"] = document.html
-                text = html_to_text(document.html)
-                result["findings"] += [
-                    {"channel": "letter", **f.to_json()}
-                    for f in linter.lint(
-                        text,
-                        channel="letter",
-                        stage=stage,
-                        tone=tone,
-                        account=account,
-                        as_of=as_of,
-                        pages=pages,
-                    )
-                ]
-            if "sms" in channels:
-                sms = renderer.sms(account, decision, as_of, number or "")
-                result["sms_template"] = sms.template.name
-                result["sms_version"] = sms.template.version
-                result["sms_text"] = sms.sms.text
-                result["sms_segments"] = sms.sms.segments
-                to_lint.append((result, sms.sms.text, stage, tone, account))
-        except DunlettersError as error:
-            result["error"] = str(error)
-    # The job's SMS are linted together once they are all rendered, rule by rule
-    # across them (Linter.run_many: ~35 % less CPU than one after the other).
-    contexts = [
-        linter.context(text, channel="sms", stage=stage, tone=tone, account=account, as_of=as_of)
-        for _, text, stage, tone, account in to_lint
-    ]
-    for (result, *_), found in zip(to_lint, linter.run_many(contexts), strict=True):
-        if isinstance(found, DunlettersError):
-            result["error"] = str(found)
-        else:
-            result["findings"] += [{"channel": "sms", **f.to_json()} for f in found]
-    delivered = [
-        laid_out[result["row"]]
-        for result in results
-        if result["row"] in laid_out and _delivered(result)
-    ]
-    if not delivered or part is None or pdf is None:
-        return results, part, None
-    from dunletters.pdf import PdfMetadata
-
-    stage = part[0]
-    rule = settings.stage_rule(stage)
-    meta = PdfMetadata(
-        title=f"{rule.name}信函（印刷合并文件）",
-        author=settings.creditor.name,
-        subject=f"{as_of_text} {stage} {len(delivered)}封",
-        created=delivered[0][1].created,
-    )
-    return results, part, pdf.write_print([layout for layout, _ in delivered], meta)
-
-
-def _delivered(result: dict[str, Any]) -> bool:
-    """Whether a produced account is delivered (else quarantined): no error at all."""
-    return result["error"] is None and not any(
-        finding["severity"] == "error" for finding in result["findings"]
-    )
+    ctx = run_context(task.spec)
+    if task.part is not None:
+        return produce_part(task.jobs, ctx, task.part)
+    return PartOutcome(produce_many(task.jobs, ctx), None, None)
 
 
 # -- the driver -------------------------------------------------------------------------------
@@ -443,9 +264,9 @@ def _identity(
 Outcome = tuple[Any, ...]
 """What validation made of an input row: ``("reject", row, fields, reasons)`` or
 ``("account", row, account id, record SHA-256, record JSON, mobile, total due, verdict,
-Account or None, Produced or None)`` (from the row to the total due, the first
+Account or None, Outcome or None)`` (from the row to the total due, the first
 :data:`~dunletters.batch.journal.INTAKE_COLUMNS`) — the account object only within one process
-(see :data:`Item`), its :data:`Produced` only in a run without letters (see
+(see :class:`~dunletters.produce.Job`), its :class:`~dunletters.produce.Outcome` only in a run without letters (see
 :func:`_validate_and_produce`). The verdict is the hold reason (a ``str``) or
 ``(stage, tone)``: plain values, as every account's crosses between processes (a
 ``Decision`` or ``Hold`` pickles in ~3.5 µs each way, a tuple of strings in ~0.3;
@@ -460,7 +281,7 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
     """
     rows, as_of_text, keep_objects = task
     as_of = date.fromisoformat(as_of_text)
-    policy = _WORKER["settings"].policy
+    policy = worker_context().settings.policy
     outcomes: list[Outcome] = []
     for number, cells, problem in rows:
         if problem is not None:
@@ -498,14 +319,23 @@ def _validate_and_produce(
     saves each account a journal update and, with workers, a second trip through
     the pool. A duplicate id is still rejected by the driver, its SMS discarded.
     """
-    rows, as_of_text, channels, dry_run = task
+    rows, as_of_text, _, _ = task  # channels and dry run: the worker's RunSpec has them
     outcomes = _validate((rows, as_of_text, True))
-    items: list[Item] = [
-        (outcome[1], outcome[2], *outcome[7], None, outcome[4], outcome[3], outcome[8])
+    jobs = [
+        Job(
+            outcome[1],
+            outcome[2],
+            outcome[7][0],
+            outcome[7][1],
+            None,
+            outcome[4],
+            outcome[3],
+            outcome[8],
+        )
         for outcome in outcomes
         if outcome[0] == "account" and not isinstance(outcome[7], str)
     ]
-    produced = iter(_produce((items, as_of_text, channels, dry_run, None))[0])
+    produced = iter(produce_many(jobs, worker_context()))
     return [
         (*outcome[:8], None, next(produced) if not isinstance(outcome[7], str) else None)
         if outcome[0] == "account"
@@ -521,7 +351,7 @@ def _intake(
     numbers: LetterNumbers | None,
     pool: _Pool,
     produced: Callable[[int], None] | None = None,
-) -> Iterator[list[Item]]:
+) -> Iterator[list[Job]]:
     """Read, validate and decide the input a block at a time, recording each block.
 
     Yields each block's pending accounts once the block is committed (with their
@@ -547,7 +377,7 @@ def _intake(
     rejects: list[tuple[int, str, str]] = []
     accounts: list[Outcome] = []
 
-    def flush() -> list[Item]:
+    def flush() -> list[Job]:
         taken = journal.known_ids([entry[2] for entry in accounts])
         kept = []
         for entry in accounts:
@@ -565,7 +395,7 @@ def _intake(
             )
             form = settings.letters.number_format
             letter_numbers = [form.format(year=as_of.year, seq=seq) for seq in sequence]
-        items: list[Item] = []
+        items: list[Job] = []
         records: list[tuple[Any, ...]] = []
         produced_rows: list[tuple[Any, ...]] = []  # produced with their validation
         wrote = False  # files they name (quarantined documents): synced before the commit
@@ -586,9 +416,8 @@ def _intake(
             number = next(numbered)
             records.append((*common, "pending", None, stage, tone, number))
             items.append(
-                (row, account_id, stage, tone, number, record_json, record_hash,
-                 account)
-            )  # fmt: skip
+                Job(row, account_id, stage, tone, number, record_json, record_hash, account)
+            )
         if wrote:
             sync_folder(options.out)
         with journal.transaction():
@@ -639,43 +468,6 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _outputs(result: dict[str, Any], account_id: str, stage: str) -> Produced:
-    """A produced account's journal update and the files it names: pure (in the worker).
-
-    The driver writes the files (atomically) before it commits the update that names
-    them, so a committed ``written`` row always has its file; they are made durable
-    together (:func:`sync_folder`) just before that commit (see :func:`_write_files`).
-    """
-    findings = result["findings"]
-    counts: dict[str, int] = {}
-    errors = []
-    for finding in findings:
-        counts[finding["code"]] = counts.get(finding["code"], 0) + 1
-        if finding["severity"] == "error":
-            errors.append(finding)
-    stored = tuple(map(result.get, PRODUCED_COLUMNS))
-    summary = dumps(counts) if counts else "{}"
-    pdf = result.get("letter_pdf")
-    if result["error"] is not None or errors:
-        folder = "quarantine"
-        report = {"account_id": account_id, "error": result["error"], "findings": findings}
-        files = [(f"{folder}/{account_id}.findings.json", (dumps(report) + "\n").encode())]
-        if pdf:
-            files.append((f"{folder}/{account_id}.pdf", pdf))
-        elif result.get("letter_html"):
-            files.append((f"{folder}/{account_id}.html", result["letter_html"].encode()))
-        if result.get("sms_text"):
-            files.append((f"{folder}/{account_id}.sms.txt", (result["sms_text"] + "\n").encode()))
-        reason = result["error"] or "、".join(sorted({f["code"] for f in errors}))
-        update = ("quarantined", reason, *stored, summary, None, None, None, result["row"])
-        return update, files
-    if pdf:
-        path = f"letters/{stage}/{account_id}.pdf"
-        letter = (path, hashlib.sha256(pdf).hexdigest(), len(pdf))
-        return ("written", None, *stored, summary, *letter, result["row"]), [(path, pdf)]
-    return ("written", None, *stored, summary, None, None, None, result["row"]), []
-
-
 def _write_files(out: Path, files: list[tuple[str, bytes]]) -> bool:
     """Write a produced account's files (see :func:`_outputs`), not yet made durable;
     whether there were any (then they are to be synced before their rows' commit).
@@ -703,25 +495,24 @@ def _produce_all(
     results are stored in one transaction.
     """
     in_process = pool.workers <= 1
-    as_of = options.as_of.isoformat()
     letters = "letter" in options.channels
     printing = letters and options.print_files and not options.dry_run
     expected = _ProgressTotal(journal.pending_count(), journal.last_row(), lines)
     parts = journal.print_part_counts()
 
-    def job(items: list[Item], part: Part | None) -> Task:
+    def job(items: list[Job], part: PrintPart | None) -> Task:
         if not in_process:  # the account object stays here; workers read the JSON
-            items = [(*item[:7], None) for item in items]
-        return (items, as_of, options.channels, options.dry_run, part)
+            items = [item._replace(account=None) for item in items]
+        return Task(pool.spec, items, part)
 
-    def next_part(stage: str) -> Part:
+    def next_part(stage: str) -> PrintPart:
         parts[stage] = parts.get(stage, 0) + 1
-        return (stage, parts[stage], printing)
+        return PrintPart(stage, parts[stage], printing)
 
     def tasks() -> Iterator[Task]:
         resumed = (
-            (row["row"], row["account_id"], row["stage"], row["tone"], row["letter_number"],
-             row["record_json"], row["record_hash"], None)
+            Job(row["row"], row["account_id"], row["stage"], row["tone"], row["letter_number"],
+                row["record_json"], row["record_hash"])
             for row in journal.iter_pending()
         )  # fmt: skip
         # Without letters, intake produces too (its blocks come back empty).
@@ -730,17 +521,17 @@ def _produce_all(
         # input order (resumed accounts first, being earlier rows). Parts are stored in
         # the order they are made, so the parts of a stage a killed run committed are
         # always its first ones, and a resumed run makes the same remaining parts.
-        grouped: dict[str, list[Item]] = {}
+        grouped: dict[str, list[Job]] = {}
         for block in itertools.chain([resumed], blocks):
             if not letters:
                 for chunk in _chunks(block, CHUNK):
                     yield job(chunk, None)
             else:
                 for item in block:
-                    group = grouped.setdefault(item[2], [])
+                    group = grouped.setdefault(item.stage, [])
                     group.append(item)
                     if len(group) == PRINT_PART:
-                        yield job(grouped.pop(item[2]), next_part(item[2]))
+                        yield job(grouped.pop(item.stage), next_part(item.stage))
             expected.read(len(block) if isinstance(block, list) else 0, journal.last_row())
         # The stages' last parts, largest first: the workers then finish together.
         for stage in sorted(grouped, key=lambda stage: (-len(grouped[stage]), stage)):
@@ -788,7 +579,7 @@ def _produce_all(
 def _store_part(
     journal: Journal,
     out: Path,
-    part: Part,
+    part: PrintPart,
     data: bytes | None,
     updates: list[tuple[Any, ...]],
     wrote: bool,
@@ -924,14 +715,16 @@ class _Pool:
     """
 
     def __init__(self, settings: Settings, options: BatchOptions) -> None:
-        self.args = (
+        self.letters = "letter" in options.channels
+        self.spec = RunSpec(
             settings.model_dump_json(),
             tuple(str(d) for d in options.template_dirs),
-            options.dry_run,
-            "letter" in options.channels,  # an SMS-only run never loads WeasyPrint
+            options.as_of,
+            options.channels,
+            pdf=self.letters and not options.dry_run,  # an SMS-only run never loads WeasyPrint
         )
         self.workers = options.workers
-        self.helping = self.workers > 1 and not self.args[3]
+        self.helping = self.workers > 1 and not self.letters
         """Whether this process also works (see the class docstring)."""
         self.processes = self.workers - 1 if self.helping else self.workers
         self.executor: ProcessPoolExecutor | None = None
@@ -988,7 +781,7 @@ class _Pool:
     def _work_here(self) -> None:
         """Ready this process for jobs (the renderer and linter a worker has), once."""
         if not self.local:
-            _init_worker(*self.args, registry=self.registry)
+            init_worker(self.spec, self.registry)
             self.local = True
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -1004,18 +797,23 @@ class _Pool:
             # imported them itself, ~0.4 s of CPU each): single-threaded, with neither
             # WeasyPrint nor fonts loaded, so a fork from it is as clean as a spawn.
             context: Any
-            if not self.args[3] and threading.active_count() == 1:
+            if not self.letters and threading.active_count() == 1:
                 context = multiprocessing.get_context("fork")
             else:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(
-                    [__name__, "dunletters.lint.engine", "dunletters.rendering"]
+                    [
+                        __name__,
+                        "dunletters.produce",
+                        "dunletters.lint.engine",
+                        "dunletters.rendering",
+                    ]
                 )
             self.executor = ProcessPoolExecutor(
                 max_workers=self.processes,
                 mp_context=context,
-                initializer=_init_worker,
-                initargs=self.args,
+                initializer=init_worker,
+                initargs=(self.spec,),
             )
         return self.executor
 

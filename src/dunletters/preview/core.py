@@ -38,16 +38,15 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from dunletters.config import Settings
-from dunletters.documents import letter_pdf_metadata, preview_number
 from dunletters.drafts import lint_path
 from dunletters.errors import DunlettersError, PdfError, TemplateError
-from dunletters.escalation import Decision, decide, decision_for
+from dunletters.escalation import Decision, decide
 from dunletters.lint.drafts import DraftOptions, PageCounter, read_text_file
 from dunletters.lint.engine import Linter
-from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding, Severity
 from dunletters.lint.reporters import FileReport
 from dunletters.models import Account
+from dunletters.produce import Job, RunContext, preview_number, produce_documents
 from dunletters.registry import (
     Channel,
     Registry,
@@ -56,9 +55,9 @@ from dunletters.registry import (
     read_template,
     split_front_matter,
 )
-from dunletters.rendering import Renderer, make_letter_info, render_template
+from dunletters.rendering import Renderer
 from dunletters.samples import sample_account
-from dunletters.sms import Sms, compose_sms
+from dunletters.sms import Sms
 from dunletters.vocabulary import CHANNEL_NAMES, STAGE_NAMES, STAGES, TONE_NAMES
 
 if TYPE_CHECKING:
@@ -331,53 +330,29 @@ def render_preview(
     """
     template = source.template
     channel = template.channel
+    renderer = Renderer(settings, source.registry)
+    if source.loader is not None:
+        renderer.env.loader = source.loader
+    # No segment budget here: an over-long SMS is shown, and DL6xx says so.
+    ctx = RunContext(settings, renderer, linter, as_of, (channel,), pdf_renderer, sms_budget=False)
+    number = preview_number(settings, as_of)
+    job = Job(0, account.account_id, template.stage, template.tone, number, "", "", account)
     try:
-        decision = decision_for(settings.stage_rule(template.stage), template.tone)
-        renderer = Renderer(settings, source.registry)
-        if source.loader is not None:
-            renderer.env.loader = source.loader
-        number = preview_number(settings, as_of)
-        html: str | None = None
-        pdf: bytes | None = None
-        pages: int | None = None
-        sms: Sms | None = None
-        if channel == "sms":
-            letter = make_letter_info(decision, template, as_of, number)
-            body = render_template(renderer.env, template, renderer.context(account, letter))
-            # No segment budget here: an over-long SMS is shown, and DL6xx says so.
-            sms = compose_sms(
-                settings.creditor.sms_signature,
-                body,
-                max_segments=None,
-                international=settings.sms.international,
-            )
-            text = sms.text
-        else:
-            document = renderer.letter_html(account, decision, as_of, number)
-            html = document.html
-            text = html_to_text(html)
-            if pdf_renderer is not None:
-                rendered = pdf_renderer.render(html, letter_pdf_metadata(settings, document))
-                pdf, pages = rendered.data, rendered.pages
-    except DunlettersError as error:
+        documents = produce_documents([job], ctx)[0]
+    except DunlettersError as error:  # a stage the policy does not have
         return Rendered(channel, error=str(error))
-    findings = linter.lint(
-        text,
-        channel=channel,
-        stage=template.stage,
-        tone=template.tone,
-        account=account,
-        as_of=as_of,
-        pages=pages,
-    )
+    if documents.error is not None:
+        return Rendered(channel, error=documents.error)
+    sms = documents.sms.sms if documents.sms is not None else None
+    letter = documents.letter
     return Rendered(
         channel,
-        text=text,
-        html=html,
-        pdf=pdf,
-        pages=pages,
+        text=sms.text if sms is not None else documents.letter_text or "",
+        html=letter.html if letter is not None else None,
+        pdf=documents.letter_pdf,
+        pages=documents.pages,
         sms=sms,
-        findings=tuple(findings),
+        findings=documents.sms_findings if sms is not None else documents.letter_findings,
         policy_note=_policy_note(settings, template, account, as_of),
     )
 

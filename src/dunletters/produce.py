@@ -1,0 +1,476 @@
+"""One account through the pipeline: decision → documents → findings → outputs.
+
+DESIGN.md's centre: :func:`produce` takes a :class:`Job` (one decided account) and a
+:class:`RunContext` (what a run renders and lints with) and returns an
+:class:`Outcome` — the journal's row update and the files to write. The batch, the
+``render`` command, the preview and the Python API all go through it:
+
+* :func:`produce_documents` renders and lints a list of jobs (the SMS of a job are
+  linted together, rule by rule, which gives the same findings for less CPU);
+* :func:`outputs` turns one account's :class:`Documents` into its :class:`Outcome`;
+* :func:`produce_part` does a print part: each letter laid out once, written as its
+  own PDF and, when delivered, again into the part's print file.
+
+Jobs, outcomes and :class:`RunSpec` are plain NamedTuples, so they cross process
+boundaries (a process pool today, a distributed worker later). A process builds its
+:class:`RunContext` once from a spec through :func:`run_context`, which caches it.
+Pure apart from that cache: the same job and spec give the same bytes.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pydantic import ValidationError
+
+from dunletters import zh
+from dunletters.batch.journal import dumps
+from dunletters.config import Settings
+from dunletters.errors import DunlettersError
+from dunletters.escalation import Decision, decision_for
+from dunletters.lint.engine import Linter
+from dunletters.lint.extract import html_to_text
+from dunletters.lint.findings import Finding, Severity
+from dunletters.models import Account
+from dunletters.registry import Registry
+from dunletters.rendering import LetterDocument, Renderer, SmsDocument, render_template
+from dunletters.sms import compose_sms
+from dunletters.vocabulary import CHANNELS
+
+if TYPE_CHECKING:
+    from dunletters.pdf import LaidOut, PdfMetadata, PdfRenderer
+
+__all__ = [
+    "Documents",
+    "Job",
+    "Outcome",
+    "PartOutcome",
+    "PrintPart",
+    "RunContext",
+    "RunSpec",
+    "init_worker",
+    "letter_pdf_metadata",
+    "outputs",
+    "preview_number",
+    "produce",
+    "produce_documents",
+    "produce_many",
+    "produce_part",
+    "run_context",
+    "worker_context",
+]
+
+
+class RunSpec(NamedTuple):
+    """What a process needs to build its :class:`RunContext`: small and picklable."""
+
+    settings_json: str
+    template_dirs: tuple[str, ...]
+    as_of: date
+    channels: tuple[str, ...] = CHANNELS
+    pdf: bool = True
+    """Lay letters out as PDF (off for a dry run or a run without letters: no WeasyPrint)."""
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a run renders and lints with; built once per process (not picklable)."""
+
+    settings: Settings
+    renderer: Renderer
+    linter: Linter
+    as_of: date
+    channels: tuple[str, ...] = CHANNELS
+    pdf: PdfRenderer | None = None
+    sms_budget: bool = True
+    """Refuse an SMS over ``[sms] max_segments`` (a preview shows it, and DL6xx says so)."""
+
+    @classmethod
+    def create(
+        cls,
+        settings: Settings,
+        registry: Registry,
+        *,
+        as_of: date,
+        channels: Sequence[str] = CHANNELS,
+        pdf: bool = False,
+        linter: Linter | None = None,
+    ) -> RunContext:
+        """A context for one settings object and registry (``pdf``: load WeasyPrint)."""
+        pdf_renderer = None
+        if pdf and "letter" in channels:
+            from dunletters.pdf import PdfRenderer  # WeasyPrint loads only for PDFs
+
+            pdf_renderer = PdfRenderer.for_registry(registry)
+        return cls(
+            settings=settings,
+            renderer=Renderer(settings, registry),
+            linter=linter or Linter(settings),
+            as_of=as_of,
+            channels=tuple(channels),
+            pdf=pdf_renderer,
+        )
+
+
+_CONTEXTS: dict[RunSpec, RunContext] = {}
+_current: RunContext | None = None
+
+
+def run_context(spec: RunSpec, registry: Registry | None = None) -> RunContext:
+    """The context for a spec, built on first use and then reused by the process.
+
+    ``registry``: one the caller has already loaded from the spec's folders (the
+    batch driver working in-process), so it is not loaded twice.
+    """
+    found = _CONTEXTS.get(spec)
+    if found is None:
+        settings = Settings.model_validate_json(spec.settings_json)
+        if registry is None:
+            registry = Registry.load([Path(folder) for folder in spec.template_dirs])
+        found = RunContext.create(
+            settings, registry, as_of=spec.as_of, channels=spec.channels, pdf=spec.pdf
+        )
+        _CONTEXTS.clear()  # a process works for one run at a time
+        _CONTEXTS[spec] = found
+    return found
+
+
+def init_worker(spec: RunSpec, registry: Registry | None = None) -> None:
+    """Ready a worker process: its context built now, the garbage collector tuned."""
+    global _current
+    _current = run_context(spec, registry)
+    # What is built so far lives as long as the worker: keep it out of the cyclic
+    # collector's full passes, and collect every 10,000 new containers instead of 700
+    # (per-account garbage is short-lived). See benchmarks/HISTORY.md for the figures.
+    gc.freeze()
+    gc.set_threshold(10_000)
+
+
+def worker_context() -> RunContext:
+    """The context :func:`init_worker` built in this process."""
+    if _current is None:
+        raise RuntimeError("init_worker() has not run in this process")
+    return _current
+
+
+class Job(NamedTuple):
+    """One decided account to produce."""
+
+    row: int
+    account_id: str
+    stage: str
+    tone: str
+    letter_number: str | None
+    record_json: str
+    record_hash: str
+    account: Account | None = None
+    """The validated account when the job stays in the process; else read from the JSON."""
+
+
+class Documents(NamedTuple):
+    """One account's rendered documents and their findings (or the error that stopped them)."""
+
+    row: int
+    error: str | None = None
+    letter: LetterDocument | None = None
+    letter_pdf: bytes | None = None
+    pages: int | None = None
+    layout: LaidOut | None = None
+    """The laid-out letter, kept for a print file (in the producing process only)."""
+    letter_html: str | None = None
+    """The letter's HTML as an output, in a context that makes no PDFs (a dry run)."""
+    letter_text: str | None = None
+    letter_findings: tuple[Finding, ...] = ()
+    sms: SmsDocument | None = None
+    sms_findings: tuple[Finding, ...] = ()
+
+    @property
+    def findings(self) -> list[dict[str, object]]:
+        """Every finding as the manifest stores it: the letter's, then the SMS's."""
+        return [{"channel": "letter", **f.to_json()} for f in self.letter_findings] + [
+            {"channel": "sms", **f.to_json()} for f in self.sms_findings
+        ]
+
+    @property
+    def delivered(self) -> bool:
+        """Whether the documents go out (else they are quarantined): no error at all."""
+        return self.error is None and not any(
+            f.severity is Severity.ERROR for f in (*self.letter_findings, *self.sms_findings)
+        )
+
+
+class Outcome(NamedTuple):
+    """A produced account's journal update and the files it names (path, bytes)."""
+
+    update: tuple[Any, ...]
+    """``Journal.finish``'s columns (FINISH_COLUMNS), then the row."""
+    files: list[tuple[str, bytes]]
+
+
+class PrintPart(NamedTuple):
+    """A letter job: the next print part of a stage, and whether to write its file."""
+
+    stage: str
+    number: int
+    write_file: bool
+
+
+class PartOutcome(NamedTuple):
+    """A print part's accounts and its print file (None when none was delivered)."""
+
+    outcomes: list[Outcome]
+    part: PrintPart | None
+    print_file: bytes | None
+
+
+def preview_number(settings: Settings, as_of: date) -> str:
+    """The 函号 of a one-off render: sequence 0, which the batch never allocates."""
+    return settings.letters.number_format.format(year=as_of.year, seq=0)
+
+
+def letter_pdf_metadata(settings: Settings, document: LetterDocument) -> PdfMetadata:
+    """PDF metadata of a letter: title, creditor as author, 函号 as subject, fixed date.
+
+    The creation date is the letter's date (midnight, Asia/Shanghai), never the clock:
+    the same input gives the same bytes.
+    """
+    from dunletters.pdf import PdfMetadata  # WeasyPrint loads only when a PDF is made
+
+    return PdfMetadata(
+        title=document.letter.title,
+        author=settings.creditor.name,
+        subject=document.letter.number,
+        created=datetime.combine(document.letter.date, time(0, 0), tzinfo=zh.SHANGHAI),
+    )
+
+
+def _account(job: Job) -> Account:
+    """The job's account: trusted from the journal when its hash matches, else validated.
+
+    A matching SHA-256 means the JSON is byte for byte what this program wrote from a
+    validated record, so it is read back without running the validators again.
+    """
+    if job.account is not None:
+        return job.account
+    if hashlib.sha256(job.record_json.encode()).hexdigest() == job.record_hash:
+        return Account.from_journal(job.record_json)
+    return Account.model_validate_json(job.record_json)
+
+
+def _sms(ctx: RunContext, account: Account, decision: Decision, number: str) -> SmsDocument:
+    """The SMS, measured against the segment budget unless the context shows it whole."""
+    renderer = ctx.renderer
+    if ctx.sms_budget:
+        return renderer.sms(account, decision, ctx.as_of, number)
+    template, letter = renderer.letter_info(decision, "sms", ctx.as_of, number)
+    body = render_template(renderer.env, template, renderer.context(account, letter))
+    sms = compose_sms(
+        ctx.settings.creditor.sms_signature,
+        body,
+        max_segments=None,
+        international=ctx.settings.sms.international,
+    )
+    return SmsDocument(sms, template, letter)
+
+
+def _letter(
+    ctx: RunContext, job: Job, account: Account, documents: Documents, keep: bool
+) -> Documents:
+    """Lay the rendered letter out (when the context makes PDFs) and lint it.
+
+    Each step's result is kept as it is made, so an error part-way still leaves
+    what was made for the quarantine (see :func:`produce_documents`).
+    """
+    document = documents.letter
+    assert document is not None
+    if ctx.pdf is None:
+        documents = documents._replace(letter_html=document.html)
+    else:
+        laid_out = ctx.pdf.lay_out(document.html)
+        written = ctx.pdf.write(laid_out, letter_pdf_metadata(ctx.settings, document))
+        documents = documents._replace(
+            letter_pdf=written.data, pages=written.pages, layout=laid_out if keep else None
+        )
+    text = html_to_text(document.html)
+    found = ctx.linter.lint(
+        text,
+        channel="letter",
+        stage=job.stage,
+        tone=job.tone,
+        account=account,
+        as_of=ctx.as_of,
+        pages=documents.pages,
+    )
+    return documents._replace(letter_text=text, letter_findings=tuple(found))
+
+
+def produce_documents(
+    jobs: Sequence[Job], ctx: RunContext, *, keep_layouts: bool = False, strict: bool = False
+) -> list[Documents]:
+    """Render and lint each job's documents in the context's channels.
+
+    An error (a template that fails, an SMS over budget, a record altered in the
+    journal) stops that account only and is its :attr:`Documents.error`; with
+    ``strict`` it is raised as itself instead (a one-off render reports it).
+    """
+    results: list[Documents] = []
+    to_lint: list[tuple[int, Account]] = []  # (index in results, account) of rendered SMS
+    for job in jobs:
+        try:
+            account = _account(job)
+        except ValidationError:
+            results.append(Documents(job.row, "批处理日志中的记录无法读取（与写入时不符）"))
+            continue
+        decision = decision_for(ctx.settings.stage_rule(job.stage), job.tone)
+        number = job.letter_number or ""
+        documents = Documents(job.row)
+        try:
+            if "letter" in ctx.channels:
+                letter = ctx.renderer.letter_html(account, decision, ctx.as_of, number)
+                documents = documents._replace(letter=letter)
+                documents = _letter(ctx, job, account, documents, keep_layouts)
+            if "sms" in ctx.channels:
+                sms = _sms(ctx, account, decision, number)
+                documents = documents._replace(sms=sms)
+                to_lint.append((len(results), account))
+        except DunlettersError as error:
+            if strict:
+                raise
+            # What was made before the error stays (a PDF goes to the quarantine).
+            documents = documents._replace(error=str(error))
+        results.append(documents)
+    # A job's SMS are linted together, rule by rule across them (Linter.run_many).
+    contexts = []
+    for index, account in to_lint:
+        job, rendered = jobs[index], results[index].sms
+        assert rendered is not None
+        contexts.append(
+            ctx.linter.context(
+                rendered.sms.text,
+                channel="sms",
+                stage=job.stage,
+                tone=job.tone,
+                account=account,
+                as_of=ctx.as_of,
+            )
+        )
+    for (index, _), found in zip(to_lint, ctx.linter.run_many(contexts), strict=True):
+        if isinstance(found, DunlettersError):
+            if strict:
+                raise found
+            results[index] = results[index]._replace(error=str(found))
+        else:
+            results[index] = results[index]._replace(sms_findings=tuple(found))
+    return results
+
+
+def outputs(documents: Documents, job: Job) -> Outcome:
+    """An account's journal update and the files it names: pure.
+
+    The caller writes the files (atomically) before it commits the update that names
+    them, so a committed ``written`` row always has its file.
+    """
+    findings = documents.findings
+    counts: dict[str, int] = {}
+    errors = []
+    for finding in findings:
+        code = str(finding["code"])
+        counts[code] = counts.get(code, 0) + 1
+        if finding["severity"] == "error":
+            errors.append(finding)
+    sms = documents.sms
+    letter = documents.letter
+    stored = (
+        letter.template.name if letter else None,
+        letter.template.version if letter else None,
+        sms.template.name if sms else None,
+        sms.template.version if sms else None,
+        sms.sms.text if sms else None,
+        sms.sms.segments if sms else None,
+    )  # PRODUCED_COLUMNS
+    summary = dumps(counts) if counts else "{}"
+    pdf = documents.letter_pdf
+    account_id = job.account_id
+    if documents.error is not None or errors:
+        folder = "quarantine"
+        report = {"account_id": account_id, "error": documents.error, "findings": findings}
+        files = [(f"{folder}/{account_id}.findings.json", (dumps(report) + "\n").encode())]
+        if pdf:
+            files.append((f"{folder}/{account_id}.pdf", pdf))
+        elif documents.letter_html:
+            files.append((f"{folder}/{account_id}.html", documents.letter_html.encode()))
+        if sms is not None and sms.sms.text:
+            files.append((f"{folder}/{account_id}.sms.txt", (sms.sms.text + "\n").encode()))
+        reason = documents.error or "、".join(sorted({str(f["code"]) for f in errors}))
+        update = ("quarantined", reason, *stored, summary, None, None, None, documents.row)
+        return Outcome(update, files)
+    if pdf:
+        path = f"letters/{job.stage}/{account_id}.pdf"
+        written = (path, hashlib.sha256(pdf).hexdigest(), len(pdf))
+        return Outcome(("written", None, *stored, summary, *written, documents.row), [(path, pdf)])
+    return Outcome(("written", None, *stored, summary, None, None, None, documents.row), [])
+
+
+def produce_many(jobs: Sequence[Job], ctx: RunContext) -> list[Outcome]:
+    """Each job's :class:`Outcome` (see :func:`produce_documents` and :func:`outputs`)."""
+    return [
+        outputs(documents, job)
+        for documents, job in zip(produce_documents(jobs, ctx), jobs, strict=True)
+    ]
+
+
+def produce(job: Job, ctx: RunContext) -> Outcome:
+    """One account: decide, render, lay out, lint and work out its outputs."""
+    return produce_many([job], ctx)[0]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic collector off for a print part, then one collection.
+
+    A part keeps up to 100 laid-out letters alive until its print file is written,
+    and the collector's automatic passes would walk them again and again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
+
+
+def produce_part(jobs: Sequence[Job], ctx: RunContext, part: PrintPart) -> PartOutcome:
+    """A print part's accounts, and its print file of the delivered letters.
+
+    A letter is laid out once: written as its own PDF, linted with its page count,
+    and, when delivered (no error finding), written again with the part's other
+    letters into the print file, fonts embedded once.
+    """
+    printing = part.write_file and ctx.pdf is not None
+    with _collector_paused():
+        produced = produce_documents(jobs, ctx, keep_layouts=printing)
+        outcomes = [outputs(documents, job) for documents, job in zip(produced, jobs, strict=True)]
+        delivered = [d for d in produced if d.layout is not None and d.delivered]
+        if not delivered or ctx.pdf is None:
+            return PartOutcome(outcomes, part, None)
+        from dunletters.pdf import PdfMetadata
+
+        first = delivered[0]
+        assert first.letter is not None
+        meta = PdfMetadata(
+            title=f"{ctx.settings.stage_rule(part.stage).name}信函（印刷合并文件）",
+            author=ctx.settings.creditor.name,
+            subject=f"{ctx.as_of.isoformat()} {part.stage} {len(delivered)}封",
+            created=letter_pdf_metadata(ctx.settings, first.letter).created,
+        )
+        layouts = [d.layout for d in delivered if d.layout is not None]
+        return PartOutcome(outcomes, part, ctx.pdf.write_print(layouts, meta))
