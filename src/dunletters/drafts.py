@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -27,24 +27,24 @@ from pydantic import ValidationError
 
 from dunletters.config import Settings
 from dunletters.errors import DunlettersError, TemplateError
-from dunletters.escalation import decision_for
 from dunletters.lint.drafts import DraftOptions, DraftReadError, lint_plain, read_text_file
 from dunletters.lint.engine import Linter
-from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding
 from dunletters.lint.reporters import FileReport
 from dunletters.lint.suppressions import apply_suppressions, find_suppressions, template_finding
 from dunletters.models import Account
+from dunletters.produce import Job, RunContext, preview_number, produce_documents
 from dunletters.registry import (
+    LintOptions,
     Registry,
+    Template,
     TemplateMeta,
     check_template_source,
     draft_roots,
     split_front_matter,
 )
-from dunletters.rendering import CONTEXT_MODELS, LetterInfo, make_environment, render_template
+from dunletters.rendering import CONTEXT_MODELS, Renderer
 from dunletters.samples import sample_account
-from dunletters.sms import compose_sms
 
 __all__ = ["lint_path", "lint_paths", "lint_template"]
 
@@ -105,7 +105,8 @@ def lint_template(
     tone = options.tone or (meta.tone if meta else None)
 
     registry = Registry.load(draft_roots(path, options.template_dirs))
-    env = make_environment(registry)
+    renderer = Renderer(settings, registry)
+    env = renderer.env
     folder = "letters" if channel == "letter" else "sms"
     name = f"{folder}/{path.name}"
     env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({name: body}), registry.loader])
@@ -122,46 +123,39 @@ def lint_template(
     seen: set[tuple[str, int, int, str]] = set()
     content: list[Finding] = []
     disabled = set(meta.lint.disable) if meta else set()
-    for account in _samples(stage, tone, channel, options.as_of):
-        decision = decision_for(settings.stage_rule(stage), tone)
-        letter = LetterInfo(
-            number=settings.letters.number_format.format(year=options.as_of.year, seq=0),
-            date=options.as_of,
-            deadline=options.as_of + timedelta(days=decision.deadline_days),
-            stage=stage,
-            tone=tone,
-            stage_name=decision.stage_name,
-            title=meta.title if meta else "",
-        )
-        context = {"account": account, "creditor": settings.creditor, "letter": letter}
-        try:
-            rendered = render_template(env, name, context)
-        except TemplateError as error:
-            message = str(error)
-            code = "DL004" if "required" in message.lower() else "DL002"
-            findings.append(template_finding(code, message, first_line))
-            return findings
-        pages = None
+    draft = _draft(path, name, channel, stage, tone, meta)
+    registry.templates[draft.key] = draft  # the renderer's registry: it renders the draft
+    ctx = RunContext(
+        settings,
+        renderer,
+        linter,
+        options.as_of,
+        (draft.channel,),
+        sms_budget=False,
+        page_counter=options.page_counter,
+    )
+    number = preview_number(settings, options.as_of)
+    jobs = [
+        Job(index, account.account_id, stage, tone, number, "", "", account)
+        for index, account in enumerate(_samples(stage, tone, channel, options.as_of))
+    ]
+    try:
+        produced = produce_documents(jobs, ctx, strict=True)
+    except TemplateError as error:
+        message = str(error)
+        code = "DL004" if "required" in message.lower() else "DL002"
+        findings.append(template_finding(code, message, first_line))
+        return findings
+    for documents in produced:
         if channel == "letter":
-            text_out = html_to_text(rendered)
-            if options.page_counter is not None:
-                pages = options.page_counter(rendered)
+            text_out, found = documents.letter_text or "", documents.letter_findings
         else:
-            text_out = compose_sms(
-                settings.creditor.sms_signature, rendered, max_segments=None
-            ).text
+            assert documents.sms is not None
+            text_out, found = documents.sms.sms.text, documents.sms_findings
         if not text_out.strip():
             findings.append(template_finding("DL004", "渲染结果为空", first_line))
             return findings
-        for finding in linter.lint(
-            text_out,
-            channel=channel,
-            stage=stage,
-            tone=tone,
-            account=account,
-            as_of=options.as_of,
-            pages=pages,
-        ):
+        for finding in found:
             if finding.code in disabled and not finding.code.startswith("DL6"):
                 continue
             located = _locate(finding, body_lines, first_line, text_out)
@@ -171,6 +165,30 @@ def lint_template(
                 content.append(located)
     findings.extend(apply_suppressions(content, suppressions))
     return findings
+
+
+def _draft(
+    path: Path, name: str, channel: str, stage: str, tone: str, meta: TemplateMeta | None
+) -> Template:
+    """The draft as a registered template, for the stage and tone it is linted as.
+
+    Front matter that is missing or invalid has been reported (DL003); the draft is
+    still rendered when the command line says its stage and tone, with an empty title.
+    """
+    if meta is None:
+        meta = TemplateMeta.model_construct(
+            stage=stage, tone=tone, channel=channel, title="", lint=LintOptions()
+        )
+    return Template(
+        stage=stage,
+        tone=tone,
+        channel="letter" if channel == "letter" else "sms",
+        name=name,
+        path=path,
+        meta=meta,
+        version="",
+        origin="draft",
+    )
 
 
 def lint_path(path: Path, settings: Settings, options: DraftOptions, linter: Linter) -> FileReport:

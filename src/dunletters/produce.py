@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -91,6 +91,8 @@ class RunContext:
     pdf: PdfRenderer | None = None
     sms_budget: bool = True
     """Refuse an SMS over ``[sms] max_segments`` (a preview shows it, and DL6xx says so)."""
+    page_counter: Callable[[str], int] | None = None
+    """Without ``pdf``: counts a letter's pages for DL301 without writing a PDF (drafts)."""
 
     @classmethod
     def create(
@@ -291,7 +293,8 @@ def _letter(
     document = documents.letter
     assert document is not None
     if ctx.pdf is None:
-        documents = documents._replace(letter_html=document.html)
+        pages = ctx.page_counter(document.html) if ctx.page_counter is not None else None
+        documents = documents._replace(letter_html=document.html, pages=pages)
     else:
         laid_out = ctx.pdf.lay_out(document.html)
         written = ctx.pdf.write(laid_out, letter_pdf_metadata(ctx.settings, document))
