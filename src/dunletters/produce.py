@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -33,12 +33,12 @@ from pydantic import ValidationError
 from dunletters import zh
 from dunletters.batch.journal import dumps
 from dunletters.config import Settings
-from dunletters.errors import DunlettersError
-from dunletters.escalation import Decision, decision_for
+from dunletters.errors import AccountHeld, DunlettersError
+from dunletters.escalation import Decision, Hold, decide, decision_for
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding, Severity
-from dunletters.models import Account
+from dunletters.models import Account, parse_account
 from dunletters.registry import Registry
 from dunletters.rendering import LetterDocument, Renderer, SmsDocument, render_template
 from dunletters.sms import compose_sms
@@ -63,6 +63,7 @@ __all__ = [
     "produce_documents",
     "produce_many",
     "produce_part",
+    "produce_record",
     "run_context",
     "worker_context",
 ]
@@ -477,3 +478,32 @@ def produce_part(jobs: Sequence[Job], ctx: RunContext, part: PrintPart) -> PartO
         )
         layouts = [d.layout for d in delivered if d.layout is not None]
         return PartOutcome(outcomes, part, ctx.pdf.write_print(layouts, meta))
+
+
+def produce_record(
+    record: Mapping[str, Any] | Account,
+    *,
+    as_of: date,
+    settings: Settings | None = None,
+    registry: Registry | None = None,
+    channels: Sequence[str] = ("letter",),
+    pdf: bool = True,
+) -> Documents:
+    """One record, from Python: validated, decided, rendered, laid out and linted.
+
+    ``record`` is a mapping of cells (as a row of the batch's input) or an
+    :class:`~dunletters.models.Account`. The built-in settings and templates are used
+    unless given. An account the policy holds raises
+    :class:`~dunletters.errors.AccountHeld`; a template or PDF error is raised as itself.
+    """
+    settings = settings or Settings()
+    account = record if isinstance(record, Account) else parse_account(record, as_of=as_of)
+    decision = decide(account, settings.policy, as_of)
+    if isinstance(decision, Hold):
+        raise AccountHeld(f"该账户按策略暂停催收，不生成文书：{decision.message}")
+    ctx = RunContext.create(
+        settings, registry or Registry.load(), as_of=as_of, channels=channels, pdf=pdf
+    )
+    number = preview_number(settings, as_of)
+    job = Job(0, account.account_id, decision.stage, decision.tone, number, "", "", account)
+    return produce_documents([job], ctx, strict=True)[0]
