@@ -1,4 +1,4 @@
-"""The differential lint corpus: documents, their context, and what the linter found.
+"""The differential lint corpus: documents from seeds, and what the linter finds in them.
 
 Speed work on the linter must not change a single finding. This module builds a
 corpus of documents the linter sees in production and around it — rendered SMS and
@@ -6,26 +6,19 @@ letters of generated accounts (every stage and tone), the same texts mutated wit
 seed (phrases of every list, full ID/card/mobile numbers, wrong amounts and 大写,
 past and impossible dates, links, placeholders, long and repeated sentences, spaces
 and full-width characters, deleted passages, other contexts), every rule's fail and
-pass examples, every list's examples and the drafts under ``tests/drafts/`` — and
-stores each document with its context and the findings (``Finding.to_json()``) the
-linter gave when the corpus was made. ``tests/test_lint_corpus.py`` lints every
-document again and compares.
+pass examples, every list's examples and the drafts under ``tests/drafts/`` — the same
+~7,700 documents every time, from fixed seeds.
 
-The documents themselves are stored, not re-rendered, so that template or rendering
-changes never move the corpus: only the linter is under test.
-
-Rebuild from scratch (documents and findings), only on purpose::
-
-    .venv/bin/python tests/lint_corpus.py
-
-``pytest --update-golden tests/test_lint_corpus.py`` keeps the documents and
-rewrites only the expected findings (after an intended change of a rule).
+The golden file (``tests/golden/lint-corpus.txt``) is plain text, sorted by document
+id, one line per document: ``id<TAB>DL601 3:12-3:16 DL302 1:1-1:40`` (each finding's
+code and span; ``-`` for none), so a review shows which findings moved.
+``pytest --update-golden tests/test_lint_corpus.py`` rewrites it after an intended
+change (of a rule, a list or a template); ``python tests/lint_corpus.py`` too.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
+import functools
 import random
 import sys
 from collections.abc import Iterator
@@ -46,7 +39,7 @@ from dunletters.registry import Registry
 from dunletters.rendering import Renderer
 from dunletters.samples import generate_accounts, sample_account
 
-PATH = Path(__file__).parent / "golden" / "lint_corpus.jsonl.gz"
+PATH = Path(__file__).parent / "golden" / "lint-corpus.txt"
 DRAFTS = Path(__file__).parent / "drafts"
 AS_OF = date(2026, 11, 28)
 SEED = 20261129
@@ -87,17 +80,23 @@ def lint_case(linter: Linter, case: Case, account: Account | None) -> list[dict[
     return [finding.to_json() for finding in findings]
 
 
-def load(path: Path = PATH) -> list[Case]:
-    """The stored corpus, one case per line."""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle]
+def golden_line(case: Case, findings: list[dict[str, object]]) -> str:
+    """One document's line of the golden file: its id, then each finding's code and span."""
+    spans = [
+        f"{f['code']} {f['line']}:{f['column']}-{f['end_line']}:{f['end_column']}" for f in findings
+    ]
+    return f"{case['id']}\t{' '.join(spans) or '-'}"
 
 
-def write(cases: list[Case], path: Path = PATH) -> None:
-    """Store the corpus (gzip level 9, no timestamp: same cases, same bytes)."""
-    lines = "".join(json.dumps(case, ensure_ascii=False, sort_keys=True) + "\n" for case in cases)
-    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
-        handle.write(lines.encode("utf-8"))
+def load(path: Path = PATH) -> dict[str, str]:
+    """The golden lines by document id."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {line.split("\t", 1)[0]: line for line in lines}
+
+
+def write(lines: list[str], path: Path = PATH) -> None:
+    """Store the golden lines, sorted: the same findings give the same bytes."""
+    path.write_text("".join(f"{line}\n" for line in sorted(lines)), encoding="utf-8")
 
 
 # -- the documents ----------------------------------------------------------------------
@@ -397,26 +396,27 @@ def _row(account: Account) -> dict[str, str]:
     }
 
 
-def build(n_sms: int = 2000, n_letters: int = 300) -> list[Case]:
-    """Every case, with the findings the current linter gives."""
+@functools.cache
+def documents(n_sms: int = 2000, n_letters: int = 300) -> tuple[Case, ...]:
+    """Every document of the corpus with its context, rebuilt from the seeds."""
     settings = Settings()
     linter = Linter(settings)
     originals = list(_rendered(n_sms, n_letters))
-    cases = [*originals, *_mutated(originals, linter, settings), *_examples()]
-    for case in cases:
-        case["findings"] = lint_case(linter, case, account_of(case))
-    return cases
+    return (*originals, *_mutated(originals, linter, settings), *_examples())
 
 
 def main() -> None:
-    """Rebuild the corpus file and say what it holds."""
-    cases = build()
-    write(cases)
+    """Rewrite the golden file and say what it holds."""
+    linter = Linter(Settings())
+    lines = []
     findings: dict[str, int] = {}
-    for case in cases:
-        for finding in case["findings"]:
+    for case in documents():
+        found = lint_case(linter, case, account_of(case))
+        lines.append(golden_line(case, found))
+        for finding in found:
             findings[str(finding["code"])] = findings.get(str(finding["code"]), 0) + 1
-    print(f"{PATH}: {len(cases)} cases, {sum(findings.values())} findings", file=sys.stderr)
+    write(lines)
+    print(f"{PATH}: {len(lines)} documents, {sum(findings.values())} findings", file=sys.stderr)
     print(" ".join(f"{code}:{count}" for code, count in sorted(findings.items())), file=sys.stderr)
 
 
