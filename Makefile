@@ -2,12 +2,9 @@
 # Both create .venv, install dunletters into it and install missing system
 # packages (scripts/system-deps.sh) first, so they work on a fresh machine.
 
-# The interpreter .venv is made from: the distribution's own /usr/bin/python3 when it
-# is 3.11 or newer, else the first python3 on PATH; `make PYTHON=...` picks another.
-# Debian's is built with profile-guided and link-time optimisation and has libpython
-# linked in; a generic source build (pyenv's: --enable-shared, no PGO), which PATH
-# may put first, took ~15 % more CPU for a batch of SMS (benchmarks/README.md, "fifth pass").
-# A .venv made before keeps its interpreter: `make clean` to remake it.
+# .venv is made from the distribution's /usr/bin/python3 when it is 3.11 or newer (Debian
+# builds it with PGO and LTO: less CPU than a generic build, see benchmarks/HISTORY.md),
+# else the first python3 on PATH; `make PYTHON=...` picks another, `make clean` remakes it.
 SYSTEM_PYTHON := $(shell /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo /usr/bin/python3)
 PYTHON ?= $(or $(SYSTEM_PYTHON),python3)
 VENV ?= .venv

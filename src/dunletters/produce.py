@@ -35,6 +35,7 @@ from dunletters.batch.journal import dumps
 from dunletters.config import Settings
 from dunletters.errors import AccountHeld, DunlettersError
 from dunletters.escalation import Decision, Hold, decide, decision_for
+from dunletters.lint.context import LintContext
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding, Severity
@@ -283,36 +284,35 @@ def _sms(ctx: RunContext, account: Account, decision: Decision, number: str) -> 
     return SmsDocument(sms, template, letter)
 
 
-def _letter(
-    ctx: RunContext, job: Job, account: Account, documents: Documents, keep: bool
-) -> Documents:
+def _letter(ctx: RunContext, job: Job, account: Account, made: dict[str, Any], keep: bool) -> None:
     """Lay the rendered letter out (when the context makes PDFs) and lint it.
 
-    Each step's result is kept as it is made, so an error part-way still leaves
+    Each result goes into ``made`` as it is made, so an error part-way still leaves
     what was made for the quarantine (see :func:`produce_documents`).
     """
-    document = documents.letter
-    assert document is not None
+    document: LetterDocument = made["letter"]
     if ctx.pdf is None:
-        pages = ctx.page_counter(document.html) if ctx.page_counter is not None else None
-        documents = documents._replace(letter_html=document.html, pages=pages)
+        made["letter_html"] = document.html
+        if ctx.page_counter is not None:
+            made["pages"] = ctx.page_counter(document.html)
     else:
         laid_out = ctx.pdf.lay_out(document.html)
         written = ctx.pdf.write(laid_out, letter_pdf_metadata(ctx.settings, document))
-        documents = documents._replace(
-            letter_pdf=written.data, pages=written.pages, layout=laid_out if keep else None
+        made["letter_pdf"], made["pages"] = written.data, written.pages
+        if keep:
+            made["layout"] = laid_out
+    made["letter_text"] = text = html_to_text(document.html)
+    made["letter_findings"] = tuple(
+        ctx.linter.lint(
+            text,
+            channel="letter",
+            stage=job.stage,
+            tone=job.tone,
+            account=account,
+            as_of=ctx.as_of,
+            pages=made.get("pages"),
         )
-    text = html_to_text(document.html)
-    found = ctx.linter.lint(
-        text,
-        channel="letter",
-        stage=job.stage,
-        tone=job.tone,
-        account=account,
-        as_of=ctx.as_of,
-        pages=documents.pages,
     )
-    return documents._replace(letter_text=text, letter_findings=tuple(found))
 
 
 def produce_documents(
@@ -324,55 +324,47 @@ def produce_documents(
     journal) stops that account only and is its :attr:`Documents.error`; with
     ``strict`` it is raised as itself instead (a one-off render reports it).
     """
-    results: list[Documents] = []
-    to_lint: list[tuple[int, Account]] = []  # (index in results, account) of rendered SMS
+    made_all: list[dict[str, Any]] = []  # each account's Documents fields, as they are made
+    to_lint: list[tuple[dict[str, Any], LintContext]] = []  # rendered SMS
     for job in jobs:
+        made: dict[str, Any] = {"row": job.row}
+        made_all.append(made)
         try:
             account = _account(job)
         except ValidationError:
-            results.append(Documents(job.row, "批处理日志中的记录无法读取（与写入时不符）"))
+            made["error"] = "批处理日志中的记录无法读取（与写入时不符）"
             continue
         decision = decision_for(ctx.settings.stage_rule(job.stage), job.tone)
         number = job.letter_number or ""
-        documents = Documents(job.row)
         try:
             if "letter" in ctx.channels:
-                letter = ctx.renderer.letter_html(account, decision, ctx.as_of, number)
-                documents = documents._replace(letter=letter)
-                documents = _letter(ctx, job, account, documents, keep_layouts)
+                made["letter"] = ctx.renderer.letter_html(account, decision, ctx.as_of, number)
+                _letter(ctx, job, account, made, keep_layouts)
             if "sms" in ctx.channels:
-                sms = _sms(ctx, account, decision, number)
-                documents = documents._replace(sms=sms)
-                to_lint.append((len(results), account))
+                made["sms"] = sms = _sms(ctx, account, decision, number)
+                lint = ctx.linter.context(
+                    sms.sms.text,
+                    channel="sms",
+                    stage=job.stage,
+                    tone=job.tone,
+                    account=account,
+                    as_of=ctx.as_of,
+                )
+                to_lint.append((made, lint))
         except DunlettersError as error:
             if strict:
                 raise
-            # What was made before the error stays (a PDF goes to the quarantine).
-            documents = documents._replace(error=str(error))
-        results.append(documents)
+            made["error"] = str(error)  # what was made stays (a PDF goes to the quarantine)
     # A job's SMS are linted together, rule by rule across them (Linter.run_many).
-    contexts = []
-    for index, account in to_lint:
-        job, rendered = jobs[index], results[index].sms
-        assert rendered is not None
-        contexts.append(
-            ctx.linter.context(
-                rendered.sms.text,
-                channel="sms",
-                stage=job.stage,
-                tone=job.tone,
-                account=account,
-                as_of=ctx.as_of,
-            )
-        )
-    for (index, _), found in zip(to_lint, ctx.linter.run_many(contexts), strict=True):
+    linted = ctx.linter.run_many([lint for _, lint in to_lint])
+    for (made, _), found in zip(to_lint, linted, strict=True):
         if isinstance(found, DunlettersError):
             if strict:
                 raise found
-            results[index] = results[index]._replace(error=str(found))
+            made["error"] = str(found)
         else:
-            results[index] = results[index]._replace(sms_findings=tuple(found))
-    return results
+            made["sms_findings"] = tuple(found)
+    return [Documents(**made) for made in made_all]
 
 
 def outputs(documents: Documents, job: Job) -> Outcome:
