@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from dunletters.config import STAGES, TONES, Settings
+from dunletters.config import Settings
 from dunletters.escalation import Decision, decision_for
 from dunletters.lint.extract import html_to_text
 from dunletters.registry import Registry
 from dunletters.rendering import CONTEXT_MODELS, Renderer, make_environment
 from dunletters.samples import LARGEST_AMOUNT, LONGEST_NAME, sample_account
+from dunletters.vocabulary import STAGES, TONES
 
 AS_OF = date(2026, 11, 28)
 
