@@ -391,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.letters < 2:
         parser.error("--letters must be at least 2")
 
-    from dunletters.fonts import ensure_fonts, font_cache_dir
+    from dunletters.pdf.fonts import ensure_fonts, font_cache_dir
 
     began = time.monotonic()
     ensure_fonts()

@@ -13,9 +13,8 @@ import pytest
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTFont
 
-from dunletters import fonts as fonts_module
 from dunletters.errors import PdfError
-from dunletters.fonts import (
+from dunletters.pdf.fonts import (
     DEFAULT_FAMILIES,
     FamilySpec,
     FontSet,
@@ -26,6 +25,7 @@ from dunletters.fonts import (
     glyph_priority,
     harfbuzz_subset_available,
 )
+from dunletters.pdf.fonts import cache as fonts_cache
 
 NOTO_SERIF = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 RARE = "堃喆玥彧祎珺"
@@ -222,7 +222,7 @@ def test_a_face_that_cannot_be_derived_is_used_as_it_is(
     def fail(*args: object) -> None:
         raise ValueError("unsupported table")
 
-    monkeypatch.setattr(fonts_module, "build_derived_font", fail)
+    monkeypatch.setattr(fonts_cache, "build_derived_font", fail)
     spec = FamilySpec("DejaVu Sans", "DL Test Sans", weights=(700,))
     (face,) = ensure_fonts([spec], cache_dir=tmp_path).faces
     assert not face.derived

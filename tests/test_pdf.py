@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from dunletters import pdf as pdf_module
 from dunletters.errors import PdfError
-from dunletters.fonts import FamilySpec
 from dunletters.pdf import PdfMetadata, PdfRenderer, RenderedPdf
+from dunletters.pdf import renderer as renderer_module
+from dunletters.pdf.accel import faces as accel_faces
+from dunletters.pdf.accel import pydyf as accel_pydyf
+from dunletters.pdf.fonts import FamilySpec
 
 SHANGHAI = timezone(timedelta(hours=8))
 META = PdfMetadata(
@@ -380,7 +382,7 @@ def test_dates_must_be_timezone_aware(renderer: PdfRenderer) -> None:
 def test_refuses_to_start_without_harfbuzz_subsetting(
     templates: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pdf_module, "harfbuzz_subset_available", lambda: False)
+    monkeypatch.setattr(renderer_module, "harfbuzz_subset_available", lambda: False)
     with pytest.raises(PdfError, match="apt-get install libharfbuzz-subset0") as caught:
         PdfRenderer(templates)
     assert "HarfBuzz" in str(caught.value)
@@ -388,7 +390,7 @@ def test_refuses_to_start_without_harfbuzz_subsetting(
 
 
 def test_shared_styles_give_weasyprints_own_bytes(templates: Path) -> None:
-    """Computed style values shared between letters (pdf._share_styles) change nothing.
+    """Computed style values shared between letters (pdf.accel.styles) change nothing.
 
     The same letters through a renderer that computes every style value per letter,
     as WeasyPrint does, give the same bytes — letters with different names and
@@ -477,22 +479,8 @@ def test_a_linked_stylesheet_warning_fails_every_letter(tmp_path: Path) -> None:
             renderer.render(_linked("bad.css"), META)
 
 
-def test_fast_serialisation_gives_pydyfs_bytes(renderer: PdfRenderer) -> None:
-    import pydyf
-
-    fast = pydyf._to_bytes
-    assert fast.dunletters_fast
-    items = [b"/F1", 0, -7, 10**20, "Tf", "/Name", 1.0, 0.5, -12.25, 1e-7, True, -0.0]
-    items += [1e22, 123456.789, -3.0, 2.675, float("inf"), float("-inf"), float("nan")]
-    items += [pydyf.Array([1, 2.5, b"x"]), pydyf.Dictionary({"A": 1}), pydyf.String("催收")]
-    for item in items:
-        assert fast(item) == fast.original(item)
-    with pytest.raises(UnicodeEncodeError):
-        fast("催收")
-
-
 def test_kept_line_layouts_give_weasyprints_bytes(templates: Path) -> None:
-    """pdf._keep_line_layouts against WeasyPrint's rebuilt layouts: justified lines with
+    """pdf.accel.lines against WeasyPrint's rebuilt layouts: justified lines with
     spaces, kept CJK lines, preserved newlines, spacing, a soft hyphen, an ellipsis —
     drawn once, and again (a letter's own PDF, then its print file)."""
     from weasyprint.text import line_break
@@ -530,34 +518,34 @@ def test_kept_line_layouts_give_weasyprints_bytes(templates: Path) -> None:
 
 
 def test_single_letters_use_a_lower_flate_level_than_print_files(renderer: PdfRenderer) -> None:
-    """Level 3 only while a single letter is written; other pydyf users keep level 6."""
+    """Level 3 only while a single letter is written; other pydyf users keep pydyf's own."""
     import pydyf
 
-    seen: list[int] = []
-    compressobj = pdf_module._Zlib.compressobj
+    seen: list[int | None] = []
+    compressobj = accel_pydyf.Zlib.compressobj
 
     def spy(level: int = -1, *args: object, **kwargs: object) -> object:
-        seen.append(pdf_module._flate_level[0])
+        seen.append(accel_pydyf.current_level())
         return compressobj(level, *args, **kwargs)
 
-    pdf_module._Zlib.compressobj = staticmethod(spy)  # type: ignore[method-assign,assignment]
+    accel_pydyf.Zlib.compressobj = staticmethod(spy)  # type: ignore[method-assign]
     try:
         renderer.render(letter(), META)
-        assert set(seen) == {pdf_module.LETTER_FLATE_LEVEL}
+        assert set(seen) == {accel_pydyf.LETTER_FLATE_LEVEL}
         seen.clear()
         renderer.combine([(letter(), META)] * 2, META)
-        assert set(seen) == {pdf_module.PRINT_FLATE_LEVEL}
+        assert set(seen) == {accel_pydyf.PRINT_FLATE_LEVEL}
     finally:
-        pdf_module._Zlib.compressobj = staticmethod(compressobj)  # type: ignore[method-assign,assignment]
-    assert pdf_module._flate_level[0] == pdf_module.PRINT_FLATE_LEVEL
-    assert isinstance(pydyf.zlib, pdf_module._Zlib)
+        accel_pydyf.Zlib.compressobj = staticmethod(compressobj)  # type: ignore[method-assign]
+    assert accel_pydyf.current_level() is None
+    assert isinstance(pydyf.zlib, accel_pydyf.Zlib)
 
 
 def test_preprocessed_faces_subset_to_the_same_bytes(templates: Path) -> None:
     """A face is preprocessed for HarfBuzz at its second subset: nothing else changes."""
     fresh = PdfRenderer(templates, stylesheet=STYLESHEET)
-    before = set(pdf_module._preprocessed_faces)
+    before = set(accel_faces._preprocessed_faces)
     first = fresh.render(letter(), META)  # faces subset as they are
-    assert set(pdf_module._preprocessed_faces) == before
+    assert set(accel_faces._preprocessed_faces) == before
     assert fresh.render(letter(), META) == first  # now from preprocessed faces
-    assert set(pdf_module._preprocessed_faces) > before
+    assert set(accel_faces._preprocessed_faces) > before

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from dunletters.config import Settings
 from dunletters.escalation import Hold, decide
 from dunletters.models import parse_account
-from dunletters.pdf import _SKELETONS, _parse_html
+from dunletters.pdf.accel.html import _SKELETONS
+from dunletters.pdf.accel.html import parse_html as _parse_html
 from dunletters.registry import Registry
 from dunletters.rendering import Renderer
 from dunletters.samples import generate_accounts

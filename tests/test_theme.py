@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from dunletters.errors import PdfError, TemplateError
-from dunletters.fonts import DEFAULT_FAMILIES
 from dunletters.pdf import PdfRenderer
+from dunletters.pdf.fonts import DEFAULT_FAMILIES
+from dunletters.pdf.theme import THEME_FILE, Theme, load_theme
 from dunletters.registry import Registry
-from dunletters.theme import THEME_FILE, Theme, load_theme
 
 BUILTIN_LETTERS = Path(__file__).parents[1] / "templates" / "letters"
 

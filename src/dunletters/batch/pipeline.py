@@ -977,7 +977,7 @@ def run_batch(
         journal_path = _journal_path(options)
         if letters:
             # Build (or find) the derived fonts once here, not in every worker at once.
-            from dunletters.fonts import ensure_fonts
+            from dunletters.pdf.fonts import ensure_fonts
 
             ensure_fonts()
             pool.start()

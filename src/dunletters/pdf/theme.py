@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dunletters.errors import TemplateError
-from dunletters.fonts import DEFAULT_FAMILIES, FamilySpec
+from dunletters.pdf.fonts import DEFAULT_FAMILIES, FamilySpec
 
 __all__ = ["THEME_FILE", "Theme", "load_theme"]
 

@@ -1,0 +1,179 @@
+"""The accelerator's switch: both modes give the same pages, and it warns when it stands down.
+
+Every built-in letter template (all stages × tones), as its own PDF and in one print
+file, rendered by an accelerated renderer and by one running WeasyPrint's own code.
+The bytes differ by design (Flate level, one-pass subsets without unused tables), so
+the pages are compared as pdftoppm rasters and pdftotext text, and both are checked to
+embed subsets of the same fonts.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import warnings
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from dunletters.pdf import PdfMetadata, PdfRenderer
+from dunletters.pdf.accel import ENVIRONMENT_VARIABLE, AccelerationWarning
+
+AS_OF = date(2026, 11, 28)
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: install poppler-utils (scripts/debian-packages.txt)")
+    return path
+
+
+def _pdf(data: bytes, folder: Path, name: str) -> Path:
+    path = folder / f"{name}.pdf"
+    path.write_bytes(data)
+    return path
+
+
+def _raster(pdf: Path) -> list[bytes]:
+    """Each page as a 100 dpi greyscale PGM from pdftoppm."""
+    prefix = pdf.with_suffix("")
+    subprocess.run([_tool("pdftoppm"), "-r", "100", "-gray", str(pdf), str(prefix)], check=True)
+    pages = sorted(pdf.parent.glob(f"{prefix.name}-*.pgm"))
+    assert pages
+    return [page.read_bytes() for page in pages]
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(
+        [_tool("pdftotext"), "-enc", "UTF-8", "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    ).stdout
+
+
+def _fonts(pdf: Path) -> list[tuple[str, str, str, str]]:
+    """pdffonts' rows: (name without subset tag, emb, sub, uni)."""
+    rows = subprocess.run(
+        [_tool("pdffonts"), str(pdf)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    return sorted((row.split()[0].split("+", 1)[1], *row.split()[-5:-2]) for row in rows)  # type: ignore[misc]
+
+
+def _builtin_letters() -> list[tuple[str, PdfMetadata]]:
+    from dunletters.config import STAGES, TONES, Settings
+    from dunletters.documents import letter_pdf_metadata
+    from dunletters.escalation import decision_for
+    from dunletters.registry import Registry
+    from dunletters.rendering import Renderer
+    from dunletters.samples import sample_account
+
+    settings, registry = Settings(), Registry.load()
+    renderer = Renderer(settings, registry)
+    letters = []
+    for stage in STAGES:
+        for tone in TONES:
+            decision = decision_for(settings.stage_rule(stage), tone)
+            account = sample_account(stage, as_of=AS_OF)
+            document = renderer.letter_html(account, decision, AS_OF, "1")
+            letters.append((document.html, letter_pdf_metadata(settings, document)))
+    return letters
+
+
+def test_every_builtin_letter_looks_the_same_with_the_accelerator_off(tmp_path: Path) -> None:
+    from dunletters.registry import Registry
+
+    registry = Registry.load()
+    fast = PdfRenderer.for_registry(registry)
+    plain = PdfRenderer(
+        fast._roots[0], overlay_dirs=fast._roots[1:], fonts=fast.fonts, accelerate=False
+    )
+    assert fast.accelerated and not plain.accelerated
+    letters = _builtin_letters()
+    assert len(letters) == 12
+    outputs: list[tuple[str, bytes, bytes]] = []
+    for number, (html, meta) in enumerate(letters):
+        accelerated, unaccelerated = fast.render(html, meta), plain.render(html, meta)
+        assert accelerated.pages == unaccelerated.pages == 1
+        outputs.append((f"letter{number}", accelerated.data, unaccelerated.data))
+    outputs.append(
+        ("print", fast.combine(letters, letters[0][1]), plain.combine(letters, letters[0][1]))
+    )
+    for name, ours, theirs in outputs:
+        assert len(ours) < len(theirs)  # the accelerator's files are smaller
+        mine, reference = (
+            _pdf(ours, tmp_path, f"{name}-fast"),
+            _pdf(theirs, tmp_path, f"{name}-plain"),
+        )
+        assert _text(mine) == _text(reference), name
+        assert _raster(mine) == _raster(reference), name
+        fonts = _fonts(mine)
+        assert fonts == _fonts(reference)
+        assert all(row[1:] == ("yes", "yes", "yes") for row in fonts)
+
+
+def test_both_modes_in_one_process_do_not_disturb_each_other() -> None:
+    """An unaccelerated renderer between two accelerated letters changes neither's bytes."""
+    from dunletters.registry import Registry
+
+    registry = Registry.load()
+    fast = PdfRenderer.for_registry(registry)
+    html, meta = _builtin_letters()[5]
+    first = fast.render(html, meta).data
+    plain = PdfRenderer(
+        fast._roots[0], overlay_dirs=fast._roots[1:], fonts=fast.fonts, accelerate=False
+    )
+    off = plain.render(html, meta).data
+    assert fast.render(html, meta).data == first
+    assert plain.render(html, meta).data == off
+
+
+def test_the_environment_variable_turns_it_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, "0")
+    assert not PdfRenderer(tmp_path).accelerated
+    assert PdfRenderer(tmp_path, accelerate=True).accelerated
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, "1")
+    assert PdfRenderer(tmp_path).accelerated
+
+
+def test_another_weasyprint_makes_it_stand_down_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.warns(AccelerationWarning, match="WeasyPrint 71.0"):
+        renderer = PdfRenderer(tmp_path, stylesheet="html { font-family: 'Noto Serif CJK SC'; }")
+    assert not renderer.accelerated
+    html = "<!DOCTYPE html><html lang='zh-CN'><body><p>尊敬的客户：</p></body></html>"
+    meta = PdfMetadata(
+        "标题",
+        "作者",
+        "主题",
+        datetime(2026, 11, 28, tzinfo=UTC),
+    )
+    assert renderer.render(html, meta).pages == 1
+
+
+def test_another_pydyf_warns_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import pydyf
+
+    monkeypatch.setattr(pydyf, "__version__", "0.14.0")
+    with pytest.warns(AccelerationWarning, match="pydyf 0.14.0"):
+        PdfRenderer(tmp_path)
+
+
+def test_no_warning_when_switched_off_on_purpose(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", AccelerationWarning)
+        assert not PdfRenderer(tmp_path, accelerate=False).accelerated
