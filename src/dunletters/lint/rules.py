@@ -56,7 +56,21 @@ def _has(ctx: LintContext, lexicon: str) -> bool:
 _surname = functools.lru_cache(maxsize=4096)(zh.surname)
 """zh.surname, remembered per name: DL106 and DL604 ask it of every document."""
 
-_INSTITUTION = re.compile(r"银行|有限公司|消费金融|信用卡中心|小额贷款|金融服务|资产管理")
+# A creditor's name: a proper name (two characters or more) ending in an institution
+# word — not a generic phrase such as 网上银行 or 手机银行, nor 我单位 — or a known
+# lending platform; or the SMS 【签名】.
+_INSTITUTION = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]{2}"
+    r"(?<!网上)(?<!手机)(?<!网络)(?<!电话)(?<!商业)(?<!指定)(?<!开户)(?<!任何)(?<!其他)"
+    r"(?<!各家)(?<!收款)(?<!直销)(?<!发卡)(?<!贷款)(?<!全国)"
+    r"(?:银行|农商行|信用合作社|信用社|信用联社|农信社|有限公司|有限责任公司|股份公司|集团"
+    r"|联社|消费金融|小额贷款|小贷公司|融资担保|资产管理|金融服务|信用卡中心|学生资助|资助管理中心"
+    r"|助学贷款管理中心|贷款管理中心|律师事务所)"
+    r"|借呗|花呗|京东金融|白条|微粒贷|分期乐|招联|马上消费|度小满|拍拍贷|平安普惠|宜人贷"
+    r"|安逸花|网商贷|美团月付|美团借钱|捷信|360借条|信用飞|小赢卡贷|还呗|来分期"
+    r"|^\s*【[^【】\n]{2,16}】|【[^【】\n]{2,16}】\s*$"
+)
+_LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
 
 @rule(
@@ -65,18 +79,28 @@ _INSTITUTION = re.compile(r"银行|有限公司|消费金融|信用卡中心|小
     principle="清楚",
     severity=ERROR,
     rationale="收信人须知道是谁来信：债权机构名称必须写明（《商业银行信用卡业务监督管理办法》第六十九条）。",
-    what="全文找不到债权机构（发函机构）的名称。",
+    what="全文找不到债权机构（发函机构）的名称；配置了债权机构时，找不到它的名称或短信签名。",
     why="不写来信机构，债务人无法核实真伪，也无从联系；冒名催收正是诈骗惯用手法。",
-    fail=("您的欠款已逾期，请尽快还款。",),
-    passes=("示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",),
+    fail=("您的欠款已逾期，请尽快还款。", "您可通过网上银行还款。\n我单位\n2026年11月28日"),
+    passes=(
+        "示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",
+        "【某某农商银行】您的贷款已逾期，请及时还款。",
+        "某某县农村信用合作联社提醒您：您的贷款已逾期。",
+    ),
     use_instead="在信头和落款写明机构全称，如「示范银行股份有限公司信用卡中心」。",
 )
 def missing_creditor(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    if ctx.creditor is not None and ctx.creditor.name in ctx.view.match_text:
-        return hits
-    signature = ctx.creditor.sms_signature if ctx.creditor is not None else None
-    if signature and f"【{signature}】" in ctx.text:
+    creditor = ctx.creditor
+    if creditor is not None:  # configured: its own name, short name or signature
+        text = ctx.view.match_text
+        short = _LEGAL_SUFFIX.sub("", creditor.name)
+        signature = creditor.sms_signature
+        if creditor.name in text or (len(short) >= 2 and short in text):
+            return hits
+        if signature and f"【{signature}】" in ctx.text:
+            return hits
+        hits.append(_whole(ctx, f"未写明债权机构「{creditor.name}」（或其短信签名）"))
         return hits
     if _INSTITUTION.search(ctx.text) is None:
         hits.append(_whole(ctx, "未写明债权机构名称（谁在催收）"))
@@ -102,7 +126,9 @@ def missing_amount(ctx: LintContext) -> list[Hit]:
     return hits
 
 
-_DEADLINE_WORDS = re.compile(r"^\s?(?:前|之前|以前|为止|当日|止)")
+_DEADLINE_WORDS = re.compile(
+    r"^\s?(?:[（(]\s?含(?:当日|当天|本日)?\s?[）)]\s?)?(?:前|之前|以前|为止|当日|止|当天|[（(]含)"
+)
 
 
 def _has_deadline(ctx: LintContext) -> bool:
@@ -126,7 +152,12 @@ def _has_deadline(ctx: LintContext) -> bool:
     what="没有具体的还款期限（某年某月某日前，或收到本函之日起N日内）。",
     why="「尽快」「及时」不是期限；没有期限，债务人不知何时必须行动，后续措施也失去依据。",
     fail=("请您尽快还款。",),
-    passes=("请于2026年12月5日前还款。", "请于收到本函之日起5日内还款。"),
+    passes=(
+        "请于2026年12月5日前还款。",
+        "请于收到本函之日起5日内还款。",
+        "请于收到本短信后3日内还款。",
+        "请于2026年12月5日（含）前还款。",
+    ),
     use_instead="写「请于2026年12月5日前」或「请于收到本函之日起5日内」。",
     lexicons=("deadline",),
 )
@@ -922,6 +953,10 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
     return hits
 
 
+_CONTACT_BEFORE = re.compile(r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]")
+_PAYEE_BEFORE = re.compile(r"收款|对公|户名|开户行|还款专户")
+
+
 def _allowed_numbers(ctx: LintContext) -> set[str]:
     allowed: set[str] = set()
     if ctx.creditor is not None:
@@ -946,15 +981,40 @@ def _allowed_numbers(ctx: LintContext) -> set[str]:
 def unmasked_pii(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     numbers = ctx.view.numbers
+    own = _record_card(ctx, numbers)
+    if own is not None:
+        hits.append(own)
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
+    text = ctx.text
     for number in numbers:
         if number.masked or number.digits in allowed:
             continue
+        if number.kind == "mobile" and _CONTACT_BEFORE.search(
+            text, max(0, number.start - 8), number.start
+        ):
+            continue  # a number to call (the collector's own): not someone's data
+        if number.kind == "card" and _PAYEE_BEFORE.search(
+            text, max(0, number.start - 16), number.start
+        ):
+            continue  # the creditor's own collection account, printed for payment
         kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
         hits.append(Hit(number.start, number.end, f"未脱敏的{kind}", suggestion=_masked(number)))
     return hits
+
+
+def _record_card(ctx: LintContext, numbers: list[NumberSpan]) -> Hit | None:
+    """The record's own card number printed in full, whatever its shape or check digit
+    (a 贷款合同号 in that field, a card whose Luhn digit is wrong): not already found
+    by the number scan."""
+    card = ctx.account.card_number if ctx.account is not None else ""
+    if len(card) < 8:
+        return None
+    start = ctx.text.find(card)
+    if start < 0 or any(n.start <= start < n.end for n in numbers):
+        return None
+    return Hit(start, start + len(card), "未脱敏的银行卡号（账户记录中的卡号）")
 
 
 def _masked(number: NumberSpan) -> str | None:
@@ -995,6 +1055,8 @@ def _url_hits(ctx: LintContext) -> list[Hit]:
     hits = []
     for match in _URL.finditer(text):
         url = match.group(0)
+        if match.start() and text[match.start() - 1] == "@":
+            continue  # an e-mail address's domain, not a link to click
         if url[-1].isdigit() and "/" not in url:
             continue  # 16,409.02 or 3.5: a number, not a host (no letter top-level domain)
         host = _SCHEME.sub("", url, count=1).split("/")[0].lower()
@@ -1061,6 +1123,8 @@ def sms_format(ctx: LintContext) -> list[Hit]:
         body_start = lead
     else:
         body_start = lead + signature.end()
+        # Only a configured creditor's signature is compared; without one (no config,
+        # or the demos' example creditor) the signature's form is all there is to check.
         expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
         if expected and signature.group(1) != expected:
             hits.append(
