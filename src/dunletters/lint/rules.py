@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from dunletters import zh
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
+from dunletters.lint.frames import frame_hits
 from dunletters.lint.rule import Hit, Rule, rule
 from dunletters.lint.text import SENTENCE_MARKS, NumberSpan
 from dunletters.sms import UCS2_SEGMENT, UCS2_SINGLE, measure
@@ -39,6 +40,26 @@ def _existence(ctx: LintContext, lexicon: str, message: str) -> list[Hit]:
         if suggest:
             text += f"；可改为「{suggest}」"
         hits.append(Hit(match.start, match.end, text, suggestion=suggest))
+    return hits
+
+
+def _framed(ctx: LintContext, code: str, message: str, found: list[Hit]) -> list[Hit]:
+    """One hit per frame match of rule ``code`` (frames.py) that overlaps none already
+    ``found`` by its phrase list (or an earlier frame); the message names the wording
+    and what the frame describes."""
+    hits: list[Hit] = []
+    matches = frame_hits(ctx.view, code)
+    if not matches:
+        return hits
+    covered = bytearray(len(ctx.text) + 1)  # linear in the text, however many hits
+    for hit in found:
+        covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+    for match in matches:
+        if any(covered[match.start : match.end]):
+            continue
+        covered[match.start : match.end] = b"\x01" * (match.end - match.start)
+        text = message.format(match=match.text, frame=match.frame.description)
+        hits.append(Hit(match.start, match.end, text))
     return hits
 
 
@@ -68,7 +89,7 @@ _INSTITUTION = re.compile(
     r"|助学贷款管理中心|贷款管理中心|律师事务所)"
     r"|借呗|花呗|京东金融|白条|微粒贷|分期乐|招联|马上消费|度小满|拍拍贷|平安普惠|宜人贷"
     r"|安逸花|网商贷|美团月付|美团借钱|捷信|360借条|信用飞|小赢卡贷|还呗|来分期"
-    r"|^\s*【[^【】\n]{2,16}】|【[^【】\n]{2,16}】\s*$"
+    r"|^\s*【[^【】\n]{2,16}】|【[^【】\n]{2,16}】\s*$|\[[^\[\]\n]{2,16}\]\s*$"
 )
 _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
@@ -220,6 +241,18 @@ _SALUTATION = re.compile(
 )
 
 
+_NAMED = re.compile(
+    r"(?:尊敬的|亲爱的)\s?(?P<name>[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
+)
+_GENERIC_NAMES = re.compile(r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|贷款人|业主")
+
+
+def _named_salutation(text: str) -> bool:
+    """「尊敬的林晓雯，」「尊敬的林晓雯用户：」: a name without 先生/女士 is personal too."""
+    match = _NAMED.search(text)
+    return match is not None and _GENERIC_NAMES.search(match.group("name")) is None
+
+
 @rule(
     "DL106",
     "not-personalized",
@@ -242,7 +275,11 @@ def not_personalized(ctx: LintContext) -> list[Hit]:
         surname = _surname(name)
         if surname + "先生" in ctx.text or surname + "女士" in ctx.text:
             return hits
-    elif _SALUTATION.search(ctx.text) or re.search(r"[\u4e00-\u9fff](先生|女士)", ctx.text):
+    elif (
+        _SALUTATION.search(ctx.text)
+        or re.search(r"[\u4e00-\u9fff](先生|女士)", ctx.text)
+        or _named_salutation(ctx.text)
+    ):
         generic = ctx.lexicons["generic_salutation"].search(ctx.view)
         if generic is None:
             return hits
@@ -806,6 +843,10 @@ def missing_consequence(ctx: LintContext) -> list[Hit]:
     return hits
 
 
+_LEGAL = re.compile(r"诉|訴|法院|法庭|开庭|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律所")
+"""What makes a legal_action match a legal step (the list also holds visits and agencies)."""
+
+
 @rule(
     "DL502",
     "unexplained-legal-action",
@@ -828,12 +869,18 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     if not actions:
         return hits
     reasons = [r.start for r in ctx.lexicons["legal_reason"].finditer(ctx.view)]
+    paragraphs = ctx.view.paragraphs
+    starts = [p.start for p in paragraphs]
     reported: set[int] = set()
     for action in actions:
-        paragraph = next((p for p in ctx.view.paragraphs if p.start <= action.start < p.end), None)
-        if paragraph is None or paragraph.start in reported:
+        if _LEGAL.search(action.text) is None:
+            continue  # a visit or an agency: an escalation (DL402), not a legal step
+        index = bisect.bisect_right(starts, action.start) - 1
+        paragraph = paragraphs[index] if index >= 0 else None
+        if paragraph is None or not action.start < paragraph.end or paragraph.start in reported:
             continue
-        if not any(paragraph.start <= start < paragraph.end for start in reasons):
+        first = bisect.bisect_left(reasons, paragraph.start)
+        if first == len(reasons) or reasons[first] >= paragraph.end:
             reported.add(paragraph.start)
             hits.append(
                 Hit(
@@ -936,6 +983,7 @@ def false_authority(ctx: LintContext) -> list[Hit]:
 def third_party_disclosure(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     hits += _existence(ctx, "third_party", "向第三方透露或以此施压「{match}」")
+    hits += _framed(ctx, "DL604", "向第三方透露或以此施压「{match}」（{frame}）", hits)
     if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
         return hits
     for match in _SALUTATION.finditer(ctx.text):
@@ -1093,6 +1141,7 @@ _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff\u2
 
 _SMS_SIGNATURE = re.compile(r"【([^【】]{2,12})】")
 _SMS_BRACKETS = re.compile(r"[【】\[\]]")
+_CLOSING_SIGNATURE = re.compile(r"(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])\s*$")
 _YUAN_SIGN = re.compile(r"[¥￥]")
 _EMOJI_OR_YUAN = re.compile(_EMOJI.pattern[:-1] + "¥￥]")
 
@@ -1130,13 +1179,18 @@ def sms_format(ctx: LintContext) -> list[Hit]:
             hits.append(
                 Hit(lead, body_start, f"签名「{signature.group(1)}」不是配置的签名「{expected}」")
             )
+    body_end = len(text)
+    if signature is not None:  # a second signature closing the text: the sender's name
+        closing = _CLOSING_SIGNATURE.search(text, body_start)
+        if closing is not None:
+            body_end = closing.start()
     if (  # four finds cost less than one scan
-        text.find("【", body_start) >= 0
-        or text.find("】", body_start) >= 0
-        or text.find("[", body_start) >= 0
-        or text.find("]", body_start) >= 0
+        text.find("【", body_start, body_end) >= 0
+        or text.find("】", body_start, body_end) >= 0
+        or text.find("[", body_start, body_end) >= 0
+        or text.find("]", body_start, body_end) >= 0
     ):
-        for match in _SMS_BRACKETS.finditer(text, body_start):
+        for match in _SMS_BRACKETS.finditer(text, body_start, body_end):
             hits.append(Hit(match.start(), match.end(), "正文不能包含【】或[]"))
     hits += _existence(ctx, "sms_forbidden", "通知短信不能含退订类字样「{match}」")
     if _EMOJI_OR_YUAN.search(text) is not None:  # one pass rules out both, as a rule
