@@ -24,7 +24,8 @@ Each file under ``lint/frames/`` holds the frames of one rule::
         fail: [本函将抄送您的工作单位。]   # each must be found (tested)
         pass: [我行不会联系您的单位。]     # none may be found (tested)
 
-A part is a slot name or a literal word in quotes (``'"向"'``); a word is a regular
+A part is a slot name or a literal word in quotes (``'"向"'``, ``'"的"?'`` when it may
+be left out); a word is a regular
 expression fragment, usually a plain word. Parts stay within one clause (no 。！？；
 or line break between them). A negation just before the match — 不会、不再、绝不、
 不得… (the file's ``negations`` add to these) — silences it, as does an ``unless``
@@ -104,7 +105,9 @@ class FrameMatch:
 
 
 def _is_literal(part: str) -> bool:
-    return len(part) >= 2 and part[0] == part[-1] == '"'
+    """A literal part: ``"向|对"``, or ``"的"?`` when it may be left out."""
+    body = part[:-1] if part.endswith('"?') else part
+    return len(body) >= 2 and body[0] == body[-1] == '"'
 
 
 class CompiledFrames:
@@ -127,7 +130,8 @@ class CompiledFrames:
 
     def _part(self, part: str) -> str:
         if _is_literal(part):
-            return f"(?:{part[1:-1]})"
+            optional = part.endswith("?")
+            return f"(?:{part[1 : -2 if optional else -1]})" + ("?" if optional else "")
         words = sorted(self.source.words[part], key=len, reverse=True)  # longest first
         return "(?:" + "|".join(words) + ")"
 

@@ -89,7 +89,7 @@ _INSTITUTION = re.compile(
     r"|助学贷款管理中心|贷款管理中心|律师事务所)"
     r"|借呗|花呗|京东金融|白条|微粒贷|分期乐|招联|马上消费|度小满|拍拍贷|平安普惠|宜人贷"
     r"|安逸花|网商贷|美团月付|美团借钱|捷信|360借条|信用飞|小赢卡贷|还呗|来分期"
-    r"|^\s*【[^【】\n]{2,16}】|【[^【】\n]{2,16}】\s*$|\[[^\[\]\n]{2,16}\]\s*$"
+    r"|^\s*【[^【】\n]{2,16}】|【[^【】\n]{2,16}】\s*$|\[[^\[\]\n]{2,16}\]\s*$|^\s*\[[^\[\]\n]{2,16}\]"
 )
 _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
@@ -243,14 +243,22 @@ _SALUTATION = re.compile(
 
 _NAMED = re.compile(
     r"(?:尊敬的|亲爱的)\s?(?P<name>[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
+    r"|^\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
+    r"(?P<lead>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)?\s?(?:您好|你好)"
+    r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$",
+    re.MULTILINE,
 )
 _GENERIC_NAMES = re.compile(r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|贷款人|业主")
 
 
 def _named_salutation(text: str) -> bool:
-    """「尊敬的林晓雯，」「尊敬的林晓雯用户：」: a name without 先生/女士 is personal too."""
+    """「尊敬的林晓雯，」「林晓雯您好」「【签名】亲爱的林晓雯，」: a name without 先生/女士
+    is personal too."""
     match = _NAMED.search(text)
-    return match is not None and _GENERIC_NAMES.search(match.group("name")) is None
+    if match is None:
+        return False
+    name = match.group("name") or match.group("lead") or match.group("titled")
+    return _GENERIC_NAMES.search(name) is None
 
 
 @rule(
@@ -904,10 +912,11 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     passes=("逾期信息将依法报送金融信用信息基础数据库。",),
     use_instead="只陈述真实、合法的后果，如「逾期信息将依法报送金融信用信息基础数据库」。",
     lexicons=("overstated_consequence",),
-    hits_need=("overstated_consequence",),
 )
 def overstated_consequence(ctx: LintContext) -> list[Hit]:
-    return _existence(ctx, "overstated_consequence", "夸大或不实的后果「{match}」")
+    hits = _existence(ctx, "overstated_consequence", "夸大或不实的后果「{match}」")
+    hits += _framed(ctx, "DL503", "夸大或不实的后果「{match}」（{frame}）", hits)
+    return hits
 
 
 # -- DL6xx 法规 --------------------------------------------------------------------------------
@@ -925,10 +934,11 @@ def overstated_consequence(ctx: LintContext) -> list[Hit]:
     passes=("逾期将按合同约定计收违约金。",),
     use_instead="陈述合法的后果，如「逾期将按合同约定承担违约责任」。",
     lexicons=("threat",),
-    hits_need=("threat",),
 )
 def threat(ctx: LintContext) -> list[Hit]:
-    return _existence(ctx, "threat", "威胁性用语「{match}」")
+    hits = _existence(ctx, "threat", "威胁性用语「{match}」")
+    hits += _framed(ctx, "DL601", "威胁性用语「{match}」（{frame}）", hits)
+    return hits
 
 
 @rule(
@@ -961,10 +971,11 @@ def insult(ctx: LintContext) -> list[Hit]:
     passes=("我行可能依法向人民法院提起诉讼。",),
     use_instead="只说债权人自己能做的合法事项，如「可能依法提起诉讼」。",
     lexicons=("false_authority",),
-    hits_need=("false_authority",),
 )
 def false_authority(ctx: LintContext) -> list[Hit]:
-    return _existence(ctx, "false_authority", "冒用或假借公权力「{match}」")
+    hits = _existence(ctx, "false_authority", "冒用或假借公权力「{match}」")
+    hits += _framed(ctx, "DL603", "冒用或假借公权力「{match}」（{frame}）", hits)
+    return hits
 
 
 @rule(
@@ -1002,7 +1013,7 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
 
 
 _CONTACT_BEFORE = re.compile(r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]")
-_PAYEE_BEFORE = re.compile(r"收款|对公|户名|开户行|还款专户")
+_PAYEE_BEFORE = re.compile(r"收款|对公|户名|开户行|开户银行|还款专户|公司账号|单位账号|企业账号")
 
 
 def _allowed_numbers(ctx: LintContext) -> set[str]:
