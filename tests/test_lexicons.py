@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -69,32 +70,53 @@ def test_latin_terms_are_guarded() -> None:
 # --- the regex prefilter (anchors.py) --------------------------------------------------
 
 
-def test_shipped_compiled_cache_is_fresh() -> None:
-    cache = LEXICON_DIR / "_compiled.json"
-    assert cache.read_text(encoding="utf-8") == build_compiled(), (
-        "lexicons/_compiled.json 已过期：运行 python -m dunletters.lint.lexicon"
-    )
-
-
-def test_a_stale_cache_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An edited list wins over the shipped cache (the digests no longer match)."""
+def test_compiled_cache_lives_in_the_user_cache_and_follows_the_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parsed lists are cached outside the package, named by the YAML files'
+    digests: an edited list is parsed afresh (a new file), never shadowed."""
+    assert not (LEXICON_DIR / "_compiled.json").exists()
+    lists = tmp_path / "lists"
+    lists.mkdir()
     for path in FILES:
-        (tmp_path / path.name).write_bytes(path.read_bytes())
-    (tmp_path / "_compiled.json").write_bytes((LEXICON_DIR / "_compiled.json").read_bytes())
-    threat = tmp_path / "threat.yml"
-    threat.write_text(
-        threat.read_text(encoding="utf-8").replace(
-            "- phrase: 后果自负", "- phrase: 后果自己负责", 1
-        ),
-        encoding="utf-8",
-    )
-    monkeypatch.setattr(lexicon_module, "_builtin_dir", lambda: tmp_path)
+        (lists / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setenv("DUNLETTERS_LEXICON_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(lexicon_module, "_builtin_dir", lambda: lists)
     for cached in (lexicon_module._compiled, lexicon_module.anchor_table):
         cached.cache_clear()
     try:
+        builtin_lexicons()
+        first = sorted((tmp_path / "cache").glob("compiled-*.json"))
+        assert len(first) == 1
+        assert json.loads(first[0].read_text(encoding="utf-8")) == json.loads(build_compiled())
+        threat = lists / "threat.yml"
+        threat.write_text(
+            threat.read_text(encoding="utf-8").replace(
+                "- phrase: 后果自负", "- phrase: 后果自己负责", 1
+            ),
+            encoding="utf-8",
+        )
+        for cached in (lexicon_module._compiled, lexicon_module.anchor_table):
+            cached.cache_clear()
         phrases = {e.phrase for lx in builtin_lexicons() for e in lx.entries}
         assert "后果自己负责" in phrases
-        assert lexicon_module.anchor_table() == {}
+        assert len(list((tmp_path / "cache").glob("compiled-*.json"))) == 2
+    finally:
+        monkeypatch.undo()
+        for cached in (lexicon_module._compiled, lexicon_module.anchor_table):
+            cached.cache_clear()
+
+
+def test_an_unwritable_cache_folder_still_lints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("DUNLETTERS_LEXICON_CACHE", str(blocker / "sub"))
+    for cached in (lexicon_module._compiled, lexicon_module.anchor_table):
+        cached.cache_clear()
+    try:
+        assert {lx.name for lx in builtin_lexicons()} == {path.stem for path in FILES}
     finally:
         monkeypatch.undo()
         for cached in (lexicon_module._compiled, lexicon_module.anchor_table):

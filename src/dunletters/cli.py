@@ -291,6 +291,7 @@ def lint_cmd(
         fix=fix,
         use_pdf=not no_pdf,
         as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
+        as_of_given=as_of is not None,
         template_dirs=template_dirs,
     )
 

@@ -198,10 +198,10 @@ def lint_path(path: Path, settings: Settings, options: DraftOptions, linter: Lin
         text = read_text_file(path)
         if path.name.endswith((".html.j2", ".txt.j2")):
             findings = lint_template(path, text, settings, options, linter)
-        elif path.suffix.lower() in (".txt", ".md", ".html", ".htm"):
+        elif path.suffix.lower() in (".txt", ".md", ".html", ".htm", ".pdf"):
             findings = lint_plain(path, text, options, linter)
         else:
-            raise DraftReadError("不支持的文件类型（支持 .html.j2、.txt.j2、.txt、.md、.html）")
+            raise DraftReadError("不支持的文件类型（支持 .html.j2、.txt.j2、.txt、.md、.html、.pdf）")
     except DunlettersError as error:
         return FileReport(shown, error=str(error))
     findings.sort(key=Finding.sort_key)
@@ -225,7 +225,7 @@ def lint_paths(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.name.endswith((".j2", ".txt", ".md", ".html"))
+                and p.name.endswith((".j2", ".txt", ".md", ".html", ".pdf"))
                 and not p.name.startswith("_")
             )
         else:

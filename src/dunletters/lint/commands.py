@@ -92,6 +92,7 @@ def run_lint(
     use_pdf: bool,
     as_of: date,
     template_dirs: Sequence[Path],
+    as_of_given: bool = True,
 ) -> int:
     """Lint, print the report, optionally fix; return the exit status."""
     extra_reports: list[FileReport] = []
@@ -109,6 +110,7 @@ def run_lint(
         channel=channel,
         record=account,
         as_of=as_of,
+        as_of_given=as_of_given,
         template_dirs=tuple(template_dirs),
         page_counter=_LazyPageCounter(template_dirs) if use_pdf else None,
     )

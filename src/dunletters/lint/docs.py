@@ -8,6 +8,7 @@ the rule values themselves, so the docs cannot drift from the code.
 from __future__ import annotations
 
 from dunletters.errors import LintUsageError
+from dunletters.lint.frames import frames_for
 from dunletters.lint.rule import ALL_CHANNELS, ALL_STAGES, Rule
 from dunletters.lint.rules import RULES
 from dunletters.lint.suppressions import TEMPLATE_RULES
@@ -58,6 +59,13 @@ def rule_doc(code: str) -> str:
                     "词表",
                     f"  {'、'.join(rule.lexicons)}（src/dunletters/lint/lexicons/*.yml）",
                 ]
+            frames = frames_for(rule.code)
+            if frames is not None:
+                lines += ["句式框架（src/dunletters/lint/frames/*.yml）"]
+                for frame in frames.source.frames:
+                    lines += [f"  {frame.name}：{frame.description}"]
+                    lines += [f"    ✗ {example}" for example in frame.fail]
+                    lines += [f"    ✓ {example}" for example in frame.passes]
             return "\n".join(lines) + "\n"
     for template_rule in TEMPLATE_RULES:
         if template_rule.code == wanted or template_rule.name == code.strip():
@@ -120,4 +128,12 @@ def rules_markdown() -> str:
         if rule.passes:
             out += ["### 正例", "", *(f"- ✓ {e}" for e in rule.passes), ""]
         out += ["### 建议写法 (Use instead)", "", rule.use_instead, ""]
+        frames = frames_for(rule.code)
+        if frames is not None:
+            out += ["### 句式框架 (Frames)", ""]
+            for frame in frames.source.frames:
+                out += [f"- **{frame.name}**：{frame.description}"]
+                out += [f"  - ✗ {example}" for example in frame.fail]
+                out += [f"  - ✓ {example}" for example in frame.passes]
+            out.append("")
     return "\n".join(out)

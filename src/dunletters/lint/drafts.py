@@ -19,6 +19,7 @@ from dunletters.errors import DunlettersError
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding
+from dunletters.lint.pdftext import read_draft_bytes
 from dunletters.models import Account
 
 __all__ = ["DraftOptions", "DraftReadError", "PageCounter", "lint_plain", "read_text_file"]
@@ -36,6 +37,8 @@ class DraftOptions:
     channel: str | None = None
     record: Account | None = None
     as_of: date = field(default_factory=date.today)
+    as_of_given: bool = True
+    """False when ``as_of`` is only today's date (no --as-of): the DL000 notice says so."""
     template_dirs: tuple[Path, ...] = ()
     page_counter: PageCounter | None = None
 
@@ -44,12 +47,24 @@ class DraftReadError(DunlettersError):
     """A file that cannot be linted (binary, empty, not UTF-8)."""
 
 
+MAX_DRAFT_BYTES = 4 * 1024 * 1024
+"""A larger file is not a letter or an SMS: refused, so one lint stays bounded."""
+
+
 def read_text_file(path: Path) -> str:
-    """A draft's text; binary, empty and non-UTF-8 files are refused with one clear line."""
+    """A draft's text (a PDF's extracted text); special, oversized, binary, empty and
+    non-UTF-8 files are refused with one clear line."""
     try:
-        raw = path.read_bytes()
+        raw = read_draft_bytes(path, MAX_DRAFT_BYTES)
     except OSError as error:
         raise DraftReadError(f"无法读取：{error.strerror}") from None
+    if raw.startswith(b"%PDF-"):
+        from dunletters.lint.pdftext import PdfTextError, pdf_text
+
+        try:
+            return pdf_text(raw)
+        except PdfTextError as error:
+            raise DraftReadError(str(error)) from None
     if not raw.strip():
         raise DraftReadError("文件为空")
     if b"\x00" in raw[:8192]:
@@ -78,6 +93,9 @@ def lint_plain(path: Path, text: str, options: DraftOptions, linter: Linter) -> 
     return linter.lint(
         text,
         explain_skips=True,
+        infer=True,
+        suffix=path.suffix,
+        as_of_given=options.as_of_given,
         channel=options.channel,
         stage=options.stage,
         tone=options.tone,

@@ -12,19 +12,21 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from dunletters.config import Settings
+from dunletters.config import Settings, example_creditor
 from dunletters.errors import DunlettersError
 from dunletters.escalation import Decision
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Finding, Severity
+from dunletters.lint.infer import document_date, infer_channel
 from dunletters.lint.lexicon import CompiledLexicon, load_lexicons
 from dunletters.lint.rule import Check, Hit, Rule
 from dunletters.lint.rules import RULES
 from dunletters.lint.settings import code_matches
 from dunletters.lint.text import TextView
-from dunletters.models import Account
+from dunletters.models import Account, Creditor
+from dunletters.zh import format_date
 
-__all__ = ["CONTEXT_CODE", "Linter", "lint_document"]
+__all__ = ["CONTEXT_CODE", "Linter", "configured_creditor", "lint_document"]
 
 CONTEXT_CODE = "DL000"
 """Info finding: rules were skipped because the document's stage/tone/channel is unknown."""
@@ -75,7 +77,7 @@ class Linter:
         # field order: context() passes its fields by position, which an SMS's lint
         # notices — keyword passing and the settings lookups cost ~3 µs a document).
         self._constants = (
-            self.settings.creditor,
+            configured_creditor(self.settings),
             lint.params,
             (sms.window_start, sms.window_end),
             sms.timezone,
@@ -126,14 +128,20 @@ class Linter:
             self.link_allowlist,
         )
 
-    def run(self, ctx: LintContext, *, explain_skips: bool = False) -> list[Finding]:
-        """Run every applicable rule; findings sorted by position."""
+    def run(
+        self, ctx: LintContext, *, explain_skips: bool = False, inferred: Sequence[str] = ()
+    ) -> list[Finding]:
+        """Run every applicable rule; findings sorted by position.
+
+        ``inferred``: what was read from the document itself (channel, date), said
+        in the DL000 notice with the rules skipped for want of context.
+        """
         plan = self._plan_for(ctx)
         findings = self._apply(plan[2], [ctx])[0]
         if isinstance(findings, DunlettersError):
             raise findings
-        if explain_skips:
-            findings.extend(_skip_notes(plan[1], ctx))
+        if explain_skips or inferred:
+            findings.extend(_skip_notes(plan[1] if explain_skips else {}, ctx, inferred))
             if len(findings) > 1:
                 findings.sort(key=Finding.sort_key)
         return findings
@@ -277,44 +285,100 @@ class Linter:
             end_offset=hit.end,
         )
 
-    def lint(self, text: str, *, explain_skips: bool = False, **context: Any) -> list[Finding]:
-        """Lint a text with the given context (see :meth:`context`)."""
-        return self.run(self.context(text, **context), explain_skips=explain_skips)
+    def lint(
+        self,
+        text: str,
+        *,
+        explain_skips: bool = False,
+        infer: bool = False,
+        suffix: str = "",
+        as_of_given: bool = True,
+        **context: Any,
+    ) -> list[Finding]:
+        """Lint a text with the given context (see :meth:`context`).
+
+        ``infer``: a plain draft — take the channel from the text when not given, and
+        the document's own date (落款 / 发函日期) before ``as_of`` (the command's
+        ``--as-of`` when ``as_of_given``, else today); the DL000 notice says which.
+        """
+        inferred: list[str] = []
+        if infer:
+            inferred = _infer(text, suffix, context, as_of_given)
+        return self.run(
+            self.context(text, **context), explain_skips=explain_skips, inferred=inferred
+        )
 
 
-def _skip_notes(skipped: dict[str, list[str]], ctx: LintContext) -> list[Finding]:
-    """One info finding that says which context was missing and which rules were skipped."""
+def configured_creditor(settings: Settings) -> Creditor | None:
+    """The creditor a project configured, or None for the demos' example creditor:
+    the creditor checks (DL101's name, DL607's signature) compare against a real
+    creditor only, never against 示范银行."""
+    return None if settings.creditor == example_creditor() else settings.creditor
+
+
+def _infer(text: str, suffix: str, context: dict[str, Any], as_of_given: bool) -> list[str]:
+    """Fill ``context``'s channel and date from the text; say what was used, in Chinese."""
+    notes = []
+    if context.get("channel") is None:
+        channel, reason = infer_channel(text, suffix)
+        if channel is not None:
+            context["channel"] = channel
+            notes.append(f"渠道推断为{'短信' if channel == 'sms' else '信函'}（{reason}）")
+    own = document_date(text)
+    given = context.get("as_of")
+    if own is not None:
+        context["as_of"] = own
+        notes.append(f"发函日期取文书所署日期{format_date(own)}")
+    elif given is not None:
+        source = " --as-of " if as_of_given else "今天"
+        notes.append(f"文书未署日期，发函日期按{source}（{format_date(given)}）计")
+    return notes
+
+
+def _skip_notes(
+    skipped: dict[str, list[str]], ctx: LintContext, inferred: Sequence[str] = ()
+) -> list[Finding]:
+    """One info finding that says what was inferred from the document, which context
+    was missing and which rules were skipped."""
     needs = [need for need in ("channel", "stage", "tone", "record") if skipped.get(need)]
-    if not needs:
+    if not needs and not inferred:
         return []
-    codes = sorted({code for need in needs for code in skipped[need]})
-    labels = "、".join(_NEEDS_LABELS[need] for need in needs)
+    parts = list(inferred)
+    if needs:
+        codes = sorted({code for need in needs for code in skipped[need]})
+        labels = "、".join(_NEEDS_LABELS[need] for need in needs)
+        parts.append(f"未指定{labels}，已跳过相关规则：{'、'.join(codes)}")
     return [
         Finding(
             code=CONTEXT_CODE,
             name="context-missing",
             severity=Severity.INFO,
             principle="—",
-            message=f"未指定{labels}，已跳过相关规则：{'、'.join(codes)}",
+            message="；".join(parts),
         )
     ]
 
 
 def _outermost(hits: list[Hit]) -> list[Hit]:
-    """Drop hits lying inside another hit of the same rule (XX月 inside XX月XX日)."""
+    """Drop hits lying inside a longer hit of the same rule (XX月 inside XX月XX日).
+
+    One sweep in start order (longest first at a start), so the time is linear in
+    the number of hits after the sort: a 10 MB draft has hundreds of thousands.
+    """
     if len(hits) < 2:
         return hits
-    return [
-        hit
-        for hit in hits
-        if not any(
-            other is not hit
-            and other.start <= hit.start
-            and hit.end <= other.end
-            and (other.end - other.start) > (hit.end - hit.start)
-            for other in hits
-        )
-    ]
+    order = sorted(range(len(hits)), key=lambda i: (hits[i].start, -hits[i].end))
+    inside: set[int] = set()
+    reach, reach_start = -1, -1  # the furthest end so far, and the first start reaching it
+    for index in order:
+        hit = hits[index]
+        if hit.end < reach or (hit.end == reach and reach_start < hit.start):
+            inside.add(index)
+        elif hit.end > reach:
+            reach, reach_start = hit.end, hit.start
+    if not inside:
+        return hits
+    return [hit for index, hit in enumerate(hits) if index not in inside]
 
 
 def lint_document(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,7 @@ __all__ = [
     "Lexicon",
     "LexiconMatch",
     "builtin_lexicons",
+    "lexicon_cache_dir",
     "load_lexicon",
     "load_lexicons",
 ]
@@ -508,6 +510,7 @@ def load_lexicon(path: Path, data: object = None) -> Lexicon:
 
     ``data``: the list already parsed (from the compiled cache), to validate only.
     """
+    data_given = data is not None
     if data is None:
         import yaml  # only when a list is not in the compiled cache (~25 ms to import)
 
@@ -528,7 +531,7 @@ def load_lexicon(path: Path, data: object = None) -> Lexicon:
         raise ConfigError(f"词表 {path.name} 无效：{detail}") from None
     if lexicon.name != path.stem:
         raise ConfigError(f"词表 {path.name} 的 list 应为 {path.stem}")
-    proven = anchor_table()
+    proven = anchor_table() if data_given else {}
     for index, entry in enumerate(lexicon.entries):
         if entry.regex is not None and entry.regex not in proven:
             try:
@@ -544,13 +547,12 @@ def load_lexicon(path: Path, data: object = None) -> Lexicon:
 #
 # Parsing the YAML files and the regex patterns costs ~60 ms, a large part of the
 # budget of a `dunletters lint` run on every save. The built-in lists are therefore
-# shipped also as one JSON file with each pattern's anchors (anchors.py), made at
-# development time by `python -m dunletters.lint.lexicon`. It is used only while the
-# digests of the YAML files match, so an edited list is never shadowed by a stale
-# cache; tests/test_lexicons.py fails when the shipped file is stale.
+# kept, once parsed, as one JSON file with each pattern's anchors (anchors.py) in the
+# user's cache folder (as the derived fonts are), named by a digest of the YAML
+# files: an edited list gets a new name, so it is never shadowed by a stale cache,
+# and nothing generated is kept in git.
 
-_COMPILED_NAME = "_compiled.json"
-_COMPILED_FORMAT = 1
+_COMPILED_FORMAT = 2
 
 
 def _builtin_dir() -> Path:
@@ -565,18 +567,42 @@ def _digests(paths: Sequence[Path]) -> dict[str, str]:
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
 
 
+def lexicon_cache_dir() -> Path:
+    """``$DUNLETTERS_LEXICON_CACHE``, else ``$XDG_CACHE_HOME/dunletters/lexicons``."""
+    configured = os.environ.get("DUNLETTERS_LEXICON_CACHE")
+    if configured:
+        return Path(configured).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dunletters" / "lexicons"
+
+
+def _cache_path(sources: dict[str, str]) -> Path:
+    key = json.dumps([_COMPILED_FORMAT, sorted(sources.items())]).encode("utf-8")
+    return lexicon_cache_dir() / f"compiled-{hashlib.sha256(key).hexdigest()[:32]}.json"
+
+
 @cache
 def _compiled() -> dict[str, Any]:
-    """The shipped cache, or an empty dict when it is missing or stale."""
+    """The built-in lists parsed, with their anchors: read from the user cache, or
+    built from the YAML files (and stored there when the folder is writable)."""
+    sources = _digests(_builtin_paths())
+    path = _cache_path(sources)
     try:
-        data = json.loads((_builtin_dir() / _COMPILED_NAME).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != _COMPILED_FORMAT:
-        return {}
-    if data.get("sources") != _digests(_builtin_paths()):
-        return {}
-    return data
+        data = None
+    if isinstance(data, dict) and data.get("sources") == sources:
+        return data
+    text = build_compiled()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)  # whole or absent, whatever runs in parallel
+    except OSError:
+        pass  # a read-only home: parse the YAML files on every run instead
+    built: dict[str, Any] = json.loads(text)
+    return built
 
 
 @cache
@@ -587,7 +613,7 @@ def anchor_table() -> dict[str, list[str] | None]:
 
 
 def builtin_lexicons() -> list[Lexicon]:
-    """The built-in lists, as shipped (from the compiled cache when it is fresh)."""
+    """The built-in lists (parsed once, then read from the user cache)."""
     lists = _compiled().get("lists", {})
     return [load_lexicon(path, lists.get(path.stem)) for path in _builtin_paths()]
 
@@ -631,14 +657,3 @@ def load_lexicons(extra_dirs: tuple[Path, ...] = ()) -> dict[str, CompiledLexico
     scanner = PhraseScanner()
     table = anchor_table()
     return {name: CompiledLexicon(lexicon, scanner, table) for name, lexicon in lists.items()}
-
-
-def _main() -> None:
-    """``python -m dunletters.lint.lexicon``: rewrite the compiled cache."""
-    target = _builtin_dir() / _COMPILED_NAME
-    target.write_text(build_compiled(), encoding="utf-8")
-    print(f"{target}: {len(_builtin_paths())} lists")
-
-
-if __name__ == "__main__":
-    _main()

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from dunletters import zh
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
+from dunletters.lint.frames import frame_hits
 from dunletters.lint.rule import Hit, Rule, rule
 from dunletters.lint.text import SENTENCE_MARKS, NumberSpan
 from dunletters.sms import UCS2_SEGMENT, UCS2_SINGLE, measure
@@ -42,6 +43,26 @@ def _existence(ctx: LintContext, lexicon: str, message: str) -> list[Hit]:
     return hits
 
 
+def _framed(ctx: LintContext, code: str, message: str, found: list[Hit]) -> list[Hit]:
+    """One hit per frame match of rule ``code`` (frames.py) that overlaps none already
+    ``found`` by its phrase list (or an earlier frame); the message names the wording
+    and what the frame describes."""
+    hits: list[Hit] = []
+    matches = frame_hits(ctx.view, code)
+    if not matches:
+        return hits
+    covered = bytearray(len(ctx.text) + 1)  # linear in the text, however many hits
+    for hit in found:
+        covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+    for match in matches:
+        if any(covered[match.start : match.end]):
+            continue
+        covered[match.start : match.end] = b"\x01" * (match.end - match.start)
+        text = message.format(match=match.text, frame=match.frame.description)
+        hits.append(Hit(match.start, match.end, text))
+    return hits
+
+
 def _whole(ctx: LintContext, message: str, suggestion: str | None = None) -> Hit:
     """A hit about the whole document (a missing element): placed at its start."""
     return Hit(0, 0, message, suggestion=suggestion)
@@ -56,7 +77,21 @@ def _has(ctx: LintContext, lexicon: str) -> bool:
 _surname = functools.lru_cache(maxsize=4096)(zh.surname)
 """zh.surname, remembered per name: DL106 and DL604 ask it of every document."""
 
-_INSTITUTION = re.compile(r"银行|有限公司|消费金融|信用卡中心|小额贷款|金融服务|资产管理")
+# A creditor's name: a proper name (two characters or more) ending in an institution
+# word — not a generic phrase such as 网上银行 or 手机银行, nor 我单位 — or a known
+# lending platform; or the SMS 【签名】.
+_INSTITUTION = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]{2}"
+    r"(?<!网上)(?<!手机)(?<!网络)(?<!电话)(?<!商业)(?<!指定)(?<!开户)(?<!任何)(?<!其他)"
+    r"(?<!各家)(?<!收款)(?<!直销)(?<!发卡)(?<!贷款)(?<!全国)"
+    r"(?:银行|农商行|信用合作社|信用社|信用联社|农信社|有限公司|有限责任公司|股份公司|集团"
+    r"|联社|消费金融|小额贷款|小贷公司|融资担保|资产管理|金融服务|信用卡中心|学生资助|资助管理中心"
+    r"|助学贷款管理中心|贷款管理中心|律师事务所)"
+    r"|借呗|花呗|京东金融|白条|微粒贷|分期乐|招联|马上消费|度小满|拍拍贷|平安普惠|宜人贷"
+    r"|安逸花|网商贷|美团月付|美团借钱|捷信|360借条|信用飞|小赢卡贷|还呗|来分期"
+    r"|^\s*【[^【】\n]{2,16}】|【[^【】\n]{2,16}】\s*$|\[[^\[\]\n]{2,16}\]\s*$|^\s*\[[^\[\]\n]{2,16}\]"
+)
+_LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
 
 @rule(
@@ -65,18 +100,28 @@ _INSTITUTION = re.compile(r"银行|有限公司|消费金融|信用卡中心|小
     principle="清楚",
     severity=ERROR,
     rationale="收信人须知道是谁来信：债权机构名称必须写明（《商业银行信用卡业务监督管理办法》第六十九条）。",
-    what="全文找不到债权机构（发函机构）的名称。",
+    what="全文找不到债权机构（发函机构）的名称；配置了债权机构时，找不到它的名称或短信签名。",
     why="不写来信机构，债务人无法核实真伪，也无从联系；冒名催收正是诈骗惯用手法。",
-    fail=("您的欠款已逾期，请尽快还款。",),
-    passes=("示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",),
+    fail=("您的欠款已逾期，请尽快还款。", "您可通过网上银行还款。\n我单位\n2026年11月28日"),
+    passes=(
+        "示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",
+        "【某某农商银行】您的贷款已逾期，请及时还款。",
+        "某某县农村信用合作联社提醒您：您的贷款已逾期。",
+    ),
     use_instead="在信头和落款写明机构全称，如「示范银行股份有限公司信用卡中心」。",
 )
 def missing_creditor(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    if ctx.creditor is not None and ctx.creditor.name in ctx.view.match_text:
-        return hits
-    signature = ctx.creditor.sms_signature if ctx.creditor is not None else None
-    if signature and f"【{signature}】" in ctx.text:
+    creditor = ctx.creditor
+    if creditor is not None:  # configured: its own name, short name or signature
+        text = ctx.view.match_text
+        short = _LEGAL_SUFFIX.sub("", creditor.name)
+        signature = creditor.sms_signature
+        if creditor.name in text or (len(short) >= 2 and short in text):
+            return hits
+        if signature and f"【{signature}】" in ctx.text:
+            return hits
+        hits.append(_whole(ctx, f"未写明债权机构「{creditor.name}」（或其短信签名）"))
         return hits
     if _INSTITUTION.search(ctx.text) is None:
         hits.append(_whole(ctx, "未写明债权机构名称（谁在催收）"))
@@ -102,7 +147,9 @@ def missing_amount(ctx: LintContext) -> list[Hit]:
     return hits
 
 
-_DEADLINE_WORDS = re.compile(r"^\s?(?:前|之前|以前|为止|当日|止)")
+_DEADLINE_WORDS = re.compile(
+    r"^\s?(?:[（(]\s?含(?:当日|当天|本日)?\s?[）)]\s?)?(?:前|之前|以前|为止|当日|止|当天|[（(]含)"
+)
 
 
 def _has_deadline(ctx: LintContext) -> bool:
@@ -126,7 +173,12 @@ def _has_deadline(ctx: LintContext) -> bool:
     what="没有具体的还款期限（某年某月某日前，或收到本函之日起N日内）。",
     why="「尽快」「及时」不是期限；没有期限，债务人不知何时必须行动，后续措施也失去依据。",
     fail=("请您尽快还款。",),
-    passes=("请于2026年12月5日前还款。", "请于收到本函之日起5日内还款。"),
+    passes=(
+        "请于2026年12月5日前还款。",
+        "请于收到本函之日起5日内还款。",
+        "请于收到本短信后3日内还款。",
+        "请于2026年12月5日（含）前还款。",
+    ),
     use_instead="写「请于2026年12月5日前」或「请于收到本函之日起5日内」。",
     lexicons=("deadline",),
 )
@@ -189,6 +241,26 @@ _SALUTATION = re.compile(
 )
 
 
+_NAMED = re.compile(
+    r"(?:尊敬的|亲爱的)\s?(?P<name>[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
+    r"|^\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
+    r"(?P<lead>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)?\s?(?:您好|你好)"
+    r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$",
+    re.MULTILINE,
+)
+_GENERIC_NAMES = re.compile(r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|贷款人|业主")
+
+
+def _named_salutation(text: str) -> bool:
+    """「尊敬的林晓雯，」「林晓雯您好」「【签名】亲爱的林晓雯，」: a name without 先生/女士
+    is personal too."""
+    match = _NAMED.search(text)
+    if match is None:
+        return False
+    name = match.group("name") or match.group("lead") or match.group("titled")
+    return _GENERIC_NAMES.search(name) is None
+
+
 @rule(
     "DL106",
     "not-personalized",
@@ -211,7 +283,11 @@ def not_personalized(ctx: LintContext) -> list[Hit]:
         surname = _surname(name)
         if surname + "先生" in ctx.text or surname + "女士" in ctx.text:
             return hits
-    elif _SALUTATION.search(ctx.text) or re.search(r"[\u4e00-\u9fff](先生|女士)", ctx.text):
+    elif (
+        _SALUTATION.search(ctx.text)
+        or re.search(r"[\u4e00-\u9fff](先生|女士)", ctx.text)
+        or _named_salutation(ctx.text)
+    ):
         generic = ctx.lexicons["generic_salutation"].search(ctx.view)
         if generic is None:
             return hits
@@ -775,6 +851,10 @@ def missing_consequence(ctx: LintContext) -> list[Hit]:
     return hits
 
 
+_LEGAL = re.compile(r"诉|訴|法院|法庭|开庭|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律所")
+"""What makes a legal_action match a legal step (the list also holds visits and agencies)."""
+
+
 @rule(
     "DL502",
     "unexplained-legal-action",
@@ -797,12 +877,18 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     if not actions:
         return hits
     reasons = [r.start for r in ctx.lexicons["legal_reason"].finditer(ctx.view)]
+    paragraphs = ctx.view.paragraphs
+    starts = [p.start for p in paragraphs]
     reported: set[int] = set()
     for action in actions:
-        paragraph = next((p for p in ctx.view.paragraphs if p.start <= action.start < p.end), None)
-        if paragraph is None or paragraph.start in reported:
+        if _LEGAL.search(action.text) is None:
+            continue  # a visit or an agency: an escalation (DL402), not a legal step
+        index = bisect.bisect_right(starts, action.start) - 1
+        paragraph = paragraphs[index] if index >= 0 else None
+        if paragraph is None or not action.start < paragraph.end or paragraph.start in reported:
             continue
-        if not any(paragraph.start <= start < paragraph.end for start in reasons):
+        first = bisect.bisect_left(reasons, paragraph.start)
+        if first == len(reasons) or reasons[first] >= paragraph.end:
             reported.add(paragraph.start)
             hits.append(
                 Hit(
@@ -826,10 +912,11 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     passes=("逾期信息将依法报送金融信用信息基础数据库。",),
     use_instead="只陈述真实、合法的后果，如「逾期信息将依法报送金融信用信息基础数据库」。",
     lexicons=("overstated_consequence",),
-    hits_need=("overstated_consequence",),
 )
 def overstated_consequence(ctx: LintContext) -> list[Hit]:
-    return _existence(ctx, "overstated_consequence", "夸大或不实的后果「{match}」")
+    hits = _existence(ctx, "overstated_consequence", "夸大或不实的后果「{match}」")
+    hits += _framed(ctx, "DL503", "夸大或不实的后果「{match}」（{frame}）", hits)
+    return hits
 
 
 # -- DL6xx 法规 --------------------------------------------------------------------------------
@@ -847,10 +934,11 @@ def overstated_consequence(ctx: LintContext) -> list[Hit]:
     passes=("逾期将按合同约定计收违约金。",),
     use_instead="陈述合法的后果，如「逾期将按合同约定承担违约责任」。",
     lexicons=("threat",),
-    hits_need=("threat",),
 )
 def threat(ctx: LintContext) -> list[Hit]:
-    return _existence(ctx, "threat", "威胁性用语「{match}」")
+    hits = _existence(ctx, "threat", "威胁性用语「{match}」")
+    hits += _framed(ctx, "DL601", "威胁性用语「{match}」（{frame}）", hits)
+    return hits
 
 
 @rule(
@@ -883,10 +971,11 @@ def insult(ctx: LintContext) -> list[Hit]:
     passes=("我行可能依法向人民法院提起诉讼。",),
     use_instead="只说债权人自己能做的合法事项，如「可能依法提起诉讼」。",
     lexicons=("false_authority",),
-    hits_need=("false_authority",),
 )
 def false_authority(ctx: LintContext) -> list[Hit]:
-    return _existence(ctx, "false_authority", "冒用或假借公权力「{match}」")
+    hits = _existence(ctx, "false_authority", "冒用或假借公权力「{match}」")
+    hits += _framed(ctx, "DL603", "冒用或假借公权力「{match}」（{frame}）", hits)
+    return hits
 
 
 @rule(
@@ -905,6 +994,7 @@ def false_authority(ctx: LintContext) -> list[Hit]:
 def third_party_disclosure(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     hits += _existence(ctx, "third_party", "向第三方透露或以此施压「{match}」")
+    hits += _framed(ctx, "DL604", "向第三方透露或以此施压「{match}」（{frame}）", hits)
     if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
         return hits
     for match in _SALUTATION.finditer(ctx.text):
@@ -920,6 +1010,10 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
                 )
             )
     return hits
+
+
+_CONTACT_BEFORE = re.compile(r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]")
+_PAYEE_BEFORE = re.compile(r"收款|对公|户名|开户行|开户银行|还款专户|公司账号|单位账号|企业账号")
 
 
 def _allowed_numbers(ctx: LintContext) -> set[str]:
@@ -946,15 +1040,40 @@ def _allowed_numbers(ctx: LintContext) -> set[str]:
 def unmasked_pii(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     numbers = ctx.view.numbers
+    own = _record_card(ctx, numbers)
+    if own is not None:
+        hits.append(own)
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
+    text = ctx.text
     for number in numbers:
         if number.masked or number.digits in allowed:
             continue
+        if number.kind == "mobile" and _CONTACT_BEFORE.search(
+            text, max(0, number.start - 8), number.start
+        ):
+            continue  # a number to call (the collector's own): not someone's data
+        if number.kind == "card" and _PAYEE_BEFORE.search(
+            text, max(0, number.start - 16), number.start
+        ):
+            continue  # the creditor's own collection account, printed for payment
         kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
         hits.append(Hit(number.start, number.end, f"未脱敏的{kind}", suggestion=_masked(number)))
     return hits
+
+
+def _record_card(ctx: LintContext, numbers: list[NumberSpan]) -> Hit | None:
+    """The record's own card number printed in full, whatever its shape or check digit
+    (a 贷款合同号 in that field, a card whose Luhn digit is wrong): not already found
+    by the number scan."""
+    card = ctx.account.card_number if ctx.account is not None else ""
+    if len(card) < 8:
+        return None
+    start = ctx.text.find(card)
+    if start < 0 or any(n.start <= start < n.end for n in numbers):
+        return None
+    return Hit(start, start + len(card), "未脱敏的银行卡号（账户记录中的卡号）")
 
 
 def _masked(number: NumberSpan) -> str | None:
@@ -995,6 +1114,8 @@ def _url_hits(ctx: LintContext) -> list[Hit]:
     hits = []
     for match in _URL.finditer(text):
         url = match.group(0)
+        if match.start() and text[match.start() - 1] == "@":
+            continue  # an e-mail address's domain, not a link to click
         if url[-1].isdigit() and "/" not in url:
             continue  # 16,409.02 or 3.5: a number, not a host (no letter top-level domain)
         host = _SCHEME.sub("", url, count=1).split("/")[0].lower()
@@ -1031,6 +1152,7 @@ _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff\u2
 
 _SMS_SIGNATURE = re.compile(r"【([^【】]{2,12})】")
 _SMS_BRACKETS = re.compile(r"[【】\[\]]")
+_CLOSING_SIGNATURE = re.compile(r"(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])\s*$")
 _YUAN_SIGN = re.compile(r"[¥￥]")
 _EMOJI_OR_YUAN = re.compile(_EMOJI.pattern[:-1] + "¥￥]")
 
@@ -1061,18 +1183,25 @@ def sms_format(ctx: LintContext) -> list[Hit]:
         body_start = lead
     else:
         body_start = lead + signature.end()
+        # Only a configured creditor's signature is compared; without one (no config,
+        # or the demos' example creditor) the signature's form is all there is to check.
         expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
         if expected and signature.group(1) != expected:
             hits.append(
                 Hit(lead, body_start, f"签名「{signature.group(1)}」不是配置的签名「{expected}」")
             )
+    body_end = len(text)
+    if signature is not None:  # a second signature closing the text: the sender's name
+        closing = _CLOSING_SIGNATURE.search(text, body_start)
+        if closing is not None:
+            body_end = closing.start()
     if (  # four finds cost less than one scan
-        text.find("【", body_start) >= 0
-        or text.find("】", body_start) >= 0
-        or text.find("[", body_start) >= 0
-        or text.find("]", body_start) >= 0
+        text.find("【", body_start, body_end) >= 0
+        or text.find("】", body_start, body_end) >= 0
+        or text.find("[", body_start, body_end) >= 0
+        or text.find("]", body_start, body_end) >= 0
     ):
-        for match in _SMS_BRACKETS.finditer(text, body_start):
+        for match in _SMS_BRACKETS.finditer(text, body_start, body_end):
             hits.append(Hit(match.start(), match.end(), "正文不能包含【】或[]"))
     hits += _existence(ctx, "sms_forbidden", "通知短信不能含退订类字样「{match}」")
     if _EMOJI_OR_YUAN.search(text) is not None:  # one pass rules out both, as a rule

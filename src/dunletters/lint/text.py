@@ -223,7 +223,7 @@ _WEEKDAY_FIRST = "（(星周礼"
 # A 2026-12-05 date starts as this does (the year is 20xx: _DATE's (?<=2)0\d{2}).
 _ISO_DATE_START = re.compile(r"20\d\d[-/.]")
 _RELATIVE_DEADLINE = re.compile(
-    r"(?:收到|接到|签收)本(?:函|通知|信)(?:之日)?(?:起|后)\s?(?P<n>\d+|[一二三四五六七八九十]+)\s?(?:个)?(?:工作日|日|天)内"
+    r"(?:收到|接到|签收)本(?:函|通知|信|短信|通知书)(?:之日)?(?:起|后)\s?(?P<n>\d+|[一二三四五六七八九十]+)\s?(?:个)?(?:工作日|日|天)内"
 )
 # Runs of 11 characters or more only: the shortest kind, a mobile number, has 11 digits.
 _NUMBERISH = re.compile(
@@ -282,8 +282,15 @@ def _date_window(text: str) -> tuple[int, int]:
     return start, len(text)
 
 
-def _classify(digits: str) -> str | None:
-    """``id``, ``mobile``, ``card`` or None for a run of digits and stars."""
+_CARD_WORDS = re.compile(r"卡号|卡|账号|帐号|账户|帐户")
+
+
+def _classify(digits: str, card_context: bool = False) -> str | None:
+    """``id``, ``mobile``, ``card`` or None for a run of digits and stars.
+
+    ``card_context``: the run follows 卡号 / 账户 …, so a long run of digits is a card
+    number even when its Luhn check digit is wrong (a record's card may be).
+    """
     if len(digits) == 18 and (
         _MASKED_ID.fullmatch(digits) or (digits[:17].isdigit() and id_valid(digits))
     ):
@@ -294,6 +301,8 @@ def _classify(digits: str) -> str | None:
         return "card"
     if digits.isdigit() and 13 <= len(digits) <= 19 and luhn_valid(digits):
         return "card"
+    if card_context and digits.isdigit() and 15 <= len(digits) <= 19 and digits[0] != "0":
+        return "card"  # a full card number is one whatever its check digit
     return None
 
 
@@ -670,7 +679,8 @@ class TextView:
         for match in _NUMBERISH.finditer(self.text):
             text = match.group(0)
             digits = _GROUP_SEPARATORS.sub("", text)
-            kind = _classify(digits)
+            before = self.text[max(0, match.start() - 6) : match.start()]
+            kind = _classify(digits, _CARD_WORDS.search(before) is not None)
             if kind is not None:
                 found.append(
                     NumberSpan(

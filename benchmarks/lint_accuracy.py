@@ -1,0 +1,174 @@
+"""Linter precision and recall on the labelled corpus of real text (tests/corpus).
+
+Scoring follows tests/corpus/README.md. Sentences: only the content codes count —
+an expected code that does not fire is a miss, a content code that fires unexpected
+is a false positive. Documents: every code counts the same way, and a clean document
+must have no error-severity finding at all. Each item is linted as a plain draft is,
+with no config, no stage, tone or record: its channel when the corpus knows it, the
+document's own date when it states one (never today, so the figures do not move
+with the calendar).
+
+Tune on dev only: the held-out split measures, and ``--show`` lists dev items only.
+
+Usage: ``python benchmarks/lint_accuracy.py [--show] [--record]``. ``--record`` writes
+the figures to benchmarks/lint_accuracy.json, which tests/test_lint_accuracy.py holds
+the linter to (neither figure may drop below it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dunletters.config import Settings
+from dunletters.lint.engine import CONTEXT_CODE, Linter
+from dunletters.lint.findings import Finding, Severity
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "corpus"
+RECORDED = Path(__file__).with_name("lint_accuracy.json")
+SPLITS = ("dev", "heldout")
+CONTENT_CODES = frozenset(
+    {"DL402", "DL502", "DL503", "DL601", "DL602", "DL603", "DL604", "DL605", "DL606"}
+)
+"""The codes a sentence is scored on (tests/corpus/README.md)."""
+
+
+@dataclass
+class Score:
+    """Counts for one split: per code, and the clean documents given an error."""
+
+    hits: Counter[str] = field(default_factory=Counter)
+    misses: Counter[str] = field(default_factory=Counter)
+    false: Counter[str] = field(default_factory=Counter)
+    items: int = 0
+    clean_documents: int = 0
+    clean_with_error: int = 0
+    wrong: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    """(id, missed, falsely fired) of each item scored wrong."""
+
+    def precision(self, code: str | None = None) -> float:
+        hit = self.hits[code] if code else sum(self.hits.values())
+        false = self.false[code] if code else sum(self.false.values())
+        return hit / (hit + false) if hit + false else 1.0
+
+    def recall(self, code: str | None = None) -> float:
+        hit = self.hits[code] if code else sum(self.hits.values())
+        miss = self.misses[code] if code else sum(self.misses.values())
+        return hit / (hit + miss) if hit + miss else 1.0
+
+
+def load(split: str) -> list[dict[str, Any]]:
+    """One split of the corpus (empty when the corpus is not there yet)."""
+    path = CORPUS / f"{split}.jsonl"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def lint_item(linter: Linter, item: dict[str, Any]) -> list[Finding]:
+    """The findings for one corpus item, linted as a plain draft with no flags."""
+    found = linter.lint(item["text"], infer=True, channel=item.get("channel"))
+    return [finding for finding in found if finding.code != CONTEXT_CODE]
+
+
+def score(items: list[dict[str, Any]], linter: Linter) -> Score:
+    """Precision and recall counts over a split."""
+    result = Score()
+    for item in items:
+        findings = lint_item(linter, item)
+        fired = {finding.code for finding in findings}
+        expected = set(item["expect"])
+        if item["kind"] == "sentence":
+            fired &= CONTENT_CODES
+            expected &= CONTENT_CODES
+        result.items += 1
+        for code in expected & fired:
+            result.hits[code] += 1
+        for code in expected - fired:
+            result.misses[code] += 1
+        for code in fired - expected:
+            result.false[code] += 1
+        if item["kind"] == "document" and item["clean"]:
+            result.clean_documents += 1
+            if any(f.severity is Severity.ERROR for f in findings):
+                result.clean_with_error += 1
+        if expected != fired:
+            result.wrong.append((item["id"], sorted(expected - fired), sorted(fired - expected)))
+    return result
+
+
+def measure() -> dict[str, Score]:
+    """Both splits, linted with no config."""
+    linter = Linter(Settings())
+    return {split: score(load(split), linter) for split in SPLITS}
+
+
+def figures(scores: dict[str, Score]) -> dict[str, dict[str, float | int]]:
+    """The recorded figures: overall precision and recall per split (rounded down to
+    0.1 %, so a re-run on the same code never reads as a drop)."""
+    return {
+        split: {
+            "items": result.items,
+            "precision": int(result.precision() * 1000) / 1000,
+            "recall": int(result.recall() * 1000) / 1000,
+            "clean_documents_with_error": result.clean_with_error,
+        }
+        for split, result in scores.items()
+    }
+
+
+def table(scores: dict[str, Score]) -> str:
+    """A Markdown table: per code and overall, dev and held-out side by side."""
+    codes = sorted({code for s in scores.values() for code in (*s.hits, *s.misses, *s.false)})
+    lines = [
+        "| code | dev P | dev R | dev TP/FP/FN | held-out P | held-out R | held-out TP/FP/FN |",
+        "|---|---|---|---|---|---|---|",
+    ]
+
+    def cells(result: Score, code: str | None) -> str:
+        hit = result.hits[code] if code else sum(result.hits.values())
+        false = result.false[code] if code else sum(result.false.values())
+        miss = result.misses[code] if code else sum(result.misses.values())
+        return f"{result.precision(code):.1%} | {result.recall(code):.1%} | {hit}/{false}/{miss}"
+
+    for code in codes:
+        lines.append(
+            f"| {code} | {cells(scores['dev'], code)} | {cells(scores['heldout'], code)} |"
+        )
+    lines.append(f"| **all** | {cells(scores['dev'], None)} | {cells(scores['heldout'], None)} |")
+    for split in SPLITS:
+        result = scores[split]
+        lines.append("")
+        lines.append(
+            f"{split}: {result.items} items; clean documents with an error finding: "
+            f"{result.clean_with_error} of {result.clean_documents}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show", action="store_true", help="list the dev items scored wrong")
+    parser.add_argument("--record", action="store_true", help=f"write {RECORDED.name}")
+    args = parser.parse_args(argv)
+    scores = measure()
+    sys.stdout.write(table(scores))
+    if args.show:
+        for item_id, missed, false in scores["dev"].wrong:
+            sys.stdout.write(f"{item_id}: missed {missed} false {false}\n")
+    if args.record:
+        RECORDED.write_text(
+            json.dumps(figures(scores), indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""Frames: rules over a clause — who does what to whom, under what condition — as data.
+
+A phrase list (lexicon.py) finds fixed wordings. Collectors write the same act in
+many words: 「我行将向您的工作单位核实您的在职情况」, 「本函将抄送您的工作单位」 and
+「您的欠款信息将同步给您所在单位」 share no phrase, but each is an act (核实 / 抄送 /
+同步) directed at a party other than the debtor (单位). A frame names such slots — each
+a list of words a compliance team edits — and the orders in which they make a
+finding, within one clause and a few characters of each other.
+
+Each file under ``lint/frames/`` holds the frames of one rule::
+
+    rule: DL604
+    words:                      # the slots' vocabularies, shared by the file's frames
+      act: [联系, 通知, 抄送, 同步, 致函, 核实]
+      party: [单位, 同事, 家人, 村委会]
+    frames:
+      - name: act-on-third-party
+        description: 把债务告知、抄送、同步给第三人
+        patterns:               # each a sequence of slots (or literal words in quotes)
+          - [act, party]        # 抄送您的工作单位
+          - ["向", party, act]  # 向您的工作单位核实
+        gap: 8                  # at most this many characters between two parts
+        unless: [委托.{0,12}催收]   # a clause matching one of these is allowed
+        fail: [本函将抄送您的工作单位。]   # each must be found (tested)
+        pass: [我行不会联系您的单位。]     # none may be found (tested)
+
+A part is a slot name or a literal word in quotes (``'"向"'``, ``'"的"?'`` when it may
+be left out); a word is a regular
+expression fragment, usually a plain word. Parts stay within one clause (no 。！？；
+or line break between them). A negation just before the match — 不会、不再、绝不、
+不得… (the file's ``negations`` add to these) — silences it, as does an ``unless``
+pattern anywhere in the clause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from dunletters.errors import ConfigError
+from dunletters.lint.text import TextView
+
+__all__ = ["Frame", "FrameFile", "FrameMatch", "builtin_frames", "frames_for"]
+
+_CLAUSE_END = "。！？!?；;\n"
+_NEGATIONS = (
+    "不会", "不再", "不得", "绝不", "决不", "从不", "从未", "不要", "无需", "无须", "并不", "不予",
+    "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派",
+)  # fmt: skip
+"""Words that, just before a frame's match, say the act will not happen."""
+_NEGATION_REACH = 8
+"""How far before the match, within its comma-delimited phrase, a negation counts
+(「我行不会主动联系您的单位」; not 「再不还款，将通知您的单位」)."""
+
+
+class Frame(BaseModel):
+    """One frame: slot sequences that make a finding, with examples."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    description: str = Field(min_length=1)
+    patterns: tuple[tuple[str, ...], ...] = Field(min_length=1)
+    gap: int = Field(default=8, ge=0, le=40)
+    unless: tuple[str, ...] = ()
+    fail: tuple[str, ...] = Field(min_length=1)
+    passes: tuple[str, ...] = Field(default=(), alias="pass")
+
+
+class FrameFile(BaseModel):
+    """A rule's frames and the vocabularies of their slots."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str = Field(pattern=r"^DL\d{3}$")
+    description: str = Field(min_length=1)
+    words: dict[str, tuple[str, ...]]
+    negations: tuple[str, ...] = ()
+    frames: tuple[Frame, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _slots_known(self) -> FrameFile:
+        for frame in self.frames:
+            for pattern in frame.patterns:
+                for part in pattern:
+                    if not _is_literal(part) and part not in self.words:
+                        raise ValueError(f"框架 {frame.name} 用了未定义的词槽「{part}」")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class FrameMatch:
+    """A frame found at a span of the original text."""
+
+    frame: Frame
+    start: int
+    end: int
+    text: str
+
+
+def _is_literal(part: str) -> bool:
+    """A literal part: ``"向|对"``, or ``"的"?`` when it may be left out."""
+    body = part[:-1] if part.endswith('"?') else part
+    return len(body) >= 2 and body[0] == body[-1] == '"'
+
+
+class CompiledFrames:
+    """A rule's frames, each pattern compiled to one regular expression."""
+
+    def __init__(self, source: FrameFile) -> None:
+        self.source = source
+        self.negations = _NEGATIONS + source.negations
+        self._compiled: list[tuple[Frame, list[re.Pattern[str]], re.Pattern[str] | None]] = []
+        for frame in source.frames:
+            between = f"[^{_CLAUSE_END}]{{0,{frame.gap}}}?"
+            patterns = [
+                re.compile(between.join(self._part(part) for part in pattern))
+                for pattern in frame.patterns
+            ]
+            unless = (
+                re.compile("|".join(f"(?:{u})" for u in frame.unless)) if frame.unless else None
+            )
+            self._compiled.append((frame, patterns, unless))
+
+    def _part(self, part: str) -> str:
+        if _is_literal(part):
+            optional = part.endswith("?")
+            return f"(?:{part[1 : -2 if optional else -1]})" + ("?" if optional else "")
+        words = sorted(self.source.words[part], key=len, reverse=True)  # longest first
+        return "(?:" + "|".join(words) + ")"
+
+    def find(self, view: TextView) -> list[FrameMatch]:
+        """Every frame's matches in the text (on the folded, space-free match text)."""
+        text = view.match_text
+        found: list[FrameMatch] = []
+        for frame, patterns, unless in self._compiled:
+            for pattern in patterns:
+                for match in pattern.finditer(text):
+                    if self._silenced(text, match.start(), match.end(), unless):
+                        continue
+                    start, end = view.origin_span(match.start(), match.end())
+                    found.append(FrameMatch(frame, start, end, view.text[start:end]))
+        return found
+
+    def _silenced(self, text: str, start: int, end: int, unless: re.Pattern[str] | None) -> bool:
+        """A negation just before (or inside) the match, or a permitted wording in its clause."""
+        clause_start = max(text.rfind(mark, 0, start) for mark in _CLAUSE_END) + 1
+        phrase_start = max(text.rfind(mark, 0, start) for mark in "，,、") + 1
+        # up to the match's second character: 不会 in 「不会上门」 when the match is 会上门
+        before = text[max(clause_start, phrase_start, start - _NEGATION_REACH) : start + 1]
+        if any(word in before for word in self.negations):
+            return True
+        if unless is None:
+            return False
+        ends = [text.find(mark, end) for mark in _CLAUSE_END]
+        clause_end = min((e for e in ends if e >= 0), default=len(text))
+        return unless.search(text, clause_start, clause_end) is not None
+
+
+def _frames_dir() -> Path:
+    return Path(str(resources.files("dunletters.lint") / "frames"))
+
+
+def load_frame_file(path: Path) -> FrameFile:
+    """Read and validate one frames file; errors name the file and the key."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        source = FrameFile.model_validate(data)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ConfigError(f"框架文件 {path.name} 无法读取：{error}") from None
+    except ValidationError as error:
+        detail = "；".join(
+            f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
+            for item in error.errors(include_url=False, include_input=False)
+        )
+        raise ConfigError(f"框架文件 {path.name} 无效：{detail}") from None
+    try:
+        CompiledFrames(source)
+    except re.error as error:
+        raise ConfigError(f"框架文件 {path.name} 无效：正则表达式错误：{error}") from None
+    return source
+
+
+@cache
+def builtin_frames() -> dict[str, CompiledFrames]:
+    """The built-in frames, by rule code."""
+    return {
+        source.rule: CompiledFrames(source)
+        for source in (load_frame_file(path) for path in sorted(_frames_dir().glob("*.yml")))
+    }
+
+
+def frames_for(code: str) -> CompiledFrames | None:
+    """A rule's frames, or None."""
+    return builtin_frames().get(code)
+
+
+def frame_hits(view: TextView, code: str) -> Sequence[FrameMatch]:
+    """The frames of rule ``code`` found in the text."""
+    frames = frames_for(code)
+    return frames.find(view) if frames is not None else ()

@@ -1,0 +1,104 @@
+"""Frames (lint/frames/*.yml): valid, every fail example found by its frame and
+reported by its rule, every pass example silent, and documented in `dunletters rules`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dunletters.errors import ConfigError
+from dunletters.lint.docs import rule_doc, rules_markdown
+from dunletters.lint.engine import Linter
+from dunletters.lint.frames import CompiledFrames, FrameFile, builtin_frames, load_frame_file
+from dunletters.lint.text import TextView
+
+FRAMES_DIR = Path(__file__).parents[1] / "src" / "dunletters" / "lint" / "frames"
+EXAMPLES = [
+    (code, frame.name, example, expect)
+    for code, compiled in sorted(builtin_frames().items())
+    for frame in compiled.source.frames
+    for expect, examples in ((True, frame.fail), (False, frame.passes))
+    for example in examples
+]
+
+
+def test_every_frames_file_is_loaded() -> None:
+    assert {load_frame_file(p).rule for p in FRAMES_DIR.glob("*.yml")} == set(builtin_frames())
+    assert "DL604" in builtin_frames()
+
+
+@pytest.mark.parametrize(
+    ("code", "frame", "example", "expect"),
+    EXAMPLES,
+    ids=[
+        f"{code}-{frame}-{'fail' if expect else 'pass'}-{i}"
+        for i, (code, frame, _, expect) in enumerate(EXAMPLES)
+    ],
+)
+def test_frame_examples(code: str, frame: str, example: str, expect: bool) -> None:
+    found = builtin_frames()[code].find(TextView(example))
+    codes = [f.code for f in Linter().lint(example)]
+    if expect:
+        assert frame in [m.frame.name for m in found], example
+        assert code in codes, example
+    else:
+        assert found == [], example
+        assert code not in codes, example
+
+
+def test_frames_are_documented() -> None:
+    markdown = rules_markdown()
+    for code, compiled in builtin_frames().items():
+        text = rule_doc(code)
+        for frame in compiled.source.frames:
+            assert frame.name in text and frame.description in text
+            assert f"**{frame.name}**" in markdown
+
+
+def test_a_negation_just_before_silences_a_frame_but_a_condition_does_not() -> None:
+    frames = builtin_frames()["DL604"]
+    assert frames.find(TextView("我行承诺不会主动联系您的单位。")) == []
+    assert frames.find(TextView("再不还款，我们将通知您的单位。")) != []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"rule": "DL604", "description": "x", "words": {"act": ["联系"]},
+             "frames": [{"name": "a", "description": "x", "patterns": [["act", "party"]], "fail": ["x"]}]},
+            "未定义的词槽「party」",
+        ),
+        (
+            {"rule": "DL604", "description": "x", "words": {"act": ["联系("]},
+             "frames": [{"name": "a", "description": "x", "patterns": [["act"]], "fail": ["x"]}]},
+            "正则表达式错误",
+        ),
+    ],
+)  # fmt: skip
+def test_a_broken_frames_file_is_refused_with_its_name(
+    tmp_path: Path, data: dict[str, object], message: str
+) -> None:
+    import yaml
+
+    path = tmp_path / "broken.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_frame_file(path)
+    assert "broken.yml" in str(caught.value)
+
+
+def test_compiled_frames_from_a_model() -> None:
+    source = FrameFile.model_validate(
+        {
+            "rule": "DL604",
+            "description": "x",
+            "words": {"act": ["抄送"], "party": ["单位"]},
+            "frames": [
+                {"name": "a", "description": "x", "patterns": [["act", "party"]], "fail": ["x"]}
+            ],
+        }
+    )
+    found = CompiledFrames(source).find(TextView("本函将抄送 您的工作单位。"))
+    assert [m.text for m in found] == ["抄送 您的工作单位"]
