@@ -247,6 +247,19 @@ def test_d09_days_contradicting_the_due_date_are_rejected(tmp_path: Path) -> Non
     assert _run(source, tmp_path / "out2", relaxed)["written"] == 1
 
 
+def test_d09_a_file_cut_inside_its_last_row_rejects_that_row(tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv"
+    full = "T1,张伟,男,6217374590813668,13800138000,1000.00,2026-11-10,18\n"
+    path.write_text(
+        ",".join([*HEADER, "days_past_due"]) + "\n" + full + full.replace("T1", "T2")[:-20],
+        encoding="utf-8",
+    )
+    rows = list(open_records(path)[1])
+    assert [row.problem for row in rows] == [None, ("(整行)", "最后一行不完整（文件可能被截断）")]
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert list(open_records(path)[1])[1].problem is None  # a short row that ends its line
+
+
 @pytest.mark.parametrize("due", ["0001-01-01", "1900-01-01", "2100-01-01"])
 def test_d10_due_dates_outside_sane_bounds_are_rejected(row: dict[str, str], due: str) -> None:
     from dunletters.errors import RecordError

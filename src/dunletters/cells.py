@@ -22,6 +22,7 @@ from dunletters.columns import header_key, ignored_keys, label, lookup_table
 from dunletters.errors import RecordError
 
 __all__ = [
+    "EXCEL_ERRORS",
     "EXCEL_ERROR_REASON",
     "CellError",
     "cell_text",
@@ -30,7 +31,8 @@ __all__ = [
     "record_cells",
 ]
 
-_EXCEL_ERRORS = re.compile(r"#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NULL!|NUM!|GETTING_DATA)")
+EXCEL_ERRORS = re.compile(r"#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NULL!|NUM!|GETTING_DATA)")
+"""Excel's error values, as openpyxl and a CSV export give them (a failed VLOOKUP: #N/A)."""
 _NUMBER_TEXT_COLUMNS = frozenset({"card_number", "id_number"})
 _DATE_COLUMNS = frozenset({"due_date", "promise_to_pay_until"})
 _AMOUNT_COLUMNS = frozenset({"principal", "interest", "fees", "total_due"})
@@ -47,7 +49,7 @@ def excel_error(text: str) -> bool:
     >>> excel_error("#N/A"), excel_error("#DIV/0!"), excel_error("A#1")
     (True, True, False)
     """
-    return _EXCEL_ERRORS.search(text) is not None
+    return EXCEL_ERRORS.search(text) is not None
 
 
 EXCEL_ERROR_REASON = "是 Excel 错误值（如 #N/A、#REF!），请先修正公式"

@@ -37,6 +37,7 @@ from pydantic import (
 )
 from pydantic_core import from_json
 
+from dunletters.cells import EXCEL_ERRORS
 from dunletters.checksums import id_valid
 from dunletters.errors import RecordError
 
@@ -92,7 +93,7 @@ _AMOUNT_TEXT = re.compile(r"([-]?)[¥]?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?元?"
 two decimals, an optional ¥ or 元 — never an exponent, underscore or decimal comma
 (``1000,00`` read as 100,000 yuan; ``1.23457E+11`` is a number Excel mangled)."""
 _FEN_DIGITS = re.compile(r"(\.\d\d)\d+")
-_EXCEL_ERROR = re.compile(r"#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NULL!|NUM!|GETTING_DATA)")
+_EXCEL_ERROR = EXCEL_ERRORS
 _LETTER = (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U000323af"
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"

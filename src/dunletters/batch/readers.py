@@ -64,9 +64,11 @@ __all__ = [
 
 HEADER_SCAN = 10
 """Rows searched for the header when it is not on the first (a title or two above it)."""
-MAX_XLSX_PART = 256 * 1024 * 1024
-"""Largest uncompressed part of an XLSX (a sheet of ~1 million rows is ~150 MiB)."""
-MAX_XLSX_RATIO = 100
+MAX_XLSX_SHEET = 1 << 30
+"""Largest uncompressed worksheet part (streamed; a sheet of ~1 million rows is ~150 MiB)."""
+MAX_XLSX_PART = 128 << 20
+"""Largest uncompressed other part (shared strings, styles: openpyxl reads them whole)."""
+MAX_XLSX_RATIO = 200
 """Largest compression ratio of a part above 1 MiB: real sheets deflate ~5–20 times;
 a zip bomb thousands of times."""
 
@@ -299,6 +301,7 @@ def _csv_rows(
         raise InputError(f"{source}：未知编码 {encoding}") from None
     except ValueError as error:
         raise InputError(f"{source}：{error}") from None
+    complete = _ends_with_newline(handle)
     handle.seek(0)
     text = io.TextIOWrapper(handle, encoding=chosen, errors="surrogateescape", newline="")
     reader = csv.reader(text)
@@ -318,7 +321,9 @@ def _csv_rows(
     mapped = [(index, name) for index, name in enumerate(header_map.columns) if name]
     width = len(header_map.columns)
     id_index = _id_index(header_map)
-    records = itertools.chain(first[index + 1 :], reader)
+    records: Iterator[list[str]] = itertools.chain(first[index + 1 :], reader)
+    if not complete:
+        records = _flag_cut_last(records, width)
 
     def rows() -> Iterator[Row]:
         number = index + 1
@@ -361,11 +366,45 @@ def _csv_rows(
                 header_map.notes.append(_total_note(number))
                 continue
             if len(values) < width:
+                if type(values) is _CutRow:
+                    yield Row(number, {}, ("(整行)", "最后一行不完整（文件可能被截断）"))
+                    continue
                 yield Row(number, header_map.cells(values))
                 continue
             yield Row(number, {name: text for i, name in mapped if (text := values[i].strip())})
 
     return header_map, rows()
+
+
+class _CutRow(list[str]):
+    """A last row that ends before the header does, in a file without a final line break."""
+
+
+def _ends_with_newline(handle: IO[bytes]) -> bool:
+    """Whether the file's last byte ends a line (a file cut short usually does not)."""
+    position = handle.tell()
+    try:
+        handle.seek(-1, io.SEEK_END)
+        return handle.read(1) in (b"\n", b"\r", b"\x00")  # UTF-16: ends in \n\0 or \0\n
+    except OSError:
+        return True
+    finally:
+        handle.seek(position)
+
+
+def _flag_cut_last(records: Iterator[list[str]], width: int) -> Iterator[list[str]]:
+    """The rows, the last one marked when it is short: a file cut inside its last row.
+
+    Only for a file without a final line break; a short row elsewhere is a row whose
+    trailing cells were left empty.
+    """
+    previous: list[str] | None = None
+    for values in records:
+        if previous is not None:
+            yield previous
+        previous = values
+    if previous is not None:
+        yield _CutRow(previous) if len(previous) < width else previous
 
 
 # Bytes the chosen encoding could not decode, kept as lone surrogates (surrogateescape).
@@ -464,7 +503,8 @@ def _check_xlsx_archive(path: Path, source: str) -> list[str]:
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
-                if info.file_size > MAX_XLSX_PART or (
+                sheet = info.filename.startswith("xl/worksheets/")
+                if info.file_size > (MAX_XLSX_SHEET if sheet else MAX_XLSX_PART) or (
                     info.file_size > 1 << 20
                     and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1)
                 ):
