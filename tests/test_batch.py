@@ -119,16 +119,17 @@ def test_bad_rows_are_rejected_by_number_and_reason(tmp_path: Path) -> None:
     counts = run(source, tmp_path / "out", workers=1, channels=("sms",))
     with (tmp_path / "out" / "rejects.csv").open(encoding="utf-8-sig") as stream:
         rejects = {int(r["row"]): r for r in csv.DictReader(stream)}
-    assert set(rejects) == {3, 4, 5, 6}
+    assert set(rejects) == {3, 4, 5, 6, 7}
     assert rejects[3]["field"] == "principal"
+    assert rejects[7]["field"] == "name"  # markup is never a name (D-07)
     assert "重复" in rejects[4]["reason"]
     assert rejects[5]["field"] == "total_due"
     assert rejects[6]["field"] == "due_date"
     text = (tmp_path / "out" / "rejects.csv").read_text(encoding="utf-8-sig")
     assert "abc" not in text and data[0]["account_id"] not in text.replace("account_id", "")
     sms = (tmp_path / "out" / "sms.csv").read_text(encoding="utf-8-sig")
-    assert counts["rejected"] == 4
-    assert "<script>" not in sms or counts["written"] <= 2
+    assert counts["rejected"] == 5
+    assert "<script>" not in sms
 
 
 def test_empty_file_and_header_only(tmp_path: Path) -> None:
@@ -156,7 +157,7 @@ def test_truncated_xlsx(tmp_path: Path) -> None:
 
 def test_missing_required_column(tmp_path: Path) -> None:
     data = [{k: v for k, v in r.items() if k != "mobile"} for r in rows(2)]
-    with pytest.raises(InputError, match="缺少必需的列：mobile"):
+    with pytest.raises(InputError, match="缺少必需的列：手机号（mobile）"):
         run(write_csv(tmp_path / "x.csv", data), tmp_path / "out")
 
 

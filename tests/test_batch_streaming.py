@@ -101,6 +101,7 @@ def test_one_sms_a_day_per_mobile_without_counting_every_mobile(tmp_path: Path) 
     rows = list(generate_accounts(12, seed=3, as_of=AS_OF))
     for row in rows:
         row.update(dispute="否", deceased="否", promise_to_pay_until="", days_past_due="9")
+        row["due_date"] = "2026-11-19"  # nine days before AS_OF: the days must agree
     shared = rows[0]["mobile"]
     for row in rows[3:6]:
         row["mobile"] = shared  # one debtor, four accounts
@@ -131,6 +132,7 @@ def test_a_journal_record_altered_since_intake_is_validated_again(tmp_path: Path
     rows = list(generate_accounts(6, seed=4, as_of=AS_OF))
     for row in rows:
         row.update(dispute="否", deceased="否", promise_to_pay_until="", days_past_due="9")
+        row["due_date"] = "2026-11-19"  # nine days before AS_OF: the days must agree
     with source.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
         writer.writeheader()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,10 @@ from dunletters.models import parse_account
 def _decide(
     row: dict[str, Any], as_of: date, policy: Policy | None = None, **changes: Any
 ) -> Decision | Hold:
+    if "days_past_due" in changes and "due_date" not in changes:
+        # The given days must agree with the due date (issue #15, D-09).
+        days = int(changes["days_past_due"])
+        changes["due_date"] = (as_of - timedelta(days=days)).isoformat()
     row.update(changes)
     return decide(parse_account(row, as_of=as_of), policy or Policy(), as_of)
 

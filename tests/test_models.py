@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,9 +32,23 @@ def test_total_due_is_computed_when_absent(row: dict[str, Any], as_of: date) -> 
     assert parse_account(row, as_of=as_of).total_due == Decimal("1004.50")
 
 
-def test_given_days_past_due_wins(row: dict[str, Any], as_of: date) -> None:
-    row["days_past_due"] = "6"
-    assert parse_account(row, as_of=as_of).days_past_due == 6
+def test_given_days_past_due_wins_within_the_tolerance(row: dict[str, Any], as_of: date) -> None:
+    counted = (as_of - parse_date(row["due_date"])).days
+    row["days_past_due"] = str(counted - 1)
+    assert parse_account(row, as_of=as_of).days_past_due == counted - 1
+    row["days_past_due"] = str(counted + 2)
+    assert parse_account(row, as_of=as_of, days_tolerance=2).days_past_due == counted + 2
+
+
+def test_days_past_due_contradicting_the_due_date_is_refused(
+    row: dict[str, Any], as_of: date
+) -> None:
+    """D-09: 「到期还款日为11月26日，现已逾期40天」 must never be printed."""
+    row.update(due_date=(as_of - timedelta(days=2)).isoformat(), days_past_due="40")
+    error = _problems(row, as_of)
+    assert error.problems == [
+        ("days_past_due", "逾期天数与到期还款日、基准日不符（按日期计为2天）")
+    ]
 
 
 def _problems(row: dict[str, Any], as_of: date, **changes: Any) -> RecordError:
@@ -135,7 +149,7 @@ def test_complaint_hotline_defaults_to_hotline() -> None:
 @pytest.mark.parametrize(
     "value",
     ["0", "7", "007", "12.5", "1004.50", " 3.10 ", "9999999999999.99", "1,004.50", "¥12",
-     "１２", "1E+2", "0.00"],
+     "１２", "0.00"],
 )  # fmt: skip
 def test_plain_amount_fast_path_reads_as_the_general_path(value: str) -> None:
     from decimal import Decimal as D
@@ -168,7 +182,7 @@ def test_journal_json_reads_back_as_validation_would(as_of: date) -> None:
     rows = list(generate_accounts(300, seed=11, as_of=as_of))
     rows[0].update(gender="", promise_to_pay_until="2026-12-01")
     del rows[0]["total_due"], rows[0]["days_past_due"]  # computed by the validators
-    rows[1].update(principal="1E+2", interest="0", fees="0", total_due="100")
+    rows[1].update(principal="1,000.0", interest="0", fees="0", total_due="1000")
     for number, row in enumerate(rows, start=2):
         account = parse_account(row, as_of=as_of, row=number)
         text = account.journal_json()
@@ -184,7 +198,9 @@ def test_journal_json_reads_back_as_validation_would(as_of: date) -> None:
 _HOSTILE: dict[str, list[str]] = {
     "account_id": ["../../etc/passwd", "A-1.2_3", "_A1", "a" * 64, "a" * 65, " A1 ", "账号1", ""],
     "name": ["", " ", "张\x00三", "<b>张三</b>", "张" * 40, "张" * 41, " 张三 ", "\u3000张三\u3000",
-             "张\ud800三", "\x1c张三", "张\t三", "张三\x7f", "\u200b"],
+             "张\ud800三", "\x1c张三", "张\t三", "张三\x7f", "\u200b", "王 芳", "Zhang San",
+             "阿卜杜热合曼·买买提", "李𠀀", "\u202e三张", "张\u200b三", "Zhao 95588", "{{ 7*7 }}",
+             "-1+2", "·张三", "José Núñez"],
     "gender": ["男", "女", "M", "f", "Female", "先生", "other", "未知", "", " 男 "],
     "card_number": ["12", "6259 0000 0000 1234", "6259-0000", "a" * 32, "a" * 33, "卡号1234", ""],
     "mobile": ["+86 138-0000-1234", "008613800001234", "8613800001234", "12345", "+852 9123 4567",
@@ -300,8 +316,9 @@ def test_journal_reads_back_odd_text(row: dict[str, Any], as_of: date) -> None:
     """JSON escapes and characters outside the BMP come back as validation reads them."""
     from dunletters.models import Account
 
-    for name in ('张"三\\', "张\t三", "𠀀三", "</script>", "张\u2028三"):
-        account = parse_account(dict(row, name=name, address=name + "路\n1号"), as_of=as_of)
+    for text in ('张"三\\', "张\t三", "𠀀三", "</script>", "张\u2028三"):
+        record = dict(row, name="𠀀三", address=text + "路\n1号")
+        account = parse_account(record, as_of=as_of)
         text = account.model_dump_json()
         trusted = Account.from_journal(text)
         assert trusted.__getstate__() == Account.model_validate_json(text).__getstate__()

@@ -36,9 +36,11 @@ def test_every_built_in_letter_parses_as_tinyhtml5_parses_it() -> None:
     _SKELETONS.clear()
     letters = 0
     for row, cells in enumerate(generate_accounts(120, seed=5, as_of=as_of)):
-        if row % 7 == 0:  # markup, references and quotes in a name: escaped, parsed alike
-            cells["name"] = ["<b>张三</b>", "李&四", 'O"Neil 王', "赵 = 钱", " 孙\t"][row % 5]
         account = parse_account(cells, as_of=as_of, row=row + 2)
+        if row % 7 == 0:  # markup, references and quotes in a name: escaped, parsed alike
+            # (intake refuses such names since #15; the renderer must still escape them)
+            odd = ["<b>张三</b>", "李&四", 'O"Neil 王', "赵 = 钱", " 孙\t"][row % 5]
+            account = account.model_copy(update={"name": odd})
         decision = decide(account, settings_.policy, as_of)
         if isinstance(decision, Hold):
             continue

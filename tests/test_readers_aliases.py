@@ -68,8 +68,11 @@ def test_project_headers_in_csv_xlsx_and_jsonl(tmp_path: Path) -> None:
 
 def test_without_the_project_table_its_headers_are_unknown(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "a.csv", [renamed(r) for r in accounts(2)])
-    with pytest.raises(InputError, match="缺少必需的列：name、card_number、mobile"):
+    with pytest.raises(InputError, match="2 个未识别的表头") as caught:
         open_records(source)
+    message = str(caught.value)
+    assert "「证件卡号」" in message and "「Mobile No.」 → mobile（手机号）" in message
+    assert "另缺少必需的列：卡号（card_number）、手机号（mobile）" in message
 
 
 def test_headers_match_whatever_their_case_spaces_and_width(tmp_path: Path) -> None:
@@ -86,11 +89,11 @@ def test_headers_match_whatever_their_case_spaces_and_width(tmp_path: Path) -> N
 
 def test_canonical_and_alias_columns_together_stop_the_file(tmp_path: Path) -> None:
     data = [renamed(r) | {"name": r["name"]} for r in accounts(2)]
-    with pytest.raises(InputError, match="列「客户名称」与「name」都表示 name") as caught:
+    with pytest.raises(InputError, match="列「客户名称」与「name」都表示 姓名（name）") as caught:
         open_records(write_csv(tmp_path / "a.csv", data), aliases=PROJECT)
     assert data[0]["name"] not in str(caught.value)
     builtin = [{**r, "姓名": r["name"]} for r in accounts(2)]
-    with pytest.raises(InputError, match="列「name」与「姓名」都表示 name"):
+    with pytest.raises(InputError, match="列「name」与「姓名」都表示 姓名（name）"):
         open_records(write_csv(tmp_path / "b.csv", builtin))
 
 
@@ -105,7 +108,7 @@ def test_canonical_and_alias_keys_in_one_jsonl_line_reject_that_line(tmp_path: P
     found = list(rows)
     assert [row.problem for row in found] == [
         None,
-        ("name", "键「客户名称」与「name」都表示 name"),
+        ("name", "键「客户名称」与「name」都表示 姓名（name）"),
         None,
     ]
     assert found[2].cells["name"] == data[2]["name"]

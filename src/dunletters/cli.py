@@ -322,8 +322,22 @@ def _split(value: str) -> tuple[str, ...]:
     default=None,
     help="并行进程数，缺省为 CPU 核数（不含信函时主进程也算一个）。",
 )
-@click.option("--encoding", default=None, help="CSV 编码（缺省自动识别 UTF-8/GBK）。")
-@click.option("--sheet", default=None, help="XLSX 工作表名（缺省第一个）。")
+@click.option(
+    "--encoding", default=None, help="CSV 编码（缺省自动识别 UTF-8/GBK/带 BOM 的 UTF-16）。"
+)
+@click.option("--sheet", default=None, help="XLSX 工作表名（缺省第一个可见的）。")
+@click.option(
+    "--ignore-column",
+    "ignore_columns",
+    multiple=True,
+    help="跳过这个表头（可重复）；其他不认识的表头会使批次停止。",
+)
+@click.option(
+    "--header-row",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="表头所在行号（缺省在前10行中自动查找）。",
+)
 @click.option("--dry-run", is_flag=True, help="只生成摘要、暂停、拒绝与检查结果，不写信函。")
 @click.option("--resume", is_flag=True, help="继续一个中断的批次（同一命令重跑也会自动继续）。")
 @click.option("--no-print", is_flag=True, help="不生成 print/{阶段}.pdf 印刷合并文件。")
@@ -338,6 +352,8 @@ def batch_cmd(
     workers: int | None,
     encoding: str | None,
     sheet: str | None,
+    ignore_columns: tuple[str, ...],
+    header_row: int | None,
     dry_run: bool,
     resume: bool,
     no_print: bool,
@@ -363,6 +379,8 @@ def batch_cmd(
         dry_run=dry_run,
         resume=resume,
         print_files=not no_print,
+        ignore_columns=ignore_columns,
+        header_row=header_row,
     )
     if sys.stderr.isatty():
         from rich.progress import (
@@ -397,6 +415,40 @@ def batch_cmd(
         f"暂停 {counts.get('held', 0)}，拒绝 {counts.get('rejected', 0)}；输出在 {out}"
     )
     return result.exit_status
+
+
+@cli.command("columns")
+@click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--encoding", default=None, help="CSV 编码（缺省自动识别）。")
+@click.option("--sheet", default=None, help="XLSX 工作表名（缺省第一个可见的）。")
+@click.option("--ignore-column", "ignore_columns", multiple=True, help="跳过这个表头（可重复）。")
+@click.option("--header-row", type=click.IntRange(1, 1000), default=None, help="表头所在行号。")
+@click.pass_obj
+def columns_cmd(
+    state: _State,
+    input_file: Path,
+    encoding: str | None,
+    sheet: str | None,
+    ignore_columns: tuple[str, ...],
+    header_row: int | None,
+) -> int:
+    """显示输入文件每个表头的对应（标准列、忽略或不认识），不生成任何东西。
+
+    不认识的表头给出最接近的标准列；有不认识的表头或缺少必需的列时退出码为 2。
+    """
+    from dunletters.batch.inspect import column_report
+
+    lines, ok = column_report(
+        input_file,
+        state.settings,
+        encoding=encoding,
+        sheet=sheet,
+        ignore=ignore_columns,
+        header_row=header_row,
+    )
+    for line in lines:
+        click.echo(line)
+    return ExitStatus.OK if ok else ExitStatus.USAGE
 
 
 @cli.command("preview")

@@ -29,8 +29,9 @@ from pydantic import (
     model_validator,
 )
 
+from dunletters.columns import check_aliases, check_ignored
 from dunletters.errors import ConfigError
-from dunletters.models import Creditor, PaymentChannels, parse_amount
+from dunletters.models import DAYS_TOLERANCE, Creditor, PaymentChannels, parse_amount
 from dunletters.vocabulary import STAGE_NAMES, STAGES, TONES, Stage
 
 # STAGES, STAGE_NAMES and TONES live in ``vocabulary``; re-exported for older importers.
@@ -187,21 +188,29 @@ class LetterSettings(_Strict):
 
 
 class BatchSettings(_Strict):
-    """The batch job's input: a project's own column headers (``[batch.columns]``).
+    """The batch job's input: a project's own column headers, the ones to ignore, tolerances.
 
-    Each entry maps a header as it appears in the file (CSV, XLSX or JSON Lines key)
-    to a canonical column, on top of the built-in Chinese aliases
-    (``dunletters.batch.readers.BUILTIN_ALIASES``): ``"证件卡号" = "card_number"``.
+    ``[batch.columns]`` maps a header as it appears in the file (CSV, XLSX or JSON Lines
+    key) to a canonical column, on top of the built-in Chinese aliases
+    (``dunletters.columns.BUILTIN_ALIASES``): ``"证件卡号" = "card_number"``.
+    ``ignore_columns`` lists headers the batch may skip (any other unknown header stops
+    it); ``days_tolerance`` is how far a given 逾期天数 may be from the count of days
+    since the due date.
     """
 
     columns: dict[str, str] = Field(default_factory=dict)
+    ignore_columns: list[str] = Field(default_factory=list)
+    days_tolerance: int = Field(default=DAYS_TOLERANCE, ge=0, le=31)
 
     @field_validator("columns")
     @classmethod
     def _columns(cls, value: dict[str, str]) -> dict[str, str]:
-        from dunletters.batch.readers import check_aliases
-
         return check_aliases(value)
+
+    @field_validator("ignore_columns")
+    @classmethod
+    def _ignore_columns(cls, value: list[str]) -> list[str]:
+        return check_ignored(value)
 
 
 SeverityName = Literal["error", "warning", "info"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from dunletters.cells import record_cells
 from dunletters.config import Settings
 from dunletters.errors import AccountHeld, InputError
 from dunletters.escalation import Decision, Hold, decide, decision_for
@@ -49,7 +50,7 @@ def load_record(path: Path, as_of: date) -> Account:
         raise InputError(f"{path}:{error.lineno}: 不是有效的 JSON（{error.msg}）") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}：须为一个 JSON 对象（一条账户记录）")
-    return parse_account(data, as_of=as_of, source=str(path))
+    return parse_account(record_cells(data, source=str(path)), as_of=as_of, source=str(path))
 
 
 def _decision(

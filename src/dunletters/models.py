@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -36,6 +37,8 @@ from pydantic import (
 )
 from pydantic_core import from_json
 
+from dunletters.cells import EXCEL_ERRORS
+from dunletters.checksums import id_valid
 from dunletters.errors import RecordError
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "Creditor",
     "Gender",
     "PaymentChannels",
+    "id_gender",
     "parse_account",
     "parse_amount",
     "parse_bool",
@@ -53,6 +57,9 @@ __all__ = [
 
 MAX_AMOUNT = Decimal("9999999999999.99")
 """The largest amount 大写 can express (万亿); anything larger is surely an input error."""
+DAYS_TOLERANCE = 1
+"""Days a given 逾期天数 may differ from the count from 到期还款日 to the run date (a core
+system's cut-off a day earlier); ``[batch] days_tolerance`` sets another."""
 
 Gender = Literal["male", "female"]
 
@@ -72,7 +79,7 @@ _FALSE_WORDS = {"否", "n", "no", "false", "f", "0", "无", ""}
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
 _CARD = re.compile(r"[A-Za-z0-9]{4,32}")
-_MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
 _SEPARATORS = re.compile(r"[\s\-()（）]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Official numbers a debtor may be asked to call: 95xxx(x) short codes, 400/800
@@ -81,6 +88,23 @@ _OFFICIAL_PHONE = re.compile(r"95\d{3,4}|[48]00-?\d{3}-?\d{4}|0\d{2,3}-?\d{7,8}(
 _SIGNATURE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}")
 _INTEGER = re.compile(r"-?\d+")
 _PLAIN_AMOUNT = re.compile(r"\s*(\d{1,13}(?:\.\d{1,2})?)\s*", re.ASCII)
+_AMOUNT_TEXT = re.compile(r"([-]?)[¥]?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?元?", re.ASCII)
+"""The one form of an amount: digits, thousands commas only every three digits, at most
+two decimals, an optional ¥ or 元 — never an exponent, underscore or decimal comma
+(``1000,00`` read as 100,000 yuan; ``1.23457E+11`` is a number Excel mangled)."""
+_FEN_DIGITS = re.compile(r"(\.\d\d)\d+")
+_EXCEL_ERROR = EXCEL_ERRORS
+_LETTER = (
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U000323af"
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+)
+_NAME = re.compile(f"[{_LETTER}](?:[{_LETTER}·•・‧\uff65 ]*[{_LETTER}])?")
+"""What a person's name can hold: CJK ideographs (extensions included), Latin letters,
+the middle dots (阿卜杜热合曼·买买提) and single spaces between parts, — no digits, markup, controls, bidi or zero-width characters (D-07, D-08)."""
+_SPACES = re.compile(r"\s+")
+_BREAKS = re.compile(r"[^\S \u3000\u00a0]|[\x00-\x1f\x7f-\x9f]")
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff]) (?=[\u3400-\u9fff\uf900-\ufaff])")
+_MIN_DATE, _MAX_DATE = date(1990, 1, 1), date(2099, 12, 31)
 
 
 def parse_bool(value: object) -> bool:
@@ -127,14 +151,7 @@ def parse_amount(value: object) -> Decimal:
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
-        text = text.removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
-        if not text:
-            raise ValueError("金额为空")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("不是有效的金额数字") from None
+        amount = _amount_text(value)
     else:
         raise ValueError("不是有效的金额")
     if not amount.is_finite():
@@ -149,7 +166,35 @@ def parse_amount(value: object) -> Decimal:
     return amount
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+def _amount_text(value: str) -> Decimal:
+    """An amount typed as text, in the one accepted form (see :data:`_AMOUNT_TEXT`)."""
+    text = value.strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)  # ￥, full-width digits and commas
+    if not text:
+        raise ValueError("金额为空")
+    if _EXCEL_ERROR.search(text):
+        raise ValueError("是 Excel 错误值（如 #N/A），请先修正公式")
+    found = _AMOUNT_TEXT.fullmatch(text)
+    if found is None and _AMOUNT_TEXT.fullmatch(_FEN_DIGITS.sub(r"\1", text)):
+        raise ValueError("金额最多两位小数（精确到分）")
+    if found is None:
+        raise ValueError(
+            "金额格式不正确（应为 1234.56 或 1,234.56，不能用科学计数法或逗号作小数点）"
+        )
+    if found[1]:
+        raise ValueError("金额不能为负数")
+    return Decimal(found[2].replace(",", "") + (found[3] or ""))
+
+
+_DATE_FORMS = re.compile(
+    r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]00:00(?::00)?)?"
+    r"|(\d{4})(\d{2})(\d{2})"
+    r"|(\d{4})年(\d{1,2})月(\d{1,2})日",
+    re.ASCII,
+)
+"""2026-11-28, 2026/11/28, 2026.11.28 (a day's midnight too), 20261128 (exactly eight
+digits: 2026111 could be January 11 or November 1) and 2026年11月28日."""
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", re.ASCII)
 """The usual form, read without ``strptime`` (~25 µs a call): the same dates, the
 same refusals (an impossible day is a ValueError from ``date`` as from ``strptime``).
@@ -157,11 +202,19 @@ A plain ``try`` rather than ``contextlib.suppress``, whose object cost ~1.5 µs 
 
 
 def parse_date(value: object) -> date:
-    """Read a date as Chinese spreadsheets write it.
+    """Read a date as Chinese spreadsheets write it, between 1990 and 2099.
 
     >>> parse_date("2026-11-28"), parse_date("2026/1/5"), parse_date("2026年1月5日")
     (datetime.date(2026, 11, 28), datetime.date(2026, 1, 5), datetime.date(2026, 1, 5))
     """
+    day = _read_date(value)
+    if not _MIN_DATE <= day <= _MAX_DATE:
+        # 0001-01-01 or 1900-01-01 is an empty cell's placeholder, not a due date (D-10).
+        raise ValueError("日期超出合理范围（应在1990年至2099年之间）")
+    return day
+
+
+def _read_date(value: object) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -172,14 +225,15 @@ def parse_date(value: object) -> date:
             try:
                 return date(int(iso[1]), int(iso[2]), int(iso[3]))
             except ValueError:
-                pass  # 2026-02-30: strptime refuses it below, with the same message
-        text = value.strip()
-        for fmt in _DATE_FORMATS:
+                pass  # 2026-02-30: refused below, with the reason
+        found = _DATE_FORMS.fullmatch(value.strip())
+        if found is not None:
+            year, month, day = (int(part) for part in found.groups() if part and part.isdigit())
             try:
-                return datetime.strptime(text, fmt).date()
+                return date(year, month, day)
             except ValueError:
-                continue
-    raise ValueError("不是有效日期（应为 2026-11-28、2026/11/28 或 2026年11月28日）")
+                raise ValueError("不是有效日期（没有这一天）") from None
+    raise ValueError("不是有效日期（应为 2026-11-28、2026/11/28、20261128 或 2026年11月28日）")
 
 
 def _optional_date(value: object) -> date | None:
@@ -225,7 +279,44 @@ def _text(value: object) -> object:
         value = value.strip()
         if _CONTROL.search(value):
             raise ValueError("含有控制字符")
+        if "#" in value and _EXCEL_ERROR.search(value):
+            raise ValueError("是 Excel 错误值（如 #N/A），请先修正公式")
     return value
+
+
+def _name(value: object) -> object:
+    """A person's name: letters of a name only; spaces collapsed, none between two hanzi."""
+    if type(value) is str and _NAME.fullmatch(value):
+        return value if " " not in value else _spaced(value)
+    if isinstance(value, str):
+        if _BREAKS.search(value):
+            raise ValueError("含有换行、制表符或控制字符")
+        value = _SPACES.sub(" ", value.strip())
+        if not value:
+            return value  # "不能为空" from the length check
+        if _EXCEL_ERROR.search(value):
+            raise ValueError("是 Excel 错误值（如 #N/A），请先修正公式")
+        if not _NAME.fullmatch(value):
+            raise ValueError(_name_reason(value))
+        return _spaced(value)
+    return value
+
+
+def _spaced(name: str) -> str:
+    return _CJK_SPACE.sub("", _SPACES.sub(" ", name))
+
+
+def _name_reason(name: str) -> str:
+    """Why a name is refused, most specific first (on the failure path only)."""
+    if _CONTROL.search(name):
+        return "含有控制字符"
+    if any(unicodedata.category(c) in ("Cf", "Cc", "Co", "Cs") for c in name):
+        return "含有不可见字符或改变文字方向的字符"
+    if any(c.isdigit() for c in name):
+        return "含有数字（姓名中不会有数字）"
+    if any(c in "<>{}[]&#=@%$\\/" for c in name):
+        return "含有标记或符号（如 <b>、{{ }}）"
+    return "含有姓名中不应出现的字符（只允许汉字、拉丁字母、间隔号·和空格）"
 
 
 _UNSET_TOTAL = Decimal("-1")
@@ -236,6 +327,7 @@ _MAX_DAYS, _MAX_PROMISES = 36500, 999
 Amount = Annotated[Decimal, BeforeValidator(parse_amount)]
 Flag = Annotated[bool, BeforeValidator(parse_bool)]
 Text = Annotated[str, BeforeValidator(_text)]
+Name = Annotated[str, BeforeValidator(_name)]
 
 
 class Account(BaseModel):
@@ -250,7 +342,7 @@ class Account(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     account_id: str = Field(description="账号：唯一标识，也用作输出文件名")
-    name: Text = Field(min_length=1, max_length=_NAME_LENGTH, description="姓名")
+    name: Name = Field(min_length=1, max_length=_NAME_LENGTH, description="姓名")
     gender: Annotated[Gender | None, BeforeValidator(_gender)] = Field(
         default=None, description="性别，用于称谓先生/女士"
     )
@@ -309,6 +401,8 @@ class Account(BaseModel):
         if isinstance(value, str):
             if _MAINLAND_MOBILE.fullmatch(value):  # the usual cell: 11 digits, no +86
                 return value
+            if not value.isascii():  # full-width digits, ＋ and －, as dashes and spaces
+                value = unicodedata.normalize("NFKC", value)
             digits = _SEPARATORS.sub("", value)
             for prefix in ("+86", "0086", "86"):
                 if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
@@ -321,7 +415,12 @@ class Account(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Account:
-        _settle(self.__dict__, info.context.get("as_of") if info.context else None)
+        context = info.context or {}
+        _settle(
+            self.__dict__,
+            context.get("as_of"),
+            context.get("days_tolerance", DAYS_TOLERANCE),
+        )
         return self
 
     @classmethod
@@ -360,15 +459,18 @@ class Account(BaseModel):
 _SERIALIZER = Account.__pydantic_serializer__
 
 
-def _settle(values: dict[str, Any], as_of: object) -> None:
+def _settle(values: dict[str, Any], as_of: object, tolerance: int = DAYS_TOLERANCE) -> None:
     """The record-level rules, on an account's field values (in place).
 
     ``total_due`` left out is the sum of its parts, given it must equal them;
-    ``days_past_due`` left out is counted from ``due_date`` to ``as_of`` (a date).
+    ``days_past_due`` left out is counted from ``due_date`` to ``as_of`` (a date),
+    given it must agree with that count within ``tolerance`` days.
     """
     parts = values["principal"] + values["interest"] + values["fees"]
     total = values["total_due"]
     if total == _UNSET_TOTAL:
+        if parts > MAX_AMOUNT:
+            raise _FieldError("total_due", "本金、利息与违约金之和超出可处理范围（万亿元以内）")
         values["total_due"] = parts
     elif total != parts:
         raise _FieldError("total_due", "欠款总额不等于本金、利息与违约金之和")
@@ -376,8 +478,14 @@ def _settle(values: dict[str, Any], as_of: object) -> None:
         due, days = values["due_date"], values["days_past_due"]
         if due > as_of and (days or 0) > 0:
             raise _FieldError("due_date", "到期日晚于基准日，逾期天数却大于0")
+        counted = max(0, (as_of - due).days)
         if days is None:
-            values["days_past_due"] = max(0, (as_of - due).days)
+            values["days_past_due"] = counted
+        elif abs(days - counted) > tolerance:
+            # A letter would print 「到期还款日为11月26日，现已逾期40天」 (D-09).
+            raise _FieldError(
+                "days_past_due", f"逾期天数与到期还款日、基准日不符（按日期计为{counted}天）"
+            )
 
 
 _AMOUNTS = ("principal", "interest", "fees", "total_due")
@@ -504,18 +612,72 @@ def parse_account(
     as_of: date | None = None,
     row: int | None = None,
     source: str | None = None,
+    days_tolerance: int = DAYS_TOLERANCE,
 ) -> Account:
     """Validate one account record, resolving ``days_past_due`` against ``as_of``.
 
-    Raises :class:`RecordError` naming each bad field (and the row), never a value.
+    An ``id_number`` (身份证号) is read here and not kept: it gives the gender when the
+    record has none. Raises :class:`RecordError` naming each bad field (and the row),
+    never a value.
     """
-    account = _account_from_cells(data, as_of)
+    if "id_number" in data:
+        data = _with_gender(data, row, source)
+    account = _account_from_cells(data, as_of, days_tolerance)
     if account is not None:
         return account
     try:
-        return Account.model_validate(dict(data), context={"as_of": as_of})
+        return Account.model_validate(
+            dict(data), context={"as_of": as_of, "days_tolerance": days_tolerance}
+        )
     except ValidationError as error:
         raise RecordError(validation_problems(error), row=row, source=source) from None
+
+
+_ID_18 = re.compile(r"\d{17}[\dX]", re.ASCII)
+_ID_15 = re.compile(r"\d{15}", re.ASCII)
+
+
+def id_gender(number: str) -> Gender | None:
+    """The gender a resident ID number encodes (odd: male), None for another document.
+
+    The 17th digit of an 18-digit 身份证号 (checked with its check character,
+    GB 11643-1999), the 15th of an old 15-digit one; a passport number says nothing.
+
+    >>> id_gender("110101199003070011"), id_gender("11010119900307002X"), id_gender("E12345678")
+    ('male', 'female', None)
+    """
+    text = number.strip().upper()
+    if _ID_18.fullmatch(text):
+        if not id_valid(text):
+            raise ValueError("身份证号校验位不符（号码有误）")
+        return "male" if int(text[16]) % 2 else "female"
+    if _ID_15.fullmatch(text):
+        return "male" if int(text[14]) % 2 else "female"
+    if _CONTROL.search(text) or _EXCEL_ERROR.search(text):
+        raise ValueError("证件号码含有不允许的字符")
+    return None
+
+
+def _with_gender(data: Mapping[str, Any], row: int | None, source: str | None) -> dict[str, Any]:
+    """The record without its ID number, with the gender it gives when none is recorded."""
+    record = dict(data)
+    number = record.pop("id_number")
+    if number is None or number == "":
+        return record
+    if not isinstance(number, str):
+        raise RecordError([("id_number", "身份证号应为文本")], row=row, source=source)
+    try:
+        derived = id_gender(number)
+        given = _gender(record.get("gender"))
+    except ValueError as error:
+        field = "id_number" if "身份证" in str(error) or "证件" in str(error) else "gender"
+        raise RecordError([(field, str(error))], row=row, source=source) from None
+    if derived is not None:
+        if given is None:
+            record["gender"] = derived
+        elif given != derived:
+            raise RecordError([("gender", "性别与身份证号不符")], row=row, source=source)
+    return record
 
 
 _repeated = functools.lru_cache(maxsize=1024)
@@ -525,7 +687,7 @@ where every cell is a (hashable) string; the results are immutable."""
 
 _CELL_CHECKS: dict[str, Callable[[str], Any]] = {
     "account_id": Account._account_id,
-    "name": _text,
+    "name": _name,
     "gender": _repeated(_gender),
     "card_number": Account._card_number,
     "mobile": Account._mobile,
@@ -549,7 +711,9 @@ _DEFAULTS = {name: info.default for name, info in Account.model_fields.items()}
 """Every field in the model's order, with its default (required ones are always replaced)."""
 
 
-def _account_from_cells(data: Mapping[str, Any], as_of: date | None) -> Account | None:
+def _account_from_cells(
+    data: Mapping[str, Any], as_of: date | None, tolerance: int = DAYS_TOLERANCE
+) -> Account | None:
     """The account that validating ``data`` gives, or None: then pydantic must say why.
 
     The same checks as :class:`Account`'s, run here on a record of text cells (every
@@ -579,7 +743,7 @@ def _account_from_cells(data: Mapping[str, Any], as_of: date | None) -> Account 
             or not 0 <= promises <= _MAX_PROMISES
         ):
             return None
-        _settle(values, as_of)
+        _settle(values, as_of, tolerance)
     except Exception:  # any refusal: pydantic reports it (or raises it) as it always has
         return None
     return _built(values, set(data))

@@ -50,10 +50,11 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from dunletters import __version__
-from dunletters.batch.journal import Journal, LetterNumbers, dumps
-from dunletters.batch.readers import open_records
+from dunletters.batch.journal import PRODUCED_COLUMNS, Journal, LetterNumbers, dumps
+from dunletters.batch.readers import HeaderMap, Row, open_records
 from dunletters.batch.storage import OutputError, journal_error, write_error
 from dunletters.batch.summary import Tally, add_tally, new_tally, summarize, summary_html, tally
+from dunletters.columns import label
 from dunletters.config import Settings
 from dunletters.errors import ExitStatus, InputError, RecordError
 from dunletters.escalation import Hold, HoldReason, decide
@@ -108,6 +109,10 @@ class BatchOptions:
     numbers_file: Path | None = None
     print_files: bool = True
     """Also write print/{stage}.pdf: the stage's letters in one file for mass mailing."""
+    ignore_columns: tuple[str, ...] = ()
+    """Input headers to skip, besides ``[batch] ignore_columns`` (``--ignore-column``)."""
+    header_row: int | None = None
+    """The header's row number (``--header-row``); None: found among the first rows."""
 
 
 @dataclass
@@ -281,17 +286,22 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
     """
     rows, as_of_text, keep_objects = task
     as_of = date.fromisoformat(as_of_text)
-    policy = worker_context().settings.policy
+    settings = worker_context().settings
+    policy, tolerance = settings.policy, settings.batch.days_tolerance
     outcomes: list[Outcome] = []
     for number, cells, problem in rows:
         if problem is not None:
-            outcomes.append(("reject", number, *problem))
+            name, reason = problem
+            shown = label(name)
+            outcomes.append(
+                ("reject", number, name, f"{shown}：{reason}" if shown != name else reason)
+            )
             continue
         try:
-            account = parse_account(cells, as_of=as_of, row=number)
+            account = parse_account(cells, as_of=as_of, row=number, days_tolerance=tolerance)
         except RecordError as error:
             fields = "、".join(name for name, _ in error.problems)
-            reasons = "；".join(f"{name}：{reason}" for name, reason in error.problems)
+            reasons = "；".join(f"{label(name)}：{reason}" for name, reason in error.problems)
             outcomes.append(("reject", number, fields, reasons))
             continue
         decision = decide(account, policy, as_of)
@@ -365,12 +375,7 @@ def _intake(
     resumed run starts after the last one, and ids are looked up in the journal's
     unique index.
     """
-    _, rows = open_records(
-        options.input,
-        encoding=options.encoding,
-        sheet=options.sheet,
-        aliases=settings.batch.columns,
-    )
+    header_map, rows = open_input(settings, options)
     done = journal.last_row()
     letters = "letter" in options.channels
     as_of = options.as_of
@@ -378,10 +383,10 @@ def _intake(
     accounts: list[Outcome] = []
 
     def flush() -> list[Job]:
-        taken = journal.known_ids([entry[2] for entry in accounts])
+        taken = _taken_ids(journal, [entry[2] for entry in accounts])
         kept = []
         for entry in accounts:
-            if entry[2] in taken:
+            if entry[2].lower() in taken:
                 rejects.append((entry[1], "account_id", _DUPLICATE))
             else:
                 kept.append(entry)
@@ -446,16 +451,80 @@ def _intake(
         for outcome in outcomes:
             if outcome[0] == "reject":
                 rejects.append(outcome[1:])
-            elif outcome[2] in ids:
+            elif (key := outcome[2].lower()) in ids:
                 rejects.append((outcome[1], "account_id", _DUPLICATE))
             else:
-                ids.add(outcome[2])
+                ids.add(key)
                 accounts.append(outcome)
         if len(rejects) + len(accounts) >= INGEST_BLOCK:
             ids.clear()
             yield flush()
     if rejects or accounts:
         yield flush()
+    _store_notes(journal, header_map)
+
+
+def open_input(settings: Settings, options: BatchOptions) -> tuple[HeaderMap, Iterator[Row]]:
+    """The batch's input, every header accounted for (an unknown one is an InputError)."""
+    return open_records(
+        options.input,
+        encoding=options.encoding,
+        sheet=options.sheet,
+        aliases=settings.batch.columns,
+        ignore=(*settings.batch.ignore_columns, *options.ignore_columns),
+        header_row=options.header_row,
+    )
+
+
+def check_input(settings: Settings, options: BatchOptions) -> list[str]:
+    """Map the input's header before anything is created: its notes, or an InputError.
+
+    Reads the header and no row (XLSX: the archive is checked, nothing inflated).
+    """
+    header_map, rows = open_input(settings, options)
+    next(rows, None)  # started, so that closing it closes the file (a generator's finally)
+    rows.close()  # type: ignore[attr-defined]
+    return list(header_map.notes)
+
+
+_NOTES_KEY = "input_notes"
+
+
+def _store_notes(journal: Journal, header_map: HeaderMap) -> None:
+    """What the reader noticed (no flag columns, title and 合计 rows, sheets), for the summary."""
+    with journal.transaction():
+        journal.db.execute(
+            "INSERT OR REPLACE INTO run VALUES (?, ?)",
+            (_NOTES_KEY, json.dumps(header_map.notes, ensure_ascii=False)),
+        )
+
+
+def input_notes(journal: Journal) -> list[str]:
+    """The notes :func:`_store_notes` kept (none before intake finished)."""
+    stored = journal.run_value(_NOTES_KEY)
+    return list(json.loads(stored)) if stored else []
+
+
+def _taken_ids(journal: Journal, account_ids: list[str]) -> set[str]:
+    """Which ids are recorded already, compared without case (lower-cased).
+
+    ``a1.pdf`` and ``A1.pdf`` are one file on a case-insensitive disk (macOS, an SMB
+    share), so ids differing only in case are duplicates (D-28). Ids are ASCII, which
+    SQLite's NOCASE compares; its index keeps the lookup one query per block.
+    """
+    db = journal.db
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS accounts_id_nocase ON accounts (account_id COLLATE NOCASE)"
+    )
+    found: set[str] = set()
+    for start in range(0, len(account_ids), 999):
+        part = account_ids[start : start + 999]
+        marks = ", ".join("?" * len(part))
+        query = (
+            f"SELECT lower(account_id) FROM accounts WHERE account_id COLLATE NOCASE IN ({marks})"
+        )
+        found.update(str(r[0]) for r in db.execute(query, part))
+    return found
 
 
 _DUPLICATE = "账号重复：同一账号只处理第一次出现的行"
@@ -948,6 +1017,7 @@ def _finish(
     if options.print_files and not options.dry_run and "letter" in options.channels:
         _name_print_files(journal, out)
     summary = summarize(journal, options.as_of, options.channels, counted)
+    summary["input_notes"] = input_notes(journal)
     atomic_write(
         target / "summary.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode()
     )
@@ -974,6 +1044,8 @@ def run_batch(
         )
         if problems:
             raise InputError("模板检查未通过：" + "；".join(str(p) for p in problems[:5]))
+        for note in check_input(settings, options):  # before the output folder is made
+            print(f"dunletters: 注意：{note}", file=sys.stderr, flush=True)
         journal_path = _journal_path(options)
         if letters:
             # Build (or find) the derived fonts once here, not in every worker at once.

@@ -1,18 +1,21 @@
-"""Readers for the batch input: CSV (UTF-8, BOM, GBK/GB18030), XLSX and JSON Lines.
+"""Readers for the batch input: CSV (UTF-8, BOM, UTF-16, GBK/GB18030), XLSX and JSON Lines.
 
 Each reader streams rows — memory stays flat whether the file has a thousand rows or
 ten million — and yields :class:`Row` values with the 1-based row number a person
 sees in a spreadsheet (the header is row 1, so the first account is row 2; in JSON
-Lines the line number). Headers are mapped to the canonical column names through
-the built-in Chinese aliases (账号, 姓名, 本金 …) and a project's own (``[batch.columns]``
-in the settings, checked by :func:`check_aliases`). A header matches whatever its
-case, surrounding spaces and full-width/half-width form (NFKC), in CSV, XLSX and
-JSON Lines keys alike. Columns that map to nothing are ignored and reported once; a
-required column that is missing, or two columns that mean the same (``name`` and
-``姓名``), stop the run before any letter is written.
+Lines the line number). Every header is accounted for (:mod:`dunletters.columns`):
+a canonical column, a built-in or project alias, or explicitly ignored; an unknown
+header, a required column missing, or two columns that mean the same (``name`` and
+``姓名``) stop the run before any letter is written. The header row is found among
+the first :data:`HEADER_SCAN` rows (title rows above it skipped) unless given, and
+a 合计/总计 row is recognised and reported once, not rejected as an account.
 
-A cell that cannot be decoded (a wrong encoding) becomes a per-row problem, not a
-crash: the row is rejected with its number and the rest of the file goes on.
+A cell that cannot be used — bytes the encoding cannot decode, an Excel error value
+(``#N/A``), a card or ID number Excel stored as a number (its last digits are lost),
+a JSON value of the wrong type — becomes a per-row problem, not a crash: the row is
+rejected with its number and field and the rest of the file goes on. Hostile
+files (an XLSX that inflates to gigabytes, a DTD, broken XML, NaN in JSON) are a
+clear error, never an internal one.
 """
 
 from __future__ import annotations
@@ -20,142 +23,57 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import re
-import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
+from xml.etree import ElementTree
 
+from dunletters.cells import EXCEL_ERROR_REASON, CellError, cell_text, excel_error, json_cells
+from dunletters.columns import (
+    BUILTIN_ALIASES,
+    CANONICAL_COLUMNS,
+    FIELD_LABELS,
+    HOLD_FLAG_COLUMNS,
+    REQUIRED_COLUMNS,
+    check_aliases,
+    header_key,
+    ignored_keys,
+    label,
+    lookup_table,
+    unknown_message,
+)
 from dunletters.errors import InputError
 
 __all__ = [
     "BUILTIN_ALIASES",
     "CANONICAL_COLUMNS",
+    "HEADER_SCAN",
     "REQUIRED_COLUMNS",
     "HeaderMap",
     "Row",
     "check_aliases",
     "detect_encoding",
+    "header_key",
     "open_records",
 ]
 
-CANONICAL_COLUMNS = (
-    "account_id",
-    "name",
-    "gender",
-    "card_number",
-    "mobile",
-    "address",
-    "principal",
-    "interest",
-    "fees",
-    "total_due",
-    "due_date",
-    "days_past_due",
-    "dispute",
-    "deceased",
-    "hardship",
-    "promises_broken",
-    "promise_to_pay_until",
-)
-REQUIRED_COLUMNS = ("account_id", "name", "card_number", "mobile", "principal", "due_date")
+HEADER_SCAN = 10
+"""Rows searched for the header when it is not on the first (a title or two above it)."""
+MAX_XLSX_SHEET = 1 << 30
+"""Largest uncompressed worksheet part (streamed; a sheet of ~1 million rows is ~150 MiB)."""
+MAX_XLSX_PART = 128 << 20
+"""Largest uncompressed other part (shared strings, styles: openpyxl reads them whole)."""
+MAX_XLSX_RATIO = 200
+"""Largest compression ratio of a part above 1 MiB: real sheets deflate ~5–20 times;
+a zip bomb thousands of times."""
 
-BUILTIN_ALIASES: Mapping[str, str] = {
-    "账号": "account_id",
-    "账户号": "account_id",
-    "客户号": "account_id",
-    "姓名": "name",
-    "客户姓名": "name",
-    "性别": "gender",
-    "卡号": "card_number",
-    "贷款合同号": "card_number",
-    "合同号": "card_number",
-    "手机号": "mobile",
-    "手机号码": "mobile",
-    "手机": "mobile",
-    "地址": "address",
-    "通讯地址": "address",
-    "本金": "principal",
-    "利息": "interest",
-    "违约金": "fees",
-    "欠款总额": "total_due",
-    "应还总额": "total_due",
-    "到期日": "due_date",
-    "到期还款日": "due_date",
-    "逾期天数": "days_past_due",
-    "争议": "dispute",
-    "已故": "deceased",
-    "困难": "hardship",
-    "爽约次数": "promises_broken",
-    "承诺还款日": "promise_to_pay_until",
-}
-"""The usual Chinese headers of a core-system export (issue: batch generation)."""
-
-
-def header_key(title: str) -> str:
-    """How headers are compared: NFKC (full-width → half-width), trimmed, case-folded.
-
-    >>> header_key("  Ｍｏｂｉｌｅ "), header_key("\ufeff账号")
-    ('mobile', '账号')
-    """
-    return unicodedata.normalize("NFKC", title.lstrip("\ufeff")).strip().casefold()
-
-
-def _builtin_lookup() -> dict[str, str]:
-    lookup = {header_key(name): name for name in CANONICAL_COLUMNS}
-    lookup.update((header_key(alias), canonical) for alias, canonical in BUILTIN_ALIASES.items())
-    return lookup
-
-
-_BUILTIN_LOOKUP = _builtin_lookup()
-
-
-def check_aliases(aliases: Mapping[str, str]) -> dict[str, str]:
-    """Validate a project's header aliases (header in the file → canonical column).
-
-    Raises :class:`ValueError` naming the header when the target is not a canonical
-    column, when two headers of the table are the same header once normalised
-    (:func:`header_key`) but mean different columns, or when a header already
-    means another column built in (``姓名`` is ``name``; ``"姓名" = "address"``
-    would silently change every file that uses it).
-
-    >>> check_aliases({"客户名称": "name"})
-    {'客户名称': 'name'}
-    >>> check_aliases({"姓名": "address"})
-    Traceback (most recent call last):
-    ...
-    ValueError: 「姓名」已是内置列名或别名，表示 name，不能改为 address
-    """
-    seen: dict[str, tuple[str, str]] = {}
-    for header, target in aliases.items():
-        key = header_key(header)
-        if not key:
-            raise ValueError("别名的表头不能为空")
-        if target not in CANONICAL_COLUMNS:
-            raise ValueError(
-                f"「{header}」的目标列 {target!r} 不是已知列（可用：{'、'.join(CANONICAL_COLUMNS)}）"
-            )
-        builtin = _BUILTIN_LOOKUP.get(key)
-        if builtin is not None and builtin != target:
-            raise ValueError(f"「{header}」已是内置列名或别名，表示 {builtin}，不能改为 {target}")
-        if key in seen and seen[key][1] != target:
-            other, meaning = seen[key]
-            raise ValueError(
-                f"「{other}」与「{header}」是同一个表头（不计大小写、空格与全角半角），"
-                f"却分别表示 {meaning} 与 {target}"
-            )
-        seen[key] = (header, target)
-    return dict(aliases)
-
-
-def _lookup(aliases: Mapping[str, str]) -> dict[str, str]:
-    """Normalised header → canonical column: the built-in names and aliases, then the project's."""
-    return _BUILTIN_LOOKUP | {header_key(alias): canonical for alias, canonical in aliases.items()}
+_TOTAL_WORDS = frozenset({"合计", "总计", "合计:", "总计:", "合计：", "总计：", "小计"})
+_NO_ACCOUNT = _TOTAL_WORDS | {""}
 
 
 @dataclass(slots=True)
@@ -174,66 +92,107 @@ class Row:
 
 @dataclass
 class HeaderMap:
-    """How the file's columns map to canonical names."""
+    """How the file's columns map to canonical names, and what the reader noticed."""
 
     columns: list[str | None]
     ignored: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    """Canonical column → the header as the file writes it."""
+    notes: list[str] = field(default_factory=list)
+    """What a user should know about the file (no flag columns, title rows, sheets, 合计)."""
+    headers: list[str] = field(default_factory=list)
+    """The header row as the file writes it (trimmed)."""
+    unknown: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    """Unknown headers and missing required columns: only in a map built not ``strict``."""
 
     @classmethod
-    def build(cls, header: list[str], aliases: Mapping[str, str], source: str) -> HeaderMap:
-        """Map a header row; missing required or duplicated columns are errors."""
-        lookup = _lookup(aliases)
+    def build(
+        cls,
+        header: list[str],
+        aliases: Mapping[str, str],
+        source: str,
+        ignore: Iterable[str] = (),
+        *,
+        strict: bool = True,
+    ) -> HeaderMap:
+        """Map a header row; unknown, missing required or duplicated columns are errors.
+
+        Not ``strict`` (``dunletters columns``), unknown and missing columns are kept
+        on the map instead; two columns meaning one are still an error.
+        """
+        lookup, skip = lookup_table(aliases), ignored_keys(ignore)
         columns: list[str | None] = []
         ignored: list[str] = []
+        unknown: list[str] = []
         seen: dict[str, str] = {}
         for raw in header:
             title = (raw or "").lstrip("\ufeff").strip()
-            canonical = lookup.get(header_key(title))
+            key = header_key(title)
+            canonical = lookup.get(key)
             if canonical is None:
                 columns.append(None)
-                if title:
+                if key in skip:
                     ignored.append(title)
+                elif title:
+                    unknown.append(title)
                 continue
             if canonical in seen:
                 raise InputError(
-                    f"{source}：列「{seen[canonical]}」与「{title}」都表示 {canonical}，"
-                    "请删去或改名其中一列"
+                    f"{source}：列「{seen[canonical]}」与「{title}」都表示 {label(canonical)}，"
+                    "请删去其中一列，或用 --ignore-column 忽略其一"
                 )
             seen[canonical] = title
             columns.append(canonical)
         missing = [name for name in REQUIRED_COLUMNS if name not in seen]
+        titles = [(raw or "").lstrip("\ufeff").strip() for raw in header]
+        if not strict:
+            return cls(columns, ignored, seen, _flag_notes(seen), titles, unknown, missing)
+        if unknown:
+            message = unknown_message(source, unknown)
+            if missing:
+                message += f"\n  另缺少必需的列：{'、'.join(label(name) for name in missing)}"
+            raise InputError(message)
         if missing:
-            raise InputError(f"{source}：缺少必需的列：{'、'.join(missing)}")
-        return cls(columns, ignored)
+            raise InputError(
+                f"{source}：缺少必需的列：{'、'.join(label(name) for name in missing)}"
+                "（表头可用中文，如 账号、姓名；自己的表头请在 [batch.columns] 中对应）"
+            )
+        return cls(columns, ignored, seen, _flag_notes(seen), titles)
 
     def cells(self, values: list[Any]) -> dict[str, str]:
-        """Canonical cells of a data row; empty cells are absent (pydantic defaults apply)."""
+        """Canonical cells of a row of text; empty cells are absent (pydantic defaults apply)."""
         cells: dict[str, str] = {}
         for name, value in zip(self.columns, values, strict=False):
             if name is None:
                 continue
-            # CSV and JSON Lines cells are text already: skip _cell_text's type checks.
-            text = value.strip() if type(value) is str else _cell_text(value)
+            text = value.strip() if type(value) is str else str(value).strip()
             if text:
                 cells[name] = text
         return cells
 
+    def typed_row(self, number: int, values: Iterable[Any]) -> Row:
+        """A row of typed cells (XLSX, JSON Lines): each read as text by its column's rules."""
+        cells: dict[str, str] = {}
+        for name, value in zip(self.columns, values, strict=False):
+            if name is None:
+                continue
+            try:
+                text = cell_text(value, name)
+            except CellError as error:
+                return Row(number, {}, (name, str(error)))
+            if text:
+                cells[name] = text
+        return Row(number, cells)
 
-def _cell_text(value: Any) -> str:
-    """A cell as text; Excel floats via their shortest repr, dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        # Excel keeps numbers as binary floats; repr gives the shortest decimal that
-        # round-trips (1004.5), which is what the person typed.
-        return str(Decimal(repr(value))) if value != int(value) else str(int(value))
-    return str(value).strip()
+
+def _flag_notes(seen: Mapping[str, str]) -> list[str]:
+    """The hold-flag columns a file lacks: every account is then read as without that flag."""
+    flags = [name for name in HOLD_FLAG_COLUMNS if name not in seen]
+    if not flags:
+        return []
+    words = "、".join(FIELD_LABELS[name] for name in flags)
+    return [f"输入中没有{words}列：全部账户按无此情形处理（不会因此暂停）"]
 
 
 _BOMS = (
@@ -241,10 +200,19 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_GBK_PAIR = re.compile(rb"[\x81-\xfe][\x40-\xfe]")
+_GB2312_PAIR = re.compile(rb"[\xa1-\xf7][\xa1-\xfe]")
 
 
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030, as Chinese Excel exports CSV.
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030, as Chinese Excel exports CSV.
+
+    A sample that is UTF-8 but for a few bad bytes stays UTF-8 (the rows with them are
+    rejected); UTF-16 without a BOM and text that is neither UTF-8 nor GBK (Big5,
+    Latin-1) are errors that ask for ``--encoding``.
 
     >>> detect_encoding("账号,姓名".encode("utf-8")), detect_encoding("账号,姓名".encode("gbk"))
     ('utf-8', 'gb18030')
@@ -254,45 +222,114 @@ def detect_encoding(sample: bytes) -> str:
     for bom, name in _BOMS:
         if sample.startswith(bom):
             return name
+    if sample.count(b"\x00") * 4 > len(sample):
+        raise ValueError(
+            "看起来是不带 BOM 的 UTF-16 编码，请用 --encoding utf-16-le（或 utf-16-be）"
+        )
     try:
         # A sample may end inside a multi-byte character: allow an incomplete tail.
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
     except UnicodeDecodeError:
-        return "gb18030"
+        pass
+    good = len(_UTF8_MULTIBYTE.findall(sample))
+    bad = sample.decode("utf-8", "replace").count("\ufffd")
+    if good > bad:  # GBK text forms UTF-8 sequences by chance: ~1 for 6 bad ones
+        return "utf-8"  # UTF-8 with a few corrupt bytes: those rows are rejected, by line
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        raise ValueError("既不是有效的 UTF-8 也不是 GBK 编码，请用 --encoding 指定") from None
+    pairs = _GBK_PAIR.findall(sample)
+    if pairs and len(_GB2312_PAIR.findall(b"".join(pairs))) * 5 < len(pairs) * 4:
+        # Big5 (or Latin-1) text decodes as GB18030 too, into other characters.
+        raise ValueError("看起来不是 GBK 编码（可能是 Big5 或 Latin-1），请用 --encoding 指定")
+    return "gb18030"
+
+
+def _find_header(
+    first: list[list[Any]], lookup: Mapping[str, str], header_row: int | None, source: str
+) -> int:
+    """The index of the header among the first rows: given, or the first naming two known columns."""
+    if header_row is not None:
+        if not 1 <= header_row <= len(first):
+            raise InputError(f"{source}：没有第{header_row}行（--header-row）")
+        return header_row - 1
+    for index, values in enumerate(first):
+        known = sum(1 for v in values if isinstance(v, str) and header_key(v) in lookup)
+        if known >= 2:
+            return index
+    return 0
+
+
+def _header_note(index: int) -> list[str]:
+    if index == 0:
+        return []
+    return [f"表头在第{index + 1}行，其上 {index} 行（标题）已跳过"]
+
+
+def _id_index(header_map: HeaderMap) -> int:
+    columns = header_map.columns
+    return columns.index("account_id") if "account_id" in columns else 0
+
+
+def _total_row(values: Iterable[Any]) -> bool:
+    """A 合计/总计 row at the foot of a sheet (checked only on rows without an account id)."""
+    return any(isinstance(v, str) and v.strip() in _TOTAL_WORDS for v in values)
+
+
+def _total_note(number: int) -> str:
+    return f"第{number}行是合计行，未作为账户处理"
 
 
 def _csv_rows(
-    handle: IO[bytes], source: str, encoding: str | None, aliases: Mapping[str, str]
+    handle: IO[bytes],
+    source: str,
+    encoding: str | None,
+    aliases: Mapping[str, str],
+    ignore: Iterable[str],
+    header_row: int | None,
+    strict: bool = True,
 ) -> tuple[HeaderMap, Iterator[Row]]:
     sample = handle.read(65536)
     if not sample.strip():
         raise InputError(f"{source}：文件为空")
-    chosen = encoding or detect_encoding(sample)
-    handle.seek(0)
     try:
-        text = io.TextIOWrapper(handle, encoding=chosen, errors="surrogateescape", newline="")
+        chosen = encoding or detect_encoding(sample)
+        codecs.lookup(chosen)
     except LookupError:
-        raise InputError(f"{source}：未知编码 {chosen}") from None
+        raise InputError(f"{source}：未知编码 {encoding}") from None
+    except ValueError as error:
+        raise InputError(f"{source}：{error}") from None
+    complete = _ends_with_newline(handle)
+    handle.seek(0)
+    text = io.TextIOWrapper(handle, encoding=chosen, errors="surrogateescape", newline="")
     reader = csv.reader(text)
     try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError(f"{source}：文件为空") from None
+        first = list(itertools.islice(reader, header_row or HEADER_SCAN))
     except csv.Error as error:
         raise InputError(f"{source}：CSV 格式错误（{error}）") from None
+    if not first:
+        raise InputError(f"{source}：文件为空")
+    index = _find_header(first, lookup_table(aliases), header_row, source)
+    header = first[index]
     if any(_undecodable(cell) for cell in header):
         raise InputError(f"{source}：表头无法按 {chosen} 解码，请用 --encoding 指定编码")
-    header_map = HeaderMap.build(header, aliases, source)
+    header_map = HeaderMap.build(header, aliases, source, ignore, strict=strict)
+    header_map.notes[:0] = _header_note(index)
     # What HeaderMap.cells does, for text cells and a full row: ~3 µs a row less.
     mapped = [(index, name) for index, name in enumerate(header_map.columns) if name]
     width = len(header_map.columns)
+    id_index = _id_index(header_map)
+    records: Iterator[list[str]] = itertools.chain(first[index + 1 :], reader)
+    if not complete:
+        records = _flag_cut_last(records, width)
 
     def rows() -> Iterator[Row]:
-        number = 1
+        number = index + 1
         while True:
             try:
-                values = next(reader)
+                values = next(records)
             except StopIteration:
                 return
             except csv.Error as error:
@@ -312,16 +349,62 @@ def _csv_rows(
                     ),
                     None,
                 )
-                yield Row(
-                    number, {}, (bad or "(整行)", f"无法按 {chosen} 编码解码，请检查文件编码")
+                reason = f"无法按 {chosen} 编码解码，请检查文件编码"
+                yield Row(number, {}, (bad or "(整行)", reason))
+                continue
+            if "#" in line and excel_error(line):
+                bad = next(
+                    (c for c, v in zip(header_map.columns, values, strict=False) if excel_error(v)),
+                    None,
                 )
+                if bad is not None:
+                    yield Row(number, {}, (bad, EXCEL_ERROR_REASON))
+                    continue
+            if (len(values) <= id_index or values[id_index].strip() in _NO_ACCOUNT) and _total_row(
+                values
+            ):
+                header_map.notes.append(_total_note(number))
                 continue
             if len(values) < width:
+                if type(values) is _CutRow:
+                    yield Row(number, {}, ("(整行)", "最后一行不完整（文件可能被截断）"))
+                    continue
                 yield Row(number, header_map.cells(values))
                 continue
             yield Row(number, {name: text for i, name in mapped if (text := values[i].strip())})
 
     return header_map, rows()
+
+
+class _CutRow(list[str]):
+    """A last row that ends before the header does, in a file without a final line break."""
+
+
+def _ends_with_newline(handle: IO[bytes]) -> bool:
+    """Whether the file's last byte ends a line (a file cut short usually does not)."""
+    position = handle.tell()
+    try:
+        handle.seek(-1, io.SEEK_END)
+        return handle.read(1) in (b"\n", b"\r", b"\x00")  # UTF-16: ends in \n\0 or \0\n
+    except OSError:
+        return True
+    finally:
+        handle.seek(position)
+
+
+def _flag_cut_last(records: Iterator[list[str]], width: int) -> Iterator[list[str]]:
+    """The rows, the last one marked when it is short: a file cut inside its last row.
+
+    Only for a file without a final line break; a short row elsewhere is a row whose
+    trailing cells were left empty.
+    """
+    previous: list[str] | None = None
+    for values in records:
+        if previous is not None:
+            yield previous
+        previous = values
+    if previous is not None:
+        yield _CutRow(previous) if len(previous) < width else previous
 
 
 # Bytes the chosen encoding could not decode, kept as lone surrogates (surrogateescape).
@@ -342,90 +425,201 @@ def _encodable(text: str) -> bool:
     return True
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"含 {name}（不是有效的数字）")
+
+
+def _json_line(raw: bytes) -> tuple[Any, str | None]:
+    """A JSON Lines line's value, or why it is unusable (any failure: never an internal error)."""
+    try:
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constants), None
+    except UnicodeDecodeError:
+        return None, "不是 UTF-8 编码"
+    except json.JSONDecodeError as error:
+        return None, f"不是有效的 JSON（第{error.colno}列）"
+    except RecursionError:
+        return None, "JSON 嵌套过深"
+    except ValueError as error:  # NaN/Infinity, an integer of thousands of digits
+        reason = str(error) if str(error).startswith("含 ") else "含过长的整数"
+        return None, f"不是有效的 JSON（{reason}）"
+
+
 def _jsonl_rows(
-    handle: IO[bytes], source: str, aliases: Mapping[str, str]
+    handle: IO[bytes],
+    source: str,
+    aliases: Mapping[str, str],
+    ignore: Iterable[str],
+    strict: bool = True,
 ) -> tuple[HeaderMap, Iterator[Row]]:
-    header_map = HeaderMap(columns=[])
-    lookup = _lookup(aliases)
+    """JSON Lines: the first object's keys are the header (checked like a CSV's); a later
+    line with a key no column knows is rejected by row, naming the key."""
+    lookup, skip = lookup_table(aliases), ignored_keys(ignore)
+    lines = enumerate(handle, start=1)
+    first: list[tuple[int, bytes]] = []
+    for number, raw in lines:
+        first.append((number, raw))
+        if raw.strip():
+            break
+    if not first or not first[-1][1].strip():
+        raise InputError(f"{source}：文件为空")
+    data, _ = _json_line(first[-1][1])
+    keys = [str(key) for key in data] if isinstance(data, dict) else []
+    named = {lookup.get(header_key(key)) for key in keys}
+    # A line may leave out a required key (that row is rejected): only unknown keys stop the run.
+    extra = [name for name in REQUIRED_COLUMNS if name not in named]
+    header_map = HeaderMap.build(keys + extra, aliases, source, ignore, strict=strict)
+    header_map.columns, header_map.headers = [], keys
 
     def rows() -> Iterator[Row]:
-        empty = True
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in itertools.chain(first, lines):
             if not raw.strip():
                 continue
-            empty = False
-            try:
-                data = json.loads(raw.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                yield Row(number, {}, ("(整行)", "不是 UTF-8 编码"))
-                continue
-            except json.JSONDecodeError as error:
-                yield Row(number, {}, ("(整行)", f"不是有效的 JSON（{error.msg}）"))
+            data, problem = _json_line(raw)
+            if problem is not None:
+                yield Row(number, {}, ("(整行)", problem))
                 continue
             if not isinstance(data, dict):
                 yield Row(number, {}, ("(整行)", "每行须为一个 JSON 对象"))
                 continue
-            cells: dict[str, str] = {}
-            keys: dict[str, str] = {}
-            clash = None
-            for key, value in data.items():
-                canonical = lookup.get(header_key(str(key)))
-                if canonical is None:
-                    if key not in header_map.ignored:
-                        header_map.ignored.append(str(key))
-                    continue
-                if canonical in keys:
-                    clash = (canonical, f"键「{keys[canonical]}」与「{key}」都表示 {canonical}")
-                    break
-                keys[canonical] = str(key)
-                text = _cell_text(value)
-                if text:
-                    cells[canonical] = text
-            if clash is not None:
-                yield Row(number, {}, clash)
-                continue
-            yield Row(number, cells)
-        if empty:
-            raise InputError(f"{source}：文件为空")
+            yield _json_row(number, data, lookup, skip)
 
     return header_map, rows()
 
 
+def _json_row(
+    number: int, data: dict[str, Any], lookup: Mapping[str, str], skip: frozenset[str]
+) -> Row:
+    cells, problem = json_cells(data, lookup, skip)
+    return Row(number, cells, problem)
+
+
+def _check_xlsx_archive(path: Path, source: str) -> list[str]:
+    """Refuse zip bombs, DTDs and broken parts before openpyxl inflates anything; the sheet names.
+
+    Returns the sheet names ``xl/workbook.xml`` lists (openpyxl silently skips a sheet
+    whose part is missing).
+    """
+    broken = f"{source}：XLSX 文件损坏或不完整"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                sheet = info.filename.startswith("xl/worksheets/")
+                if info.file_size > (MAX_XLSX_SHEET if sheet else MAX_XLSX_PART) or (
+                    info.file_size > 1 << 20
+                    and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1)
+                ):
+                    raise InputError(
+                        f"{source}：XLSX 的部件 {info.filename[:80]} 解压后过大"
+                        f"（{info.file_size // (1 << 20)} MiB），疑为压缩炸弹，未读取"
+                    )
+                if info.filename.endswith((".xml", ".rels")):
+                    with archive.open(info) as part:
+                        head = part.read(4096)
+                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                        raise InputError(
+                            f"{source}：XLSX 的部件 {info.filename[:80]} 含 DTD 或实体声明，"
+                            "Excel 不会写出这样的文件，未读取"
+                        )
+            try:
+                workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            except KeyError:
+                raise InputError(f"{broken}（缺少 xl/workbook.xml）") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
+        raise InputError(f"{broken}（{type(error).__name__}）") from None
+    except ElementTree.ParseError:
+        raise InputError(f"{broken}（xl/workbook.xml 不是完整的 XML）") from None
+    return [
+        str(sheet.get("name"))
+        for sheet in workbook.iter()
+        if sheet.tag.rsplit("}", 1)[-1] == "sheet"
+    ]
+
+
+_XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    EOFError,
+    TypeError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError: a truncated or broken part
+)
+
+
 def _xlsx_rows(
-    path: Path, source: str, sheet: str | None, aliases: Mapping[str, str]
+    path: Path,
+    source: str,
+    sheet: str | None,
+    aliases: Mapping[str, str],
+    ignore: Iterable[str],
+    header_row: int | None,
+    strict: bool = True,
 ) -> tuple[HeaderMap, Iterator[Row]]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a declared dependency
         raise InputError("读取 XLSX 需要 openpyxl") from None
+    listed = _check_xlsx_archive(path, source)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except _XLSX_ERRORS as error:
         raise InputError(f"{source}：XLSX 文件损坏或不完整（{type(error).__name__}）") from None
-    try:
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-    except KeyError:
-        raise InputError(
-            f"{source}：没有工作表「{sheet}」（现有：{'、'.join(workbook.sheetnames)}）"
-        ) from None
+    names = "、".join(f"「{name}」" for name in workbook.sheetnames)
+    lost = [name for name in listed if name not in workbook.sheetnames]
+    if lost:
+        workbook.close()
+        raise InputError(f"{source}：工作表「{lost[0]}」的数据缺失（文件不完整）")
+    notes: list[str] = []
+    if sheet:
+        if sheet not in workbook.sheetnames:
+            workbook.close()
+            raise InputError(f"{source}：没有工作表「{sheet}」（现有：{names}）")
+        worksheet = workbook[sheet]
+    else:
+        visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+        if not visible:
+            workbook.close()
+            raise InputError(f"{source}：没有可见的工作表（现有：{names}），请用 --sheet 选择")
+        worksheet = visible[0]
+        if len(workbook.worksheets) > 1:
+            notes.append(
+                f"工作簿有 {len(workbook.worksheets)} 个工作表（{names}），"
+                f"只读了「{worksheet.title}」；用 --sheet 选择其他工作表"
+            )
     iterator = worksheet.iter_rows(values_only=True)
     try:
-        header = next(iterator)
-    except StopIteration:
-        raise InputError(f"{source}：工作表为空") from None
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        first = list(itertools.islice(iterator, header_row or HEADER_SCAN))
+    except _XLSX_ERRORS as error:
+        workbook.close()
         raise InputError(f"{source}：XLSX 文件损坏或不完整（{type(error).__name__}）") from None
-    header_map = HeaderMap.build([_cell_text(v) for v in header], aliases, source)
+    if not first:
+        workbook.close()
+        raise InputError(f"{source}：工作表「{worksheet.title}」为空")
+    index = _find_header(first, lookup_table(aliases), header_row, source)
+    header = ["" if v is None else str(v) for v in first[index]]
+    try:
+        header_map = HeaderMap.build(
+            header, aliases, f"{source}「{worksheet.title}」", ignore, strict=strict
+        )
+    except InputError:
+        workbook.close()
+        raise
+    header_map.notes[:0] = notes + _header_note(index)
+    id_index = _id_index(header_map)
 
     def rows() -> Iterator[Row]:
-        number = 1
+        number = index + 1
         try:
-            for values in iterator:
+            for values in itertools.chain(first[index + 1 :], iterator):
                 number += 1
-                if all(v is None or str(v).strip() == "" for v in values):
+                if all(v is None or (type(v) is str and not v.strip()) for v in values):
                     continue
-                yield Row(number, header_map.cells(list(values)))
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+                account = values[id_index] if len(values) > id_index else None
+                if (account is None or account in _TOTAL_WORDS) and _total_row(values):
+                    header_map.notes.append(_total_note(number))
+                    continue
+                yield header_map.typed_row(number, values)
+        except _XLSX_ERRORS as error:
             raise InputError(
                 f"{source}：XLSX 文件在第{number}行附近损坏或不完整（{type(error).__name__}）"
             ) from None
@@ -441,19 +635,30 @@ def open_records(
     encoding: str | None = None,
     sheet: str | None = None,
     aliases: Mapping[str, str] | None = None,
+    ignore: Iterable[str] = (),
+    header_row: int | None = None,
+    strict: bool = True,
 ) -> tuple[HeaderMap, Iterator[Row]]:
-    """Open an input file by its suffix and stream its rows."""
+    """Open an input file by its suffix, map its header and stream its rows."""
     source = path.name
     aliases = aliases or {}
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise InputError(f"找不到输入文件：{path}")
+        raise InputError(f"找不到输入文件，或不是普通文件：{path}")
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path, source, sheet, aliases)
-    handle = path.open("rb")
+        return _xlsx_rows(path, source, sheet, aliases, ignore, header_row, strict)
+    if suffix in (".xls", ".et"):
+        raise InputError(
+            f"{source}：不支持旧的 Excel 97–2003 格式（.xls）；请在 Excel 或 WPS 中"
+            "“另存为” .xlsx（或 CSV UTF-8）后再处理"
+        )
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise InputError(f"无法读取输入文件 {source}：{error.strerror}") from None
     if suffix in (".jsonl", ".ndjson"):
-        return _jsonl_rows(handle, source, aliases)
+        return _jsonl_rows(handle, source, aliases, ignore, strict)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _csv_rows(handle, source, encoding, aliases)
+        return _csv_rows(handle, source, encoding, aliases, ignore, header_row, strict)
     handle.close()
     raise InputError(f"{source}：不支持的输入格式（支持 .csv、.xlsx、.jsonl）")

@@ -136,6 +136,14 @@ def _bars(title: str, data: dict[str, int], labels: dict[str, str]) -> str:
     return f"<section><h2>{html.escape(title)}</h2>{rows}</section>"
 
 
+def _notes(notes: list[str]) -> str:
+    """What the reader noticed about the input file (no flag columns, 合计 rows, sheets)."""
+    if not notes:
+        return ""
+    items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    return f"<section class='notes'><h2>输入文件提示</h2><ul>{items}</ul></section>"
+
+
 def summary_html(summary: dict[str, Any], settings: Settings) -> str:
     """A one-page report people would rather look at than read."""
     accounts = summary["accounts"]
@@ -174,6 +182,7 @@ h1{{font-size:1.4rem}} h2{{font-size:1.05rem;margin-top:1.6rem}}
 </style></head><body>
 <h1>{html.escape(settings.creditor.name)} 催收文书批处理摘要（基准日 {summary["as_of"]}）</h1>
 <div class="cards">{cards}</div>
+{_notes(summary.get("input_notes", []))}
 {_bars("按阶段", summary["by_stage"], STAGE_NAMES)}
 {_bars("按阶段与语气", summary["by_stage_tone"], {})}
 {_bars("暂停原因", summary["holds_by_reason"], hold_labels)}

@@ -69,6 +69,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dunletters import zh
+from dunletters.cells import record_cells
 from dunletters.config import STAGE_NAMES, STAGES, TONES, Settings
 from dunletters.errors import DunlettersError, InputError
 from dunletters.lint.engine import Linter
@@ -319,7 +320,9 @@ def parse_record_upload(data: bytes, as_of: date) -> Account:
         raise InputError(f"上传的记录第{error.lineno}行不是有效的 JSON（{error.msg}）") from None
     if not isinstance(payload, dict):
         raise InputError("上传的记录须为一个 JSON 对象（一条账户记录）")
-    return parse_account(payload, as_of=as_of, source="上传的记录")
+    return parse_account(
+        record_cells(payload, source="上传的记录"), as_of=as_of, source="上传的记录"
+    )
 
 
 # -- the page templates ------------------------------------------------------------------------
