@@ -56,6 +56,19 @@ def cli(ctx: click.Context, verbose: bool, config: Path | None) -> None:
     ctx.obj = _State(verbose, config)
 
 
+def _creditor_note(settings: Settings) -> None:
+    """Say on stderr when documents show the example creditor (render, preview, lint, serve)."""
+    status = settings.creditor_status
+    if status == "configured":
+        return
+    why = "未配置债权机构（[creditor]）" if status == "missing" else "配置中的债权机构是示例"
+    click.echo(
+        f"注意：{why}，以示范机构「{settings.creditor.name}」代替，仅供预览与检查；"
+        "真实批次须先配置贵机构（见 examples/dunletters.toml）。",
+        err=True,
+    )
+
+
 @cli.command("config")
 @click.option("--dump", is_flag=True, help="以 JSON 打印生效的完整配置。")
 @click.pass_obj
@@ -214,6 +227,7 @@ def render_cmd(
         raise click.UsageError(f"{channel} 的输出文件须以 {' 或 '.join(allowed)} 结尾")
     if record is not None and sample:
         raise click.UsageError("给出记录时不能同时使用 --sample")
+    _creditor_note(state.settings)
     result = render_one(
         state.settings,
         _registry(template_dirs, no_builtin),
@@ -275,6 +289,7 @@ def lint_cmd(
     """检查催收函/短信草稿或模板：路径:行:列: 代码 名称: 说明。"""
     from dunletters.lint.commands import run_lint
 
+    _creditor_note(state.settings)
     return run_lint(
         state.settings,
         paths,
@@ -323,6 +338,11 @@ def _split(value: str) -> tuple[str, ...]:
 @click.option("--dry-run", is_flag=True, help="只生成摘要、暂停、拒绝与检查结果，不写信函。")
 @click.option("--resume", is_flag=True, help="继续一个中断的批次（同一命令重跑也会自动继续）。")
 @click.option("--no-print", is_flag=True, help="不生成 print/{阶段}.pdf 印刷合并文件。")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="演示：允许使用示例债权机构（配置中 example = true 或未配置）。真实批次不要用。",
+)
 @_templates_option
 @click.pass_obj
 def batch_cmd(
@@ -337,6 +357,7 @@ def batch_cmd(
     dry_run: bool,
     resume: bool,
     no_print: bool,
+    demo: bool,
     template_dirs: tuple[Path, ...],
 ) -> int:
     """批量生成：账户文件 → 信函 PDF、短信、暂停与拒绝清单；可中断、可续跑。"""
@@ -359,6 +380,7 @@ def batch_cmd(
         dry_run=dry_run,
         resume=resume,
         print_files=not no_print,
+        demo=demo,
     )
     if sys.stderr.isatty():
         from rich.progress import (
@@ -452,6 +474,7 @@ def preview_cmd(
 
     if record is not None and sample is not None:
         raise click.UsageError("--record 与 --sample 只能给出一个")
+    _creditor_note(state.settings)
     return run_preview(
         state.settings,
         template_or_key,
@@ -495,6 +518,7 @@ def serve_cmd(
 
     from dunletters.preview.app import PreviewOptions, create_app
 
+    _creditor_note(state.settings)
     # Answer to the name the server was started with; an any-address bind takes any name.
     hosts = ("*",) if host in ("0.0.0.0", "::") else ("127.0.0.1", "localhost", host)
     app = create_app(

@@ -8,6 +8,10 @@ setting silently ignored in a run that sends letters to thousands of people.
 Lookup order for :func:`load_settings`: an explicit path; else ``dunletters.toml``
 in the working directory; else ``[tool.dunletters]`` in ``pyproject.toml``; else
 the built-in defaults (with the synthetic example creditor, for demos only).
+
+A batch refuses to send letters for a creditor nobody configured: without a
+``[creditor]`` table, or with one marked ``example = true`` (the examples' config),
+only ``--demo`` runs it (:attr:`Settings.creditor_status`).
 """
 
 from __future__ import annotations
@@ -34,10 +38,12 @@ from dunletters.lint.settings import LintSettings
 from dunletters.models import Creditor, PaymentChannels, parse_amount
 
 __all__ = [
+    "CREDITOR_HINT",
     "STAGES",
     "STAGE_NAMES",
     "TONES",
     "BatchSettings",
+    "CreditorStatus",
     "LetterSettings",
     "Policy",
     "Settings",
@@ -235,16 +241,51 @@ def example_creditor() -> Creditor:
     )
 
 
+CreditorStatus = Literal["configured", "example", "missing"]
+"""Whose letters a run writes: a creditor configured for real, the examples' creditor
+(``[creditor] example = true``), or none at all (the built-in example stands in)."""
+
+CREDITOR_HINT = (
+    "请在 dunletters.toml 的 [creditor] 与 [creditor.payment] 中填写贵机构的名称、热线、地址、"
+    "短信签名与收款账户（可参照 examples/dunletters.toml），用 --config 指定该文件"
+)
+"""How to configure a creditor, for every message that says none is configured."""
+
+
 class Settings(_Strict):
     """Everything a run needs besides its records and templates."""
 
     creditor: Creditor = Field(default_factory=example_creditor)
+    creditor_is_example: bool = Field(
+        default=False, exclude=True, description="[creditor] example = true: a demo's creditor"
+    )
     policy: Policy = Field(default_factory=Policy)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     letters: LetterSettings = Field(default_factory=LetterSettings)
     lint: LintSettings = Field(default_factory=LintSettings)
     batch: BatchSettings = Field(default_factory=BatchSettings)
     source: str = Field(default="(内置默认)", exclude=True, description="where it was read from")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _example_flag(cls, data: Any) -> Any:
+        # ``example`` sits in the [creditor] table of the examples' config, but it says
+        # something about the configuration, not the institution: it never reaches a letter.
+        creditor = data.get("creditor") if isinstance(data, dict) else None
+        if isinstance(creditor, dict) and "example" in creditor:
+            creditor = dict(creditor)
+            flag = creditor.pop("example")
+            if not isinstance(flag, bool):
+                raise ValueError("creditor.example 须为 true 或 false")
+            data = {**data, "creditor": creditor, "creditor_is_example": flag}
+        return data
+
+    @property
+    def creditor_status(self) -> CreditorStatus:
+        """Whether the creditor was configured, is the examples' one, or is missing."""
+        if "creditor" not in self.model_fields_set:
+            return "missing"
+        return "example" if self.creditor_is_example else "configured"
 
     def stage_rule(self, stage: str) -> StageRule:
         """The rule for a stage id (KeyError-free: the policy holds every stage it uses)."""

@@ -55,7 +55,7 @@ from dunletters.batch.journal import PRODUCED_COLUMNS, Journal, LetterNumbers, d
 from dunletters.batch.readers import open_records
 from dunletters.batch.storage import OutputError, journal_error, write_error
 from dunletters.batch.summary import Tally, add_tally, new_tally, summarize, summary_html, tally
-from dunletters.config import Settings
+from dunletters.config import CREDITOR_HINT, Settings
 from dunletters.errors import DunlettersError, ExitStatus, InputError, RecordError
 from dunletters.escalation import Hold, HoldReason, decide, decision_for
 from dunletters.models import parse_account
@@ -98,6 +98,8 @@ class BatchOptions:
     numbers_file: Path | None = None
     print_files: bool = True
     """Also write print/{stage}.pdf: the stage's letters in one file for mass mailing."""
+    demo: bool = False
+    """A demonstration: the examples' creditor (or none configured) is allowed."""
 
 
 @dataclass
@@ -1161,6 +1163,7 @@ def run_batch(
     settings: Settings, options: BatchOptions, report: Callable[[int, int], None] | None = None
 ) -> BatchResult:
     """Run (or resume, or re-run) a batch; returns its counts."""
+    check_creditor(settings, demo=options.demo)
     letters = not options.dry_run and "letter" in options.channels
     pool = _Pool(settings, options)
     journal = numbers = None
@@ -1210,6 +1213,23 @@ def run_batch(
         if numbers is not None:
             numbers.close()
     return BatchResult(counts=counts, out=options.out, resumed=resumed)
+
+
+def check_creditor(settings: Settings, *, demo: bool) -> None:
+    """Refuse a real run for a creditor nobody configured (letters in a fictional bank's name)."""
+    status = settings.creditor_status
+    if status == "configured" or demo:
+        return
+    if status == "missing":
+        raise InputError(
+            "未配置债权机构：没有找到 [creditor] 配置，不能以内置示范机构"
+            f"「{settings.creditor.name}」的名义生成催收文书。{CREDITOR_HINT}；仅作演示时加 --demo"
+        )
+    raise InputError(
+        f"配置中的债权机构「{settings.creditor.name}」是示例（{settings.source} 的 [creditor] 中"
+        f"有 example = true），不能用于真实批次。{CREDITOR_HINT}，并删去 example 一行；"
+        "仅作演示时加 --demo（make demo 即如此）"
+    )
 
 
 def _journal_path(options: BatchOptions, *, create: bool = True) -> Path:
