@@ -412,7 +412,8 @@ def batch_cmd(
     counts = result.counts
     click.echo(
         f"{'（试运行）' if dry_run else ''}已生成 {counts.get('written', 0)}，隔离 {counts.get('quarantined', 0)}，"
-        f"暂停 {counts.get('held', 0)}，拒绝 {counts.get('rejected', 0)}；输出在 {out}"
+        f"暂停 {counts.get('held', 0)}，拒绝 {counts.get('rejected', 0)}；"
+        f"输出在 {out / 'dry-run' if dry_run else out}"
     )
     return result.exit_status
 

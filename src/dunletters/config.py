@@ -46,6 +46,7 @@ __all__ = [
     "CreditorStatus",
     "LetterSettings",
     "Policy",
+    "RenderSettings",
     "Settings",
     "SmsSettings",
     "StageRule",
@@ -203,6 +204,15 @@ class LetterSettings(_Strict):
         return value
 
 
+class RenderSettings(_Strict):
+    """Bounds on rendering one document (a template is text: its loops must not hang a run)."""
+
+    time_limit: float = Field(default=10.0, gt=0, le=600, description="每份文书的渲染时限（秒）")
+    max_output_chars: int = Field(
+        default=1_000_000, ge=10_000, le=50_000_000, description="每份文书渲染结果的字符上限"
+    )
+
+
 class BatchSettings(_Strict):
     """The batch job's input: a project's own column headers (``[batch.columns]``).
 
@@ -262,6 +272,7 @@ class Settings(_Strict):
     policy: Policy = Field(default_factory=Policy)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     letters: LetterSettings = Field(default_factory=LetterSettings)
+    render: RenderSettings = Field(default_factory=RenderSettings)
     lint: LintSettings = Field(default_factory=LintSettings)
     batch: BatchSettings = Field(default_factory=BatchSettings)
     source: str = Field(default="(内置默认)", exclude=True, description="where it was read from")

@@ -36,6 +36,7 @@ import io
 import itertools
 import json
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -51,7 +52,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from dunletters import __version__
-from dunletters.batch.journal import PRODUCED_COLUMNS, Journal, LetterNumbers, dumps
+from dunletters.batch.journal import (
+    FINISH_COLUMNS,
+    PRODUCED_COLUMNS,
+    Journal,
+    LetterNumbers,
+    dumps,
+)
 from dunletters.batch.readers import open_records
 from dunletters.batch.storage import OutputError, journal_error, write_error
 from dunletters.batch.summary import Tally, add_tally, new_tally, summarize, summary_html, tally
@@ -428,6 +435,11 @@ def _scan_input(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), lines
 
 
+def _prints(options: BatchOptions) -> bool:
+    """Whether the run writes print files (only a real run with letters can)."""
+    return options.print_files and not options.dry_run and "letter" in options.channels
+
+
 def _identity(
     settings: Settings, options: BatchOptions, registry: Registry, input_sha256: str
 ) -> dict[str, str]:
@@ -436,6 +448,9 @@ def _identity(
         "input_sha256": input_sha256,
         "as_of": options.as_of.isoformat(),
         "channels": ",".join(options.channels),
+        # Options that change the outputs: a resume with others is refused (D-15).
+        "print_files": "yes" if _prints(options) else "no",
+        "input_options": dumps({"encoding": options.encoding, "sheet": options.sheet}),
         "settings_sha256": hashlib.sha256(settings.model_dump_json().encode()).hexdigest(),
         "templates_sha256": hashlib.sha256(versions.encode()).hexdigest(),
         "dunletters": __version__,
@@ -544,6 +559,7 @@ def _intake(
         aliases=settings.batch.columns,
     )
     done = journal.last_row()
+    run_id = journal.run_id
     letters = "letter" in options.channels
     as_of = options.as_of
     rejects: list[tuple[int, str, str]] = []
@@ -561,7 +577,9 @@ def _intake(
         letter_numbers: list[str | None] = [None] * len(pending)
         if letters and pending:
             sequence = (
-                numbers.reserve(settings.creditor.name, as_of.year, len(pending))
+                numbers.reserve(
+                    settings.creditor.name, as_of.year, len(pending), f"{run_id}:{pending[0][1]}"
+                )
                 if numbers is not None
                 else [0] * len(pending)
             )
@@ -576,14 +594,20 @@ def _intake(
             common = entry[1:7]  # INTAKE_COLUMNS[:6]
             row, account_id, record_hash, record_json = common[:4]
             verdict, account, done = entry[7:]
-            if isinstance(verdict, str):
-                records.append((*common, "held", verdict, None, None, None))
+            if isinstance(verdict, str):  # held: neither its record nor its mobile is kept
+                records.append((row, account_id, record_hash, None, None, common[5], "held",
+                                verdict, None, None, None))  # fmt: skip
                 continue
             stage, tone = verdict
             if done is not None:
                 update, files = done
                 wrote = _write_files(options.out, files) or wrote
-                produced_rows.append((*common, stage, tone, None, *update[:-1]))  # less its row
+                # Recorded produced: its record is not kept, its mobile only for sms.csv.
+                sent = update[0] == "written" and bool(update[_SMS_TEXT])
+                produced_rows.append(
+                    (row, account_id, record_hash, None, common[4] if sent else None, common[5],
+                     stage, tone, None, *update[:-1])
+                )  # fmt: skip  # less its row
                 continue
             number = next(numbered)
             records.append((*common, "pending", None, stage, tone, number))
@@ -632,6 +656,7 @@ def _intake(
 
 
 _DUPLICATE = "账号重复：同一账号只处理第一次出现的行"
+_SMS_TEXT = FINISH_COLUMNS.index("sms_text")
 _NO_JOB = object()
 
 
@@ -1162,12 +1187,22 @@ def _finish(
 def run_batch(
     settings: Settings, options: BatchOptions, report: Callable[[int, int], None] | None = None
 ) -> BatchResult:
-    """Run (or resume, or re-run) a batch; returns its counts."""
+    """Run (or resume, or re-run) a batch; returns its counts.
+
+    Everything the run creates — folders, journal, outputs — is owner-only (umask
+    077 for its duration: they hold personal data), and one output folder serves one
+    run at a time (:func:`lock_out`).
+    """
     check_creditor(settings, demo=options.demo)
+    check_out(options)
     letters = not options.dry_run and "letter" in options.channels
+    umask = os.umask(0o077)
+    lock = None
     pool = _Pool(settings, options)
     journal = numbers = None
     try:
+        # A dry run writes only under dry-run/, and may run beside the real run.
+        lock = lock_out(options.out / "dry-run" if options.dry_run else options.out)
         if not letters:
             pool.start()  # the workers start while the templates are checked
         registry = pool.registry = Registry.load(options.template_dirs)
@@ -1191,7 +1226,7 @@ def run_batch(
                 options.numbers_file or options.out.parent / "letter-numbers.sqlite"
             )
         if resumed:
-            _remove_stale_temps(journal_path.parent)
+            _remove_stale_temps(options.out)
         _produce_all(
             journal,
             settings,
@@ -1202,6 +1237,7 @@ def run_batch(
             lines,
         )
         counts = _finish(journal, settings, options, pool)
+        journal.compact()
     except sqlite3.OperationalError as error:
         # The journal could not be written (LetterNumbers reports its own file): the
         # failed transaction was rolled back, the committed ones stay — resumable.
@@ -1212,7 +1248,89 @@ def run_batch(
             journal.close()
         if numbers is not None:
             numbers.close()
+        if lock is not None:
+            os.close(lock)  # after the workers are gone: forked ones share the lock
+        os.umask(umask)
     return BatchResult(counts=counts, out=options.out, resumed=resumed)
+
+
+LOCK_NAME = "journal.sqlite.lock"
+"""The output folder's lock file (named with the journal: not an output)."""
+
+OUTPUT_NAMES = frozenset(
+    {
+        "sms.csv",
+        "holds.csv",
+        "rejects.csv",
+        "manifest.jsonl",
+        "summary.json",
+        "summary.html",
+        "journal.sqlite",
+        "journal.sqlite-wal",
+        "journal.sqlite-shm",
+        "journal.sqlite-journal",
+        LOCK_NAME,
+        "letters",
+        "print",
+        "quarantine",
+        "dry-run",
+    }
+)
+"""What a run writes at the top of its output folder (files, and folders it owns whole)."""
+
+
+def check_out(options: BatchOptions) -> None:
+    """Refuse an output folder where the run would overwrite its own input (D-13)."""
+    source = options.input.resolve()
+    try:
+        inside = source.relative_to(options.out.resolve())
+    except ValueError:
+        inside = None
+    numbers = (options.numbers_file or options.out.parent / "letter-numbers.sqlite").resolve()
+    if (inside is not None and inside.parts[0] in OUTPUT_NAMES) or source == numbers:
+        clash = inside.parts[0] if inside is not None else numbers.name
+        raise InputError(
+            f"输入文件 {options.input} 与本批次的输出 {clash} 同名、位置相同，会被覆盖："
+            "请把输入文件移到别处，或换一个 --out 目录"
+        )
+
+
+def lock_out(out: Path) -> int:
+    """Take the output folder for this run: an exclusive ``flock`` on its lock file.
+
+    A second run on the same folder (a cron overlap, a double start) stops at once
+    with the first one's pid and start time instead of mixing two journals (D-14).
+    The lock goes with the process: a run that fails or is killed leaves nothing
+    locked. Returns the lock file's descriptor (closing it releases the lock).
+    """
+    import fcntl
+
+    path = out / LOCK_NAME
+    try:
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        raise write_error(out, error) from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(handle, 200, 0).decode("utf-8", "replace").split()
+        os.close(handle)
+        who = (
+            f"进程 {holder[0]}，{holder[1]} 开始"
+            if len(holder) >= 2 and holder[0].isdigit()
+            else "进程号未知"
+        )
+        raise InputError(
+            f"输出目录 {out} 正被另一批次使用（{who}）：请等它结束后再运行，或换一个 --out 目录"
+        ) from None
+    except OSError as error:
+        os.close(handle)
+        raise write_error(path, error) from None
+    started = datetime.now().astimezone().isoformat(timespec="seconds")
+    os.ftruncate(handle, 0)
+    os.pwrite(handle, f"{os.getpid()} {started}\n".encode(), 0)
+    return handle
 
 
 def check_creditor(settings: Settings, *, demo: bool) -> None:
@@ -1238,7 +1356,7 @@ def _journal_path(options: BatchOptions, *, create: bool = True) -> Path:
         journal_path = options.out / "dry-run" / "journal.sqlite"
         if create:
             try:
-                journal_path.parent.mkdir(parents=True, exist_ok=True)
+                journal_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(journal_path) + suffix).unlink(missing_ok=True)
             except OSError as error:
@@ -1247,7 +1365,7 @@ def _journal_path(options: BatchOptions, *, create: bool = True) -> Path:
     journal_path = options.out / "journal.sqlite"
     if create:
         try:
-            options.out.mkdir(parents=True, exist_ok=True)
+            options.out.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
             raise write_error(options.out, error) from None
         if options.resume and not journal_path.exists():
@@ -1255,11 +1373,50 @@ def _journal_path(options: BatchOptions, *, create: bool = True) -> Path:
     return journal_path
 
 
+_TEMP = re.compile(r"\.(?P<name>[^/]+)\.[A-Za-z0-9_]{8}\.tmp")
+"""A temp file :func:`atomic_file` makes (``mkstemp``: the target's name, 8 random characters)."""
+
+
 def _remove_stale_temps(out: Path) -> None:
-    """Temp files of an interrupted write (kill -9 between create and rename) — never outputs."""
-    for temp in out.rglob(".*.tmp"):
-        with suppress(OSError):
-            temp.unlink()
+    """Temp files of an interrupted write (kill -9 between create and rename) — only ours.
+
+    Only in the folders the run writes, and only named as :func:`atomic_file` names
+    them for an output of that folder: a ``.notes.tmp`` of the user's is never
+    touched (D-13).
+    """
+    top = OUTPUT_NAMES.__contains__
+    folders: list[tuple[Path, Callable[[str], bool]]] = [
+        (out, top),
+        (out / "dry-run", top),
+        (out / "print", _is_pdf),
+        (out / "quarantine", _anything),
+    ]
+    folders += [(stage, _is_pdf) for stage in _subfolders(out / "letters")]
+    for folder, ours in folders:
+        for path in _entries(folder):
+            found = _TEMP.fullmatch(path.name)
+            if found and ours(found["name"]) and path.is_file() and not path.is_symlink():
+                with suppress(OSError):
+                    path.unlink()
+
+
+def _is_pdf(name: str) -> bool:
+    return name.endswith(".pdf")
+
+
+def _anything(name: str) -> bool:
+    return True
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    return [path for path in _entries(folder) if path.is_dir() and not path.is_symlink()]
 
 
 def _context_models() -> dict[str, Any]:

@@ -37,7 +37,13 @@ from dunletters.registry import (
     draft_roots,
     split_front_matter,
 )
-from dunletters.rendering import CONTEXT_MODELS, LetterInfo, make_environment, render_template
+from dunletters.rendering import (
+    CONTEXT_MODELS,
+    LetterInfo,
+    make_environment,
+    render_limits,
+    render_template,
+)
 from dunletters.samples import sample_account
 from dunletters.sms import compose_sms
 
@@ -100,7 +106,7 @@ def lint_template(
     tone = options.tone or (meta.tone if meta else None)
 
     registry = Registry.load(draft_roots(path, options.template_dirs))
-    env = make_environment(registry)
+    env = make_environment(registry, render_limits(settings))
     folder = "letters" if channel == "letter" else "sms"
     name = f"{folder}/{path.name}"
     env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({name: body}), registry.loader])
