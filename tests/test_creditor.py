@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -91,3 +94,39 @@ def test_render_without_a_creditor_says_it_uses_the_example(
     code, _, err = cli(capsys, "--config", str(TEST_CONFIG), "render", "--sample",
                        "--channel", "sms", "-o", str(out))  # fmt: skip
     assert code == 0 and err == ""
+
+
+def test_render_and_preview_outputs_are_owner_only_under_umask_022(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """D-33: a rendered document holds a record's data; an existing file is made 0600 too."""
+    record = tmp_path / "r.json"
+    record.write_text(
+        json.dumps({"account_id": "R1", "name": "赵敏", "gender": "女",
+                    "card_number": "6217374590813668", "mobile": "13912345678",
+                    "principal": "100.00", "due_date": "2026-11-05"}, ensure_ascii=False),
+        encoding="utf-8",
+    )  # fmt: skip
+    existing = tmp_path / "out" / "r.html"
+    existing.parent.mkdir()
+    existing.write_text("old", encoding="utf-8")
+    existing.chmod(0o644)
+    old = os.umask(0o022)
+    try:
+        base = ["--config", str(TEST_CONFIG)]
+        code, _, err = cli(capsys, *base, "render", str(record), "--channel", "letter",
+                           "-o", str(existing), "--as-of", "2026-11-28")  # fmt: skip
+        assert code == 0, err
+        fresh = tmp_path / "new" / "dir" / "r.txt"
+        code, _, err = cli(capsys, *base, "render", str(record), "--channel", "sms",
+                           "-o", str(fresh), "--as-of", "2026-11-28")  # fmt: skip
+        assert code == 0, err
+        previewed = tmp_path / "p" / "late.html"
+        code, _, err = cli(capsys, *base, "preview", "late.firm", "--record", str(record),
+                           "-o", str(previewed), "--as-of", "2026-11-28")  # fmt: skip
+        assert code in (0, 1), err
+    finally:
+        os.umask(old)
+    for path in (existing, fresh, previewed):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700

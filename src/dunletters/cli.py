@@ -218,7 +218,7 @@ def render_cmd(
     no_builtin: bool,
 ) -> int:
     """把一条记录（或样例账户）渲染成一封信或一条短信。"""
-    from dunletters.documents import render_one  # the heavy imports only for this command
+    from dunletters.documents import render_one, write_private  # heavy: only for this command
 
     run_date = as_of.date() if as_of else datetime.now(zh.SHANGHAI).date()
     suffix = output.suffix.lower()
@@ -238,8 +238,7 @@ def render_cmd(
         as_of=run_date,
         output_format=suffix.lstrip("."),
     )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(result.data)
+    write_private(output, result.data)
     click.echo(f"已写入 {output}（{result.summary}）")
     return ExitStatus.OK
 
@@ -392,21 +391,24 @@ def batch_cmd(
         )
 
         columns = (
-            TextColumn("生成中"),
+            TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
             TimeRemainingColumn(),
         )
         with Progress(*columns, transient=True) as progress:
-            task = progress.add_task("batch", total=None, rate="")
+            task = progress.add_task("准备中", total=None, rate="")
 
             def report(done: int, total: int) -> None:
                 speed = progress.tasks[0].speed
                 rate = f"{speed:.1f} 户/秒" if speed else ""
                 progress.update(task, completed=done, total=total, rate=rate)
 
-            result = run_batch(state.settings, options, report)
+            def status(text: str) -> None:
+                progress.update(task, description=text)
+
+            result = run_batch(state.settings, options, report, status)
     else:
         result = run_batch(state.settings, options, plain_progress())
     counts = result.counts
@@ -556,13 +558,20 @@ def rules_cmd(code: str | None, markdown: bool) -> int:
     return ExitStatus.OK
 
 
+def _verbose_first(args: list[str]) -> tuple[list[str], bool]:
+    """``-v`` is a top-level option, but users put it after the subcommand too
+    (``dunletters batch … -v``): move it to the front (never after ``--``)."""
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if a in ("-v", "--verbose")]
+    rest = [a for a in args[:end] if a not in ("-v", "--verbose")]
+    return [*flags[:1], *rest, *args[end:]], bool(flags)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping errors to one line and an exit status."""
-    verbose = "-v" in (argv if argv is not None else sys.argv[1:]) or "--verbose" in (
-        argv if argv is not None else sys.argv[1:]
-    )
+    args, verbose = _verbose_first(list(argv if argv is not None else sys.argv[1:]))
     try:
-        status = cli.main(args=argv, prog_name="dunletters", standalone_mode=False)
+        status = cli.main(args=args, prog_name="dunletters", standalone_mode=False)
     except DunlettersError as error:
         if verbose:
             traceback.print_exc()

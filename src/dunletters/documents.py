@@ -8,6 +8,7 @@ ones asked for), and renders the letter (HTML or PDF) or the SMS.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -25,7 +26,14 @@ from dunletters.samples import sample_account
 if TYPE_CHECKING:
     from dunletters.pdf import PdfMetadata
 
-__all__ = ["RenderResult", "letter_pdf_metadata", "load_record", "preview_number", "render_one"]
+__all__ = [
+    "RenderResult",
+    "letter_pdf_metadata",
+    "load_record",
+    "preview_number",
+    "render_one",
+    "write_private",
+]
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,21 @@ class RenderResult:
 
     data: bytes
     summary: str
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a rendered document owner-only (0600, whatever the umask or an existing
+    file's mode): it holds a record's name and account facts (D-33)."""
+    from dunletters.batch.storage import write_error
+
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), 0o600)
+            stream.write(data)
+    except OSError as error:
+        raise write_error(path, error) from None
 
 
 def load_record(path: Path, as_of: date) -> Account:

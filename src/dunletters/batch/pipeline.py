@@ -734,6 +734,7 @@ def _produce_all(
     letters = "letter" in options.channels
     printing = letters and options.print_files and not options.dry_run
     expected = _ProgressTotal(journal.pending_count(), journal.last_row(), lines)
+    report(0, expected.total)  # the bar has its total before the first job is done
     parts = journal.print_part_counts()
 
     def job(items: list[Item], part: Part | None) -> Task:
@@ -1185,7 +1186,10 @@ def _finish(
 
 
 def run_batch(
-    settings: Settings, options: BatchOptions, report: Callable[[int, int], None] | None = None
+    settings: Settings,
+    options: BatchOptions,
+    report: Callable[[int, int], None] | None = None,
+    status: Callable[[str], None] | None = None,
 ) -> BatchResult:
     """Run (or resume, or re-run) a batch; returns its counts.
 
@@ -1203,8 +1207,10 @@ def run_batch(
     try:
         # A dry run writes only under dry-run/, and may run beside the real run.
         lock = lock_out(options.out / "dry-run" if options.dry_run else options.out)
+        say = status or (lambda text: None)
         if not letters:
             pool.start()  # the workers start while the templates are checked
+        say("检查模板")
         registry = pool.registry = Registry.load(options.template_dirs)
         problems = registry.check(
             settings.policy, context_models=_context_models(), channels=options.channels
@@ -1216,9 +1222,12 @@ def run_batch(
             # Build (or find) the derived fonts once here, not in every worker at once.
             from dunletters.fonts import ensure_fonts
 
+            say("准备字体")
             ensure_fonts()
+            say("启动工作进程（加载模板、字体与排版引擎）")
             pool.start()
         journal = Journal(journal_path)
+        say("读取输入")
         input_sha256, lines = _scan_input(options.input)
         resumed = journal.bind(_identity(settings, options, registry, input_sha256))
         if letters:
@@ -1227,6 +1236,7 @@ def run_batch(
             )
         if resumed:
             _remove_stale_temps(options.out)
+        say("生成中")
         _produce_all(
             journal,
             settings,
@@ -1236,6 +1246,7 @@ def run_batch(
             report or (lambda done, total: None),
             lines,
         )
+        say("整理输出（短信清单、暂停与拒绝清单、摘要）")
         counts = _finish(journal, settings, options, pool)
         journal.compact()
     except sqlite3.OperationalError as error:

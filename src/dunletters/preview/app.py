@@ -121,7 +121,7 @@ even when opened on its own (a letter's inline ``style=`` attributes are allowed
 _RECORD_LIMIT = 1_000_000
 """Largest uploaded record file (bytes): one account is a few hundred."""
 
-_BODY_LIMIT = _RECORD_LIMIT + 64 * 1024
+_BODY_LIMIT = 1_040_000
 """Largest upload request (the record and the multipart framing), counted as it arrives
 and kept in memory: below the form parser's 1 MiB spool size, so nothing reaches disk."""
 
