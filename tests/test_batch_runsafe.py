@@ -280,3 +280,29 @@ def test_a_block_key_gets_the_same_numbers_again(tmp_path: Path) -> None:
         assert numbers.reserve("示范银行", 2026, 4, "run:1") == range(14, 18)  # other count
     finally:
         numbers.close()
+
+
+# -- D-16: no SMS scheduled after the pay-by date it names ------------------------------------
+
+
+def test_sms_to_one_mobile_stop_before_the_deadline_with_a_warning(tmp_path: Path) -> None:
+    rows = accounts(9, seed=3)
+    for index, row in enumerate(rows):
+        row.update(mobile="13800138000", days_past_due="18", due_date="2026-11-10",
+                   dispute="否", deceased="否", promise_to_pay_until="", hardship="否",
+                   account_id=f"S{index + 1}")  # fmt: skip
+    source = write_csv(tmp_path / "same.csv", rows)
+    out = tmp_path / "out"
+    result = run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
+    with (out / "sms.csv").open(encoding="utf-8-sig") as stream:
+        sms = list(csv.DictReader(stream))
+    shortest = min(rule.deadline_days for rule in TEST_SETTINGS.policy.stages)
+    assert len(sms) == shortest == 5
+    assert [row["scheduled_at"][:10] for row in sms] == [
+        f"2026-{day}" for day in ("11-28", "11-29", "11-30", "12-01", "12-02")
+    ]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    capped = summary["sms_not_scheduled"]
+    assert capped["count"] == 4 and capped["account_ids"] == ["S6", "S7", "S8", "S9"]
+    assert "短信未排入 sms.csv" in (out / "summary.html").read_text(encoding="utf-8")
+    assert result.counts["sms_not_scheduled"] == 4

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, TEST_CONFIG, TEST_CONFIG_TABLE
+from conftest import AS_OF, TEST_CONFIG, TEST_CONFIG_TABLE, TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.pipeline import BatchOptions, run_batch
 from dunletters.cli import main
@@ -130,3 +130,27 @@ def test_render_and_preview_outputs_are_owner_only_under_umask_022(
     for path in (existing, fresh, previewed):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700
+
+
+def test_special_files_are_refused_as_batch_input_and_as_record(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A FIFO or a device would block or never end: refused before anything is created."""
+    fifo = tmp_path / "accounts.csv"
+    os.mkfifo(fifo)
+    out = tmp_path / "out"
+    for source in (fifo, Path("/dev/zero")):
+        with pytest.raises(InputError, match="不是普通文件"):
+            run_batch(TEST_SETTINGS, BatchOptions(input=source, out=out, as_of=AS_OF))
+    with pytest.raises(InputError, match="找不到输入文件"):
+        run_batch(TEST_SETTINGS, BatchOptions(input=tmp_path / "nope.csv", out=out, as_of=AS_OF))
+    assert not out.exists()
+    for record in (fifo, Path("/dev/zero")):
+        code, _, err = cli(capsys, "--config", str(TEST_CONFIG), "render", str(record),
+                           "--channel", "sms", "-o", str(tmp_path / "x.txt"))  # fmt: skip
+        assert code == 2 and "不是普通文件" in err
+    big = tmp_path / "big.json"
+    big.write_text('{"a": "' + "x" * 2_000_000 + '"}', encoding="utf-8")
+    code, _, err = cli(capsys, "--config", str(TEST_CONFIG), "render", str(big),
+                       "--channel", "sms", "-o", str(tmp_path / "x.txt"))  # fmt: skip
+    assert code == 2 and "记录文件过大" in err

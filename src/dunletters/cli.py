@@ -417,6 +417,12 @@ def batch_cmd(
         f"暂停 {counts.get('held', 0)}，拒绝 {counts.get('rejected', 0)}；"
         f"输出在 {out / 'dry-run' if dry_run else out}"
     )
+    if counts.get("sms_not_scheduled"):
+        click.echo(
+            f"注意：{counts['sms_not_scheduled']} 条短信因同一手机号过多、再发会晚于还款期限，"
+            "未列入 sms.csv（账号见 summary.json 的 sms_not_scheduled）",
+            err=True,
+        )
     return result.exit_status
 
 

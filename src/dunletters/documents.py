@@ -59,14 +59,37 @@ def write_private(path: Path, data: bytes) -> None:
         raise write_error(path, error) from None
 
 
+RECORD_FILE_LIMIT = 1_000_000
+"""Largest record file (bytes): one account is a few hundred (the preview's upload limit)."""
+
+
+def _read_record_file(path: Path) -> bytes:
+    """A record file's bytes: a regular file of bounded size (a FIFO would block, a device
+    or a huge file never end)."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # before opening: a FIFO's open blocks
+            raise InputError(f"{path}：不是普通文件（管道或设备），请给出 JSON 文件")
+        with path.open("rb") as stream:
+            data = stream.read(RECORD_FILE_LIMIT + 1)
+    except OSError as error:
+        raise InputError(f"无法读取记录文件 {path}：{error.strerror}") from None
+    if len(data) > RECORD_FILE_LIMIT:
+        raise InputError(f"{path}：记录文件过大（一条账户记录应在 1 MB 以内）")
+    return data
+
+
 def load_record(path: Path, as_of: date) -> Account:
     """One account from a JSON object file; errors name the file and fields only."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read_record_file(path).decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"{path}：不是 UTF-8 编码的 JSON 文件") from None
     except json.JSONDecodeError as error:
         raise InputError(f"{path}:{error.lineno}: 不是有效的 JSON（{error.msg}）") from None
+    except (ValueError, RecursionError):
+        raise InputError(f"{path}：不是有效的 JSON（数字过长或嵌套过深）") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}：须为一个 JSON 对象（一条账户记录）")
     return parse_account(data, as_of=as_of, source=str(path))

@@ -38,6 +38,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import sys
 import tempfile
 import threading
@@ -60,7 +61,7 @@ from dunletters.batch.journal import (
     dumps,
 )
 from dunletters.batch.readers import open_records
-from dunletters.batch.storage import OutputError, journal_error, write_error
+from dunletters.batch.storage import OutputError, journal_error, os_reason, write_error
 from dunletters.batch.summary import Tally, add_tally, new_tally, summarize, summary_html, tally
 from dunletters.config import CREDITOR_HINT, Settings
 from dunletters.errors import DunlettersError, ExitStatus, InputError, RecordError
@@ -911,26 +912,34 @@ def _csv_field(column: str) -> str:
 
 def _sms_schedule(
     settings: Settings, as_of: date, repeated: set[str] | None = None
-) -> Callable[[str], str]:
+) -> Callable[[str], str | None]:
     """Send times inside the window, at most ``max_per_day`` per debtor (by mobile) a day.
 
     ``repeated``: the mobiles with more than one SMS (``Journal.repeated_mobiles``); only
     those are counted, so memory does not grow with the number of debtors. ``None``
     counts every mobile.
+
+    A further SMS to the same mobile goes a day later, but never on or after the
+    earliest pay-by date an SMS can name (the policy's shortest ``deadline_days``): one
+    sent then would ask for payment by a day already past. Those get None — not
+    scheduled, counted in the summary (D-16).
     """
     sent: dict[str, int] = {}
     start = settings.sms.window_start
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(settings.sms.timezone)
+    days_allowed = min(rule.deadline_days for rule in settings.policy.stages)
 
     times: dict[int, str] = {}
 
-    def when(mobile: str) -> str:
+    def when(mobile: str) -> str | None:
         index = sent.get(mobile, 0)
         if repeated is None or mobile in repeated:
             sent[mobile] = index + 1
         days = index // settings.sms.max_per_day
+        if days >= days_allowed:
+            return None
         if days not in times:
             day = as_of + timedelta(days=days)
             times[days] = datetime.combine(day, start, tzinfo=zone).isoformat()
@@ -1163,6 +1172,7 @@ def _finish(
         holds.writerow(["row", "account_id", "reason", "说明"])
         manifest = files.enter_context(atomic_file(target / "manifest.jsonl"))
         counted = new_tally()
+        capped: list[str] = []  # SMS to a mobile past its schedule's cap (not in sms.csv)
         for data, held, texts, part in pool.map(_finish_rows, tasks, ahead=2):
             add_tally(counted, part)
             manifest.write(data)
@@ -1171,18 +1181,31 @@ def _finish(
                 holds.writerow([number, account_id, hold.value, hold.label])
             if sms_write is not None:
                 for mobile, text in texts:
-                    sms_write(text + when(mobile) + "\n")
+                    at = when(mobile)
+                    if at is None:
+                        capped.append(text.split(",", 1)[0])  # the account id: no comma
+                    else:
+                        sms_write(text + at + "\n")
     with _csv_file(target / "rejects.csv") as (rejects, _):
         rejects.writerow(["row", "field", "reason"])
         rejects.writerows([r["row"], r["field"], r["reason"]] for r in journal.rejects())
     if options.print_files and not options.dry_run and "letter" in options.channels:
         _name_print_files(journal, out)
     summary = summarize(journal, options.as_of, options.channels, counted)
+    if capped:
+        summary["sms_not_scheduled"] = {
+            "reason": "同一手机号的短信过多：再发就晚于短信中的还款期限，未列入 sms.csv",
+            "count": len(capped),
+            "account_ids": capped,
+        }
     atomic_write(
         target / "summary.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode()
     )
     atomic_write(target / "summary.html", summary_html(summary, settings).encode())
-    return journal.counts()
+    counts = journal.counts()
+    if capped:
+        counts["sms_not_scheduled"] = len(capped)
+    return counts
 
 
 def run_batch(
@@ -1198,6 +1221,7 @@ def run_batch(
     run at a time (:func:`lock_out`).
     """
     check_creditor(settings, demo=options.demo)
+    check_input(options.input)
     check_out(options)
     letters = not options.dry_run and "letter" in options.channels
     umask = os.umask(0o077)
@@ -1288,6 +1312,24 @@ OUTPUT_NAMES = frozenset(
     }
 )
 """What a run writes at the top of its output folder (files, and folders it owns whole)."""
+
+
+def check_input(path: Path) -> None:
+    """The input must be a regular file: a FIFO would block the run, a device never end.
+
+    Checked before the output folder is touched, so a mistyped path leaves nothing behind.
+    """
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"找不到输入文件 {path}") from None
+    except OSError as error:
+        raise InputError(f"无法读取输入文件 {path}：{os_reason(error)}") from None
+    if not stat.S_ISREG(found.st_mode):
+        kind = "文件夹" if stat.S_ISDIR(found.st_mode) else "管道、设备或套接字"
+        raise InputError(
+            f"输入文件 {path} 不是普通文件（是{kind}）：请给出 CSV、XLSX 或 JSONL 文件"
+        )
 
 
 def check_out(options: BatchOptions) -> None:

@@ -135,6 +135,17 @@ def _bars(title: str, data: dict[str, int], labels: dict[str, str]) -> str:
     return f"<section><h2>{html.escape(title)}</h2>{rows}</section>"
 
 
+def _capped(summary: dict[str, Any]) -> str:
+    """The warning about SMS left out of sms.csv by the send schedule's cap, if any."""
+    capped = summary.get("sms_not_scheduled")
+    if not capped:
+        return ""
+    return (
+        f"<section class='warn'><h2>注意：{capped['count']} 条短信未排入 sms.csv</h2>"
+        f"<p>{html.escape(capped['reason'])}（账号见 summary.json 的 sms_not_scheduled）。</p></section>"
+    )
+
+
 def summary_html(summary: dict[str, Any], settings: Settings) -> str:
     """A one-page report people would rather look at than read."""
     accounts = summary["accounts"]
@@ -179,6 +190,7 @@ h1{{font-size:1.4rem}} h2{{font-size:1.05rem;margin-top:1.6rem}}
 {_bars("拒绝原因（字段）", summary["rejects_by_field"], {})}
 <section><h2>金额合计（欠款总额）</h2><table>{amounts}</table></section>
 <section><h2>检查发现（按规则）</h2><table>{findings}</table></section>
+{_capped(summary)}
 <p>信函 {summary["letters"]["count"]} 封，平均 {summary["letters"]["bytes_per_letter"] // 1024} KiB；短信 {summary["sms"]["count"]} 条，计费 {summary["sms"]["segments"]} 条。</p>
 </body></html>
 """
