@@ -137,3 +137,14 @@ def test_the_ipv6_loopback_host_is_answered_and_others_are_not() -> None:
         assert ipv6.get("/").status_code == 200
     with TestClient(app, base_url="http://evil.example:8767") as foreign:
         assert foreign.get("/").status_code == 400
+
+
+def test_pages_say_when_the_creditor_is_the_example() -> None:
+    from dunletters.config import Settings
+
+    with TestClient(create_app([], Settings(), PreviewOptions(as_of=AS_OF)),
+                    base_url="http://127.0.0.1") as example:  # fmt: skip
+        assert "预览使用示例债权机构「示范银行股份有限公司」" in example.get("/").text
+    with TestClient(create_app([], TEST_SETTINGS, PreviewOptions(as_of=AS_OF)),
+                    base_url="http://127.0.0.1") as configured:  # fmt: skip
+        assert "示例债权机构" not in configured.get("/").text

@@ -364,7 +364,8 @@ def render_template(
         return _render(env.get_template(name), context)
     except jinja2.TemplateSyntaxError as error:
         file = _short(error.filename or name)
-        raise TemplateError(f"{file}:{error.lineno}: 模板语法错误：{error.message}") from None
+        message = syntax_message(error.message or "")
+        raise TemplateError(f"{file}:{error.lineno}: 模板语法错误：{message}") from None
     except jinja2.UndefinedError as error:
         where = _template_frame(error, env)
         raise TemplateError(
@@ -392,6 +393,30 @@ def render_template(
         raise TemplateError(
             f"{where.path}:{where.line}: 渲染失败（{type(error).__name__}）：过滤器或表达式的参数类型不符"
         ) from None
+
+
+_SYNTAX = (
+    (re.compile(r"Encountered unknown tag '([^']+)'"), "未知的标签「{0}」"),
+    (re.compile(r"(?i)unexpected end of template"), "模板意外结束"),
+    (re.compile(r"Expected an expression, got '([^']+)'"), "此处缺少表达式"),
+    (re.compile(r"expected token '([^']+)', got '([^']+)'"), "此处应为「{0}」，却是「{1}」"),
+    (re.compile(r"unexpected '([^']+)'"), "意外的「{0}」"),
+)
+_LOOKING_FOR = re.compile(r"looking for the following tags: (.+?)\. The innermost block")
+
+
+def syntax_message(message: str) -> str:
+    """Jinja's English syntax message in Chinese (friction 28), the original kept after it."""
+    for pattern, text in _SYNTAX:
+        found = pattern.search(message)
+        if found:
+            chinese = text.format(*found.groups())
+            wanted = _LOOKING_FOR.search(message)
+            if wanted:
+                tags = "、".join(t.strip("' ") for t in re.split(r",| or ", wanted[1]) if t.strip())
+                chinese += f"（此处应有结束标签：{tags}）"
+            return f"{chinese}。（{message}）"
+    return message
 
 
 _GLOBALS: dict[jinja2.Template, dict[str, Any]] = {}

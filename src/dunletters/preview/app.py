@@ -501,6 +501,12 @@ def create_app(
     options = options or PreviewOptions()
     service = PreviewService(template_dirs, settings, options)
     pages = _page_environment()
+    pages.globals["creditor_note"] = None
+    if settings.creditor_status != "configured":
+        pages.globals["creditor_note"] = (
+            f"预览使用示例债权机构「{settings.creditor.name}」（未配置贵机构的 [creditor]）："
+            "仅供预览，真实批次须先配置。"
+        )
 
     def page(name: str, code: int = 200, /, **context: Any) -> HTMLResponse:
         html = pages.get_template(name).render(**context)
