@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dunletters.config import Settings, example_creditor, load_settings
+
 AS_OF = date(2026, 11, 28)
+
+TEST_CONFIG = Path(__file__).with_name("dunletters.toml")
+"""The tests' config file: the synthetic example creditor, configured (not marked as an
+example), for batch runs through the command line (``--config``)."""
+
+TEST_CONFIG_TABLE: dict[str, Any] = tomllib.loads(TEST_CONFIG.read_text(encoding="utf-8"))
+"""Its tables, for tests that add settings of their own (``{**TEST_CONFIG_TABLE, …}``)."""
+
+TEST_SETTINGS: Settings = load_settings(TEST_CONFIG)
+"""The same settings for batch runs in-process: a batch refuses a creditor nobody
+configured (``Settings()`` has none), so every batch test runs with these."""
+
+assert TEST_SETTINGS.creditor_status == "configured"
+assert TEST_SETTINGS.creditor == example_creditor(), "the golden files print these values"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

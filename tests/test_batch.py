@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TEST_CONFIG, TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.pipeline import BatchOptions, run_batch
-from dunletters.config import Settings
 from dunletters.errors import InputError
 from dunletters.samples import generate_accounts
 
@@ -34,7 +34,8 @@ def rows(n: int = N, seed: int = 5) -> list[dict[str, str]]:
 
 
 def run(input_file: Path, out: Path, **options: object) -> dict[str, int]:
-    result = run_batch(Settings(), BatchOptions(input=input_file, out=out, as_of=AS_OF, **options))  # type: ignore[arg-type]
+    options_ = BatchOptions(input=input_file, out=out, as_of=AS_OF, **options)  # type: ignore[arg-type]
+    result = run_batch(TEST_SETTINGS, options_)
     return result.counts
 
 
@@ -186,7 +187,8 @@ def test_kill_and_resume_gives_the_uninterrupted_outputs(tmp_path: Path, seed: i
     reference = tmp_path / "ref" / "run"
     run(source, reference, workers=1)
     target = tmp_path / "crash" / "run"
-    command = [sys.executable, "-m", "dunletters", "batch", str(source), "--out", str(target),
+    command = [sys.executable, "-m", "dunletters", "--config", str(TEST_CONFIG),
+               "batch", str(source), "--out", str(target),
                "--as-of", "2026-11-28", "--workers", "2"]  # fmt: skip
     rng = random.Random(seed)
     for _ in range(2):
@@ -265,7 +267,8 @@ def test_sms_only_kill_and_resume_gives_the_uninterrupted_outputs(
     reference = tmp_path / "ref" / "run"
     run(source, reference, channels=("sms",), workers=1)
     target = tmp_path / "crash" / "run"
-    command = [sys.executable, "-m", "dunletters", "batch", str(source), "--out", str(target),
+    command = [sys.executable, "-m", "dunletters", "--config", str(TEST_CONFIG),
+               "batch", str(source), "--out", str(target),
                "--as-of", "2026-11-28", "--channels", "sms", "--workers", "2"]  # fmt: skip
     rng = random.Random(seed)
     recorded = [0]

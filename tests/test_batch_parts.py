@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 import dunletters.batch.pipeline as pipeline
+from conftest import TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.journal import dumps
 from dunletters.batch.pipeline import BatchOptions, run_batch
-from dunletters.config import Settings
 from dunletters.samples import generate_accounts
 
 AS_OF = date(2026, 11, 28)
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 def run(source: Path, out: Path) -> dict[str, int]:
     options = BatchOptions(input=source, out=out, as_of=AS_OF, workers=1)
-    return run_batch(Settings(), options).counts
+    return run_batch(TEST_SETTINGS, options).counts
 
 
 def outputs(out: Path) -> dict[str, bytes]:
@@ -120,7 +120,7 @@ def test_quarantined_letters_stay_out_of_the_print_file(tmp_path: Path) -> None:
     options = BatchOptions(
         input=source, out=out, as_of=AS_OF, workers=1, template_dirs=(tmp_path / "templates",)
     )
-    result = run_batch(Settings(), options)
+    result = run_batch(TEST_SETTINGS, options)
     quarantined = sorted(path.name for path in (out / "quarantine").glob("*.pdf"))
     assert quarantined and result.counts["quarantined"] == len(quarantined)
     delivered = sorted((out / "letters" / "early").iterdir(), key=lambda p: p.name)
@@ -148,14 +148,14 @@ def test_dry_run_writes_no_letters_and_agrees_with_the_real_run(tmp_path: Path) 
     rows[3]["principal"] = "abc"  # one reject
     source = write_csv(tmp_path / "accounts.csv", rows)
     out = tmp_path / "out"
-    dry = run_batch(Settings(), BatchOptions(input=source, out=out, as_of=AS_OF, dry_run=True))
+    dry = run_batch(TEST_SETTINGS, BatchOptions(input=source, out=out, as_of=AS_OF, dry_run=True))
     assert sorted(path.name for path in out.iterdir()) == ["dry-run"]
     assert not list((out / "dry-run").glob("*.pdf")) and not (out / "dry-run" / "sms.csv").exists()
     real = tmp_path / "real"
     run(source, real)
     assert (
         dry.counts
-        == run_batch(Settings(), BatchOptions(input=source, out=real, as_of=AS_OF)).counts
+        == run_batch(TEST_SETTINGS, BatchOptions(input=source, out=real, as_of=AS_OF)).counts
     )
     for name in ("holds.csv", "rejects.csv"):
         assert (out / "dry-run" / name).read_bytes() == (real / name).read_bytes()

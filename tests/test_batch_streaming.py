@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TEST_SETTINGS
 from dunletters.batch.journal import FINISH_COLUMNS, INTAKE_COLUMNS, Journal
 from dunletters.batch.pipeline import AHEAD, BatchOptions, _Pool, run_batch
 from dunletters.config import Settings
+from dunletters.models import parse_account
 from dunletters.samples import generate_accounts
 
 AS_OF = date(2026, 11, 28)
@@ -111,7 +113,7 @@ def test_one_sms_a_day_per_mobile_without_counting_every_mobile(tmp_path: Path) 
         writer.writeheader()
         writer.writerows(rows)
     run_batch(
-        Settings(),
+        TEST_SETTINGS,
         BatchOptions(input=source, out=tmp_path / "out", as_of=AS_OF, channels=("sms",)),
     )
     with (tmp_path / "out" / "sms.csv").open(encoding="utf-8-sig") as stream:
@@ -139,9 +141,16 @@ def test_a_journal_record_altered_since_intake_is_validated_again(tmp_path: Path
         writer.writerows(rows)
     out = tmp_path / "out"
     options = BatchOptions(input=source, out=out, as_of=AS_OF, channels=("sms",))
-    run_batch(Settings(), options)
+    run_batch(TEST_SETTINGS, options)
     db = sqlite3.connect(out / "journal.sqlite")
-    records = dict(db.execute("SELECT row, record_json FROM accounts ORDER BY row LIMIT 2"))
+    # A produced row keeps no record (only its hash): put back what intake wrote.
+    by_id = {row["account_id"]: row for row in rows}
+    records = {
+        number: parse_account(by_id[account_id], as_of=AS_OF).journal_json()
+        for number, account_id in db.execute(
+            "SELECT row, account_id FROM accounts ORDER BY row LIMIT 2"
+        )
+    }
     (renamed_row, renamed), (broken_row, broken) = records.items()
     db.executemany(
         "UPDATE accounts SET state = 'pending', record_json = ? WHERE row = ?",
@@ -152,7 +161,7 @@ def test_a_journal_record_altered_since_intake_is_validated_again(tmp_path: Path
     )
     db.commit()
     db.close()
-    result = run_batch(Settings(), BatchOptions(**{**options.__dict__, "resume": True}))
+    result = run_batch(TEST_SETTINGS, BatchOptions(**{**options.__dict__, "resume": True}))
     assert result.counts["quarantined"] == 1
     with (out / "sms.csv").open(encoding="utf-8-sig") as stream:
         texts = {row["account_id"]: row["text"] for row in csv.DictReader(stream)}
@@ -243,7 +252,7 @@ def test_finishing_in_ranges_writes_what_one_pass_writes(
         options = BatchOptions(
             input=source, out=out, as_of=AS_OF, channels=("sms",), workers=workers
         )
-        result = run_batch(Settings(), options)
+        result = run_batch(TEST_SETTINGS, options)
         assert result.counts["rejected"] == 1 and result.counts["held"] > 0
         return {
             path.name: path.read_bytes()
@@ -285,7 +294,7 @@ def test_workers_fork_from_the_driver_only_when_that_is_clean(tmp_path: Path) ->
         options = BatchOptions(
             input=source, out=out, as_of=AS_OF, channels=("sms",), workers=workers
         )
-        run_batch(Settings(), options)
+        run_batch(TEST_SETTINGS, options)
         return {
             path.name: path.read_bytes()
             for path in sorted(out.iterdir())

@@ -15,14 +15,16 @@ EXAMPLE = Path(__file__).parents[1] / "examples" / "dunletters.toml"
 def test_example_config_documents_and_loads_every_setting() -> None:
     settings = load_settings(EXAMPLE)
     assert settings.creditor.sms_signature
+    assert settings.creditor_status == "example" and "example = true" in EXAMPLE.read_text("utf-8")
     assert [stage.id for stage in settings.policy.stages] == ["early", "middle", "late", "final"]
     assert settings.batch.columns["证件卡号"] == "card_number"
     # Every top-level table and every key of the model appears in the example file.
     text = EXAMPLE.read_text(encoding="utf-8")
-    assert set(Settings.model_fields) - {"source"} == {
+    assert set(Settings.model_fields) - {"source", "creditor_is_example"} == {
         "policy",
         "sms",
         "letters",
+        "render",
         "creditor",
         "lint",
         "batch",
@@ -31,6 +33,7 @@ def test_example_config_documents_and_loads_every_setting() -> None:
         ("policy", settings.policy),
         ("sms", settings.sms),
         ("letters", settings.letters),
+        ("render", settings.render),
         ("creditor", settings.creditor),
         ("lint", settings.lint),
         ("batch", settings.batch),

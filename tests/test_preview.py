@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from conftest import TEST_CONFIG
 from dunletters.cli import cli, main
 from dunletters.config import Settings
 from dunletters.preview import core
@@ -425,7 +426,7 @@ def test_highlight_spans_never_overlap_and_keep_every_character() -> None:
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as caught:
-        main(list(args))
+        main(["--config", str(TEST_CONFIG), *args])  # a configured creditor: no note on stderr
     out, err = capsys.readouterr()
     return int(caught.value.code or 0), out, err
 
@@ -455,7 +456,7 @@ def test_preview_sms_prints_text_length_and_segments(tmp_path: Path) -> None:
         standalone_mode=False,
     )
     assert result.exception is None and result.return_value == 0
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # stderr: the note on the example creditor
     assert lines[0].startswith("【示范银行】张先生您好！")
     assert re.fullmatch(r"\d+字（含签名），计费\d条，UCS-2", lines[1])
     assert out.read_text(encoding="utf-8") == lines[0] + "\n"

@@ -136,6 +136,9 @@ def test_matrix(page: Any) -> None:
 def test_letter_page_shows_pdf_image_and_html(page: Any) -> None:
     page.goto("/t/letter/final.firm")
     expect(page.locator("h1")).to_contain_text("最后还款通知函")
+    # The page image is the default tab (a browser without a PDF viewer showed a blank pane).
+    expect(page.locator('.tab-panel[data-panel="png"] img')).to_be_visible()
+    page.get_by_role("button", name="PDF").click()
     expect(page.locator("object.pdf-frame")).to_be_visible()
     # Chromium's PDF viewer draws after the load event, and again if the viewport
     # changes size (as a full-page screenshot does): wait, then shoot the viewport.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TEST_CONFIG_TABLE, TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.pipeline import BatchOptions, run_batch
 from dunletters.batch.readers import BUILTIN_ALIASES, check_aliases, header_key, open_records
@@ -38,7 +39,7 @@ def renamed(row: dict[str, str]) -> dict[str, str]:
 
 
 def settings(columns: dict[str, str]) -> Settings:
-    return settings_from_mapping({"batch": {"columns": columns}}, "test")
+    return settings_from_mapping({**TEST_CONFIG_TABLE, "batch": {"columns": columns}}, "test")
 
 
 def test_project_headers_in_csv_xlsx_and_jsonl(tmp_path: Path) -> None:
@@ -119,7 +120,7 @@ def test_batch_with_project_headers_equals_the_canonical_run(tmp_path: Path) -> 
     plain = write_csv(tmp_path / "plain.csv", data)
     project = write_csv(tmp_path / "project.csv", [renamed(r) for r in data])
     run_batch(
-        Settings(),
+        TEST_SETTINGS,
         BatchOptions(input=plain, out=tmp_path / "plain", as_of=AS_OF, channels=("sms",)),
     )
     result = run_batch(

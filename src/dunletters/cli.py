@@ -57,6 +57,19 @@ def cli(ctx: click.Context, verbose: bool, config: Path | None) -> None:
     ctx.obj = _State(verbose, config)
 
 
+def _creditor_note(settings: Settings) -> None:
+    """Say on stderr when documents show the example creditor (render, preview, lint, serve)."""
+    status = settings.creditor_status
+    if status == "configured":
+        return
+    why = "未配置债权机构（[creditor]）" if status == "missing" else "配置中的债权机构是示例"
+    click.echo(
+        f"注意：{why}，以示范机构「{settings.creditor.name}」代替，仅供预览与检查；"
+        "真实批次须先配置贵机构（见 examples/dunletters.toml）。",
+        err=True,
+    )
+
+
 @cli.command("config")
 @click.option("--dump", is_flag=True, help="以 JSON 打印生效的完整配置。")
 @click.pass_obj
@@ -208,7 +221,7 @@ def render_cmd(
     no_builtin: bool,
 ) -> int:
     """把一条记录（或样例账户）渲染成一封信或一条短信。"""
-    from dunletters.documents import render_one  # the heavy imports only for this command
+    from dunletters.documents import render_one, write_private  # heavy: only for this command
 
     run_date = as_of.date() if as_of else datetime.now(zh.SHANGHAI).date()
     suffix = output.suffix.lower()
@@ -217,6 +230,7 @@ def render_cmd(
         raise click.UsageError(f"{channel} 的输出文件须以 {' 或 '.join(allowed)} 结尾")
     if record is not None and sample:
         raise click.UsageError("给出记录时不能同时使用 --sample")
+    _creditor_note(state.settings)
     result = render_one(
         state.settings,
         _registry(template_dirs, no_builtin),
@@ -227,8 +241,7 @@ def render_cmd(
         as_of=run_date,
         output_format=suffix.lstrip("."),
     )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(result.data)
+    write_private(output, result.data)
     click.echo(f"已写入 {output}（{result.summary}）")
     return ExitStatus.OK
 
@@ -278,6 +291,7 @@ def lint_cmd(
     """检查催收函/短信草稿或模板：路径:行:列: 代码 名称: 说明。"""
     from dunletters.lint.commands import run_lint
 
+    _creditor_note(state.settings)
     return run_lint(
         state.settings,
         paths,
@@ -341,6 +355,11 @@ def _split(value: str) -> tuple[str, ...]:
 @click.option("--dry-run", is_flag=True, help="只生成摘要、暂停、拒绝与检查结果，不写信函。")
 @click.option("--resume", is_flag=True, help="继续一个中断的批次（同一命令重跑也会自动继续）。")
 @click.option("--no-print", is_flag=True, help="不生成 print/{阶段}.pdf 印刷合并文件。")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="演示：允许使用示例债权机构（配置中 example = true 或未配置）。真实批次不要用。",
+)
 @_templates_option
 @click.pass_obj
 def batch_cmd(
@@ -357,6 +376,7 @@ def batch_cmd(
     dry_run: bool,
     resume: bool,
     no_print: bool,
+    demo: bool,
     template_dirs: tuple[Path, ...],
 ) -> int:
     """批量生成：账户文件 → 信函 PDF、短信、暂停与拒绝清单；可中断、可续跑。"""
@@ -381,6 +401,7 @@ def batch_cmd(
         print_files=not no_print,
         ignore_columns=ignore_columns,
         header_row=header_row,
+        demo=demo,
     )
     if sys.stderr.isatty():
         from rich.progress import (
@@ -392,28 +413,38 @@ def batch_cmd(
         )
 
         columns = (
-            TextColumn("生成中"),
+            TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
             TimeRemainingColumn(),
         )
         with Progress(*columns, transient=True) as progress:
-            task = progress.add_task("batch", total=None, rate="")
+            task = progress.add_task("准备中", total=None, rate="")
 
             def report(done: int, total: int) -> None:
                 speed = progress.tasks[0].speed
                 rate = f"{speed:.1f} 户/秒" if speed else ""
                 progress.update(task, completed=done, total=total, rate=rate)
 
-            result = run_batch(state.settings, options, report)
+            def status(text: str) -> None:
+                progress.update(task, description=text)
+
+            result = run_batch(state.settings, options, report, status)
     else:
         result = run_batch(state.settings, options, plain_progress())
     counts = result.counts
     click.echo(
         f"{'（试运行）' if dry_run else ''}已生成 {counts.get('written', 0)}，隔离 {counts.get('quarantined', 0)}，"
-        f"暂停 {counts.get('held', 0)}，拒绝 {counts.get('rejected', 0)}；输出在 {out}"
+        f"暂停 {counts.get('held', 0)}，拒绝 {counts.get('rejected', 0)}；"
+        f"输出在 {out / 'dry-run' if dry_run else out}"
     )
+    if counts.get("sms_not_scheduled"):
+        click.echo(
+            f"注意：{counts['sms_not_scheduled']} 条短信因同一手机号过多、再发会晚于还款期限，"
+            "未列入 sms.csv（账号见 summary.json 的 sms_not_scheduled）",
+            err=True,
+        )
     return result.exit_status
 
 
@@ -508,6 +539,7 @@ def preview_cmd(
 
     if record is not None and sample is not None:
         raise click.UsageError("--record 与 --sample 只能给出一个")
+    _creditor_note(state.settings)
     return run_preview(
         state.settings,
         template_or_key,
@@ -551,6 +583,7 @@ def serve_cmd(
 
     from dunletters.preview.app import PreviewOptions, create_app
 
+    _creditor_note(state.settings)
     # Answer to the name the server was started with; an any-address bind takes any name.
     hosts = ("*",) if host in ("0.0.0.0", "::") else ("127.0.0.1", "localhost", host)
     app = create_app(
@@ -587,13 +620,20 @@ def rules_cmd(code: str | None, markdown: bool) -> int:
     return ExitStatus.OK
 
 
+def _verbose_first(args: list[str]) -> tuple[list[str], bool]:
+    """``-v`` is a top-level option, but users put it after the subcommand too
+    (``dunletters batch … -v``): move it to the front (never after ``--``)."""
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if a in ("-v", "--verbose")]
+    rest = [a for a in args[:end] if a not in ("-v", "--verbose")]
+    return [*flags[:1], *rest, *args[end:]], bool(flags)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping errors to one line and an exit status."""
-    verbose = "-v" in (argv if argv is not None else sys.argv[1:]) or "--verbose" in (
-        argv if argv is not None else sys.argv[1:]
-    )
+    args, verbose = _verbose_first(list(argv if argv is not None else sys.argv[1:]))
     try:
-        status = cli.main(args=argv, prog_name="dunletters", standalone_mode=False)
+        status = cli.main(args=args, prog_name="dunletters", standalone_mode=False)
     except DunlettersError as error:
         if verbose:
             traceback.print_exc()

@@ -8,6 +8,10 @@ setting silently ignored in a run that sends letters to thousands of people.
 Lookup order for :func:`load_settings`: an explicit path; else ``dunletters.toml``
 in the working directory; else ``[tool.dunletters]`` in ``pyproject.toml``; else
 the built-in defaults (with the synthetic example creditor, for demos only).
+
+A batch refuses to send letters for a creditor nobody configured: without a
+``[creditor]`` table, or with one marked ``example = true`` (the examples' config),
+only ``--demo`` runs it (:attr:`Settings.creditor_status`).
 """
 
 from __future__ import annotations
@@ -36,14 +40,17 @@ from dunletters.vocabulary import STAGE_NAMES, STAGES, TONES, Stage
 
 # STAGES, STAGE_NAMES and TONES live in ``vocabulary``; re-exported for older importers.
 __all__ = [
+    "CREDITOR_HINT",
     "STAGES",
     "STAGE_NAMES",
     "TONES",
     "Allowance",
     "BatchSettings",
+    "CreditorStatus",
     "LetterSettings",
     "LintSettings",
     "Policy",
+    "RenderSettings",
     "Settings",
     "SmsSettings",
     "StageRule",
@@ -187,6 +194,15 @@ class LetterSettings(_Strict):
         return value
 
 
+class RenderSettings(_Strict):
+    """Bounds on rendering one document (a template is text: its loops must not hang a run)."""
+
+    time_limit: float = Field(default=10.0, gt=0, le=600, description="每份文书的渲染时限（秒）")
+    max_output_chars: int = Field(
+        default=1_000_000, ge=10_000, le=50_000_000, description="每份文书渲染结果的字符上限"
+    )
+
+
 class BatchSettings(_Strict):
     """The batch job's input: a project's own column headers, the ones to ignore, tolerances.
 
@@ -281,16 +297,52 @@ def example_creditor() -> Creditor:
     )
 
 
+CreditorStatus = Literal["configured", "example", "missing"]
+"""Whose letters a run writes: a creditor configured for real, the examples' creditor
+(``[creditor] example = true``), or none at all (the built-in example stands in)."""
+
+CREDITOR_HINT = (
+    "请在 dunletters.toml 的 [creditor] 与 [creditor.payment] 中填写贵机构的名称、热线、地址、"
+    "短信签名与收款账户（可参照 examples/dunletters.toml），用 --config 指定该文件"
+)
+"""How to configure a creditor, for every message that says none is configured."""
+
+
 class Settings(_Strict):
     """Everything a run needs besides its records and templates."""
 
     creditor: Creditor = Field(default_factory=example_creditor)
+    creditor_is_example: bool = Field(
+        default=False, exclude=True, description="[creditor] example = true: a demo's creditor"
+    )
     policy: Policy = Field(default_factory=Policy)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     letters: LetterSettings = Field(default_factory=LetterSettings)
+    render: RenderSettings = Field(default_factory=RenderSettings)
     lint: LintSettings = Field(default_factory=LintSettings)
     batch: BatchSettings = Field(default_factory=BatchSettings)
     source: str = Field(default="(内置默认)", exclude=True, description="where it was read from")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _example_flag(cls, data: Any) -> Any:
+        # ``example`` sits in the [creditor] table of the examples' config, but it says
+        # something about the configuration, not the institution: it never reaches a letter.
+        creditor = data.get("creditor") if isinstance(data, dict) else None
+        if isinstance(creditor, dict) and "example" in creditor:
+            creditor = dict(creditor)
+            flag = creditor.pop("example")
+            if not isinstance(flag, bool):
+                raise ValueError("creditor.example 须为 true 或 false")
+            data = {**data, "creditor": creditor, "creditor_is_example": flag}
+        return data
+
+    @property
+    def creditor_status(self) -> CreditorStatus:
+        """Whether the creditor was configured, is the examples' one, or is missing."""
+        if "creditor" not in self.model_fields_set:
+            return "missing"
+        return "example" if self.creditor_is_example else "configured"
 
     def stage_rule(self, stage: str) -> StageRule:
         """The rule for a stage id (KeyError-free: the policy holds every stage it uses)."""

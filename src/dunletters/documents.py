@@ -9,6 +9,7 @@ step the batch uses too.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,8 +29,14 @@ from dunletters.produce import (
 from dunletters.registry import Registry
 from dunletters.samples import sample_account
 
-# letter_pdf_metadata and preview_number moved to dunletters.produce; re-exported here.
-__all__ = ["RenderResult", "letter_pdf_metadata", "load_record", "preview_number", "render_one"]
+__all__ = [
+    "RenderResult",
+    "letter_pdf_metadata",
+    "load_record",
+    "preview_number",
+    "render_one",
+    "write_private",
+]
 
 
 @dataclass(frozen=True)
@@ -40,14 +47,52 @@ class RenderResult:
     summary: str
 
 
+def write_private(path: Path, data: bytes) -> None:
+    """Write a rendered document owner-only (0600, whatever the umask or an existing
+    file's mode): it holds a record's name and account facts (D-33)."""
+    from dunletters.batch.storage import write_error
+
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), 0o600)
+            stream.write(data)
+    except OSError as error:
+        raise write_error(path, error) from None
+
+
+RECORD_FILE_LIMIT = 1_000_000
+"""Largest record file (bytes): one account is a few hundred (the preview's upload limit)."""
+
+
+def _read_record_file(path: Path) -> bytes:
+    """A record file's bytes: a regular file of bounded size (a FIFO would block, a device
+    or a huge file never end)."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # before opening: a FIFO's open blocks
+            raise InputError(f"{path}：不是普通文件（管道或设备），请给出 JSON 文件")
+        with path.open("rb") as stream:
+            data = stream.read(RECORD_FILE_LIMIT + 1)
+    except OSError as error:
+        raise InputError(f"无法读取记录文件 {path}：{error.strerror}") from None
+    if len(data) > RECORD_FILE_LIMIT:
+        raise InputError(f"{path}：记录文件过大（一条账户记录应在 1 MB 以内）")
+    return data
+
+
 def load_record(path: Path, as_of: date) -> Account:
     """One account from a JSON object file; errors name the file and fields only."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read_record_file(path).decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"{path}：不是 UTF-8 编码的 JSON 文件") from None
     except json.JSONDecodeError as error:
         raise InputError(f"{path}:{error.lineno}: 不是有效的 JSON（{error.msg}）") from None
+    except (ValueError, RecursionError):
+        raise InputError(f"{path}：不是有效的 JSON（数字过长或嵌套过深）") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}：须为一个 JSON 对象（一条账户记录）")
     return parse_account(record_cells(data, source=str(path)), as_of=as_of, source=str(path))

@@ -12,21 +12,33 @@
 
 Errors name the template file, the line and the field — never the record's
 values (cookiecutter prints the whole context on error; we must not).
+
+Every render is bounded (:class:`RenderLimits`, ``[render]`` in the settings): a
+template is text, and a loop, a string product or a recursive macro in it must not
+hang a batch or the preview server (D-18, D-19). The sandbox's ``range`` checks a
+deadline as it counts, every call (macros included) checks it, string and list
+products, powers and ``%`` formats are checked before they are computed, a macro's
+or namespace's text against the output limit, and the output as it is produced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+import threading
+import time
 import types
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
+from jinja2.utils import Namespace
 from pydantic import BaseModel, ConfigDict
 
 from dunletters import zh
@@ -41,10 +53,12 @@ __all__ = [
     "CONTEXT_MODELS",
     "LetterDocument",
     "LetterInfo",
+    "RenderLimits",
     "Renderer",
     "SmsDocument",
     "make_environment",
     "make_letter_info",
+    "render_limits",
     "render_template",
 ]
 
@@ -115,6 +129,88 @@ def _refuse_none(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class RenderLimits:
+    """How long one document may take to render, and how much text it may make."""
+
+    seconds: float = 10.0
+    output_chars: int = 1_000_000
+
+
+def render_limits(settings: Settings) -> RenderLimits:
+    """The limits ``[render]`` sets."""
+    return RenderLimits(settings.render.time_limit, settings.render.max_output_chars)
+
+
+_BUDGET_MARK = "渲染超时"
+
+
+class _OverBudget(Exception):
+    """A render went past its :class:`RenderLimits` (reported as a TemplateError)."""
+
+
+_BUDGET = threading.local()
+"""The current render's deadline and limits, per thread (``serve`` renders in threads)."""
+
+
+def _check_time() -> None:
+    deadline = getattr(_BUDGET, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise _OverBudget(
+            f"{_BUDGET_MARK}（超过 {_BUDGET.limits.seconds:g} 秒）：模板中可能有过大的循环或无尽的递归"
+        )
+
+
+def _too_big(what: str) -> _OverBudget:
+    limit = getattr(_BUDGET, "limits", RenderLimits()).output_chars
+    return _OverBudget(f"{what}超过输出上限（{limit} 个字符）")
+
+
+def _output_limit() -> int:
+    return int(getattr(_BUDGET, "limits", RenderLimits()).output_chars)
+
+
+class _Range(Sequence[int]):
+    """``range`` in templates: the sandbox's size cap, and the deadline checked as it counts.
+
+    A loop over ranges (nested ``range(100000)`` loops) calls nothing else a hook
+    could watch, so the range itself looks at the clock every 1,024 numbers.
+    """
+
+    __slots__ = ("_numbers",)
+    _STEP = 1024
+
+    def __init__(self, *args: int) -> None:
+        self._numbers: range = safe_range(*args)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._numbers[index]
+
+    def __iter__(self) -> Iterator[int]:
+        numbers = self._numbers
+        for start in range(0, len(numbers), self._STEP):
+            _check_time()
+            yield from numbers[start : start + self._STEP]
+
+
+class _Namespace(Namespace):
+    """``namespace()``: its values are kept across loop turns, so their size is checked."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if isinstance(value, str | list | tuple) and len(value) > _output_limit():
+            raise _too_big("namespace 中的值")
+        super().__setitem__(name, value)
+
+
+_WIDE_FORMAT = re.compile(
+    r"%[-#0 +]*(?:\d{6,}|\*)|%[-#0 +]*\d*\.(?:\d{6,}|\*)|\{[^{}]*\d{6,}[^{}]*\}"
+)
+"""A ``%`` or ``str.format`` field with a width or precision of a million or more."""
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, with its attribute verdicts remembered per (type, name).
 
@@ -127,10 +223,47 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     """
 
     _MEMO_LIMIT = 4096
+    intercepted_binops = frozenset({"*", "**", "%"})
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, limits: RenderLimits | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._verdicts: dict[tuple[type, str], bool] = {}
+        self.limits = limits or RenderLimits()
+        self.globals["range"] = _Range
+        self.globals["namespace"] = _Namespace
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every call from a template (macros, methods, ``range``): the deadline, and no
+        argument or result past the output limit (``'x'.center(10**9)``, a macro that
+        doubles its text)."""
+        _check_time()
+        limit = _output_limit()
+        for value in (*args, *kwargs.values()):
+            if type(value) is int and value > limit:
+                raise _too_big("调用参数")
+        self_ = getattr(__obj, "__self__", None)
+        if isinstance(self_, str) and _WIDE_FORMAT.search(self_):
+            raise _too_big("格式宽度")
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(result, str) and len(result) > limit:
+            raise _too_big("调用结果")
+        return result
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """``*``, ``**`` and ``%``, checked before Python computes them."""
+        limit = _output_limit()
+        if operator == "*":
+            for items, times in ((left, right), (right, left)):
+                sequence = isinstance(items, str | list | tuple) and type(times) is int
+                if sequence and len(items) * times > limit:
+                    raise _too_big("乘积")
+        elif operator == "**":
+            whole = type(left) is int and type(right) is int and abs(left) > 1
+            if whole and left.bit_length() * right > 4096:
+                raise _too_big("乘方")
+        elif isinstance(left, str) and _WIDE_FORMAT.search(left):
+            raise _too_big("格式宽度")
+        return super().call_binop(context, operator, left, right)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
@@ -176,9 +309,12 @@ _autoescape = functools.lru_cache(maxsize=1024)(
 on every render (a new ``EvalContext``), and the answer only depends on the name."""
 
 
-def make_environment(registry: Registry) -> ImmutableSandboxedEnvironment:
-    """The one Jinja environment of a run: sandboxed, strict, autoescaping HTML."""
+def make_environment(
+    registry: Registry, limits: RenderLimits | None = None
+) -> ImmutableSandboxedEnvironment:
+    """The one Jinja environment of a run: sandboxed, strict, autoescaping HTML, bounded."""
     env = _Sandbox(
+        limits=limits,
         loader=registry.loader,
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
@@ -228,7 +364,8 @@ def render_template(
         return _render(env.get_template(name), context)
     except jinja2.TemplateSyntaxError as error:
         file = _short(error.filename or name)
-        raise TemplateError(f"{file}:{error.lineno}: 模板语法错误：{error.message}") from None
+        message = syntax_message(error.message or "")
+        raise TemplateError(f"{file}:{error.lineno}: 模板语法错误：{message}") from None
     except jinja2.UndefinedError as error:
         where = _template_frame(error, env)
         raise TemplateError(
@@ -242,12 +379,44 @@ def render_template(
     except TemplateError as error:
         where = _template_frame(error, env)
         raise TemplateError(f"{where.path}:{where.line}: {error}") from None
+    except _OverBudget as error:
+        where = _template_frame(error, env)
+        shown = where.path if where.line is not None else _short(name)
+        raise TemplateError(f"{shown}:{where.line or '-'}: {error}") from None
+    except RecursionError:
+        raise TemplateError(f"{_short(name)}: 模板递归过深（宏或包含调用了自身）") from None
+    except MemoryError:
+        raise TemplateError(f"{_short(name)}: 渲染所需内存过大") from None
     except (TypeError, ValueError, ArithmeticError) as error:
         # A filter met a value of the wrong kind; say which filter line, not the value.
         where = _template_frame(error, env)
         raise TemplateError(
             f"{where.path}:{where.line}: 渲染失败（{type(error).__name__}）：过滤器或表达式的参数类型不符"
         ) from None
+
+
+_SYNTAX = (
+    (re.compile(r"Encountered unknown tag '([^']+)'"), "未知的标签「{0}」"),
+    (re.compile(r"(?i)unexpected end of template"), "模板意外结束"),
+    (re.compile(r"Expected an expression, got '([^']+)'"), "此处缺少表达式"),
+    (re.compile(r"expected token '([^']+)', got '([^']+)'"), "此处应为「{0}」，却是「{1}」"),
+    (re.compile(r"unexpected '([^']+)'"), "意外的「{0}」"),
+)
+_LOOKING_FOR = re.compile(r"looking for the following tags: (.+?)\. The innermost block")
+
+
+def syntax_message(message: str) -> str:
+    """Jinja's English syntax message in Chinese (friction 28), the original kept after it."""
+    for pattern, text in _SYNTAX:
+        found = pattern.search(message)
+        if found:
+            chinese = text.format(*found.groups())
+            wanted = _LOOKING_FOR.search(message)
+            if wanted:
+                tags = "、".join(t.strip("' ") for t in re.split(r",| or ", wanted[1]) if t.strip())
+                chinese += f"（此处应有结束标签：{tags}）"
+            return f"{chinese}。（{message}）"
+    return message
 
 
 _GLOBALS: dict[jinja2.Template, dict[str, Any]] = {}
@@ -272,11 +441,44 @@ def _render(compiled: jinja2.Template, context: Mapping[str, Any]) -> str:
     names = flat.copy()
     names.update(context)
     env = compiled.environment
+    limits: RenderLimits = getattr(env, "limits", None) or RenderLimits()
+    outer = getattr(_BUDGET, "deadline", None), getattr(_BUDGET, "limits", None)
+    _BUDGET.deadline = time.monotonic() + limits.seconds
+    _BUDGET.limits = limits
     try:
         context_ = env.context_class(env, names, compiled.name, compiled.blocks, globals=flat)
-        return env.concat(compiled.root_render_func(context_))
+        return _collect(env, compiled.root_render_func(context_), limits.output_chars)
     except Exception:
         env.handle_exception()
+    finally:
+        _BUDGET.deadline, _BUDGET.limits = outer
+
+
+_BATCH = 256
+"""Output pieces taken at a time (in C) between two checks of the size and the clock."""
+
+
+def _collect(env: jinja2.Environment, pieces: Iterator[str], limit: int) -> str:
+    """The template's output, its size and the deadline checked as it grows.
+
+    A document is a few hundred pieces: one batch, one check, no per-piece Python work.
+    """
+    taken = list(islice(pieces, _BATCH))
+    if len(taken) == _BATCH:
+        size = sum(map(len, taken))
+        while True:
+            more = list(islice(pieces, _BATCH))
+            taken += more
+            size += sum(map(len, more))
+            if size > limit:
+                raise _too_big("输出")
+            _check_time()
+            if len(more) < _BATCH:
+                break
+    text: str = env.concat(taken)
+    if len(text) > limit:
+        raise _too_big("输出")
+    return text
 
 
 def _undefined_name(error: jinja2.UndefinedError) -> str:
@@ -319,10 +521,25 @@ class Renderer:
     def __init__(self, settings: Settings, registry: Registry) -> None:
         self.settings = settings
         self.registry = registry
-        self.env = make_environment(registry)
+        self.env = make_environment(registry, render_limits(settings))
+        self._over_budget: dict[str, TemplateError] = {}
+        """Templates that ran past their limits here, and the error: a batch with a
+        runaway template quarantines each further account at once instead of after
+        waiting out the time limit again (the loop is the template's, not the record's)."""
         self._letters: dict[tuple[Any, ...], tuple[Template, LetterInfo]] = {}
         """Letter facts by (decision's fields, channel, date, 函号): immutable, and in an
         SMS-only batch the same dozen for every account (validating one costs ~8 µs)."""
+
+    def _render(self, template: Template, context: Mapping[str, Any]) -> str:
+        known = self._over_budget.get(template.name)
+        if known is not None:
+            raise known
+        try:
+            return render_template(self.env, template, context)
+        except TemplateError as error:
+            if _BUDGET_MARK in str(error):
+                self._over_budget[template.name] = error
+            raise
 
     def context(self, account: Account, letter: LetterInfo) -> dict[str, Any]:
         """The render context: exactly the names in :data:`CONTEXT_MODELS`."""
@@ -357,7 +574,7 @@ class Renderer:
     ) -> LetterDocument:
         """The letter's HTML for a decided account."""
         template, letter = self.letter_info(decision, "letter", as_of, number)
-        html = render_template(self.env, template, self.context(account, letter))
+        html = self._render(template, self.context(account, letter))
         return LetterDocument(html, template, letter)
 
     def sms(
@@ -365,7 +582,7 @@ class Renderer:
     ) -> SmsDocument:
         """The SMS for a decided account, measured against the segment budget."""
         template, letter = self.letter_info(decision, "sms", as_of, number)
-        body = render_template(self.env, template, self.context(account, letter))
+        body = self._render(template, self.context(account, letter))
         sms_settings = self.settings.sms
         try:
             sms = compose_sms(

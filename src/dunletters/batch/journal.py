@@ -25,7 +25,9 @@ read-only disk) rolls its transaction back and stops the run with
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -113,13 +115,35 @@ _INSERT_INTAKE = (
     f" VALUES ({', '.join('?' * len(INTAKE_COLUMNS))})"
 )
 _UPDATE_FINISH = (
-    f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in FINISH_COLUMNS)} WHERE row = ?"
+    "UPDATE accounts SET "
+    + ", ".join(f"{c} = ?{i}" for i, c in enumerate(FINISH_COLUMNS, 1))
+    # Once produced, the record is no longer needed (resume reads pending rows only):
+    # only its hash stays, and the mobile only where sms.csv names it (issue 15, item 6).
+    + ", record_json = NULL, mobile = CASE WHEN ?1 = 'written' AND coalesce(?"
+    + str(FINISH_COLUMNS.index("sms_text") + 1)
+    + ", '') != '' THEN mobile END"
+    + f" WHERE row = ?{len(FINISH_COLUMNS) + 1}"
 )
 _PRODUCED_COLUMNS = (*INTAKE_COLUMNS[:6], "stage", "tone", "letter_number", *FINISH_COLUMNS)
 _INSERT_PRODUCED = (
     f"INSERT INTO accounts ({', '.join(_PRODUCED_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(_PRODUCED_COLUMNS))})"
 )
+_IDENTITY_NAMES = {
+    "input_sha256": "输入文件内容",
+    "input_options": "输入选项（--encoding、--sheet）",
+    "as_of": "基准日（--as-of）",
+    "channels": "渠道（--channels）",
+    "print_files": "印刷合并文件（--no-print）",
+    "settings_sha256": "配置",
+    "templates_sha256": "模板",
+    "dunletters": "dunletters 版本",
+}
+"""The run identity's keys as a user knows them (the message names what changed)."""
+
+PRIVATE_FILE = 0o600
+"""Journal files hold personal data: owner-only, whatever the umask (D-06)."""
+
 _MAX_PARAMETERS = 999
 """Bound parameters per statement in SQLite builds before 3.32 (newer allow 32,766)."""
 
@@ -144,7 +168,11 @@ class Journal:
             # which stays FULL, so none is reused). FULL fsynced every commit: ~4 ms
             # each, 0.3–0.4 s of a 10,000-account SMS run's ~4 s.
             self.db.execute("PRAGMA synchronous=NORMAL")
+            # A produced row's record is cleared (see _UPDATE_FINISH): overwrite the freed
+            # bytes in its page too, where that costs no extra I/O.
+            self.db.execute("PRAGMA secure_delete=FAST")
             self.db.executescript(SCHEMA)
+            _owner_only(path)
         except sqlite3.OperationalError as error:
             raise journal_error(path, error) from None
         except sqlite3.DatabaseError as error:
@@ -154,6 +182,11 @@ class Journal:
     def close(self) -> None:
         """Close the database (everything committed stays)."""
         self.db.close()
+
+    def compact(self) -> None:
+        """Fold the write-ahead log into the journal and empty it (a finished run's
+        cleared records then survive in neither file)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- run identity ------------------------------------------------------------------
 
@@ -167,19 +200,33 @@ class Journal:
 
         A journal belongs to one batch: the same input file, as-of date, channels,
         settings and template versions. Anything else would mix two batches in one
-        audit trail, so it is refused.
+        audit trail, so it is refused — unless the journal recorded no row yet (a run
+        that failed before its first account, e.g. on a missing column): then it is
+        simply taken over by the corrected run (new-user friction 3).
         """
         stored = {row[0]: row[1] for row in self.db.execute("SELECT key, value FROM run")}
-        if not stored:
-            with self.transaction():
-                self.db.executemany("INSERT INTO run VALUES (?, ?)", sorted(identity.items()))
-            return False
         differs = sorted(key for key in identity if stored.get(key) != identity[key])
-        if differs:
+        if stored and differs and self.last_row() > 0:
+            names = "、".join(_IDENTITY_NAMES.get(key, key) for key in differs)
             raise InputError(
-                f"输出目录中的日志属于另一批次（{'、'.join(differs)} 不同）：请换一个 --out 目录"
+                f"输出目录中的批处理日志属于另一批次（{names}不同），其中已有记录，不能混入本批次："
+                "请换一个 --out 目录，或恢复原来的输入与选项后续跑"
             )
+        if not stored or differs:
+            run_id = stored.get("run_id") or uuid.uuid4().hex
+            with self.transaction():
+                self.db.execute("DELETE FROM run")
+                self.db.executemany(
+                    "INSERT INTO run VALUES (?, ?)",
+                    sorted({**identity, "run_id": run_id}.items()),
+                )
+            return False
         return True
+
+    @property
+    def run_id(self) -> str:
+        """A random id of this batch, fixed when its journal is first bound (函号 blocks)."""
+        return self.run_value("run_id") or ""
 
     # -- rows --------------------------------------------------------------------------------
 
@@ -318,6 +365,14 @@ class Journal:
         return counts
 
 
+def _owner_only(path: Path) -> None:
+    """Make a SQLite file and its -wal/-shm owner-only (a journal made by an older
+    version, or under a umask that let others read it)."""
+    for suffix in ("", "-wal", "-shm"):
+        with suppress(FileNotFoundError):
+            os.chmod(f"{path}{suffix}", PRIVATE_FILE)
+
+
 class _Transaction:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
@@ -361,13 +416,32 @@ class LetterNumbers:
                 "CREATE TABLE IF NOT EXISTS sequences (creditor TEXT, year INTEGER,"
                 " last INTEGER NOT NULL, PRIMARY KEY (creditor, year))"
             )
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS blocks (key TEXT PRIMARY KEY, creditor TEXT,"
+                " year INTEGER, first INTEGER NOT NULL, count INTEGER NOT NULL)"
+            )
+            _owner_only(path)
         except sqlite3.OperationalError as error:
             raise journal_error(path, error) from None
 
-    def reserve(self, creditor: str, year: int, count: int) -> range:
-        """The next ``count`` sequence numbers for a creditor and year."""
+    def reserve(self, creditor: str, year: int, count: int, key: str | None = None) -> range:
+        """The next ``count`` sequence numbers for a creditor and year.
+
+        ``key`` names the block (the run's id and its first row): asked again with the
+        same key, creditor, year and count — a run resumed after its journal could not
+        record the block — it gets the same numbers, so a failed intake commit
+        neither skips nor shifts a 函号 (D-12).
+        """
         try:
             with _Transaction(self.db):
+                if key is not None:
+                    found = self.db.execute(
+                        "SELECT first FROM blocks WHERE key = ? AND creditor = ? AND year = ?"
+                        " AND count = ?",
+                        (key, creditor, year, count),
+                    ).fetchone()
+                    if found is not None:
+                        return range(int(found[0]), int(found[0]) + count)
                 found = self.db.execute(
                     "SELECT last FROM sequences WHERE creditor = ? AND year = ?", (creditor, year)
                 ).fetchone()
@@ -376,6 +450,11 @@ class LetterNumbers:
                     "INSERT OR REPLACE INTO sequences VALUES (?, ?, ?)",
                     (creditor, year, last + count),
                 )
+                if key is not None:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO blocks VALUES (?, ?, ?, ?, ?)",
+                        (key, creditor, year, last + 1, count),
+                    )
         except sqlite3.OperationalError as error:
             raise journal_error(self.path, error) from None
         return range(last + 1, last + count + 1)

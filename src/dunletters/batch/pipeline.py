@@ -35,7 +35,9 @@ import io
 import itertools
 import json
 import os
+import re
 import sqlite3
+import stat
 import sys
 import tempfile
 import threading
@@ -50,14 +52,20 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from dunletters import __version__
-from dunletters.batch.journal import PRODUCED_COLUMNS, Journal, LetterNumbers, dumps
+from dunletters.batch.journal import (
+    FINISH_COLUMNS,
+    PRODUCED_COLUMNS,
+    Journal,
+    LetterNumbers,
+    dumps,
+)
 from dunletters.batch.readers import HeaderMap, Row, open_records
-from dunletters.batch.storage import OutputError, journal_error, write_error
+from dunletters.batch.storage import OutputError, journal_error, os_reason, write_error
 from dunletters.batch.summary import Tally, add_tally, new_tally, summarize, summary_html, tally
 from dunletters.columns import label
-from dunletters.config import Settings
-from dunletters.errors import ExitStatus, InputError, RecordError
-from dunletters.escalation import Hold, HoldReason, decide
+from dunletters.config import CREDITOR_HINT, Settings
+from dunletters.errors import DunlettersError, ExitStatus, InputError, RecordError
+from dunletters.escalation import Hold, HoldReason, decide, decision_for
 from dunletters.models import parse_account
 from dunletters.produce import (
     Job,
@@ -113,6 +121,8 @@ class BatchOptions:
     """Input headers to skip, besides ``[batch] ignore_columns`` (``--ignore-column``)."""
     header_row: int | None = None
     """The header's row number (``--header-row``); None: found among the first rows."""
+    demo: bool = False
+    """A demonstration: the examples' creditor (or none configured) is allowed."""
 
 
 @dataclass
@@ -252,6 +262,11 @@ def _scan_input(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), lines
 
 
+def _prints(options: BatchOptions) -> bool:
+    """Whether the run writes print files (only a real run with letters can)."""
+    return options.print_files and not options.dry_run and "letter" in options.channels
+
+
 def _identity(
     settings: Settings, options: BatchOptions, registry: Registry, input_sha256: str
 ) -> dict[str, str]:
@@ -260,6 +275,9 @@ def _identity(
         "input_sha256": input_sha256,
         "as_of": options.as_of.isoformat(),
         "channels": ",".join(options.channels),
+        # Options that change the outputs: a resume with others is refused (D-15).
+        "print_files": "yes" if _prints(options) else "no",
+        "input_options": dumps({"encoding": options.encoding, "sheet": options.sheet}),
         "settings_sha256": hashlib.sha256(settings.model_dump_json().encode()).hexdigest(),
         "templates_sha256": hashlib.sha256(versions.encode()).hexdigest(),
         "dunletters": __version__,
@@ -377,6 +395,7 @@ def _intake(
     """
     header_map, rows = open_input(settings, options)
     done = journal.last_row()
+    run_id = journal.run_id
     letters = "letter" in options.channels
     as_of = options.as_of
     rejects: list[tuple[int, str, str]] = []
@@ -394,7 +413,9 @@ def _intake(
         letter_numbers: list[str | None] = [None] * len(pending)
         if letters and pending:
             sequence = (
-                numbers.reserve(settings.creditor.name, as_of.year, len(pending))
+                numbers.reserve(
+                    settings.creditor.name, as_of.year, len(pending), f"{run_id}:{pending[0][1]}"
+                )
                 if numbers is not None
                 else [0] * len(pending)
             )
@@ -409,14 +430,20 @@ def _intake(
             common = entry[1:7]  # INTAKE_COLUMNS[:6]
             row, account_id, record_hash, record_json = common[:4]
             verdict, account, done = entry[7:]
-            if isinstance(verdict, str):
-                records.append((*common, "held", verdict, None, None, None))
+            if isinstance(verdict, str):  # held: neither its record nor its mobile is kept
+                records.append((row, account_id, record_hash, None, None, common[5], "held",
+                                verdict, None, None, None))  # fmt: skip
                 continue
             stage, tone = verdict
             if done is not None:
                 update, files = done
                 wrote = _write_files(options.out, files) or wrote
-                produced_rows.append((*common, stage, tone, None, *update[:-1]))  # less its row
+                # Recorded produced: its record is not kept, its mobile only for sms.csv.
+                sent = update[0] == "written" and bool(update[_SMS_TEXT])
+                produced_rows.append(
+                    (row, account_id, record_hash, None, common[4] if sent else None, common[5],
+                     stage, tone, None, *update[:-1])
+                )  # fmt: skip  # less its row
                 continue
             number = next(numbered)
             records.append((*common, "pending", None, stage, tone, number))
@@ -528,6 +555,7 @@ def _taken_ids(journal: Journal, account_ids: list[str]) -> set[str]:
 
 
 _DUPLICATE = "账号重复：同一账号只处理第一次出现的行"
+_SMS_TEXT = FINISH_COLUMNS.index("sms_text")
 _NO_JOB = object()
 
 
@@ -567,6 +595,7 @@ def _produce_all(
     letters = "letter" in options.channels
     printing = letters and options.print_files and not options.dry_run
     expected = _ProgressTotal(journal.pending_count(), journal.last_row(), lines)
+    report(0, expected.total)  # the bar has its total before the first job is done
     parts = journal.print_part_counts()
 
     def job(items: list[Job], part: PrintPart | None) -> Task:
@@ -743,26 +772,34 @@ def _csv_field(column: str) -> str:
 
 def _sms_schedule(
     settings: Settings, as_of: date, repeated: set[str] | None = None
-) -> Callable[[str], str]:
+) -> Callable[[str], str | None]:
     """Send times inside the window, at most ``max_per_day`` per debtor (by mobile) a day.
 
     ``repeated``: the mobiles with more than one SMS (``Journal.repeated_mobiles``); only
     those are counted, so memory does not grow with the number of debtors. ``None``
     counts every mobile.
+
+    A further SMS to the same mobile goes a day later, but never on or after the
+    earliest pay-by date an SMS can name (the policy's shortest ``deadline_days``): one
+    sent then would ask for payment by a day already past. Those get None — not
+    scheduled, counted in the summary (D-16).
     """
     sent: dict[str, int] = {}
     start = settings.sms.window_start
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(settings.sms.timezone)
+    days_allowed = min(rule.deadline_days for rule in settings.policy.stages)
 
     times: dict[int, str] = {}
 
-    def when(mobile: str) -> str:
+    def when(mobile: str) -> str | None:
         index = sent.get(mobile, 0)
         if repeated is None or mobile in repeated:
             sent[mobile] = index + 1
         days = index // settings.sms.max_per_day
+        if days >= days_allowed:
+            return None
         if days not in times:
             day = as_of + timedelta(days=days)
             times[days] = datetime.combine(day, start, tzinfo=zone).isoformat()
@@ -1002,6 +1039,7 @@ def _finish(
         holds.writerow(["row", "account_id", "reason", "说明"])
         manifest = files.enter_context(atomic_file(target / "manifest.jsonl"))
         counted = new_tally()
+        capped: list[str] = []  # SMS to a mobile past its schedule's cap (not in sms.csv)
         for data, held, texts, part in pool.map(_finish_rows, tasks, ahead=2):
             add_tally(counted, part)
             manifest.write(data)
@@ -1010,7 +1048,11 @@ def _finish(
                 holds.writerow([number, account_id, hold.value, hold.label])
             if sms_write is not None:
                 for mobile, text in texts:
-                    sms_write(text + when(mobile) + "\n")
+                    at = when(mobile)
+                    if at is None:
+                        capped.append(text.split(",", 1)[0])  # the account id: no comma
+                    else:
+                        sms_write(text + at + "\n")
     with _csv_file(target / "rejects.csv") as (rejects, _):
         rejects.writerow(["row", "field", "reason"])
         rejects.writerows([r["row"], r["field"], r["reason"]] for r in journal.rejects())
@@ -1018,23 +1060,49 @@ def _finish(
         _name_print_files(journal, out)
     summary = summarize(journal, options.as_of, options.channels, counted)
     summary["input_notes"] = input_notes(journal)
+    if capped:
+        summary["sms_not_scheduled"] = {
+            "reason": "同一手机号的短信过多：再发就晚于短信中的还款期限，未列入 sms.csv",
+            "count": len(capped),
+            "account_ids": capped,
+        }
     atomic_write(
         target / "summary.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode()
     )
     atomic_write(target / "summary.html", summary_html(summary, settings).encode())
-    return journal.counts()
+    counts = journal.counts()
+    if capped:
+        counts["sms_not_scheduled"] = len(capped)
+    return counts
 
 
 def run_batch(
-    settings: Settings, options: BatchOptions, report: Callable[[int, int], None] | None = None
+    settings: Settings,
+    options: BatchOptions,
+    report: Callable[[int, int], None] | None = None,
+    status: Callable[[str], None] | None = None,
 ) -> BatchResult:
-    """Run (or resume, or re-run) a batch; returns its counts."""
+    """Run (or resume, or re-run) a batch; returns its counts.
+
+    Everything the run creates — folders, journal, outputs — is owner-only (umask
+    077 for its duration: they hold personal data), and one output folder serves one
+    run at a time (:func:`lock_out`).
+    """
+    check_creditor(settings, demo=options.demo)
+    check_input(options.input)
+    check_out(options)
     letters = not options.dry_run and "letter" in options.channels
+    umask = os.umask(0o077)
+    lock = None
     pool = _Pool(settings, options)
     journal = numbers = None
     try:
+        # A dry run writes only under dry-run/, and may run beside the real run.
+        lock = lock_out(options.out / "dry-run" if options.dry_run else options.out)
+        say = status or (lambda text: None)
         if not letters:
             pool.start()  # the workers start while the templates are checked
+        say("检查模板")
         registry = pool.registry = Registry.load(options.template_dirs)
         problems = registry.check(
             make_environment(registry),
@@ -1051,9 +1119,12 @@ def run_batch(
             # Build (or find) the derived fonts once here, not in every worker at once.
             from dunletters.pdf.fonts import ensure_fonts
 
+            say("准备字体")
             ensure_fonts()
+            say("启动工作进程（加载模板、字体与排版引擎）")
             pool.start()
         journal = Journal(journal_path)
+        say("读取输入")
         input_sha256, lines = _scan_input(options.input)
         resumed = journal.bind(_identity(settings, options, registry, input_sha256))
         if letters:
@@ -1061,7 +1132,8 @@ def run_batch(
                 options.numbers_file or options.out.parent / "letter-numbers.sqlite"
             )
         if resumed:
-            _remove_stale_temps(journal_path.parent)
+            _remove_stale_temps(options.out)
+        say("生成中")
         _produce_all(
             journal,
             settings,
@@ -1071,7 +1143,9 @@ def run_batch(
             report or (lambda done, total: None),
             lines,
         )
+        say("整理输出（短信清单、暂停与拒绝清单、摘要）")
         counts = _finish(journal, settings, options, pool)
+        journal.compact()
     except sqlite3.OperationalError as error:
         # The journal could not be written (LetterNumbers reports its own file): the
         # failed transaction was rolled back, the committed ones stay — resumable.
@@ -1082,7 +1156,124 @@ def run_batch(
             journal.close()
         if numbers is not None:
             numbers.close()
+        if lock is not None:
+            os.close(lock)  # after the workers are gone: forked ones share the lock
+        os.umask(umask)
     return BatchResult(counts=counts, out=options.out, resumed=resumed)
+
+
+LOCK_NAME = "journal.sqlite.lock"
+"""The output folder's lock file (named with the journal: not an output)."""
+
+OUTPUT_NAMES = frozenset(
+    {
+        "sms.csv",
+        "holds.csv",
+        "rejects.csv",
+        "manifest.jsonl",
+        "summary.json",
+        "summary.html",
+        "journal.sqlite",
+        "journal.sqlite-wal",
+        "journal.sqlite-shm",
+        "journal.sqlite-journal",
+        LOCK_NAME,
+        "letters",
+        "print",
+        "quarantine",
+        "dry-run",
+    }
+)
+"""What a run writes at the top of its output folder (files, and folders it owns whole)."""
+
+
+def check_input(path: Path) -> None:
+    """The input must be a regular file: a FIFO would block the run, a device never end.
+
+    Checked before the output folder is touched, so a mistyped path leaves nothing behind.
+    """
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"找不到输入文件 {path}") from None
+    except OSError as error:
+        raise InputError(f"无法读取输入文件 {path}：{os_reason(error)}") from None
+    if not stat.S_ISREG(found.st_mode):
+        kind = "文件夹" if stat.S_ISDIR(found.st_mode) else "管道、设备或套接字"
+        raise InputError(
+            f"输入文件 {path} 不是普通文件（是{kind}）：请给出 CSV、XLSX 或 JSONL 文件"
+        )
+
+
+def check_out(options: BatchOptions) -> None:
+    """Refuse an output folder where the run would overwrite its own input (D-13)."""
+    source = options.input.resolve()
+    try:
+        inside = source.relative_to(options.out.resolve())
+    except ValueError:
+        inside = None
+    numbers = (options.numbers_file or options.out.parent / "letter-numbers.sqlite").resolve()
+    if (inside is not None and inside.parts[0] in OUTPUT_NAMES) or source == numbers:
+        clash = inside.parts[0] if inside is not None else numbers.name
+        raise InputError(
+            f"输入文件 {options.input} 与本批次的输出 {clash} 同名、位置相同，会被覆盖："
+            "请把输入文件移到别处，或换一个 --out 目录"
+        )
+
+
+def lock_out(out: Path) -> int:
+    """Take the output folder for this run: an exclusive ``flock`` on its lock file.
+
+    A second run on the same folder (a cron overlap, a double start) stops at once
+    with the first one's pid and start time instead of mixing two journals (D-14).
+    The lock goes with the process: a run that fails or is killed leaves nothing
+    locked. Returns the lock file's descriptor (closing it releases the lock).
+    """
+    import fcntl
+
+    path = out / LOCK_NAME
+    try:
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        raise write_error(out, error) from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(handle, 200, 0).decode("utf-8", "replace").split()
+        os.close(handle)
+        who = (
+            f"进程 {holder[0]}，{holder[1]} 开始"
+            if len(holder) >= 2 and holder[0].isdigit()
+            else "进程号未知"
+        )
+        raise InputError(
+            f"输出目录 {out} 正被另一批次使用（{who}）：请等它结束后再运行，或换一个 --out 目录"
+        ) from None
+    except OSError as error:
+        os.close(handle)
+        raise write_error(path, error) from None
+    started = datetime.now().astimezone().isoformat(timespec="seconds")
+    os.ftruncate(handle, 0)
+    os.pwrite(handle, f"{os.getpid()} {started}\n".encode(), 0)
+    return handle
+
+
+def check_creditor(settings: Settings, *, demo: bool) -> None:
+    """Refuse a real run for a creditor nobody configured (letters in a fictional bank's name)."""
+    status = settings.creditor_status
+    if status == "configured" or demo:
+        return
+    if status == "missing":
+        raise InputError(
+            "未配置债权机构：没有找到 [creditor] 配置，不能以内置示范机构"
+            f"「{settings.creditor.name}」的名义生成催收文书。{CREDITOR_HINT}；仅作演示时加 --demo"
+        )
+    raise InputError(
+        f"配置中的债权机构「{settings.creditor.name}」是示例（{settings.source} 的 [creditor] 中"
+        f"有 example = true），不能用于真实批次。{CREDITOR_HINT}，并删去 example 一行；"
+        "仅作演示时加 --demo（make demo 即如此）"
+    )
 
 
 def _journal_path(options: BatchOptions, *, create: bool = True) -> Path:
@@ -1091,7 +1282,7 @@ def _journal_path(options: BatchOptions, *, create: bool = True) -> Path:
         journal_path = options.out / "dry-run" / "journal.sqlite"
         if create:
             try:
-                journal_path.parent.mkdir(parents=True, exist_ok=True)
+                journal_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(journal_path) + suffix).unlink(missing_ok=True)
             except OSError as error:
@@ -1100,7 +1291,7 @@ def _journal_path(options: BatchOptions, *, create: bool = True) -> Path:
     journal_path = options.out / "journal.sqlite"
     if create:
         try:
-            options.out.mkdir(parents=True, exist_ok=True)
+            options.out.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
             raise write_error(options.out, error) from None
         if options.resume and not journal_path.exists():
@@ -1108,11 +1299,50 @@ def _journal_path(options: BatchOptions, *, create: bool = True) -> Path:
     return journal_path
 
 
+_TEMP = re.compile(r"\.(?P<name>[^/]+)\.[A-Za-z0-9_]{8}\.tmp")
+"""A temp file :func:`atomic_file` makes (``mkstemp``: the target's name, 8 random characters)."""
+
+
 def _remove_stale_temps(out: Path) -> None:
-    """Temp files of an interrupted write (kill -9 between create and rename) — never outputs."""
-    for temp in out.rglob(".*.tmp"):
-        with suppress(OSError):
-            temp.unlink()
+    """Temp files of an interrupted write (kill -9 between create and rename) — only ours.
+
+    Only in the folders the run writes, and only named as :func:`atomic_file` names
+    them for an output of that folder: a ``.notes.tmp`` of the user's is never
+    touched (D-13).
+    """
+    top = OUTPUT_NAMES.__contains__
+    folders: list[tuple[Path, Callable[[str], bool]]] = [
+        (out, top),
+        (out / "dry-run", top),
+        (out / "print", _is_pdf),
+        (out / "quarantine", _anything),
+    ]
+    folders += [(stage, _is_pdf) for stage in _subfolders(out / "letters")]
+    for folder, ours in folders:
+        for path in _entries(folder):
+            found = _TEMP.fullmatch(path.name)
+            if found and ours(found["name"]) and path.is_file() and not path.is_symlink():
+                with suppress(OSError):
+                    path.unlink()
+
+
+def _is_pdf(name: str) -> bool:
+    return name.endswith(".pdf")
+
+
+def _anything(name: str) -> bool:
+    return True
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    return [path for path in _entries(folder) if path.is_dir() and not path.is_symlink()]
 
 
 def _context_models() -> dict[str, Any]:

@@ -144,6 +144,17 @@ def _notes(notes: list[str]) -> str:
     return f"<section class='notes'><h2>输入文件提示</h2><ul>{items}</ul></section>"
 
 
+def _capped(summary: dict[str, Any]) -> str:
+    """The warning about SMS left out of sms.csv by the send schedule's cap, if any."""
+    capped = summary.get("sms_not_scheduled")
+    if not capped:
+        return ""
+    return (
+        f"<section class='warn'><h2>注意：{capped['count']} 条短信未排入 sms.csv</h2>"
+        f"<p>{html.escape(capped['reason'])}（账号见 summary.json 的 sms_not_scheduled）。</p></section>"
+    )
+
+
 def summary_html(summary: dict[str, Any], settings: Settings) -> str:
     """A one-page report people would rather look at than read."""
     accounts = summary["accounts"]
@@ -189,6 +200,7 @@ h1{{font-size:1.4rem}} h2{{font-size:1.05rem;margin-top:1.6rem}}
 {_bars("拒绝原因（字段）", summary["rejects_by_field"], {})}
 <section><h2>金额合计（欠款总额）</h2><table>{amounts}</table></section>
 <section><h2>检查发现（按规则）</h2><table>{findings}</table></section>
+{_capped(summary)}
 <p>信函 {summary["letters"]["count"]} 封，平均 {summary["letters"]["bytes_per_letter"] // 1024} KiB；短信 {summary["sms"]["count"]} 条，计费 {summary["sms"]["segments"]} 条。</p>
 </body></html>
 """

@@ -56,7 +56,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     HTMLResponse,
@@ -123,6 +122,14 @@ even when opened on its own (a letter's inline ``style=`` attributes are allowed
 _RECORD_LIMIT = 1_000_000
 """Largest uploaded record file (bytes): one account is a few hundred."""
 
+_BODY_LIMIT = 1_040_000
+"""Largest upload request (the record and the multipart framing), counted as it arrives
+and kept in memory: below the form parser's 1 MiB spool size, so nothing reaches disk."""
+
+PREVIEW_SECONDS = 3.0
+"""Render time limit of the preview server (at most the configured one): renders hold
+the service lock, and a runaway template must not keep other pages waiting long."""
+
 
 @dataclass(frozen=True)
 class PreviewOptions:
@@ -178,7 +185,10 @@ class PreviewService:
         self, template_dirs: Sequence[Path], settings: Settings, options: PreviewOptions
     ) -> None:
         self.template_dirs = tuple(Path(d) for d in template_dirs)
-        self.settings = settings
+        limit = min(settings.render.time_limit, PREVIEW_SECONDS)
+        self.settings = settings.model_copy(
+            update={"render": settings.render.model_copy(update={"time_limit": limit})}
+        )
         self.options = options
         # Fails early (exit 2 from the CLI) when a --templates folder does not exist.
         self.roots = Registry.load(self.template_dirs, builtin=options.builtin).roots
@@ -318,6 +328,9 @@ def parse_record_upload(data: bytes, as_of: date) -> Account:
         raise InputError("上传的记录不是 UTF-8 编码的 JSON 文件") from None
     except json.JSONDecodeError as error:
         raise InputError(f"上传的记录第{error.lineno}行不是有效的 JSON（{error.msg}）") from None
+    except (ValueError, RecursionError):
+        # A number of thousands of digits, or nesting thousands deep (D-31).
+        raise InputError("上传的记录不是有效的 JSON（数字过长或嵌套过深）") from None
     if not isinstance(payload, dict):
         raise InputError("上传的记录须为一个 JSON 对象（一条账户记录）")
     return parse_account(
@@ -392,7 +405,94 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class HostCheck:
+    """Answer only to the allowed ``Host`` names, IPv6 literals included (``[::1]:8000``).
+
+    Starlette's own check compares what comes before the first ``:``, so a bracketed
+    IPv6 host never matched and ``serve --host ::1`` answered every request 400 (D-29).
+    """
+
+    def __init__(self, app: ASGIApp, allowed: Sequence[str]) -> None:
+        self.app = app
+        self.any = "*" in allowed
+        self.allowed = {_bracketed(name) for name in allowed}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.any or scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = _host_name(_header(scope, b"host"))
+        if host in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        await PlainTextResponse("Invalid host header", status_code=400)(scope, receive, send)
+
+
+def _bracketed(name: str) -> str:
+    """An IPv6 literal as it appears in a Host header: in brackets."""
+    return f"[{name}]" if ":" in name and not name.startswith("[") else name.lower()
+
+
+def _host_name(host: str) -> str:
+    """The name part of a Host header (``[::1]:8000`` → ``[::1]``, ``a:80`` → ``a``)."""
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.split(":", 1)[0].lower()
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+def cross_site(scope: Scope) -> bool:
+    """Whether a request comes from another site's page (a form posted from elsewhere).
+
+    Browsers send ``Sec-Fetch-Site`` and ``Origin`` with a POST; a request from this
+    server's own page says ``same-origin`` and its own ``http://host``. A tool without
+    either header (curl, a test) is not a browser tricked by a page (D-30).
+    """
+    site = _header(scope, b"sec-fetch-site")
+    if site and site not in ("same-origin", "none"):
+        return True
+    origin = _header(scope, b"origin")
+    if not origin:
+        return False
+    own = f"{scope.get('scheme', 'http')}://{_header(scope, b'host')}"
+    return origin.lower() != own.lower()
+
+
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The request body, read as it arrives; None as soon as it passes ``limit`` bytes
+    (a declared ``Content-Length`` above it is refused before anything is read)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
 # -- the application --------------------------------------------------------------------------------
+
+
+def _replay(body: bytes) -> Receive:
+    """An ASGI ``receive`` that hands over a body already read (to the form parser)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 def create_app(
@@ -404,6 +504,12 @@ def create_app(
     options = options or PreviewOptions()
     service = PreviewService(template_dirs, settings, options)
     pages = _page_environment()
+    pages.globals["creditor_note"] = None
+    if settings.creditor_status != "configured":
+        pages.globals["creditor_note"] = (
+            f"预览使用示例债权机构「{settings.creditor.name}」（未配置贵机构的 [creditor]）："
+            "仅供预览，真实批次须先配置。"
+        )
 
     def page(name: str, code: int = 200, /, **context: Any) -> HTMLResponse:
         html = pages.get_template(name).render(**context)
@@ -551,16 +657,32 @@ def create_app(
         return page("template.html", title=title, **context)
 
     async def upload_record(request: Request) -> Response:
-        async with request.form(max_files=1, max_fields=8, max_part_size=_RECORD_LIMIT) as form:
-            upload = form.get("record")
-            data = await upload.read(_RECORD_LIMIT + 1) if isinstance(upload, UploadFile) else b""
+        if cross_site(request.scope):
+            return page(
+                "error.html",
+                403,
+                title="出错了",
+                status=403,
+                message="拒绝来自其他网站的提交：请在本预览服务的页面上上传记录",
+            )
+        body = await read_body(request, _BODY_LIMIT)
+        data = b""
+        if body is not None:
+            replay = _replay(body)
+            form_request = Request(request.scope, replay)
+            async with form_request.form(
+                max_files=1, max_fields=8, max_part_size=_RECORD_LIMIT
+            ) as form:
+                upload = form.get("record")
+                if isinstance(upload, UploadFile):
+                    data = await upload.read(_RECORD_LIMIT + 1)
         source, missing, version = await run_in_threadpool(lookup, request)
         if missing is not None or source is None:
             return missing or PlainTextResponse("", 404)
         error: str | None = None
-        if not data:
+        if body is not None and not data:
             error = "请选择一个记录文件（JSON）再上传。"
-        elif len(data) > _RECORD_LIMIT:
+        elif body is None or len(data) > _RECORD_LIMIT:
             error = "记录文件过大：一条账户记录的 JSON 应在 1 MB 以内。"
         else:
             try:
@@ -692,7 +814,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(TrustedHostMiddleware, allowed_hosts=list(options.allowed_hosts)),
+            Middleware(HostCheck, allowed=list(options.allowed_hosts)),
             Middleware(SecurityHeaders),
         ],
         exception_handlers={HTTPException: http_error, Exception: server_error},

@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from dunletters.config import Settings
-from dunletters.documents import load_record
+from dunletters.documents import load_record, write_private
 from dunletters.errors import TemplateError
 from dunletters.lint.commands import exit_status
 from dunletters.lint.engine import Linter
@@ -134,8 +134,7 @@ def run_preview(
         data = rendered.text.encode("utf-8") + b"\n"
     if data is not None:
         target = output or Path(f"{template.stage}.{template.tone}.{chosen}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write_private(target, data)  # owner-only: it can show a record's data
         pages = f"，{rendered.pages}页" if rendered.pages is not None else ""
         click.echo(f"已写入 {target}（{source.key}，模板 {template.short_version}{pages}）")
 

@@ -19,7 +19,7 @@
   }
 
   function currentTab() {
-    return document.body.dataset.tab || sessionStorage.getItem("dunletters-tab") || "pdf";
+    return document.body.dataset.tab || sessionStorage.getItem("dunletters-tab") || "png";
   }
 
   function applyTab() {
