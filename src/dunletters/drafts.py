@@ -201,7 +201,9 @@ def lint_path(path: Path, settings: Settings, options: DraftOptions, linter: Lin
         elif path.suffix.lower() in (".txt", ".md", ".html", ".htm", ".pdf"):
             findings = lint_plain(path, text, options, linter)
         else:
-            raise DraftReadError("不支持的文件类型（支持 .html.j2、.txt.j2、.txt、.md、.html、.pdf）")
+            raise DraftReadError(
+                "不支持的文件类型（支持 .html.j2、.txt.j2、.txt、.md、.html、.pdf）"
+            )
     except DunlettersError as error:
         return FileReport(shown, error=str(error))
     findings.sort(key=Finding.sort_key)

@@ -54,7 +54,6 @@ from typing import IO, Any, NamedTuple
 from dunletters import __version__
 from dunletters.batch.journal import (
     FINISH_COLUMNS,
-    PRODUCED_COLUMNS,
     Journal,
     LetterNumbers,
     dumps,
@@ -64,8 +63,8 @@ from dunletters.batch.storage import OutputError, journal_error, os_reason, writ
 from dunletters.batch.summary import Tally, add_tally, new_tally, summarize, summary_html, tally
 from dunletters.columns import label
 from dunletters.config import CREDITOR_HINT, Settings
-from dunletters.errors import DunlettersError, ExitStatus, InputError, RecordError
-from dunletters.escalation import Hold, HoldReason, decide, decision_for
+from dunletters.errors import ExitStatus, InputError, RecordError
+from dunletters.escalation import Hold, HoldReason, decide
 from dunletters.models import parse_account
 from dunletters.produce import (
     Job,
@@ -1089,8 +1088,10 @@ def run_batch(
     run at a time (:func:`lock_out`).
     """
     check_creditor(settings, demo=options.demo)
-    check_input(options.input)
+    check_input_file(options.input)
     check_out(options)
+    for note in check_input(settings, options):  # before the output folder is made
+        print(f"dunletters: 注意：{note}", file=sys.stderr, flush=True)
     letters = not options.dry_run and "letter" in options.channels
     umask = os.umask(0o077)
     lock = None
@@ -1112,8 +1113,6 @@ def run_batch(
         )
         if problems:
             raise InputError("模板检查未通过：" + "；".join(str(p) for p in problems[:5]))
-        for note in check_input(settings, options):  # before the output folder is made
-            print(f"dunletters: 注意：{note}", file=sys.stderr, flush=True)
         journal_path = _journal_path(options)
         if letters:
             # Build (or find) the derived fonts once here, not in every worker at once.
@@ -1187,7 +1186,7 @@ OUTPUT_NAMES = frozenset(
 """What a run writes at the top of its output folder (files, and folders it owns whole)."""
 
 
-def check_input(path: Path) -> None:
+def check_input_file(path: Path) -> None:
     """The input must be a regular file: a FIFO would block the run, a device never end.
 
     Checked before the output folder is touched, so a mistyped path leaves nothing behind.
