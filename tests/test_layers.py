@@ -17,7 +17,7 @@ PACKAGE = SRC / "dunletters"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ground", ("errors", "vocabulary", "zh", "checksums", "__version__")),
-    ("record", ("models", "columns", "config", "samples")),
+    ("record", ("models", "cells", "columns", "config", "samples")),
     ("decision", ("escalation",)),
     ("document", ("registry", "rendering", "sms", "pdf", "fonts", "theme")),
     ("findings", ("lint",)),
@@ -29,11 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 """Each layer and the modules (and packages, with everything in them) that make it up,
 from the ground up. A module may import from its own layer and the ones below."""
 
-KNOWN_UPWARD: set[tuple[str, str]] = {
-    # config → batch.readers: the built-in column aliases move next to models as
-    # dunletters.columns on the intake branch; delete this entry once it is merged.
-    ("dunletters.config", "dunletters.batch.readers"),
-}
+KNOWN_UPWARD: set[tuple[str, str]] = set()
 """Upward imports waiting for a change on another branch — each with the reason."""
 
 
