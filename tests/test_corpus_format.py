@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from dunletters.lint.drafts import TEMPLATE_RULES
+from dunletters.lint.suppressions import TEMPLATE_RULES
 from dunletters.lint.rules import RULES
 
 CORPUS = Path(__file__).parent / "corpus"
