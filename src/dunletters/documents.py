@@ -27,7 +27,7 @@ from dunletters.produce import (
 from dunletters.registry import Registry
 from dunletters.samples import sample_account
 
-# letter_pdf_metadata and preview_number moved to dunletters.produce; re-exported here.
+# letter_pdf_metadata and preview_number live in dunletters.produce; re-exported for tests/test_pdf.py.
 __all__ = ["RenderResult", "letter_pdf_metadata", "load_record", "preview_number", "render_one"]
 
 
