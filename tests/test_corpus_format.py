@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from dunletters.lint.suppressions import TEMPLATE_RULES
 from dunletters.lint.rules import RULES
+from dunletters.lint.suppressions import TEMPLATE_RULES
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = {"dev": CORPUS / "dev.jsonl", "heldout": CORPUS / "heldout.jsonl"}

@@ -153,7 +153,7 @@ def test_pdf_text_golden(
     """The PDF says what the HTML says: pdftotext's output is a golden file too."""
     import subprocess
 
-    from dunletters.documents import letter_pdf_metadata
+    from dunletters.produce import letter_pdf_metadata
 
     account = sample_account(stage, as_of=AS_OF)
     document = renderer.letter_html(

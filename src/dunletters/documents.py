@@ -29,6 +29,7 @@ from dunletters.produce import (
 from dunletters.registry import Registry
 from dunletters.samples import sample_account
 
+# letter_pdf_metadata and preview_number live in dunletters.produce; re-exported for tests/test_pdf.py.
 __all__ = [
     "RenderResult",
     "letter_pdf_metadata",

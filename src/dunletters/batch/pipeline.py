@@ -20,10 +20,10 @@ Two stages run interleaved, then one at the end, each restartable from the journ
    writes): sms.csv, holds.csv, rejects.csv, manifest.jsonl and the summary, rebuilt
    from the journal in input order — the same bytes every time.
 
-The per-account work is a pure function of (record, decision, number, settings) —
-picklable, so the same seam can later run on Dask; the driver owns the journal and
-every write. Outputs do not depend on the number of workers or on where a run was
-interrupted.
+The per-account work is :mod:`dunletters.produce` (a job and the run's spec in, the
+journal update and files out) — picklable, so the same seam can later run on Dask;
+the driver owns the journal and every write. Outputs do not depend on the number of
+workers or on where a run was interrupted.
 """
 
 from __future__ import annotations
