@@ -218,6 +218,11 @@ def _init_worker(
         from dunletters.pdf import PdfRenderer
 
         _WORKER["pdf"] = PdfRenderer.for_registry(registry)
+    _WORKER["name_check"] = None
+    if letters:  # a name no installed face can print is a row reject, not a failed letter
+        from dunletters.pdf import name_check
+
+        _WORKER["name_check"] = name_check(registry)
     # Everything built so far lives as long as the worker: keep it out of the cyclic
     # collector's full passes, which then walk only per-account garbage (gc.freeze's
     # documented use; measured here: the linter runs ~20 % faster with a large heap).
@@ -472,6 +477,10 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
             fields = "、".join(name for name, _ in error.problems)
             reasons = "；".join(f"{name}：{reason}" for name, reason in error.problems)
             outcomes.append(("reject", number, fields, reasons))
+            continue
+        unprintable = _WORKER.get("name_check") and _WORKER["name_check"](account.name)
+        if unprintable:
+            outcomes.append(("reject", number, "name", f"name：{unprintable}"))
             continue
         decision = decide(account, policy, as_of)
         verdict = (

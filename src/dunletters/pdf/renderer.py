@@ -21,7 +21,7 @@ renderer per process, built once).
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,7 +45,7 @@ from dunletters.pdf.logs import Collector, captured, redact
 if TYPE_CHECKING:
     from dunletters.registry import Registry
 
-__all__ = ["A4_POINTS", "LaidOut", "PdfMetadata", "PdfRenderer", "RenderedPdf"]
+__all__ = ["A4_POINTS", "LaidOut", "PdfMetadata", "PdfRenderer", "RenderedPdf", "name_check"]
 
 A4_POINTS = (595.276, 841.89)
 """A4 in PDF points, as WeasyPrint writes it."""
@@ -111,6 +111,37 @@ def _font_configuration(font_set: FontSet) -> Any:
 
 
 # --- the renderer ----------------------------------------------------------------------
+
+
+def _letter_folders(registry: Registry) -> list[Path]:
+    """A registry's ``letters`` folders, highest precedence first."""
+    folders = [root / "letters" for root in registry.roots if (root / "letters").is_dir()]
+    return folders or list(registry.roots)
+
+
+def _theme_families(folders: Sequence[Path]) -> tuple[FamilySpec, ...]:
+    """The families the theme's stylesheet asks for: those are subset and embedded."""
+    from dunletters.pdf.theme import load_theme
+
+    return load_theme(folders).families()
+
+
+def name_check(registry: Registry) -> Callable[[str], str | None]:
+    """For intake: why a name cannot be printed in a registry's letters, or None.
+
+    A character no face of the theme has would fail the letter at render time; the
+    reason names the field and the character's position, never the value.
+    """
+    font_set = ensure_fonts(_theme_families(_letter_folders(registry)))
+
+    def check(name: str) -> str | None:
+        missing = set(font_set.unsupported_characters(name))
+        if not missing:
+            return None
+        places = "、".join(str(n) for n, char in enumerate(name, 1) if char in missing)
+        return f"姓名含有字体无法显示的字符（第 {places} 个字）"
+
+    return check
 
 
 _GENERIC_FAMILIES = frozenset(
@@ -193,15 +224,8 @@ class PdfRenderer:
         stylesheet is parsed once per renderer and content, not per letter
         (:mod:`dunletters.pdf.accel.styles`).
         """
-        folders = [root / "letters" for root in registry.roots if (root / "letters").is_dir()]
-        if not folders:
-            folders = list(registry.roots)
-        from dunletters.pdf.theme import load_theme
-
-        # The theme names the families its stylesheet asks for: those are derived,
-        # subset and embedded (another system names its own CJK fonts there).
-        theme = load_theme(folders)
-        return cls(folders[0], overlay_dirs=folders[1:], fonts=theme.families())
+        folders = _letter_folders(registry)
+        return cls(folders[0], overlay_dirs=folders[1:], fonts=_theme_families(folders))
 
     # -- public API ----------------------------------------------------------------
 
