@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from dunletters.pdf.accel import cff
 from dunletters.pdf.accel._switch import active
 from dunletters.pdf.fonts import FontSet
 from dunletters.pdf.fonts._ffi import harfbuzz
@@ -140,6 +141,10 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
         if face.derived:
             _single_pass_families.update(filter(None, (face.family, face.fallback_family)))
             _core_families.add(face.family)
+            cff.register(face.family, face.path)
+            if face.fallback is not None and face.fallback_family is not None:
+                cff.register(face.fallback_family, face.fallback)
+    cff.install()
     original = weasy_fonts.Font._harfbuzz_subset
     if getattr(original, "dunletters_single_pass", False):
         return
@@ -157,11 +162,13 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
         gids = sorted(to_unicode)
         # "hb_codepoint_t[]": cffi parses each new array type string with pycparser.
         weasy_harfbuzz.hb_set_add_sorted_array(glyphs, ffi.new("hb_codepoint_t[]", gids), len(gids))
+        compact = self.family in cff.compact_families
         flags = (
-            hb_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
-            | hb_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+            hb_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
             | hb_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
         )
+        if not compact:
+            flags |= hb_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
         if not hinting:
             flags |= hb_subset.HB_SUBSET_FLAGS_NO_HINTING
         if self.missing:
@@ -170,7 +177,8 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
         dropped = hb_subset.hb_subset_input_set(
             subset_input, hb_subset.HB_SUBSET_SETS_DROP_TABLE_TAG
         )
-        tags = sorted(weasy_harfbuzz.hb_tag_from_string(name, -1) for name in DROPPED_TABLES)
+        names = DROPPED_TABLES + cff.DROPPED_TABLES if compact else DROPPED_TABLES
+        tags = sorted(weasy_harfbuzz.hb_tag_from_string(name, -1) for name in names)
         weasy_harfbuzz.hb_set_add_sorted_array(
             dropped, ffi.new("hb_codepoint_t[]", tags), len(tags)
         )
@@ -178,9 +186,13 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
         face = hb_subset.hb_subset_or_fail(source, subset_input)
         if face != ffi.NULL:
             face = ffi.gc(face, weasy_harfbuzz.hb_face_destroy)
-            data = weasy_fonts.get_hb_object_data(face)
+            if compact:
+                data = cff.table(face, ffi, weasy_harfbuzz)
+            else:
+                data = weasy_fonts.get_hb_object_data(face)
             if data:
                 self.file_content = data
+                self.dl_bare_cff = compact
                 return
         original(self, to_unicode, hinting)  # WeasyPrint's path, and its warning
 
