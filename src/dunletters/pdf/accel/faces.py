@@ -19,6 +19,8 @@ __all__ = ["DROPPED_TABLES", "install"]
 
 _shared_sizes: set[int] = set()
 _shared_faces: dict[tuple[int, bytes], bytes] = {}
+_by_place: dict[tuple[int, int], tuple[Any, bytes]] = {}
+"""Blob address and size -> (the blob, kept referenced; its shared bytes): no hashing."""
 _EDGE = 1 << 16
 
 _single_pass_families: set[str] = set()
@@ -63,7 +65,8 @@ def _share_face_data(font_set: FontSet) -> None:
 
     Wraps ``weasyprint.pdf.fonts.get_hb_object_data``: a whole-face call whose blob
     has the size of a derived file returns one shared ``bytes`` per file, keyed by
-    size and a hash of its first and last 64 KiB (each derived file differs there).
+    size and a hash of its first and last 64 KiB (each derived file differs there),
+    hashed once per blob: later calls find the blob by its data's address.
     """
     import weasyprint.pdf.fonts as weasy_fonts
     from weasyprint.text.ffi import ffi
@@ -77,19 +80,24 @@ def _share_face_data(font_set: FontSet) -> None:
     def get_hb_object_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
         if ot_color is None and glyph is None and active():
             blob = weasy_harfbuzz.hb_face_reference_blob(hb_object)
-            try:
-                length = ffi.new("unsigned int *")
-                data = weasy_harfbuzz.hb_blob_get_data(blob, length)
-                size = int(length[0])
-                if data != ffi.NULL and size in _shared_sizes:
-                    view = ffi.buffer(data, size)
-                    key = (size, hashlib.sha256(view[:_EDGE] + view[-_EDGE:]).digest())
-                    shared = _shared_faces.get(key)
-                    if shared is None:
-                        shared = _shared_faces[key] = ffi.unpack(data, size)
-                    return shared
-            finally:
-                weasy_harfbuzz.hb_blob_destroy(blob)
+            length = ffi.new("unsigned int *")
+            data = weasy_harfbuzz.hb_blob_get_data(blob, length)
+            size = int(length[0])
+            if data != ffi.NULL and size in _shared_sizes:
+                place = (int(ffi.cast("uintptr_t", data)), size)
+                known = _by_place.get(place)
+                if known is not None:
+                    weasy_harfbuzz.hb_blob_destroy(blob)
+                    return known[1]
+                view = ffi.buffer(data, size)
+                key = (size, hashlib.sha256(view[:_EDGE] + view[-_EDGE:]).digest())
+                shared = _shared_faces.get(key)
+                if shared is None:
+                    shared = _shared_faces[key] = ffi.unpack(data, size)
+                # The blob stays referenced, so its address keeps naming these bytes.
+                _by_place[place] = (blob, shared)
+                return shared
+            weasy_harfbuzz.hb_blob_destroy(blob)
         return original(hb_object, ot_color, glyph)
 
     get_hb_object_data.dunletters_shared = True  # type: ignore[attr-defined]
