@@ -251,3 +251,34 @@ def test_only_cid_keyed_cff_faces_are_embedded_bare() -> None:
     derived = [path for face in faces if face.derived for path in (face.path, face.fallback)]
     assert derived and all(path is not None and _cid_keyed(path) for path in derived)
     assert not any(_cid_keyed(face.path) for face in faces if not face.derived)  # HanaMinB: glyf
+
+
+def test_reused_blocks_give_the_bytes_of_laying_them_out() -> None:
+    """Top-level blocks repeated across letters (accel.blocks): same bytes as without."""
+    from dunletters.config import Settings
+    from dunletters.documents import letter_pdf_metadata
+    from dunletters.escalation import Hold, decide
+    from dunletters.models import parse_account
+    from dunletters.registry import Registry
+    from dunletters.rendering import Renderer
+    from dunletters.samples import generate_accounts
+
+    settings, registry = Settings(), Registry.load()
+    renderer = Renderer(settings, registry)
+    reusing = PdfRenderer.for_registry(registry)
+    laying_out = PdfRenderer(
+        reusing._roots[0], overlay_dirs=reusing._roots[1:], fonts=reusing.fonts
+    )
+    del laying_out._font_config._dl_block_memo  # every block laid out
+    letters = []
+    for number, row in enumerate(generate_accounts(30, seed=17, as_of=AS_OF)):
+        account = parse_account(row, as_of=AS_OF)
+        decision = decide(account, settings.policy, AS_OF)
+        if not isinstance(decision, Hold):
+            document = renderer.letter_html(account, decision, AS_OF, str(number))
+            letters.append((document.html, letter_pdf_metadata(settings, document)))
+    for html, meta in letters + letters[:5]:
+        laid_out = reusing.lay_out(html)
+        assert reusing.write(laid_out, meta) == laying_out.render(html, meta)
+        assert reusing.write_print([laid_out], meta) == laying_out.combine([(html, meta)], meta)
+    assert reusing._blocks.hits > len(letters)  # several blocks a letter were reused

@@ -203,8 +203,10 @@ class PdfRenderer:
             self.accelerated = accel.requested(accelerate) and accel.install(self.fonts)
             self._font_config = _font_configuration(self.fonts)
             self._styles = accel.styles.StyleMemo()
+            self._blocks = accel.blocks.BlockMemo()
             if self.accelerated:
                 self._font_config._dl_style_memo = self._styles
+                self._font_config._dl_block_memo = self._blocks
             self._family_checks: dict[tuple[str, ...], str | None] = {}
             self._roots = [base, *(Path(d) for d in overlay_dirs if Path(d).is_dir())]
             self._fetcher = make_fetcher(self._roots)
@@ -311,13 +313,18 @@ class PdfRenderer:
                     presentational_hints=False,
                 )
             except BaseException as error:
-                self._styles.clear()
+                self._forget()
                 raise self._failure(error, "排版") from None
         if log.messages:
-            self._styles.clear()
+            self._forget()
         self._raise_logged(log, "排版")
         self._check_families(document)
         return document
+
+    def _forget(self) -> None:
+        """After a failure: no shared style or laid-out block outlives it."""
+        self._styles.clear()
+        self._blocks.clear()
 
     def _accelerator(self) -> Any:
         """The accelerator on for this renderer's work, if it is accelerated."""
@@ -389,10 +396,10 @@ class PdfRenderer:
                 with self._accelerator(), self._writing(identifier):
                     data = document.write_pdf(pdf_identifier=identifier)
             except BaseException as error:
-                self._styles.clear()
+                self._forget()
                 raise self._failure(error, "写入 PDF") from None
         if log.messages:
-            self._styles.clear()
+            self._forget()
         self._raise_logged(log, "写入 PDF")
         self._check_fonts(document)
         return bytes(data)
