@@ -18,7 +18,7 @@ from dunletters.pdf.accel._switch import active
 
 __all__ = ["BlockMemo", "install"]
 
-_FORCED = frozenset({"page", "left", "right", "recto", "verso", "column", "avoid"})
+_FORCED = frozenset({"page", "left", "right", "recto", "verso", "column"})
 
 
 class BlockMemo:
@@ -38,10 +38,18 @@ class BlockMemo:
 
 
 def _style_key(style: Any) -> Any:
-    """The shared pristine standing for a style's values, or None (not shareable)."""
+    """The shared pristine standing for a style's values, or None (not shareable).
+
+    A copy (box building copies a table's style to move its margins to the wrapper)
+    stands for its source and the same edits.
+    """
     pristine = getattr(style, "_dl_pristine", None)
     if pristine is not None:
         return id(pristine)
+    source = getattr(style, "_dl_copy_of", None)
+    if source is not None:
+        copied = _style_key(source)
+        return None if copied is None else ("copy", copied)
     if type(style).__name__ == "AnonymousStyle" and style.parent_style is not None:
         parent = _style_key(style.parent_style)
         return None if parent is None else ("anonymous", parent)
@@ -62,7 +70,7 @@ def _subtree_key(box: Any) -> tuple[Any, ...] | None:
             or style["position"] not in ("static", "relative")
             or style["break_before"] in _FORCED
             or style["break_after"] in _FORCED
-            or style["break_inside"] != "auto"
+            or style["break_inside"] in _FORCED
             or style["string_set"] != "none"
             or type(node).__name__.endswith(("ReplacedBox", "FootnoteArea"))
             or style["float"] == "footnote"
@@ -186,3 +194,19 @@ def install() -> None:
 
     block_level_layout.dunletters_blocks = True  # type: ignore[attr-defined]
     block.block_level_layout = block_level_layout
+    _track_copies()
+
+
+def _track_copies() -> None:
+    """Style copies remember their source (see :func:`_style_key`)."""
+    from weasyprint import css as weasy_css
+
+    for kind in (weasy_css.ComputedStyle, weasy_css.AnonymousStyle):
+        original = kind.copy
+
+        def copy(self: Any, original: Any = original) -> Any:
+            new = original(self)
+            new._dl_copy_of = self
+            return new
+
+        kind.copy = copy
