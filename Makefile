@@ -28,6 +28,8 @@ system:
 # then every `dunletters` command compiled its ~40 modules again, ~0.1 s each start.
 setup: system $(STAMP)
 	$(BIN)/python -m compileall -q src
+	# pdf.js for the PDF text-extraction tests (tests/pdfjs/package.json; needs Node.js).
+	if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/pdfjs --no-audit --no-fund --silent; fi
 
 demo: setup
 	$(BIN)/dunletters --config examples/dunletters.toml stages

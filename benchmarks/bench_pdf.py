@@ -257,12 +257,18 @@ def _metadata(raw: tuple[str, str, str, str]) -> Any:
 
 
 def _engine_worker(
-    letters: list[Letter], css: str, barrier: Any, queue: Any, combine: bool, part: int
+    letters: list[Letter],
+    css: str,
+    barrier: Any,
+    queue: Any,
+    combine: bool,
+    part: int,
+    accelerate: bool = True,
 ) -> None:
     from dunletters.pdf import PdfMetadata, PdfRenderer
 
     started = time.monotonic()
-    renderer = PdfRenderer(SAMPLE, stylesheet=css)
+    renderer = PdfRenderer(SAMPLE, stylesheet=css, accelerate=accelerate)
     items = [(html, _metadata(meta)) for html, meta in letters]
     for _ in range(2):  # warm: first-use costs (font data copy, faces preprocessed for
         renderer.render(*items[0])  # HarfBuzz at their second subset) are start-up
@@ -402,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     half = len(letters) // 2
 
     scaling = [_cpu_scaling()]
-    baseline, single, double = Series(), Series(), Series()
+    baseline, single, double, plain = Series(), Series(), Series(), Series()
     combined: list[float] = []
     startups: list[float] = []
     identical = True
@@ -414,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         pages_ok &= all(p == 1 for r in reports for p in r["pages"])
         one = _run(_engine_worker, [(letters, css, round_ == 0, 0)], with_barrier=True)
         single.add(one, len(letters))
+        off = _run(_engine_worker, [(letters, css, False, 0, False)], with_barrier=True)
+        plain.add(off, len(letters))
         two = _run(
             _engine_worker,
             [(letters[:half], css, False, 0), (letters[half:], css, False, 1)],
@@ -437,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     speedup = rate(single) / rate(baseline)
     rows = [
         ("baseline loop (1 process)", baseline, ""),
+        ("engine, accelerator off (1 process)", plain, ""),
         ("engine (1 process)", single, "≥ 12 letters/s"),
         ("engine (2 processes)", double, "≥ 22 letters/s"),
     ]
@@ -463,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| engine ×1 / baseline | {speedup:.1f}× | ≥ 4× |")
     cpu_speedup = statistics.median(baseline.cpu) / statistics.median(single.cpu)
     print(f"| engine ×1 / baseline, CPU time per letter | {cpu_speedup:.1f}× | |")
+    accel_speedup = statistics.median(plain.cpu) / statistics.median(single.cpu)
+    print(f"| accelerator on / off, CPU time per letter | {accel_speedup:.1f}× | |")
     print(
         f"| combined print file | {statistics.mean(combined) / 1024:.1f} KiB/letter "
         f"| ≤ 10 KiB/letter |"

@@ -68,15 +68,15 @@ def test_harfbuzz_subsetting_is_available() -> None:
 
 
 def test_default_faces_are_derived_into_the_cache(font_set: FontSet) -> None:
-    assert [(f.requested, f.family, f.weight) for f in font_set.faces] == [
+    derived = [face for face in font_set.faces if face.derived]
+    assert [(f.requested, f.family, f.weight) for f in derived] == [
         ("Noto Serif CJK SC", "DL Serif SC", 400),
         ("Noto Serif CJK SC", "DL Serif SC", 700),
         ("Noto Sans CJK SC", "DL Sans SC", 400),
         ("Noto Sans CJK SC", "DL Sans SC", 700),
     ]
-    assert all(face.derived for face in font_set.faces)
-    assert all(face.path.parent == font_cache_dir() for face in font_set.faces)
-    assert [face.fallback_family for face in font_set.faces] == [
+    assert all(face.path.parent == font_cache_dir() for face in derived)
+    assert [face.fallback_family for face in derived] == [
         "DL Serif SC Full",
         "DL Serif SC Full",
         "DL Sans SC Full",
@@ -87,6 +87,13 @@ def test_default_faces_are_derived_into_the_cache(font_set: FontSet) -> None:
         "Noto Serif CJK SC": "DL Serif SC",
         "Noto Sans CJK SC": "DL Sans SC",
     }
+    # The rare-character fallback is embedded as it is (fonts-hanazono).
+    (fallback,) = [face for face in font_set.faces if not face.derived]
+    assert (fallback.family, fallback.weight, fallback.path.name) == (
+        "HanaMinB",
+        400,
+        "HanaMinB.ttf",
+    )
     assert (font_cache_dir() / "README.txt").read_text(encoding="utf-8").count("Open Font")
 
 
@@ -241,6 +248,15 @@ def test_build_replaces_the_target_atomically(tmp_path: Path) -> None:
 
 
 def test_default_families_name_debian_noto_files() -> None:
-    for spec in DEFAULT_FAMILIES:
+    for spec in DEFAULT_FAMILIES[:2]:
         assert set(spec.sources) == {400, 700}
         assert all(path.suffix == ".ttc" for path in spec.sources.values())
+
+
+def test_an_optional_family_that_is_not_installed_is_left_out() -> None:
+    missing = FamilySpec("Nonexistent Fallback", "x", weights=(400,), derive=False, optional=True)
+    font_set = ensure_fonts((DEFAULT_FAMILIES[0], missing))
+    assert {face.requested for face in font_set.faces} == {"Noto Serif CJK SC"}
+    assert font_set.unsupported_characters("李𠀀") == ["𠀀"]  # so intake refuses such a name
+    with pytest.raises(PdfError, match="Nonexistent Fallback"):
+        ensure_fonts((FamilySpec("Nonexistent Fallback", "x", weights=(400,), derive=False),))

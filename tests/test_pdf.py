@@ -492,6 +492,7 @@ def test_kept_line_layouts_give_weasyprints_bytes(templates: Path) -> None:
         " .pre { white-space: pre-wrap; }"
         " .cut { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }",
     )
+    del renderer._font_config._dl_block_memo  # lines alone: every block laid out again
     layout = line_break.Layout
     kept = (layout.set_text, layout.deactivate, layout.reactivate)  # as the renderer set them
     letters = [
@@ -549,3 +550,28 @@ def test_preprocessed_faces_subset_to_the_same_bytes(templates: Path) -> None:
     assert set(accel_faces._preprocessed_faces) == before
     assert fresh.render(letter(), META) == first  # now from preprocessed faces
     assert set(accel_faces._preprocessed_faces) > before
+
+
+def test_face_data_is_copied_and_hashed_once_per_blob(renderer: PdfRenderer) -> None:
+    """Later PDFs find a face's shared bytes by its blob's address (no hashing)."""
+    import hashlib
+
+    first = renderer.render(letter(), META)
+    places = dict(accel_faces._by_place)
+    assert places
+    calls: list[int] = []
+    real = hashlib.sha256
+
+    def counting(data: bytes = b"") -> object:
+        calls.append(len(data))
+        return real(data)
+
+    accel_faces.hashlib.sha256 = counting  # type: ignore[assignment]
+    try:
+        assert renderer.render(letter(), META) == first
+    finally:
+        accel_faces.hashlib.sha256 = real
+    assert not calls
+    assert {place: shared for place, (_, shared) in accel_faces._by_place.items()} == {
+        place: shared for place, (_, shared) in places.items()
+    }

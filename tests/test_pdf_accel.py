@@ -9,9 +9,13 @@ embed subsets of the same fonts.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 import shutil
 import subprocess
 import warnings
+import zlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -53,6 +57,23 @@ def _text(pdf: Path) -> str:
         text=True,
         encoding="utf-8",
     ).stdout
+
+
+PDFJS = Path(__file__).parent / "pdfjs"
+
+
+def _pdfjs_text(pdfs: list[Path]) -> list[list[str]]:
+    """Each PDF's pages as pdf.js extracts their text (node, pdfjs-dist's text content API)."""
+    if not (PDFJS / "node_modules" / "pdfjs-dist").is_dir():
+        pytest.fail("pdfjs-dist is missing: make setup (npm ci --prefix tests/pdfjs)")
+    result = subprocess.run(
+        [_tool("node"), str(PDFJS / "text.mjs"), *map(str, pdfs)],
+        check=True,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def _fonts(pdf: Path) -> list[tuple[str, str, str, str]]:
@@ -102,17 +123,25 @@ def test_every_builtin_letter_looks_the_same_with_the_accelerator_off(tmp_path: 
     outputs.append(
         ("print", fast.combine(letters, letters[0][1]), plain.combine(letters, letters[0][1]))
     )
+    letter_sizes = [len(ours) for name, ours, _ in outputs if name.startswith("letter")]
+    assert sum(letter_sizes) / len(letter_sizes) <= 70 * 1024
+    written: list[tuple[Path, Path]] = []
     for name, ours, theirs in outputs:
         assert len(ours) < len(theirs)  # the accelerator's files are smaller
         mine, reference = (
             _pdf(ours, tmp_path, f"{name}-fast"),
             _pdf(theirs, tmp_path, f"{name}-plain"),
         )
+        written.append((mine, reference))
         assert _text(mine) == _text(reference), name
         assert _raster(mine) == _raster(reference), name
         fonts = _fonts(mine)
         assert fonts == _fonts(reference)
         assert all(row[1:] == ("yes", "yes", "yes") for row in fonts)
+    accelerated = _pdfjs_text([mine for mine, _ in written])
+    assert accelerated == _pdfjs_text([reference for _, reference in written])
+    assert all("尊敬的" in pages[0] for pages in accelerated[:-1])
+    assert len(accelerated[-1]) == len(letters)  # the print file: one page a letter
 
 
 def test_both_modes_in_one_process_do_not_disturb_each_other() -> None:
@@ -177,3 +206,79 @@ def test_no_warning_when_switched_off_on_purpose(
     with warnings.catch_warnings():
         warnings.simplefilter("error", AccelerationWarning)
         assert not PdfRenderer(tmp_path, accelerate=False).accelerated
+
+
+def _objects(data: bytes) -> bytes:
+    """The PDF's bytes with every Flate stream inflated (object streams included)."""
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n", data):
+        with contextlib.suppress(zlib.error):
+            parts.append(zlib.decompressobj().decompress(data[match.end() :]))
+    return b"".join(parts)
+
+
+def test_derived_faces_are_embedded_as_bare_cff(tmp_path: Path) -> None:
+    """Subsets renumbered, embedded as FontFile3 /CIDFontType0C without /CIDToGIDMap."""
+    from dunletters.registry import Registry
+
+    registry = Registry.load()
+    fast = PdfRenderer.for_registry(registry)
+    plain = PdfRenderer(
+        fast._roots[0], overlay_dirs=fast._roots[1:], fonts=fast.fonts, accelerate=False
+    )
+    html, meta = _builtin_letters()[7]
+    ours, theirs = fast.render(html, meta).data, plain.render(html, meta).data
+    assert len(ours) < 0.75 * len(theirs)
+    rows = subprocess.run(
+        [_tool("pdffonts"), str(_pdf(ours, tmp_path, "fast"))],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()[2:]
+    assert len(rows) == 4
+    assert all("CID Type 0C " in row and "(OT)" not in row for row in rows)
+    inflated = _objects(ours)
+    assert inflated.count(b"/CIDFontType0C") == 4
+    assert b"/CIDToGIDMap" not in inflated
+    assert b"/CIDToGIDMap" in _objects(theirs)
+
+
+def test_only_cid_keyed_cff_faces_are_embedded_bare() -> None:
+    from dunletters.pdf.accel.cff import _cid_keyed
+    from dunletters.pdf.fonts import ensure_fonts
+
+    faces = ensure_fonts().faces
+    derived = [path for face in faces if face.derived for path in (face.path, face.fallback)]
+    assert derived and all(path is not None and _cid_keyed(path) for path in derived)
+    assert not any(_cid_keyed(face.path) for face in faces if not face.derived)  # HanaMinB: glyf
+
+
+def test_reused_blocks_give_the_bytes_of_laying_them_out() -> None:
+    """Top-level blocks repeated across letters (accel.blocks): same bytes as without."""
+    from dunletters.config import Settings
+    from dunletters.documents import letter_pdf_metadata
+    from dunletters.escalation import Hold, decide
+    from dunletters.models import parse_account
+    from dunletters.registry import Registry
+    from dunletters.rendering import Renderer
+    from dunletters.samples import generate_accounts
+
+    settings, registry = Settings(), Registry.load()
+    renderer = Renderer(settings, registry)
+    reusing = PdfRenderer.for_registry(registry)
+    laying_out = PdfRenderer(
+        reusing._roots[0], overlay_dirs=reusing._roots[1:], fonts=reusing.fonts
+    )
+    del laying_out._font_config._dl_block_memo  # every block laid out
+    letters = []
+    for number, row in enumerate(generate_accounts(30, seed=17, as_of=AS_OF)):
+        account = parse_account(row, as_of=AS_OF)
+        decision = decide(account, settings.policy, AS_OF)
+        if not isinstance(decision, Hold):
+            document = renderer.letter_html(account, decision, AS_OF, str(number))
+            letters.append((document.html, letter_pdf_metadata(settings, document)))
+    for html, meta in letters + letters[:5]:
+        laid_out = reusing.lay_out(html)
+        assert reusing.write(laid_out, meta) == laying_out.render(html, meta)
+        assert reusing.write_print([laid_out], meta) == laying_out.combine([(html, meta)], meta)
+    assert reusing._blocks.hits > len(letters)  # several blocks a letter were reused

@@ -19,6 +19,7 @@ Pure apart from that cache: the same job and spec give the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -95,6 +96,8 @@ class RunContext:
     """Refuse an SMS over ``[sms] max_segments`` (a preview shows it, and DL6xx says so)."""
     page_counter: Callable[[str], int] | None = None
     """Without ``pdf``: counts a letter's pages for DL301 without writing a PDF (drafts)."""
+    name_check: Callable[[str], str | None] | None = None
+    """For a batch's intake: why a name cannot be printed in its letters, or None."""
 
     @classmethod
     def create(
@@ -141,6 +144,10 @@ def run_context(spec: RunSpec, registry: Registry | None = None) -> RunContext:
         found = RunContext.create(
             settings, registry, as_of=spec.as_of, channels=spec.channels, pdf=spec.pdf
         )
+        if "letter" in spec.channels:  # a name no face can print is a reject, not a failed letter
+            from dunletters.pdf import name_check
+
+            found = dataclasses.replace(found, name_check=name_check(registry))
         _CONTEXTS.clear()  # a process works for one run at a time
         _CONTEXTS[spec] = found
     return found

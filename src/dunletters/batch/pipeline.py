@@ -321,6 +321,11 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
             reasons = "；".join(f"{label(name)}：{reason}" for name, reason in error.problems)
             outcomes.append(("reject", number, fields, reasons))
             continue
+        name_check = worker_context().name_check
+        unprintable = name_check(account.name) if name_check else None
+        if unprintable:
+            outcomes.append(("reject", number, "name", f"name：{unprintable}"))
+            continue
         decision = decide(account, policy, as_of)
         verdict = (
             str(decision.reason) if isinstance(decision, Hold) else (decision.stage, decision.tone)

@@ -9,6 +9,13 @@ optional speed-ups in :mod:`.accel`.
 
 from __future__ import annotations
 
-from dunletters.pdf.renderer import A4_POINTS, LaidOut, PdfMetadata, PdfRenderer, RenderedPdf
+from dunletters.pdf.renderer import (
+    A4_POINTS,
+    LaidOut,
+    PdfMetadata,
+    PdfRenderer,
+    RenderedPdf,
+    name_check,
+)
 
-__all__ = ["A4_POINTS", "LaidOut", "PdfMetadata", "PdfRenderer", "RenderedPdf"]
+__all__ = ["A4_POINTS", "LaidOut", "PdfMetadata", "PdfRenderer", "RenderedPdf", "name_check"]

@@ -21,7 +21,7 @@ renderer per process, built once).
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,7 +45,7 @@ from dunletters.pdf.logs import Collector, captured, redact
 if TYPE_CHECKING:
     from dunletters.registry import Registry
 
-__all__ = ["A4_POINTS", "LaidOut", "PdfMetadata", "PdfRenderer", "RenderedPdf"]
+__all__ = ["A4_POINTS", "LaidOut", "PdfMetadata", "PdfRenderer", "RenderedPdf", "name_check"]
 
 A4_POINTS = (595.276, 841.89)
 """A4 in PDF points, as WeasyPrint writes it."""
@@ -113,6 +113,37 @@ def _font_configuration(font_set: FontSet) -> Any:
 # --- the renderer ----------------------------------------------------------------------
 
 
+def _letter_folders(registry: Registry) -> list[Path]:
+    """A registry's ``letters`` folders, highest precedence first."""
+    folders = [root / "letters" for root in registry.roots if (root / "letters").is_dir()]
+    return folders or list(registry.roots)
+
+
+def _theme_families(folders: Sequence[Path]) -> tuple[FamilySpec, ...]:
+    """The families the theme's stylesheet asks for: those are subset and embedded."""
+    from dunletters.pdf.theme import load_theme
+
+    return load_theme(folders).families()
+
+
+def name_check(registry: Registry) -> Callable[[str], str | None]:
+    """For intake: why a name cannot be printed in a registry's letters, or None.
+
+    A character no face of the theme has would fail the letter at render time; the
+    reason names the field and the character's position, never the value.
+    """
+    font_set = ensure_fonts(_theme_families(_letter_folders(registry)))
+
+    def check(name: str) -> str | None:
+        missing = set(font_set.unsupported_characters(name))
+        if not missing:
+            return None
+        places = "、".join(str(n) for n, char in enumerate(name, 1) if char in missing)
+        return f"姓名含有字体无法显示的字符（第 {places} 个字）"
+
+    return check
+
+
 _GENERIC_FAMILIES = frozenset(
     {
         "serif",
@@ -172,8 +203,10 @@ class PdfRenderer:
             self.accelerated = accel.requested(accelerate) and accel.install(self.fonts)
             self._font_config = _font_configuration(self.fonts)
             self._styles = accel.styles.StyleMemo()
+            self._blocks = accel.blocks.BlockMemo()
             if self.accelerated:
                 self._font_config._dl_style_memo = self._styles
+                self._font_config._dl_block_memo = self._blocks
             self._family_checks: dict[tuple[str, ...], str | None] = {}
             self._roots = [base, *(Path(d) for d in overlay_dirs if Path(d).is_dir())]
             self._fetcher = make_fetcher(self._roots)
@@ -193,15 +226,8 @@ class PdfRenderer:
         stylesheet is parsed once per renderer and content, not per letter
         (:mod:`dunletters.pdf.accel.styles`).
         """
-        folders = [root / "letters" for root in registry.roots if (root / "letters").is_dir()]
-        if not folders:
-            folders = list(registry.roots)
-        from dunletters.pdf.theme import load_theme
-
-        # The theme names the families its stylesheet asks for: those are derived,
-        # subset and embedded (another system names its own CJK fonts there).
-        theme = load_theme(folders)
-        return cls(folders[0], overlay_dirs=folders[1:], fonts=theme.families())
+        folders = _letter_folders(registry)
+        return cls(folders[0], overlay_dirs=folders[1:], fonts=_theme_families(folders))
 
     # -- public API ----------------------------------------------------------------
 
@@ -287,13 +313,18 @@ class PdfRenderer:
                     presentational_hints=False,
                 )
             except BaseException as error:
-                self._styles.clear()
+                self._forget()
                 raise self._failure(error, "排版") from None
         if log.messages:
-            self._styles.clear()
+            self._forget()
         self._raise_logged(log, "排版")
         self._check_families(document)
         return document
+
+    def _forget(self) -> None:
+        """After a failure: no shared style or laid-out block outlives it."""
+        self._styles.clear()
+        self._blocks.clear()
 
     def _accelerator(self) -> Any:
         """The accelerator on for this renderer's work, if it is accelerated."""
@@ -365,10 +396,10 @@ class PdfRenderer:
                 with self._accelerator(), self._writing(identifier):
                     data = document.write_pdf(pdf_identifier=identifier)
             except BaseException as error:
-                self._styles.clear()
+                self._forget()
                 raise self._failure(error, "写入 PDF") from None
         if log.messages:
-            self._styles.clear()
+            self._forget()
         self._raise_logged(log, "写入 PDF")
         self._check_fonts(document)
         return bytes(data)

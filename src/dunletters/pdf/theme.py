@@ -48,7 +48,11 @@ class Theme(BaseModel):
     margins: str = "22mm 20mm 20mm 20mm"
     stylesheet: str = Field(default="letter.css", pattern=r"^[A-Za-z0-9_.-]+\.css$")
     fonts: dict[str, str] = Field(
-        default_factory=lambda: {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"},
+        default_factory=lambda: {
+            "serif": "Noto Serif CJK SC",
+            "sans": "Noto Sans CJK SC",
+            "fallback": "HanaMinB",
+        },
         min_length=1,
     )
     letterhead: Letterhead = Letterhead()
@@ -70,14 +74,23 @@ class Theme(BaseModel):
         return value
 
     def families(self) -> tuple[FamilySpec, ...]:
-        """The families to derive and embed: Debian's Noto CJK files where the theme
-        names them, any other family found through fontconfig."""
+        """The families to embed: Debian's Noto CJK files where the theme names them, any
+        other family found through fontconfig; the ``fallback`` role's as it is, if
+        installed (it serves only characters the others lack)."""
         known = {spec.family: spec for spec in DEFAULT_FAMILIES}
-        specs: list[FamilySpec] = []
-        for family in dict.fromkeys(self.fonts.values()):
-            spec = known.get(family) or FamilySpec(family, f"DL {family}")
-            specs.append(spec)
-        return tuple(specs)
+        specs: dict[str, FamilySpec] = {}
+        for role, family in self.fonts.items():
+            if family in specs:
+                continue
+            if family in known:
+                specs[family] = known[family]
+            elif role == "fallback":
+                specs[family] = FamilySpec(
+                    family, family, weights=(400,), derive=False, optional=True
+                )
+            else:
+                specs[family] = FamilySpec(family, f"DL {family}")
+        return tuple(specs.values())
 
 
 def load_theme(folders: Sequence[Path]) -> Theme:

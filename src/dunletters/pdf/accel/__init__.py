@@ -4,9 +4,11 @@ Each patch gives the pages WeasyPrint's own code gives (tests compare both modes
 less time; why each exists, with its measurements, is in benchmarks/NOTES.md.
 
 * :mod:`.faces` — face data shared per process, one-pass subsets, preprocessed faces;
+* :mod:`.cff` — derived faces subset compactly and embedded as bare CFF;
 * :mod:`.styles` — computed styles shared across letters, linked sheet parsed once;
 * :mod:`.lines` — lines drawn with the layout they were measured with;
 * :mod:`.paint` — print files replay the page paint their letters recorded;
+* :mod:`.blocks` — top-level blocks repeated across letters reuse their layout;
 * :mod:`.html` — the HTML tree from a cached parse of the letter's markup;
 * :mod:`.pydyf` — a Flate level per file instead of level 9.
 
@@ -24,7 +26,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dunletters.pdf.accel import faces, html, lines, paint, pydyf, styles
+from dunletters.pdf.accel import blocks, faces, html, lines, paint, pydyf, styles
 from dunletters.pdf.accel._switch import active, enabled
 from dunletters.pdf.fonts import FontSet
 
@@ -34,6 +36,7 @@ __all__ = [
     "WEASYPRINT_VERSION",
     "AccelerationWarning",
     "active",
+    "blocks",
     "enabled",
     "faces",
     "html",
@@ -96,6 +99,7 @@ def install(font_set: FontSet) -> bool:
     styles.install()
     lines.install()
     paint.install()
+    blocks.install()
     return True
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from dunletters.pdf.accel import cff
 from dunletters.pdf.accel._switch import active
 from dunletters.pdf.fonts import FontSet
 from dunletters.pdf.fonts._ffi import harfbuzz
@@ -18,6 +19,8 @@ __all__ = ["DROPPED_TABLES", "install"]
 
 _shared_sizes: set[int] = set()
 _shared_faces: dict[tuple[int, bytes], bytes] = {}
+_by_place: dict[tuple[int, int], tuple[Any, bytes]] = {}
+"""Blob address and size -> (the blob, kept referenced; its shared bytes): no hashing."""
 _EDGE = 1 << 16
 
 _single_pass_families: set[str] = set()
@@ -62,7 +65,8 @@ def _share_face_data(font_set: FontSet) -> None:
 
     Wraps ``weasyprint.pdf.fonts.get_hb_object_data``: a whole-face call whose blob
     has the size of a derived file returns one shared ``bytes`` per file, keyed by
-    size and a hash of its first and last 64 KiB (each derived file differs there).
+    size and a hash of its first and last 64 KiB (each derived file differs there),
+    hashed once per blob: later calls find the blob by its data's address.
     """
     import weasyprint.pdf.fonts as weasy_fonts
     from weasyprint.text.ffi import ffi
@@ -76,19 +80,24 @@ def _share_face_data(font_set: FontSet) -> None:
     def get_hb_object_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
         if ot_color is None and glyph is None and active():
             blob = weasy_harfbuzz.hb_face_reference_blob(hb_object)
-            try:
-                length = ffi.new("unsigned int *")
-                data = weasy_harfbuzz.hb_blob_get_data(blob, length)
-                size = int(length[0])
-                if data != ffi.NULL and size in _shared_sizes:
-                    view = ffi.buffer(data, size)
-                    key = (size, hashlib.sha256(view[:_EDGE] + view[-_EDGE:]).digest())
-                    shared = _shared_faces.get(key)
-                    if shared is None:
-                        shared = _shared_faces[key] = ffi.unpack(data, size)
-                    return shared
-            finally:
-                weasy_harfbuzz.hb_blob_destroy(blob)
+            length = ffi.new("unsigned int *")
+            data = weasy_harfbuzz.hb_blob_get_data(blob, length)
+            size = int(length[0])
+            if data != ffi.NULL and size in _shared_sizes:
+                place = (int(ffi.cast("uintptr_t", data)), size)
+                known = _by_place.get(place)
+                if known is not None:
+                    weasy_harfbuzz.hb_blob_destroy(blob)
+                    return known[1]
+                view = ffi.buffer(data, size)
+                key = (size, hashlib.sha256(view[:_EDGE] + view[-_EDGE:]).digest())
+                shared = _shared_faces.get(key)
+                if shared is None:
+                    shared = _shared_faces[key] = ffi.unpack(data, size)
+                # The blob stays referenced, so its address keeps naming these bytes.
+                _by_place[place] = (blob, shared)
+                return shared
+            weasy_harfbuzz.hb_blob_destroy(blob)
         return original(hb_object, ot_color, glyph)
 
     get_hb_object_data.dunletters_shared = True  # type: ignore[attr-defined]
@@ -140,6 +149,10 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
         if face.derived:
             _single_pass_families.update(filter(None, (face.family, face.fallback_family)))
             _core_families.add(face.family)
+            cff.register(face.family, face.path)
+            if face.fallback is not None and face.fallback_family is not None:
+                cff.register(face.fallback_family, face.fallback)
+    cff.install()
     original = weasy_fonts.Font._harfbuzz_subset
     if getattr(original, "dunletters_single_pass", False):
         return
@@ -157,11 +170,13 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
         gids = sorted(to_unicode)
         # "hb_codepoint_t[]": cffi parses each new array type string with pycparser.
         weasy_harfbuzz.hb_set_add_sorted_array(glyphs, ffi.new("hb_codepoint_t[]", gids), len(gids))
+        compact = self.family in cff.compact_families
         flags = (
-            hb_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
-            | hb_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+            hb_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
             | hb_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
         )
+        if not compact:
+            flags |= hb_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
         if not hinting:
             flags |= hb_subset.HB_SUBSET_FLAGS_NO_HINTING
         if self.missing:
@@ -170,7 +185,8 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
         dropped = hb_subset.hb_subset_input_set(
             subset_input, hb_subset.HB_SUBSET_SETS_DROP_TABLE_TAG
         )
-        tags = sorted(weasy_harfbuzz.hb_tag_from_string(name, -1) for name in DROPPED_TABLES)
+        names = DROPPED_TABLES + cff.DROPPED_TABLES if compact else DROPPED_TABLES
+        tags = sorted(weasy_harfbuzz.hb_tag_from_string(name, -1) for name in names)
         weasy_harfbuzz.hb_set_add_sorted_array(
             dropped, ffi.new("hb_codepoint_t[]", tags), len(tags)
         )
@@ -178,9 +194,13 @@ def _subset_in_one_pass(font_set: FontSet) -> None:
         face = hb_subset.hb_subset_or_fail(source, subset_input)
         if face != ffi.NULL:
             face = ffi.gc(face, weasy_harfbuzz.hb_face_destroy)
-            data = weasy_fonts.get_hb_object_data(face)
+            if compact:
+                data = cff.table(face, ffi, weasy_harfbuzz)
+            else:
+                data = weasy_fonts.get_hb_object_data(face)
             if data:
                 self.file_content = data
+                self.dl_bare_cff = compact
                 return
         original(self, to_unicode, hinting)  # WeasyPrint's path, and its warning
 

@@ -58,15 +58,16 @@ A family found nowhere is a :class:`~dunletters.errors.PdfError`.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from dunletters.errors import PdfError
-from dunletters.pdf.fonts._ffi import fontconfig
+from dunletters.pdf.fonts._ffi import fontconfig, harfbuzz
 from dunletters.pdf.fonts.cache import derived_face, font_cache_dir
 from dunletters.pdf.fonts.derive import (
     BUILDER_VERSION,
@@ -89,6 +90,7 @@ __all__ = [
     "glyph_priority",
     "harfbuzz_subset_available",
     "install_alias_rules",
+    "unsupported_characters",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -106,12 +108,16 @@ class FamilySpec:
     ``family`` is the name the stylesheet asks for; ``derived`` the name of the derived
     font built from it; ``sources`` maps a CSS weight to a preferred source file (a
     collection or a single font); when that file is missing, fontconfig is asked.
+    ``derive=False`` embeds the system face as it is (a fallback for rare characters,
+    seldom used); an ``optional`` family that is not installed is left out.
     """
 
     family: str
     derived: str
     sources: Mapping[int, Path] = field(default_factory=dict)
     weights: tuple[int, ...] = (400, 700)
+    derive: bool = True
+    optional: bool = False
 
 
 DEFAULT_FAMILIES: tuple[FamilySpec, ...] = (
@@ -125,8 +131,17 @@ DEFAULT_FAMILIES: tuple[FamilySpec, ...] = (
         "DL Sans SC",
         {400: NOTO_DIR / "NotoSansCJK-Regular.ttc", 700: NOTO_DIR / "NotoSansCJK-Bold.ttc"},
     ),
+    FamilySpec(
+        "HanaMinB",
+        "HanaMinB",
+        {400: Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf")},
+        weights=(400,),
+        derive=False,
+        optional=True,
+    ),
 )
-"""Serif and sans, regular and bold, from Debian's ``fonts-noto-cjk``."""
+"""Serif and sans, regular and bold, from Debian's ``fonts-noto-cjk``, and Debian's
+``fonts-hanazono`` HanaMinB for the CJK Extension B–F characters real names use."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,7 @@ class Face:
     derived: bool
     fallback: Path | None = None
     fallback_family: str | None = None
+    index: int = 0
 
 
 @dataclass(frozen=True)
@@ -172,6 +188,11 @@ class FontSet:
         names = {face.family for face in self.faces}
         names.update(face.fallback_family for face in self.faces if face.fallback_family)
         return frozenset(names)
+
+    def unsupported_characters(self, text: str) -> list[str]:
+        """The distinct characters of ``text`` that no face of the set has, in order."""
+        covered = _coverage(self)
+        return [char for char in dict.fromkeys(text) if not covered(char)]
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -325,21 +346,69 @@ def ensure_fonts(
     faces = []
     for spec in families:
         for weight in spec.weights:
-            faces.append(_resolve_face(spec, weight, cache))
+            face = _resolve_face(spec, weight, cache)
+            if face is not None:
+                faces.append(face)
     return FontSet(tuple(faces))
 
 
-def _resolve_face(spec: FamilySpec, weight: int, cache: Path) -> Face:
+def unsupported_characters(text: str, font_set: FontSet | None = None) -> list[str]:
+    """The distinct characters of ``text`` that no face of ``font_set`` has, in order.
+
+    Default: the faces of :data:`DEFAULT_FAMILIES`. A character none of them has would
+    make Pango take another font (or draw a blank box), so such text cannot be a letter.
+    """
+    return (font_set or _default_set()).unsupported_characters(text)
+
+
+@functools.cache
+def _default_set() -> FontSet:
+    return ensure_fonts()
+
+
+@functools.cache
+def _coverage(font_set: FontSet) -> Callable[[str], bool]:
+    """Whether a character is in any face's cmap (HarfBuzz; one lookup per character)."""
+    binding = harfbuzz()
+    ffi, hb = binding.ffi, binding.hb
+    covered = ffi.gc(hb.hb_set_create(), hb.hb_set_destroy)
+    for face in font_set.faces:
+        for path, index in ((face.path, face.index), (face.fallback, 0)):
+            if path is None:
+                continue
+            blob = hb.hb_blob_create_from_file(str(path).encode())
+            hb_face = hb.hb_face_create(blob, index)
+            try:
+                found = ffi.gc(hb.hb_set_create(), hb.hb_set_destroy)
+                hb.hb_face_collect_unicodes(hb_face, found)
+                hb.hb_set_union(covered, found)
+            finally:
+                hb.hb_face_destroy(hb_face)
+                hb.hb_blob_destroy(blob)
+
+    @functools.lru_cache(maxsize=4096)
+    def has(char: str) -> bool:
+        return bool(hb.hb_set_has(covered, ord(char)))
+
+    return has
+
+
+def _resolve_face(spec: FamilySpec, weight: int, cache: Path) -> Face | None:
     source = spec.sources.get(weight)
     hint: int | None = None
     if source is None or not source.is_file():
         found = find_system_face(spec.family, weight)
+        if found is None and spec.optional:
+            LOGGER.warning("optional font family %r is not installed: left out", spec.family)
+            return None
         if found is None:
             raise PdfError(
                 f"找不到字体“{spec.family}”：请安装字体（Debian：{INSTALL_HINT}），"
                 f"或在主题中改用已安装的字体 / font family {spec.family!r} is not installed"
             )
         source, hint = found
+    if not spec.derive:
+        return Face(spec.family, spec.family, weight, source, derived=False, index=hint or 0)
     try:
         derived, fallback = derived_face(source, hint, spec.family, spec.derived, weight, cache)
     except PdfError:
@@ -350,7 +419,7 @@ def _resolve_face(spec: FamilySpec, weight: int, cache: Path) -> Face:
             source.name,
             type(error).__name__,
         )
-        return Face(spec.family, spec.family, weight, source, derived=False)
+        return Face(spec.family, spec.family, weight, source, derived=False, index=hint or 0)
     if fallback is None:
         return Face(spec.family, spec.derived, weight, derived, derived=True)
     return Face(spec.family, spec.derived, weight, derived, True, fallback, f"{spec.derived} Full")
