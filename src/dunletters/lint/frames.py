@@ -41,12 +41,23 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dunletters.errors import ConfigError
+from dunletters.lint.anchors import required_literals
 from dunletters.lint.text import TextView
 
-__all__ = ["Frame", "FrameFile", "FrameMatch", "builtin_frames", "frames_for"]
+__all__ = [
+    "CompiledFrames",
+    "Frame",
+    "FrameFile",
+    "FrameMatch",
+    "FrameSet",
+    "builtin_frames",
+    "frame_hits",
+    "frames_for",
+]
 
 _CLAUSE_END = "。！？!?；;\n"
 _NEGATIONS = (
@@ -113,10 +124,17 @@ def _is_literal(part: str) -> bool:
 class CompiledFrames:
     """A rule's frames, each pattern compiled to one regular expression."""
 
-    def __init__(self, source: FrameFile) -> None:
+    def __init__(self, source: FrameFile, literals: dict[str, int] | None = None) -> None:
+        """``literals``: the anchor numbering shared by the rules' frames (one
+        Aho–Corasick pass serves them all, see :class:`FrameSet`); None for its own."""
         self.source = source
         self.negations = _NEGATIONS + source.negations
         self._compiled: list[tuple[Frame, list[re.Pattern[str]], re.Pattern[str] | None]] = []
+        # Each pattern runs only where one of its required literals occurs (anchors.py),
+        # found for all the patterns in one Aho–Corasick pass: most texts have none.
+        own = literals is None
+        literals = {} if literals is None else literals
+        self._needs: list[list[frozenset[int] | None]] = []
         for frame in source.frames:
             between = f"[^{_CLAUSE_END}]{{0,{frame.gap}}}?"
             patterns = [
@@ -127,6 +145,19 @@ class CompiledFrames:
                 re.compile("|".join(f"(?:{u})" for u in frame.unless)) if frame.unless else None
             )
             self._compiled.append((frame, patterns, unless))
+            needs: list[frozenset[int] | None] = []
+            for pattern in patterns:
+                required = required_literals(pattern.pattern)
+                if required is None:
+                    needs.append(None)  # no literal every match holds: always run
+                else:
+                    needs.append(frozenset(literals.setdefault(k, len(literals)) for k in required))
+            self._needs.append(needs)
+        self._search = _automaton(literals) if own else None
+        needs_all = [need for needs in self._needs for need in needs]
+        self._always = any(need is None for need in needs_all)
+        self._any: frozenset[int] = frozenset().union(*(n for n in needs_all if n is not None))
+        """Every anchor of every pattern: a text with none of them is done at once."""
 
     def _part(self, part: str) -> str:
         if _is_literal(part):
@@ -135,12 +166,21 @@ class CompiledFrames:
         words = sorted(self.source.words[part], key=len, reverse=True)  # longest first
         return "(?:" + "|".join(words) + ")"
 
-    def find(self, view: TextView) -> list[FrameMatch]:
-        """Every frame's matches in the text (on the folded, space-free match text)."""
+    def find(self, view: TextView, present: set[int] | None = None) -> list[FrameMatch]:
+        """Every frame's matches in the text (on the folded, space-free match text).
+
+        ``present``: the anchors the shared pass found (:class:`FrameSet`); without
+        it, frames numbered in a shared set run every pattern (tests, docs)."""
         text = view.match_text
         found: list[FrameMatch] = []
-        for frame, patterns, unless in self._compiled:
-            for pattern in patterns:
+        if present is None and self._search is not None:
+            present = _anchors_in(self._search, text)
+        if present is not None and not self._always and self._any.isdisjoint(present):
+            return found  # the usual case: none of the frames can match
+        for (frame, patterns, unless), needs in zip(self._compiled, self._needs, strict=True):
+            for pattern, need in zip(patterns, needs, strict=True):
+                if need is not None and present is not None and need.isdisjoint(present):
+                    continue
                 for match in pattern.finditer(text):
                     if self._silenced(text, match.start(), match.end(), unless):
                         continue
@@ -190,13 +230,49 @@ def load_frame_file(path: Path) -> FrameFile:
     return source
 
 
+def _automaton(literals: dict[str, int]) -> ahocorasick_rs.AhoCorasick | None:
+    keys = sorted(literals, key=literals.__getitem__)
+    return ahocorasick_rs.AhoCorasick(keys) if keys else None
+
+
+def _anchors_in(search: ahocorasick_rs.AhoCorasick | None, text: str) -> set[int]:
+    """The numbers of the anchors that occur in ``text`` (lower-cased, as anchors are)."""
+    if search is None:
+        return set()
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text  # 'İ' lengthens; the anchors are lower-case ASCII or Chinese
+    return {match[0] for match in search.find_matches_as_indexes(lowered, overlapping=True)}
+
+
+class FrameSet:
+    """Every rule's frames, with one anchor pass per text for all of them."""
+
+    def __init__(self, sources: Sequence[FrameFile]) -> None:
+        literals: dict[str, int] = {}
+        self.by_code = {source.rule: CompiledFrames(source, literals) for source in sources}
+        self._search = _automaton(literals)
+
+    def find(self, view: TextView, code: str) -> list[FrameMatch]:
+        """The frames of rule ``code`` found in the text."""
+        frames = self.by_code.get(code)
+        if frames is None:
+            return []
+        present = view.scans.get(id(self))
+        if present is None:
+            present = view.scans[id(self)] = _anchors_in(self._search, view.match_text)
+        return frames.find(view, present)
+
+
 @cache
+def _builtin_set() -> FrameSet:
+    paths = sorted(_frames_dir().glob("*.yml"))
+    return FrameSet([load_frame_file(path) for path in paths])
+
+
 def builtin_frames() -> dict[str, CompiledFrames]:
     """The built-in frames, by rule code."""
-    return {
-        source.rule: CompiledFrames(source)
-        for source in (load_frame_file(path) for path in sorted(_frames_dir().glob("*.yml")))
-    }
+    return _builtin_set().by_code
 
 
 def frames_for(code: str) -> CompiledFrames | None:
@@ -205,6 +281,5 @@ def frames_for(code: str) -> CompiledFrames | None:
 
 
 def frame_hits(view: TextView, code: str) -> Sequence[FrameMatch]:
-    """The frames of rule ``code`` found in the text."""
-    frames = frames_for(code)
-    return frames.find(view) if frames is not None else ()
+    """The frames of rule ``code`` found in the text (one anchor pass for all rules)."""
+    return _builtin_set().find(view, code)
