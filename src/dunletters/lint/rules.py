@@ -1143,6 +1143,7 @@ def _url_hits(ctx: LintContext) -> list[Hit]:
 def unofficial_payment(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     hits += _existence(ctx, "unofficial_payment", "非官方还款渠道「{match}」")
+    hits += _framed(ctx, "DL606", "非官方还款渠道「{match}」（{frame}）", hits)
     hits += _url_hits(ctx)
     return hits
 
