@@ -65,6 +65,8 @@ _NEGATIONS = (
     "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派",
 )  # fmt: skip
 """Words that, just before a frame's match, say the act will not happen."""
+_CLAUSE_REACH = 200
+"""How far a clause reaches at most, either side of a match (a sentence is shorter)."""
 _NEGATION_REACH = 8
 """How far before the match, within its comma-delimited phrase, a negation counts
 (「我行不会主动联系您的单位」; not 「再不还款，将通知您的单位」)."""
@@ -189,17 +191,24 @@ class CompiledFrames:
         return found
 
     def _silenced(self, text: str, start: int, end: int, unless: re.Pattern[str] | None) -> bool:
-        """A negation just before (or inside) the match, or a permitted wording in its clause."""
-        clause_start = max(text.rfind(mark, 0, start) for mark in _CLAUSE_END) + 1
-        phrase_start = max(text.rfind(mark, 0, start) for mark in "，,、") + 1
+        """A negation just before (or inside) the match, or a permitted wording in its clause.
+
+        The clause is looked for within ``_CLAUSE_REACH`` characters either side, so a
+        long text without a full stop costs the same per match as a letter."""
+        low = max(0, start - _CLAUSE_REACH)
+        clause_start = max(low, *(text.rfind(mark, low, start) + 1 for mark in _CLAUSE_END))
+        phrase_start = max(
+            clause_start, *(text.rfind(mark, clause_start, start) + 1 for mark in "，,、")
+        )
         # up to the match's second character: 不会 in 「不会上门」 when the match is 会上门
-        before = text[max(clause_start, phrase_start, start - _NEGATION_REACH) : start + 1]
+        before = text[max(phrase_start, start - _NEGATION_REACH) : start + 1]
         if any(word in before for word in self.negations):
             return True
         if unless is None:
             return False
-        ends = [text.find(mark, end) for mark in _CLAUSE_END]
-        clause_end = min((e for e in ends if e >= 0), default=len(text))
+        high = min(len(text), end + _CLAUSE_REACH)
+        ends = [text.find(mark, end, high) for mark in _CLAUSE_END]
+        clause_end = min((e for e in ends if e >= 0), default=high)
         return unless.search(text, clause_start, clause_end) is not None
 
 
