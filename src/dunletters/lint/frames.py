@@ -20,6 +20,7 @@ Each file under ``lint/frames/`` holds the frames of one rule::
           - [act, party]        # 抄送您的工作单位
           - ["向", party, act]  # 向您的工作单位核实
         gap: 8                  # at most this many characters between two parts
+        within: phrase          # no comma between the parts (default: sentence)
         unless: [委托.{0,12}催收]   # a clause matching one of these is allowed
         fail: [本函将抄送您的工作单位。]   # each must be found (tested)
         pass: [我行不会联系您的单位。]     # none may be found (tested)
@@ -40,6 +41,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -81,6 +83,8 @@ class Frame(BaseModel):
     description: str = Field(min_length=1)
     patterns: tuple[tuple[str, ...], ...] = Field(min_length=1)
     gap: int = Field(default=8, ge=0, le=40)
+    within: Literal["sentence", "phrase"] = "sentence"
+    """How far the parts may spread: one sentence, or one phrase (no comma between)."""
     unless: tuple[str, ...] = ()
     fail: tuple[str, ...] = Field(min_length=1)
     passes: tuple[str, ...] = Field(default=(), alias="pass")
@@ -138,7 +142,8 @@ class CompiledFrames:
         literals = {} if literals is None else literals
         self._needs: list[list[frozenset[int] | None]] = []
         for frame in source.frames:
-            between = f"[^{_CLAUSE_END}]{{0,{frame.gap}}}?"
+            stops = _CLAUSE_END + ("，,、：:" if frame.within == "phrase" else "：:")
+            between = f"[^{stops}]{{0,{frame.gap}}}?"
             patterns = [
                 re.compile(between.join(self._part(part) for part in pattern))
                 for pattern in frame.patterns

@@ -1107,7 +1107,20 @@ _TOP_LEVEL = re.compile(r"\.[a-z]{2,}$")
 _HOST_END = re.compile(r"\.[A-Za-z]{2}")
 
 
+_SHORT_LINK = re.compile(
+    r"^(?:https?://)?[a-z0-9-]{1,5}\.[a-z]{2,3}/[A-Za-z0-9_-]{3,12}$", re.IGNORECASE
+)
+"""A short link's shape (t.cn/A6xYz, 3.cn/ab12): it hides where it leads, allowlist or not."""
+_THROWAWAY_HOST = re.compile(
+    r"\.(?:top|xyz|vip|club|cc|site|online|link|pw|tk|ml|ga|cf|gq|icu|fun|shop|ink|work|ren"
+    r"|wang|loan|win|bid|live|life|store|asia|cyou|buzz|rest)$|^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$"
+)
+"""Hosts no bank or licensed lender collects on: throwaway top-level domains, bare IPs."""
+
+
 def _url_hits(ctx: LintContext) -> list[Hit]:
+    """Links outside the allowlist; without one (no configured creditor or
+    ``link_allowlist``), only short links, since a real lender's own site is fine."""
     text = ctx.view.match_text
     if _HOST_END.search(text) is None:
         return []
@@ -1121,10 +1134,29 @@ def _url_hits(ctx: LintContext) -> list[Hit]:
         host = _SCHEME.sub("", url, count=1).split("/")[0].lower()
         if _TOP_LEVEL.search(host) is None:
             continue
+        if (
+            not ctx.link_allowlist
+            and _SHORT_LINK.match(url) is None
+            and _THROWAWAY_HOST.search(host) is None
+        ):
+            continue
         if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
             start, end = ctx.view.origin_span(match.start(), match.end())
             hits.append(Hit(start, end, f"链接「{url}」不在官方域名白名单内"))
     return hits
+
+
+_WARNING = re.compile(
+    r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免"
+)
+
+
+def _warned_against(text: str, start: int) -> bool:
+    """An anti-fraud warning (「平台不会要求你把钱转到私人账户」): its sentence says
+    not to pay that way before naming it."""
+    low = max(0, start - 30)
+    sentence = max(low, *(text.rfind(mark, low, start) + 1 for mark in "。！？!?；;\n"))
+    return _WARNING.search(text, sentence, start) is not None
 
 
 @rule(
@@ -1142,7 +1174,11 @@ def _url_hits(ctx: LintContext) -> list[Hit]:
 )
 def unofficial_payment(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    hits += _existence(ctx, "unofficial_payment", "非官方还款渠道「{match}」")
+    hits += [
+        hit
+        for hit in _existence(ctx, "unofficial_payment", "非官方还款渠道「{match}」")
+        if not _warned_against(ctx.text, hit.start)
+    ]
     hits += _framed(ctx, "DL606", "非官方还款渠道「{match}」（{frame}）", hits)
     hits += _url_hits(ctx)
     return hits
