@@ -1013,7 +1013,9 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
 
 
 _CONTACT_BEFORE = re.compile(r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]")
-_PAYEE_BEFORE = re.compile(r"收款|对公|户名|开户行|开户银行|还款专户|公司账号|单位账号|企业账号")
+_PAYEE_BEFORE = re.compile(
+    r"收款|对公|户名|开户|还款专户|公司账号|单位账号|企业账号|账户名称|账号信息|以下账|指定账|专用账"
+)
 
 
 def _allowed_numbers(ctx: LintContext) -> set[str]:
