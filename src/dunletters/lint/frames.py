@@ -35,6 +35,9 @@ pattern anywhere in the clause.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from dunletters.errors import ConfigError
 from dunletters.lint.anchors import required_literals
+from dunletters.lint.lexicon import lexicon_cache_dir
 from dunletters.lint.text import TextView
 
 __all__ = [
@@ -62,6 +66,7 @@ __all__ = [
 ]
 
 _CLAUSE_END = "。！？!?；;\n"
+_CACHE_FORMAT = 1
 _NEGATIONS = (
     "不会", "不再", "不得", "绝不", "决不", "从不", "从未", "不要", "无需", "无须", "并不", "不予",
     "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派",
@@ -130,12 +135,20 @@ def _is_literal(part: str) -> bool:
 class CompiledFrames:
     """A rule's frames, each pattern compiled to one regular expression."""
 
-    def __init__(self, source: FrameFile, literals: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        source: FrameFile,
+        literals: dict[str, int] | None = None,
+        anchors: dict[str, list[str] | None] | None = None,
+    ) -> None:
         """``literals``: the anchor numbering shared by the rules' frames (one
         Aho–Corasick pass serves them all, see :class:`FrameSet`); None for its own."""
         self.source = source
         self.negations = _NEGATIONS + source.negations
-        self._compiled: list[tuple[Frame, list[re.Pattern[str]], re.Pattern[str] | None]] = []
+        # Patterns as text, compiled when a text first holds one of their anchors: a
+        # `dunletters lint` run on a clean draft compiles none of them.
+        self._compiled: list[tuple[Frame, list[str], str | None]] = []
+        self._regexes: dict[str, re.Pattern[str]] = {}
         # Each pattern runs only where one of its required literals occurs (anchors.py),
         # found for all the patterns in one Aho–Corasick pass: most texts have none.
         own = literals is None
@@ -145,16 +158,17 @@ class CompiledFrames:
             stops = _CLAUSE_END + ("，,、：:" if frame.within == "phrase" else "：:")
             between = f"[^{stops}]{{0,{frame.gap}}}?"
             patterns = [
-                re.compile(between.join(self._part(part) for part in pattern))
-                for pattern in frame.patterns
+                between.join(self._part(part) for part in pattern) for pattern in frame.patterns
             ]
-            unless = (
-                re.compile("|".join(f"(?:{u})" for u in frame.unless)) if frame.unless else None
-            )
+            unless = "|".join(f"(?:{u})" for u in frame.unless) if frame.unless else None
             self._compiled.append((frame, patterns, unless))
             needs: list[frozenset[int] | None] = []
             for pattern in patterns:
-                required = required_literals(pattern.pattern)
+                if anchors is not None and pattern in anchors:
+                    known = anchors[pattern]
+                    required = None if known is None else frozenset(known)
+                else:
+                    required = required_literals(pattern)
                 if required is None:
                     needs.append(None)  # no literal every match holds: always run
                 else:
@@ -188,14 +202,20 @@ class CompiledFrames:
             for pattern, need in zip(patterns, needs, strict=True):
                 if need is not None and present is not None and need.isdisjoint(present):
                     continue
-                for match in pattern.finditer(text):
+                for match in self._regex(pattern).finditer(text):
                     if self._silenced(text, match.start(), match.end(), unless):
                         continue
                     start, end = view.origin_span(match.start(), match.end())
                     found.append(FrameMatch(frame, start, end, view.text[start:end]))
         return found
 
-    def _silenced(self, text: str, start: int, end: int, unless: re.Pattern[str] | None) -> bool:
+    def _regex(self, pattern: str) -> re.Pattern[str]:
+        compiled = self._regexes.get(pattern)
+        if compiled is None:
+            compiled = self._regexes[pattern] = re.compile(pattern)
+        return compiled
+
+    def _silenced(self, text: str, start: int, end: int, unless: str | None) -> bool:
         """A negation just before (or inside) the match, or a permitted wording in its clause.
 
         The clause is looked for within ``_CLAUSE_REACH`` characters either side, so a
@@ -214,7 +234,7 @@ class CompiledFrames:
         high = min(len(text), end + _CLAUSE_REACH)
         ends = [text.find(mark, end, high) for mark in _CLAUSE_END]
         clause_end = min((e for e in ends if e >= 0), default=high)
-        return unless.search(text, clause_start, clause_end) is not None
+        return self._regex(unless).search(text, clause_start, clause_end) is not None
 
 
 def _frames_dir() -> Path:
@@ -238,10 +258,25 @@ def load_frame_file(path: Path) -> FrameFile:
         )
         raise ConfigError(f"框架文件 {path.name} 无效：{detail}") from None
     try:
-        CompiledFrames(source)
+        for frame in source.frames:
+            re.compile("|".join(frame.unless) or "x")
+        _compile_patterns(source)
     except re.error as error:
         raise ConfigError(f"框架文件 {path.name} 无效：正则表达式错误：{error}") from None
     return source
+
+
+def _compile_patterns(source: FrameFile) -> list[str]:
+    """Every pattern of the file as a regular expression (compiled, so checked)."""
+    frames = CompiledFrames.__new__(CompiledFrames)
+    frames.source = source
+    found = []
+    for frame in source.frames:
+        stops = _CLAUSE_END + ("，,、：:" if frame.within == "phrase" else "：:")
+        between = f"[^{stops}]{{0,{frame.gap}}}?"
+        for pattern in frame.patterns:
+            found.append(re.compile(between.join(frames._part(p) for p in pattern)).pattern)
+    return found
 
 
 def _automaton(literals: dict[str, int]) -> ahocorasick_rs.AhoCorasick | None:
@@ -262,9 +297,13 @@ def _anchors_in(search: ahocorasick_rs.AhoCorasick | None, text: str) -> set[int
 class FrameSet:
     """Every rule's frames, with one anchor pass per text for all of them."""
 
-    def __init__(self, sources: Sequence[FrameFile]) -> None:
+    def __init__(
+        self, sources: Sequence[FrameFile], anchors: dict[str, list[str] | None] | None = None
+    ) -> None:
         literals: dict[str, int] = {}
-        self.by_code = {source.rule: CompiledFrames(source, literals) for source in sources}
+        self.by_code = {
+            source.rule: CompiledFrames(source, literals, anchors) for source in sources
+        }
         self._search = _automaton(literals)
 
     def find(self, view: TextView, code: str) -> list[FrameMatch]:
@@ -280,8 +319,38 @@ class FrameSet:
 
 @cache
 def _builtin_set() -> FrameSet:
+    """The built-in frames: parsed from YAML once, then read from the user cache (as
+    the phrase lists are, see lexicon.py), keyed by the files' digests."""
     paths = sorted(_frames_dir().glob("*.yml"))
-    return FrameSet([load_frame_file(path) for path in paths])
+    sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+    key = json.dumps([_CACHE_FORMAT, sorted(sources.items())]).encode("utf-8")
+    cached = lexicon_cache_dir() / f"frames-{hashlib.sha256(key).hexdigest()[:32]}.json"
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8"))
+        if data.get("sources") == sources:
+            files = [FrameFile.model_validate(item) for item in data["files"]]
+            return FrameSet(files, data["anchors"])
+    except (OSError, ValueError, KeyError, ValidationError):
+        pass
+    files = [load_frame_file(path) for path in paths]
+    anchors: dict[str, list[str] | None] = {}
+    for source in files:
+        for pattern in _compile_patterns(source):
+            literals = required_literals(pattern)
+            anchors[pattern] = None if literals is None else sorted(literals)
+    document = {
+        "sources": sources,
+        "files": [f.model_dump(mode="json", by_alias=True) for f in files],
+        "anchors": anchors,
+    }
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, cached)
+    except OSError:
+        pass  # a read-only home: parse the YAML files on every run instead
+    return FrameSet(files, anchors)
 
 
 def builtin_frames() -> dict[str, CompiledFrames]:
