@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 _CLAUSE_END = "。！？!?；;\n"
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _NEGATIONS = (
     "不会", "不再", "不得", "绝不", "决不", "从不", "从未", "不要", "无需", "无须", "并不", "不予",
     "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派",
@@ -149,11 +149,12 @@ class CompiledFrames:
         # `dunletters lint` run on a clean draft compiles none of them.
         self._compiled: list[tuple[Frame, list[str], str | None]] = []
         self._regexes: dict[str, re.Pattern[str]] = {}
-        # Each pattern runs only where one of its required literals occurs (anchors.py),
-        # found for all the patterns in one Aho–Corasick pass: most texts have none.
+        # A pattern runs only where each of its parts has one of its required literals
+        # (anchors.py) in the text — found for all patterns in one Aho–Corasick pass.
+        # Most letters hold an act (联系, 通知) but no third party, so most run nothing.
         own = literals is None
         literals = {} if literals is None else literals
-        self._needs: list[list[frozenset[int] | None]] = []
+        self._needs: list[list[tuple[frozenset[int], ...]]] = []
         for frame in source.frames:
             stops = _CLAUSE_END + ("，,、：:" if frame.within == "phrase" else "：:")
             between = f"[^{stops}]{{0,{frame.gap}}}?"
@@ -162,23 +163,24 @@ class CompiledFrames:
             ]
             unless = "|".join(f"(?:{u})" for u in frame.unless) if frame.unless else None
             self._compiled.append((frame, patterns, unless))
-            needs: list[frozenset[int] | None] = []
-            for pattern in patterns:
-                if anchors is not None and pattern in anchors:
-                    known = anchors[pattern]
-                    required = None if known is None else frozenset(known)
-                else:
-                    required = required_literals(pattern)
-                if required is None:
-                    needs.append(None)  # no literal every match holds: always run
-                else:
-                    needs.append(frozenset(literals.setdefault(k, len(literals)) for k in required))
+            needs = []
+            for pattern in frame.patterns:
+                sets = []
+                for part in pattern:
+                    if part.endswith('"?'):
+                        continue  # may be left out: no literal is required
+                    required = _literals(self._part(part), anchors)
+                    if required is not None:
+                        sets.append(
+                            frozenset(literals.setdefault(k, len(literals)) for k in required)
+                        )
+                needs.append(tuple(sets))  # () : no provable literal, always run
             self._needs.append(needs)
         self._search = _automaton(literals) if own else None
         needs_all = [need for needs in self._needs for need in needs]
-        self._always = any(need is None for need in needs_all)
-        self._any: frozenset[int] = frozenset().union(*(n for n in needs_all if n is not None))
-        """Every anchor of every pattern: a text with none of them is done at once."""
+        self._always = any(not need for need in needs_all)
+        self._any: frozenset[int] = frozenset().union(*(sets[0] for sets in needs_all if sets))
+        """The first part's anchors of every pattern: a text with none of them is done."""
 
     def _part(self, part: str) -> str:
         if _is_literal(part):
@@ -200,8 +202,8 @@ class CompiledFrames:
             return found  # the usual case: none of the frames can match
         for (frame, patterns, unless), needs in zip(self._compiled, self._needs, strict=True):
             for pattern, need in zip(patterns, needs, strict=True):
-                if need is not None and present is not None and need.isdisjoint(present):
-                    continue
+                if present is not None and any(part.isdisjoint(present) for part in need):
+                    continue  # a part none of whose words occurs: no match possible
                 for match in self._regex(pattern).finditer(text):
                     if self._silenced(text, match.start(), match.end(), unless):
                         continue
@@ -279,6 +281,17 @@ def _compile_patterns(source: FrameFile) -> list[str]:
     return found
 
 
+def _literals(fragment: str, table: dict[str, list[str] | None] | None) -> frozenset[str] | None:
+    """A part's required literals, from ``table`` (the cache) or worked out and added."""
+    if table is not None and fragment in table:
+        known = table[fragment]
+        return None if known is None else frozenset(known)
+    found = required_literals(fragment)
+    if table is not None:
+        table[fragment] = None if found is None else sorted(found)
+    return found
+
+
 def _automaton(literals: dict[str, int]) -> ahocorasick_rs.AhoCorasick | None:
     keys = sorted(literals, key=literals.__getitem__)
     return ahocorasick_rs.AhoCorasick(keys) if keys else None
@@ -335,9 +348,8 @@ def _builtin_set() -> FrameSet:
     files = [load_frame_file(path) for path in paths]
     anchors: dict[str, list[str] | None] = {}
     for source in files:
-        for pattern in _compile_patterns(source):
-            literals = required_literals(pattern)
-            anchors[pattern] = None if literals is None else sorted(literals)
+        _compile_patterns(source)
+        CompiledFrames(source, {}, anchors)  # fills ``anchors`` with every part's literals
     document = {
         "sources": sources,
         "files": [f.model_dump(mode="json", by_alias=True) for f in files],
