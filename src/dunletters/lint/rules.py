@@ -152,6 +152,14 @@ _DEADLINE_WORDS = re.compile(
 )
 
 
+_DUE_DATE = re.compile(
+    r"(?:到期|约定|最后|本期)还款日(?:期)?(?:为|是|:|：)?\s?(?:\d{4}年)?\d{1,2}月\d{1,2}日"
+    r"|\d{1,2}(?:日|号)是(?:您的)?(?:约定|到期|最后)?还款日|(?:今天|今日|明天|明日)(?:到期|是还款日)"
+    r"|将于(?:\d{4}年)?\d{1,2}月\d{1,2}日到期|最晚(?:时间)?[^。，,]{0,4}\d{1,2}(?:点|时)"
+)
+_OVERDUE = re.compile(r"已逾期|现已逾期|已经逾期|逾期\d+天|逾期[一二三四五六七八九十]+天|已超时")
+
+
 def _has_deadline(ctx: LintContext) -> bool:
     # Three independent tests, cheapest first: the dates are extracted for DL204
     # anyway, and a rendered document's deadline is a date followed by 前.
@@ -160,7 +168,11 @@ def _has_deadline(ctx: LintContext) -> bool:
     for span in ctx.view.dates(year):
         if _DEADLINE_WORDS.match(text[span.end : span.end + 4]):
             return True
-    return bool(ctx.view.relative_deadlines) or _has(ctx, "deadline")
+    if ctx.view.relative_deadlines or _has(ctx, "deadline"):
+        return True
+    # A reminder before the due date: its 到期还款日 is the deadline (in an overdue
+    # notice the same words name a date already past, which is no deadline).
+    return _DUE_DATE.search(text) is not None and _OVERDUE.search(text) is None
 
 
 @rule(
@@ -245,7 +257,10 @@ _NAMED = re.compile(
     r"(?:尊敬的|亲爱的)\s?(?P<name>[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
     r"|^\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
     r"(?P<lead>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)?\s?(?:您好|你好)"
-    r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$",
+    r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$"
+    r"|(?:尊敬的|亲爱的)(?:客户|用户|会员)\s?(?P<client>[\u4e00-\u9fff·]{2,4})\s?[，,：:！!]"
+    r"|(?P<paren>[\u4e00-\u9fff·]{2,4})\s?[（(](?:先生|女士|先生/女士|先生/女生)[）)]"
+    r"|^\s*(?:【[^【】\n]{2,16}】)?\*(?P<masked>[\u4e00-\u9fff]{1,3})[，,：:]",
     re.MULTILINE,
 )
 _GENERIC_NAMES = re.compile(r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|贷款人|业主")
@@ -257,7 +272,13 @@ def _named_salutation(text: str) -> bool:
     match = _NAMED.search(text)
     if match is None:
         return False
-    name = match.group("name") or match.group("lead") or match.group("titled")
+    name = next(
+        group
+        for group in (
+            match.group(g) for g in ("name", "lead", "titled", "client", "paren", "masked")
+        )
+        if group
+    )
     return _GENERIC_NAMES.search(name) is None
 
 
@@ -1013,6 +1034,12 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
 
 
 _CONTACT_BEFORE = re.compile(r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]")
+_PERSONAL_PAYEE = re.compile(
+    r"(?:收款户名|收款人|户名|开户名称|账户名称|开户名)[:：]?\s?"
+    r"[\u4e00-\u9fff·]{2,4}(?<!公司)(?<!银行)(?<!中心)(?<!分行)(?<!支行)(?<!机构)(?<!集团)"
+    r"(?=[\s，,；;。]|开户|$)"
+)
+"""A payee that is a person (a corporate account's name is the institution's)."""
 _PAYEE_BEFORE = re.compile(
     r"收款|对公|户名|开户|还款专户|公司账号|单位账号|企业账号|账户名称|账号信息|以下账|指定账|专用账"
 )
@@ -1045,6 +1072,7 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
     own = _record_card(ctx, numbers)
     if own is not None:
         hits.append(own)
+    hits += _personal_payee_cards(ctx, numbers)
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
@@ -1056,8 +1084,10 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
             text, max(0, number.start - 8), number.start
         ):
             continue  # a number to call (the collector's own): not someone's data
-        if number.kind == "card" and _PAYEE_BEFORE.search(
-            text, max(0, number.start - 16), number.start
+        if (
+            number.kind == "card"
+            and _PAYEE_BEFORE.search(text, max(0, number.start - 16), number.start)
+            and _PERSONAL_PAYEE.search(text, max(0, number.start - 60), number.start) is None
         ):
             continue  # the creditor's own collection account, printed for payment
         kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
@@ -1076,6 +1106,24 @@ def _record_card(ctx: LintContext, numbers: list[NumberSpan]) -> Hit | None:
     if start < 0 or any(n.start <= start < n.end for n in numbers):
         return None
     return Hit(start, start + len(card), "未脱敏的银行卡号（账户记录中的卡号）")
+
+
+_LONG_DIGITS = re.compile(r"(?<![\d*])[1-9]\d{14,18}(?![\d*])")
+
+
+def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[Hit]:
+    """A long account number paid to a person (户名：葛某某 … 账号：6222…): that person's
+    card, whatever its check digit."""
+    text = ctx.text
+    if "户" not in text and "收款人" not in text:
+        return []
+    hits = []
+    for match in _LONG_DIGITS.finditer(text):
+        if any(n.start <= match.start() < n.end for n in numbers):
+            continue  # found (and judged) by the number scan
+        if _PERSONAL_PAYEE.search(text, max(0, match.start() - 60), match.start()) is not None:
+            hits.append(Hit(match.start(), match.end(), "未脱敏的银行卡号（个人收款账户）"))
+    return hits
 
 
 def _masked(number: NumberSpan) -> str | None:
