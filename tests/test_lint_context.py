@@ -176,15 +176,21 @@ def test_the_collectors_own_number_and_the_payee_account_are_not_personal_data()
 # -- the reader's limits (red team D-21, D-32) and PDFs --------------------------------------
 
 
-def test_a_large_draft_is_linted_in_linear_time() -> None:
-    unit = "尊敬的张先生：您尾号1234的账户已逾期18天，欠款¥1,015.00。请于2026年12月5日前还款。\n"
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "尊敬的张先生：您尾号1234的账户已逾期18天，欠款¥1,015.00。请于2026年12月5日前还款。\n",
+        "再不还钱就通知你的单位和家人，让你全家不得安宁，我们将上报公安机关！加我微信转到我的支付宝。\n",
+    ],
+)
+def test_a_large_draft_is_linted_in_linear_time(unit: str) -> None:
     linter = Linter()
     linter.lint(unit * 10)
     started = time.perf_counter()
-    linter.lint(unit * 2000)
+    linter.lint(unit * 500)
     small = time.perf_counter() - started
     started = time.perf_counter()
-    linter.lint(unit * 20000)
+    linter.lint(unit * 5000)
     large = time.perf_counter() - started
     assert large < 30 * small + 1.0  # ten times the text: not a hundred times the time
 

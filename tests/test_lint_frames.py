@@ -102,3 +102,37 @@ def test_compiled_frames_from_a_model() -> None:
     )
     found = CompiledFrames(source).find(TextView("本函将抄送 您的工作单位。"))
     assert [m.text for m in found] == ["抄送 您的工作单位"]
+
+
+def test_frames_are_cached_in_the_user_cache_by_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dunletters.lint import frames as frames_module
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for path in FRAMES_DIR.glob("*.yml"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setenv("DUNLETTERS_LEXICON_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(frames_module, "_frames_dir", lambda: folder)
+    frames_module._builtin_set.cache_clear()
+    try:
+        fresh = frames_module._builtin_set()
+        (cached,) = (tmp_path / "cache").glob("frames-*.json")
+        frames_module._builtin_set.cache_clear()
+        again = frames_module._builtin_set()  # from the cache file
+        text = TextView("本函将抄送您的工作单位。")
+        assert [m.text for m in again.find(text, "DL604")] == [
+            m.text for m in fresh.find(text, "DL604")
+        ]
+        third = folder / "third_party.yml"
+        third.write_text(
+            third.read_text(encoding="utf-8").replace("抄送,", "抄送给,", 1), encoding="utf-8"
+        )
+        frames_module._builtin_set.cache_clear()
+        frames_module._builtin_set()
+        assert len(list((tmp_path / "cache").glob("frames-*.json"))) == 2
+        assert cached.exists()
+    finally:
+        monkeypatch.undo()
+        frames_module._builtin_set.cache_clear()

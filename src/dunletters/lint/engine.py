@@ -67,7 +67,8 @@ class Linter:
             tuple(Path(d) for d in lint.lexicons)
         )
         self._severity = {code.upper(): Severity(level) for code, level in lint.severity.items()}
-        website = self.settings.creditor.website
+        creditor = configured_creditor(self.settings)
+        website = creditor.website if creditor is not None else None
         domains = list(lint.link_allowlist)
         if website:
             domains.append(website.split("://", 1)[-1].split("/")[0].lower())

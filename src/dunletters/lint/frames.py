@@ -20,6 +20,7 @@ Each file under ``lint/frames/`` holds the frames of one rule::
           - [act, party]        # 抄送您的工作单位
           - ["向", party, act]  # 向您的工作单位核实
         gap: 8                  # at most this many characters between two parts
+        within: phrase          # no comma between the parts (default: sentence)
         unless: [委托.{0,12}催收]   # a clause matching one of these is allowed
         fail: [本函将抄送您的工作单位。]   # each must be found (tested)
         pass: [我行不会联系您的单位。]     # none may be found (tested)
@@ -34,26 +35,45 @@ pattern anywhere in the clause.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
+import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dunletters.errors import ConfigError
+from dunletters.lint.anchors import required_literals
+from dunletters.lint.lexicon import lexicon_cache_dir
 from dunletters.lint.text import TextView
 
-__all__ = ["Frame", "FrameFile", "FrameMatch", "builtin_frames", "frames_for"]
+__all__ = [
+    "CompiledFrames",
+    "Frame",
+    "FrameFile",
+    "FrameMatch",
+    "FrameSet",
+    "builtin_frames",
+    "frame_hits",
+    "frames_for",
+]
 
 _CLAUSE_END = "。！？!?；;\n"
+_CACHE_FORMAT = 2
 _NEGATIONS = (
     "不会", "不再", "不得", "绝不", "决不", "从不", "从未", "不要", "无需", "无须", "并不", "不予",
     "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派",
 )  # fmt: skip
 """Words that, just before a frame's match, say the act will not happen."""
+_CLAUSE_REACH = 200
+"""How far a clause reaches at most, either side of a match (a sentence is shorter)."""
 _NEGATION_REACH = 8
 """How far before the match, within its comma-delimited phrase, a negation counts
 (「我行不会主动联系您的单位」; not 「再不还款，将通知您的单位」)."""
@@ -68,6 +88,8 @@ class Frame(BaseModel):
     description: str = Field(min_length=1)
     patterns: tuple[tuple[str, ...], ...] = Field(min_length=1)
     gap: int = Field(default=8, ge=0, le=40)
+    within: Literal["sentence", "phrase"] = "sentence"
+    """How far the parts may spread: one sentence, or one phrase (no comma between)."""
     unless: tuple[str, ...] = ()
     fail: tuple[str, ...] = Field(min_length=1)
     passes: tuple[str, ...] = Field(default=(), alias="pass")
@@ -113,20 +135,52 @@ def _is_literal(part: str) -> bool:
 class CompiledFrames:
     """A rule's frames, each pattern compiled to one regular expression."""
 
-    def __init__(self, source: FrameFile) -> None:
+    def __init__(
+        self,
+        source: FrameFile,
+        literals: dict[str, int] | None = None,
+        anchors: dict[str, list[str] | None] | None = None,
+    ) -> None:
+        """``literals``: the anchor numbering shared by the rules' frames (one
+        Aho–Corasick pass serves them all, see :class:`FrameSet`); None for its own."""
         self.source = source
         self.negations = _NEGATIONS + source.negations
-        self._compiled: list[tuple[Frame, list[re.Pattern[str]], re.Pattern[str] | None]] = []
+        # Patterns as text, compiled when a text first holds one of their anchors: a
+        # `dunletters lint` run on a clean draft compiles none of them.
+        self._compiled: list[tuple[Frame, list[str], str | None]] = []
+        self._regexes: dict[str, re.Pattern[str]] = {}
+        # A pattern runs only where each of its parts has one of its required literals
+        # (anchors.py) in the text — found for all patterns in one Aho–Corasick pass.
+        # Most letters hold an act (联系, 通知) but no third party, so most run nothing.
+        own = literals is None
+        literals = {} if literals is None else literals
+        self._needs: list[list[tuple[frozenset[int], ...]]] = []
         for frame in source.frames:
-            between = f"[^{_CLAUSE_END}]{{0,{frame.gap}}}?"
+            stops = _CLAUSE_END + ("，,、：:" if frame.within == "phrase" else "：:")
+            between = f"[^{stops}]{{0,{frame.gap}}}?"
             patterns = [
-                re.compile(between.join(self._part(part) for part in pattern))
-                for pattern in frame.patterns
+                between.join(self._part(part) for part in pattern) for pattern in frame.patterns
             ]
-            unless = (
-                re.compile("|".join(f"(?:{u})" for u in frame.unless)) if frame.unless else None
-            )
+            unless = "|".join(f"(?:{u})" for u in frame.unless) if frame.unless else None
             self._compiled.append((frame, patterns, unless))
+            needs = []
+            for pattern in frame.patterns:
+                sets = []
+                for part in pattern:
+                    if part.endswith('"?'):
+                        continue  # may be left out: no literal is required
+                    required = _literals(self._part(part), anchors)
+                    if required is not None:
+                        sets.append(
+                            frozenset(literals.setdefault(k, len(literals)) for k in required)
+                        )
+                needs.append(tuple(sets))  # () : no provable literal, always run
+            self._needs.append(needs)
+        self._search = _automaton(literals) if own else None
+        needs_all = [need for needs in self._needs for need in needs]
+        self._always = any(not need for need in needs_all)
+        self._any: frozenset[int] = frozenset().union(*(sets[0] for sets in needs_all if sets))
+        """The first part's anchors of every pattern: a text with none of them is done."""
 
     def _part(self, part: str) -> str:
         if _is_literal(part):
@@ -135,32 +189,54 @@ class CompiledFrames:
         words = sorted(self.source.words[part], key=len, reverse=True)  # longest first
         return "(?:" + "|".join(words) + ")"
 
-    def find(self, view: TextView) -> list[FrameMatch]:
-        """Every frame's matches in the text (on the folded, space-free match text)."""
+    def find(self, view: TextView, present: set[int] | None = None) -> list[FrameMatch]:
+        """Every frame's matches in the text (on the folded, space-free match text).
+
+        ``present``: the anchors the shared pass found (:class:`FrameSet`); without
+        it, frames numbered in a shared set run every pattern (tests, docs)."""
         text = view.match_text
         found: list[FrameMatch] = []
-        for frame, patterns, unless in self._compiled:
-            for pattern in patterns:
-                for match in pattern.finditer(text):
+        if present is None and self._search is not None:
+            present = _anchors_in(self._search, text)
+        if present is not None and not self._always and self._any.isdisjoint(present):
+            return found  # the usual case: none of the frames can match
+        for (frame, patterns, unless), needs in zip(self._compiled, self._needs, strict=True):
+            for pattern, need in zip(patterns, needs, strict=True):
+                if present is not None and any(part.isdisjoint(present) for part in need):
+                    continue  # a part none of whose words occurs: no match possible
+                for match in self._regex(pattern).finditer(text):
                     if self._silenced(text, match.start(), match.end(), unless):
                         continue
                     start, end = view.origin_span(match.start(), match.end())
                     found.append(FrameMatch(frame, start, end, view.text[start:end]))
         return found
 
-    def _silenced(self, text: str, start: int, end: int, unless: re.Pattern[str] | None) -> bool:
-        """A negation just before (or inside) the match, or a permitted wording in its clause."""
-        clause_start = max(text.rfind(mark, 0, start) for mark in _CLAUSE_END) + 1
-        phrase_start = max(text.rfind(mark, 0, start) for mark in "，,、") + 1
+    def _regex(self, pattern: str) -> re.Pattern[str]:
+        compiled = self._regexes.get(pattern)
+        if compiled is None:
+            compiled = self._regexes[pattern] = re.compile(pattern)
+        return compiled
+
+    def _silenced(self, text: str, start: int, end: int, unless: str | None) -> bool:
+        """A negation just before (or inside) the match, or a permitted wording in its clause.
+
+        The clause is looked for within ``_CLAUSE_REACH`` characters either side, so a
+        long text without a full stop costs the same per match as a letter."""
+        low = max(0, start - _CLAUSE_REACH)
+        clause_start = max(low, *(text.rfind(mark, low, start) + 1 for mark in _CLAUSE_END))
+        phrase_start = max(
+            clause_start, *(text.rfind(mark, clause_start, start) + 1 for mark in "，,、")
+        )
         # up to the match's second character: 不会 in 「不会上门」 when the match is 会上门
-        before = text[max(clause_start, phrase_start, start - _NEGATION_REACH) : start + 1]
+        before = text[max(phrase_start, start - _NEGATION_REACH) : start + 1]
         if any(word in before for word in self.negations):
             return True
         if unless is None:
             return False
-        ends = [text.find(mark, end) for mark in _CLAUSE_END]
-        clause_end = min((e for e in ends if e >= 0), default=len(text))
-        return unless.search(text, clause_start, clause_end) is not None
+        high = min(len(text), end + _CLAUSE_REACH)
+        ends = [text.find(mark, end, high) for mark in _CLAUSE_END]
+        clause_end = min((e for e in ends if e >= 0), default=high)
+        return self._regex(unless).search(text, clause_start, clause_end) is not None
 
 
 def _frames_dir() -> Path:
@@ -184,19 +260,114 @@ def load_frame_file(path: Path) -> FrameFile:
         )
         raise ConfigError(f"框架文件 {path.name} 无效：{detail}") from None
     try:
-        CompiledFrames(source)
+        for frame in source.frames:
+            re.compile("|".join(frame.unless) or "x")
+        _compile_patterns(source)
     except re.error as error:
         raise ConfigError(f"框架文件 {path.name} 无效：正则表达式错误：{error}") from None
     return source
 
 
+def _compile_patterns(source: FrameFile) -> list[str]:
+    """Every pattern of the file as a regular expression (compiled, so checked)."""
+    frames = CompiledFrames.__new__(CompiledFrames)
+    frames.source = source
+    found = []
+    for frame in source.frames:
+        stops = _CLAUSE_END + ("，,、：:" if frame.within == "phrase" else "：:")
+        between = f"[^{stops}]{{0,{frame.gap}}}?"
+        for pattern in frame.patterns:
+            found.append(re.compile(between.join(frames._part(p) for p in pattern)).pattern)
+    return found
+
+
+def _literals(fragment: str, table: dict[str, list[str] | None] | None) -> frozenset[str] | None:
+    """A part's required literals, from ``table`` (the cache) or worked out and added."""
+    if table is not None and fragment in table:
+        known = table[fragment]
+        return None if known is None else frozenset(known)
+    found = required_literals(fragment)
+    if table is not None:
+        table[fragment] = None if found is None else sorted(found)
+    return found
+
+
+def _automaton(literals: dict[str, int]) -> ahocorasick_rs.AhoCorasick | None:
+    keys = sorted(literals, key=literals.__getitem__)
+    return ahocorasick_rs.AhoCorasick(keys) if keys else None
+
+
+def _anchors_in(search: ahocorasick_rs.AhoCorasick | None, text: str) -> set[int]:
+    """The numbers of the anchors that occur in ``text`` (lower-cased, as anchors are)."""
+    if search is None:
+        return set()
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text  # 'İ' lengthens; the anchors are lower-case ASCII or Chinese
+    return {match[0] for match in search.find_matches_as_indexes(lowered, overlapping=True)}
+
+
+class FrameSet:
+    """Every rule's frames, with one anchor pass per text for all of them."""
+
+    def __init__(
+        self, sources: Sequence[FrameFile], anchors: dict[str, list[str] | None] | None = None
+    ) -> None:
+        literals: dict[str, int] = {}
+        self.by_code = {
+            source.rule: CompiledFrames(source, literals, anchors) for source in sources
+        }
+        self._search = _automaton(literals)
+
+    def find(self, view: TextView, code: str) -> list[FrameMatch]:
+        """The frames of rule ``code`` found in the text."""
+        frames = self.by_code.get(code)
+        if frames is None:
+            return []
+        present = view.scans.get(id(self))
+        if present is None:
+            present = view.scans[id(self)] = _anchors_in(self._search, view.match_text)
+        return frames.find(view, present)
+
+
 @cache
+def _builtin_set() -> FrameSet:
+    """The built-in frames: parsed from YAML once, then read from the user cache (as
+    the phrase lists are, see lexicon.py), keyed by the files' digests."""
+    paths = sorted(_frames_dir().glob("*.yml"))
+    sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+    key = json.dumps([_CACHE_FORMAT, sorted(sources.items())]).encode("utf-8")
+    cached = lexicon_cache_dir() / f"frames-{hashlib.sha256(key).hexdigest()[:32]}.json"
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8"))
+        if data.get("sources") == sources:
+            files = [FrameFile.model_validate(item) for item in data["files"]]
+            return FrameSet(files, data["anchors"])
+    except (OSError, ValueError, KeyError, ValidationError):
+        pass
+    files = [load_frame_file(path) for path in paths]
+    anchors: dict[str, list[str] | None] = {}
+    for source in files:
+        _compile_patterns(source)
+        CompiledFrames(source, {}, anchors)  # fills ``anchors`` with every part's literals
+    document = {
+        "sources": sources,
+        "files": [f.model_dump(mode="json", by_alias=True) for f in files],
+        "anchors": anchors,
+    }
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, cached)
+    except OSError:
+        pass  # a read-only home: parse the YAML files on every run instead
+    return FrameSet(files, anchors)
+
+
 def builtin_frames() -> dict[str, CompiledFrames]:
     """The built-in frames, by rule code."""
-    return {
-        source.rule: CompiledFrames(source)
-        for source in (load_frame_file(path) for path in sorted(_frames_dir().glob("*.yml")))
-    }
+    return _builtin_set().by_code
 
 
 def frames_for(code: str) -> CompiledFrames | None:
@@ -205,6 +376,5 @@ def frames_for(code: str) -> CompiledFrames | None:
 
 
 def frame_hits(view: TextView, code: str) -> Sequence[FrameMatch]:
-    """The frames of rule ``code`` found in the text."""
-    frames = frames_for(code)
-    return frames.find(view) if frames is not None else ()
+    """The frames of rule ``code`` found in the text (one anchor pass for all rules)."""
+    return _builtin_set().find(view, code)

@@ -152,6 +152,14 @@ _DEADLINE_WORDS = re.compile(
 )
 
 
+_DUE_DATE = re.compile(
+    r"(?:到期|约定|最后|本期)还款日(?:期)?(?:为|是|:|：)?\s?(?:\d{4}年)?\d{1,2}月\d{1,2}日"
+    r"|\d{1,2}(?:日|号)是(?:您的)?(?:约定|到期|最后)?还款日|(?:今天|今日|明天|明日)(?:到期|是还款日)"
+    r"|将于(?:\d{4}年)?\d{1,2}月\d{1,2}日到期|最晚(?:时间)?[^。，,]{0,4}\d{1,2}(?:点|时)"
+)
+_OVERDUE = re.compile(r"已逾期|现已逾期|已经逾期|逾期\d+天|逾期[一二三四五六七八九十]+天|已超时")
+
+
 def _has_deadline(ctx: LintContext) -> bool:
     # Three independent tests, cheapest first: the dates are extracted for DL204
     # anyway, and a rendered document's deadline is a date followed by 前.
@@ -160,7 +168,11 @@ def _has_deadline(ctx: LintContext) -> bool:
     for span in ctx.view.dates(year):
         if _DEADLINE_WORDS.match(text[span.end : span.end + 4]):
             return True
-    return bool(ctx.view.relative_deadlines) or _has(ctx, "deadline")
+    if ctx.view.relative_deadlines or _has(ctx, "deadline"):
+        return True
+    # A reminder before the due date: its 到期还款日 is the deadline (in an overdue
+    # notice the same words name a date already past, which is no deadline).
+    return _DUE_DATE.search(text) is not None and _OVERDUE.search(text) is None
 
 
 @rule(
@@ -245,7 +257,10 @@ _NAMED = re.compile(
     r"(?:尊敬的|亲爱的)\s?(?P<name>[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
     r"|^\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
     r"(?P<lead>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)?\s?(?:您好|你好)"
-    r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$",
+    r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$"
+    r"|(?:尊敬的|亲爱的)(?:客户|用户|会员)\s?(?P<client>[\u4e00-\u9fff·]{2,4})\s?[，,：:！!]"
+    r"|(?P<paren>[\u4e00-\u9fff·]{2,4})\s?[（(](?:先生|女士|先生/女士|先生/女生)[）)]"
+    r"|^\s*(?:【[^【】\n]{2,16}】)?\*(?P<masked>[\u4e00-\u9fff]{1,3})[，,：:]",
     re.MULTILINE,
 )
 _GENERIC_NAMES = re.compile(r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|贷款人|业主")
@@ -257,7 +272,13 @@ def _named_salutation(text: str) -> bool:
     match = _NAMED.search(text)
     if match is None:
         return False
-    name = match.group("name") or match.group("lead") or match.group("titled")
+    name = next(
+        group
+        for group in (
+            match.group(g) for g in ("name", "lead", "titled", "client", "paren", "masked")
+        )
+        if group
+    )
     return _GENERIC_NAMES.search(name) is None
 
 
@@ -1013,7 +1034,15 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
 
 
 _CONTACT_BEFORE = re.compile(r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]")
-_PAYEE_BEFORE = re.compile(r"收款|对公|户名|开户行|开户银行|还款专户|公司账号|单位账号|企业账号")
+_PERSONAL_PAYEE = re.compile(
+    r"(?:收款户名|收款人|户名|开户名称|账户名称|开户名)[:：]?\s?"
+    r"[\u4e00-\u9fff·]{2,4}(?<!公司)(?<!银行)(?<!中心)(?<!分行)(?<!支行)(?<!机构)(?<!集团)"
+    r"(?=[\s，,；;。]|开户|$)"
+)
+"""A payee that is a person (a corporate account's name is the institution's)."""
+_PAYEE_BEFORE = re.compile(
+    r"收款|对公|户名|开户|还款专户|公司账号|单位账号|企业账号|账户名称|账号信息|以下账|指定账|专用账"
+)
 
 
 def _allowed_numbers(ctx: LintContext) -> set[str]:
@@ -1043,6 +1072,7 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
     own = _record_card(ctx, numbers)
     if own is not None:
         hits.append(own)
+    hits += _personal_payee_cards(ctx, numbers)
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
@@ -1054,8 +1084,10 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
             text, max(0, number.start - 8), number.start
         ):
             continue  # a number to call (the collector's own): not someone's data
-        if number.kind == "card" and _PAYEE_BEFORE.search(
-            text, max(0, number.start - 16), number.start
+        if (
+            number.kind == "card"
+            and _PAYEE_BEFORE.search(text, max(0, number.start - 16), number.start)
+            and _PERSONAL_PAYEE.search(text, max(0, number.start - 60), number.start) is None
         ):
             continue  # the creditor's own collection account, printed for payment
         kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
@@ -1074,6 +1106,24 @@ def _record_card(ctx: LintContext, numbers: list[NumberSpan]) -> Hit | None:
     if start < 0 or any(n.start <= start < n.end for n in numbers):
         return None
     return Hit(start, start + len(card), "未脱敏的银行卡号（账户记录中的卡号）")
+
+
+_LONG_DIGITS = re.compile(r"(?<![\d*])[1-9]\d{14,18}(?![\d*])")
+
+
+def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[Hit]:
+    """A long account number paid to a person (户名：葛某某 … 账号：6222…): that person's
+    card, whatever its check digit."""
+    text = ctx.text
+    if "户" not in text and "收款人" not in text:
+        return []
+    hits = []
+    for match in _LONG_DIGITS.finditer(text):
+        if any(n.start <= match.start() < n.end for n in numbers):
+            continue  # found (and judged) by the number scan
+        if _PERSONAL_PAYEE.search(text, max(0, match.start() - 60), match.start()) is not None:
+            hits.append(Hit(match.start(), match.end(), "未脱敏的银行卡号（个人收款账户）"))
+    return hits
 
 
 def _masked(number: NumberSpan) -> str | None:
@@ -1107,7 +1157,20 @@ _TOP_LEVEL = re.compile(r"\.[a-z]{2,}$")
 _HOST_END = re.compile(r"\.[A-Za-z]{2}")
 
 
+_SHORT_LINK = re.compile(
+    r"^(?:https?://)?[a-z0-9-]{1,5}\.[a-z]{2,3}/[A-Za-z0-9_-]{3,12}$", re.IGNORECASE
+)
+"""A short link's shape (t.cn/A6xYz, 3.cn/ab12): it hides where it leads, allowlist or not."""
+_THROWAWAY_HOST = re.compile(
+    r"\.(?:top|xyz|vip|club|cc|site|online|link|pw|tk|ml|ga|cf|gq|icu|fun|shop|ink|work|ren"
+    r"|wang|loan|win|bid|live|life|store|asia|cyou|buzz|rest)$|^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$"
+)
+"""Hosts no bank or licensed lender collects on: throwaway top-level domains, bare IPs."""
+
+
 def _url_hits(ctx: LintContext) -> list[Hit]:
+    """Links outside the allowlist; without one (no configured creditor or
+    ``link_allowlist``), only short links, since a real lender's own site is fine."""
     text = ctx.view.match_text
     if _HOST_END.search(text) is None:
         return []
@@ -1121,10 +1184,29 @@ def _url_hits(ctx: LintContext) -> list[Hit]:
         host = _SCHEME.sub("", url, count=1).split("/")[0].lower()
         if _TOP_LEVEL.search(host) is None:
             continue
+        if (
+            not ctx.link_allowlist
+            and _SHORT_LINK.match(url) is None
+            and _THROWAWAY_HOST.search(host) is None
+        ):
+            continue
         if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
             start, end = ctx.view.origin_span(match.start(), match.end())
             hits.append(Hit(start, end, f"链接「{url}」不在官方域名白名单内"))
     return hits
+
+
+_WARNING = re.compile(
+    r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免"
+)
+
+
+def _warned_against(text: str, start: int) -> bool:
+    """An anti-fraud warning (「平台不会要求你把钱转到私人账户」): its sentence says
+    not to pay that way before naming it."""
+    low = max(0, start - 30)
+    sentence = max(low, *(text.rfind(mark, low, start) + 1 for mark in "。！？!?；;\n"))
+    return _WARNING.search(text, sentence, start) is not None
 
 
 @rule(
@@ -1142,7 +1224,12 @@ def _url_hits(ctx: LintContext) -> list[Hit]:
 )
 def unofficial_payment(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    hits += _existence(ctx, "unofficial_payment", "非官方还款渠道「{match}」")
+    hits += [
+        hit
+        for hit in _existence(ctx, "unofficial_payment", "非官方还款渠道「{match}」")
+        if not _warned_against(ctx.text, hit.start)
+    ]
+    hits += _framed(ctx, "DL606", "非官方还款渠道「{match}」（{frame}）", hits)
     hits += _url_hits(ctx)
     return hits
 

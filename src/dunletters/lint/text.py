@@ -282,7 +282,8 @@ def _date_window(text: str) -> tuple[int, int]:
     return start, len(text)
 
 
-_CARD_WORDS = re.compile(r"卡号|卡|账号|帐号|账户|帐户")
+_CARD_WORDS = re.compile(r"卡号|卡")
+"""Before a long number: a card's. (A 账号 may be a corporate account of 17–19 digits.)"""
 
 
 def _classify(digits: str, card_context: bool = False) -> str | None:
