@@ -63,7 +63,7 @@ CORPUS_FILES = [
     "utf8.csv", "utf8-bom.csv", "gbk.csv", "gb18030.csv", "utf16le-bom.csv", "utf16be-bom.csv",
     "utf16le-nobom.csv", "big5.csv", "latin1.csv", "utf8-one-bad-byte.csv", "values.csv",
     "unknown-flag-column.csv", "plain.xlsx", "cells.xlsx", "truncated.xlsx",
-    "broken-workbook.xlsx", "entity-bomb.xlsx", "xxe.xlsx", "zip-bomb.xlsx",
+    "broken-workbook.xlsx", "entity-bomb.xlsx", "xxe.xlsx", "padded-dtd.xlsx", "zip-bomb.xlsx",
     "missing-sheet.xlsx", "not-a-zip.xlsx", "old-excel.xls", "types.jsonl",
 ]  # fmt: skip
 

@@ -514,8 +514,8 @@ def _check_xlsx_archive(path: Path, source: str) -> list[str]:
                     )
                 if info.filename.endswith((".xml", ".rels")):
                     with archive.open(info) as part:
-                        head = part.read(4096)
-                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                        prolog = _xml_prolog(part)
+                    if prolog is None or b"<!DOCTYPE" in prolog.upper():
                         raise InputError(
                             f"{source}：XLSX 的部件 {info.filename[:80]} 含 DTD 或实体声明，"
                             "Excel 不会写出这样的文件，未读取"
@@ -533,6 +533,26 @@ def _check_xlsx_archive(path: Path, source: str) -> list[str]:
         for sheet in workbook.iter()
         if sheet.tag.rsplit("}", 1)[-1] == "sheet"
     ]
+
+
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_ROOT = re.compile(rb"<[A-Za-z_]")
+
+
+def _xml_prolog(part: IO[bytes], limit: int = 1 << 20) -> bytes | None:
+    """What comes before an XML part's root element (where a DTD would be; comments
+    removed), or None when no root element starts within ``limit`` bytes."""
+    data = b""
+    while len(data) < limit:
+        chunk = part.read(65536)
+        data += chunk
+        text = _COMMENT.sub(b"", data)
+        root = _ROOT.search(text)
+        if root is not None:
+            return text[: root.start()]
+        if not chunk:
+            return text
+    return None
 
 
 _XLSX_ERRORS = (
