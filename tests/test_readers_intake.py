@@ -50,6 +50,7 @@ def export_xlsx(path: Path, *, title: bool = False, total: bool = False) -> Path
         ])  # fmt: skip
     if total:
         sheet.append([None, "合计", None, None, None, None, None, 44000.52, None, None, None])
+        sheet.append([None, None, "制表人：王五"])
     book.save(path)
     return path
 
@@ -80,7 +81,10 @@ def test_title_and_total_rows_are_recognised_and_reported(tmp_path: Path) -> Non
     assert [row.number for row in read] == [3, 4, 5, 6]
     assert all(row.problem is None for row in read)
     assert header.notes[0] == "表头在第2行，其上 1 行（标题）已跳过"
-    assert header.notes[-1] == "第7行是合计行，未作为账户处理"
+    assert header.notes[-2:] == [
+        "第7行是合计行，未作为账户处理",
+        "第8行在合计行之后且没有账号（表尾），未作为账户处理",
+    ]
     header, rows = open_records(tmp_path / "t.xlsx", header_row=2)
     assert len(list(rows)) == 4
 

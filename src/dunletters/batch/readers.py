@@ -274,12 +274,19 @@ def _id_index(header_map: HeaderMap) -> int:
 
 
 def _total_row(values: Iterable[Any]) -> bool:
-    """A 合计/总计 row at the foot of a sheet (checked only on rows without an account id)."""
+    """A 合计/总计 row at the foot of a sheet (looked for only in rows without an account id)."""
     return any(isinstance(v, str) and v.strip() in _TOTAL_WORDS for v in values)
 
 
-def _total_note(number: int) -> str:
-    return f"第{number}行是合计行，未作为账户处理"
+def _footer(values: Iterable[Any], number: int, after_total: bool, notes: list[str]) -> bool:
+    """Whether a row without an account id is the sheet's foot: its 合计 row, or any row
+    after it (制表人、审核人 …), each reported in ``notes`` rather than rejected."""
+    if _total_row(values):
+        notes.append(f"第{number}行是合计行，未作为账户处理")
+        return True
+    if after_total:
+        notes.append(f"第{number}行在合计行之后且没有账号（表尾），未作为账户处理")
+    return after_total
 
 
 def _csv_rows(
@@ -326,7 +333,7 @@ def _csv_rows(
         records = _flag_cut_last(records, width)
 
     def rows() -> Iterator[Row]:
-        number = index + 1
+        number, footer = index + 1, False
         while True:
             try:
                 values = next(records)
@@ -360,11 +367,10 @@ def _csv_rows(
                 if bad is not None:
                     yield Row(number, {}, (bad, EXCEL_ERROR_REASON))
                     continue
-            if (len(values) <= id_index or values[id_index].strip() in _NO_ACCOUNT) and _total_row(
-                values
-            ):
-                header_map.notes.append(_total_note(number))
-                continue
+            if len(values) <= id_index or values[id_index].strip() in _NO_ACCOUNT:
+                footer = _footer(values, number, footer, header_map.notes)
+                if footer:
+                    continue
             if len(values) < width:
                 if type(values) is _CutRow:
                     yield Row(number, {}, ("(整行)", "最后一行不完整（文件可能被截断）"))
@@ -628,16 +634,17 @@ def _xlsx_rows(
     id_index = _id_index(header_map)
 
     def rows() -> Iterator[Row]:
-        number = index + 1
+        number, footer = index + 1, False
         try:
             for values in itertools.chain(first[index + 1 :], iterator):
                 number += 1
                 if all(v is None or (type(v) is str and not v.strip()) for v in values):
                     continue
                 account = values[id_index] if len(values) > id_index else None
-                if (account is None or account in _TOTAL_WORDS) and _total_row(values):
-                    header_map.notes.append(_total_note(number))
-                    continue
+                if account is None or account in _NO_ACCOUNT:
+                    footer = _footer(values, number, footer, header_map.notes)
+                    if footer:
+                        continue
                 yield header_map.typed_row(number, values)
         except _XLSX_ERRORS as error:
             raise InputError(
