@@ -176,3 +176,18 @@ def test_columns_shows_the_mapping_and_runs_nothing(
     assert caught.value.code == 0
     assert "全部表头都有着落" in capsys.readouterr().out
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_json_values_of_every_usual_type_read_as_the_batch_reads_them() -> None:
+    from dunletters.cells import record_cells
+
+    cells = record_cells(
+        {"账号": 12345, "dispute": 1, "deceased": False, "本金": 12, "利息": 0.5,
+         "手机号": 13800138000, "逾期天数": 23.0, "到期日": "2026-11-05", "地址": None}
+    )  # fmt: skip
+    assert cells == {"account_id": "12345", "dispute": "1", "deceased": "否", "principal": "12",
+                     "interest": "0.5", "mobile": "13800138000", "days_past_due": "23",
+                     "due_date": "2026-11-05"}  # fmt: skip
+    with pytest.raises(RecordError) as caught:
+        record_cells({"姓名": 123})
+    assert caught.value.problems == [("name", "应为文本，不能是数字")]
