@@ -197,6 +197,12 @@ def test_d04_excel_error_values_are_refused_in_any_field(tmp_path: Path, error: 
     assert all(problem and "Excel 错误值" in problem[1] for problem in rows)
 
 
+def test_d04_excel_errors_in_a_csv_name_the_field_not_an_ignored_column(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "e.csv", [["#N/A", *ROW[:4], "#REF!", *ROW[5:]]], ["备注", *HEADER])
+    (row,) = open_records(path, ignore=["备注"])[1]
+    assert row.problem == ("mobile", "是 Excel 错误值（如 #N/A、#REF!），请先修正公式")
+
+
 def test_d05_numbers_excel_has_cut_are_refused_and_exact_ones_read(tmp_path: Path) -> None:
     path = _xlsx(
         tmp_path / "card.xlsx",

@@ -360,10 +360,8 @@ def _csv_rows(
                 yield Row(number, {}, (bad or "(整行)", reason))
                 continue
             if "#" in line and excel_error(line):
-                bad = next(
-                    (c for c, v in zip(header_map.columns, values, strict=False) if excel_error(v)),
-                    None,
-                )
+                columns = zip(header_map.columns, values, strict=False)
+                bad = next((c for c, v in columns if c and excel_error(v)), None)
                 if bad is not None:
                     yield Row(number, {}, (bad, EXCEL_ERROR_REASON))
                     continue
