@@ -351,3 +351,5 @@ def test_d28_ids_differing_only_in_case_are_duplicates(tmp_path: Path) -> None:
     counts = _run(source, tmp_path / "out")
     assert (counts["written"], counts["rejected"]) == (1, 1)
     assert "重复" in _rejects(tmp_path / "out")[3]["reason"]
+    summary = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
+    assert "账号（account_id）" in summary and "已生成" in summary  # friction 10
