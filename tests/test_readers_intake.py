@@ -191,3 +191,23 @@ def test_json_values_of_every_usual_type_read_as_the_batch_reads_them() -> None:
     with pytest.raises(RecordError) as caught:
         record_cells({"姓名": 123})
     assert caught.value.problems == [("name", "应为文本，不能是数字")]
+
+
+@pytest.mark.parametrize(("suffix", "separator"), [(".tsv", "\t"), (".csv", ";"), (".txt", "\t")])
+def test_tab_and_semicolon_separated_files(tmp_path: Path, suffix: str, separator: str) -> None:
+    path = tmp_path / f"in{suffix}"
+    lines = [["账号", "姓名", "卡号", "手机号", "本金", "到期日"],
+             ["T1", "张伟", "6217374590813668", "13800138000", "1,000.00", "2026-11-05"]]  # fmt: skip
+    path.write_text("".join(separator.join(line) + "\n" for line in lines), encoding="gbk")
+    (row,) = open_records(path)[1]
+    assert (row.cells["name"], row.cells["principal"]) == ("张伟", "1,000.00")
+
+
+def test_an_encrypted_workbook_is_named_as_such(tmp_path: Path) -> None:
+    """An .xlsx with a password is an OLE file, like an .xls: say so (friction 13)."""
+    from dunletters.errors import InputError
+
+    path = tmp_path / "secret.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000)
+    with pytest.raises(InputError, match="加密的工作簿或旧的"):
+        open_records(path)

@@ -247,6 +247,14 @@ def detect_encoding(sample: bytes) -> str:
     return "gb18030"
 
 
+def _delimiter(sample: bytes, encoding: str) -> str:
+    """Comma, or the tab or semicolon a header line uses instead (a TSV, a European Excel)."""
+    line = sample.decode(encoding, "replace").lstrip("\ufeff").split("\n", 1)[0]
+    if "," in line:
+        return ","
+    return max(("\t", ";"), key=line.count) if ("\t" in line or ";" in line) else ","
+
+
 def _find_header(
     first: list[list[Any]], lookup: Mapping[str, str], header_row: int | None, source: str
 ) -> int:
@@ -311,7 +319,7 @@ def _csv_rows(
     complete = _ends_with_newline(handle)
     handle.seek(0)
     text = io.TextIOWrapper(handle, encoding=chosen, errors="surrogateescape", newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(text, delimiter=_delimiter(sample, chosen))
     try:
         first = list(itertools.islice(reader, header_row or HEADER_SCAN))
     except csv.Error as error:
@@ -654,6 +662,14 @@ def _xlsx_rows(
     return header_map, rows()
 
 
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(magic)) == magic
+    except OSError:
+        return False
+
+
 def open_records(
     path: Path,
     *,
@@ -671,6 +687,11 @@ def open_records(
     if not path.is_file():
         raise InputError(f"找不到输入文件，或不是普通文件：{path}")
     if suffix in (".xlsx", ".xlsm"):
+        if _starts_with(path, b"\xd0\xcf\x11\xe0"):  # an OLE compound file, not a zip
+            raise InputError(
+                f"{source}：这是加密的工作簿或旧的 .xls 格式，请在 Excel 中取消密码"
+                "并“另存为” .xlsx 后再处理"
+            )
         return _xlsx_rows(path, source, sheet, aliases, ignore, header_row, strict)
     if suffix in (".xls", ".et"):
         raise InputError(
