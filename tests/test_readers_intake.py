@@ -148,9 +148,21 @@ def test_render_takes_the_chinese_keys_batch_takes(tmp_path: Path) -> None:
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(SystemExit) as caught:
         main(["render", str(path), "--channel", "sms", "-o", str(tmp_path / "r.txt"),
-              "--as-of", "2026-11-28"])  # fmt: skip
+              "--as-of", "2026/11/28"])  # fmt: skip
     assert caught.value.code == 0
     assert "赵女士" in (tmp_path / "r.txt").read_text(encoding="utf-8")
+
+
+def test_the_run_date_in_the_forms_excel_users_type(capsys: pytest.CaptureFixture[str]) -> None:
+    """Friction 10: ``--as-of 2026/11/28`` is a date; a wrong one is refused in Chinese."""
+    from dunletters.cli import RUN_DATE
+
+    assert RUN_DATE.convert("2026年11月28日", None, None).date() == AS_OF
+    assert RUN_DATE.convert("20261128", None, None).date() == AS_OF
+    with pytest.raises(SystemExit) as caught:
+        main(["render", "--sample", "--channel", "sms", "-o", "x.txt", "--as-of", "28/11/2026"])
+    assert caught.value.code == 2
+    assert "「28/11/2026」不是有效日期" in capsys.readouterr().err
 
 
 def test_columns_shows_the_mapping_and_runs_nothing(
