@@ -63,7 +63,7 @@ CORPUS_FILES = [
     "utf8.csv", "utf8-bom.csv", "gbk.csv", "gb18030.csv", "utf16le-bom.csv", "utf16be-bom.csv",
     "utf16le-nobom.csv", "big5.csv", "latin1.csv", "utf8-one-bad-byte.csv", "values.csv",
     "unknown-flag-column.csv", "plain.xlsx", "cells.xlsx", "truncated.xlsx",
-    "broken-workbook.xlsx", "entity-bomb.xlsx", "xxe.xlsx", "zip-bomb.xlsx",
+    "broken-workbook.xlsx", "entity-bomb.xlsx", "xxe.xlsx", "padded-dtd.xlsx", "zip-bomb.xlsx",
     "missing-sheet.xlsx", "not-a-zip.xlsx", "old-excel.xls", "types.jsonl",
 ]  # fmt: skip
 
@@ -195,6 +195,12 @@ def test_d04_excel_error_values_are_refused_in_any_field(tmp_path: Path, error: 
     rows = [row.problem for row in open_records(path)[1]]
     assert [problem and problem[0] for problem in rows] == ["name", "mobile"]
     assert all(problem and "Excel 错误值" in problem[1] for problem in rows)
+
+
+def test_d04_excel_errors_in_a_csv_name_the_field_not_an_ignored_column(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "e.csv", [["#N/A", *ROW[:4], "#REF!", *ROW[5:]]], ["备注", *HEADER])
+    (row,) = open_records(path, ignore=["备注"])[1]
+    assert row.problem == ("mobile", "是 Excel 错误值（如 #N/A、#REF!），请先修正公式")
 
 
 def test_d05_numbers_excel_has_cut_are_refused_and_exact_ones_read(tmp_path: Path) -> None:
@@ -345,3 +351,5 @@ def test_d28_ids_differing_only_in_case_are_duplicates(tmp_path: Path) -> None:
     counts = _run(source, tmp_path / "out")
     assert (counts["written"], counts["rejected"]) == (1, 1)
     assert "重复" in _rejects(tmp_path / "out")[3]["reason"]
+    summary = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
+    assert "账号（account_id）" in summary and "已生成" in summary  # friction 10

@@ -50,6 +50,7 @@ def export_xlsx(path: Path, *, title: bool = False, total: bool = False) -> Path
         ])  # fmt: skip
     if total:
         sheet.append([None, "合计", None, None, None, None, None, 44000.52, None, None, None])
+        sheet.append([None, None, "制表人：王五"])
     book.save(path)
     return path
 
@@ -80,7 +81,10 @@ def test_title_and_total_rows_are_recognised_and_reported(tmp_path: Path) -> Non
     assert [row.number for row in read] == [3, 4, 5, 6]
     assert all(row.problem is None for row in read)
     assert header.notes[0] == "表头在第2行，其上 1 行（标题）已跳过"
-    assert header.notes[-1] == "第7行是合计行，未作为账户处理"
+    assert header.notes[-2:] == [
+        "第7行是合计行，未作为账户处理",
+        "第8行在合计行之后且没有账号（表尾），未作为账户处理",
+    ]
     header, rows = open_records(tmp_path / "t.xlsx", header_row=2)
     assert len(list(rows)) == 4
 
@@ -144,9 +148,21 @@ def test_render_takes_the_chinese_keys_batch_takes(tmp_path: Path) -> None:
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(SystemExit) as caught:
         main(["render", str(path), "--channel", "sms", "-o", str(tmp_path / "r.txt"),
-              "--as-of", "2026-11-28"])  # fmt: skip
+              "--as-of", "2026/11/28"])  # fmt: skip
     assert caught.value.code == 0
     assert "赵女士" in (tmp_path / "r.txt").read_text(encoding="utf-8")
+
+
+def test_the_run_date_in_the_forms_excel_users_type(capsys: pytest.CaptureFixture[str]) -> None:
+    """Friction 10: ``--as-of 2026/11/28`` is a date; a wrong one is refused in Chinese."""
+    from dunletters.cli import RUN_DATE
+
+    assert RUN_DATE.convert("2026年11月28日", None, None).date() == AS_OF
+    assert RUN_DATE.convert("20261128", None, None).date() == AS_OF
+    with pytest.raises(SystemExit) as caught:
+        main(["render", "--sample", "--channel", "sms", "-o", "x.txt", "--as-of", "28/11/2026"])
+    assert caught.value.code == 2
+    assert "「28/11/2026」不是有效日期" in capsys.readouterr().err
 
 
 def test_columns_shows_the_mapping_and_runs_nothing(
@@ -172,3 +188,38 @@ def test_columns_shows_the_mapping_and_runs_nothing(
     assert caught.value.code == 0
     assert "全部表头都有着落" in capsys.readouterr().out
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_json_values_of_every_usual_type_read_as_the_batch_reads_them() -> None:
+    from dunletters.cells import record_cells
+
+    cells = record_cells(
+        {"账号": 12345, "dispute": 1, "deceased": False, "本金": 12, "利息": 0.5,
+         "手机号": 13800138000, "逾期天数": 23.0, "到期日": "2026-11-05", "地址": None}
+    )  # fmt: skip
+    assert cells == {"account_id": "12345", "dispute": "1", "deceased": "否", "principal": "12",
+                     "interest": "0.5", "mobile": "13800138000", "days_past_due": "23",
+                     "due_date": "2026-11-05"}  # fmt: skip
+    with pytest.raises(RecordError) as caught:
+        record_cells({"姓名": 123})
+    assert caught.value.problems == [("name", "应为文本，不能是数字")]
+
+
+@pytest.mark.parametrize(("suffix", "separator"), [(".tsv", "\t"), (".csv", ";"), (".txt", "\t")])
+def test_tab_and_semicolon_separated_files(tmp_path: Path, suffix: str, separator: str) -> None:
+    path = tmp_path / f"in{suffix}"
+    lines = [["账号", "姓名", "卡号", "手机号", "本金", "到期日"],
+             ["T1", "张伟", "6217374590813668", "13800138000", "1,000.00", "2026-11-05"]]  # fmt: skip
+    path.write_text("".join(separator.join(line) + "\n" for line in lines), encoding="gbk")
+    (row,) = open_records(path)[1]
+    assert (row.cells["name"], row.cells["principal"]) == ("张伟", "1,000.00")
+
+
+def test_an_encrypted_workbook_is_named_as_such(tmp_path: Path) -> None:
+    """An .xlsx with a password is an OLE file, like an .xls: say so (friction 13)."""
+    from dunletters.errors import InputError
+
+    path = tmp_path / "secret.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000)
+    with pytest.raises(InputError, match="加密的工作簿或旧的"):
+        open_records(path)

@@ -112,7 +112,7 @@ def _number_text(value: int | float | Decimal, column: str) -> str:
         if value == int(value) and len(str(int(value))) == 8:
             return str(int(value))  # 20261128, typed as a number
         raise CellError("不是有效日期")
-    if column in _INTEGER_COLUMNS:
+    if column in _INTEGER_COLUMNS or column in _FLAG_COLUMNS:  # a flag as 1/0
         if value != int(value):
             raise CellError("应为整数")
         return str(int(value))

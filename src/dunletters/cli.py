@@ -20,12 +20,33 @@ import click
 from dunletters import __version__, zh
 from dunletters.config import Settings, load_settings
 from dunletters.errors import DunlettersError, ExitStatus
+from dunletters.models import parse_date
 from dunletters.vocabulary import CHANNELS, STAGES
 
 if TYPE_CHECKING:
     from dunletters.registry import Registry
 
 __all__ = ["cli", "main"]
+
+
+class _RunDate(click.ParamType[datetime]):
+    """A run date as spreadsheets write it (2026-11-28, 2026/11/28, 20261128, 2026年11月28日)."""
+
+    name = "日期"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        """The date at midnight (the commands take ``.date()`` of it)."""
+        if isinstance(value, datetime):
+            return value
+        try:
+            return datetime.combine(parse_date(str(value)), datetime.min.time())
+        except ValueError as error:
+            self.fail(f"「{value}」{error}", param, ctx)
+
+
+RUN_DATE = _RunDate()
 
 
 class _State:
@@ -195,7 +216,7 @@ def templates_check(state: _State, template_dirs: tuple[Path, ...], no_builtin: 
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=RUN_DATE,
     help="基准日（签发日），缺省为今天（北京时间）。",
 )
 @click.option(
@@ -268,9 +289,7 @@ def render_cmd(
 @click.option("--ignore", default="", help="不检查这些规则（DL6xx 只能在配置中写明理由放宽）。")
 @click.option("--fix", is_flag=True, help="只做安全替换（如术语→白话），从不改动金额。")
 @click.option("--no-pdf", is_flag=True, help="不排版 PDF（跳过 DL301 一页检查，更快）。")
-@click.option(
-    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="样例渲染的签发日，缺省今天。"
-)
+@click.option("--as-of", "as_of", type=RUN_DATE, help="样例渲染的签发日，缺省今天。")
 @_templates_option
 @click.pass_obj
 def lint_cmd(
@@ -326,7 +345,7 @@ def _split(value: str) -> tuple[str, ...]:
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=RUN_DATE,
     help="基准日（签发日），缺省今天（北京时间）。",
 )
 @click.option("--channels", default="letter,sms", show_default=True, help="letter、sms 或两者。")
@@ -512,7 +531,7 @@ def columns_cmd(
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=RUN_DATE,
     help="签发日，缺省为今天（北京时间）。",
 )
 @_templates_option
@@ -566,7 +585,7 @@ def preview_cmd(
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=RUN_DATE,
     help="预览的签发日，缺省为当天（北京时间）。",
 )
 @click.pass_obj

@@ -151,6 +151,9 @@ def write_corpus(folder: Path) -> dict[str, Expected]:
     )
     _rezip(folder / "plain.xlsx", folder / "xxe.xlsx", {sheet: xxe})
     expected["xxe.xlsx"] = Expected(error="DTD")
+    padded = b"<?xml version='1.0'?>" + b"<!--" + b" " * 20000 + b"-->" + bomb.split(b"?>", 1)[1]
+    _rezip(folder / "plain.xlsx", folder / "padded-dtd.xlsx", {sheet: padded})
+    expected["padded-dtd.xlsx"] = Expected(error="DTD")
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
         with zipfile.ZipFile(folder / "plain.xlsx") as book:

@@ -394,8 +394,9 @@ def _intake(
     Rows are validated in the worker pool (:func:`_validate`); the driver reads,
     rejects duplicate ids and records. Neither the rows nor the ids seen are kept
     (memory is flat for any file size): rows are recorded in input order, so a
-    resumed run starts after the last one, and ids are looked up in the journal's
-    unique index.
+    resumed run starts after the last one, and ids are looked up, without case, in
+    the journal's index (:func:`_taken_ids`). The header is checked before (see
+    :func:`check_input`); what the reader notices is kept for the summary.
     """
     header_map, rows = open_input(settings, options)
     done = journal.last_row()

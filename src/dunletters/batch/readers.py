@@ -247,6 +247,14 @@ def detect_encoding(sample: bytes) -> str:
     return "gb18030"
 
 
+def _delimiter(sample: bytes, encoding: str) -> str:
+    """Comma, or the tab or semicolon a header line uses instead (a TSV, a European Excel)."""
+    line = sample.decode(encoding, "replace").lstrip("\ufeff").split("\n", 1)[0]
+    if "," in line:
+        return ","
+    return max(("\t", ";"), key=line.count) if ("\t" in line or ";" in line) else ","
+
+
 def _find_header(
     first: list[list[Any]], lookup: Mapping[str, str], header_row: int | None, source: str
 ) -> int:
@@ -274,12 +282,19 @@ def _id_index(header_map: HeaderMap) -> int:
 
 
 def _total_row(values: Iterable[Any]) -> bool:
-    """A 合计/总计 row at the foot of a sheet (checked only on rows without an account id)."""
+    """A 合计/总计 row at the foot of a sheet (looked for only in rows without an account id)."""
     return any(isinstance(v, str) and v.strip() in _TOTAL_WORDS for v in values)
 
 
-def _total_note(number: int) -> str:
-    return f"第{number}行是合计行，未作为账户处理"
+def _footer(values: Iterable[Any], number: int, after_total: bool, notes: list[str]) -> bool:
+    """Whether a row without an account id is the sheet's foot: its 合计 row, or any row
+    after it (制表人、审核人 …), each reported in ``notes`` rather than rejected."""
+    if _total_row(values):
+        notes.append(f"第{number}行是合计行，未作为账户处理")
+        return True
+    if after_total:
+        notes.append(f"第{number}行在合计行之后且没有账号（表尾），未作为账户处理")
+    return after_total
 
 
 def _csv_rows(
@@ -304,7 +319,7 @@ def _csv_rows(
     complete = _ends_with_newline(handle)
     handle.seek(0)
     text = io.TextIOWrapper(handle, encoding=chosen, errors="surrogateescape", newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(text, delimiter=_delimiter(sample, chosen))
     try:
         first = list(itertools.islice(reader, header_row or HEADER_SCAN))
     except csv.Error as error:
@@ -326,7 +341,7 @@ def _csv_rows(
         records = _flag_cut_last(records, width)
 
     def rows() -> Iterator[Row]:
-        number = index + 1
+        number, footer = index + 1, False
         while True:
             try:
                 values = next(records)
@@ -353,18 +368,15 @@ def _csv_rows(
                 yield Row(number, {}, (bad or "(整行)", reason))
                 continue
             if "#" in line and excel_error(line):
-                bad = next(
-                    (c for c, v in zip(header_map.columns, values, strict=False) if excel_error(v)),
-                    None,
-                )
+                columns = zip(header_map.columns, values, strict=False)
+                bad = next((c for c, v in columns if c and excel_error(v)), None)
                 if bad is not None:
                     yield Row(number, {}, (bad, EXCEL_ERROR_REASON))
                     continue
-            if (len(values) <= id_index or values[id_index].strip() in _NO_ACCOUNT) and _total_row(
-                values
-            ):
-                header_map.notes.append(_total_note(number))
-                continue
+            if len(values) <= id_index or values[id_index].strip() in _NO_ACCOUNT:
+                footer = _footer(values, number, footer, header_map.notes)
+                if footer:
+                    continue
             if len(values) < width:
                 if type(values) is _CutRow:
                     yield Row(number, {}, ("(整行)", "最后一行不完整（文件可能被截断）"))
@@ -514,8 +526,8 @@ def _check_xlsx_archive(path: Path, source: str) -> list[str]:
                     )
                 if info.filename.endswith((".xml", ".rels")):
                     with archive.open(info) as part:
-                        head = part.read(4096)
-                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                        prolog = _xml_prolog(part)
+                    if prolog is None or b"<!DOCTYPE" in prolog.upper():
                         raise InputError(
                             f"{source}：XLSX 的部件 {info.filename[:80]} 含 DTD 或实体声明，"
                             "Excel 不会写出这样的文件，未读取"
@@ -533,6 +545,26 @@ def _check_xlsx_archive(path: Path, source: str) -> list[str]:
         for sheet in workbook.iter()
         if sheet.tag.rsplit("}", 1)[-1] == "sheet"
     ]
+
+
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_ROOT = re.compile(rb"<[A-Za-z_]")
+
+
+def _xml_prolog(part: IO[bytes], limit: int = 1 << 20) -> bytes | None:
+    """What comes before an XML part's root element (where a DTD would be; comments
+    removed), or None when no root element starts within ``limit`` bytes."""
+    data = b""
+    while len(data) < limit:
+        chunk = part.read(65536)
+        data += chunk
+        text = _COMMENT.sub(b"", data)
+        root = _ROOT.search(text)
+        if root is not None:
+            return text[: root.start()]
+        if not chunk:
+            return text
+    return None
 
 
 _XLSX_ERRORS = (
@@ -608,16 +640,17 @@ def _xlsx_rows(
     id_index = _id_index(header_map)
 
     def rows() -> Iterator[Row]:
-        number = index + 1
+        number, footer = index + 1, False
         try:
             for values in itertools.chain(first[index + 1 :], iterator):
                 number += 1
                 if all(v is None or (type(v) is str and not v.strip()) for v in values):
                     continue
                 account = values[id_index] if len(values) > id_index else None
-                if (account is None or account in _TOTAL_WORDS) and _total_row(values):
-                    header_map.notes.append(_total_note(number))
-                    continue
+                if account is None or account in _NO_ACCOUNT:
+                    footer = _footer(values, number, footer, header_map.notes)
+                    if footer:
+                        continue
                 yield header_map.typed_row(number, values)
         except _XLSX_ERRORS as error:
             raise InputError(
@@ -627,6 +660,14 @@ def _xlsx_rows(
             workbook.close()
 
     return header_map, rows()
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(magic)) == magic
+    except OSError:
+        return False
 
 
 def open_records(
@@ -646,6 +687,11 @@ def open_records(
     if not path.is_file():
         raise InputError(f"找不到输入文件，或不是普通文件：{path}")
     if suffix in (".xlsx", ".xlsm"):
+        if _starts_with(path, b"\xd0\xcf\x11\xe0"):  # an OLE compound file, not a zip
+            raise InputError(
+                f"{source}：这是加密的工作簿或旧的 .xls 格式，请在 Excel 中取消密码"
+                "并“另存为” .xlsx 后再处理"
+            )
         return _xlsx_rows(path, source, sheet, aliases, ignore, header_row, strict)
     if suffix in (".xls", ".et"):
         raise InputError(

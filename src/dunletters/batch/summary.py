@@ -18,6 +18,7 @@ from typing import Any
 
 from dunletters import zh
 from dunletters.batch.journal import Journal
+from dunletters.columns import label
 from dunletters.config import Settings
 from dunletters.escalation import HoldReason
 from dunletters.vocabulary import STAGE_NAMES
@@ -136,6 +137,14 @@ def _bars(title: str, data: dict[str, int], labels: dict[str, str]) -> str:
     return f"<section><h2>{html.escape(title)}</h2>{rows}</section>"
 
 
+_STATES = {"written": "已生成", "held": "暂停", "quarantined": "隔离", "pending": "未完成"}
+
+
+def _field_labels(fields: dict[str, int]) -> dict[str, str]:
+    """Reject fields as a user reads them: 本金（principal）, several joined by 、."""
+    return {key: "、".join(label(name) for name in key.split("、")) for key in fields}
+
+
 def _notes(notes: list[str]) -> str:
     """What the reader noticed about the input file (no flag columns, 合计 rows, sheets)."""
     if not notes:
@@ -169,7 +178,7 @@ def summary_html(summary: dict[str, Any], settings: Settings) -> str:
         )
     )
     amounts = "".join(
-        f"<tr><td>{html.escape(state)}</td><td class='num'>{zh.format_money(Decimal(value))}</td></tr>"
+        f"<tr><td>{html.escape(_STATES.get(state, state))}</td><td class='num'>{zh.format_money(Decimal(value))}</td></tr>"
         for state, value in summary["amounts"].items()
     )
     hold_labels = {reason.value: reason.label for reason in HoldReason}
@@ -197,7 +206,7 @@ h1{{font-size:1.4rem}} h2{{font-size:1.05rem;margin-top:1.6rem}}
 {_bars("按阶段", summary["by_stage"], STAGE_NAMES)}
 {_bars("按阶段与语气", summary["by_stage_tone"], {})}
 {_bars("暂停原因", summary["holds_by_reason"], hold_labels)}
-{_bars("拒绝原因（字段）", summary["rejects_by_field"], {})}
+{_bars("拒绝原因（字段）", summary["rejects_by_field"], _field_labels(summary["rejects_by_field"]))}
 <section><h2>金额合计（欠款总额）</h2><table>{amounts}</table></section>
 <section><h2>检查发现（按规则）</h2><table>{findings}</table></section>
 {_capped(summary)}
