@@ -44,3 +44,13 @@ def test_dry_run_says_where_its_outputs_are(
     assert caught.value.code in (0, 1)
     assert f"输出在 {out / 'dry-run'}" in printed
     assert (out / "dry-run" / "summary.html").is_file()
+
+
+def test_config_says_when_the_creditor_is_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).parents[1] / "examples" / "dunletters.toml"
+    with pytest.raises(SystemExit):
+        main(["--config", str(example), "config"])
+    assert "（示例：批处理只能加 --demo 运行）" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--config", str(TEST_CONFIG), "config"])
+    assert "--demo" not in capsys.readouterr().out

@@ -81,6 +81,9 @@ def config_cmd(state: _State, dump: bool) -> None:
     else:
         click.echo(f"配置来源：{settings.source}")
         click.echo(f"债权机构：{settings.creditor.name} {settings.creditor.department}".rstrip())
+        if settings.creditor_status != "configured":
+            kind = "未配置，用内置示例" if settings.creditor_status == "missing" else "示例"
+            click.echo(f"（{kind}：批处理只能加 --demo 运行）")
         click.echo("使用 --dump 查看全部配置。")
 
 
