@@ -547,7 +547,17 @@ def serve_cmd(
         )
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"模板预览：http://{shown}:{port}/ （Ctrl-C 停止）")
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+    )
+    stop = server.handle_exit
+
+    def handle_exit(sig: int, frame: Any) -> None:
+        app.state.stopping.set()  # the live-reload streams end: no wait, no cancelled task
+        stop(sig, frame)
+
+    server.handle_exit = handle_exit  # type: ignore[method-assign]
+    server.run()
     return ExitStatus.OK
 
 
