@@ -44,3 +44,37 @@ def test_dry_run_says_where_its_outputs_are(
     assert caught.value.code in (0, 1)
     assert f"输出在 {out / 'dry-run'}" in printed
     assert (out / "dry-run" / "summary.html").is_file()
+
+
+def test_config_says_when_the_creditor_is_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).parents[1] / "examples" / "dunletters.toml"
+    with pytest.raises(SystemExit):
+        main(["--config", str(example), "config"])
+    assert "（示例：批处理只能加 --demo 运行）" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--config", str(TEST_CONFIG), "config"])
+    assert "--demo" not in capsys.readouterr().out
+
+
+def test_a_batch_says_what_it_is_doing_before_its_first_accounts(tmp_path: Path) -> None:
+    """Friction 14: the bar had no total and no word for the first half-minute."""
+    from conftest import TEST_SETTINGS
+    from dunletters.batch.pipeline import BatchOptions, run_batch
+
+    source = write_csv(tmp_path / "a.csv", list(generate_accounts(5, seed=2, as_of=AS_OF)))
+    said: list[str] = []
+    reports: list[tuple[int, int]] = []
+    run_batch(
+        TEST_SETTINGS,
+        BatchOptions(input=source, out=tmp_path / "out", as_of=AS_OF, workers=1),
+        lambda done, total: reports.append((done, total)),
+        said.append,
+    )
+    assert said[:4] == [
+        "检查模板",
+        "准备字体",
+        "启动工作进程（加载模板、字体与排版引擎）",
+        "读取输入",
+    ]
+    assert said[4:] == ["生成中", "整理输出（短信清单、暂停与拒绝清单、摘要）"]
+    assert reports[0][0] == 0 and reports[0][1] >= 5  # the total before the first account

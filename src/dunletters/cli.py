@@ -103,6 +103,9 @@ def config_cmd(state: _State, dump: bool) -> None:
     else:
         click.echo(f"配置来源：{settings.source}")
         click.echo(f"债权机构：{settings.creditor.name} {settings.creditor.department}".rstrip())
+        if settings.creditor_status != "configured":
+            kind = "未配置，用内置示例" if settings.creditor_status == "missing" else "示例"
+            click.echo(f"（{kind}：批处理只能加 --demo 运行）")
         click.echo("使用 --dump 查看全部配置。")
 
 
@@ -619,7 +622,17 @@ def serve_cmd(
         )
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"模板预览：http://{shown}:{port}/ （Ctrl-C 停止）")
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+    )
+    stop = server.handle_exit
+
+    def handle_exit(sig: int, frame: Any) -> None:
+        app.state.stopping.set()  # the live-reload streams end: no wait, no cancelled task
+        stop(sig, frame)
+
+    server.handle_exit = handle_exit  # type: ignore[method-assign]
+    server.run()
     return ExitStatus.OK
 
 

@@ -19,7 +19,13 @@ the row that names them is committed, so a committed ``written`` row always has 
 file. 函号s are reserved in their own database with ``synchronous=FULL``: none is
 reused, whatever happens. A write that fails (disk full, a file-size limit, a
 read-only disk) rolls its transaction back and stops the run with
-:class:`~dunletters.batch.storage.OutputError`; what was committed stays.
+:class:`~dunletters.batch.storage.OutputError`; what was committed stays. A block of
+函号s is recorded with its key (the run's id and the block's first row), so a run whose
+journal could not record the block gets the same numbers when it is run again.
+
+Personal data: an account's full record is kept only while it is pending — what a
+resumed run needs to produce it exactly; once produced, only its SHA-256 stays, and
+its mobile only where ``sms.csv`` lists it. The files are owner-only.
 """
 
 from __future__ import annotations
@@ -369,7 +375,7 @@ def _owner_only(path: Path) -> None:
     """Make a SQLite file and its -wal/-shm owner-only (a journal made by an older
     version, or under a umask that let others read it)."""
     for suffix in ("", "-wal", "-shm"):
-        with suppress(FileNotFoundError):
+        with suppress(OSError):  # absent, or not ours to change: the writes will say
             os.chmod(f"{path}{suffix}", PRIVATE_FILE)
 
 

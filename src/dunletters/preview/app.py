@@ -503,6 +503,8 @@ def create_app(
     """The preview app over ``template_dirs`` (overlaying the built-ins unless told not to)."""
     options = options or PreviewOptions()
     service = PreviewService(template_dirs, settings, options)
+    stopping = threading.Event()
+    """Set when the server is asked to stop: open event streams end, so Ctrl-C is quick."""
     pages = _page_environment()
     pages.globals["creditor_note"] = None
     if settings.creditor_status != "configured":
@@ -771,7 +773,7 @@ def create_app(
                 elif loop.time() - quiet_since >= options.heartbeat:
                     quiet_since = loop.time()
                     yield ": keep-alive\n\n"
-                if loop.time() >= end or await request.is_disconnected():
+                if loop.time() >= end or stopping.is_set() or await request.is_disconnected():
                     return
                 await asyncio.sleep(options.poll_interval)
 
@@ -820,4 +822,5 @@ def create_app(
         exception_handlers={HTTPException: http_error, Exception: server_error},
     )
     app.state.service = service
+    app.state.stopping = stopping
     return app
