@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TEST_CONFIG
 from dunletters.cli import main
 from dunletters.config import Settings, example_creditor
 from dunletters.lint.drafts import DraftReadError, read_text_file
@@ -232,7 +233,7 @@ def batch_letter(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     subprocess.run(
-        [sys.executable, "-m", "dunletters", "batch", str(records), "--out", str(folder / "out"),
+        [sys.executable, "-m", "dunletters", "--config", str(TEST_CONFIG), "batch", str(records), "--out", str(folder / "out"),
          "--as-of", "2026-11-28", "--channels", "letter"],
         check=True, capture_output=True, cwd=folder, timeout=300,
     )  # fmt: skip

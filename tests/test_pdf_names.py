@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.pipeline import BatchOptions, run_batch
 from dunletters.config import STAGES, TONES, Settings
@@ -117,7 +118,7 @@ def test_a_batch_prints_rare_names_and_rejects_unprintable_ones(tmp_path: Path) 
         row["name"] = name
     source = write_csv(tmp_path / "accounts.csv", rows)
     out = tmp_path / "out"
-    result = run_batch(Settings(), BatchOptions(input=source, out=out, as_of=AS_OF, workers=1))
+    result = run_batch(TEST_SETTINGS, BatchOptions(input=source, out=out, as_of=AS_OF, workers=1))
     assert result.counts["rejected"] == 3
     with (out / "rejects.csv").open(encoding="utf-8-sig") as stream:
         rejects = list(csv.DictReader(stream))

@@ -24,6 +24,7 @@ from dunletters.errors import InputError
 from dunletters.models import parse_account
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+from conftest import TEST_CONFIG, TEST_CONFIG_TABLE, TEST_SETTINGS
 from corpus import HEADER, Expected, write_corpus
 
 AS_OF = date(2026, 11, 28)
@@ -46,7 +47,7 @@ def _run(
     batch = BatchOptions(
         input=source, out=out, as_of=AS_OF, channels=("sms",), workers=1, **options
     )  # type: ignore[arg-type]
-    return run_batch(settings or Settings(), batch).counts
+    return run_batch(settings or TEST_SETTINGS, batch).counts
 
 
 def _sms(out: Path) -> list[dict[str, str]]:
@@ -118,7 +119,18 @@ def test_d01_an_unknown_header_stops_the_run_before_anything_is_written(
     out = tmp_path / "out"
     with pytest.raises(SystemExit) as caught:
         main(
-            ["batch", str(source), "--out", str(out), "--as-of", "2026-11-28", "--channels", "sms"]
+            [
+                "--config",
+                str(TEST_CONFIG),
+                "batch",
+                str(source),
+                "--out",
+                str(out),
+                "--as-of",
+                "2026-11-28",
+                "--channels",
+                "sms",
+            ]
         )
     assert caught.value.code == 2
     err = capsys.readouterr().err
@@ -130,12 +142,16 @@ def test_d01_an_unknown_header_stops_the_run_before_anything_is_written(
 def test_d01_ignored_columns_and_aliases_let_the_run_go(tmp_path: Path) -> None:
     source = _csv(tmp_path / "flags.csv", [[*ROW, "是", "x"]], [*HEADER, "是否死亡", "所属分行"])
     settings = settings_from_mapping(
-        {"batch": {"columns": {"是否死亡": "deceased"}, "ignore_columns": ["所属分行"]}}, "test"
+        {
+            **TEST_CONFIG_TABLE,
+            "batch": {"columns": {"是否死亡": "deceased"}, "ignore_columns": ["所属分行"]},
+        },
+        "test",
     )
     counts = _run(source, tmp_path / "out", settings)
     assert counts["held"] == 1
     counts = _run(source, tmp_path / "out2", settings_from_mapping(
-        {"batch": {"columns": {"是否死亡": "deceased"}}}, "test"), ignore_columns=("所属分行",))  # fmt: skip
+        {**TEST_CONFIG_TABLE, "batch": {"columns": {"是否死亡": "deceased"}}}, "test"), ignore_columns=("所属分行",))  # fmt: skip
     assert counts["held"] == 1
 
 
@@ -249,7 +265,7 @@ def test_d09_days_contradicting_the_due_date_are_rejected(tmp_path: Path) -> Non
     counts = _run(source, tmp_path / "out")
     assert counts["rejected"] == 2  # the second row is also a duplicate id: rejected either way
     assert _rejects(tmp_path / "out")[2]["field"] == "days_past_due"
-    relaxed = settings_from_mapping({"batch": {"days_tolerance": 22}}, "test")
+    relaxed = settings_from_mapping({**TEST_CONFIG_TABLE, "batch": {"days_tolerance": 22}}, "test")
     assert _run(source, tmp_path / "out2", relaxed)["written"] == 1
 
 
@@ -286,7 +302,7 @@ def test_d11_jsonl_hostility_rejects_rows_never_an_internal_error(tmp_path: Path
         encoding="utf-8",
     )  # fmt: skip
     with pytest.raises(SystemExit) as caught:
-        main(["batch", str(path), "--out", str(tmp_path / "out"), "--as-of", "2026-11-28",
+        main(["--config", str(TEST_CONFIG), "batch", str(path), "--out", str(tmp_path / "out"), "--as-of", "2026-11-28",
               "--channels", "sms", "--workers", "1"])  # fmt: skip
     assert caught.value.code == 1
     rejects = _rejects(tmp_path / "out")

@@ -160,7 +160,7 @@ def test_a_batch_with_a_runaway_template_quarantines_without_waiting_each_time(
     folder = overlay(tmp_path / "t", PAYLOADS["nested-loops"])
     rows = list(generate_accounts(40, seed=5, as_of=AS_OF))
     for row in rows:  # every account in the late stage, not held
-        row.update(days_past_due="22", dispute="否", deceased="否", promise_to_pay_until="",
+        row.update(days_past_due="22", due_date=(AS_OF - timedelta(days=22)).isoformat(), dispute="否", deceased="否", promise_to_pay_until="",
                    hardship="否", promises_broken="0")  # fmt: skip
     source = write_csv(tmp_path / "accounts.csv", rows)
     settings = settings_from_mapping({**TEST_CONFIG_TABLE, "render": {"time_limit": 1.0}}, "t")
