@@ -19,9 +19,10 @@ the row that names them is committed, so a committed ``written`` row always has 
 file. 函号s are reserved in their own database with ``synchronous=FULL``: none is
 reused, whatever happens. A write that fails (disk full, a file-size limit, a
 read-only disk) rolls its transaction back and stops the run with
-:class:`~dunletters.batch.storage.OutputError`; what was committed stays. A block of
-函号s is recorded with its key (the run's id and the block's first row), so a run whose
-journal could not record the block gets the same numbers when it is run again.
+:class:`~dunletters.batch.storage.OutputError`; what was committed stays. 函号s are
+reserved for a block of accounts only once the block is recorded, and with a key (the
+run's id and the block's first row): a run killed between the reservation and the
+numbering gets the same numbers when it is run again.
 
 Personal data: an account's full record is kept only while it is pending — what a
 resumed run needs to produce it exactly; once produced, only its SHA-256 stays, and
@@ -286,6 +287,20 @@ class Journal:
         """Produced accounts' outcomes, as tuples in :data:`FINISH_COLUMNS` order + row."""
         self.db.executemany(_UPDATE_FINISH, updates)
 
+    def set_numbers(self, numbered: list[tuple[str, int]]) -> None:
+        """Pending accounts' 函号s, as (函号, row) pairs."""
+        self.db.executemany("UPDATE accounts SET letter_number = ? WHERE row = ?", numbered)
+
+    def unnumbered(self) -> list[int]:
+        """Pending rows without a 函号 yet (recorded, then the run stopped), in order."""
+        return [
+            int(r[0])
+            for r in self.db.execute(
+                "SELECT row FROM accounts WHERE state = 'pending' AND letter_number IS NULL"
+                " ORDER BY row"
+            )
+        ]
+
     def pending_count(self) -> int:
         """How many accounts are decided but not yet produced."""
         found = self.db.execute("SELECT COUNT(*) FROM accounts WHERE state = 'pending'")
@@ -434,9 +449,9 @@ class LetterNumbers:
         """The next ``count`` sequence numbers for a creditor and year.
 
         ``key`` names the block (the run's id and its first row): asked again with the
-        same key, creditor, year and count — a run resumed after its journal could not
-        record the block — it gets the same numbers, so a failed intake commit
-        neither skips nor shifts a 函号 (D-12).
+        same key, creditor, year and count — a run resumed after it was killed before
+        recording the numbers — it gets the same numbers, so no 函号 is skipped or
+        shifted (D-12).
         """
         try:
             with _Transaction(self.db):
