@@ -25,7 +25,7 @@ import pytest
 from conftest import AS_OF, TEST_CONFIG, TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.journal import LetterNumbers
-from dunletters.batch.pipeline import LOCK_NAME, BatchOptions, run_batch
+from dunletters.batch.pipeline import LOCK_NAME, BatchOptions, OutputError, run_batch
 from dunletters.errors import InputError
 from dunletters.samples import generate_accounts
 
@@ -344,3 +344,15 @@ def test_pending_rows_a_killed_run_left_unnumbered_get_the_same_numbers(tmp_path
     assert ours == sorted(p.relative_to(reference) for p in (reference / "letters").rglob("*.pdf"))
     for path in ours:
         assert (out / path).read_bytes() == (reference / path).read_bytes()
+
+
+def test_a_symlink_planted_as_the_lock_file_is_not_followed(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "accounts.csv", accounts(2))
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (out / LOCK_NAME).symlink_to(victim)
+    with pytest.raises(OutputError, match=LOCK_NAME.replace(".", r"\.")):
+        run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
+    assert victim.read_text(encoding="utf-8") == "keep me"

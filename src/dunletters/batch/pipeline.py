@@ -1383,9 +1383,13 @@ def lock_out(out: Path) -> int:
     path = out / LOCK_NAME
     try:
         out.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     except OSError as error:
         raise write_error(out, error) from None
+    try:
+        # O_NOFOLLOW: a symlink planted as the lock file must not get another file truncated.
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    except OSError as error:
+        raise write_error(path, error) from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
