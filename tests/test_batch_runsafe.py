@@ -356,3 +356,16 @@ def test_a_symlink_planted_as_the_lock_file_is_not_followed(tmp_path: Path) -> N
     with pytest.raises(OutputError, match=LOCK_NAME.replace(".", r"\.")):
         run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
     assert victim.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_journal_of_an_earlier_version_is_named_as_such(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "accounts.csv", accounts(3))
+    out = tmp_path / "out"
+    run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
+    db = sqlite3.connect(out / "journal.sqlite")
+    with db:  # as a journal written before these keys were part of a run
+        db.execute("DELETE FROM run WHERE key IN ('print_files', 'input_options')")
+    db.close()
+    with pytest.raises(InputError, match=r"（dunletters 版本不同）") as caught:
+        run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
+    assert "--no-print" not in str(caught.value)

@@ -214,6 +214,8 @@ class Journal:
         stored = {row[0]: row[1] for row in self.db.execute("SELECT key, value FROM run")}
         differs = sorted(key for key in identity if stored.get(key) != identity[key])
         if stored and differs and self.last_row() > 0:
+            if any(key not in stored for key in differs):  # written by an earlier version
+                differs = sorted({*[k for k in differs if k in stored], "dunletters"})
             names = "、".join(_IDENTITY_NAMES.get(key, key) for key in differs)
             raise InputError(
                 f"输出目录中的批处理日志属于另一批次（{names}不同），其中已有记录，不能混入本批次："
