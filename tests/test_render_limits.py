@@ -58,6 +58,7 @@ PAYLOADS = {
     "format-width": "{{ '%1000000000d' % 1 }}",
     "method-width": "{{ 'x'.center(1000000000) }}",
     "str-format-width": "{{ '{:>1000000000}'.format(1) }}",
+    "nested-format-width": "{{ '{:>{}}'.format(1, 1000000000) }}",
 }
 
 EXPECTED = {
@@ -104,6 +105,7 @@ def test_every_runaway_payload_is_a_template_error_in_bounded_time(
 
 def test_legitimate_loops_and_products_still_render(tmp_path: Path) -> None:
     body = (
+        "{% macro m(n) %}{{ n }}{% endmacro %}{{ m(123456789012) }}"
         "{% for i in range(3) %}{{ loop.index }}{% endfor %}{{ range(5)|list|length }}"
         "{{ '-' * 20 }}{{ 2 ** 10 }}{{ '%05d' % 42 }}{{ 7 % 3 }}{{ range(10)[2] }}"
     )
@@ -120,7 +122,7 @@ def test_legitimate_loops_and_products_still_render(tmp_path: Path) -> None:
         .letter_html(sample_account("late", as_of=AS_OF), decision, AS_OF, "第1号")
         .html
     )
-    assert "123" + "5" + "-" * 20 + "1024" + "00042" + "1" + "2" in html
+    assert "123456789012" + "123" + "5" + "-" * 20 + "1024" + "00042" + "1" + "2" in html
 
 
 def test_the_time_limit_comes_from_the_settings(tmp_path: Path) -> None:

@@ -233,17 +233,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         self.globals["namespace"] = _Namespace
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        """Every call from a template (macros, methods, ``range``): the deadline, and no
-        argument or result past the output limit (``'x'.center(10**9)``, a macro that
-        doubles its text)."""
+        """Every call from a template (macros, methods, ``range``): the deadline; a string's
+        or list's method given a size past the output limit (``'x'.center(10**9)``,
+        ``'{:>{}}'.format(1, 10**9)``); no text result past it (a macro that doubles its
+        text)."""
         _check_time()
         limit = _output_limit()
-        for value in (*args, *kwargs.values()):
-            if type(value) is int and value > limit:
-                raise _too_big("调用参数")
         self_ = getattr(__obj, "__self__", None)
-        if isinstance(self_, str) and _WIDE_FORMAT.search(self_):
-            raise _too_big("格式宽度")
+        if isinstance(self_, str | list | tuple):
+            if isinstance(self_, str) and _WIDE_FORMAT.search(self_):
+                raise _too_big("格式宽度")
+            for value in (*args, *kwargs.values()):
+                if type(value) is int and value > limit:
+                    raise _too_big("调用参数")
         result = super().call(__context, __obj, *args, **kwargs)
         if isinstance(result, str) and len(result) > limit:
             raise _too_big("调用结果")
