@@ -65,6 +65,7 @@ PAYLOADS = {
     "replace-filter": "{{ ('x' * 1000000)|replace('x', 'y' * 1000) }}",
     "join-filter": "{{ (['x' * 1000000] * 1000)|join }}",
     "join-filter-separator": "{{ ([''] * 1000000)|join('z' * 1000) }}",
+    "lipsum": "{{ lipsum(1000000) }}",
 }
 
 EXPECTED = {
@@ -113,6 +114,7 @@ def test_legitimate_loops_and_products_still_render(tmp_path: Path) -> None:
     body = (
         "{% macro m(n) %}{{ n }}{% endmacro %}{{ m(123456789012) }}"
         "{{ 'ab'|center(6)|replace('a', 'A')|trim }}{{ ['p', 'q']|join('+') }}"
+        "{{ lipsum(1, html=False)|length > 0 }}"
         "{% for i in range(3) %}{{ loop.index }}{% endfor %}{{ range(5)|list|length }}"
         "{{ '-' * 20 }}{{ 2 ** 10 }}{{ '%05d' % 42 }}{{ 7 % 3 }}{{ range(10)[2] }}"
     )
@@ -130,7 +132,17 @@ def test_legitimate_loops_and_products_still_render(tmp_path: Path) -> None:
         .html
     )
     assert (
-        "123456789012" + "Ab" + "p+q" + "123" + "5" + "-" * 20 + "1024" + "00042" + "1" + "2"
+        "123456789012"
+        + "Ab"
+        + "p+q"
+        + "True"
+        + "123"
+        + "5"
+        + "-" * 20
+        + "1024"
+        + "00042"
+        + "1"
+        + "2"
         in html
     )
 

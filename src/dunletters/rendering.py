@@ -39,6 +39,7 @@ from typing import Any
 
 import jinja2
 import jinja2.filters
+import jinja2.utils
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from jinja2.utils import Namespace
 from pydantic import BaseModel, ConfigDict
@@ -246,6 +247,14 @@ def _bounded_filter(function: Any) -> Any:
     return bounded
 
 
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:
+    """Jinja's ``lipsum`` placeholder text, at most 100 paragraphs of 1,000 words (its own
+    loop is one call the deadline can't interrupt)."""
+    if n > 100 or max > 1000:
+        raise _too_big("lipsum 的参数")
+    return jinja2.utils.generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+
+
 _AMPLIFYING_FILTERS = ("center", "indent", "format", "replace", "join", "wordwrap")
 
 
@@ -271,6 +280,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         self.globals["namespace"] = _Namespace
         for name in _AMPLIFYING_FILTERS:
             self.filters[name] = _bounded_filter(self.filters[name])
+        self.globals["lipsum"] = _lipsum
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Every call from a template (macros, methods, ``range``): the deadline; a string's
