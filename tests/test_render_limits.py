@@ -66,6 +66,10 @@ PAYLOADS = {
     "join-filter": "{{ (['x' * 1000000] * 1000)|join }}",
     "join-filter-separator": "{{ ([''] * 1000000)|join('z' * 1000) }}",
     "lipsum": "{{ lipsum(1000000) }}",
+    "squared-number": (
+        "{% set ns = namespace(x=2 ** 4000) %}{% for i in range(40) %}"
+        "{% set ns.x = ns.x * ns.x %}{% endfor %}{{ ns.x > 0 }}"
+    ),
 }
 
 EXPECTED = {

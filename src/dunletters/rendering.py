@@ -309,6 +309,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 sequence = isinstance(items, str | list | tuple) and type(times) is int
                 if sequence and len(items) * times > limit:
                     raise _too_big("乘积")
+            whole = type(left) is int and type(right) is int
+            if whole and left.bit_length() + right.bit_length() > 65536:
+                raise _too_big("乘积")  # squared again and again, a number grows past any time
         elif operator == "**":
             whole = type(left) is int and type(right) is int and abs(left) > 1
             if whole and left.bit_length() * right > 4096:
