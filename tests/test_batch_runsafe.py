@@ -25,7 +25,7 @@ import pytest
 from conftest import AS_OF, TEST_CONFIG, TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.journal import LetterNumbers
-from dunletters.batch.pipeline import LOCK_NAME, BatchOptions, run_batch
+from dunletters.batch.pipeline import LOCK_NAME, BatchOptions, OutputError, run_batch
 from dunletters.errors import InputError
 from dunletters.samples import generate_accounts
 
@@ -260,7 +260,8 @@ def test_numbers_of_a_block_the_journal_could_not_record_are_reused(tmp_path: Pa
     )
     assert failed.returncode == 2 and "journal.sqlite" in failed.stderr
     numbers = sqlite3.connect(out.parent / "letter-numbers.sqlite")
-    assert numbers.execute("SELECT last FROM sequences").fetchone()[0] > 0  # reserved, not recorded
+    # The journal could not record the block: no 函号 was reserved for it.
+    assert numbers.execute("SELECT last FROM sequences").fetchone() is None
     numbers.close()
     done = subprocess.run(run, capture_output=True, text=True, check=False)
     assert done.returncode in (0, 1), done.stderr
@@ -306,3 +307,65 @@ def test_sms_to_one_mobile_stop_before_the_deadline_with_a_warning(tmp_path: Pat
     assert capped["count"] == 4 and capped["account_ids"] == ["S6", "S7", "S8", "S9"]
     assert "短信未排入 sms.csv" in (out / "summary.html").read_text(encoding="utf-8")
     assert result.counts["sms_not_scheduled"] == 4
+
+
+def test_pending_rows_a_killed_run_left_unnumbered_get_the_same_numbers(tmp_path: Path) -> None:
+    """Killed between the intake commit and the numbering: resume numbers them, and a block
+    reserved before the kill is given again (its key), so the letters are the same."""
+    from dunletters.models import parse_account
+
+    rows = accounts(8, seed=4)
+    for row in rows:
+        row.update(dispute="否", deceased="否", promise_to_pay_until="")
+    source = write_csv(tmp_path / "accounts.csv", rows)
+    reference, out = tmp_path / "ref" / "out", tmp_path / "run" / "out"
+    for folder in (reference, out):
+        run_batch(TEST_SETTINGS, options(source, folder, channels=("letter",), print_files=False))
+    by_id = {row["account_id"]: row for row in rows}
+    db = sqlite3.connect(out / "journal.sqlite")
+    with db:  # as the kill leaves it: recorded, pending, not numbered, nothing produced
+        for number, account_id in db.execute(
+            "SELECT row, account_id FROM accounts WHERE state != 'held'"
+        ).fetchall():
+            record = parse_account(by_id[account_id], as_of=AS_OF).journal_json()
+            db.execute(
+                "UPDATE accounts SET state = 'pending', letter_number = NULL, record_json = ?,"
+                " letter_path = NULL, letter_sha256 = NULL WHERE row = ?",
+                (record, number),
+            )
+    db.close()
+    for letter in (out / "letters").rglob("*.pdf"):
+        letter.unlink()
+    result = run_batch(TEST_SETTINGS, options(source, out, channels=("letter",), print_files=False))
+    assert result.resumed and result.counts.get("pending", 0) == 0
+    for name in ("manifest.jsonl", "summary.json"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    ours = sorted(p.relative_to(out) for p in (out / "letters").rglob("*.pdf"))
+    assert ours == sorted(p.relative_to(reference) for p in (reference / "letters").rglob("*.pdf"))
+    for path in ours:
+        assert (out / path).read_bytes() == (reference / path).read_bytes()
+
+
+def test_a_symlink_planted_as_the_lock_file_is_not_followed(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "accounts.csv", accounts(2))
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (out / LOCK_NAME).symlink_to(victim)
+    with pytest.raises(OutputError, match=LOCK_NAME.replace(".", r"\.")):
+        run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
+    assert victim.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_journal_of_an_earlier_version_is_named_as_such(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "accounts.csv", accounts(3))
+    out = tmp_path / "out"
+    run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
+    db = sqlite3.connect(out / "journal.sqlite")
+    with db:  # as a journal written before these keys were part of a run
+        db.execute("DELETE FROM run WHERE key IN ('print_files', 'input_options')")
+    db.close()
+    with pytest.raises(InputError, match=r"（dunletters 版本不同）") as caught:
+        run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
+    assert "--no-print" not in str(caught.value)

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import jinja2
@@ -58,6 +59,18 @@ PAYLOADS = {
     "format-width": "{{ '%1000000000d' % 1 }}",
     "method-width": "{{ 'x'.center(1000000000) }}",
     "str-format-width": "{{ '{:>1000000000}'.format(1) }}",
+    "nested-format-width": "{{ '{:>{}}'.format(1, 1000000000) }}",
+    "center-filter": "{{ 'x'|center(1000000000) }}",
+    "indent-filter": "{{ 'a\nb'|indent(1000000000) }}",
+    "format-filter": "{{ '%1000000000d'|format(1) }}",
+    "replace-filter": "{{ ('x' * 1000000)|replace('x', 'y' * 1000) }}",
+    "join-filter": "{{ (['x' * 1000000] * 1000)|join }}",
+    "join-filter-separator": "{{ ([''] * 1000000)|join('z' * 1000) }}",
+    "lipsum": "{{ lipsum(1000000) }}",
+    "squared-number": (
+        "{% set ns = namespace(x=2 ** 4000) %}{% for i in range(40) %}"
+        "{% set ns.x = ns.x * ns.x %}{% endfor %}{{ ns.x > 0 }}"
+    ),
 }
 
 EXPECTED = {
@@ -104,6 +117,9 @@ def test_every_runaway_payload_is_a_template_error_in_bounded_time(
 
 def test_legitimate_loops_and_products_still_render(tmp_path: Path) -> None:
     body = (
+        "{% macro m(n) %}{{ n }}{% endmacro %}{{ m(123456789012) }}"
+        "{{ 'ab'|center(6)|replace('a', 'A')|trim }}{{ ['p', 'q']|join('+') }}"
+        "{{ lipsum(1, html=False)|length > 0 }}"
         "{% for i in range(3) %}{{ loop.index }}{% endfor %}{{ range(5)|list|length }}"
         "{{ '-' * 20 }}{{ 2 ** 10 }}{{ '%05d' % 42 }}{{ 7 % 3 }}{{ range(10)[2] }}"
     )
@@ -120,7 +136,20 @@ def test_legitimate_loops_and_products_still_render(tmp_path: Path) -> None:
         .letter_html(sample_account("late", as_of=AS_OF), decision, AS_OF, "第1号")
         .html
     )
-    assert "123" + "5" + "-" * 20 + "1024" + "00042" + "1" + "2" in html
+    assert (
+        "123456789012"
+        + "Ab"
+        + "p+q"
+        + "True"
+        + "123"
+        + "5"
+        + "-" * 20
+        + "1024"
+        + "00042"
+        + "1"
+        + "2"
+        in html
+    )
 
 
 def test_the_time_limit_comes_from_the_settings(tmp_path: Path) -> None:

@@ -17,8 +17,9 @@ Every render is bounded (:class:`RenderLimits`, ``[render]`` in the settings): a
 template is text, and a loop, a string product or a recursive macro in it must not
 hang a batch or the preview server (D-18, D-19). The sandbox's ``range`` checks a
 deadline as it counts, every call (macros included) checks it, string and list
-products, powers and ``%`` formats are checked before they are computed, a macro's
-or namespace's text against the output limit, and the output as it is produced.
+products, powers, ``%`` formats and Jinja's text-growing filters are checked before
+they are computed, a macro's or namespace's text against the output limit, and the
+output as it is produced.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.filters
+import jinja2.utils
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from jinja2.utils import Namespace
 from pydantic import BaseModel, ConfigDict
@@ -211,6 +214,50 @@ _WIDE_FORMAT = re.compile(
 """A ``%`` or ``str.format`` field with a width or precision of a million or more."""
 
 
+def _bounded_filter(function: Any) -> Any:
+    """One of Jinja's filters that can make text much larger than its input (``center``,
+    ``indent``, ``format``, ``replace``, ``join``, ``wordwrap``): its sizes checked
+    before it runs, its result after (filters are not calls the sandbox sees)."""
+
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        limit = _output_limit()
+        values = (*args, *kwargs.values())
+        texts = [value for value in values if isinstance(value, str)]
+        if any(type(value) is int and value > limit for value in values):
+            raise _too_big("过滤器参数")
+        if function is jinja2.filters.do_format and texts and _WIDE_FORMAT.search(texts[0]):
+            raise _too_big("格式宽度")
+        if function is jinja2.filters.do_replace and len(texts) >= 3:
+            text, old, new = texts[:3]
+            grows = max(0, len(new) - len(old)) * (text.count(old) if old else len(text) + 1)
+            if len(text) + grows > limit:
+                raise _too_big("替换结果")
+        if function is jinja2.filters.do_join:
+            items = next((v for v in values if isinstance(v, list | tuple)), ())
+            joiner = texts[0] if texts else ""
+            size = sum(len(v) for v in items if isinstance(v, str)) + len(joiner) * len(items)
+            if size > limit:
+                raise _too_big("拼接结果")
+        result = function(*args, **kwargs)
+        if isinstance(result, str) and len(result) > limit:
+            raise _too_big("过滤器结果")
+        return result
+
+    return bounded
+
+
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:
+    """Jinja's ``lipsum`` placeholder text, at most 100 paragraphs of 1,000 words (its own
+    loop is one call the deadline can't interrupt)."""
+    if n > 100 or max > 1000:
+        raise _too_big("lipsum 的参数")
+    return jinja2.utils.generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+
+
+_AMPLIFYING_FILTERS = ("center", "indent", "format", "replace", "join", "wordwrap")
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, with its attribute verdicts remembered per (type, name).
 
@@ -231,19 +278,24 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         self.limits = limits or RenderLimits()
         self.globals["range"] = _Range
         self.globals["namespace"] = _Namespace
+        for name in _AMPLIFYING_FILTERS:
+            self.filters[name] = _bounded_filter(self.filters[name])
+        self.globals["lipsum"] = _lipsum
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        """Every call from a template (macros, methods, ``range``): the deadline, and no
-        argument or result past the output limit (``'x'.center(10**9)``, a macro that
-        doubles its text)."""
+        """Every call from a template (macros, methods, ``range``): the deadline; a string's
+        or list's method given a size past the output limit (``'x'.center(10**9)``,
+        ``'{:>{}}'.format(1, 10**9)``); no text result past it (a macro that doubles its
+        text)."""
         _check_time()
         limit = _output_limit()
-        for value in (*args, *kwargs.values()):
-            if type(value) is int and value > limit:
-                raise _too_big("调用参数")
         self_ = getattr(__obj, "__self__", None)
-        if isinstance(self_, str) and _WIDE_FORMAT.search(self_):
-            raise _too_big("格式宽度")
+        if isinstance(self_, str | list | tuple):
+            if isinstance(self_, str) and _WIDE_FORMAT.search(self_):
+                raise _too_big("格式宽度")
+            for value in (*args, *kwargs.values()):
+                if type(value) is int and value > limit:
+                    raise _too_big("调用参数")
         result = super().call(__context, __obj, *args, **kwargs)
         if isinstance(result, str) and len(result) > limit:
             raise _too_big("调用结果")
@@ -257,6 +309,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 sequence = isinstance(items, str | list | tuple) and type(times) is int
                 if sequence and len(items) * times > limit:
                     raise _too_big("乘积")
+            whole = type(left) is int and type(right) is int
+            if whole and left.bit_length() + right.bit_length() > 65536:
+                raise _too_big("乘积")  # squared again and again, a number grows past any time
         elif operator == "**":
             whole = type(left) is int and type(right) is int and abs(left) > 1
             if whole and left.bit_length() * right > 4096:

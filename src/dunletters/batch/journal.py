@@ -19,9 +19,10 @@ the row that names them is committed, so a committed ``written`` row always has 
 file. 函号s are reserved in their own database with ``synchronous=FULL``: none is
 reused, whatever happens. A write that fails (disk full, a file-size limit, a
 read-only disk) rolls its transaction back and stops the run with
-:class:`~dunletters.batch.storage.OutputError`; what was committed stays. A block of
-函号s is recorded with its key (the run's id and the block's first row), so a run whose
-journal could not record the block gets the same numbers when it is run again.
+:class:`~dunletters.batch.storage.OutputError`; what was committed stays. 函号s are
+reserved for a block of accounts only once the block is recorded, and with a key (the
+run's id and the block's first row): a run killed between the reservation and the
+numbering gets the same numbers when it is run again.
 
 Personal data: an account's full record is kept only while it is pending — what a
 resumed run needs to produce it exactly; once produced, only its SHA-256 stays, and
@@ -213,6 +214,8 @@ class Journal:
         stored = {row[0]: row[1] for row in self.db.execute("SELECT key, value FROM run")}
         differs = sorted(key for key in identity if stored.get(key) != identity[key])
         if stored and differs and self.last_row() > 0:
+            if any(key not in stored for key in differs):  # written by an earlier version
+                differs = sorted({*[k for k in differs if k in stored], "dunletters"})
             names = "、".join(_IDENTITY_NAMES.get(key, key) for key in differs)
             raise InputError(
                 f"输出目录中的批处理日志属于另一批次（{names}不同），其中已有记录，不能混入本批次："
@@ -285,6 +288,20 @@ class Journal:
     def finish(self, updates: list[tuple[Any, ...]]) -> None:
         """Produced accounts' outcomes, as tuples in :data:`FINISH_COLUMNS` order + row."""
         self.db.executemany(_UPDATE_FINISH, updates)
+
+    def set_numbers(self, numbered: list[tuple[str, int]]) -> None:
+        """Pending accounts' 函号s, as (函号, row) pairs."""
+        self.db.executemany("UPDATE accounts SET letter_number = ? WHERE row = ?", numbered)
+
+    def unnumbered(self) -> list[int]:
+        """Pending rows without a 函号 yet (recorded, then the run stopped), in order."""
+        return [
+            int(r[0])
+            for r in self.db.execute(
+                "SELECT row FROM accounts WHERE state = 'pending' AND letter_number IS NULL"
+                " ORDER BY row"
+            )
+        ]
 
     def pending_count(self) -> int:
         """How many accounts are decided but not yet produced."""
@@ -434,9 +451,9 @@ class LetterNumbers:
         """The next ``count`` sequence numbers for a creditor and year.
 
         ``key`` names the block (the run's id and its first row): asked again with the
-        same key, creditor, year and count — a run resumed after its journal could not
-        record the block — it gets the same numbers, so a failed intake commit
-        neither skips nor shifts a 函号 (D-12).
+        same key, creditor, year and count — a run resumed after it was killed before
+        recording the numbers — it gets the same numbers, so no 函号 is skipped or
+        shifted (D-12).
         """
         try:
             with _Transaction(self.db):

@@ -3,9 +3,10 @@
 Two stages run interleaved, then one at the end, each restartable from the journal:
 
 1. **intake** (read by the driver, validated in the worker pool): each row is validated
-   and decided (stage/tone or hold); the driver rejects duplicate ids, allocates 函号s
-   and records rejects, holds and pending accounts in the journal, a block of rows per
-   transaction. Rows already in the journal are skipped.
+   and decided (stage/tone or hold); the driver rejects duplicate ids and records
+   rejects, holds and pending accounts in the journal, a block of rows per
+   transaction, then allocates the block's 函号s (:func:`assign_numbers`). Rows
+   already in the journal are skipped.
 2. **produce** (worker pool), as soon as a block is recorded: each pending account's
    SMS and letter are rendered and linted with the record. Letters go a print part at
    a time (the next :data:`PRINT_PART` of a stage): each is laid out once, written as
@@ -400,7 +401,6 @@ def _intake(
     """
     header_map, rows = open_input(settings, options)
     done = journal.last_row()
-    run_id = journal.run_id
     letters = "letter" in options.channels
     as_of = options.as_of
     rejects: list[tuple[int, str, str]] = []
@@ -416,16 +416,9 @@ def _intake(
                 kept.append(entry)
         pending = [entry for entry in kept if not isinstance(entry[7], str)]
         letter_numbers: list[str | None] = [None] * len(pending)
-        if letters and pending:
-            sequence = (
-                numbers.reserve(
-                    settings.creditor.name, as_of.year, len(pending), f"{run_id}:{pending[0][1]}"
-                )
-                if numbers is not None
-                else [0] * len(pending)
-            )
+        if letters and pending and numbers is None:  # a dry run: 函号 0, none reserved
             form = settings.letters.number_format
-            letter_numbers = [form.format(year=as_of.year, seq=seq) for seq in sequence]
+            letter_numbers = [form.format(year=as_of.year, seq=0)] * len(pending)
         items: list[Job] = []
         records: list[tuple[Any, ...]] = []
         produced_rows: list[tuple[Any, ...]] = []  # produced with their validation
@@ -465,6 +458,13 @@ def _intake(
         accounts.clear()
         if produced is not None:
             produced(len(produced_rows))
+        if letters and items and numbers is not None:
+            # 函号s only once the block is recorded (D-12): a failed commit reserves none.
+            issued = assign_numbers(journal, numbers, settings, as_of, [i.row for i in items])
+            items = [
+                item._replace(letter_number=number)
+                for item, number in zip(items, issued, strict=True)
+            ]
         return items
 
     fresh = ((row.number, row.cells, row.problem) for row in rows if row.number > done)
@@ -559,6 +559,25 @@ def _taken_ids(journal: Journal, account_ids: list[str]) -> set[str]:
     return found
 
 
+def assign_numbers(
+    journal: Journal, numbers: LetterNumbers, settings: Settings, as_of: date, rows: list[int]
+) -> list[str]:
+    """Reserve and record the 函号s of pending rows already in the journal (input order).
+
+    Called after the rows' intake commit, and again on resume for rows a killed run
+    recorded but did not number: the block is keyed by the run and its first row, so a
+    block reserved before the kill is given again — no 函号 skipped or shifted (D-12).
+    """
+    block = numbers.reserve(
+        settings.creditor.name, as_of.year, len(rows), f"{journal.run_id}:{rows[0]}"
+    )
+    form = settings.letters.number_format
+    issued = [form.format(year=as_of.year, seq=seq) for seq in block]
+    with journal.transaction():
+        journal.set_numbers(list(zip(issued, rows, strict=True)))
+    return issued
+
+
 _DUPLICATE = "账号重复：同一账号只处理第一次出现的行"
 _SMS_TEXT = FINISH_COLUMNS.index("sms_text")
 _NO_JOB = object()
@@ -599,6 +618,10 @@ def _produce_all(
     in_process = pool.workers <= 1
     letters = "letter" in options.channels
     printing = letters and options.print_files and not options.dry_run
+    if numbers is not None and letters:
+        unnumbered = journal.unnumbered()  # a run killed between intake and numbering
+        if unnumbered:
+            assign_numbers(journal, numbers, settings, options.as_of, unnumbered)
     expected = _ProgressTotal(journal.pending_count(), journal.last_row(), lines)
     report(0, expected.total)  # the bar has its total before the first job is done
     parts = journal.print_part_counts()
@@ -1239,9 +1262,13 @@ def lock_out(out: Path) -> int:
     path = out / LOCK_NAME
     try:
         out.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     except OSError as error:
         raise write_error(out, error) from None
+    try:
+        # O_NOFOLLOW: a symlink planted as the lock file must not get another file truncated.
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    except OSError as error:
+        raise write_error(path, error) from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

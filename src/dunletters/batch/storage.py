@@ -31,6 +31,7 @@ _OS_REASONS = {
     errno.EEXIST: "路径中已有同名文件",
     errno.EISDIR: "目标是一个文件夹",
     errno.EIO: "磁盘读写错误",
+    errno.ELOOP: "路径是符号链接（为安全起见不跟随）",
 }
 
 _SQLITE_REASONS = {
