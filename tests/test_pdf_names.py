@@ -32,7 +32,7 @@ from dunletters.samples import LONGEST_NAME, generate_accounts, sample_account
 
 AS_OF = date(2026, 11, 28)
 RARE = "李𠀀𪚥"
-UNSUPPORTED = ("王😀", "王\u0378明", "赵\U000e0001")
+UNSUPPORTED = ("王\U00030000", "王😀", "赵\U000e0001")  # Ext G: no face; the others: not a name
 
 
 def _tool(name: str) -> str:
@@ -56,8 +56,8 @@ def test_the_fallback_face_covers_extension_b_and_nothing_covers_emoji() -> None
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("王😀", "姓名含有字体无法显示的字符（第 2 个字）"),
-        ("王\u0378明\u0378", "姓名含有字体无法显示的字符（第 2、4 个字）"),
+        ("王😀", "含有字体无法显示的字符（第 2 个字）"),
+        ("王\u0378明\u0378", "含有字体无法显示的字符（第 2、4 个字）"),
         (RARE, None),
     ],
 )
@@ -127,7 +127,7 @@ def test_a_batch_prints_rare_names_and_rejects_unprintable_ones(tmp_path: Path) 
         ("5", "name"),
         ("6", "name"),
     ]
-    assert rejects[0]["reason"] == "name：姓名含有字体无法显示的字符（第 2 个字）"
+    assert rejects[0]["reason"] == "姓名（name）：含有字体无法显示的字符（第 2 个字）"
     written = (out / "rejects.csv").read_text(encoding="utf-8-sig")
     assert not any(name in written for name in UNSUPPORTED)
     manifest = [json.loads(line) for line in (out / "manifest.jsonl").open(encoding="utf-8")]

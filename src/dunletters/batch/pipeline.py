@@ -325,7 +325,7 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
         name_check = worker_context().name_check
         unprintable = name_check(account.name) if name_check else None
         if unprintable:
-            outcomes.append(("reject", number, "name", f"name：{unprintable}"))
+            outcomes.append(("reject", number, "name", f"{label('name')}：{unprintable}"))
             continue
         decision = decide(account, policy, as_of)
         verdict = (

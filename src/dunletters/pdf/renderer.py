@@ -139,7 +139,7 @@ def name_check(registry: Registry) -> Callable[[str], str | None]:
         if not missing:
             return None
         places = "、".join(str(n) for n, char in enumerate(name, 1) if char in missing)
-        return f"姓名含有字体无法显示的字符（第 {places} 个字）"
+        return f"含有字体无法显示的字符（第 {places} 个字）"
 
     return check
 
