@@ -37,6 +37,7 @@ from pydantic import (
 )
 from pydantic_core import from_json
 
+from dunletters import fastbuild
 from dunletters.cells import EXCEL_ERRORS
 from dunletters.checksums import id_valid
 from dunletters.errors import RecordError
@@ -196,9 +197,9 @@ _DATE_FORMS = re.compile(
 """2026-11-28, 2026/11/28, 2026.11.28 (a day's midnight too), 20261128 (exactly eight
 digits: 2026111 could be January 11 or November 1) and 2026年11月28日."""
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", re.ASCII)
-"""The usual form, read without ``strptime`` (~25 µs a call): the same dates, the
-same refusals (an impossible day is a ValueError from ``date`` as from ``strptime``).
-A plain ``try`` rather than ``contextlib.suppress``, whose object cost ~1.5 µs a call."""
+"""The usual form, read without ``strptime``, which is slow for a per-cell step
+(benchmarks/NOTES.md#records): the same dates, the same refusals (an impossible day is a
+ValueError from ``date`` as from ``strptime``)."""
 
 
 def parse_date(value: object) -> date:
@@ -428,25 +429,26 @@ class Account(BaseModel):
         """An account this program validated and wrote as JSON, read back without re-validating.
 
         The batch journal keeps each account as ``model_dump_json()`` of a validated
-        record, beside its SHA-256; the caller checks that hash first (see
-        ``batch.pipeline``), so the values are exactly ones that passed validation.
-        Running every validator again cost ~45 µs an account — a fifth of an SMS's
-        whole budget. The JSON types map back one to one: amounts were written as
-        strings of their ``Decimal``, dates as ISO text; every field is there, in the
-        model's order. Parsed by pydantic-core (~4 µs, ``json.loads`` ~10) and built
-        as :func:`_built` (~2 µs, ``model_construct`` ~16).
+        record, beside its SHA-256; the caller checks that hash first, so the values
+        are exactly ones that passed validation and running every validator again
+        would be wasted work (benchmarks/NOTES.md#records). The JSON types map back
+        one to one: amounts were written as strings of their ``Decimal``, dates as ISO
+        text; every field is there, in the model's order. Where :mod:`.fastbuild` does
+        not fit the installed pydantic, the record is validated again.
         """
+        if not fastbuild.ENABLED:
+            return cls.model_validate_json(record_json)
         data = from_json(record_json)
         for name in _AMOUNTS:
             data[name] = Decimal(data[name])
         for name in _DATES:
             if data[name] is not None:
                 data[name] = date.fromisoformat(data[name])
-        return _built(data, set(data))
+        return fastbuild.build(cls, data, set(data))
 
     def journal_json(self) -> str:
-        """``model_dump_json()``, by the model's serializer directly (the same text, ~3
-        instead of ~6 µs: no keyword handling; once per account in a batch)."""
+        """``model_dump_json()``, by the model's serializer directly: the same text,
+        without the keyword handling (once per account in a batch)."""
         return _SERIALIZER.to_json(self).decode()
 
     def overdue_days(self) -> int:
@@ -622,9 +624,10 @@ def parse_account(
     """
     if "id_number" in data:
         data = _with_gender(data, row, source)
-    account = _account_from_cells(data, as_of, days_tolerance)
-    if account is not None:
-        return account
+    if fastbuild.ENABLED:
+        account = _account_from_cells(data, as_of, days_tolerance)
+        if account is not None:
+            return account
     try:
         return Account.model_validate(
             dict(data), context={"as_of": as_of, "days_tolerance": days_tolerance}
@@ -682,8 +685,8 @@ def _with_gender(data: Mapping[str, Any], row: int | None, source: str | None) -
 
 _repeated = functools.lru_cache(maxsize=1024)
 """For the cells a file repeats (a few dates, counts, 是/否): each is read once, then
-looked up — a fifth of the fast path's instructions (96k → 77k a record). Only here,
-where every cell is a (hashable) string; the results are immutable."""
+looked up. Only here, where every cell is a (hashable) string and the results are
+immutable (benchmarks/NOTES.md#records)."""
 
 _CELL_CHECKS: dict[str, Callable[[str], Any]] = {
     "account_id": Account._account_id,
@@ -717,9 +720,9 @@ def _account_from_cells(
     """The account that validating ``data`` gives, or None: then pydantic must say why.
 
     The same checks as :class:`Account`'s, run here on a record of text cells (every
-    CSV row) instead of through pydantic: ~12–18 µs of process time a record rather
-    than ~30–37 (callgrind: 72k instructions rather than 122k), for a dozen Python
-    before-validators called from Rust, then the model built. Each field goes through the
+    CSV row) instead of through pydantic, which calls a dozen Python before-validators
+    from Rust at a cost that shows in a batch (benchmarks/NOTES.md#records); only
+    where :mod:`.fastbuild` fits the installed pydantic. Each field goes through the
     model's own validator (:data:`_CELL_CHECKS`), then the constraints pydantic adds
     (lengths, ranges, text that pydantic-core cannot take: lone surrogates), then the
     record-level rules (:func:`_settle`). Anything else — an unknown or missing
@@ -746,25 +749,4 @@ def _account_from_cells(
         _settle(values, as_of, tolerance)
     except Exception:  # any refusal: pydantic reports it (or raises it) as it always has
         return None
-    return _built(values, set(data))
-
-
-def _built(values: dict[str, Any], fields_set: set[str]) -> Account:
-    """An account of checked values, as pydantic builds one (what ``model_construct``
-    does for this model — no extras, no private attributes, no post-init — in ~2 µs
-    rather than ~16: it looks up aliases and defaults field by field). Tests compare
-    its ``__getstate__`` with a validated account's."""
-    account = _new(Account)
-    _set_dict(account, values)
-    _set_fields_set(account, fields_set)
-    _set_extra(account, None)
-    _set_private(account, None)
-    return account
-
-
-# BaseModel's own slots, set directly (object.__setattr__ looks each up first: ~1 µs).
-_new = Account.__new__
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+    return fastbuild.build(Account, values, set(data))
