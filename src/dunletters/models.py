@@ -37,7 +37,7 @@ from pydantic import (
 )
 from pydantic_core import from_json
 
-from dunletters import fastbuild
+from dunletters import fastbuild, zh
 from dunletters.cells import EXCEL_ERRORS
 from dunletters.checksums import id_valid
 from dunletters.errors import RecordError
@@ -56,7 +56,7 @@ __all__ = [
     "validation_problems",
 ]
 
-MAX_AMOUNT = Decimal("9999999999999.99")
+MAX_AMOUNT = zh.MAX_CAPITALS
 """The largest amount 大写 can express (万亿); anything larger is surely an input error."""
 DAYS_TOLERANCE = 1
 """Days a given 逾期天数 may differ from the count from 到期还款日 to the run date (a core
