@@ -40,7 +40,7 @@ from pydantic_core import from_json
 from dunletters import fastbuild, zh
 from dunletters.cells import EXCEL_ERRORS
 from dunletters.checksums import id_valid
-from dunletters.errors import RecordError
+from dunletters.errors import RecordError, validation_items
 
 __all__ = [
     "MAX_AMOUNT",
@@ -595,8 +595,7 @@ def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
     our own validators' (value-free) reasons.
     """
     problems: list[tuple[str, str]] = []
-    for item in error.errors(include_input=False, include_url=False):
-        field = ".".join(str(part) for part in item["loc"]) or "(记录)"
+    for field, item in validation_items(error, "(记录)"):
         ctx = item.get("ctx") or {}
         raised = ctx.get("error")
         if isinstance(raised, _FieldError):

@@ -36,7 +36,7 @@ from jinja2 import nodes
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dunletters.config import Policy
-from dunletters.errors import TemplateError
+from dunletters.errors import TemplateError, describe_validation, key_reason
 from dunletters.vocabulary import CHANNEL_NAMES, CHANNELS, STAGES, Channel, Stage
 
 __all__ = [
@@ -389,12 +389,9 @@ def read_template(path: Path, root: Path, shown: str, channel: Channel) -> Templ
     try:
         meta = TemplateMeta.model_validate(data)
     except ValidationError as error:
-        reasons = "；".join(
-            f"{'.'.join(str(p) for p in item['loc'])}: "
-            + ("未知的键" if item["type"] == "extra_forbidden" else str(item["msg"]))
-            for item in error.errors(include_url=False)
-        )
-        raise TemplateError(f"头部元数据无效：{reasons}") from None
+        raise TemplateError(
+            describe_validation(error, "头部元数据无效：", reason=key_reason)
+        ) from None
     if meta.channel != channel:
         raise TemplateError(f"头部 channel 为 {meta.channel}，但文件位于 {shown.split('/')[0]}/")
     return Template(
