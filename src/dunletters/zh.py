@@ -36,8 +36,8 @@ Why this module exists rather than calling Babel (or cn2an) directly:
 * **Babel pitfalls avoided.** Figures use ``zh_CN``'s symbols (other locales print
   ``CN¥``), U+00A5 ¥, and always two decimals: ``format_decimal`` would drop
   trailing zeros. The symbols are read from Babel once, and the ``#,##0.00`` layout
-  is done here, because a ``babel.numbers`` call costs 0.1–0.2 ms, most of an SMS's
-  render time in a batch. The tests check the output against
+  is done here, because a ``babel.numbers`` call would be most of an SMS's render
+  time in a batch (benchmarks/NOTES.md#zh). The tests check the output against
   ``format_currency(..., 'CNY', locale='zh_CN')`` for random amounts. A date pattern
   string such as ``'yMMMd'`` is taken as a pattern, not a skeleton (``202611月28``),
   so dates use the explicit pattern ``y年M月d日`` (no zero padding). Naive
