@@ -159,7 +159,7 @@ def test_filter_type_errors_do_not_echo_values(tmp_path: Path) -> None:
     ],
 )
 def test_sandbox_still_guards_str_format(tmp_path: Path, body: str) -> None:
-    # _Sandbox.getattr answers only non-methods itself; a str.format still gets Jinja's wrapper.
+    # The remembering getattr answers only non-methods; a str.format gets Jinja's wrapper.
     with pytest.raises(TemplateError, match="沙箱"):
         render(renderer_with(tmp_path, body))
 
@@ -190,7 +190,7 @@ def test_autoescape_by_name() -> None:
 
 
 def test_remembered_verdicts_still_refuse(tmp_path: Path) -> None:
-    # The second render takes _Sandbox.getattr's shortcut for known-safe names only.
+    # The second render takes the remembering getattr's shortcut for known-safe names only.
     renderer = renderer_with(tmp_path, "{{ account.name }}{{ account.name.__class__ }}")
     for _ in range(3):
         with pytest.raises(TemplateError, match="沙箱"):

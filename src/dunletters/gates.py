@@ -40,8 +40,8 @@ def within(version: str, lowest: str, below: str) -> bool:
 def stand_down(what: str, library: str, version: str, lowest: str, below: str) -> None:
     """Warn that ``what`` runs the library's plain path for this version."""
     warnings.warn(
-        f"{library} {version}：{what}仅适用于 {lowest} 至 {below} 之前的版本，"
-        "已改用该库的常规做法（结果相同，只是较慢）",
+        f"{library} {version}：{what}只适用于 {lowest} 及以上、低于 {below} 的版本，"
+        "现改用该库的常规做法（结果相同，只是较慢）",
         LibraryVersionWarning,
         stacklevel=3,
     )

@@ -682,6 +682,8 @@ def _with_gender(data: Mapping[str, Any], row: int | None, source: str | None) -
     return record
 
 
+# -- the cell fast path: parse_account's shortcut where fastbuild fits pydantic ---------
+
 _repeated = functools.lru_cache(maxsize=1024)
 """For the cells a file repeats (a few dates, counts, 是/否): each is read once, then
 looked up. Only here, where every cell is a (hashable) string and the results are
