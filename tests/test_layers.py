@@ -17,7 +17,7 @@ PACKAGE = SRC / "dunletters"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ground", ("errors", "vocabulary", "zh", "checksums", "gates", "__version__")),
-    ("record", ("models", "fastbuild", "cells", "columns", "config", "samples")),
+    ("record", ("models", "fields", "fastbuild", "cells", "columns", "config", "samples")),
     ("decision", ("escalation",)),
     ("document", ("registry", "rendering", "sms", "pdf", "fonts", "theme")),
     ("findings", ("lint",)),

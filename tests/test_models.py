@@ -301,11 +301,11 @@ def _verdict(validator: Callable[[str], object], text: str) -> object:
 
 @pytest.mark.parametrize("value", ["0", "23", "007", "٣", "１２", "²", "1.5", "-0", "9" * 5000])
 def test_plain_integer_reads_as_with_spaces(value: str) -> None:
-    from dunletters.models import _optional_int
+    from dunletters.fields import read_optional_int
 
     def read(text: str) -> object:
         try:
-            return _optional_int(text)
+            return read_optional_int(text)
         except ValueError as error:
             return str(error)
 
