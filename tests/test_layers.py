@@ -16,8 +16,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "dunletters"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ground", ("errors", "vocabulary", "zh", "checksums", "__version__")),
-    ("record", ("models", "cells", "columns", "config", "samples")),
+    ("ground", ("errors", "vocabulary", "zh", "checksums", "gates", "__version__")),
+    ("record", ("models", "fields", "fastbuild", "cells", "columns", "config", "samples")),
     ("decision", ("escalation",)),
     ("document", ("registry", "rendering", "sms", "pdf", "fonts", "theme")),
     ("findings", ("lint",)),

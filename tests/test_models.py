@@ -301,11 +301,11 @@ def _verdict(validator: Callable[[str], object], text: str) -> object:
 
 @pytest.mark.parametrize("value", ["0", "23", "007", "٣", "１２", "²", "1.5", "-0", "9" * 5000])
 def test_plain_integer_reads_as_with_spaces(value: str) -> None:
-    from dunletters.models import _optional_int
+    from dunletters.fields import read_optional_int
 
     def read(text: str) -> object:
         try:
-            return _optional_int(text)
+            return read_optional_int(text)
         except ValueError as error:
             return str(error)
 
@@ -323,3 +323,54 @@ def test_journal_reads_back_odd_text(row: dict[str, Any], as_of: date) -> None:
         trusted = Account.from_journal(text)
         assert trusted.__getstate__() == Account.model_validate_json(text).__getstate__()
         assert trusted.__getstate__() == account.__getstate__()
+
+
+def _outcome(data: dict[str, Any], as_of: date | None) -> Any:
+    """An account's ``__getstate__`` and ``repr``, or the problems a record is refused with."""
+    try:
+        account = parse_account(data, as_of=as_of, row=2)
+    except RecordError as error:
+        return ("refused", error.problems)
+    return ("accepted", account, account.__getstate__(), repr(account))
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 11, 28), None])
+def test_parse_account_gives_the_same_accounts_with_and_without_fastbuild(
+    as_of: date | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gated fast path (cells + slots) and the plain ``model_validate`` fallback give
+    equal accounts with equal state, and refuse the same records for the same reasons."""
+    from dunletters import fastbuild
+
+    records = list(_cases(date(2026, 11, 28)))
+    fast = [_outcome(data, as_of) for data in records]
+    monkeypatch.setattr(fastbuild, "ENABLED", False)
+    plain = [_outcome(data, as_of) for data in records]
+    assert fast == plain
+    assert sum(kind == "accepted" for kind, *_ in fast) > 50
+
+
+def test_journal_read_back_is_the_same_with_and_without_fastbuild(
+    as_of: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dunletters import fastbuild
+    from dunletters.models import Account
+    from dunletters.samples import generate_accounts
+
+    texts = [parse_account(r, as_of=as_of).journal_json() for r in generate_accounts(50, seed=3)]
+    fast = [Account.from_journal(text) for text in texts]
+    monkeypatch.setattr(fastbuild, "ENABLED", False)
+    plain = [Account.from_journal(text) for text in texts]
+    assert fast == plain
+    assert [a.__getstate__() for a in fast] == [a.__getstate__() for a in plain]
+
+
+def test_fastbuild_stands_down_outside_the_pinned_pydantic_versions() -> None:
+    import pydantic
+
+    from dunletters import fastbuild, gates
+
+    assert fastbuild.enabled_for(pydantic.VERSION) and fastbuild.ENABLED
+    for version in ("2.13.4", "2.15.0", "3.0.0"):
+        with pytest.warns(gates.LibraryVersionWarning, match=f"pydantic {version}"):
+            assert not fastbuild.enabled_for(version)

@@ -1,4 +1,9 @@
-"""Rendering safety: sandbox, strict undefined, autoescape, errors without values."""
+"""Rendering safety: sandbox, strict undefined, autoescape, errors without values.
+
+Every test runs on both sandboxes: the one with remembered attribute verdicts (the
+gated speed-up, used on the pinned Jinja versions) and Jinja's plain checks (the
+fallback on any other version), so the template-injection tests guard both paths.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ import types
 from datetime import date
 from pathlib import Path
 
+import jinja2
 import pytest
 
+from dunletters import rendering
 from dunletters.config import Settings
 from dunletters.errors import TemplateError
 from dunletters.escalation import Decision
@@ -28,6 +35,14 @@ review:
 ---
 """
 DECISION = Decision("early", "courteous", "前期提醒", 7)
+
+
+@pytest.fixture(autouse=True, params=["remembering", "plain"])
+def sandbox(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test on the gated sandbox and on the plain fallback."""
+    chosen = {"remembering": rendering._RememberingSandbox, "plain": rendering._Sandbox}
+    monkeypatch.setattr(rendering, "_SANDBOX", chosen[request.param])
+    return str(request.param)
 
 
 def renderer_with(tmp_path: Path, letter_body: str, sms_body: str = "您好") -> Renderer:
@@ -64,6 +79,39 @@ def test_undefined_name(tmp_path: Path) -> None:
 def test_sandbox_refuses_introspection(tmp_path: Path) -> None:
     with pytest.raises(TemplateError, match="沙箱"):
         render(renderer_with(tmp_path, "{{ ''.__class__.__mro__[1].__subclasses__() }}"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ joiner.__init__.__globals__.os }}",
+        "{{ lipsum.__globals__['os'].popen('id').read() }}",
+        "{{ namespace.__init__.__globals__ }}",
+        "{{ range.__init__.__globals__ }}",
+        "{{ self._TemplateReference__context }}",
+        "{{ account.__class__.__base__.__subclasses__() }}",
+        "{{ account.model_validate.__func__.__globals__ }}",
+        "{{ account.__dict__ }}",
+        "{{ creditor.payment.__class__.__mro__ }}",
+        "{{ letter.date.__class__.__subclasses__() }}",
+        "{{ account.name.__class__ }}{{ account.name.__class__ }}",
+        "{{ account.name|attr('__class__') }}",
+        "{{ (account|attr('__class__'))|attr('__mro__') }}",
+        "{{ account['__class__'] }}",
+        "{{ account.__getattribute__('__class__') }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ account.name.format.__globals__ }}",
+        "{% for x in account.__class__.__mro__ %}{{ x }}{% endfor %}",
+    ],
+)
+def test_template_injection_is_refused_twice_over(tmp_path: Path, body: str) -> None:
+    # Rendered three times: the first read decides, the later ones may be remembered.
+    renderer = renderer_with(tmp_path, body)
+    for _ in range(3):
+        with pytest.raises(TemplateError) as caught:
+            render(renderer)
+        assert "沙箱" in str(caught.value) or "未定义" in str(caught.value)
 
 
 def test_sandbox_refuses_mutation(tmp_path: Path) -> None:
@@ -111,7 +159,7 @@ def test_filter_type_errors_do_not_echo_values(tmp_path: Path) -> None:
     ],
 )
 def test_sandbox_still_guards_str_format(tmp_path: Path, body: str) -> None:
-    # _Sandbox.getattr answers only non-methods itself; a str.format still gets Jinja's wrapper.
+    # The remembering getattr answers only non-methods; a str.format gets Jinja's wrapper.
     with pytest.raises(TemplateError, match="沙箱"):
         render(renderer_with(tmp_path, body))
 
@@ -142,7 +190,7 @@ def test_autoescape_by_name() -> None:
 
 
 def test_remembered_verdicts_still_refuse(tmp_path: Path) -> None:
-    # The second render takes _Sandbox.getattr's shortcut for known-safe names only.
+    # The second render takes the remembering getattr's shortcut for known-safe names only.
     renderer = renderer_with(tmp_path, "{{ account.name }}{{ account.name.__class__ }}")
     for _ in range(3):
         with pytest.raises(TemplateError, match="沙箱"):
@@ -161,3 +209,15 @@ def test_shortcut_reads_agree_with_jinja(tmp_path: Path) -> None:
     for _ in range(2):  # a method: still Jinja's sandboxed wrapper, not the bound method
         fmt = renderer.env.getattr("{}", "format")
         assert isinstance(fmt, types.FunctionType) and fmt("x") == "x"
+
+
+def test_the_sandbox_stands_down_outside_the_pinned_jinja_versions() -> None:
+    assert rendering.sandbox_class(jinja2.__version__) is rendering._RememberingSandbox
+    for version in ("3.2.0", "3.1.3", "4.0.0"):
+        with pytest.warns(rendering.gates.LibraryVersionWarning, match=f"Jinja2 {version}"):
+            assert rendering.sandbox_class(version) is rendering._Sandbox
+
+
+def test_environments_use_the_chosen_sandbox(tmp_path: Path, sandbox: str) -> None:
+    env = renderer_with(tmp_path, "x").env
+    assert (type(env) is rendering._RememberingSandbox) == (sandbox == "remembering")

@@ -32,9 +32,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from dunletters.columns import check_aliases, check_ignored
-from dunletters.errors import ConfigError
+from dunletters.errors import ConfigError, describe_validation
 from dunletters.models import DAYS_TOLERANCE, Creditor, PaymentChannels, parse_amount
 from dunletters.vocabulary import STAGE_NAMES, STAGES, TONES, Stage
 
@@ -354,19 +355,14 @@ class Settings(_Strict):
         )
 
 
-def _describe(error: ValidationError, source: str) -> str:
-    lines = []
-    for item in error.errors(include_input=False, include_url=False):
-        key = ".".join(str(part) for part in item["loc"]) or "(顶层)"
-        if item["type"] == "extra_forbidden":
-            reason = "未知的配置项"
-        elif item["type"] == "missing":
-            reason = "缺少必填项"
-        else:
-            ctx = item.get("ctx") or {}
-            reason = str(ctx.get("error") or item["msg"])
-        lines.append(f"{key}: {reason}")
-    return f"配置错误（{source}）：" + "；".join(lines)
+def _reason(item: ErrorDetails) -> str:
+    """A settings error's reason: our validators' own text, else pydantic's."""
+    if item["type"] == "extra_forbidden":
+        return "未知的配置项"
+    if item["type"] == "missing":
+        return "缺少必填项"
+    ctx = item.get("ctx") or {}
+    return str(ctx.get("error") or item["msg"])
 
 
 def settings_from_mapping(data: dict[str, Any], source: str) -> Settings:
@@ -374,7 +370,8 @@ def settings_from_mapping(data: dict[str, Any], source: str) -> Settings:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as error:
-        raise ConfigError(_describe(error, source)) from None
+        where = f"配置错误（{source}）："
+        raise ConfigError(describe_validation(error, where, reason=_reason, top="(顶层)")) from None
     return settings.model_copy(update={"source": source})
 
 

@@ -26,7 +26,7 @@ import jinja2
 from pydantic import ValidationError
 
 from dunletters.config import Settings
-from dunletters.errors import DunlettersError, TemplateError
+from dunletters.errors import DunlettersError, TemplateError, key_reason, validation_items
 from dunletters.lint.drafts import DraftOptions, DraftReadError, lint_plain, read_text_file
 from dunletters.lint.engine import Linter
 from dunletters.lint.findings import Finding
@@ -92,10 +92,8 @@ def lint_template(
         try:
             meta = TemplateMeta.model_validate(data)
         except ValidationError as error:
-            for item in error.errors(include_url=False, include_input=False):
-                key = ".".join(str(p) for p in item["loc"])
-                reason = "未知的键" if item["type"] == "extra_forbidden" else item["msg"]
-                findings.append(template_finding("DL003", f"头部 {key}：{reason}", 2))
+            for key, item in validation_items(error):
+                findings.append(template_finding("DL003", f"头部 {key}：{key_reason(item)}", 2))
     channel = (
         options.channel
         or (meta.channel if meta else None)

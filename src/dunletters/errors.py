@@ -21,6 +21,12 @@ whole context on error is exactly what we must not do).
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
 
 
 class ExitStatus(enum.IntEnum):
@@ -101,3 +107,35 @@ class AccountHeld(DunlettersError):
     """A single render was asked for an account the policy holds (deceased, dispute …)."""
 
     exit_status = ExitStatus.FINDINGS
+
+
+def validation_items(error: ValidationError, top: str = "") -> list[tuple[str, ErrorDetails]]:
+    """Each of pydantic's errors with the dotted key it blames (``top`` for the whole),
+    read without the input: pydantic's own text echoes the value, which may be personal."""
+    return [
+        (".".join(str(part) for part in item["loc"]) or top, item)
+        for item in error.errors(include_input=False, include_url=False)
+    ]
+
+
+def pydantic_reason(item: ErrorDetails) -> str:
+    """pydantic's own reason for one error (it names no input value)."""
+    return str(item["msg"])
+
+
+def key_reason(item: ErrorDetails) -> str:
+    """pydantic's reason, with an unknown key said in Chinese."""
+    return "未知的键" if item["type"] == "extra_forbidden" else str(item["msg"])
+
+
+def describe_validation(
+    error: ValidationError,
+    where: str,
+    *,
+    reason: Callable[[ErrorDetails], str] = pydantic_reason,
+    separator: str = ": ",
+    top: str = "",
+) -> str:
+    """A validation error as one value-free line: ``where`` then each key and reason."""
+    items = validation_items(error, top)
+    return where + "；".join(f"{key}{separator}{reason(item)}" for key, item in items)

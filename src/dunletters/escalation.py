@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from dunletters.config import Policy, StageRule
 from dunletters.models import Account
@@ -81,26 +82,17 @@ def decision_for(rule: StageRule, tone: str | None = None) -> Decision:
 
     For a render asked for a stage explicitly (previews, drafts), and for rebuilding
     a journalled decision in a batch worker.
-
-    Decisions are immutable and a run makes a dozen distinct ones, so each is built
-    once and shared (a batch asks twice per account; building one costs ~1.5 µs).
     """
-    chosen = tone or rule.tone
-    key = (rule.id, chosen, rule.deadline_days)  # every field of the Decision
-    found = _DECISIONS.get(key)
-    if found is None:
-        if len(_DECISIONS) >= 256:  # bounded for a long-running process
-            _DECISIONS.clear()
-        found = _DECISIONS[key] = Decision(
-            stage=rule.id,
-            tone=chosen,
-            stage_name=STAGE_NAMES[rule.id],
-            deadline_days=rule.deadline_days,
-        )
-    return found
+    return _decision(rule.id, tone or rule.tone, rule.deadline_days)
 
 
-_DECISIONS: dict[tuple[str, str, int], Decision] = {}
+@lru_cache(maxsize=256)
+def _decision(stage: str, tone: str, deadline_days: int) -> Decision:
+    """Decisions are immutable and a run makes a dozen distinct ones, asked for twice an
+    account: each is built once and shared (benchmarks/NOTES.md#escalation)."""
+    return Decision(
+        stage=stage, tone=tone, stage_name=STAGE_NAMES[stage], deadline_days=deadline_days
+    )
 
 
 def stage_for_days(days: int, policy: Policy) -> StageRule | None:

@@ -21,9 +21,9 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -37,9 +37,24 @@ from pydantic import (
 )
 from pydantic_core import from_json
 
+from dunletters import fastbuild
 from dunletters.cells import EXCEL_ERRORS
 from dunletters.checksums import id_valid
-from dunletters.errors import RecordError
+from dunletters.errors import RecordError, validation_items
+from dunletters.fields import (
+    CONTROL,
+    MAX_AMOUNT,
+    Gender,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    read_count,
+    read_gender,
+    read_name,
+    read_optional_date,
+    read_optional_int,
+    read_text,
+)
 
 __all__ = [
     "MAX_AMOUNT",
@@ -55,269 +70,18 @@ __all__ = [
     "validation_problems",
 ]
 
-MAX_AMOUNT = Decimal("9999999999999.99")
-"""The largest amount 大写 can express (万亿); anything larger is surely an input error."""
 DAYS_TOLERANCE = 1
 """Days a given 逾期天数 may differ from the count from 到期还款日 to the run date (a core
 system's cut-off a day earlier); ``[batch] days_tolerance`` sets another."""
-
-Gender = Literal["male", "female"]
-
-_GENDER_WORDS: dict[str, Gender] = {
-    "male": "male",
-    "m": "male",
-    "男": "male",
-    "先生": "male",
-    "female": "female",
-    "f": "female",
-    "女": "female",
-    "女士": "female",
-}
-
-_TRUE_WORDS = {"是", "y", "yes", "true", "t", "1", "有"}
-_FALSE_WORDS = {"否", "n", "no", "false", "f", "0", "无", ""}
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
 _CARD = re.compile(r"[A-Za-z0-9]{4,32}")
 _MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
 _SEPARATORS = re.compile(r"[\s\-()（）]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Official numbers a debtor may be asked to call: 95xxx(x) short codes, 400/800
 # numbers and landlines. Personal mobiles are not official (阿里云通知短信规范).
 _OFFICIAL_PHONE = re.compile(r"95\d{3,4}|[48]00-?\d{3}-?\d{4}|0\d{2,3}-?\d{7,8}(-\d{1,6})?")
 _SIGNATURE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}")
-_INTEGER = re.compile(r"-?\d+")
-_PLAIN_AMOUNT = re.compile(r"\s*(\d{1,13}(?:\.\d{1,2})?)\s*", re.ASCII)
-_AMOUNT_TEXT = re.compile(r"([-]?)[¥]?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?元?", re.ASCII)
-"""The one form of an amount: digits, thousands commas only every three digits, at most
-two decimals, an optional ¥ or 元 — never an exponent, underscore or decimal comma
-(``1000,00`` read as 100,000 yuan; ``1.23457E+11`` is a number Excel mangled)."""
-_FEN_DIGITS = re.compile(r"(\.\d\d)\d+")
-_EXCEL_ERROR = EXCEL_ERRORS
-_LETTER = (
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U000323af"
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
-)
-_NAME = re.compile(f"[{_LETTER}](?:[{_LETTER}·•・‧\uff65 ]*[{_LETTER}])?")
-"""What a person's name can hold: CJK ideographs (extensions included), Latin letters,
-the middle dots (阿卜杜热合曼·买买提) and single spaces between parts, — no digits, markup, controls, bidi or zero-width characters (D-07, D-08)."""
-_SPACES = re.compile(r"\s+")
-_BREAKS = re.compile(r"[^\S \u3000\u00a0]|[\x00-\x1f\x7f-\x9f]")
-_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff]) (?=[\u3400-\u9fff\uf900-\ufaff])")
-_MIN_DATE, _MAX_DATE = date(1990, 1, 1), date(2099, 12, 31)
-
-
-def parse_bool(value: object) -> bool:
-    """Read a yes/no cell as Chinese Excel files write it.
-
-    >>> parse_bool("是"), parse_bool("N"), parse_bool(""), parse_bool(1)
-    (True, False, False, True)
-    """
-    if isinstance(value, str):  # the usual cell first
-        word = value.strip().lower()
-        if word in _TRUE_WORDS:
-            return True
-        if word in _FALSE_WORDS:
-            return False
-    elif isinstance(value, bool):
-        return value
-    elif value is None:
-        return False
-    elif isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    raise ValueError("应为 是/否、Y/N、true/false 或 1/0")
-
-
-def parse_amount(value: object) -> Decimal:
-    """Read an amount of money as an exact :class:`Decimal` in yuan.
-
-    Accepts text with thousands separators and an optional ¥/￥ or 元, integers and
-    Decimals; refuses floats (binary fractions are not money), negatives and more
-    than two decimals (a fen is the smallest unit).
-
-    >>> parse_amount("1,004.50"), parse_amount("¥12"), parse_amount(Decimal("0.05"))
-    (Decimal('1004.50'), Decimal('12'), Decimal('0.05'))
-    """
-    if type(value) is str:
-        plain = _PLAIN_AMOUNT.fullmatch(value)
-        if plain is not None:
-            # The usual cell ("4009.17"): finite, non-negative, at most two decimals and
-            # at most 13 integer digits (≤ MAX_AMOUNT) by its form — skip the checks.
-            return Decimal(plain[1])
-    if isinstance(value, bool | float):
-        raise ValueError("金额须以文本或整数给出，不能是浮点数")
-    if isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, str):
-        amount = _amount_text(value)
-    else:
-        raise ValueError("不是有效的金额")
-    if not amount.is_finite():
-        raise ValueError("不是有效的金额数字")
-    if amount < 0:
-        raise ValueError("金额不能为负数")
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        raise ValueError("金额最多两位小数（精确到分）")
-    if amount > MAX_AMOUNT:
-        raise ValueError("金额超出可处理范围（万亿元以内）")
-    return amount
-
-
-def _amount_text(value: str) -> Decimal:
-    """An amount typed as text, in the one accepted form (see :data:`_AMOUNT_TEXT`)."""
-    text = value.strip()
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)  # ￥, full-width digits and commas
-    if not text:
-        raise ValueError("金额为空")
-    if _EXCEL_ERROR.search(text):
-        raise ValueError("是 Excel 错误值（如 #N/A），请先修正公式")
-    found = _AMOUNT_TEXT.fullmatch(text)
-    if found is None and _AMOUNT_TEXT.fullmatch(_FEN_DIGITS.sub(r"\1", text)):
-        raise ValueError("金额最多两位小数（精确到分）")
-    if found is None:
-        raise ValueError(
-            "金额格式不正确（应为 1234.56 或 1,234.56，不能用科学计数法或逗号作小数点）"
-        )
-    if found[1]:
-        raise ValueError("金额不能为负数")
-    return Decimal(found[2].replace(",", "") + (found[3] or ""))
-
-
-_DATE_FORMS = re.compile(
-    r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]00:00(?::00)?)?"
-    r"|(\d{4})(\d{2})(\d{2})"
-    r"|(\d{4})年(\d{1,2})月(\d{1,2})日",
-    re.ASCII,
-)
-"""2026-11-28, 2026/11/28, 2026.11.28 (a day's midnight too), 20261128 (exactly eight
-digits: 2026111 could be January 11 or November 1) and 2026年11月28日."""
-_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", re.ASCII)
-"""The usual form, read without ``strptime`` (~25 µs a call): the same dates, the
-same refusals (an impossible day is a ValueError from ``date`` as from ``strptime``).
-A plain ``try`` rather than ``contextlib.suppress``, whose object cost ~1.5 µs a call."""
-
-
-def parse_date(value: object) -> date:
-    """Read a date as Chinese spreadsheets write it, between 1990 and 2099.
-
-    >>> parse_date("2026-11-28"), parse_date("2026/1/5"), parse_date("2026年1月5日")
-    (datetime.date(2026, 11, 28), datetime.date(2026, 1, 5), datetime.date(2026, 1, 5))
-    """
-    day = _read_date(value)
-    if not _MIN_DATE <= day <= _MAX_DATE:
-        # 0001-01-01 or 1900-01-01 is an empty cell's placeholder, not a due date (D-10).
-        raise ValueError("日期超出合理范围（应在1990年至2099年之间）")
-    return day
-
-
-def _read_date(value: object) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        iso = _ISO_DATE.fullmatch(value)
-        if iso is not None:
-            try:
-                return date(int(iso[1]), int(iso[2]), int(iso[3]))
-            except ValueError:
-                pass  # 2026-02-30: refused below, with the reason
-        found = _DATE_FORMS.fullmatch(value.strip())
-        if found is not None:
-            year, month, day = (int(part) for part in found.groups() if part and part.isdigit())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                raise ValueError("不是有效日期（没有这一天）") from None
-    raise ValueError("不是有效日期（应为 2026-11-28、2026/11/28、20261128 或 2026年11月28日）")
-
-
-def _optional_date(value: object) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return parse_date(value)
-
-
-def _optional_int(value: object) -> object:
-    if type(value) is str and value.isdecimal():
-        # The usual cell ("23"): isdecimal is \d's class (Unicode Nd), nothing to strip.
-        return int(value)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if not _INTEGER.fullmatch(text):
-            raise ValueError("应为整数")
-        return int(text)
-    return value
-
-
-def _count(value: object) -> object:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return 0
-    return _optional_int(value)
-
-
-def _gender(value: object) -> Gender | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if not word:
-            return None
-        if word in _GENDER_WORDS:
-            return _GENDER_WORDS[word]
-    raise ValueError("应为 男/女（或 male/female）")
-
-
-def _text(value: object) -> object:
-    if isinstance(value, str):
-        value = value.strip()
-        if _CONTROL.search(value):
-            raise ValueError("含有控制字符")
-        if "#" in value and _EXCEL_ERROR.search(value):
-            raise ValueError("是 Excel 错误值（如 #N/A），请先修正公式")
-    return value
-
-
-def _name(value: object) -> object:
-    """A person's name: letters of a name only; spaces collapsed, none between two hanzi."""
-    if type(value) is str and _NAME.fullmatch(value):
-        return value if " " not in value else _spaced(value)
-    if isinstance(value, str):
-        if _BREAKS.search(value):
-            raise ValueError("含有换行、制表符或控制字符")
-        value = _SPACES.sub(" ", value.strip())
-        if not value:
-            return value  # "不能为空" from the length check
-        if _EXCEL_ERROR.search(value):
-            raise ValueError("是 Excel 错误值（如 #N/A），请先修正公式")
-        if not _NAME.fullmatch(value):
-            raise ValueError(_name_reason(value))
-        return _spaced(value)
-    return value
-
-
-def _spaced(name: str) -> str:
-    return _CJK_SPACE.sub("", _SPACES.sub(" ", name))
-
-
-def _name_reason(name: str) -> str:
-    """Why a name is refused, most specific first (on the failure path only)."""
-    if _CONTROL.search(name):
-        return "含有控制字符"
-    if any(unicodedata.category(c) in ("Cf", "Cc", "Co", "Cs") for c in name):
-        return "含有不可见字符或改变文字方向的字符"
-    if any(c.isdigit() for c in name):
-        return "含有数字（姓名中不会有数字）"
-    if any(c in "<>{}[]&#=@%$\\/" for c in name):
-        return "含有标记或符号（如 <b>、{{ }}）"
-    return "含有姓名中不应出现的字符（只允许汉字、拉丁字母、间隔号·和空格）"
-
 
 _UNSET_TOTAL = Decimal("-1")
 """``total_due``'s default: left out (no amount is negative), so the sum of its parts."""
@@ -326,8 +90,8 @@ _MAX_DAYS, _MAX_PROMISES = 36500, 999
 
 Amount = Annotated[Decimal, BeforeValidator(parse_amount)]
 Flag = Annotated[bool, BeforeValidator(parse_bool)]
-Text = Annotated[str, BeforeValidator(_text)]
-Name = Annotated[str, BeforeValidator(_name)]
+Text = Annotated[str, BeforeValidator(read_text)]
+Name = Annotated[str, BeforeValidator(read_name)]
 
 
 class Account(BaseModel):
@@ -343,7 +107,7 @@ class Account(BaseModel):
 
     account_id: str = Field(description="账号：唯一标识，也用作输出文件名")
     name: Name = Field(min_length=1, max_length=_NAME_LENGTH, description="姓名")
-    gender: Annotated[Gender | None, BeforeValidator(_gender)] = Field(
+    gender: Annotated[Gender | None, BeforeValidator(read_gender)] = Field(
         default=None, description="性别，用于称谓先生/女士"
     )
     card_number: str = Field(description="卡号或贷款合同号，只以尾号形式打印")
@@ -354,16 +118,16 @@ class Account(BaseModel):
     fees: Amount = Field(default=Decimal("0"), description="违约金（元）")
     total_due: Amount = Field(default=_UNSET_TOTAL, description="欠款总额（元）")
     due_date: Annotated[date, BeforeValidator(parse_date)] = Field(description="到期还款日")
-    days_past_due: Annotated[int | None, BeforeValidator(_optional_int)] = Field(
+    days_past_due: Annotated[int | None, BeforeValidator(read_optional_int)] = Field(
         default=None, ge=0, le=_MAX_DAYS, description="逾期天数"
     )
     dispute: Flag = Field(default=False, description="有争议/投诉")
     deceased: Flag = Field(default=False, description="已故")
     hardship: Flag = Field(default=False, description="还款困难")
-    promises_broken: Annotated[int, BeforeValidator(_count)] = Field(
+    promises_broken: Annotated[int, BeforeValidator(read_count)] = Field(
         default=0, ge=0, le=_MAX_PROMISES, description="爽约次数"
     )
-    promise_to_pay_until: Annotated[date | None, BeforeValidator(_optional_date)] = Field(
+    promise_to_pay_until: Annotated[date | None, BeforeValidator(read_optional_date)] = Field(
         default=None, description="承诺还款日"
     )
 
@@ -428,25 +192,26 @@ class Account(BaseModel):
         """An account this program validated and wrote as JSON, read back without re-validating.
 
         The batch journal keeps each account as ``model_dump_json()`` of a validated
-        record, beside its SHA-256; the caller checks that hash first (see
-        ``batch.pipeline``), so the values are exactly ones that passed validation.
-        Running every validator again cost ~45 µs an account — a fifth of an SMS's
-        whole budget. The JSON types map back one to one: amounts were written as
-        strings of their ``Decimal``, dates as ISO text; every field is there, in the
-        model's order. Parsed by pydantic-core (~4 µs, ``json.loads`` ~10) and built
-        as :func:`_built` (~2 µs, ``model_construct`` ~16).
+        record, beside its SHA-256; the caller checks that hash first, so the values
+        are exactly ones that passed validation and running every validator again
+        would be wasted work (benchmarks/NOTES.md#records). The JSON types map back
+        one to one: amounts were written as strings of their ``Decimal``, dates as ISO
+        text; every field is there, in the model's order. Where :mod:`.fastbuild` does
+        not fit the installed pydantic, the record is validated again.
         """
+        if not fastbuild.ENABLED:
+            return cls.model_validate_json(record_json)
         data = from_json(record_json)
         for name in _AMOUNTS:
             data[name] = Decimal(data[name])
         for name in _DATES:
             if data[name] is not None:
                 data[name] = date.fromisoformat(data[name])
-        return _built(data, set(data))
+        return fastbuild.build(cls, data, set(data))
 
     def journal_json(self) -> str:
-        """``model_dump_json()``, by the model's serializer directly (the same text, ~3
-        instead of ~6 µs: no keyword handling; once per account in a batch)."""
+        """``model_dump_json()``, by the model's serializer directly: the same text,
+        without the keyword handling (once per account in a batch)."""
         return _SERIALIZER.to_json(self).decode()
 
     def overdue_days(self) -> int:
@@ -593,8 +358,7 @@ def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
     our own validators' (value-free) reasons.
     """
     problems: list[tuple[str, str]] = []
-    for item in error.errors(include_input=False, include_url=False):
-        field = ".".join(str(part) for part in item["loc"]) or "(记录)"
+    for field, item in validation_items(error, "(记录)"):
         ctx = item.get("ctx") or {}
         raised = ctx.get("error")
         if isinstance(raised, _FieldError):
@@ -622,9 +386,10 @@ def parse_account(
     """
     if "id_number" in data:
         data = _with_gender(data, row, source)
-    account = _account_from_cells(data, as_of, days_tolerance)
-    if account is not None:
-        return account
+    if fastbuild.ENABLED:
+        account = _account_from_cells(data, as_of, days_tolerance)
+        if account is not None:
+            return account
     try:
         return Account.model_validate(
             dict(data), context={"as_of": as_of, "days_tolerance": days_tolerance}
@@ -653,7 +418,7 @@ def id_gender(number: str) -> Gender | None:
         return "male" if int(text[16]) % 2 else "female"
     if _ID_15.fullmatch(text):
         return "male" if int(text[14]) % 2 else "female"
-    if _CONTROL.search(text) or _EXCEL_ERROR.search(text):
+    if CONTROL.search(text) or EXCEL_ERRORS.search(text):
         raise ValueError("证件号码含有不允许的字符")
     return None
 
@@ -668,7 +433,7 @@ def _with_gender(data: Mapping[str, Any], row: int | None, source: str | None) -
         raise RecordError([("id_number", "身份证号应为文本")], row=row, source=source)
     try:
         derived = id_gender(number)
-        given = _gender(record.get("gender"))
+        given = read_gender(record.get("gender"))
     except ValueError as error:
         field = "id_number" if "身份证" in str(error) or "证件" in str(error) else "gender"
         raise RecordError([(field, str(error))], row=row, source=source) from None
@@ -680,29 +445,31 @@ def _with_gender(data: Mapping[str, Any], row: int | None, source: str | None) -
     return record
 
 
+# -- the cell fast path: parse_account's shortcut where fastbuild fits pydantic ---------
+
 _repeated = functools.lru_cache(maxsize=1024)
 """For the cells a file repeats (a few dates, counts, 是/否): each is read once, then
-looked up — a fifth of the fast path's instructions (96k → 77k a record). Only here,
-where every cell is a (hashable) string; the results are immutable."""
+looked up. Only here, where every cell is a (hashable) string and the results are
+immutable (benchmarks/NOTES.md#records)."""
 
 _CELL_CHECKS: dict[str, Callable[[str], Any]] = {
     "account_id": Account._account_id,
-    "name": _name,
-    "gender": _repeated(_gender),
+    "name": read_name,
+    "gender": _repeated(read_gender),
     "card_number": Account._card_number,
     "mobile": Account._mobile,
-    "address": _text,
+    "address": read_text,
     "principal": parse_amount,
     "interest": parse_amount,
     "fees": parse_amount,
     "total_due": parse_amount,
     "due_date": _repeated(parse_date),
-    "days_past_due": _repeated(_optional_int),
+    "days_past_due": _repeated(read_optional_int),
     "dispute": _repeated(parse_bool),
     "deceased": _repeated(parse_bool),
     "hardship": _repeated(parse_bool),
-    "promises_broken": _repeated(_count),
-    "promise_to_pay_until": _repeated(_optional_date),
+    "promises_broken": _repeated(read_count),
+    "promise_to_pay_until": _repeated(read_optional_date),
 }
 """Each field's own (before-)validator, as the model runs it on a text cell."""
 
@@ -717,9 +484,9 @@ def _account_from_cells(
     """The account that validating ``data`` gives, or None: then pydantic must say why.
 
     The same checks as :class:`Account`'s, run here on a record of text cells (every
-    CSV row) instead of through pydantic: ~12–18 µs of process time a record rather
-    than ~30–37 (callgrind: 72k instructions rather than 122k), for a dozen Python
-    before-validators called from Rust, then the model built. Each field goes through the
+    CSV row) instead of through pydantic, which calls a dozen Python before-validators
+    from Rust at a cost that shows in a batch (benchmarks/NOTES.md#records); only
+    where :mod:`.fastbuild` fits the installed pydantic. Each field goes through the
     model's own validator (:data:`_CELL_CHECKS`), then the constraints pydantic adds
     (lengths, ranges, text that pydantic-core cannot take: lone surrogates), then the
     record-level rules (:func:`_settle`). Anything else — an unknown or missing
@@ -746,25 +513,4 @@ def _account_from_cells(
         _settle(values, as_of, tolerance)
     except Exception:  # any refusal: pydantic reports it (or raises it) as it always has
         return None
-    return _built(values, set(data))
-
-
-def _built(values: dict[str, Any], fields_set: set[str]) -> Account:
-    """An account of checked values, as pydantic builds one (what ``model_construct``
-    does for this model — no extras, no private attributes, no post-init — in ~2 µs
-    rather than ~16: it looks up aliases and defaults field by field). Tests compare
-    its ``__getstate__`` with a validated account's."""
-    account = _new(Account)
-    _set_dict(account, values)
-    _set_fields_set(account, fields_set)
-    _set_extra(account, None)
-    _set_private(account, None)
-    return account
-
-
-# BaseModel's own slots, set directly (object.__setattr__ looks each up first: ~1 µs).
-_new = Account.__new__
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+    return fastbuild.build(Account, values, set(data))

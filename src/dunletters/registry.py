@@ -36,7 +36,7 @@ from jinja2 import nodes
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dunletters.config import Policy
-from dunletters.errors import TemplateError
+from dunletters.errors import TemplateError, describe_validation, key_reason
 from dunletters.vocabulary import CHANNEL_NAMES, CHANNELS, STAGES, Channel, Stage
 
 __all__ = [
@@ -118,8 +118,8 @@ def draft_roots(draft: Path, template_dirs: Sequence[Path] = ()) -> list[Path]:
 
 
 def _load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` through libyaml when PyYAML has it (~0.1 instead of ~0.8 ms a
-    template head: a batch reads some 80 at start-up).
+    """``yaml.safe_load`` through libyaml when PyYAML has it: a batch reads some 80
+    template heads at start-up (benchmarks/NOTES.md#registry).
 
     The two loaders build the same data; they word their errors differently, so a head
     libyaml rejects is parsed again by the pure-Python loader, whose error (message and
@@ -341,7 +341,7 @@ class Registry:
 
         ``channels`` limits it to the templates (and partials) in those channels'
         folders: a batch checks what it will render (an SMS-only run skips the letters, which
-        are most of the check's ~0.2 s).
+        are most of the check's time).
         """
         problems = list(self.problems)
         tones_by_stage = {
@@ -389,12 +389,9 @@ def read_template(path: Path, root: Path, shown: str, channel: Channel) -> Templ
     try:
         meta = TemplateMeta.model_validate(data)
     except ValidationError as error:
-        reasons = "；".join(
-            f"{'.'.join(str(p) for p in item['loc'])}: "
-            + ("未知的键" if item["type"] == "extra_forbidden" else str(item["msg"]))
-            for item in error.errors(include_url=False)
-        )
-        raise TemplateError(f"头部元数据无效：{reasons}") from None
+        raise TemplateError(
+            describe_validation(error, "头部元数据无效：", reason=key_reason)
+        ) from None
     if meta.channel != channel:
         raise TemplateError(f"头部 channel 为 {meta.channel}，但文件位于 {shown.split('/')[0]}/")
     return Template(
@@ -411,8 +408,8 @@ def read_template(path: Path, root: Path, shown: str, channel: Channel) -> Templ
 
 @functools.cache
 def _model_fields(model: type[BaseModel]) -> dict[str, Any]:
-    """A model's fields and public properties (asked once per attribute chain of every
-    template: a check of the built-in SMS templates asked 60 times for ~5 models)."""
+    """A model's fields and public properties, cached: asked once per attribute chain of
+    every template, for the same few models."""
     fields: dict[str, Any] = {name: info.annotation for name, info in model.model_fields.items()}
     for name in dir(model):
         if isinstance(getattr(model, name, None), property) and not name.startswith("_"):

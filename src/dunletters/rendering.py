@@ -44,7 +44,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from jinja2.utils import Namespace
 from pydantic import BaseModel, ConfigDict
 
-from dunletters import zh
+from dunletters import gates, zh
 from dunletters.config import Settings
 from dunletters.errors import SmsError, TemplateError
 from dunletters.escalation import Decision
@@ -54,6 +54,7 @@ from dunletters.sms import Sms, compose_sms
 
 __all__ = [
     "CONTEXT_MODELS",
+    "JINJA_VERSIONS",
     "LetterDocument",
     "LetterInfo",
     "RenderLimits",
@@ -63,6 +64,7 @@ __all__ = [
     "make_letter_info",
     "render_limits",
     "render_template",
+    "sandbox_class",
 ]
 
 
@@ -259,22 +261,12 @@ _AMPLIFYING_FILTERS = ("center", "indent", "format", "replace", "join", "wordwra
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, with its attribute verdicts remembered per (type, name).
+    """The immutable sandbox, bounded: Jinja's own attribute checks, every time."""
 
-    Jinja's checks (:func:`jinja2.sandbox.is_internal_attribute` and
-    :func:`~jinja2.sandbox.modifies_known_mutable`) look only at the object's type
-    and the attribute's name, never at the value, so a verdict holds for every later
-    object of that type. Asking again each time cost ~15 µs per SMS (a dozen
-    ``isinstance`` checks against ABCs per attribute) — a tenth of its rendering in
-    a batch of a million. The memo is bounded: templates name a handful of attributes.
-    """
-
-    _MEMO_LIMIT = 4096
     intercepted_binops = frozenset({"*", "**", "%"})
 
     def __init__(self, *args: Any, limits: RenderLimits | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._verdicts: dict[tuple[type, str], bool] = {}
         self.limits = limits or RenderLimits()
         self.globals["range"] = _Range
         self.globals["namespace"] = _Namespace
@@ -320,6 +312,25 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             raise _too_big("格式宽度")
         return super().call_binop(context, operator, left, right)
 
+
+class _RememberingSandbox(_Sandbox):
+    """The bounded sandbox with its attribute verdicts remembered per (type, name).
+
+    Jinja's checks (:func:`jinja2.sandbox.is_internal_attribute` and
+    :func:`~jinja2.sandbox.modifies_known_mutable`) look only at the object's type and
+    the attribute's name, never at the value, so a verdict holds for every later object
+    of that type; asking again is a large share of an SMS's render
+    (benchmarks/NOTES.md#sandbox). That holds for the Jinja versions in
+    :data:`JINJA_VERSIONS` only, so :func:`sandbox_class` gates it.
+    """
+
+    _MEMO_LIMIT = 4096
+    """Templates name a handful of attributes; the bound only guards a long-lived server."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
         verdict = self._verdicts.get(key)
@@ -332,14 +343,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Jinja's sandboxed attribute read, answered here once both its checks are known.
 
-        Jinja's ``getattr`` calls ``wrap_str_format`` (four closure cells on entry) and
-        ``is_safe_attribute`` for every ``account.x`` a template reads: ~4,000
-        instructions each, ~20,000 of an SMS's ~100,000. When the (type, name) verdict
-        is already remembered as safe and the value is not a bound method (only a
-        method can be a ``str.format`` that Jinja wraps), Jinja would return the value
-        as it is; so does this. Everything else — a missing or unsafe attribute, a
-        method, a name seen for the first time — goes through Jinja's own code, which
-        reads the attribute again (a pure read on the record models).
+        When the (type, name) verdict is already remembered as safe and the value is
+        not a bound method (only a method can be a ``str.format`` that Jinja wraps),
+        Jinja would return the value as it is; so does this. Everything else — a
+        missing or unsafe attribute, a method, a name seen for the first time — goes
+        through Jinja's own code, which reads the attribute again (a pure read on the
+        record models).
         """
         try:
             value = getattr(obj, attribute)
@@ -353,6 +362,23 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 _METHODS = (types.MethodType, types.BuiltinMethodType)
 """What :meth:`jinja2.sandbox.SandboxedEnvironment.wrap_str_format` looks at: nothing else
 can be a ``str.format``."""
+
+JINJA_VERSIONS = ("3.1.4", "3.2")
+"""The Jinja releases whose sandbox checks :class:`_RememberingSandbox` relies on (from the
+first, up to the second); pyproject pins the same range."""
+
+
+def sandbox_class(version: str = jinja2.__version__) -> type[_Sandbox]:
+    """The sandbox for this Jinja version: remembered verdicts inside the range, else
+    Jinja's own checks every time, with a warning."""
+    if gates.within(version, *JINJA_VERSIONS):
+        return _RememberingSandbox
+    gates.stand_down("沙箱属性检查的缓存", "Jinja2", version, *JINJA_VERSIONS)
+    return _Sandbox
+
+
+_SANDBOX = sandbox_class()
+"""The sandbox every environment of this process uses."""
 
 
 _autoescape = functools.lru_cache(maxsize=1024)(
@@ -368,7 +394,7 @@ def make_environment(
     registry: Registry, limits: RenderLimits | None = None
 ) -> ImmutableSandboxedEnvironment:
     """The one Jinja environment of a run: sandboxed, strict, autoescaping HTML, bounded."""
-    env = _Sandbox(
+    env = _SANDBOX(
         limits=limits,
         loader=registry.loader,
         undefined=jinja2.StrictUndefined,
@@ -378,9 +404,8 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
-        # A plain dict instead of Jinja's 400-entry LRU cache, whose lock and deque
-        # cost ~1 µs on every get_template (once per SMS). A run has a fixed set of
-        # template files, and auto_reload is off: nothing is evicted or reloaded.
+        # Unbounded: a run has a fixed set of template files and nothing is reloaded,
+        # so the LRU's lock and bookkeeping buy nothing (benchmarks/NOTES.md#sandbox).
         cache_size=-1,
     )
     env.filters.update(FILTERS)
@@ -474,37 +499,20 @@ def syntax_message(message: str) -> str:
     return message
 
 
-_GLOBALS: dict[jinja2.Template, dict[str, Any]] = {}
-"""Each compiled template's globals as one plain dict, merged once (see :func:`_render`)."""
-
-
 def _render(compiled: jinja2.Template, context: Mapping[str, Any]) -> str:
-    """``compiled.render(context)``, without merging the globals again on every call.
+    """``compiled.render(context)``, its output collected under the environment's limits.
 
-    ``Template.render`` copies the template's globals — a ``ChainMap`` over the
-    environment's — into a new dict per render (~10 µs, a tenth of an SMS's render).
-    The globals never change after the environment is built (nothing here assigns
-    to them), so they are flattened once per compiled template and the render
-    context is that copy updated with ``context``: the same names and values as
-    Jinja's own merge (and the same ``Context``, whose set of global names is also
-    taken from the flat copy rather than by walking the ``ChainMap`` again). Errors go through Jinja's handler as in ``render``, so their
+    ``Template.generate`` is ``render`` one piece at a time, so the size and the clock
+    are checked as the text grows; errors go through Jinja's handler, and their
     tracebacks still point at template lines.
     """
-    flat = _GLOBALS.get(compiled)
-    if flat is None:
-        flat = _GLOBALS[compiled] = dict(compiled.globals)
-    names = flat.copy()
-    names.update(context)
     env = compiled.environment
     limits: RenderLimits = getattr(env, "limits", None) or RenderLimits()
     outer = getattr(_BUDGET, "deadline", None), getattr(_BUDGET, "limits", None)
     _BUDGET.deadline = time.monotonic() + limits.seconds
     _BUDGET.limits = limits
     try:
-        context_ = env.context_class(env, names, compiled.name, compiled.blocks, globals=flat)
-        return _collect(env, compiled.root_render_func(context_), limits.output_chars)
-    except Exception:
-        env.handle_exception()
+        return _collect(env, compiled.generate(context), limits.output_chars)
     finally:
         _BUDGET.deadline, _BUDGET.limits = outer
 
@@ -583,7 +591,7 @@ class Renderer:
         waiting out the time limit again (the loop is the template's, not the record's)."""
         self._letters: dict[tuple[Any, ...], tuple[Template, LetterInfo]] = {}
         """Letter facts by (decision's fields, channel, date, 函号): immutable, and in an
-        SMS-only batch the same dozen for every account (validating one costs ~8 µs)."""
+        SMS-only batch the same dozen for every account (benchmarks/NOTES.md#sandbox)."""
 
     def _render(self, template: Template, context: Mapping[str, Any]) -> str:
         known = self._over_budget.get(template.name)
@@ -604,8 +612,7 @@ class Renderer:
         self, decision: Decision, channel: str, as_of: date, number: str
     ) -> tuple[Template, LetterInfo]:
         """The template for a decision on a channel, and the letter facts."""
-        # The decision's fields rather than the decision: the same equality, but hashed
-        # and compared in C (a dataclass's __hash__ and __eq__ run in Python, ~1 µs).
+        # The decision's fields rather than the decision: the same equality, hashed in C.
         key = (
             decision.stage,
             decision.tone,

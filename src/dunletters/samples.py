@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
+from dunletters import zh
 from dunletters.checksums import id_check_digit, luhn_check_digit
 from dunletters.models import Account
 from dunletters.vocabulary import STAGES
@@ -31,7 +32,7 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
-COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "慕容", "令狐")
+COMPOUND_SURNAMES = zh.COMMON_COMPOUND_SURNAMES
 GIVEN = (
     "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红梅海燕玉兰俊峰晓东"
     "雪梅文博思远子涵欣怡浩然宇轩雨桐嘉怡梓萱一诺佳琪泽宇博文晨曦"
@@ -43,7 +44,7 @@ so that font coverage is exercised, not assumed."""
 LONGEST_NAME = "阿卜杜热合曼·买买提依明·艾则孜"
 """A long (Uyghur, transliterated) name: the layout must keep one page with it."""
 
-LARGEST_AMOUNT = Decimal("9999999999999.99")
+LARGEST_AMOUNT = zh.MAX_CAPITALS
 """The largest amount 大写 can express; the letter must still fit one page."""
 
 

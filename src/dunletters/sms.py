@@ -49,10 +49,9 @@ def normalize_body(body: str) -> str:
     """
     # str.split() splits at runs of exactly the characters r"\s" matches (str.isspace:
     # tests/test_sms.py checks every code point) and drops the ends, as a
-    # re.sub(r"\s+", " ") + strip() did, in a tenth of the time (~4 µs an SMS: the
-    # front matter leaves ten newlines before every body).
+    # re.sub(r"\s+", " ") + strip() does, only faster (benchmarks/NOTES.md#sms).
     text = " ".join(body.split())
-    if " " not in text:  # usual for Chinese: skip the lookaround scan (~10 µs an SMS)
+    if " " not in text:  # usual for Chinese: no lookaround scan needed
         return text
     return _SPACE_BY_WIDE.sub("", text)
 
@@ -84,17 +83,17 @@ def measure(text: str, *, international: bool = False) -> SmsLength:
 
 
 _UTF16_BE = codecs.getencoder("utf-16-be")
-"""``str.encode("utf-16-be")`` without looking the codec up by name every time (half
-the instructions of the ``encode`` call)."""
+"""``str.encode("utf-16-be")`` without looking the codec up by name every time
+(benchmarks/NOTES.md#sms)."""
 
 
 @functools.lru_cache(maxsize=1024)
 def _length(units: int, gsm: bool) -> SmsLength:
     """The billing of ``units``: one shared, immutable result per count.
 
-    Building a frozen dataclass costs ~5,000 instructions (an ``object.__setattr__``
-    per field; ~4 % of an SMS's), and a batch's SMS have a few dozen lengths between
-    them. Positional arguments: keywords would make the cache's key dearer.
+    A batch's SMS have a few dozen lengths between them, and building a frozen
+    dataclass is dear per SMS (benchmarks/NOTES.md#sms). Positional arguments:
+    keywords would make the cache's key dearer.
     """
     if gsm:
         single, segment, encoding = GSM_SINGLE, GSM_SEGMENT, "GSM-7"

@@ -36,8 +36,8 @@ Why this module exists rather than calling Babel (or cn2an) directly:
 * **Babel pitfalls avoided.** Figures use ``zh_CN``'s symbols (other locales print
   ``CN¥``), U+00A5 ¥, and always two decimals: ``format_decimal`` would drop
   trailing zeros. The symbols are read from Babel once, and the ``#,##0.00`` layout
-  is done here, because a ``babel.numbers`` call costs 0.1–0.2 ms, most of an SMS's
-  render time in a batch. The tests check the output against
+  is done here, because a ``babel.numbers`` call would be most of an SMS's render
+  time in a batch (benchmarks/NOTES.md#zh). The tests check the output against
   ``format_currency(..., 'CNY', locale='zh_CN')`` for random amounts. A date pattern
   string such as ``'yMMMd'`` is taken as a pattern, not a skeleton (``202611月28``),
   so dates use the explicit pattern ``y年M月d日`` (no zero padding). Naive
@@ -57,12 +57,13 @@ import re
 import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from itertools import product
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "COMMON_COMPOUND_SURNAMES",
     "COMPOUND_SURNAMES",
     "MAX_CAPITALS",
     "SHANGHAI",
@@ -87,7 +88,8 @@ SHANGHAI: ZoneInfo = ZoneInfo("Asia/Shanghai")
 """The one time zone letters and SMS are dated in."""
 
 MAX_CAPITALS: Decimal = Decimal("9999999999999.99")
-"""The largest amount :func:`amount_in_capitals` writes (just under 壹拾万亿元)."""
+"""The largest amount :func:`amount_in_capitals` writes (just under 壹拾万亿元), and so the
+largest a record may hold (``models.MAX_AMOUNT``, ``samples.LARGEST_AMOUNT``)."""
 
 _FEN = Decimal("0.01")
 # Enough precision for any amount we accept; the rounding is given in each call.
@@ -99,7 +101,7 @@ _MAX_INTEGER_DIGITS = 30  # beyond this an "amount" is a data error, not money
 
 def _checked(amount: object) -> Decimal:
     if type(amount) is Decimal:  # the usual case: the type tests and Decimal() would pass
-        value = amount  # it as it is (~1,500 instructions, an eighth of format_yuan's)
+        value = amount  # as it is: the checks below are all it needs
     elif isinstance(amount, bool) or not isinstance(amount, Decimal | int):
         raise TypeError("金额须为 Decimal（或整数），不能是浮点数、布尔值或文本")
     else:
@@ -127,8 +129,7 @@ def quantize_fen(amount: Decimal) -> Decimal:
     ...
     ValueError: 金额不是有限数值（NaN 或无穷大）
     """
-    # Positional arguments: with keywords, Decimal.quantize parses them in C at ~1 µs a
-    # call, a third of an SMS's money formatting.
+    # Positional arguments: keywords make Decimal.quantize dearer (benchmarks/NOTES.md#zh).
     value = _checked(amount).quantize(_FEN, ROUND_HALF_UP, _CONTEXT)
     return value.copy_abs() if value.is_zero() else value  # never "-0.00"
 
@@ -143,7 +144,7 @@ class _Symbols(NamedTuple):
 @cache
 def _symbols() -> _Symbols:
     """Babel's zh_CN number data, read once (see the module docstring) — on first use,
-    not at import: loading the locale costs ~35 ms that `dunletters lint` rarely needs.
+    not at import: loading the locale is slow and `dunletters lint` rarely needs it.
     """
     from babel.numbers import (
         get_currency_symbol,
@@ -603,9 +604,7 @@ def _plain_date(value: object, function: str) -> date:
     return value
 
 
-_DATE_TEXTS: dict[date, str] = {}
-
-
+@lru_cache(maxsize=1024)
 def format_date(d: date) -> str:
     """A date as formal Chinese letters write it: 2026年11月28日, no zero padding.
 
@@ -616,21 +615,11 @@ def format_date(d: date) -> str:
     ...
     TypeError: format_date 只接受日期（date）；带时间的请用 format_datetime，或先换算到 Asia/Shanghai 再取 .date()
     """
-    # Babel's "y年M月d日" for zh_CN, laid out directly: a Babel call costs ~50 µs, a
-    # third of an SMS's whole budget (tests/test_zh.py checks it against Babel).
-    # A run prints a handful of dates (its deadlines) over and over: the text is
-    # remembered per date (~1.5 µs an SMS). Only exact dates: a datetime is refused.
-    if type(d) is date:
-        text = _DATE_TEXTS.get(d)
-        if text is not None:
-            return text
+    # Babel's "y年M月d日" for zh_CN laid out directly, since a Babel call is dear per SMS
+    # (tests/test_zh.py checks it against Babel); a run prints a handful of dates over and
+    # over, hence the cache (benchmarks/NOTES.md#zh).
     d = _plain_date(d, "format_date")
-    text = f"{d.year}年{d.month}月{d.day}日"
-    if type(d) is date:
-        if len(_DATE_TEXTS) >= 1024:  # bounded for a long-running process
-            _DATE_TEXTS.clear()
-        _DATE_TEXTS[d] = text
-    return text
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def format_datetime(dt: datetime) -> str:
@@ -735,61 +724,26 @@ def mask_mobile(number: str) -> str:
 
 # -- 称谓 ----------------------------------------------------------------------------
 
+COMMON_COMPOUND_SURNAMES: tuple[str, ...] = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "慕容",
+    "令狐",
+)
+"""The commonest 复姓, in the order the sample generator draws them."""
+
+_OTHER_COMPOUND_SURNAMES = """
+    尉迟 公孙 长孙 宇文 司徒 夏侯 端木 独孤 南宫 西门 百里
+    呼延 轩辕 万俟 闻人 澹台 公冶 太史 申屠 赫连 拓跋 钟离
+    濮阳 淳于 东郭 第五 左丘 梁丘 微生 羊舌 司空 司寇 亓官
+    子车 巫马 公西 漆雕 壤驷 公良 谷梁 宰父 段干 东门 公羊
+"""
 COMPOUND_SURNAMES: frozenset[str] = frozenset(
-    {
-        "欧阳",
-        "司马",
-        "上官",
-        "诸葛",
-        "东方",
-        "皇甫",
-        "尉迟",
-        "公孙",
-        "慕容",
-        "长孙",
-        "宇文",
-        "司徒",
-        "令狐",
-        "夏侯",
-        "端木",
-        "独孤",
-        "南宫",
-        "西门",
-        "百里",
-        "呼延",
-        "轩辕",
-        "万俟",
-        "闻人",
-        "澹台",
-        "公冶",
-        "太史",
-        "申屠",
-        "赫连",
-        "拓跋",
-        "钟离",
-        "濮阳",
-        "淳于",
-        "东郭",
-        "第五",
-        "左丘",
-        "梁丘",
-        "微生",
-        "羊舌",
-        "司空",
-        "司寇",
-        "亓官",
-        "子车",
-        "巫马",
-        "公西",
-        "漆雕",
-        "壤驷",
-        "公良",
-        "谷梁",
-        "宰父",
-        "段干",
-        "东门",
-        "公羊",
-    }
+    (*COMMON_COMPOUND_SURNAMES, *_OTHER_COMPOUND_SURNAMES.split())
 )
 """复姓 recognised by :func:`surname` (a name of only two characters is 单姓 + 名)."""
 
@@ -815,7 +769,7 @@ def surname(name: str) -> str:
         raise TypeError("姓名须为文本")
     if name and not _UNUSUAL.search(name):
         # The usual 张晓明: strip, the Latin test, the space removal and the dot split
-        # would all change nothing. One search instead of four steps (~2 µs an SMS).
+        # would all change nothing: one search instead of four steps (benchmarks/NOTES.md#zh).
         return name[:2] if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else name[0]
     cleaned = name.strip()
     if not cleaned:

@@ -32,7 +32,7 @@ from typing import Any
 import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from dunletters.errors import ConfigError
+from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import reach, required_literals
 from dunletters.lint.text import TextView, fold
 
@@ -524,11 +524,7 @@ def load_lexicon(path: Path, data: object = None) -> Lexicon:
     try:
         lexicon = Lexicon.model_validate(data)
     except ValidationError as error:
-        detail = "；".join(
-            f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
-            for item in error.errors(include_url=False, include_input=False)
-        )
-        raise ConfigError(f"词表 {path.name} 无效：{detail}") from None
+        raise ConfigError(describe_validation(error, f"词表 {path.name} 无效：")) from None
     if lexicon.name != path.stem:
         raise ConfigError(f"词表 {path.name} 的 list 应为 {path.stem}")
     proven = anchor_table() if data_given else {}

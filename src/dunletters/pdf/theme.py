@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dunletters.errors import TemplateError
+from dunletters.errors import TemplateError, describe_validation, key_reason
 from dunletters.pdf.fonts import DEFAULT_FAMILIES, FamilySpec
 
 __all__ = ["THEME_FILE", "Theme", "load_theme"]
@@ -117,9 +117,7 @@ def _read(path: Path) -> Theme:
     try:
         return Theme.model_validate(data)
     except ValidationError as error:
-        detail = "；".join(
-            f"{'.'.join(str(p) for p in item['loc'])}："
-            + ("未知的键" if item["type"] == "extra_forbidden" else item["msg"])
-            for item in error.errors(include_url=False, include_input=False)
-        )
-        raise TemplateError(f"{path}：主题设置无效：{detail}") from None
+        where = f"{path}：主题设置无效："
+        raise TemplateError(
+            describe_validation(error, where, reason=key_reason, separator="：")
+        ) from None
