@@ -262,10 +262,13 @@ _NAMED = re.compile(
     r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$"
     r"|(?:尊敬的|亲爱的)(?:客户|用户|会员)\s?(?P<client>[\u4e00-\u9fff·]{2,4})\s?[，,：:！!]"
     r"|(?P<paren>[\u4e00-\u9fff·]{2,4})\s?[（(](?:先生|女士|先生/女士|先生/女生)[）)]"
-    r"|^\s*(?:【[^【】\n]{2,16}】)?\*(?P<masked>[\u4e00-\u9fff]{1,3})[，,：:]",
+    r"|^\s*(?:【[^【】\n]{2,16}】)?\*(?P<masked>[\u4e00-\u9fff]{1,3})[，,：:]"
+    r"|\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*(?P<comma>(?![^，,]*[的了已据此至于在是为有无不请如若但因所])[\u4e00-\u9fff·]{2,3})[，,]\s?(?=您|你)",
     re.MULTILINE,
 )
-_GENERIC_NAMES = re.compile(r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|贷款人|业主")
+_GENERIC_NAMES = re.compile(
+    r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|你好|贷款人|业主|提示|提醒|通知|温馨|重要|紧急|注意|各位"
+)
 
 
 def _named_salutation(text: str) -> bool:
@@ -274,13 +277,7 @@ def _named_salutation(text: str) -> bool:
     match = _NAMED.search(text)
     if match is None:
         return False
-    name = next(
-        group
-        for group in (
-            match.group(g) for g in ("name", "lead", "titled", "client", "paren", "masked")
-        )
-        if group
-    )
+    name = next((group for group in match.groups() if group), "")
     return _GENERIC_NAMES.search(name) is None
 
 
