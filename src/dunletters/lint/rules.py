@@ -125,6 +125,9 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
             return hits
         hits.append(_whole(ctx, f"未写明债权机构「{creditor.name}」（或其短信签名）"))
         return hits
+    sender = ctx.sender
+    if sender is not None and sender.name in ctx.view.match_text:
+        return hits  # the settings' creditor (the demos' example), named in full
     if _INSTITUTION.search(ctx.text) is None:
         hits.append(_whole(ctx, "未写明债权机构名称（谁在催收）"))
     return hits
@@ -219,8 +222,8 @@ def missing_deadline(ctx: LintContext) -> list[Hit]:
 )
 def missing_payment_channel(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    if ctx.creditor is not None:
-        account_digits = ctx.creditor.payment.bank_account_number.replace(" ", "")
+    if ctx.sender is not None:
+        account_digits = ctx.sender.payment.bank_account_number.replace(" ", "")
         if account_digits in ctx.view.match_text.replace(" ", ""):
             return hits
     if not _has(ctx, "payment_channel"):
@@ -243,7 +246,7 @@ def missing_payment_channel(ctx: LintContext) -> list[Hit]:
 )
 def missing_contact(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    if ctx.creditor is not None and ctx.creditor.hotline in ctx.text:
+    if ctx.sender is not None and ctx.sender.hotline in ctx.text:
         return hits
     if not _has(ctx, "contact"):
         hits.append(_whole(ctx, "未写明官方联系电话（95xxx、400 或固定电话）"))
@@ -1046,8 +1049,8 @@ _PAYEE_BEFORE = re.compile(
 
 def _allowed_numbers(ctx: LintContext) -> set[str]:
     allowed: set[str] = set()
-    if ctx.creditor is not None:
-        allowed.add(ctx.creditor.payment.bank_account_number.replace(" ", ""))
+    if ctx.sender is not None:
+        allowed.add(ctx.sender.payment.bank_account_number.replace(" ", ""))
     if ctx.account is not None:
         allowed.add(ctx.account.mobile)
     return allowed
@@ -1114,8 +1117,8 @@ def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[H
     """A long account number paid to a person (户名：葛某某 … 账号：6222…): that person's
     card, whatever its check digit."""
     text = ctx.text
-    if "户" not in text and "收款人" not in text:
-        return []
+    if "户名" not in text and "收款人" not in text and "开户名" not in text:
+        return []  # the usual case: no payee named at all
     hits = []
     for match in _LONG_DIGITS.finditer(text):
         if any(n.start <= match.start() < n.end for n in numbers):
