@@ -256,3 +256,22 @@ def test_lint_finds_what_a_pdf_says(batch_letter: Path, tmp_path: Path) -> None:
     broken.write_bytes(b"%PDF-1.7\n" + b"x" * 100)
     with pytest.raises(DraftReadError, match="不是可读取的 PDF"):
         read_text_file(broken)
+
+
+def test_a_template_printing_the_card_number_fails_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Red team D-20: the sample card is not Luhn-valid, yet printing it in full is
+    printing a full card number."""
+    draft = tmp_path / "sms" / "late.firm.txt.j2"
+    draft.parent.mkdir()
+    draft.write_text(
+        "---\nstage: late\ntone: firm\nchannel: sms\ntitle: 短信\nreview:\n"
+        "  approved_by: x\n  approved_on: 2026-11-28\n  revision: 1\n---\n"
+        "{{ account.card_number }}的账户欠款{{ account.total_due }}元，请于{{ letter.deadline }}"
+        "前还款，逾期信息将依法报送征信系统。详询{{ creditor.hotline }}。\n",
+        encoding="utf-8",
+    )
+    code, out = run(capsys, "lint", str(draft), "--as-of", "2026-11-28", "--no-pdf")
+    assert "DL605" in out and "账户记录中的卡号" in out
+    assert code == 1

@@ -48,6 +48,10 @@ class LintContext:
     sms_max_segments: int = 2
     link_allowlist: tuple[str, ...] = ()
     """Official domains a document may link to (the creditor's website)."""
+    sender: Creditor | None = None
+    """The settings' creditor, configured or the demos' example: only ever used to
+    *accept* a document quickly (its hotline or account is there), never to fault one
+    — that is ``creditor``'s, which is None without a configured creditor."""
     text: str = field(init=False, repr=False, compare=False)
     """The document text (``view.text``): a field, not a property, because rules read
     it a dozen times per document and a property call costs five attribute reads."""

@@ -85,6 +85,7 @@ class Linter:
             sms.max_per_day,
             sms.max_segments,
         )
+        self._sender = self.settings.creditor
         self._plans: dict[
             tuple[str | None, str | None, tuple[bool, ...]],
             tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, Check, int]]],
@@ -127,6 +128,7 @@ class Linter:
             per_day,
             segments,
             self.link_allowlist,
+            self._sender,
         )
 
     def run(

@@ -39,7 +39,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 _CLAUSE_END = "。！？!?；;\n"
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 4
 _NEGATIONS = (
     "不会", "不再", "不得", "绝不", "决不", "从不", "从未", "不要", "无需", "无须", "并不", "不予",
     "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派",
@@ -147,40 +147,60 @@ class CompiledFrames:
         self.negations = _NEGATIONS + source.negations
         # Patterns as text, compiled when a text first holds one of their anchors: a
         # `dunletters lint` run on a clean draft compiles none of them.
-        self._compiled: list[tuple[Frame, list[str], str | None]] = []
         self._regexes: dict[str, re.Pattern[str]] = {}
         # A pattern runs only where each of its parts has one of its required literals
         # (anchors.py) in the text — found for all patterns in one Aho–Corasick pass.
         # Most letters hold an act (联系, 通知) but no third party, so most run nothing.
         own = literals is None
         literals = {} if literals is None else literals
-        self._needs: list[list[tuple[frozenset[int], ...]]] = []
+        self._patterns: list[tuple[Frame, str, str | None, tuple[int, ...]]] = []
+        """Every pattern, in frame order: its frame, regex, unless-regex, and one bit
+        mask per part of the anchors (numbered as in ``literals``) one of which every
+        match of that part contains — the part with the fewest anchors first."""
         for frame in source.frames:
             stops = _CLAUSE_END + ("，,、：:" if frame.within == "phrase" else "：:")
             between = f"[^{stops}]{{0,{frame.gap}}}?"
-            patterns = [
-                between.join(self._part(part) for part in pattern) for pattern in frame.patterns
-            ]
             unless = "|".join(f"(?:{u})" for u in frame.unless) if frame.unless else None
-            self._compiled.append((frame, patterns, unless))
-            needs = []
             for pattern in frame.patterns:
-                sets = []
+                part_masks = []
                 for part in pattern:
                     if part.endswith('"?'):
                         continue  # may be left out: no literal is required
-                    required = _literals(self._part(part), anchors)
+                    required = self._part_literals(part, anchors)
                     if required is not None:
-                        sets.append(
-                            frozenset(literals.setdefault(k, len(literals)) for k in required)
+                        part_masks.append(
+                            sum(1 << literals.setdefault(k, len(literals)) for k in set(required))
                         )
-                needs.append(tuple(sets))  # () : no provable literal, always run
-            self._needs.append(needs)
+                regex = between.join(self._part(part) for part in pattern)
+                rarest_first = sorted(part_masks, key=lambda mask: mask.bit_count())
+                self._patterns.append((frame, regex, unless, tuple(rarest_first)))
         self._search = _automaton(literals) if own else None
-        needs_all = [need for needs in self._needs for need in needs]
-        self._always = any(not need for need in needs_all)
-        self._any: frozenset[int] = frozenset().union(*(sets[0] for sets in needs_all if sets))
-        """The first part's anchors of every pattern: a text with none of them is done."""
+        # By anchor: the patterns whose first (rarest) part has it, so a text's few
+        # anchors name the few patterns worth a look; () parts: always looked at.
+        self._by_anchor: dict[int, list[int]] = {}
+        self._unanchored: list[int] = []
+        for index, (_, _, _, masks) in enumerate(self._patterns):
+            if not masks:
+                self._unanchored.append(index)
+                continue
+            for number in range(masks[0].bit_length()):
+                if masks[0] >> number & 1:
+                    self._by_anchor.setdefault(number, []).append(index)
+
+    def _part_literals(
+        self, part: str, anchors: dict[str, list[str] | None] | None
+    ) -> frozenset[str] | None:
+        """A part's required literals: a slot's are its words' together (worked out
+        word by word, which stays exact however many words a slot has)."""
+        if _is_literal(part):
+            return _literals(self._part(part), anchors)
+        found: set[str] = set()
+        for word in self.source.words[part]:
+            literals = _literals(word, anchors)
+            if literals is None:
+                return None
+            found |= literals
+        return frozenset(found)
 
     def _part(self, part: str) -> str:
         if _is_literal(part):
@@ -189,27 +209,40 @@ class CompiledFrames:
         words = sorted(self.source.words[part], key=len, reverse=True)  # longest first
         return "(?:" + "|".join(words) + ")"
 
-    def find(self, view: TextView, present: set[int] | None = None) -> list[FrameMatch]:
+    def find(self, view: TextView, present: Anchors | None = None) -> list[FrameMatch]:
         """Every frame's matches in the text (on the folded, space-free match text).
 
-        ``present``: the anchors the shared pass found (:class:`FrameSet`); without
-        it, frames numbered in a shared set run every pattern (tests, docs)."""
+        ``present``: the anchors the shared pass found (:class:`FrameSet`); without it,
+        frames numbered in a shared set look at every pattern (tests, docs)."""
         text = view.match_text
-        found: list[FrameMatch] = []
         if present is None and self._search is not None:
             present = _anchors_in(self._search, text)
-        if present is not None and not self._always and self._any.isdisjoint(present):
-            return found  # the usual case: none of the frames can match
-        for (frame, patterns, unless), needs in zip(self._compiled, self._needs, strict=True):
-            for pattern, need in zip(patterns, needs, strict=True):
-                if present is not None and any(part.isdisjoint(present) for part in need):
-                    continue  # a part none of whose words occurs: no match possible
-                for match in self._regex(pattern).finditer(text):
-                    if self._silenced(text, match.start(), match.end(), unless):
-                        continue
-                    start, end = view.origin_span(match.start(), match.end())
-                    found.append(FrameMatch(frame, start, end, view.text[start:end]))
+        if present is None:
+            candidates: Iterable[int] = range(len(self._patterns))
+        else:
+            mask, numbers = present
+            chosen = set(self._unanchored)
+            for number in numbers:
+                chosen.update(self._by_anchor.get(number, ()))
+            candidates = sorted(chosen)  # frame order, as without the index
+        found: list[FrameMatch] = []
+        for index in candidates:
+            frame, pattern, unless, masks = self._patterns[index]
+            if present is not None and not all(part & mask for part in masks):
+                continue  # a part none of whose words occurs: no match possible
+            for match in self._regex(pattern).finditer(text):
+                if self._silenced(text, match.start(), match.end(), unless):
+                    continue
+                start, end = view.origin_span(match.start(), match.end())
+                found.append(FrameMatch(frame, start, end, view.text[start:end]))
         return found
+
+    def compile_all(self) -> None:
+        """Compile every pattern now (a frames file's check): raises ``re.error``."""
+        for _, pattern, unless, _ in self._patterns:
+            self._regex(pattern)
+            if unless is not None:
+                self._regex(unless)
 
     def _regex(self, pattern: str) -> re.Pattern[str]:
         compiled = self._regexes.get(pattern)
@@ -260,25 +293,10 @@ def load_frame_file(path: Path) -> FrameFile:
         )
         raise ConfigError(f"框架文件 {path.name} 无效：{detail}") from None
     try:
-        for frame in source.frames:
-            re.compile("|".join(frame.unless) or "x")
-        _compile_patterns(source)
+        CompiledFrames(source, {}, {}).compile_all()
     except re.error as error:
         raise ConfigError(f"框架文件 {path.name} 无效：正则表达式错误：{error}") from None
     return source
-
-
-def _compile_patterns(source: FrameFile) -> list[str]:
-    """Every pattern of the file as a regular expression (compiled, so checked)."""
-    frames = CompiledFrames.__new__(CompiledFrames)
-    frames.source = source
-    found = []
-    for frame in source.frames:
-        stops = _CLAUSE_END + ("，,、：:" if frame.within == "phrase" else "：:")
-        between = f"[^{stops}]{{0,{frame.gap}}}?"
-        for pattern in frame.patterns:
-            found.append(re.compile(between.join(frames._part(p) for p in pattern)).pattern)
-    return found
 
 
 def _literals(fragment: str, table: dict[str, list[str] | None] | None) -> frozenset[str] | None:
@@ -297,14 +315,22 @@ def _automaton(literals: dict[str, int]) -> ahocorasick_rs.AhoCorasick | None:
     return ahocorasick_rs.AhoCorasick(keys) if keys else None
 
 
-def _anchors_in(search: ahocorasick_rs.AhoCorasick | None, text: str) -> set[int]:
-    """The numbers of the anchors that occur in ``text`` (lower-cased, as anchors are)."""
+Anchors = tuple[int, frozenset[int]]
+"""The anchors found in a text: as a bit mask, and as their numbers."""
+
+
+def _anchors_in(search: ahocorasick_rs.AhoCorasick | None, text: str) -> Anchors:
+    """The anchors that occur in ``text`` (lower-cased, as anchors are)."""
     if search is None:
-        return set()
+        return 0, frozenset()
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = text  # 'İ' lengthens; the anchors are lower-case ASCII or Chinese
-    return {match[0] for match in search.find_matches_as_indexes(lowered, overlapping=True)}
+    numbers = frozenset(m[0] for m in search.find_matches_as_indexes(lowered, overlapping=True))
+    mask = 0
+    for number in numbers:
+        mask |= 1 << number
+    return mask, numbers
 
 
 class FrameSet:
@@ -348,7 +374,6 @@ def _builtin_set() -> FrameSet:
     files = [load_frame_file(path) for path in paths]
     anchors: dict[str, list[str] | None] = {}
     for source in files:
-        _compile_patterns(source)
         CompiledFrames(source, {}, anchors)  # fills ``anchors`` with every part's literals
     document = {
         "sources": sources,

@@ -83,13 +83,15 @@ _surname = functools.lru_cache(maxsize=4096)(zh.surname)
 _INSTITUTION = re.compile(
     r"[\u4e00-\u9fffA-Za-z]{2}"
     r"(?<!网上)(?<!手机)(?<!网络)(?<!电话)(?<!商业)(?<!指定)(?<!开户)(?<!任何)(?<!其他)"
-    r"(?<!各家)(?<!收款)(?<!直销)(?<!发卡)(?<!贷款)(?<!全国)"
-    r"(?:银行|农商行|信用合作社|信用社|信用联社|农信社|有限公司|有限责任公司|股份公司|集团"
+    r"(?<!各家)(?<!收款)(?<!直销)(?<!发卡)(?<!贷款)(?<!全国)(?<![的您你我他她其贵本该此们在到去回来进和与及或对给向])"
+    r"(?:银行|农商行|信用合作社|信用社|信用联社|农信社|有限公司|有限责任公司|股份公司|集团|公司(?!名称)"
     r"|联社|消费金融|小额贷款|小贷公司|融资担保|资产管理|金融服务|信用卡中心|学生资助|资助管理中心"
     r"|助学贷款管理中心|贷款管理中心|律师事务所)"
     r"|借呗|花呗|京东金融|白条|微粒贷|分期乐|招联|马上消费|度小满|拍拍贷|平安普惠|宜人贷"
     r"|安逸花|网商贷|美团月付|美团借钱|捷信|360借条|信用飞|小赢卡贷|还呗|来分期"
-    r"|^\s*【[^【】\n]{2,16}】|【[^【】\n]{2,16}】\s*$|\[[^\[\]\n]{2,16}\]\s*$|^\s*\[[^\[\]\n]{2,16}\]"
+    r"|^\s*【(?![^】]*(?:法院|公安|检察|派出所))[^【】\n]{2,16}】"
+    r"|【[^【】\n]{2,16}】\s*$|\[[^\[\]\n]{2,16}\]\s*$|^\s*\[[^\[\]\n]{2,16}\]"
+    r"|｛[^｛｝\n]{2,16}｝|[-—]{1,2}\s*[\u4e00-\u9fffA-Za-z]{2,12}\s*$"
 )
 _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
@@ -123,6 +125,9 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
             return hits
         hits.append(_whole(ctx, f"未写明债权机构「{creditor.name}」（或其短信签名）"))
         return hits
+    sender = ctx.sender
+    if sender is not None and sender.name in ctx.view.match_text:
+        return hits  # the settings' creditor (the demos' example), named in full
     if _INSTITUTION.search(ctx.text) is None:
         hits.append(_whole(ctx, "未写明债权机构名称（谁在催收）"))
     return hits
@@ -217,8 +222,8 @@ def missing_deadline(ctx: LintContext) -> list[Hit]:
 )
 def missing_payment_channel(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    if ctx.creditor is not None:
-        account_digits = ctx.creditor.payment.bank_account_number.replace(" ", "")
+    if ctx.sender is not None:
+        account_digits = ctx.sender.payment.bank_account_number.replace(" ", "")
         if account_digits in ctx.view.match_text.replace(" ", ""):
             return hits
     if not _has(ctx, "payment_channel"):
@@ -241,7 +246,7 @@ def missing_payment_channel(ctx: LintContext) -> list[Hit]:
 )
 def missing_contact(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    if ctx.creditor is not None and ctx.creditor.hotline in ctx.text:
+    if ctx.sender is not None and ctx.sender.hotline in ctx.text:
         return hits
     if not _has(ctx, "contact"):
         hits.append(_whole(ctx, "未写明官方联系电话（95xxx、400 或固定电话）"))
@@ -260,10 +265,13 @@ _NAMED = re.compile(
     r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$"
     r"|(?:尊敬的|亲爱的)(?:客户|用户|会员)\s?(?P<client>[\u4e00-\u9fff·]{2,4})\s?[，,：:！!]"
     r"|(?P<paren>[\u4e00-\u9fff·]{2,4})\s?[（(](?:先生|女士|先生/女士|先生/女生)[）)]"
-    r"|^\s*(?:【[^【】\n]{2,16}】)?\*(?P<masked>[\u4e00-\u9fff]{1,3})[，,：:]",
+    r"|^\s*(?:【[^【】\n]{2,16}】)?\*(?P<masked>[\u4e00-\u9fff]{1,3})[，,：:]"
+    r"|\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*(?P<comma>(?![^，,]*[的了已据此至于在是为有无不请如若但因所])[\u4e00-\u9fff·]{2,3})[，,]\s?(?=您|你)",
     re.MULTILINE,
 )
-_GENERIC_NAMES = re.compile(r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|贷款人|业主")
+_GENERIC_NAMES = re.compile(
+    r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|你好|贷款人|业主|提示|提醒|通知|温馨|重要|紧急|注意|各位"
+)
 
 
 def _named_salutation(text: str) -> bool:
@@ -272,13 +280,7 @@ def _named_salutation(text: str) -> bool:
     match = _NAMED.search(text)
     if match is None:
         return False
-    name = next(
-        group
-        for group in (
-            match.group(g) for g in ("name", "lead", "titled", "client", "paren", "masked")
-        )
-        if group
-    )
+    name = next((group for group in match.groups() if group), "")
     return _GENERIC_NAMES.search(name) is None
 
 
@@ -1047,8 +1049,8 @@ _PAYEE_BEFORE = re.compile(
 
 def _allowed_numbers(ctx: LintContext) -> set[str]:
     allowed: set[str] = set()
-    if ctx.creditor is not None:
-        allowed.add(ctx.creditor.payment.bank_account_number.replace(" ", ""))
+    if ctx.sender is not None:
+        allowed.add(ctx.sender.payment.bank_account_number.replace(" ", ""))
     if ctx.account is not None:
         allowed.add(ctx.account.mobile)
     return allowed
@@ -1115,8 +1117,8 @@ def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[H
     """A long account number paid to a person (户名：葛某某 … 账号：6222…): that person's
     card, whatever its check digit."""
     text = ctx.text
-    if "户" not in text and "收款人" not in text:
-        return []
+    if "户名" not in text and "收款人" not in text and "开户名" not in text:
+        return []  # the usual case: no payee named at all
     hits = []
     for match in _LONG_DIGITS.finditer(text):
         if any(n.start <= match.start() < n.end for n in numbers):
