@@ -98,6 +98,17 @@ def test_a_rare_name_prints_from_the_embedded_fallback_on_one_page(
         check=True,
     ).stdout
     assert name in "".join(text.split())
+    pdfjs = Path(__file__).parent / "pdfjs"
+    if not (pdfjs / "node_modules" / "pdfjs-dist").is_dir():
+        pytest.fail("pdfjs-dist is missing: make setup (npm ci --prefix tests/pdfjs)")
+    extracted = subprocess.run(
+        [_tool("node"), str(pdfjs / "text.mjs"), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+        encoding="utf-8",
+    ).stdout
+    assert name in "".join(json.loads(extracted)[0].split())
 
 
 def test_a_letter_without_rare_characters_does_not_embed_the_fallback(tmp_path: Path) -> None:
