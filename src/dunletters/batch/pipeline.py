@@ -115,6 +115,12 @@ class BatchOptions:
     """The header's row number (``--header-row``); None: found among the first rows."""
     demo: bool = False
     """A demonstration: the examples' creditor (or none configured) is allowed."""
+    executor: str = "process"
+    """Where jobs run: ``process`` (this machine's processes) or ``dask`` (``--executor``)."""
+    dask_scheduler: str | None = None
+    """``--dask-scheduler``: join this cluster; None: a local cluster of ``workers``."""
+    dask_dashboard: bool = False
+    """``--dask-dashboard``: serve Dask's dashboard (off by default)."""
 
 
 @dataclass
@@ -124,6 +130,8 @@ class BatchResult:
     counts: dict[str, int] = field(default_factory=dict)
     out: Path = Path()
     resumed: bool = False
+    executor: str = ""
+    """Where the jobs ran, and on how many workers (for the closing line)."""
 
     @property
     def exit_status(self) -> ExitStatus:
@@ -980,7 +988,17 @@ def run_spec(settings: Settings, options: BatchOptions) -> RunSpec:
 
 
 def make_executor(spec: RunSpec, options: BatchOptions) -> Executor:
-    """The engine for ``--workers``: this process alone, or a pool of processes."""
+    """The engine for ``--executor`` and ``--workers``: this process alone, a pool of
+    processes, or a Dask cluster."""
+    if options.executor == "dask":
+        from dunletters.batch.cluster import DaskExecutor
+
+        return DaskExecutor(
+            spec,
+            workers=options.workers,
+            scheduler=options.dask_scheduler,
+            dashboard=options.dask_dashboard,
+        )
     if options.workers <= 1:
         return InProcess(spec)
     return ProcessPool(spec, options.workers)
@@ -1073,7 +1091,7 @@ def run_batch(
         if lock is not None:
             os.close(lock)  # after the workers are gone: forked ones share the lock
         os.umask(umask)
-    return BatchResult(counts=counts, out=options.out, resumed=resumed)
+    return BatchResult(counts=counts, out=options.out, resumed=resumed, executor=pool.describe())
 
 
 LOCK_NAME = "journal.sqlite.lock"
