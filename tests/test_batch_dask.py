@@ -191,3 +191,42 @@ def test_the_fingerprint_names_files_by_place_not_by_path(tmp_path: Path) -> Non
     assert found["dunletters"]
     assert any(key.startswith("template 0:sms/") for key in found)
     assert not any(str(tmp_path) in key or key.startswith("template 0:/") for key in found)
+
+
+def test_the_scheduler_gone_is_an_interrupted_run_said_in_one_line(tmp_path: Path) -> None:
+    source = _source(tmp_path, 40, seed=35)
+    scheduler = LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR
+    )
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "dunletters", "--config", str(TEST_CONFIG),
+               "batch", str(source), "--out", str(out), "--as-of", "2026-11-28",
+               "--executor", "dask", "--dask-scheduler", scheduler.scheduler_address]  # fmt: skip
+    driver = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not any((out / "letters").rglob("*.pdf")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        scheduler.close()
+    _, stderr = driver.communicate(timeout=120)
+    assert driver.returncode == 3, stderr
+    said = [line for line in stderr.splitlines() if line.startswith("dunletters: ")]
+    assert said[-1] == "dunletters: 错误: Dask 调度器已断开：已提交的结果保留，可用相同命令继续"
+    assert not (out / "manifest.jsonl").exists()
+
+
+def test_without_the_extra_dask_is_one_line_naming_it(tmp_path: Path) -> None:
+    """``distributed`` hidden from the import system, as on an install without the extra."""
+    source = _source(tmp_path, 3, seed=36)
+    script = (
+        "import sys; sys.modules['distributed'] = None\n"
+        "from dunletters.cli import main\n"
+        f"main(['--config', {str(TEST_CONFIG)!r}, 'batch', {str(source)!r}, '--out',"
+        f" {str(tmp_path / 'out')!r}, '--as-of', '2026-11-28', '--executor', 'dask'])\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ran.returncode == 2
+    assert ran.stderr == (
+        "dunletters: 错误: --executor dask 需要 Dask：pip install 'dunletters[dask]'\n"
+    )
