@@ -25,7 +25,8 @@ from distributed import Client, LocalCluster
 from conftest import TEST_CONFIG, TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch import pipeline
-from dunletters.batch.cluster import ClusterError, fingerprint
+from dunletters.batch.cluster import ClusterError
+from dunletters.batch.fingerprint import fingerprint
 from dunletters.batch.pipeline import BatchOptions, BatchResult, run_batch, run_spec
 from dunletters.registry import BUILTIN_TEMPLATES
 from dunletters.samples import generate_accounts

@@ -7,7 +7,7 @@ from typing import Any
 
 from distributed import Worker, WorkerPlugin
 
-from dunletters.batch.cluster import ClusterError, differences, fingerprint, refusal
+from dunletters.batch.fingerprint import ClusterError, differences, fingerprint, refusal
 from dunletters.produce import RunSpec, init_worker
 
 __all__ = ["RunPlugin", "Sealed", "run_sealed"]
