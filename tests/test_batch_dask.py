@@ -231,3 +231,18 @@ def test_without_the_extra_dask_is_one_line_naming_it(tmp_path: Path) -> None:
     assert ran.stderr == (
         "dunletters: 错误: --executor dask 需要 Dask：pip install 'dunletters[dask]'\n"
     )
+
+
+def test_dask_options_without_the_dask_executor_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from dunletters.cli import main
+
+    source = _source(tmp_path, 3, seed=37)
+    with pytest.raises(SystemExit) as caught:
+        main(["--config", str(TEST_CONFIG), "batch", str(source), "--out", str(tmp_path / "out"),
+              "--as-of", "2026-11-28", "--dask-scheduler", "tcp://127.0.0.1:8786"])  # fmt: skip
+    _, err = capsys.readouterr()
+    assert caught.value.code == 2
+    assert "--dask-scheduler 与 --dask-dashboard 只用于 --executor dask" in err
+    assert not (tmp_path / "out").exists()
