@@ -212,8 +212,9 @@ def test_the_scheduler_gone_is_an_interrupted_run_said_in_one_line(tmp_path: Pat
         scheduler.close()
     _, stderr = driver.communicate(timeout=120)
     assert driver.returncode == 3, stderr
-    said = [line for line in stderr.splitlines() if line.startswith("dunletters: ")]
-    assert said[-1] == "dunletters: 错误: Dask 调度器已断开：已提交的结果保留，可用相同命令继续"
+    lines = stderr.splitlines()
+    assert lines[-1] == "dunletters: 错误: Dask 调度器已断开：已提交的结果保留，可用相同命令继续"
+    assert all(line.startswith("dunletters: 已生成 ") for line in lines[:-1]), stderr
     assert not (out / "manifest.jsonl").exists()
 
 

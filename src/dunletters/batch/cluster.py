@@ -48,6 +48,14 @@ def available() -> bool:
     return importlib.util.find_spec("distributed") is not None
 
 
+def _quiet_engine_logs() -> None:
+    """The driver says what a lost scheduler or worker means, in one line of its own:
+    Dask's client, its event loop and asyncio would otherwise add log lines and tracebacks."""
+    names = [name for name in logging.root.manager.loggerDict if name.startswith("distributed")]
+    for name in [*names, "distributed", "tornado", "asyncio"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
 class DaskExecutor:
     """Jobs on a Dask cluster: an existing one (``scheduler``), or a ``LocalCluster`` of
     ``workers`` single-threaded processes started here and closed with the run."""
@@ -84,6 +92,7 @@ class DaskExecutor:
         from dunletters.batch.dask_worker import RunPlugin
 
         expected = fingerprint(self.spec)
+        _quiet_engine_logs()
         if self.scheduler is None:
             self._cluster = distributed_any.LocalCluster(
                 n_workers=self.workers,
