@@ -356,7 +356,7 @@ def _split(value: str) -> tuple[str, ...]:
     "--workers",
     type=int,
     default=None,
-    help="并行进程数，缺省为 CPU 核数（不含信函时主进程也算一个）。",
+    help="并行工作进程数，缺省为 CPU 核数（--executor dask 时为本地集群的进程数）。",
 )
 @click.option(
     "--encoding", default=None, help="CSV 编码（缺省自动识别 UTF-8/GBK/带 BOM 的 UTF-16）。"
