@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import TEST_SETTINGS
+from dunletters.batch.executor import AHEAD, InProcess, ProcessPool
 from dunletters.batch.journal import FINISH_COLUMNS, INTAKE_COLUMNS, Journal
-from dunletters.batch.pipeline import AHEAD, BatchOptions, _Pool, run_batch
+from dunletters.batch.pipeline import BatchOptions, make_executor, run_batch, run_spec
 from dunletters.config import Settings
 from dunletters.models import parse_account
 from dunletters.samples import generate_accounts
@@ -36,7 +37,7 @@ def test_the_pool_takes_jobs_only_as_they_are_needed(tmp_path: Path) -> None:
     options = BatchOptions(
         input=tmp_path / "x.csv", out=tmp_path, as_of=AS_OF, channels=("sms",), workers=2
     )
-    pool = _Pool(Settings(), options)
+    pool = make_executor(run_spec(Settings(), options), options)
     try:
         results = pool.map(abs, jobs())
         assert next(results) == 200
@@ -55,26 +56,26 @@ def _slow_job(number: int) -> tuple[int, int]:
     return number, os.getpid()
 
 
-def test_a_run_without_letters_works_in_the_driver_too(tmp_path: Path) -> None:
-    """With two workers and no letters: one worker process, and the driver takes a job
-    whenever the oldest one sent out is not done; results come back in job order."""
+def test_the_process_pool_runs_every_job_in_its_workers_in_job_order(tmp_path: Path) -> None:
+    """Two workers are two forkserver processes; the driver runs no job itself."""
     import os
 
     options = BatchOptions(
         input=tmp_path / "x.csv", out=tmp_path, as_of=AS_OF, channels=("sms",), workers=2
     )
-    pool = _Pool(Settings(), options)
+    pool = make_executor(run_spec(Settings(), options), options)
+    assert isinstance(pool, ProcessPool)
     try:
         results = list(pool.map(_slow_job, range(300)))
-        assert pool._executor()._max_workers == 1  # type: ignore[attr-defined]
     finally:
         pool.close()
     assert [number for number, _ in results] == list(range(300))
     by_pid = {pid for _, pid in results}
-    assert os.getpid() in by_pid
+    assert os.getpid() not in by_pid
     assert len(by_pid) == 2
-    with_letters = BatchOptions(input=tmp_path / "x.csv", out=tmp_path, as_of=AS_OF, workers=2)
-    assert not _Pool(Settings(), with_letters).helping
+    assert pool.describe() == "本机进程池（2 个工作进程）"
+    one = BatchOptions(input=tmp_path / "x.csv", out=tmp_path, as_of=AS_OF, workers=1)
+    assert isinstance(make_executor(run_spec(Settings(), one), one), InProcess)
 
 
 def test_pending_pages_survive_commits_between_them(tmp_path: Path) -> None:
@@ -266,10 +267,9 @@ def test_finishing_in_ranges_writes_what_one_pass_writes(
     assert b"T08:00:00+08:00" in whole["sms.csv"] and b"2026-12-02T" in whole["sms.csv"]
 
 
-def test_workers_fork_from_the_driver_only_when_that_is_clean(tmp_path: Path) -> None:
-    """A run without letters forks its workers from the driver (they start at once) when
-    no other thread runs; with a thread running (a terminal's progress bar), or with
-    letters, from the fork server. Either way the outputs are those of one worker."""
+def test_workers_always_start_from_the_fork_server(tmp_path: Path) -> None:
+    """With or without letters, with or without another thread: the fork server, and
+    the outputs of two workers are those of one."""
     import threading
 
     rows = list(generate_accounts(150, seed=23, as_of=AS_OF))
@@ -283,7 +283,7 @@ def test_workers_fork_from_the_driver_only_when_that_is_clean(tmp_path: Path) ->
         options = BatchOptions(
             input=source, out=tmp_path / "x", as_of=AS_OF, channels=channels, workers=2
         )
-        pool = _Pool(Settings(), options)
+        pool = ProcessPool(run_spec(Settings(), options), 2)
         try:
             return str(pool._executor()._mp_context.get_start_method())  # type: ignore[attr-defined]
         finally:
@@ -302,16 +302,15 @@ def test_workers_fork_from_the_driver_only_when_that_is_clean(tmp_path: Path) ->
         }
 
     assert threading.active_count() == 1
-    assert start_method(("sms",)) == "fork"
+    assert start_method(("sms",)) == "forkserver"
     assert start_method(("letter", "sms")) == "forkserver"
     reference = outputs(1, "one")
-    assert outputs(2, "forked") == reference
+    assert outputs(2, "two") == reference
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
         assert start_method(("sms",)) == "forkserver"
-        assert outputs(2, "served") == reference
     finally:
         stop.set()
         other.join()

@@ -356,7 +356,7 @@ def _split(value: str) -> tuple[str, ...]:
     "--workers",
     type=int,
     default=None,
-    help="并行进程数，缺省为 CPU 核数（不含信函时主进程也算一个）。",
+    help="并行工作进程数，缺省为 CPU 核数（--executor dask 时为本地集群的进程数）。",
 )
 @click.option(
     "--encoding", default=None, help="CSV 编码（缺省自动识别 UTF-8/GBK/带 BOM 的 UTF-16）。"
@@ -378,6 +378,21 @@ def _split(value: str) -> tuple[str, ...]:
 @click.option("--resume", is_flag=True, help="继续一个中断的批次（同一命令重跑也会自动继续）。")
 @click.option("--no-print", is_flag=True, help="不生成 print/{阶段}.pdf 印刷合并文件。")
 @click.option(
+    "--executor",
+    type=click.Choice(["process", "dask"]),
+    default="process",
+    show_default=True,
+    help="在哪里运行：本机进程池，或 Dask 集群（需 pip install 'dunletters[dask]'）。",
+)
+@click.option(
+    "--dask-scheduler",
+    "dask_scheduler",
+    default=None,
+    metavar="tcp://HOST:8786",
+    help="加入已有的 Dask 集群；缺省在本机启动 --workers 个进程的集群。",
+)
+@click.option("--dask-dashboard", is_flag=True, help="开启 Dask 仪表盘（缺省关闭）。")
+@click.option(
     "--demo",
     is_flag=True,
     help="演示：允许使用示例债权机构（配置中 example = true 或未配置）。真实批次不要用。",
@@ -398,6 +413,9 @@ def batch_cmd(
     dry_run: bool,
     resume: bool,
     no_print: bool,
+    executor: str,
+    dask_scheduler: str | None,
+    dask_dashboard: bool,
     demo: bool,
     template_dirs: tuple[Path, ...],
 ) -> int:
@@ -424,7 +442,12 @@ def batch_cmd(
         ignore_columns=ignore_columns,
         header_row=header_row,
         demo=demo,
+        executor=executor,
+        dask_scheduler=dask_scheduler,
+        dask_dashboard=dask_dashboard,
     )
+    if executor != "dask" and (dask_scheduler or dask_dashboard):
+        raise click.UsageError("--dask-scheduler 与 --dask-dashboard 只用于 --executor dask")
     if sys.stderr.isatty():
         from rich.progress import (
             BarColumn,
@@ -461,6 +484,7 @@ def batch_cmd(
         f"暂停 {counts.get('held', 0)}，拒绝 {counts.get('rejected', 0)}；"
         f"输出在 {out / 'dry-run' if dry_run else out}"
     )
+    click.echo(f"执行：{result.executor}")
     if counts.get("sms_not_scheduled"):
         click.echo(
             f"注意：{counts['sms_not_scheduled']} 条短信因同一手机号过多、再发会晚于还款期限，"

@@ -14,15 +14,13 @@ Two stages run interleaved, then one at the end, each restartable from the journ
    file atomically and then commits the rows that name it. A document with an
    error-severity finding is quarantined with its findings, never delivered.
    A run without letters has no 函号 to allocate before production: its accounts
-   are produced in the job that validated them and recorded once, produced, and
-   the driver takes jobs itself when the worker processes are ahead (see
-   :class:`_Pool`).
+   are produced in the job that validated them and recorded once, produced.
 3. **finish** (workers read the journal a range of rows at a time, the driver
    writes): sms.csv, holds.csv, rejects.csv, manifest.jsonl and the summary, rebuilt
    from the journal in input order — the same bytes every time.
 
 The per-account work is :mod:`dunletters.produce` (a job and the run's spec in, the
-journal update and files out) — picklable, so the same seam can later run on Dask;
+journal update and files out) — picklable, run by an :mod:`~dunletters.batch.executor`;
 the driver owns the journal and every write. Outputs do not depend on the number of
 workers or on where a run was interrupted.
 """
@@ -41,10 +39,7 @@ import sqlite3
 import stat
 import sys
 import tempfile
-import threading
-from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -53,6 +48,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from dunletters import __version__
+from dunletters.batch.executor import AHEAD, Executor, InProcess, ProcessPool
 from dunletters.batch.journal import (
     FINISH_COLUMNS,
     Journal,
@@ -72,7 +68,6 @@ from dunletters.produce import (
     PartOutcome,
     PrintPart,
     RunSpec,
-    init_worker,
     produce_many,
     produce_part,
     run_context,
@@ -95,9 +90,6 @@ COMMIT_EVERY = 512
 time): a commit per 16-account chunk cost more than rendering an SMS. What was produced
 but not yet committed when a run is killed is produced again on resume (its files are
 rewritten identically). Counted, not timed, so a run's journal history is reproducible."""
-AHEAD = 8
-"""Jobs per worker submitted ahead of the one the driver is storing: keeps the workers busy
-while the driver's memory stays bounded (all jobs at once held every result until stored)."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +115,12 @@ class BatchOptions:
     """The header's row number (``--header-row``); None: found among the first rows."""
     demo: bool = False
     """A demonstration: the examples' creditor (or none configured) is allowed."""
+    executor: str = "process"
+    """Where jobs run: ``process`` (this machine's processes) or ``dask`` (``--executor``)."""
+    dask_scheduler: str | None = None
+    """``--dask-scheduler``: join this cluster; None: a local cluster of ``workers``."""
+    dask_dashboard: bool = False
+    """``--dask-dashboard``: serve Dask's dashboard (off by default)."""
 
 
 @dataclass
@@ -132,6 +130,8 @@ class BatchResult:
     counts: dict[str, int] = field(default_factory=dict)
     out: Path = Path()
     resumed: bool = False
+    executor: str = ""
+    """Where the jobs ran, and on how many workers (for the closing line)."""
 
     @property
     def exit_status(self) -> ExitStatus:
@@ -382,7 +382,7 @@ def _intake(
     settings: Settings,
     options: BatchOptions,
     numbers: LetterNumbers | None,
-    pool: _Pool,
+    pool: Executor,
     produced: Callable[[int], None] | None = None,
 ) -> Iterator[list[Job]]:
     """Read, validate and decide the input a block at a time, recording each block.
@@ -470,7 +470,7 @@ def _intake(
     fresh = ((row.number, row.cells, row.problem) for row in rows if row.number > done)
     chunks = _chunks(fresh, CHUNK)
     if produced is None:
-        keep = pool.workers <= 1
+        keep = pool.local
         outcomes_of = pool.map(_validate, ((chunk, as_of.isoformat(), keep) for chunk in chunks))
     else:
         channels, dry_run = options.channels, options.dry_run
@@ -580,7 +580,6 @@ def assign_numbers(
 
 _DUPLICATE = "账号重复：同一账号只处理第一次出现的行"
 _SMS_TEXT = FINISH_COLUMNS.index("sms_text")
-_NO_JOB = object()
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -605,7 +604,8 @@ def _produce_all(
     settings: Settings,
     options: BatchOptions,
     numbers: LetterNumbers | None,
-    pool: _Pool,
+    pool: Executor,
+    spec: RunSpec,
     report: Callable[[int, int], None],
     lines: int,
 ) -> None:
@@ -615,7 +615,7 @@ def _produce_all(
     then the rest of the input, a block at a time (:func:`_intake`). Each chunk's
     results are stored in one transaction.
     """
-    in_process = pool.workers <= 1
+    in_process = pool.local
     letters = "letter" in options.channels
     printing = letters and options.print_files and not options.dry_run
     if numbers is not None and letters:
@@ -629,7 +629,7 @@ def _produce_all(
     def job(items: list[Job], part: PrintPart | None) -> Task:
         if not in_process:  # the account object stays here; workers read the JSON
             items = [item._replace(account=None) for item in items]
-        return Task(pool.spec, items, part)
+        return Task(spec, items, part)
 
     def next_part(stage: str) -> PrintPart:
         parts[stage] = parts.get(stage, 0) + 1
@@ -836,134 +836,6 @@ def _sms_schedule(
     return when
 
 
-class _Pool:
-    """The run's workers, started once and shared by the produce and print phases.
-
-    With one worker everything runs in this process (no pickling, no start-up). A
-    run without letters with N workers has N - 1 worker processes and this process
-    as the N-th: the driver's own work (reading, recording, writing) is lighter than
-    a worker's share, so it takes a job itself whenever the processes are ahead of
-    it (:meth:`map`), and N processes share N cores instead of N + 1. (With letters
-    the driver stays free: a letter job is 100 laid-out pages, and the driver would
-    have to load WeasyPrint and the fonts.)
-    """
-
-    def __init__(self, settings: Settings, options: BatchOptions) -> None:
-        self.letters = "letter" in options.channels
-        self.spec = RunSpec(
-            settings.model_dump_json(),
-            tuple(str(d) for d in options.template_dirs),
-            options.as_of,
-            options.channels,
-            pdf=self.letters and not options.dry_run,  # an SMS-only run never loads WeasyPrint
-        )
-        self.workers = options.workers
-        self.helping = self.workers > 1 and not self.letters
-        """Whether this process also works (see the class docstring)."""
-        self.processes = self.workers - 1 if self.helping else self.workers
-        self.executor: ProcessPoolExecutor | None = None
-        self.local = False
-        self.registry: Registry | None = None
-        """The driver's registry, once loaded: an in-process run reuses it (~10 ms)."""
-
-    def map(
-        self, function: Callable[[Any], Any], jobs: Iterable[Any], ahead: int = AHEAD
-    ) -> Generator[Any, None, None]:
-        """Results in job order; closing the generator cancels what has not started.
-
-        Jobs are taken from ``jobs`` as they are needed, ``ahead`` per worker process
-        in flight, so neither the jobs nor their results pile up in the driver. When
-        this process helps, it runs the next job itself each time the oldest one sent
-        out is not done yet, its result kept in its place in the order (at most
-        ``ahead`` such results wait at a time).
-        """
-        if self.workers <= 1:
-            self._work_here()
-            yield from map(function, jobs)
-            return
-        executor = self._executor()  # the processes first: forked without what follows
-        if self.helping:
-            self._work_here()
-        queued = iter(jobs)
-        slots: deque[Future[Any] | list[Any]] = deque()  # in job order; a list: done here
-        kept = 0  # results done here, waiting for their turn
-        try:
-            for job in islice(queued, self.processes * ahead):
-                slots.append(executor.submit(function, job))
-            while slots:
-                head = slots[0]
-                if self.helping and kept < ahead and isinstance(head, Future) and not head.done():
-                    job = next(queued, _NO_JOB)
-                    if job is not _NO_JOB:
-                        slots.append([function(job)])
-                        kept += 1
-                        continue
-                slots.popleft()
-                if isinstance(head, list):
-                    kept -= 1
-                    yield head[0]
-                    continue
-                result = head.result()
-                for job in islice(queued, 1):
-                    slots.append(executor.submit(function, job))
-                yield result
-        finally:
-            for slot in slots:
-                if isinstance(slot, Future):
-                    slot.cancel()
-
-    def _work_here(self) -> None:
-        """Ready this process for jobs (the renderer and linter a worker has), once."""
-        if not self.local:
-            init_worker(self.spec, self.registry)
-            self.local = True
-
-    def _executor(self) -> ProcessPoolExecutor:
-        if self.executor is None:
-            import multiprocessing
-
-            # A run without letters, started before anything else (see run_batch) and
-            # with no other thread running (a terminal's progress bar has one), forks
-            # its workers from this process, which has imported most of what they need:
-            # they start at once, ~0.35 s sooner, a sixth of 10,000 SMS on two workers.
-            # Otherwise they are forked from a fork server that has imported the
-            # pipeline once (pydantic models, Jinja, the linter; a spawned worker
-            # imported them itself, ~0.4 s of CPU each): single-threaded, with neither
-            # WeasyPrint nor fonts loaded, so a fork from it is as clean as a spawn.
-            context: Any
-            if not self.letters and threading.active_count() == 1:
-                context = multiprocessing.get_context("fork")
-            else:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(
-                    [
-                        __name__,
-                        "dunletters.produce",
-                        "dunletters.lint.engine",
-                        "dunletters.rendering",
-                    ]
-                )
-            self.executor = ProcessPoolExecutor(
-                max_workers=self.processes,
-                mp_context=context,
-                initializer=init_worker,
-                initargs=(self.spec,),
-            )
-        return self.executor
-
-    def start(self) -> None:
-        """Start the workers now (they load their templates and linter while we go on)."""
-        if self.workers > 1 and self.executor is None:
-            executor = self._executor()
-            for _ in range(self.processes):  # the pool starts a process per job it is given
-                executor.submit(os.getpid)
-
-    def close(self) -> None:
-        """Stop the workers."""
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-
-
 _MANIFEST_FIELDS = (  # (key, column), keys in sorted order as dumps writes them
     ("account_id", "account_id"),
     ("as_of", "?1"),
@@ -1048,7 +920,7 @@ def _finish_rows(task: tuple[str, str, int, int]) -> Finished:
 
 
 def _finish(
-    journal: Journal, settings: Settings, options: BatchOptions, pool: _Pool
+    journal: Journal, settings: Settings, options: BatchOptions, pool: Executor
 ) -> dict[str, int]:
     out = options.out
     when = _sms_schedule(settings, options.as_of, journal.repeated_mobiles())
@@ -1104,6 +976,34 @@ def _finish(
     return counts
 
 
+def run_spec(settings: Settings, options: BatchOptions) -> RunSpec:
+    """What every worker builds its run context from (picklable)."""
+    return RunSpec(
+        settings.model_dump_json(),
+        tuple(str(d) for d in options.template_dirs),
+        options.as_of,
+        options.channels,
+        pdf="letter" in options.channels and not options.dry_run,  # SMS only: no WeasyPrint
+    )
+
+
+def make_executor(spec: RunSpec, options: BatchOptions) -> Executor:
+    """The engine for ``--executor`` and ``--workers``: this process alone, a pool of
+    processes, or a Dask cluster."""
+    if options.executor == "dask":
+        from dunletters.batch.cluster import DaskExecutor
+
+        return DaskExecutor(
+            spec,
+            workers=options.workers,
+            scheduler=options.dask_scheduler,
+            dashboard=options.dask_dashboard,
+        )
+    if options.workers <= 1:
+        return InProcess(spec)
+    return ProcessPool(spec, options.workers)
+
+
 def run_batch(
     settings: Settings,
     options: BatchOptions,
@@ -1124,7 +1024,8 @@ def run_batch(
     letters = not options.dry_run and "letter" in options.channels
     umask = os.umask(0o077)
     lock = None
-    pool = _Pool(settings, options)
+    spec = run_spec(settings, options)
+    pool = make_executor(spec, options)
     journal = numbers = None
     try:
         # A dry run writes only under dry-run/, and may run beside the real run.
@@ -1133,7 +1034,9 @@ def run_batch(
         if not letters:
             pool.start()  # the workers start while the templates are checked
         say("检查模板")
-        registry = pool.registry = Registry.load(options.template_dirs)
+        registry = Registry.load(options.template_dirs)
+        if isinstance(pool, InProcess):
+            pool.registry = registry  # this process renders with it: not loaded twice
         problems = registry.check(
             make_environment(registry),
             settings.policy,
@@ -1168,6 +1071,7 @@ def run_batch(
             options,
             numbers,
             pool,
+            spec,
             report or (lambda done, total: None),
             lines,
         )
@@ -1187,7 +1091,7 @@ def run_batch(
         if lock is not None:
             os.close(lock)  # after the workers are gone: forked ones share the lock
         os.umask(umask)
-    return BatchResult(counts=counts, out=options.out, resumed=resumed)
+    return BatchResult(counts=counts, out=options.out, resumed=resumed, executor=pool.describe())
 
 
 LOCK_NAME = "journal.sqlite.lock"

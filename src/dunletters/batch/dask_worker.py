@@ -1,0 +1,62 @@
+"""What runs inside each Dask worker for ``--executor dask`` (needs ``distributed``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from distributed import Worker, WorkerPlugin
+
+from dunletters.batch.fingerprint import ClusterError, differences, fingerprint, refusal
+from dunletters.produce import RunSpec, init_worker
+
+__all__ = ["RunPlugin", "Sealed", "run_sealed"]
+
+_refused: list[str] = []
+"""Set in a worker whose fingerprint differs: every job it is given fails with it."""
+
+
+class RunPlugin(WorkerPlugin):
+    """Readies each worker (and each restarted one) from the run's spec, after it proves
+    it has the driver's versions, templates and fonts (a Dask ``WorkerPlugin``)."""
+
+    def __init__(self, spec: RunSpec, expected: dict[str, str]) -> None:
+        self.spec = spec
+        self.expected = expected
+
+    def setup(self, worker: Worker) -> None:
+        """Compare, then build the run context once for the worker's jobs."""
+        differ = differences(self.expected, fingerprint(self.spec))
+        if differ:
+            reason = refusal(str(worker.address), differ)
+            _refused[:] = [reason]
+            raise ClusterError(reason)
+        _refused.clear()
+        init_worker(self.spec)
+
+    def teardown(self, worker: Worker) -> None:
+        """Nothing to release: the worker process ends with the run's state."""
+
+
+class Sealed:
+    """A job on its way to a worker: Dask logs a failed task's arguments, and a job
+    carries personal data, so its repr says nothing about it."""
+
+    __slots__ = ("function", "job")
+
+    def __init__(self, function: Callable[[Any], Any], job: Any) -> None:
+        self.function = function
+        self.job = job
+
+    def __repr__(self) -> str:
+        return "<dunletters job>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Sealed, (self.function, self.job))
+
+
+def run_sealed(sealed: Sealed) -> Any:
+    """Run a job on a worker the plugin has readied (a refused worker runs none)."""
+    if _refused:
+        raise ClusterError(_refused[0])
+    return sealed.function(sealed.job)

@@ -1,0 +1,249 @@
+"""``--executor dask`` on a real LocalCluster of worker processes (issue #18).
+
+The same bytes as the process pool, a worker SIGKILLed mid-run, the driver killed
+and resumed, a worker with other templates refused. Synthetic accounts only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from distributed import Client, LocalCluster
+
+from conftest import TEST_CONFIG, TEST_SETTINGS
+from csvfiles import write_csv
+from dunletters.batch import pipeline
+from dunletters.batch.cluster import ClusterError
+from dunletters.batch.fingerprint import fingerprint
+from dunletters.batch.pipeline import BatchOptions, BatchResult, run_batch, run_spec
+from dunletters.registry import BUILTIN_TEMPLATES
+from dunletters.samples import generate_accounts
+
+AS_OF = date(2026, 11, 28)
+
+
+def _source(folder: Path, n: int, seed: int) -> Path:
+    rows = [{k: str(v) for k, v in r.items()} for r in generate_accounts(n, seed=seed, as_of=AS_OF)]
+    return write_csv(folder / "accounts.csv", rows)
+
+
+def _run(source: Path, out: Path, **options: Any) -> BatchResult:
+    return run_batch(TEST_SETTINGS, BatchOptions(input=source, out=out, as_of=AS_OF, **options))
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(out)): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and not path.name.startswith("journal")
+    }
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalCluster]:
+    """A cluster the tests own (so they can stop its workers): two single-threaded
+    worker processes, each watched by a nanny that restarts it."""
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as started:
+        yield started
+
+
+def test_dask_writes_the_bytes_of_the_process_pool(tmp_path: Path) -> None:
+    """Letters and SMS; the executor starts and closes its own LocalCluster."""
+    source = _source(tmp_path, 24, seed=31)
+    process = _run(source, tmp_path / "process" / "out", workers=2)
+    dask = _run(source, tmp_path / "dask" / "out", workers=2, executor="dask")
+    assert _outputs(tmp_path / "dask" / "out") == _outputs(tmp_path / "process" / "out")
+    assert dask.counts == process.counts and dask.counts["written"] > 10
+    assert dask.executor == "Dask 本地集群（2 个工作进程）"
+    assert process.executor == "本机进程池（2 个工作进程）"
+
+
+def test_a_worker_killed_mid_run_leaves_every_account_produced_once(
+    tmp_path: Path, cluster: LocalCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "PRINT_PART", 4)  # many small jobs: the kill lands mid-run
+    source = _source(tmp_path, 40, seed=32)
+    reference = tmp_path / "ref" / "out"
+    _run(source, reference, workers=2)
+    with Client(cluster) as client:
+        pids = dict(client.run(os.getpid))
+    victim = sorted(pids.values())[0]
+    killed: list[int] = []
+
+    def report(done: int, total: int) -> None:
+        if done and not killed:
+            os.kill(victim, signal.SIGKILL)
+            killed.append(done)
+
+    out = tmp_path / "dask" / "out"
+    options = BatchOptions(
+        input=source,
+        out=out,
+        as_of=AS_OF,
+        workers=2,
+        executor="dask",
+        dask_scheduler=cluster.scheduler_address,
+    )
+    result = run_batch(TEST_SETTINGS, options, report)
+    assert killed and killed[0] < result.counts["written"]  # killed before the end
+    assert _outputs(out) == _outputs(reference)
+    manifest = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    ids = [json.loads(line)["account_id"] for line in manifest]
+    assert (
+        len(ids) == len(set(ids)) == result.counts["written"] + result.counts.get("quarantined", 0)
+    )
+    assert not list(out.rglob("*.tmp"))
+    with Client(cluster) as client:
+        client.wait_for_workers(2, timeout=60)
+        assert victim not in dict(client.run(os.getpid)).values()
+
+
+def test_the_driver_killed_resumes_to_the_uninterrupted_outputs(
+    tmp_path: Path, cluster: LocalCluster
+) -> None:
+    source = _source(tmp_path, 40, seed=33)
+    reference = tmp_path / "ref" / "out"
+    _run(source, reference, workers=2)
+    out = tmp_path / "crash" / "out"
+    command = [sys.executable, "-m", "dunletters", "--config", str(TEST_CONFIG),
+               "batch", str(source), "--out", str(out), "--as-of", "2026-11-28",
+               "--workers", "2", "--executor", "dask",
+               "--dask-scheduler", cluster.scheduler_address]  # fmt: skip
+    driver = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not any((out / "letters").rglob("*.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    driver.send_signal(signal.SIGKILL)
+    driver.wait()
+    assert not (out / "manifest.jsonl").exists(), "the run ended before the kill"
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert finished.returncode == 0, finished.stderr
+    assert "执行：Dask 集群 tcp://" in finished.stdout
+    assert _outputs(out) == _outputs(reference)
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_a_worker_with_other_templates_is_refused_before_any_output(
+    tmp_path: Path, cluster: LocalCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The template folder is relative: a worker started in another folder reads another
+    copy of it, as a machine with other files would. The driver's copy is the built-in
+    one; the worker's has one SMS template changed by a word."""
+    sms = "sms/early.courteous.txt.j2"
+    here, there = tmp_path / "driver", tmp_path / "worker"
+    for folder in (here, there):
+        (folder / "overlay" / "sms").mkdir(parents=True)
+        shutil.copyfile(BUILTIN_TEMPLATES / sms, folder / "overlay" / sms)
+    changed = (there / "overlay" / sms).read_text(encoding="utf-8").replace("。", "！", 1)
+    (there / "overlay" / sms).write_text(changed, encoding="utf-8")
+    source = _source(tmp_path, 6, seed=34)
+
+    scheduler = LocalCluster(
+        n_workers=0, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_worker", scheduler.scheduler_address,
+         "--nthreads", "1", "--no-dashboard", "--no-nanny"],
+        cwd=there, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        monkeypatch.chdir(here)
+        options = BatchOptions(
+            input=source,
+            out=tmp_path / "out",
+            as_of=AS_OF,
+            channels=("sms",),
+            workers=1,
+            template_dirs=(Path("overlay"),),
+            executor="dask",
+            dask_scheduler=scheduler.scheduler_address,
+        )
+        with pytest.raises(ClusterError, match=r"与本机不一致（template 0:sms/early\.courteous"):
+            run_batch(TEST_SETTINGS, options)
+        assert not (tmp_path / "out" / "sms.csv").exists()
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        scheduler.close()
+
+
+def test_the_fingerprint_names_files_by_place_not_by_path(tmp_path: Path) -> None:
+    """Machines compare fingerprints: keys hold no machine path, values are hashes."""
+    options = BatchOptions(input=tmp_path / "x.csv", out=tmp_path, as_of=AS_OF, channels=("sms",))
+    found = fingerprint(run_spec(TEST_SETTINGS, options))
+    assert found["dunletters"]
+    assert any(key.startswith("template 0:sms/") for key in found)
+    assert not any(str(tmp_path) in key or key.startswith("template 0:/") for key in found)
+
+
+def test_the_scheduler_gone_is_an_interrupted_run_said_in_one_line(tmp_path: Path) -> None:
+    source = _source(tmp_path, 40, seed=35)
+    scheduler = LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR
+    )
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "dunletters", "--config", str(TEST_CONFIG),
+               "batch", str(source), "--out", str(out), "--as-of", "2026-11-28",
+               "--executor", "dask", "--dask-scheduler", scheduler.scheduler_address]  # fmt: skip
+    driver = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not any((out / "letters").rglob("*.pdf")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        scheduler.close()
+    _, stderr = driver.communicate(timeout=120)
+    assert driver.returncode == 3, stderr
+    lines = stderr.splitlines()
+    assert lines[-1] == "dunletters: 错误: Dask 调度器已断开：已提交的结果保留，可用相同命令继续"
+    assert all(line.startswith("dunletters: 已生成 ") for line in lines[:-1]), stderr
+    assert not (out / "manifest.jsonl").exists()
+
+
+def test_without_the_extra_dask_is_one_line_naming_it(tmp_path: Path) -> None:
+    """``distributed`` hidden from the import system, as on an install without the extra."""
+    source = _source(tmp_path, 3, seed=36)
+    script = (
+        "import sys; sys.modules['distributed'] = None\n"
+        "from dunletters.cli import main\n"
+        f"main(['--config', {str(TEST_CONFIG)!r}, 'batch', {str(source)!r}, '--out',"
+        f" {str(tmp_path / 'out')!r}, '--as-of', '2026-11-28', '--executor', 'dask'])\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ran.returncode == 2
+    assert ran.stderr == (
+        "dunletters: 错误: --executor dask 需要 Dask：pip install 'dunletters[dask]'\n"
+    )
+
+
+def test_dask_options_without_the_dask_executor_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from dunletters.cli import main
+
+    source = _source(tmp_path, 3, seed=37)
+    with pytest.raises(SystemExit) as caught:
+        main(["--config", str(TEST_CONFIG), "batch", str(source), "--out", str(tmp_path / "out"),
+              "--as-of", "2026-11-28", "--dask-scheduler", "tcp://127.0.0.1:8786"])  # fmt: skip
+    _, err = capsys.readouterr()
+    assert caught.value.code == 2
+    assert "--dask-scheduler 与 --dask-dashboard 只用于 --executor dask" in err
+    assert not (tmp_path / "out").exists()
