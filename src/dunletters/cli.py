@@ -149,17 +149,63 @@ def templates_list(template_dirs: tuple[Path, ...], no_builtin: bool) -> None:
     for column in ("阶段", "语气", "渠道", "标题", "审核", "版本", "文件"):
         table.add_column(column)
     for template in registry:
-        review = template.meta.review
         table.add_row(
             template.stage,
             template.tone,
             template.channel,
             template.meta.title,
-            f"{review.approved_by} {review.approved_on} r{review.revision}",
+            template.review_label,
             template.short_version,
             str(template.path),
         )
     Console(width=160).print(table)
+
+
+@templates_group.command("approve")
+@click.argument("key")
+@click.option("--by", "by", required=True, help="审核人（姓名或岗位）。")
+@click.option("--note", default="", help="审核说明（可选）。")
+@click.option(
+    "--channel",
+    type=click.Choice(CHANNELS),
+    default=None,
+    help="只审核这一渠道的模板；缺省信函与短信都审核。",
+)
+@_templates_option
+@_no_builtin_option
+def templates_approve(
+    key: str,
+    by: str,
+    note: str,
+    channel: str | None,
+    template_dirs: tuple[Path, ...],
+    no_builtin: bool,
+) -> None:
+    """审核模板 KEY（阶段.语气，如 early.courteous）的当前正文：记入模板目录旁的 approvals.toml。"""
+    from dunletters.approvals import Approval, append_approval
+    from dunletters.registry import BUILTIN_TEMPLATES
+
+    registry = _registry(template_dirs, no_builtin)
+    stage, _, tone = key.partition(".")
+    channels = [channel] if channel else list(CHANNELS)
+    found = [
+        registry.templates[k] for c in channels if (k := (stage, tone, c)) in registry.templates
+    ]
+    if not found:
+        raise click.UsageError(f"没有模板 {key}（阶段.语气，见 dunletters templates list）")
+    when = datetime.now(zh.SHANGHAI).replace(microsecond=0)
+    for template in found:
+        if template.approved:
+            click.echo(f"{template.name} 的正文已审核（{template.review_label}），不重复记录")
+            continue
+        folder = Path(template.origin)
+        if template_dirs and folder.resolve() == BUILTIN_TEMPLATES.resolve():
+            folder = template_dirs[0]  # a team's approvals go beside its own templates
+        approval = Approval(
+            template=template.name, sha256=template.body_sha256, by=by, at=when, note=note
+        )
+        path = append_approval(folder, approval)
+        click.echo(f"已审核 {template.name}（正文 {template.body_sha256[:12]}）：记入 {path}")
 
 
 @templates_group.command("check")
@@ -360,6 +406,11 @@ def _split(value: str) -> tuple[str, ...]:
     is_flag=True,
     help="演示：允许使用示例债权机构（配置中 example = true 或未配置）。真实批次不要用。",
 )
+@click.option(
+    "--allow-unreviewed",
+    is_flag=True,
+    help="允许使用未审核（正文改动后未重新审核）的模板；清单仍记下每份文书所用的审核。",
+)
 @_templates_option
 @click.pass_obj
 def batch_cmd(
@@ -377,6 +428,7 @@ def batch_cmd(
     resume: bool,
     no_print: bool,
     demo: bool,
+    allow_unreviewed: bool,
     template_dirs: tuple[Path, ...],
 ) -> int:
     """批量生成：账户文件 → 信函 PDF、短信、暂停与拒绝清单；可中断、可续跑。"""
@@ -402,6 +454,7 @@ def batch_cmd(
         ignore_columns=ignore_columns,
         header_row=header_row,
         demo=demo,
+        allow_unreviewed=allow_unreviewed,
     )
     if sys.stderr.isatty():
         from rich.progress import (

@@ -77,7 +77,7 @@ from dunletters.produce import (
     run_context,
     worker_context,
 )
-from dunletters.registry import Registry
+from dunletters.registry import Registry, policy_keys
 
 __all__ = ["BatchOptions", "BatchResult", "OutputError", "atomic_file", "atomic_write", "run_batch"]
 
@@ -122,6 +122,8 @@ class BatchOptions:
     """The header's row number (``--header-row``); None: found among the first rows."""
     demo: bool = False
     """A demonstration: the examples' creditor (or none configured) is allowed."""
+    allow_unreviewed: bool = False
+    """Render templates whose body has no approval (``--allow-unreviewed``)."""
 
 
 @dataclass
@@ -935,10 +937,13 @@ class _Pool:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
 
+_APPROVAL = "json(json_extract(?4, '$.\"' || {column} || '\"'))"
+"""The approval a template version had when the run started (``?4``: :func:`approvals_json`)."""
 _MANIFEST_FIELDS = (  # (key, column), keys in sorted order as dumps writes them
     ("account_id", "account_id"),
     ("as_of", "?1"),
     ("findings", "json(coalesce(findings, '{}'))"),
+    ("letter_approval", _APPROVAL.format(column="letter_version")),
     ("letter_number", "letter_number"),
     ("letter_path", "letter_path"),
     ("letter_sha256", "letter_sha256"),
@@ -946,6 +951,7 @@ _MANIFEST_FIELDS = (  # (key, column), keys in sorted order as dumps writes them
     ("letter_template_sha256", "letter_version"),
     ("record_sha256", "record_hash"),
     ("row", "row"),
+    ("sms_approval", _APPROVAL.format(column="sms_version")),
     ("sms_template", "sms_template"),
     ("sms_template_sha256", "sms_version"),
     ("stage", "stage"),
@@ -988,7 +994,7 @@ their send times, with each one's mobile (for :func:`_sms_schedule`), and its
 :data:`~dunletters.batch.summary.Tally` for the summary."""
 
 
-def _finish_rows(task: tuple[str, str, int, int]) -> Finished:
+def _finish_rows(task: tuple[str, str, int, int, str]) -> Finished:
     """What the outputs say of a range of the journal's rows, in row order.
 
     Pure reading (the driver writes every file): the finishing pass is shared out
@@ -996,7 +1002,7 @@ def _finish_rows(task: tuple[str, str, int, int]) -> Finished:
     had been the driver's alone, after the workers were done: ~2 s of a
     100,000-account run's ~14 s on two workers.
     """
-    path, as_of, first, end = task
+    path, as_of, first, end, approvals = task
     db = sqlite3.connect(path, timeout=30)
     try:
         counted = tally(db, first, end)
@@ -1004,7 +1010,7 @@ def _finish_rows(task: tuple[str, str, int, int]) -> Finished:
         holds: list[tuple[int, str, str]] = []
         texts: list[tuple[str, str]] = []
         for number, account_id, reason, mobile, sms_line, line in db.execute(
-            _MANIFEST_QUERY, (as_of, first, end)
+            _MANIFEST_QUERY, (as_of, first, end, approvals)
         ):
             if line is None:  # held
                 holds.append((number, account_id, reason))
@@ -1028,7 +1034,8 @@ def _finish(
     target = out / "dry-run" if options.dry_run else out
     path, as_of = os.path.abspath(journal.path), options.as_of.isoformat()
     ranges = range(0, journal.last_row() + 1, FINISH_ROWS)
-    tasks = ((path, as_of, first, first + FINISH_ROWS) for first in ranges)
+    approvals = approvals_json(pool.registry) if pool.registry is not None else "{}"
+    tasks = ((path, as_of, first, first + FINISH_ROWS, approvals) for first in ranges)
     with ExitStack() as files:
         sms_write = None
         if not options.dry_run and "sms" in options.channels:
@@ -1113,6 +1120,7 @@ def run_batch(
         )
         if problems:
             raise InputError("模板检查未通过：" + "；".join(str(p) for p in problems[:5]))
+        check_approvals(registry, settings, options)
         journal_path = _journal_path(options)
         if letters:
             # Build (or find) the derived fonts once here, not in every worker at once.
@@ -1184,6 +1192,30 @@ OUTPUT_NAMES = frozenset(
     }
 )
 """What a run writes at the top of its output folder (files, and folders it owns whole)."""
+
+
+def check_approvals(registry: Registry, settings: Settings, options: BatchOptions) -> None:
+    """Refuse a run that could send a wording nobody approved (unless told to allow it)."""
+    unapproved = registry.unapproved(policy_keys(settings.policy, options.channels))
+    if not unapproved:
+        return
+    listing = "、".join(t.name for t in unapproved)
+    if options.allow_unreviewed:
+        print(f"dunletters: 注意：使用未审核的模板：{listing}", file=sys.stderr, flush=True)
+        return
+    raise InputError(
+        f"{len(unapproved)}个模板未审核（正文与审核记录不符）：{listing}。"
+        "请审核（dunletters templates approve 阶段.语气 --by 审核人）后再运行，"
+        "或确认后加 --allow-unreviewed"
+    )
+
+
+def approvals_json(registry: Registry) -> str:
+    """Each template version's approval, for the manifest (``{version: approval}``)."""
+    return json.dumps(
+        {t.version: t.approval.to_json() for t in registry if t.approval is not None},
+        ensure_ascii=False,
+    )
 
 
 def check_input_file(path: Path) -> None:
