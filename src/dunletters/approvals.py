@@ -66,8 +66,8 @@ class Approval(BaseModel):
         return f"{self.by} {self.at.date().isoformat()} {self.sha256[:8]}"
 
     def to_json(self) -> dict[str, str]:
-        """As the manifest records it."""
-        return {"by": self.by, "at": self.at.isoformat(), "sha256": self.sha256}
+        """As the manifest records it (keys sorted, as every manifest object)."""
+        return {"at": self.at.isoformat(), "by": self.by, "sha256": self.sha256}
 
 
 def body_sha256(body: str) -> str:
