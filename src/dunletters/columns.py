@@ -51,6 +51,7 @@ CANONICAL_COLUMNS = (
     "promises_broken",
     "promise_to_pay_until",
     "id_number",
+    "minimum_due",
 )
 REQUIRED_COLUMNS = ("account_id", "name", "card_number", "mobile", "principal", "due_date")
 INPUT_ONLY_COLUMNS = frozenset({"id_number"})
@@ -77,6 +78,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "promises_broken": "爽约次数",
     "promise_to_pay_until": "承诺还款日",
     "id_number": "身份证号",
+    "minimum_due": "最低还款额",
 }
 """Each column's Chinese name, for messages a user reads."""
 
@@ -127,6 +129,10 @@ BUILTIN_ALIASES: Mapping[str, str] = {
     "证件号码": "id_number",
     "身份证号": "id_number",
     "身份证号码": "id_number",
+    "最低还款额": "minimum_due",
+    "最低还款": "minimum_due",
+    "最低应还金额": "minimum_due",
+    "最低应还款额": "minimum_due",
 }
 """The usual Chinese headers of a core-system export (issue: batch generation, #15)."""
 
@@ -239,6 +245,7 @@ _HINTS = (
     (re.compile("困难"), "hardship"),
     (re.compile("爽约|违约次数"), "promises_broken"),
     (re.compile("承诺"), "promise_to_pay_until"),
+    (re.compile("最低"), "minimum_due"),
     (re.compile("滞纳|违约|罚息|费用"), "fees"),
     (re.compile("利息"), "interest"),
     (re.compile("本金"), "principal"),

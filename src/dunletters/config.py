@@ -181,6 +181,9 @@ class LetterSettings(_Strict):
     """Letter numbering (函号): unique and sequential per creditor and year."""
 
     number_format: str = "示银信催〔{year}〕第{seq:06d}号"
+    fee_label: Literal["违约金", "滞纳金", "逾期费用"] = Field(
+        default="违约金", description="欠款明细中费用一项的名称（按合同用语）"
+    )
 
     @field_validator("number_format")
     @classmethod

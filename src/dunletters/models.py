@@ -242,6 +242,13 @@ def _optional_date(value: object) -> date | None:
     return parse_date(value)
 
 
+def _optional_amount(value: object) -> Decimal | None:
+    """An amount that may be left out (an empty cell is none, never ¥0.00)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_amount(value)
+
+
 def _optional_int(value: object) -> object:
     if type(value) is str and value.isdecimal():
         # The usual cell ("23"): isdecimal is \d's class (Unicode Nd), nothing to strip.
@@ -366,6 +373,9 @@ class Account(BaseModel):
     promise_to_pay_until: Annotated[date | None, BeforeValidator(_optional_date)] = Field(
         default=None, description="承诺还款日"
     )
+    minimum_due: Annotated[Decimal | None, BeforeValidator(_optional_amount)] = Field(
+        default=None, description="最低还款额（元），前期信函写明"
+    )
 
     @field_validator("account_id", mode="before")
     @classmethod
@@ -442,6 +452,8 @@ class Account(BaseModel):
         for name in _DATES:
             if data[name] is not None:
                 data[name] = date.fromisoformat(data[name])
+        if data["minimum_due"] is not None:
+            data["minimum_due"] = Decimal(data["minimum_due"])
         return _built(data, set(data))
 
     def journal_json(self) -> str:
@@ -474,6 +486,9 @@ def _settle(values: dict[str, Any], as_of: object, tolerance: int = DAYS_TOLERAN
         values["total_due"] = parts
     elif total != parts:
         raise _FieldError("total_due", "欠款总额不等于本金、利息与违约金之和")
+    minimum = values.get("minimum_due")
+    if minimum is not None and minimum > values["total_due"]:
+        raise _FieldError("minimum_due", "最低还款额大于欠款总额")
     if isinstance(as_of, date):
         due, days = values["due_date"], values["days_past_due"]
         if due > as_of and (days or 0) > 0:
@@ -703,6 +718,7 @@ _CELL_CHECKS: dict[str, Callable[[str], Any]] = {
     "hardship": _repeated(parse_bool),
     "promises_broken": _repeated(_count),
     "promise_to_pay_until": _repeated(_optional_date),
+    "minimum_due": _optional_amount,
 }
 """Each field's own (before-)validator, as the model runs it on a text cell."""
 
