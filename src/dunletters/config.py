@@ -163,6 +163,9 @@ class SmsSettings(_Strict):
     window_end: Clock = time(21, 0)
     timezone: str = "Asia/Shanghai"
     max_per_day: int = Field(default=1, ge=1, le=10)
+    rate_per_minute: int = Field(
+        default=1000, ge=1, le=1_000_000, description="每分钟排入发送的短信条数（摊开发送时间）"
+    )
     max_segments: int = Field(default=2, ge=1, le=7)
     international: bool = Field(
         default=False, description="按 GSM-7 160/153 计费（仅国际/港澳台号码）"

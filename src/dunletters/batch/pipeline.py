@@ -774,37 +774,50 @@ def _csv_field(column: str) -> str:
 def _sms_schedule(
     settings: Settings, as_of: date, repeated: set[str] | None = None
 ) -> Callable[[str], str | None]:
-    """Send times inside the window, at most ``max_per_day`` per debtor (by mobile) a day.
+    """Send times spread over the window at ``rate_per_minute``, at most ``max_per_day``
+    per debtor (by mobile) a day.
 
     ``repeated``: the mobiles with more than one SMS (``Journal.repeated_mobiles``); only
     those are counted, so memory does not grow with the number of debtors. ``None``
     counts every mobile.
 
-    A further SMS to the same mobile goes a day later, but never on or after the
-    earliest pay-by date an SMS can name (the policy's shortest ``deadline_days``): one
-    sent then would ask for payment by a day already past. Those get None — not
-    scheduled, counted in the summary (D-16).
+    The SMS of a day fill its window minute by minute, ``rate_per_minute`` to a minute
+    (a gateway's pace, and no complaint line flooded at 08:00); a day that is full
+    passes the rest to the next. A further SMS to the same mobile goes a day later. None
+    is ever scheduled on or after the earliest pay-by date an SMS can name (the
+    policy's shortest ``deadline_days``): one sent then would ask for payment by a day
+    already past. Those get None — not scheduled, counted in the summary (D-16).
     """
-    sent: dict[str, int] = {}
-    start = settings.sms.window_start
+    sms = settings.sms
     from zoneinfo import ZoneInfo
 
-    zone = ZoneInfo(settings.sms.timezone)
+    zone = ZoneInfo(sms.timezone)
     days_allowed = min(rule.deadline_days for rule in settings.policy.stages)
-
-    times: dict[int, str] = {}
+    opening = datetime.combine(as_of, sms.window_start)
+    minutes = (datetime.combine(as_of, sms.window_end) - opening) // timedelta(minutes=1)
+    per_day = max(1, minutes) * sms.rate_per_minute
+    last: dict[str, tuple[int, int]] = {}  # a repeated mobile: its last day, SMS that day
+    filled: dict[int, int] = {}  # SMS scheduled on each day of the run
+    times: dict[tuple[int, int], str] = {}
 
     def when(mobile: str) -> str | None:
-        index = sent.get(mobile, 0)
-        if repeated is None or mobile in repeated:
-            sent[mobile] = index + 1
-        days = index // settings.sms.max_per_day
-        if days >= days_allowed:
+        counted = repeated is None or mobile in repeated
+        day, used = last.get(mobile, (0, 0)) if counted else (0, 0)
+        if used >= sms.max_per_day:
+            day, used = day + 1, 0
+        while filled.get(day, 0) >= per_day:
+            day, used = day + 1, 0
+        if day >= days_allowed:
             return None
-        if days not in times:
-            day = as_of + timedelta(days=days)
-            times[days] = datetime.combine(day, start, tzinfo=zone).isoformat()
-        return times[days]
+        if counted:
+            last[mobile] = (day, used + 1)
+        minute = filled.get(day, 0) // sms.rate_per_minute
+        filled[day] = filled.get(day, 0) + 1
+        found = times.get((day, minute))
+        if found is None:
+            moment = opening + timedelta(days=day, minutes=minute)
+            found = times[day, minute] = moment.replace(tzinfo=zone).isoformat()
+        return found
 
     return when
 
@@ -1068,7 +1081,7 @@ def _finish(
     summary["input_notes"] = input_notes(journal)
     if capped:
         summary["sms_not_scheduled"] = {
-            "reason": "同一手机号的短信过多：再发就晚于短信中的还款期限，未列入 sms.csv",
+            "reason": "短信过多（同一手机号的短信，或每日按 rate_per_minute 排满的发送量）：再发就晚于短信中的还款期限，未列入 sms.csv",
             "count": len(capped),
             "account_ids": capped,
         }
