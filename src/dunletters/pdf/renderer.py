@@ -201,7 +201,8 @@ class PdfRenderer:
         # The theme names the families its stylesheet asks for: those are derived,
         # subset and embedded (another system names its own CJK fonts there).
         theme = load_theme(folders)
-        return cls(folders[0], overlay_dirs=folders[1:], fonts=theme.families())
+        seal = theme.seal.css() if theme.seal is not None else None
+        return cls(folders[0], overlay_dirs=folders[1:], fonts=theme.families(), stylesheet=seal)
 
     # -- public API ----------------------------------------------------------------
 

@@ -39,6 +39,31 @@ class Letterhead(BaseModel):
     show_department: bool = True
 
 
+class Seal(BaseModel):
+    """A registered electronic seal drawn at the 落款 (issue #16): an image file of the
+    theme's folder, fetched only from the templates folders like the stylesheet."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    image: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.(?:png|svg)$")
+    size: str = "38mm"
+
+    @field_validator("size")
+    @classmethod
+    def _length(cls, value: str) -> str:
+        if not _LENGTH.match(value) or value.startswith("-"):
+            raise ValueError("应为一个 CSS 长度（如 38mm）")
+        return value
+
+    def css(self) -> str:
+        """The stylesheet that draws it over the issuer and date, as a seal is applied."""
+        return (
+            f'.signoff .seal-image {{ background-image: url("{self.image}");'
+            f" width: {self.size}; height: {self.size}; }}\n"
+            ".signoff .seal { display: none; }\n"
+        )
+
+
 class Theme(BaseModel):
     """A theme folder's settings (``letters/theme.toml``)."""
 
@@ -52,6 +77,8 @@ class Theme(BaseModel):
         min_length=1,
     )
     letterhead: Letterhead = Letterhead()
+    seal: Seal | None = None
+    """None (the default): real letters carry no seal and no placeholder."""
 
     @field_validator("margins")
     @classmethod
@@ -93,6 +120,8 @@ def load_theme(folders: Sequence[Path]) -> Theme:
             break
     if source is not None and not any((Path(f) / theme.stylesheet).is_file() for f in folders):
         raise TemplateError(f"{source}：stylesheet 指向的 {theme.stylesheet} 不存在")
+    if theme.seal is not None and not any((Path(f) / theme.seal.image).is_file() for f in folders):
+        raise TemplateError(f"{source}：seal.image 指向的 {theme.seal.image} 不存在")
     return theme
 
 
