@@ -111,6 +111,24 @@ def stages_cmd(state: _State) -> None:
     )
 
 
+_pdf_variant_option = click.option(
+    "--pdf-variant",
+    "pdf_variant",
+    type=click.Choice(["pdf/a-2b"]),
+    default=None,
+    help="PDF/A-2b 归档格式（覆盖配置 [letters] pdf_variant）。",
+)
+
+
+def _with_pdf_variant(state: _State, variant: str | None) -> None:
+    """``--pdf-variant`` over the configuration's ``[letters] pdf_variant``."""
+    if variant is None:
+        return
+    settings = state.settings
+    letters = settings.letters.model_copy(update={"pdf_variant": variant})
+    state._settings = settings.model_copy(update={"letters": letters})
+
+
 _templates_option = click.option(
     "--templates",
     "template_dirs",
@@ -251,6 +269,7 @@ def templates_check(state: _State, template_dirs: tuple[Path, ...], no_builtin: 
     required=True,
     help="输出文件：.pdf、.html（WeasyPrint 排版的 HTML）或 .txt（短信）。",
 )
+@_pdf_variant_option
 @_templates_option
 @_no_builtin_option
 @click.pass_obj
@@ -263,10 +282,12 @@ def render_cmd(
     tone: str | None,
     as_of: datetime | None,
     output: Path,
+    pdf_variant: str | None,
     template_dirs: tuple[Path, ...],
     no_builtin: bool,
 ) -> int:
     """把一条记录（或样例账户）渲染成一封信或一条短信。"""
+    _with_pdf_variant(state, pdf_variant)
     from dunletters.documents import render_one, write_private  # heavy: only for this command
 
     run_date = as_of.date() if as_of else datetime.now(zh.SHANGHAI).date()
@@ -411,6 +432,7 @@ def _split(value: str) -> tuple[str, ...]:
     is_flag=True,
     help="允许使用未审核（正文改动后未重新审核）的模板；清单仍记下每份文书所用的审核。",
 )
+@_pdf_variant_option
 @_templates_option
 @click.pass_obj
 def batch_cmd(
@@ -429,9 +451,11 @@ def batch_cmd(
     no_print: bool,
     demo: bool,
     allow_unreviewed: bool,
+    pdf_variant: str | None,
     template_dirs: tuple[Path, ...],
 ) -> int:
     """批量生成：账户文件 → 信函 PDF、短信、暂停与拒绝清单；可中断、可续跑。"""
+    _with_pdf_variant(state, pdf_variant)
     import os
 
     from dunletters.batch.pipeline import BatchOptions, plain_progress, run_batch

@@ -184,6 +184,9 @@ class LetterSettings(_Strict):
     """Letter numbering (函号): unique and sequential per creditor and year."""
 
     number_format: str = "示银信催〔{year}〕第{seq:06d}号"
+    pdf_variant: Literal["pdf/a-2b"] | None = Field(
+        default=None, description="PDF/A-2b 归档格式（WeasyPrint 的 pdf_variant）；缺省为普通 PDF"
+    )
     fee_label: Literal["违约金", "滞纳金", "逾期费用"] = Field(
         default="违约金", description="欠款明细中费用一项的名称（按合同用语）"
     )

@@ -112,7 +112,7 @@ class RunContext:
         if pdf and "letter" in channels:
             from dunletters.pdf import PdfRenderer  # WeasyPrint loads only for PDFs
 
-            pdf_renderer = PdfRenderer.for_registry(registry)
+            pdf_renderer = PdfRenderer.for_registry(registry, variant=settings.letters.pdf_variant)
         return cls(
             settings=settings,
             renderer=Renderer(settings, registry),
