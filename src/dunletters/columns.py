@@ -52,6 +52,7 @@ CANONICAL_COLUMNS = (
     "promise_to_pay_until",
     "id_number",
     "minimum_due",
+    "postcode",
 )
 REQUIRED_COLUMNS = ("account_id", "name", "card_number", "mobile", "principal", "due_date")
 INPUT_ONLY_COLUMNS = frozenset({"id_number"})
@@ -79,6 +80,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "promise_to_pay_until": "承诺还款日",
     "id_number": "身份证号",
     "minimum_due": "最低还款额",
+    "postcode": "邮政编码",
 }
 """Each column's Chinese name, for messages a user reads."""
 
@@ -133,12 +135,13 @@ BUILTIN_ALIASES: Mapping[str, str] = {
     "最低还款": "minimum_due",
     "最低应还金额": "minimum_due",
     "最低应还款额": "minimum_due",
+    "邮编": "postcode",
+    "邮政编码": "postcode",
 }
 """The usual Chinese headers of a core-system export (issue: batch generation, #15)."""
 
-BUILTIN_IGNORED = frozenset({"序号", "邮政编码", "邮编"})
-"""Headers every export has that no letter uses: the row count, and the postcode
-(until letters carry an address block)."""
+BUILTIN_IGNORED = frozenset({"序号"})
+"""Headers every export has that no letter uses: the row count."""
 
 
 def header_key(title: str) -> str:

@@ -242,6 +242,20 @@ def _optional_date(value: object) -> date | None:
     return parse_date(value)
 
 
+def _postcode(value: object) -> str:
+    """A mainland postcode: six digits, or none (an empty cell)."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value:06d}"
+    if not isinstance(value, str):
+        raise ValueError("邮政编码应为6位数字")
+    text = value.strip()
+    if text and not (len(text) == 6 and text.isascii() and text.isdigit()):
+        raise ValueError("邮政编码应为6位数字")
+    return text
+
+
 def _optional_amount(value: object) -> Decimal | None:
     """An amount that may be left out (an empty cell is none, never ¥0.00)."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -375,6 +389,9 @@ class Account(BaseModel):
     )
     minimum_due: Annotated[Decimal | None, BeforeValidator(_optional_amount)] = Field(
         default=None, description="最低还款额（元），前期信函写明"
+    )
+    postcode: Annotated[str, BeforeValidator(_postcode)] = Field(
+        default="", description="邮政编码（6位），印在信封窗口的收件人栏"
     )
 
     @field_validator("account_id", mode="before")
@@ -719,6 +736,7 @@ _CELL_CHECKS: dict[str, Callable[[str], Any]] = {
     "promises_broken": _repeated(_count),
     "promise_to_pay_until": _repeated(_optional_date),
     "minimum_due": _optional_amount,
+    "postcode": _postcode,
 }
 """Each field's own (before-)validator, as the model runs it on a text cell."""
 

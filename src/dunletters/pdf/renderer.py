@@ -204,12 +204,12 @@ class PdfRenderer:
         # The theme names the families its stylesheet asks for: those are derived,
         # subset and embedded (another system names its own CJK fonts there).
         theme = load_theme(folders)
-        seal = theme.seal.css() if theme.seal is not None else None
+        seal = theme.seal.css() if theme.seal is not None else ""
         return cls(
             folders[0],
             overlay_dirs=folders[1:],
             fonts=theme.families(),
-            stylesheet=seal,
+            stylesheet=theme.window_css() + seal,
             variant=variant,
         )
 
