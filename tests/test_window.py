@@ -10,6 +10,7 @@ the window holds ink.
 
 from __future__ import annotations
 
+import csv
 import subprocess
 from pathlib import Path
 
@@ -104,11 +105,16 @@ def test_every_print_page_shows_the_recipient_in_the_window(tmp_path: Path) -> N
     pages = 0
     for path in files:
         document = pdfium.PdfDocument(path)
-        for page in document:
+        with path.with_suffix(".csv").open(encoding="utf-8-sig") as stream:
+            listed = list(csv.DictReader(stream))
+        assert [int(entry["page"]) for entry in listed] == list(range(1, len(document) + 1))
+        for page, entry in zip(document, listed, strict=True):
             pages += 1
             text = page.get_textpage().get_text_range()
             postcode = next(code for code in by_postcode if code in text)
             row = by_postcode[postcode]
+            assert (entry["account_id"], entry["postcode"]) == (row["account_id"], postcode)
+            assert f"函号：{entry['letter_number']}" in text.replace("\r\n", "")
             assert_in_window(page, postcode, row["address"], row["name"])
         # Rasterised, the window holds ink on every page (the block is drawn, not only text).
         subprocess.run(["pdftoppm", "-r", "36", "-gray", str(path), str(tmp_path / path.stem)],

@@ -60,6 +60,7 @@ __all__ = [
     "letter_pdf_metadata",
     "outputs",
     "preview_number",
+    "print_manifest",
     "produce",
     "produce_documents",
     "produce_many",
@@ -232,6 +233,20 @@ class PartOutcome(NamedTuple):
     outcomes: list[Outcome]
     part: PrintPart | None
     print_file: bytes | None
+    print_manifest: bytes | None = None
+    """The print file's pages for the mail house (CSV: page, account, 函号, postcode)."""
+
+
+def print_manifest(rows: Sequence[tuple[str, str, str]]) -> bytes:
+    """``page,account_id,letter_number,postcode``, one line a page (UTF-8 with BOM, for Excel)."""
+    import csv
+    import io
+
+    stream = io.StringIO()
+    writer = csv.writer(stream)
+    writer.writerow(["page", "account_id", "letter_number", "postcode"])
+    writer.writerows((page, *row) for page, row in enumerate(rows, start=1))
+    return ("\ufeff" + stream.getvalue()).encode("utf-8")
 
 
 def preview_number(settings: Settings, as_of: date) -> str:
@@ -456,6 +471,11 @@ def produce_part(jobs: Sequence[Job], ctx: RunContext, part: PrintPart) -> PartO
         produced = produce_documents(jobs, ctx, keep_layouts=printing)
         outcomes = [outputs(documents, job) for documents, job in zip(produced, jobs, strict=True)]
         delivered = [d for d in produced if d.layout is not None and d.delivered]
+        pages = [
+            (job.account_id, d.letter.letter.number, _account(job).postcode)
+            for d, job in zip(produced, jobs, strict=True)
+            if d.layout is not None and d.delivered and d.letter is not None
+        ]
         if not delivered or ctx.pdf is None:
             return PartOutcome(outcomes, part, None)
         from dunletters.pdf import PdfMetadata
@@ -469,7 +489,8 @@ def produce_part(jobs: Sequence[Job], ctx: RunContext, part: PrintPart) -> PartO
             created=letter_pdf_metadata(ctx.settings, first.letter).created,
         )
         layouts = [d.layout for d in delivered if d.layout is not None]
-        return PartOutcome(outcomes, part, ctx.pdf.write_print(layouts, meta))
+        printed = ctx.pdf.write_print(layouts, meta)
+        return PartOutcome(outcomes, part, printed, print_manifest(pages))
 
 
 def produce_record(

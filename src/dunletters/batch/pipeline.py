@@ -658,12 +658,12 @@ def _produce_all(
     # A part's results are ~100 PDFs: hold few of them; SMS chunks are small.
     results = pool.map(_produce, tasks(), ahead=2 if letters else AHEAD)
     try:
-        for chunk, part, print_file in results:
+        for chunk, part, print_file, pages in results:
             for update, files in chunk:
                 wrote = _write_files(options.out, files) or wrote
                 updates.append(update)
             if part is not None:
-                _store_part(journal, options.out, part, print_file, updates, wrote)
+                _store_part(journal, options.out, part, (print_file, pages), updates, wrote)
                 updates.clear()
                 wrote = False
             elif len(updates) >= COMMIT_EVERY:
@@ -679,7 +679,7 @@ def _store_part(
     journal: Journal,
     out: Path,
     part: PrintPart,
-    data: bytes | None,
+    printed: tuple[bytes | None, bytes | None],
     updates: list[tuple[Any, ...]],
     wrote: bool,
 ) -> None:
@@ -688,12 +688,16 @@ def _store_part(
     Written as ``print/{stage}-{number:03d}.pdf``; a stage with a single print file has
     it renamed to ``print/{stage}.pdf`` when the run finishes (:func:`_name_print_files`).
     A part whose letters were all quarantined (or a run without print files) is recorded
-    without a file, so part numbers stay the same in every run of the batch.
+    without a file, so part numbers stay the same in every run of the batch. Beside it,
+    ``print/{stage}-{number:03d}.csv`` lists its pages (account, 函号, postcode).
     """
     stage, number, _ = part
+    data, pages = printed
     path = digest = None
     if data is not None:
         path = f"print/{stage}-{number:03d}.pdf"
+        if pages is not None:
+            atomic_write(out / path.replace(".pdf", ".csv"), pages, durable=False)
         atomic_write(out / path, data, durable=False)
         digest = hashlib.sha256(data).hexdigest()
     if path is not None or wrote:
@@ -712,11 +716,12 @@ def _name_print_files(journal: Journal, out: Path) -> None:
         final = f"print/{stage}.pdf"
         if path == final:
             continue
-        if (out / path).exists():
-            try:
-                os.replace(out / path, out / final)
-            except OSError as error:
-                raise write_error(out / final, error) from None
+        for old, new in ((path[:-4] + ".csv", final[:-4] + ".csv"), (path, final)):
+            if (out / old).exists():  # the page list first: the PDF's name is the mark
+                try:
+                    os.replace(out / old, out / new)
+                except OSError as error:
+                    raise write_error(out / new, error) from None
         with journal.transaction():
             journal.set_print_path(stage, number, final)
 
