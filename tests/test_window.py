@@ -11,6 +11,7 @@ the window holds ink.
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 from pathlib import Path
 
@@ -147,3 +148,33 @@ def test_the_postcode_is_a_field_with_its_chinese_headers(row: dict[str, str]) -
     with pytest.raises(RecordError) as error:
         parse_account({**row, "postcode": "20012"}, as_of=AS_OF)
     assert "postcode" in str(error.value) and "20012" not in str(error.value)
+
+
+@pytest.mark.slow
+def test_a_letter_without_a_usable_address_is_held_and_its_sms_sent(tmp_path: Path) -> None:
+    rows = list(generate_accounts(24, seed=21, as_of=AS_OF))
+    for row in rows:
+        row.update(dispute="否", deceased="否", promise_to_pay_until="")
+    rows[0]["address"], rows[1]["address"] = "", "上海"  # none, and too short to post to
+    source = write_csv(tmp_path / "accounts.csv", rows)
+    out = tmp_path / "out"
+    result = run_batch(TEST_SETTINGS, BatchOptions(input=source, out=out, as_of=AS_OF, workers=1))
+    no_address = {rows[0]["account_id"], rows[1]["account_id"]}
+    with (out / "holds.csv").open(encoding="utf-8-sig") as stream:
+        holds = {r["account_id"]: r for r in csv.DictReader(stream)}
+    assert no_address <= set(holds)
+    assert all(
+        holds[a]["reason"] == "no_address" and "地址" in holds[a]["说明"] for a in no_address
+    )
+    with (out / "sms.csv").open(encoding="utf-8-sig") as stream:
+        assert no_address <= {r["account_id"] for r in csv.DictReader(stream)}
+    letters = {path.stem for path in (out / "letters").rglob("*.pdf")}
+    assert letters and not (letters & no_address)
+    printed = set()
+    for listing in (out / "print").glob("*.csv"):
+        with listing.open(encoding="utf-8-sig") as stream:
+            printed |= {r["account_id"] for r in csv.DictReader(stream)}
+    assert printed == letters
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["holds_by_reason"]["no_address"] == 2
+    assert result.counts["written"] >= len(letters) + 2

@@ -19,6 +19,7 @@ Pure apart from that cache: the same job and spec give the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -34,7 +35,7 @@ from dunletters import zh
 from dunletters.batch.journal import dumps
 from dunletters.config import Settings
 from dunletters.errors import AccountHeld, DunlettersError
-from dunletters.escalation import Decision, Hold, decide, decision_for
+from dunletters.escalation import Decision, Hold, HoldReason, decide, decision_for, usable_address
 from dunletters.lint.context import LintContext
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
@@ -96,6 +97,8 @@ class RunContext:
     """Refuse an SMS over ``[sms] max_segments`` (a preview shows it, and DL6xx says so)."""
     page_counter: Callable[[str], int] | None = None
     """Without ``pdf``: counts a letter's pages for DL301 without writing a PDF (drafts)."""
+    hold_without_address: bool = False
+    """A batch: no letter for an account without a usable address (``no_address``)."""
 
     @classmethod
     def create(
@@ -139,8 +142,11 @@ def run_context(spec: RunSpec, registry: Registry | None = None) -> RunContext:
         settings = Settings.model_validate_json(spec.settings_json)
         if registry is None:
             registry = Registry.load([Path(folder) for folder in spec.template_dirs])
-        found = RunContext.create(
-            settings, registry, as_of=spec.as_of, channels=spec.channels, pdf=spec.pdf
+        found = dataclasses.replace(
+            RunContext.create(
+                settings, registry, as_of=spec.as_of, channels=spec.channels, pdf=spec.pdf
+            ),
+            hold_without_address=True,
         )
         _CONTEXTS.clear()  # a process works for one run at a time
         _CONTEXTS[spec] = found
@@ -195,6 +201,8 @@ class Documents(NamedTuple):
     letter_findings: tuple[Finding, ...] = ()
     sms: SmsDocument | None = None
     sms_findings: tuple[Finding, ...] = ()
+    letter_held: bool = False
+    """No letter: the account has no usable address (its SMS, if any, still goes)."""
 
     @property
     def findings(self) -> list[dict[str, object]]:
@@ -353,8 +361,11 @@ def produce_documents(
         number = job.letter_number or ""
         try:
             if "letter" in ctx.channels:
-                made["letter"] = ctx.renderer.letter_html(account, decision, ctx.as_of, number)
-                _letter(ctx, job, account, made, keep_layouts)
+                if ctx.hold_without_address and not usable_address(account.address):
+                    made["letter_held"] = True
+                else:
+                    made["letter"] = ctx.renderer.letter_html(account, decision, ctx.as_of, number)
+                    _letter(ctx, job, account, made, keep_layouts)
             if "sms" in ctx.channels:
                 made["sms"] = sms = _sms(ctx, account, decision, number)
                 lint = ctx.linter.context(
@@ -426,7 +437,8 @@ def outputs(documents: Documents, job: Job) -> Outcome:
         path = f"letters/{job.stage}/{account_id}.pdf"
         written = (path, hashlib.sha256(pdf).hexdigest(), len(pdf))
         return Outcome(("written", None, *stored, summary, *written, documents.row), [(path, pdf)])
-    return Outcome(("written", None, *stored, summary, None, None, None, documents.row), [])
+    held = HoldReason.NO_ADDRESS.value if documents.letter_held else None
+    return Outcome(("written", held, *stored, summary, None, None, None, documents.row), [])
 
 
 def produce_many(jobs: Sequence[Job], ctx: RunContext) -> list[Outcome]:

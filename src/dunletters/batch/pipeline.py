@@ -1033,6 +1033,8 @@ def _finish_rows(task: tuple[str, str, int, int, str]) -> Finished:
             if line is None:  # held
                 holds.append((number, account_id, reason))
                 continue
+            if reason == HoldReason.NO_ADDRESS:  # written without its letter
+                holds.append((number, account_id, reason))
             lines.append(line)
             if sms_line is not None:
                 texts.append((mobile, sms_line))

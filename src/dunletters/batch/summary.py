@@ -98,6 +98,8 @@ def summarize(
         if state == "held":
             holds[reason] += count
             continue
+        if reason == HoldReason.NO_ADDRESS:  # its letter held, its SMS sent
+            holds[reason] += count
         by_stage[stage] += count
         by_stage_tone[f"{stage}.{tone}"] += count
         for code, times in json.loads(found or "{}").items():
