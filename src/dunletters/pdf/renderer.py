@@ -179,6 +179,8 @@ class PdfRenderer:
             self._roots = [base, *(Path(d) for d in overlay_dirs if Path(d).is_dir())]
             self._fetcher = make_fetcher(self._roots)
             self._base_url = base.resolve().as_uri() + "/"
+            self.stylesheet = stylesheet
+            """The theme's own rules (envelope window, seal), after the built-in ones."""
             self.variant = variant
             """WeasyPrint's ``pdf_variant`` (``"pdf/a-2b"``: archival), or None."""
             self._stylesheets = [self._css(_BASE_CSS, "内置样式")]
