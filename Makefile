@@ -39,7 +39,7 @@ demo: setup
 	# The main job. Exit status 1 means "some rows rejected or quarantined" — the
 	# examples include two bad rows on purpose (see $(DEMO_OUT)/rejects.csv).
 	$(BIN)/dunletters --config examples/dunletters.toml batch examples/accounts.csv \
-	  --out $(DEMO_OUT) --as-of 2026-11-28 --demo; status=$$?; [ $$status -le 1 ] || exit $$status
+	  --out $(DEMO_OUT) --as-of 2026-11-28 --demo --templates examples/templates; status=$$?; [ $$status -le 1 ] || exit $$status
 	@echo "打开 $(DEMO_OUT)/summary.html 查看摘要；信函在 $(DEMO_OUT)/letters/，短信在 $(DEMO_OUT)/sms.csv。"
 
 unit: setup

@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ground", ("errors", "vocabulary", "zh", "checksums", "gates", "__version__")),
     ("record", ("models", "fields", "fastbuild", "cells", "columns", "config", "samples")),
     ("decision", ("escalation",)),
-    ("document", ("registry", "rendering", "sms", "pdf", "fonts", "theme")),
+    ("document", ("approvals", "registry", "rendering", "sms", "pdf", "fonts", "theme")),
     ("findings", ("lint",)),
     ("composition", ("produce", "drafts", "documents", "batch")),
     # lint.commands and preview are command bodies awaiting the commands/ package

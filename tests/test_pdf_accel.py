@@ -110,7 +110,11 @@ def test_every_builtin_letter_looks_the_same_with_the_accelerator_off(tmp_path: 
     registry = Registry.load()
     fast = PdfRenderer.for_registry(registry)
     plain = PdfRenderer(
-        fast._roots[0], overlay_dirs=fast._roots[1:], fonts=fast.fonts, accelerate=False
+        fast._roots[0],
+        overlay_dirs=fast._roots[1:],
+        fonts=fast.fonts,
+        accelerate=False,
+        stylesheet=fast.stylesheet,  # the theme's window (issue #16), as for_registry gives
     )
     assert fast.accelerated and not plain.accelerated
     letters = _builtin_letters()

@@ -105,7 +105,7 @@ def test_matrix_shows_every_template_with_review_version_and_status(client: Test
     assert html.count('class="cell status-') == len(registry.templates) == 24
     for template in registry:
         assert f'href="/t/{template.channel}/{template.stage}.{template.tone}"' in html
-    assert "合规审查组" in html and "第1版" in html and "2026-11-28" in html
+    assert "审核：合规审查组 2026-11-28 " in html  # the approval of each body (issue #16)
     assert Registry.load().get("final", "firm", "letter").short_version in html
     for word in ("信函", "短信", "前期提醒", "最后通知", "以礼相待", "劝慰", "坚定"):
         assert word in html
@@ -157,7 +157,7 @@ def test_letter_page_embeds_pdf_image_and_sandboxed_html(client: TestClient) -> 
         r'<iframe class="paper html-frame" sandbox src="/t/letter/final.firm/preview.html', html
     )
     assert "共 1 页" in html
-    assert "合规审查组" in html and "第1版" in html
+    assert "审核：合规审查组 2026-11-28 " in html
 
 
 def test_letter_documents_are_the_real_pdf_png_and_html(client: TestClient) -> None:

@@ -8,6 +8,7 @@ Each page is saved as a screenshot under ``out/test-screenshots/`` for a reviewe
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -131,6 +132,21 @@ def test_matrix(page: Any) -> None:
     expect(overlaid.locator(".badge")).to_contain_text("有错误")
     expect(page.locator("#live")).to_have_text("实时预览：已连接")
     shot(page, "01-matrix")
+
+
+def test_review_follows_the_template_body(page: Any) -> None:
+    """Issue #16: an edited wording is 「未审核」; an unchanged copy keeps its approval."""
+    page.goto("/")
+    edited = page.locator('td.cell:has(a[href="/t/sms/early.firm"]) .review')
+    expect(edited).to_have_text("审核：未审核")
+    expect(edited).to_have_class("cell-meta review unreviewed")
+    copied = page.locator('td.cell:has(a[href="/t/letter/final.firm"]) .review')
+    expect(copied).to_have_text(re.compile(r"^审核：合规审查组 2026-11-28 [0-9a-f]{8}$"))
+    page.goto("/t/sms/middle.courteous")
+    expect(page.locator("#review")).to_have_text("审核：未审核")
+    color = page.locator("#review").evaluate("e => getComputedStyle(e).color")
+    assert color != page.locator(".meta-row span").last.evaluate("e => getComputedStyle(e).color")
+    shot(page, "01b-unreviewed")
 
 
 def test_letter_page_shows_pdf_image_and_html(page: Any) -> None:

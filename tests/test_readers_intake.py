@@ -58,7 +58,7 @@ def export_xlsx(path: Path, *, title: bool = False, total: bool = False) -> Path
 def test_a_real_export_maps_every_header_without_configuration(tmp_path: Path) -> None:
     """Friction 1, 2, 6, 8: built-in aliases, hold flags, gender from the ID, Excel float sums."""
     header, rows = open_records(export_xlsx(tmp_path / "export.xlsx"))
-    assert header.ignored == ["序号", "邮政编码"]
+    assert header.ignored == ["序号"]  # 邮政编码 is the postcode field (issue #16)
     assert header.notes == ["输入中没有承诺还款日列：全部账户按无此情形处理（不会因此暂停）"]
     accounts = [parse_account(row.cells, as_of=AS_OF, row=row.number) for row in rows]
     assert [a.gender for a in accounts] == ["male", "female", "male", "female"]
@@ -66,6 +66,7 @@ def test_a_real_export_maps_every_header_without_configuration(tmp_path: Path) -
     assert [a.deceased for a in accounts] == [False, False, True, False]
     assert [a.dispute for a in accounts] == [False, False, False, True]
     assert accounts[0].account_id == "HT20260001" and accounts[0].mobile == "13800138001"
+    assert {a.postcode for a in accounts} == {"200120"}
 
 
 def parse_account_total(text: str) -> object:

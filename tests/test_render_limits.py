@@ -198,7 +198,8 @@ def test_a_batch_with_a_runaway_template_quarantines_without_waiting_each_time(
     result = run_batch(
         settings,
         BatchOptions(input=source, out=out, as_of=AS_OF, channels=("letter",),
-                     template_dirs=(folder,), workers=1, print_files=False),
+                     template_dirs=(folder,), workers=1, print_files=False,
+                     allow_unreviewed=True),
     )  # fmt: skip
     assert time.monotonic() - started < 30
     assert result.counts["quarantined"] == len(rows) - result.counts.get("held", 0) > 0

@@ -135,6 +135,24 @@ def stages_cmd(state: _State) -> None:
     )
 
 
+_pdf_variant_option = click.option(
+    "--pdf-variant",
+    "pdf_variant",
+    type=click.Choice(["pdf/a-2b"]),
+    default=None,
+    help="PDF/A-2b 归档格式（覆盖配置 [letters] pdf_variant）。",
+)
+
+
+def _with_pdf_variant(state: _State, variant: str | None) -> None:
+    """``--pdf-variant`` over the configuration's ``[letters] pdf_variant``."""
+    if variant is None:
+        return
+    settings = state.settings
+    letters = settings.letters.model_copy(update={"pdf_variant": variant})
+    state._settings = settings.model_copy(update={"letters": letters})
+
+
 _templates_option = click.option(
     "--templates",
     "template_dirs",
@@ -173,17 +191,63 @@ def templates_list(template_dirs: tuple[Path, ...], no_builtin: bool) -> None:
     for column in ("阶段", "语气", "渠道", "标题", "审核", "版本", "文件"):
         table.add_column(column)
     for template in registry:
-        review = template.meta.review
         table.add_row(
             template.stage,
             template.tone,
             template.channel,
             template.meta.title,
-            f"{review.approved_by} {review.approved_on} r{review.revision}",
+            template.review_label,
             template.short_version,
             str(template.path),
         )
     Console(width=160).print(table)
+
+
+@templates_group.command("approve")
+@click.argument("key")
+@click.option("--by", "by", required=True, help="审核人（姓名或岗位）。")
+@click.option("--note", default="", help="审核说明（可选）。")
+@click.option(
+    "--channel",
+    type=click.Choice(CHANNELS),
+    default=None,
+    help="只审核这一渠道的模板；缺省信函与短信都审核。",
+)
+@_templates_option
+@_no_builtin_option
+def templates_approve(
+    key: str,
+    by: str,
+    note: str,
+    channel: str | None,
+    template_dirs: tuple[Path, ...],
+    no_builtin: bool,
+) -> None:
+    """审核模板 KEY（阶段.语气，如 early.courteous）的当前正文：记入模板目录旁的 approvals.toml。"""
+    from dunletters.approvals import Approval, append_approval
+    from dunletters.registry import BUILTIN_TEMPLATES
+
+    registry = _registry(template_dirs, no_builtin)
+    stage, _, tone = key.partition(".")
+    channels = [channel] if channel else list(CHANNELS)
+    found = [
+        registry.templates[k] for c in channels if (k := (stage, tone, c)) in registry.templates
+    ]
+    if not found:
+        raise click.UsageError(f"没有模板 {key}（阶段.语气，见 dunletters templates list）")
+    when = datetime.now(zh.SHANGHAI).replace(microsecond=0)
+    for template in found:
+        if template.approved:
+            click.echo(f"{template.name} 的正文已审核（{template.review_label}），不重复记录")
+            continue
+        folder = Path(template.origin)
+        if template_dirs and folder.resolve() == BUILTIN_TEMPLATES.resolve():
+            folder = template_dirs[0]  # a team's approvals go beside its own templates
+        approval = Approval(
+            template=template.name, sha256=template.body_sha256, by=by, at=when, note=note
+        )
+        path = append_approval(folder, approval)
+        click.echo(f"已审核 {template.name}（正文 {template.body_sha256[:12]}）：记入 {path}")
 
 
 @templates_group.command("check")
@@ -229,6 +293,7 @@ def templates_check(state: _State, template_dirs: tuple[Path, ...], no_builtin: 
     required=True,
     help="输出文件：.pdf、.html（WeasyPrint 排版的 HTML）或 .txt（短信）。",
 )
+@_pdf_variant_option
 @_templates_option
 @_no_builtin_option
 @click.pass_obj
@@ -241,10 +306,12 @@ def render_cmd(
     tone: str | None,
     as_of: datetime | None,
     output: Path,
+    pdf_variant: str | None,
     template_dirs: tuple[Path, ...],
     no_builtin: bool,
 ) -> int:
     """把一条记录（或样例账户）渲染成一封信或一条短信。"""
+    _with_pdf_variant(state, pdf_variant)
     from dunletters.documents import render_one, write_private  # heavy: only for this command
 
     run_date = as_of.date() if as_of else datetime.now(zh.SHANGHAI).date()
@@ -397,6 +464,12 @@ def _split(value: str) -> tuple[str, ...]:
     is_flag=True,
     help="演示：允许使用示例债权机构（配置中 example = true 或未配置）。真实批次不要用。",
 )
+@click.option(
+    "--allow-unreviewed",
+    is_flag=True,
+    help="允许使用未审核（正文改动后未重新审核）的模板；清单仍记下每份文书所用的审核。",
+)
+@_pdf_variant_option
 @_templates_option
 @click.pass_obj
 def batch_cmd(
@@ -417,9 +490,12 @@ def batch_cmd(
     dask_scheduler: str | None,
     dask_dashboard: bool,
     demo: bool,
+    allow_unreviewed: bool,
+    pdf_variant: str | None,
     template_dirs: tuple[Path, ...],
 ) -> int:
     """批量生成：账户文件 → 信函 PDF、短信、暂停与拒绝清单；可中断、可续跑。"""
+    _with_pdf_variant(state, pdf_variant)
     import os
 
     from dunletters.batch.pipeline import BatchOptions, plain_progress, run_batch
@@ -445,6 +521,7 @@ def batch_cmd(
         executor=executor,
         dask_scheduler=dask_scheduler,
         dask_dashboard=dask_dashboard,
+        allow_unreviewed=allow_unreviewed,
     )
     if executor != "dask" and (dask_scheduler or dask_dashboard):
         raise click.UsageError("--dask-scheduler 与 --dask-dashboard 只用于 --executor dask")

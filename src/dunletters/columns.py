@@ -51,6 +51,8 @@ CANONICAL_COLUMNS = (
     "promises_broken",
     "promise_to_pay_until",
     "id_number",
+    "minimum_due",
+    "postcode",
 )
 REQUIRED_COLUMNS = ("account_id", "name", "card_number", "mobile", "principal", "due_date")
 INPUT_ONLY_COLUMNS = frozenset({"id_number"})
@@ -77,6 +79,8 @@ FIELD_LABELS: Mapping[str, str] = {
     "promises_broken": "爽约次数",
     "promise_to_pay_until": "承诺还款日",
     "id_number": "身份证号",
+    "minimum_due": "最低还款额",
+    "postcode": "邮政编码",
 }
 """Each column's Chinese name, for messages a user reads."""
 
@@ -127,12 +131,17 @@ BUILTIN_ALIASES: Mapping[str, str] = {
     "证件号码": "id_number",
     "身份证号": "id_number",
     "身份证号码": "id_number",
+    "最低还款额": "minimum_due",
+    "最低还款": "minimum_due",
+    "最低应还金额": "minimum_due",
+    "最低应还款额": "minimum_due",
+    "邮编": "postcode",
+    "邮政编码": "postcode",
 }
 """The usual Chinese headers of a core-system export (issue: batch generation, #15)."""
 
-BUILTIN_IGNORED = frozenset({"序号", "邮政编码", "邮编"})
-"""Headers every export has that no letter uses: the row count, and the postcode
-(until letters carry an address block)."""
+BUILTIN_IGNORED = frozenset({"序号"})
+"""Headers every export has that no letter uses: the row count."""
 
 
 def header_key(title: str) -> str:
@@ -239,6 +248,7 @@ _HINTS = (
     (re.compile("困难"), "hardship"),
     (re.compile("爽约|违约次数"), "promises_broken"),
     (re.compile("承诺"), "promise_to_pay_until"),
+    (re.compile("最低"), "minimum_due"),
     (re.compile("滞纳|违约|罚息|费用"), "fees"),
     (re.compile("利息"), "interest"),
     (re.compile("本金"), "principal"),

@@ -164,6 +164,9 @@ class SmsSettings(_Strict):
     window_end: Clock = time(21, 0)
     timezone: str = "Asia/Shanghai"
     max_per_day: int = Field(default=1, ge=1, le=10)
+    rate_per_minute: int = Field(
+        default=1000, ge=1, le=1_000_000, description="每分钟排入发送的短信条数（摊开发送时间）"
+    )
     max_segments: int = Field(default=2, ge=1, le=7)
     international: bool = Field(
         default=False, description="按 GSM-7 160/153 计费（仅国际/港澳台号码）"
@@ -182,6 +185,12 @@ class LetterSettings(_Strict):
     """Letter numbering (函号): unique and sequential per creditor and year."""
 
     number_format: str = "示银信催〔{year}〕第{seq:06d}号"
+    pdf_variant: Literal["pdf/a-2b"] | None = Field(
+        default=None, description="PDF/A-2b 归档格式（WeasyPrint 的 pdf_variant）；缺省为普通 PDF"
+    )
+    fee_label: Literal["违约金", "滞纳金", "逾期费用"] = Field(
+        default="违约金", description="欠款明细中费用一项的名称（按合同用语）"
+    )
 
     @field_validator("number_format")
     @classmethod

@@ -39,6 +39,8 @@ class HoldReason(enum.StrEnum):
     NOT_OVERDUE = "not_overdue"
     BELOW_MINIMUM = "below_minimum"
     PROMISE_PENDING = "promise_pending"
+    NO_ADDRESS = "no_address"
+    """The letter only: no usable postal address (the SMS is still sent)."""
 
     @property
     def label(self) -> str:
@@ -52,7 +54,17 @@ _HOLD_LABELS = {
     HoldReason.NOT_OVERDUE: "尚未逾期",
     HoldReason.BELOW_MINIMUM: "欠款低于发函起点金额",
     HoldReason.PROMISE_PENDING: "客户承诺还款且未到期",
+    HoldReason.NO_ADDRESS: "无可用通讯地址：信函暂停（短信照发），请补全地址",
 }
+
+
+MIN_ADDRESS_CHARS = 6
+"""Fewer characters than a district and a street: no letter can be posted to it."""
+
+
+def usable_address(address: str) -> bool:
+    """Whether a letter can be posted to this address (a window envelope shows it)."""
+    return len(address.strip()) >= MIN_ADDRESS_CHARS
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,28 @@ _SEPARATORS = re.compile(r"[\s\-()（）]")
 _OFFICIAL_PHONE = re.compile(r"95\d{3,4}|[48]00-?\d{3}-?\d{4}|0\d{2,3}-?\d{7,8}(-\d{1,6})?")
 _SIGNATURE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}")
 
+
+def _postcode(value: object) -> str:
+    """A mainland postcode: six digits, or none (an empty cell)."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value:06d}"
+    if not isinstance(value, str):
+        raise ValueError("邮政编码应为6位数字")
+    text = value.strip()
+    if text and not (len(text) == 6 and text.isascii() and text.isdigit()):
+        raise ValueError("邮政编码应为6位数字")
+    return text
+
+
+def _optional_amount(value: object) -> Decimal | None:
+    """An amount that may be left out (an empty cell is none, never ¥0.00)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_amount(value)
+
+
 _UNSET_TOTAL = Decimal("-1")
 """``total_due``'s default: left out (no amount is negative), so the sum of its parts."""
 _NAME_LENGTH, _ADDRESS_LENGTH = 40, 200
@@ -129,6 +151,12 @@ class Account(BaseModel):
     )
     promise_to_pay_until: Annotated[date | None, BeforeValidator(read_optional_date)] = Field(
         default=None, description="承诺还款日"
+    )
+    minimum_due: Annotated[Decimal | None, BeforeValidator(_optional_amount)] = Field(
+        default=None, description="最低还款额（元），前期信函写明"
+    )
+    postcode: Annotated[str, BeforeValidator(_postcode)] = Field(
+        default="", description="邮政编码（6位），印在信封窗口的收件人栏"
     )
 
     @field_validator("account_id", mode="before")
@@ -207,6 +235,8 @@ class Account(BaseModel):
         for name in _DATES:
             if data[name] is not None:
                 data[name] = date.fromisoformat(data[name])
+        if data["minimum_due"] is not None:
+            data["minimum_due"] = Decimal(data["minimum_due"])
         return fastbuild.build(cls, data, set(data))
 
     def journal_json(self) -> str:
@@ -239,6 +269,9 @@ def _settle(values: dict[str, Any], as_of: object, tolerance: int = DAYS_TOLERAN
         values["total_due"] = parts
     elif total != parts:
         raise _FieldError("total_due", "欠款总额不等于本金、利息与违约金之和")
+    minimum = values.get("minimum_due")
+    if minimum is not None and minimum > values["total_due"]:
+        raise _FieldError("minimum_due", "最低还款额大于欠款总额")
     if isinstance(as_of, date):
         due, days = values["due_date"], values["days_past_due"]
         if due > as_of and (days or 0) > 0:
@@ -470,6 +503,8 @@ _CELL_CHECKS: dict[str, Callable[[str], Any]] = {
     "hardship": _repeated(parse_bool),
     "promises_broken": _repeated(read_count),
     "promise_to_pay_until": _repeated(read_optional_date),
+    "minimum_due": _optional_amount,
+    "postcode": _postcode,
 }
 """Each field's own (before-)validator, as the model runs it on a text cell."""
 

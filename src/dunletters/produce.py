@@ -35,7 +35,7 @@ from dunletters import zh
 from dunletters.batch.journal import dumps
 from dunletters.config import Settings
 from dunletters.errors import AccountHeld, DunlettersError
-from dunletters.escalation import Decision, Hold, decide, decision_for
+from dunletters.escalation import Decision, Hold, HoldReason, decide, decision_for, usable_address
 from dunletters.lint.context import LintContext
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
@@ -61,6 +61,7 @@ __all__ = [
     "letter_pdf_metadata",
     "outputs",
     "preview_number",
+    "print_manifest",
     "produce",
     "produce_documents",
     "produce_many",
@@ -98,6 +99,8 @@ class RunContext:
     """Without ``pdf``: counts a letter's pages for DL301 without writing a PDF (drafts)."""
     name_check: Callable[[str], str | None] | None = None
     """For a batch's intake: why a name cannot be printed in its letters, or None."""
+    hold_without_address: bool = False
+    """A batch: no letter for an account without a usable address (``no_address``)."""
 
     @classmethod
     def create(
@@ -115,7 +118,7 @@ class RunContext:
         if pdf and "letter" in channels:
             from dunletters.pdf import PdfRenderer  # WeasyPrint loads only for PDFs
 
-            pdf_renderer = PdfRenderer.for_registry(registry)
+            pdf_renderer = PdfRenderer.for_registry(registry, variant=settings.letters.pdf_variant)
         return cls(
             settings=settings,
             renderer=Renderer(settings, registry),
@@ -141,8 +144,11 @@ def run_context(spec: RunSpec, registry: Registry | None = None) -> RunContext:
         settings = Settings.model_validate_json(spec.settings_json)
         if registry is None:
             registry = Registry.load([Path(folder) for folder in spec.template_dirs])
-        found = RunContext.create(
-            settings, registry, as_of=spec.as_of, channels=spec.channels, pdf=spec.pdf
+        found = dataclasses.replace(
+            RunContext.create(
+                settings, registry, as_of=spec.as_of, channels=spec.channels, pdf=spec.pdf
+            ),
+            hold_without_address=True,
         )
         if "letter" in spec.channels:  # a name no face can print is a reject, not a failed letter
             from dunletters.pdf import name_check
@@ -201,6 +207,8 @@ class Documents(NamedTuple):
     letter_findings: tuple[Finding, ...] = ()
     sms: SmsDocument | None = None
     sms_findings: tuple[Finding, ...] = ()
+    letter_held: bool = False
+    """No letter: the account has no usable address (its SMS, if any, still goes)."""
 
     @property
     def findings(self) -> list[dict[str, object]]:
@@ -239,6 +247,20 @@ class PartOutcome(NamedTuple):
     outcomes: list[Outcome]
     part: PrintPart | None
     print_file: bytes | None
+    print_manifest: bytes | None = None
+    """The print file's pages for the mail house (CSV: page, account, 函号, postcode)."""
+
+
+def print_manifest(rows: Sequence[tuple[str, str, str]]) -> bytes:
+    """``page,account_id,letter_number,postcode``, one line a page (UTF-8 with BOM, for Excel)."""
+    import csv
+    import io
+
+    stream = io.StringIO()
+    writer = csv.writer(stream)
+    writer.writerow(["page", "account_id", "letter_number", "postcode"])
+    writer.writerows((page, *row) for page, row in enumerate(rows, start=1))
+    return ("\ufeff" + stream.getvalue()).encode("utf-8")
 
 
 def preview_number(settings: Settings, as_of: date) -> str:
@@ -345,8 +367,11 @@ def produce_documents(
         number = job.letter_number or ""
         try:
             if "letter" in ctx.channels:
-                made["letter"] = ctx.renderer.letter_html(account, decision, ctx.as_of, number)
-                _letter(ctx, job, account, made, keep_layouts)
+                if ctx.hold_without_address and not usable_address(account.address):
+                    made["letter_held"] = True
+                else:
+                    made["letter"] = ctx.renderer.letter_html(account, decision, ctx.as_of, number)
+                    _letter(ctx, job, account, made, keep_layouts)
             if "sms" in ctx.channels:
                 made["sms"] = sms = _sms(ctx, account, decision, number)
                 lint = ctx.linter.context(
@@ -418,7 +443,8 @@ def outputs(documents: Documents, job: Job) -> Outcome:
         path = f"letters/{job.stage}/{account_id}.pdf"
         written = (path, hashlib.sha256(pdf).hexdigest(), len(pdf))
         return Outcome(("written", None, *stored, summary, *written, documents.row), [(path, pdf)])
-    return Outcome(("written", None, *stored, summary, None, None, None, documents.row), [])
+    held = HoldReason.NO_ADDRESS.value if documents.letter_held else None
+    return Outcome(("written", held, *stored, summary, None, None, None, documents.row), [])
 
 
 def produce_many(jobs: Sequence[Job], ctx: RunContext) -> list[Outcome]:
@@ -463,6 +489,11 @@ def produce_part(jobs: Sequence[Job], ctx: RunContext, part: PrintPart) -> PartO
         produced = produce_documents(jobs, ctx, keep_layouts=printing)
         outcomes = [outputs(documents, job) for documents, job in zip(produced, jobs, strict=True)]
         delivered = [d for d in produced if d.layout is not None and d.delivered]
+        pages = [
+            (job.account_id, d.letter.letter.number, _account(job).postcode)
+            for d, job in zip(produced, jobs, strict=True)
+            if d.layout is not None and d.delivered and d.letter is not None
+        ]
         if not delivered or ctx.pdf is None:
             return PartOutcome(outcomes, part, None)
         from dunletters.pdf import PdfMetadata
@@ -476,7 +507,8 @@ def produce_part(jobs: Sequence[Job], ctx: RunContext, part: PrintPart) -> PartO
             created=letter_pdf_metadata(ctx.settings, first.letter).created,
         )
         layouts = [d.layout for d in delivered if d.layout is not None]
-        return PartOutcome(outcomes, part, ctx.pdf.write_print(layouts, meta))
+        printed = ctx.pdf.write_print(layouts, meta)
+        return PartOutcome(outcomes, part, printed, print_manifest(pages))
 
 
 def produce_record(

@@ -20,6 +20,7 @@ the SHA-256 of its file: the batch journal records it with every letter.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -35,6 +36,7 @@ import yaml
 from jinja2 import nodes
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from dunletters.approvals import UNREVIEWED, Approval, body_sha256, find_approval, load_approvals
 from dunletters.config import Policy
 from dunletters.errors import TemplateError, describe_validation, key_reason
 from dunletters.vocabulary import CHANNEL_NAMES, CHANNELS, STAGES, Channel, Stage
@@ -48,6 +50,7 @@ __all__ = [
     "TemplateMeta",
     "check_template_source",
     "draft_roots",
+    "policy_keys",
     "split_front_matter",
 ]
 
@@ -176,6 +179,20 @@ class Template:
     """SHA-256 (hex) of the file's bytes: the template's identity in the journal."""
     origin: str
     """Which templates folder it came from (built-in or a user overlay)."""
+    body_sha256: str = ""
+    """SHA-256 of the body (after the front matter): what an approval signs."""
+    approval: Approval | None = None
+    """The approval of exactly this body (``approvals.toml``), or None: 「未审核」."""
+
+    @property
+    def approved(self) -> bool:
+        """Whether this wording, as it is now, has been approved."""
+        return self.approval is not None
+
+    @property
+    def review_label(self) -> str:
+        """The review as people see it: who and when, or 「未审核」."""
+        return self.approval.label if self.approval is not None else UNREVIEWED
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -244,6 +261,7 @@ class Registry:
     roots: list[Path]
     templates: dict[tuple[str, str, str], Template] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)
 
     @classmethod
     def load(cls, user_dirs: Sequence[Path] = (), *, builtin: bool = True) -> Registry:
@@ -260,7 +278,16 @@ class Registry:
         # Lowest precedence first, so an overlay replaces what it names.
         for root in reversed(roots):
             registry._discover(root)
+        registry.approvals = load_approvals(roots)
+        for key, template in registry.templates.items():
+            found = find_approval(registry.approvals, template.name, template.body_sha256)
+            registry.templates[key] = dataclasses.replace(template, approval=found)
         return registry
+
+    def unapproved(self, keys: Sequence[tuple[str, str, str]]) -> list[Template]:
+        """The templates among ``keys`` (those a run can reach) with no valid approval."""
+        found = (self.templates.get(key) for key in keys)
+        return sorted((t for t in found if t is not None and not t.approved), key=_order)
 
     @property
     def loader(self) -> _FrontMatterLoader:
@@ -367,6 +394,17 @@ class Registry:
         return problems
 
 
+def policy_keys(policy: Policy, channels: Sequence[str] = CHANNELS) -> list[tuple[str, str, str]]:
+    """Every (stage, tone, channel) the policy can produce in these channels."""
+    return [
+        (stage.id, tone, channel)
+        for stage in policy.stages
+        for tone in sorted({stage.tone, policy.hardship_tone, policy.broken_promise_tone})
+        for channel in CHANNELS
+        if channel in channels
+    ]
+
+
 def _order(template: Template) -> tuple[int, str, str]:
     stage_index = STAGES.index(template.stage) if template.stage in STAGES else len(STAGES)
     return (stage_index, template.tone, template.channel)
@@ -386,6 +424,8 @@ def read_template(path: Path, root: Path, shown: str, channel: Channel) -> Templ
     data, _, _ = split_front_matter(text)
     if data is None:
         raise TemplateError("缺少 YAML 头部（以 --- 开始和结束）")
+    front = _FRONT.match(text)
+    body = text[front.end() :] if front is not None else text
     try:
         meta = TemplateMeta.model_validate(data)
     except ValidationError as error:
@@ -403,6 +443,7 @@ def read_template(path: Path, root: Path, shown: str, channel: Channel) -> Templ
         meta=meta,
         version=hashlib.sha256(raw).hexdigest(),
         origin=str(root),
+        body_sha256=body_sha256(body),
     )
 
 

@@ -83,6 +83,10 @@ class LetterInfo(BaseModel):
     tone: str
     stage_name: str
     title: str
+    fee_label: str = "违约金"
+    """The contract's name for the fees line (``[letters] fee_label``)."""
+    preview: bool = False
+    """The 函号 is the preview number (sequence 0): a one-off render, never posted."""
 
 
 CONTEXT_MODELS: dict[str, type[BaseModel]] = {
@@ -94,7 +98,13 @@ CONTEXT_MODELS: dict[str, type[BaseModel]] = {
 
 
 def make_letter_info(
-    decision: Decision, template: Template, as_of: date, number: str
+    decision: Decision,
+    template: Template,
+    as_of: date,
+    number: str,
+    *,
+    fee_label: str = "违约金",
+    preview: bool = False,
 ) -> LetterInfo:
     """The letter facts for a decision rendered with a template on ``as_of``."""
     return LetterInfo(
@@ -105,6 +115,8 @@ def make_letter_info(
         tone=decision.tone,
         stage_name=decision.stage_name,
         title=template.meta.title,
+        fee_label=fee_label,
+        preview=preview,
     )
 
 
@@ -625,7 +637,12 @@ class Renderer:
         found = self._letters.get(key)
         if found is None:
             template = self.registry.get(decision.stage, decision.tone, channel)
-            found = (template, make_letter_info(decision, template, as_of, number))
+            letters = self.settings.letters
+            preview = number == letters.number_format.format(year=as_of.year, seq=0)
+            info = make_letter_info(
+                decision, template, as_of, number, fee_label=letters.fee_label, preview=preview
+            )
+            found = (template, info)
             if len(self._letters) >= 1024:  # unique 函号s would otherwise grow it forever
                 self._letters.clear()
             self._letters[key] = found

@@ -25,6 +25,7 @@ __all__ = [
     "Channel",
     "Stage",
     "Tone",
+    "stage_order",
 ]
 
 Stage = Literal["early", "middle", "late", "final"]
@@ -51,3 +52,8 @@ CHANNELS: tuple[Channel, ...] = ("letter", "sms")
 """Where a document goes: an A4 letter (PDF) or an SMS."""
 
 CHANNEL_NAMES: dict[str, str] = {"letter": "信函", "sms": "短信"}
+
+
+def stage_order(stage: str) -> int:
+    """Where a stage sits in the escalation (an unknown one last), for sorting reports."""
+    return STAGES.index(stage) if stage in STAGES else len(STAGES)

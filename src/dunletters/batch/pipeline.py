@@ -73,7 +73,7 @@ from dunletters.produce import (
     run_context,
     worker_context,
 )
-from dunletters.registry import Registry
+from dunletters.registry import Registry, policy_keys
 
 __all__ = ["BatchOptions", "BatchResult", "OutputError", "atomic_file", "atomic_write", "run_batch"]
 
@@ -121,6 +121,8 @@ class BatchOptions:
     """``--dask-scheduler``: join this cluster; None: a local cluster of ``workers``."""
     dask_dashboard: bool = False
     """``--dask-dashboard``: serve Dask's dashboard (off by default)."""
+    allow_unreviewed: bool = False
+    """Render templates whose body has no approval (``--allow-unreviewed``)."""
 
 
 @dataclass
@@ -685,12 +687,12 @@ def _produce_all(
     # A part's results are ~100 PDFs: hold few of them; SMS chunks are small.
     results = pool.map(_produce, tasks(), ahead=2 if letters else AHEAD)
     try:
-        for chunk, part, print_file in results:
+        for chunk, part, print_file, pages in results:
             for update, files in chunk:
                 wrote = _write_files(options.out, files) or wrote
                 updates.append(update)
             if part is not None:
-                _store_part(journal, options.out, part, print_file, updates, wrote)
+                _store_part(journal, options.out, part, (print_file, pages), updates, wrote)
                 updates.clear()
                 wrote = False
             elif len(updates) >= COMMIT_EVERY:
@@ -706,7 +708,7 @@ def _store_part(
     journal: Journal,
     out: Path,
     part: PrintPart,
-    data: bytes | None,
+    printed: tuple[bytes | None, bytes | None],
     updates: list[tuple[Any, ...]],
     wrote: bool,
 ) -> None:
@@ -715,12 +717,16 @@ def _store_part(
     Written as ``print/{stage}-{number:03d}.pdf``; a stage with a single print file has
     it renamed to ``print/{stage}.pdf`` when the run finishes (:func:`_name_print_files`).
     A part whose letters were all quarantined (or a run without print files) is recorded
-    without a file, so part numbers stay the same in every run of the batch.
+    without a file, so part numbers stay the same in every run of the batch. Beside it,
+    ``print/{stage}-{number:03d}.csv`` lists its pages (account, 函号, postcode).
     """
     stage, number, _ = part
+    data, pages = printed
     path = digest = None
     if data is not None:
         path = f"print/{stage}-{number:03d}.pdf"
+        if pages is not None:
+            atomic_write(out / path.replace(".pdf", ".csv"), pages, durable=False)
         atomic_write(out / path, data, durable=False)
         digest = hashlib.sha256(data).hexdigest()
     if path is not None or wrote:
@@ -739,11 +745,12 @@ def _name_print_files(journal: Journal, out: Path) -> None:
         final = f"print/{stage}.pdf"
         if path == final:
             continue
-        if (out / path).exists():
-            try:
-                os.replace(out / path, out / final)
-            except OSError as error:
-                raise write_error(out / final, error) from None
+        for old, new in ((path[:-4] + ".csv", final[:-4] + ".csv"), (path, final)):
+            if (out / old).exists():  # the page list first: the PDF's name is the mark
+                try:
+                    os.replace(out / old, out / new)
+                except OSError as error:
+                    raise write_error(out / new, error) from None
         with journal.transaction():
             journal.set_print_path(stage, number, final)
 
@@ -801,45 +808,61 @@ def _csv_field(column: str) -> str:
 def _sms_schedule(
     settings: Settings, as_of: date, repeated: set[str] | None = None
 ) -> Callable[[str], str | None]:
-    """Send times inside the window, at most ``max_per_day`` per debtor (by mobile) a day.
+    """Send times spread over the window at ``rate_per_minute``, at most ``max_per_day``
+    per debtor (by mobile) a day.
 
     ``repeated``: the mobiles with more than one SMS (``Journal.repeated_mobiles``); only
     those are counted, so memory does not grow with the number of debtors. ``None``
     counts every mobile.
 
-    A further SMS to the same mobile goes a day later, but never on or after the
-    earliest pay-by date an SMS can name (the policy's shortest ``deadline_days``): one
-    sent then would ask for payment by a day already past. Those get None — not
-    scheduled, counted in the summary (D-16).
+    The SMS of a day fill its window minute by minute, ``rate_per_minute`` to a minute
+    (a gateway's pace, and no complaint line flooded at 08:00); a day that is full
+    passes the rest to the next. A further SMS to the same mobile goes a day later. None
+    is ever scheduled on or after the earliest pay-by date an SMS can name (the
+    policy's shortest ``deadline_days``): one sent then would ask for payment by a day
+    already past. Those get None — not scheduled, counted in the summary (D-16).
     """
-    sent: dict[str, int] = {}
-    start = settings.sms.window_start
+    sms = settings.sms
     from zoneinfo import ZoneInfo
 
-    zone = ZoneInfo(settings.sms.timezone)
+    zone = ZoneInfo(sms.timezone)
     days_allowed = min(rule.deadline_days for rule in settings.policy.stages)
-
-    times: dict[int, str] = {}
+    opening = datetime.combine(as_of, sms.window_start)
+    minutes = (datetime.combine(as_of, sms.window_end) - opening) // timedelta(minutes=1)
+    per_day = max(1, minutes) * sms.rate_per_minute
+    last: dict[str, tuple[int, int]] = {}  # a repeated mobile: its last day, SMS that day
+    filled: dict[int, int] = {}  # SMS scheduled on each day of the run
+    times: dict[tuple[int, int], str] = {}
 
     def when(mobile: str) -> str | None:
-        index = sent.get(mobile, 0)
-        if repeated is None or mobile in repeated:
-            sent[mobile] = index + 1
-        days = index // settings.sms.max_per_day
-        if days >= days_allowed:
+        counted = repeated is None or mobile in repeated
+        day, used = last.get(mobile, (0, 0)) if counted else (0, 0)
+        if used >= sms.max_per_day:
+            day, used = day + 1, 0
+        while filled.get(day, 0) >= per_day:
+            day, used = day + 1, 0
+        if day >= days_allowed:
             return None
-        if days not in times:
-            day = as_of + timedelta(days=days)
-            times[days] = datetime.combine(day, start, tzinfo=zone).isoformat()
-        return times[days]
+        if counted:
+            last[mobile] = (day, used + 1)
+        minute = filled.get(day, 0) // sms.rate_per_minute
+        filled[day] = filled.get(day, 0) + 1
+        found = times.get((day, minute))
+        if found is None:
+            moment = opening + timedelta(days=day, minutes=minute)
+            found = times[day, minute] = moment.replace(tzinfo=zone).isoformat()
+        return found
 
     return when
 
 
+_APPROVAL = "json(json_extract(?4, '$.\"' || {column} || '\"'))"
+"""The approval a template version had when the run started (``?4``: :func:`approvals_json`)."""
 _MANIFEST_FIELDS = (  # (key, column), keys in sorted order as dumps writes them
     ("account_id", "account_id"),
     ("as_of", "?1"),
     ("findings", "json(coalesce(findings, '{}'))"),
+    ("letter_approval", _APPROVAL.format(column="letter_version")),
     ("letter_number", "letter_number"),
     ("letter_path", "letter_path"),
     ("letter_sha256", "letter_sha256"),
@@ -847,6 +870,7 @@ _MANIFEST_FIELDS = (  # (key, column), keys in sorted order as dumps writes them
     ("letter_template_sha256", "letter_version"),
     ("record_sha256", "record_hash"),
     ("row", "row"),
+    ("sms_approval", _APPROVAL.format(column="sms_version")),
     ("sms_template", "sms_template"),
     ("sms_template_sha256", "sms_version"),
     ("stage", "stage"),
@@ -889,7 +913,7 @@ their send times, with each one's mobile (for :func:`_sms_schedule`), and its
 :data:`~dunletters.batch.summary.Tally` for the summary."""
 
 
-def _finish_rows(task: tuple[str, str, int, int]) -> Finished:
+def _finish_rows(task: tuple[str, str, int, int, str]) -> Finished:
     """What the outputs say of a range of the journal's rows, in row order.
 
     Pure reading (the driver writes every file): the finishing pass is shared out
@@ -897,7 +921,7 @@ def _finish_rows(task: tuple[str, str, int, int]) -> Finished:
     had been the driver's alone, after the workers were done: ~2 s of a
     100,000-account run's ~14 s on two workers.
     """
-    path, as_of, first, end = task
+    path, as_of, first, end, approvals = task
     db = sqlite3.connect(path, timeout=30)
     try:
         counted = tally(db, first, end)
@@ -905,11 +929,13 @@ def _finish_rows(task: tuple[str, str, int, int]) -> Finished:
         holds: list[tuple[int, str, str]] = []
         texts: list[tuple[str, str]] = []
         for number, account_id, reason, mobile, sms_line, line in db.execute(
-            _MANIFEST_QUERY, (as_of, first, end)
+            _MANIFEST_QUERY, (as_of, first, end, approvals)
         ):
             if line is None:  # held
                 holds.append((number, account_id, reason))
                 continue
+            if reason == HoldReason.NO_ADDRESS:  # written without its letter
+                holds.append((number, account_id, reason))
             lines.append(line)
             if sms_line is not None:
                 texts.append((mobile, sms_line))
@@ -920,7 +946,7 @@ def _finish_rows(task: tuple[str, str, int, int]) -> Finished:
 
 
 def _finish(
-    journal: Journal, settings: Settings, options: BatchOptions, pool: Executor
+    journal: Journal, settings: Settings, options: BatchOptions, pool: Executor, approvals: str
 ) -> dict[str, int]:
     out = options.out
     when = _sms_schedule(settings, options.as_of, journal.repeated_mobiles())
@@ -929,7 +955,7 @@ def _finish(
     target = out / "dry-run" if options.dry_run else out
     path, as_of = os.path.abspath(journal.path), options.as_of.isoformat()
     ranges = range(0, journal.last_row() + 1, FINISH_ROWS)
-    tasks = ((path, as_of, first, first + FINISH_ROWS) for first in ranges)
+    tasks = ((path, as_of, first, first + FINISH_ROWS, approvals) for first in ranges)
     with ExitStack() as files:
         sms_write = None
         if not options.dry_run and "sms" in options.channels:
@@ -962,7 +988,7 @@ def _finish(
     summary["input_notes"] = input_notes(journal)
     if capped:
         summary["sms_not_scheduled"] = {
-            "reason": "同一手机号的短信过多：再发就晚于短信中的还款期限，未列入 sms.csv",
+            "reason": "短信过多（同一手机号的短信，或每日按 rate_per_minute 排满的发送量）：再发就晚于短信中的还款期限，未列入 sms.csv",
             "count": len(capped),
             "account_ids": capped,
         }
@@ -1045,6 +1071,7 @@ def run_batch(
         )
         if problems:
             raise InputError("模板检查未通过：" + "；".join(str(p) for p in problems[:5]))
+        check_approvals(registry, settings, options)
         journal_path = _journal_path(options)
         if letters:
             # Build (or find) the derived fonts once here, not in every worker at once.
@@ -1076,7 +1103,7 @@ def run_batch(
             lines,
         )
         say("整理输出（短信清单、暂停与拒绝清单、摘要）")
-        counts = _finish(journal, settings, options, pool)
+        counts = _finish(journal, settings, options, pool, approvals_json(registry))
         journal.compact()
     except sqlite3.OperationalError as error:
         # The journal could not be written (LetterNumbers reports its own file): the
@@ -1117,6 +1144,30 @@ OUTPUT_NAMES = frozenset(
     }
 )
 """What a run writes at the top of its output folder (files, and folders it owns whole)."""
+
+
+def check_approvals(registry: Registry, settings: Settings, options: BatchOptions) -> None:
+    """Refuse a run that could send a wording nobody approved (unless told to allow it)."""
+    unapproved = registry.unapproved(policy_keys(settings.policy, options.channels))
+    if not unapproved:
+        return
+    listing = "、".join(t.name for t in unapproved)
+    if options.allow_unreviewed:
+        print(f"dunletters: 注意：使用未审核的模板：{listing}", file=sys.stderr, flush=True)
+        return
+    raise InputError(
+        f"{len(unapproved)}个模板未审核（正文与审核记录不符）：{listing}。"
+        "请审核（dunletters templates approve 阶段.语气 --by 审核人）后再运行，"
+        "或确认后加 --allow-unreviewed"
+    )
+
+
+def approvals_json(registry: Registry) -> str:
+    """Each template version's approval, for the manifest (``{version: approval}``)."""
+    return json.dumps(
+        {t.version: t.approval.to_json() for t in registry if t.approval is not None},
+        ensure_ascii=False,
+    )
 
 
 def check_input_file(path: Path) -> None:

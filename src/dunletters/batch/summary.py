@@ -21,7 +21,7 @@ from dunletters.batch.journal import Journal
 from dunletters.columns import label
 from dunletters.config import Settings
 from dunletters.escalation import HoldReason
-from dunletters.vocabulary import STAGE_NAMES
+from dunletters.vocabulary import STAGE_NAMES, TONE_NAMES, stage_order
 
 __all__ = ["Tally", "add_tally", "new_tally", "summarize", "summary_html", "tally"]
 
@@ -36,6 +36,13 @@ _GROUPS = (
     " COUNT(NULLIF(letter_bytes, 0)), TOTAL(letter_bytes),"
     " COUNT(NULLIF(sms_text, '')), TOTAL(CASE WHEN sms_text != '' THEN sms_segments END)"
     " FROM accounts WHERE row >= ? AND row < ? GROUP BY state, reason, stage, tone, findings"
+)
+
+
+QUARANTINE_LISTED = 1000
+"""Quarantined accounts the summary lists by name (each links to its findings)."""
+_QUARANTINED = (
+    "SELECT row, account_id, reason FROM accounts WHERE state = 'quarantined' ORDER BY row LIMIT ?"
 )
 
 
@@ -92,11 +99,17 @@ def summarize(
         if state == "held":
             holds[reason] += count
             continue
+        if reason == HoldReason.NO_ADDRESS:  # its letter held, its SMS sent
+            holds[reason] += count
         by_stage[stage] += count
         by_stage_tone[f"{stage}.{tone}"] += count
         for code, times in json.loads(found or "{}").items():
             findings[code] += times * count
     letters, letter_bytes = documents["letters"], documents["letter_bytes"]
+    quarantined = [
+        {"row": row, "account_id": account_id, "reason": reason}
+        for row, account_id, reason in journal.db.execute(_QUARANTINED, (QUARANTINE_LISTED,))
+    ]
     rejects: Counter[str] = Counter(r["field"] for r in journal.rejects())
     return {
         "as_of": as_of.isoformat(),
@@ -109,8 +122,10 @@ def summarize(
             "rejected": sum(rejects.values()),
             "pending": by_state["pending"],
         },
-        "by_stage": dict(sorted(by_stage.items())),
-        "by_stage_tone": dict(sorted(by_stage_tone.items())),
+        "by_stage": dict(sorted(by_stage.items(), key=lambda item: stage_order(item[0]))),
+        "by_stage_tone": dict(
+            sorted(by_stage_tone.items(), key=lambda item: _stage_tone_order(item[0]))
+        ),
         "holds_by_reason": dict(sorted(holds.items())),
         "rejects_by_field": dict(sorted(rejects.items())),
         "amounts": {state: str(zh.quantize_fen(value)) for state, value in sorted(amounts.items())},
@@ -121,7 +136,54 @@ def summarize(
         },
         "sms": {"count": documents["sms"], "segments": documents["sms_segments"]},
         "findings_by_code": dict(sorted(findings.items())),
+        "quarantined_accounts": quarantined,
     }
+
+
+def _stage_tone_order(key: str) -> tuple[int, str]:
+    """``stage.tone`` in escalation order, then by tone."""
+    stage, _, tone = key.partition(".")
+    return stage_order(stage), tone
+
+
+def _stage_tone_label(key: str) -> str:
+    """``late.firm`` → 「后期催收 · 坚定」 (a project's own tone shows its id)."""
+    stage, _, tone = key.partition(".")
+    return f"{STAGE_NAMES.get(stage, stage)} · {TONE_NAMES.get(tone, tone)}"
+
+
+def _rule_label(code: str) -> tuple[str, str]:
+    """A finding code's rule name and what it means (the rule catalogue's words)."""
+    from dunletters.lint.rules import RULES
+
+    for rule in RULES:
+        if rule.code == code:
+            return rule.name, rule.what
+    return "", ""
+
+
+_FILES = (
+    ("letters/", "信函（按阶段分目录）"),
+    ("print/", "印刷合并文件"),
+    ("sms.csv", "短信发送清单"),
+    ("holds.csv", "暂停清单"),
+    ("rejects.csv", "拒绝清单"),
+    ("quarantine/", "隔离文书及其检查结果"),
+    ("manifest.jsonl", "逐份文书清单（模板、审核、哈希、检查结果）"),
+)
+
+
+def _links(summary: dict[str, Any]) -> str:
+    """Links to the run's outputs, relative to the summary (the output folder)."""
+    stages = "".join(
+        f" <a href='letters/{html.escape(stage)}/'>{html.escape(STAGE_NAMES.get(stage, stage))}</a>"
+        for stage in summary["by_stage"]
+    )
+    items = "".join(
+        f"<li><a href='{path}'>{path}</a> {label}{stages if path == 'letters/' else ''}</li>"
+        for path, label in _FILES
+    )
+    return f"<section class='files'><h2>输出文件</h2><ul>{items}</ul></section>"
 
 
 def _bars(title: str, data: dict[str, int], labels: dict[str, str]) -> str:
@@ -143,6 +205,21 @@ _STATES = {"written": "已生成", "held": "暂停", "quarantined": "隔离", "p
 def _field_labels(fields: dict[str, int]) -> dict[str, str]:
     """Reject fields as a user reads them: 本金（principal）, several joined by 、."""
     return {key: "、".join(label(name) for name in key.split("、")) for key in fields}
+
+
+def _quarantined(summary: dict[str, Any]) -> str:
+    """The quarantined accounts, each linked to its findings and document."""
+    listed = summary.get("quarantined_accounts") or []
+    if not listed:
+        return ""
+    items = "".join(
+        f"<li>第{entry['row']}行 <a href='quarantine/{html.escape(entry['account_id'])}.findings.json'>"
+        f"{html.escape(entry['account_id'])}</a>：{html.escape(entry['reason'] or '')}</li>"
+        for entry in listed
+    )
+    more = summary["accounts"]["quarantined"] - len(listed)
+    tail = f"<p>另有 {more} 个，见 manifest.jsonl。</p>" if more > 0 else ""
+    return f"<section class='warn'><h2>隔离的账户（未发出）</h2><ul>{items}</ul>{tail}</section>"
 
 
 def _notes(notes: list[str]) -> str:
@@ -184,10 +261,12 @@ def summary_html(summary: dict[str, Any], settings: Settings) -> str:
     hold_labels = {reason.value: reason.label for reason in HoldReason}
     findings = (
         "".join(
-            f"<tr><td>{html.escape(code)}</td><td class='num'>{count}</td></tr>"
+            f"<tr><td>{html.escape(code)}</td><td>{html.escape(name)}</td>"
+            f"<td>{html.escape(what)}</td><td class='num'>{count}</td></tr>"
             for code, count in summary["findings_by_code"].items()
+            for name, what in (_rule_label(code),)
         )
-        or "<tr><td colspan='2'>无</td></tr>"
+        or "<tr><td colspan='4'>无</td></tr>"
     )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>批处理摘要 {summary["as_of"]}</title>
@@ -203,12 +282,14 @@ h1{{font-size:1.4rem}} h2{{font-size:1.05rem;margin-top:1.6rem}}
 <h1>{html.escape(settings.creditor.name)} 催收文书批处理摘要（基准日 {summary["as_of"]}）</h1>
 <div class="cards">{cards}</div>
 {_notes(summary.get("input_notes", []))}
+{_links(summary)}
 {_bars("按阶段", summary["by_stage"], STAGE_NAMES)}
-{_bars("按阶段与语气", summary["by_stage_tone"], {})}
+{_bars("按阶段与语气", summary["by_stage_tone"], {k: _stage_tone_label(k) for k in summary["by_stage_tone"]})}
 {_bars("暂停原因", summary["holds_by_reason"], hold_labels)}
 {_bars("拒绝原因（字段）", summary["rejects_by_field"], _field_labels(summary["rejects_by_field"]))}
 <section><h2>金额合计（欠款总额）</h2><table>{amounts}</table></section>
-<section><h2>检查发现（按规则）</h2><table>{findings}</table></section>
+<section><h2>检查发现（按规则；每份文书的发现见 manifest.jsonl，隔离文书的详情见 quarantine/）</h2><table>{findings}</table></section>
+{_quarantined(summary)}
 {_capped(summary)}
 <p>信函 {summary["letters"]["count"]} 封，平均 {summary["letters"]["bytes_per_letter"] // 1024} KiB；短信 {summary["sms"]["count"]} 条，计费 {summary["sms"]["segments"]} 条。</p>
 </body></html>

@@ -384,6 +384,8 @@ def _record_amounts(ctx: LintContext) -> set[Decimal]:
         parts[1] + parts[2],
         parts[0] + parts[2],
     }
+    if account.minimum_due is not None:
+        values.add(account.minimum_due)
     # Record amounts have at most two decimals (models.parse_amount refuses more), and
     # equal Decimals hash alike whatever their exponent: no rounding needed to compare.
     return values

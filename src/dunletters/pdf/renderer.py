@@ -188,6 +188,7 @@ class PdfRenderer:
         fonts: FontSet | Sequence[FamilySpec] | None = None,
         overlay_dirs: Sequence[Path] = (),
         accelerate: bool | None = None,
+        variant: str | None = None,
     ) -> None:
         if not harfbuzz_subset_available():
             raise PdfError(_NO_HARFBUZZ)
@@ -211,12 +212,16 @@ class PdfRenderer:
             self._roots = [base, *(Path(d) for d in overlay_dirs if Path(d).is_dir())]
             self._fetcher = make_fetcher(self._roots)
             self._base_url = base.resolve().as_uri() + "/"
+            self.stylesheet = stylesheet
+            """The theme's own rules (envelope window, seal), after the built-in ones."""
+            self.variant = variant
+            """WeasyPrint's ``pdf_variant`` (``"pdf/a-2b"``: archival), or None."""
             self._stylesheets = [self._css(_BASE_CSS, "内置样式")]
             if stylesheet is not None:
                 self._stylesheets.append(self._css(stylesheet, "主题样式表"))
 
     @classmethod
-    def for_registry(cls, registry: Registry) -> PdfRenderer:
+    def for_registry(cls, registry: Registry, *, variant: str | None = None) -> PdfRenderer:
         """A renderer for a template registry's ``letters`` folders.
 
         The highest-precedence folder is the base; the others overlay it, so a user's
@@ -227,7 +232,19 @@ class PdfRenderer:
         (:mod:`dunletters.pdf.accel.styles`).
         """
         folders = _letter_folders(registry)
-        return cls(folders[0], overlay_dirs=folders[1:], fonts=_theme_families(folders))
+        from dunletters.pdf.theme import load_theme
+
+        # The theme names the families its stylesheet asks for (subset and embedded), and
+        # places the envelope window's block and the seal.
+        theme = load_theme(folders)
+        seal = theme.seal.css() if theme.seal is not None else ""
+        return cls(
+            folders[0],
+            overlay_dirs=folders[1:],
+            fonts=theme.families(),
+            stylesheet=theme.window_css() + seal,
+            variant=variant,
+        )
 
     # -- public API ----------------------------------------------------------------
 
@@ -394,7 +411,12 @@ class PdfRenderer:
             try:
                 # No /ID by default: pydyf would serialise and compress it all twice.
                 with self._accelerator(), self._writing(identifier):
-                    data = document.write_pdf(pdf_identifier=identifier)
+                    data = document.write_pdf(
+                        # PDF/A requires a file identifier (pydyf derives it from the
+                        # content: the same letter still gives the same bytes).
+                        pdf_identifier=identifier or self.variant is not None,
+                        pdf_variant=self.variant,
+                    )
             except BaseException as error:
                 self._forget()
                 raise self._failure(error, "写入 PDF") from None

@@ -39,6 +39,58 @@ class Letterhead(BaseModel):
     show_department: bool = True
 
 
+class Seal(BaseModel):
+    """A registered electronic seal drawn at the 落款 (issue #16): an image file of the
+    theme's folder, fetched only from the templates folders like the stylesheet."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    image: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.(?:png|svg)$")
+    size: str = "38mm"
+
+    @field_validator("size")
+    @classmethod
+    def _length(cls, value: str) -> str:
+        if not _LENGTH.match(value) or value.startswith("-"):
+            raise ValueError("应为一个 CSS 长度（如 38mm）")
+        return value
+
+    def css(self) -> str:
+        """The stylesheet that draws it over the issuer and date, as a seal is applied."""
+        return (
+            f'.signoff .seal-image {{ background-image: url("{self.image}");'
+            f" width: {self.size}; height: {self.size}; }}\n"
+            ".signoff .seal { display: none; }\n"
+        )
+
+
+_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "px": 25.4 / 96}
+
+
+def _to_mm(length: str) -> float:
+    """A CSS length of the theme (validated by ``_LENGTH``) in millimetres."""
+    if length == "0":
+        return 0.0
+    return float(length[:-2]) * _MM[length[-2:]]
+
+
+class Envelope(BaseModel):
+    """Where a window envelope shows the recipient block, in mm from the sheet's top left.
+
+    The default is the common DL (220 × 110 mm, GB/T 1416-2003) window envelope with
+    its window 90 × 45 mm, 20 mm from the left edge and 15 mm from the bottom (ISO 269 /
+    DIN 680), for an A4 sheet folded in three; on the letter that is the address field
+    of DIN 5008 form B: 20 mm from the left, 45 mm from the top, 85 × 45 mm.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    left: float = Field(default=20.0, ge=0, le=150)
+    top: float = Field(default=45.0, ge=0, le=200)
+    width: float = Field(default=85.0, gt=20, le=150)
+    height: float = Field(default=45.0, gt=15, le=100)
+
+
 class Theme(BaseModel):
     """A theme folder's settings (``letters/theme.toml``)."""
 
@@ -56,6 +108,28 @@ class Theme(BaseModel):
         min_length=1,
     )
     letterhead: Letterhead = Letterhead()
+    seal: Seal | None = None
+    """None (the default): real letters carry no seal and no placeholder."""
+    envelope: Envelope = Envelope()
+
+    def window_css(self) -> str:
+        """The stylesheet that puts the recipient block in the envelope's window.
+
+        The letterhead gets a fixed height so the window band starts exactly at
+        ``envelope.top``; the band floats left, the title and the first lines flow
+        beside it, and everything below the window uses the full width again.
+        """
+        parts = [_to_mm(part) for part in self.margins.split()]
+        top, left = parts[0], parts[{1: 0, 2: 1, 3: 1, 4: 3}[len(parts)]]  # CSS shorthand
+        window = self.envelope
+        head = window.top - top - 3
+        return (
+            f".letterhead {{ box-sizing: border-box; height: {head:.2f}mm; overflow: hidden; }}\n"
+            f".window {{ margin-top: 3mm; width: {window.left - left + window.width + 4:.2f}mm;"
+            f" height: {window.height:.2f}mm; }}\n"
+            f".window .recipient {{ margin-left: {window.left - left:.2f}mm;"
+            f" width: {window.width:.2f}mm; height: {window.height:.2f}mm; }}\n"
+        )
 
     @field_validator("margins")
     @classmethod
@@ -106,6 +180,8 @@ def load_theme(folders: Sequence[Path]) -> Theme:
             break
     if source is not None and not any((Path(f) / theme.stylesheet).is_file() for f in folders):
         raise TemplateError(f"{source}：stylesheet 指向的 {theme.stylesheet} 不存在")
+    if theme.seal is not None and not any((Path(f) / theme.seal.image).is_file() for f in folders):
+        raise TemplateError(f"{source}：seal.image 指向的 {theme.seal.image} 不存在")
     return theme
 
 

@@ -620,7 +620,7 @@ def create_app(
         return {
             "source": source,
             "template": template,
-            "review": template.meta.review,
+            "review": template.review_label,
             "origin": _origin_label(template),
             "report": report,
             "status": core.lint_status(report.findings, report.error),

@@ -137,5 +137,6 @@ def run_preview(
         write_private(target, data)  # owner-only: it can show a record's data
         pages = f"，{rendered.pages}页" if rendered.pages is not None else ""
         click.echo(f"已写入 {target}（{source.key}，模板 {template.short_version}{pages}）")
+    click.echo(f"审核：{template.review_label}")
 
     return exit_status(reports)

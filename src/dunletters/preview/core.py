@@ -24,12 +24,14 @@ file, line and field and never a record value.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,6 +39,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from dunletters.approvals import APPROVALS_FILE, find_approval
 from dunletters.config import Settings
 from dunletters.drafts import lint_path
 from dunletters.errors import DunlettersError, PdfError, TemplateError
@@ -221,6 +224,8 @@ def draft_source(
     except TemplateError as error:
         raise TemplateError(f"{path}：{error}") from None
     registry = Registry.load(draft_roots(path, template_dirs), builtin=builtin)
+    approval = find_approval(registry.approvals, name, template.body_sha256)
+    template = dataclasses.replace(template, approval=approval)
     registry.templates[template.key] = template
     loader = jinja2.ChoiceLoader([jinja2.DictLoader({name: body}), registry.loader])
     return TemplateSource(template, registry, text, loader)
@@ -511,4 +516,9 @@ def fingerprint(roots: Sequence[Path]) -> Fingerprint:
                     if filename.startswith("_") or not filename.endswith(".j2"):
                         shared.update(line.encode())
                     names.append(str(path))
+        with suppress(OSError):  # an approval changes what the pages show, not the lint
+            info = (root / APPROVALS_FILE).stat()
+            every.update(
+                f"{position}:{APPROVALS_FILE}:{info.st_size}:{info.st_mtime_ns}\n".encode()
+            )
     return Fingerprint(every.hexdigest()[:16], shared.hexdigest()[:16], tuple(names))
