@@ -750,6 +750,48 @@ def history_cmd(state: _State, account_id: str, output_format: str, ledger_url: 
     return int(ExitStatus.OK)
 
 
+@cli.command("report")
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="起始基准日（含）。",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="截止基准日（含）。",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="另存为 HTML 报告（单个文件，可直接打开）。",
+)
+@_ledger_option
+@click.pass_obj
+def report_cmd(
+    state: _State, start: datetime, end: datetime, out_file: Path | None, ledger_url: str | None
+) -> int:
+    """按阶段 × 语气 × 模板版本统计：送达数、7/14/30 天内还款比例（Wilson 区间）与还款金额。"""
+    from dunletters.ledger.report import report_html, report_rows, report_text
+
+    ledger = _open_ledger(state, ledger_url)
+    try:
+        groups = report_rows(ledger, start.date(), end.date())
+    finally:
+        ledger.close()
+    click.echo(report_text(groups, start.date(), end.date()))
+    if out_file is not None:
+        out_file.write_text(report_html(groups, start.date(), end.date()), encoding="utf-8")
+        click.echo(f"HTML 报告：{out_file}")
+    return int(ExitStatus.OK)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping errors to one line and an exit status."""
     args, verbose = _verbose_first(list(argv if argv is not None else sys.argv[1:]))

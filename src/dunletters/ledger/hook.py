@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from dunletters.config import Settings
 from dunletters.escalation import Decision, Hold
-from dunletters.ledger.caps import EMPTY, ledger_holds
+from dunletters.ledger.caps import EMPTY, cycle_start, ledger_holds
 from dunletters.ledger.record import run_documents
 from dunletters.ledger.store import SECRET_ENV, ledger_url, mobile_hmac, open_ledger, secret_of
 from dunletters.models import Account
@@ -47,8 +47,15 @@ def hold_decided(
         (account.account_id, mobile_hmac(secret, account.mobile) if texting else None)
         for account, _ in decided
     ]
-    found = open_ledger(settings.ledger.url).histories(keys, as_of)
     policy = settings.ledger.policy
+    # The earliest day any rule of this chunk looks at: a cycle start, a cap's window
+    # (30 days) or the letter gap. Older documents are not read.
+    reach = max(30, policy.letter_min_gap_days)
+    since = min(
+        min(cycle_start(account, as_of, None) for account, _ in decided),
+        as_of - timedelta(days=reach),
+    )
+    found = open_ledger(settings.ledger.url).histories(keys, as_of, since)
     return [
         ledger_holds(
             found.get(account.account_id, EMPTY),
@@ -69,9 +76,9 @@ def record_run(
     as_of: date,
     channels: tuple[str, ...],
     when: Callable[[str], str | None],
-) -> int:
-    """Add a finished run's documents to the ledger (idempotent); returns how many were new."""
+) -> None:
+    """Add a finished run's documents to the ledger (idempotent)."""
     if not settings.ledger.enabled or settings.ledger.url is None:
-        return 0
+        return
     rows = run_documents(journal, run_id, as_of, channels, when, secret_of(settings.ledger))
-    return open_ledger(settings.ledger.url).record(rows)
+    open_ledger(settings.ledger.url).record(rows)
