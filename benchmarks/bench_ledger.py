@@ -61,6 +61,11 @@ def build_ledger(path: Path, documents: int) -> None:
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows(),
     )
+    db.execute(  # the last month's SMS, as recording keeps them for the per-phone caps
+        "INSERT INTO recent_sms SELECT phone_hmac, as_of, account_id, run_id FROM documents"
+        " WHERE channel = 'sms' AND as_of >= ?",
+        ((AS_OF - timedelta(days=31)).isoformat(),),
+    )
     db.commit()
     db.close()
 

@@ -103,6 +103,13 @@ def test_migrates_an_empty_database_and_the_previous_version(url: str) -> None:
                     " 'early', 'courteous', 'early.courteous', 'aa', 'bb', '2026-11-01')"
                 )
             )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO documents (run_id, account_id, channel, stage, tone, template_key,"
+                    " template_sha256, output_sha256, as_of, phone_hmac) VALUES ('r1', 'A1', 'sms',"
+                    " 'early', 'courteous', 'early.courteous', 'aa', 'cc', '2026-11-01', 'ph1')"
+                )
+            )
     finally:
         engine.dispose()
     ledger = Ledger(url)
@@ -110,11 +117,14 @@ def test_migrates_an_empty_database_and_the_previous_version(url: str) -> None:
         with ledger.engine.connect() as connection:
             version = connection.execute(sa.text("SELECT version FROM schema_version")).scalar()
         assert version == SCHEMA_VERSION
-        [kept] = ledger.documents_of("A1")
+        kept, _ = ledger.documents_of("A1")
         assert kept["status"] is None and kept["as_of"] == date(2026, 11, 1)
+        # The SMS of the last month reach the per-phone caps' table.
+        other = ledger.histories([("A2", "ph1")], date(2026, 11, 2))
+        assert other["A2"].phone_sms == (date(2026, 11, 1),)
         assert ledger.set_status([("account", "A1", "letter", "delivered", D1)]) == [True]
         assert ledger.add_payments([("A1", D1, __import__("decimal").Decimal("10.00"), "")]) == 1
-        assert Ledger(url).count() == 1  # opening again migrates nothing
+        assert Ledger(url).count() == 2  # opening again migrates nothing
     finally:
         ledger.close()
 
@@ -291,3 +301,26 @@ def _run_id(out: Path) -> str:
         return str(db.execute("SELECT value FROM run WHERE key = 'run_id'").fetchone()[0])
     finally:
         db.close()
+
+
+def test_recent_sms_keep_one_month(url: str) -> None:
+    ledger = Ledger(url)
+    try:
+
+        def sms(run: str, day: date) -> dict[str, Any]:
+            return {"run_id": run, "account_id": "A1", "channel": "sms", "stage": "early",
+                    "tone": "courteous", "template_key": "early.courteous",
+                    "template_sha256": "a" * 64, "letter_number": None, "output_sha256": "b" * 64,
+                    "as_of": day, "scheduled_at": None, "phone_hmac": "ph"}  # fmt: skip
+
+        ledger.record([sms("r1", D1)])
+        ledger.record([sms("r1", D1)])  # again: nothing doubled
+        assert ledger.histories([("B1", "ph")], D2)["B1"].phone_sms == (D1,)
+        later = D1 + timedelta(days=40)
+        ledger.record([sms("r2", later)])
+        assert ledger.histories([("B1", "ph")], later)["B1"].phone_sms == (later,)
+        with ledger.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT count(*) FROM recent_sms")).scalar() == 1
+        assert ledger.count() == 2  # the documents themselves stay
+    finally:
+        ledger.close()

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from dunletters.config import LedgerSettings
 from dunletters.errors import ConfigError
 from dunletters.ledger.caps import Contact, History
-from dunletters.ledger.schema import documents, migrate, payments
+from dunletters.ledger.schema import RECENT_DAYS, documents, migrate, payments
 
 __all__ = ["SECRET_ENV", "Ledger", "ledger_url", "mobile_hmac", "open_ledger", "secret_of"]
 
@@ -45,6 +45,8 @@ _RECORD = (
     f" VALUES ({', '.join('?' * len(_RECORD_COLUMNS))}) ON CONFLICT DO NOTHING"
 )
 """Driver-level SQL: recording is on every batch's path (SQLAlchemy's per-row work is not)."""
+
+_RECENT = "INSERT INTO recent_sms VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
 
 _RECORD_BLOCK = 2_000
 """Documents per transaction when a run is recorded."""
@@ -112,6 +114,7 @@ class Ledger:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._reader: Any = None
         try:
             self.engine = _engine(url)
             migrate(self.engine)
@@ -125,6 +128,9 @@ class Ledger:
 
     def close(self) -> None:
         """Release the connections."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         self.engine.dispose()
 
     def _insert(self, table: sa.Table) -> Any:
@@ -140,7 +146,8 @@ class Ledger:
         counting costs every document of every run.
         """
         sqlite_dates = self.engine.dialect.name == "sqlite"
-        statement = self._sql(_RECORD)
+        statement, recent = self._sql(_RECORD), self._sql(_RECENT)
+        newest: date | None = None
         for block in chunks(rows, _RECORD_BLOCK):
             values = [
                 tuple(
@@ -149,8 +156,21 @@ class Ledger:
                 )
                 for row in block
             ]
+            phones = [
+                (v[11], v[9], v[1], v[0]) for v in values if v[11] is not None and v[2] == "sms"
+            ]
+            newest = max([newest or date.min, *(row["as_of"] for row in block)])
             with self.engine.begin() as connection:
                 connection.exec_driver_sql(statement, values)
+                if phones:
+                    connection.exec_driver_sql(recent, phones)
+        if newest is not None:
+            cutoff = newest - timedelta(days=RECENT_DAYS)
+            with self.engine.begin() as connection:
+                connection.exec_driver_sql(
+                    self._sql("DELETE FROM recent_sms WHERE as_of < ?"),
+                    (cutoff.isoformat() if sqlite_dates else cutoff,),
+                )
 
     def _sql(self, text: str) -> str:
         """A driver-level statement written with ``?`` placeholders, for this database."""
@@ -184,18 +204,29 @@ class Ledger:
         """
         found: dict[str, History] = {}
         since = since or date.min
-        with self.engine.connect() as connection:
-            for first in range(0, len(accounts), _CHUNK):
-                block = accounts[first : first + _CHUNK]
-                found.update(self._histories(connection, block, as_of, since))
+        for first in range(0, len(accounts), _CHUNK):
+            found.update(self._histories(accounts[first : first + _CHUNK], as_of, since))
         return found
 
+    def _read(self, text: str, parameters: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Rows of a driver-level query on this process's reading connection.
+
+        Kept open and in autocommit: a batch asks once per chunk of 64 accounts, and
+        a pooled checkout per query cost more than the query.
+        """
+        if self._reader is None:
+            self._reader = self.engine.raw_connection()
+            if self.engine.dialect.name == "postgresql":
+                self._reader.driver_connection.autocommit = True
+        cursor = self._reader.cursor()
+        try:
+            cursor.execute(self._sql(text), parameters)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
     def _histories(
-        self,
-        connection: sa.Connection,
-        accounts: Sequence[tuple[str, str | None]],
-        as_of: date,
-        since: date,
+        self, accounts: Sequence[tuple[str, str | None]], as_of: date, since: date
     ) -> dict[str, History]:
         ids = [account_id for account_id, _ in accounts]
         marks = ", ".join("?" * len(ids))
@@ -203,8 +234,8 @@ class Ledger:
         low, high = (since.isoformat(), as_of.isoformat()) if sqlite_dates else (since, as_of)
         day = self._day
         contacts: dict[str, list[Contact]] = {}
-        for account_id, when, channel, stage, status in connection.exec_driver_sql(
-            self._sql(
+        for account_id, when, channel, stage, status in self._read(
+            (
                 "SELECT account_id, as_of, channel, stage, status FROM documents"
                 f" WHERE account_id IN ({marks}) AND as_of >= ? AND as_of <= ?"
             ),
@@ -213,8 +244,8 @@ class Ledger:
             contacts.setdefault(account_id, []).append(Contact(day(when), channel, stage, status))
         paid = {
             account_id: day(last)
-            for account_id, last in connection.exec_driver_sql(
-                self._sql(
+            for account_id, last in self._read(
+                (
                     "SELECT account_id, max(paid_on) FROM payments"
                     f" WHERE account_id IN ({marks}) AND paid_on <= ? GROUP BY account_id"
                 ),
@@ -225,10 +256,10 @@ class Ledger:
         by_phone: dict[str, list[date]] = {}
         if phones:
             month = as_of - timedelta(days=30)
-            for phone, when in connection.exec_driver_sql(
-                self._sql(
-                    "SELECT phone_hmac, as_of FROM documents WHERE channel = 'sms'"
-                    f" AND phone_hmac IN ({', '.join('?' * len(phones))})"
+            for phone, when in self._read(
+                (
+                    "SELECT phone_hmac, as_of FROM recent_sms"
+                    f" WHERE phone_hmac IN ({', '.join('?' * len(phones))})"
                     " AND as_of > ? AND as_of <= ?"
                 ),
                 (*phones, month.isoformat() if sqlite_dates else month, high),
@@ -313,6 +344,9 @@ class Ledger:
         """Delete documents and payments dated before ``before``; returns both counts."""
         with self.engine.begin() as connection:
             gone = connection.execute(sa.delete(documents).where(documents.c.as_of < before))
+            connection.execute(
+                sa.text("DELETE FROM recent_sms WHERE as_of < :day"), {"day": before}
+            )
             paid = connection.execute(sa.delete(payments).where(payments.c.paid_on < before))
         return int(gone.rowcount or 0), int(paid.rowcount or 0)
 
