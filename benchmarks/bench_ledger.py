@@ -4,7 +4,7 @@ Builds an SQLite ledger of ``--documents`` rows (default 1,000,000: 100,000 synt
 accounts × 10 documents over the past year, random stages, channels and phone HMACs),
 then runs the same SMS-only batch (``--accounts``, in-process, one worker, so CPU time
 is exact) without and with the ledger, interleaved ``--runs`` times, each in a fresh
-output folder. The ledger's policy is permissive (no cap binds, no stage rule holds), so
+output folder and a fresh copy of the ledger. The ledger's policy is permissive (no cap binds, no stage rule holds), so
 both runs produce the same documents and the difference is the ledger's work alone:
 history look-ups per chunk at decision time and recording the run at its end.
 
@@ -106,12 +106,16 @@ def main() -> None:
             phone_sms_per_week=100, phone_sms_per_month=1000, allow_stage_skip=True,
             letter_min_gap_days=0,
         )  # fmt: skip
-        ledger = LedgerSettings(enabled=True, url=f"sqlite:///{ledger_file}", policy=policy)
-        with_ledger = base.model_copy(update={"ledger": ledger})
         plain, ledgered = [], []
         for run in range(args.runs):
+            # Every run starts from the same ledger (a run adds its own documents).
+            copy = folder / f"ledger{run}.sqlite"
+            shutil.copyfile(ledger_file, copy)
+            ledger = LedgerSettings(enabled=True, url=f"sqlite:///{copy}", policy=policy)
+            with_ledger = base.model_copy(update={"ledger": ledger})
             plain.append(one_run(base, source, folder / f"plain{run}" / "out"))
             ledgered.append(one_run(with_ledger, source, folder / f"ledger{run}" / "out"))
+            copy.unlink()
             print(
                 f"run {run + 1}: without {plain[-1]:.2f} s CPU, with ledger {ledgered[-1]:.2f} s CPU"
             )
