@@ -212,16 +212,21 @@ def test_two_days_of_letters_keep_the_sequence(url: str, tmp_path: Path) -> None
 
 
 @pytest.mark.slow
-def test_sms_caps_per_debtor_and_per_phone(url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sms_caps_per_debtor_and_per_phone(url: str, tmp_path: Path, workers: int) -> None:
     day1 = list(generate_accounts(30, seed=7, as_of=D1))
     # A new account on day 2 with the phone of one texted on day 1.
     day2 = [*next_day(day1), {**day1[0], "account_id": "B00000001"}]
     settings = settings_for(url, sms_per_week=1, phone_sms_per_week=1, allow_stage_skip=True)
     one, two = tmp_path / "d1" / "run", tmp_path / "d2" / "run"
-    batch(settings, write_csv(tmp_path / "d1.csv", day1), one, D1, channels=("sms",))
+    batch(
+        settings, write_csv(tmp_path / "d1.csv", day1), one, D1, channels=("sms",), workers=workers
+    )
     texted = {row[1] for row in dump(url) if row[2] == "sms"}
     assert "A00000001" in texted
-    batch(settings, write_csv(tmp_path / "d2.csv", day2), two, D2, channels=("sms",))
+    batch(
+        settings, write_csv(tmp_path / "d2.csv", day2), two, D2, channels=("sms",), workers=workers
+    )
     second = holds(two)
     assert {second[a] for a in texted} == {"sms_cap"}
     assert second["B00000001"] == "phone_cap"
