@@ -81,4 +81,4 @@ def record_run(
     if not settings.ledger.enabled or settings.ledger.url is None:
         return
     rows = run_documents(journal, run_id, as_of, channels, when, secret_of(settings.ledger))
-    open_ledger(settings.ledger.url).record(rows)
+    open_ledger(settings.ledger.url).record_rows(rows)

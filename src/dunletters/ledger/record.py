@@ -27,43 +27,29 @@ def run_documents(
     channels: tuple[str, ...],
     when: Callable[[str], str | None],
     secret: bytes,
-) -> Iterator[dict[str, Any]]:
-    """The ledger rows of a run's delivered documents, in input order.
+) -> Iterator[tuple[Any, ...]]:
+    """The ledger rows of a run's delivered documents, in input order (RECORD_COLUMNS).
 
     ``when`` is the run's SMS schedule, called in the order sms.csv was written, so
     each SMS gets the send time sms.csv gave it; one the schedule dropped (too many
     for one phone) was not sent and is not recorded.
     """
     db = sqlite3.connect(journal, timeout=30)
+    texting, lettering, mailed = "sms" in channels, "letter" in channels, as_of.isoformat()
     try:
         for (account_id, stage, tone, number, letter_key, letter_version, letter_sha256,
              sms_key, sms_version, sms_text, mobile) in db.execute(_QUERY):  # fmt: skip
-            common = {"run_id": run_id, "account_id": account_id, "stage": stage, "tone": tone,
-                      "as_of": as_of}  # fmt: skip
-            if "letter" in channels and letter_sha256:
-                yield {
-                    **common,
-                    "channel": "letter",
-                    "template_key": letter_key,
-                    "template_sha256": letter_version,
-                    "letter_number": number,
-                    "output_sha256": letter_sha256,
-                    "scheduled_at": as_of.isoformat(),
-                    "phone_hmac": None,
-                }
-            if "sms" in channels and sms_text:
+            # In RECORD_COLUMNS order: run, account, channel, stage, tone, template key and
+            # SHA-256, 函号, output SHA-256, as-of date, send time, phone HMAC.
+            if lettering and letter_sha256:
+                yield (run_id, account_id, "letter", stage, tone, letter_key, letter_version,
+                       number, letter_sha256, as_of, mailed, None)  # fmt: skip
+            if texting and sms_text:
                 at = when(mobile or "")
                 if at is None:
                     continue
-                yield {
-                    **common,
-                    "channel": "sms",
-                    "template_key": sms_key,
-                    "template_sha256": sms_version,
-                    "letter_number": None,
-                    "output_sha256": hashlib.sha256(sms_text.encode()).hexdigest(),
-                    "scheduled_at": at,
-                    "phone_hmac": mobile_hmac(secret, mobile) if mobile else None,
-                }
+                yield (run_id, account_id, "sms", stage, tone, sms_key, sms_version, None,
+                       hashlib.sha256(sms_text.encode()).hexdigest(), as_of, at,
+                       mobile_hmac(secret, mobile) if mobile else None)  # fmt: skip
     finally:
         db.close()

@@ -26,7 +26,15 @@ from dunletters.errors import ConfigError
 from dunletters.ledger.caps import Contact, History
 from dunletters.ledger.schema import RECENT_DAYS, documents, migrate, payments
 
-__all__ = ["SECRET_ENV", "Ledger", "ledger_url", "mobile_hmac", "open_ledger", "secret_of"]
+__all__ = [
+    "RECORD_COLUMNS",
+    "SECRET_ENV",
+    "Ledger",
+    "ledger_url",
+    "mobile_hmac",
+    "open_ledger",
+    "secret_of",
+]
 
 SECRET_ENV = "DUNLETTERS_LEDGER_SECRET"
 """Environment variable for the HMAC key (wins over ``[ledger] secret``)."""
@@ -36,13 +44,13 @@ PRIVATE_FILE = 0o600
 _CHUNK = 500
 """Accounts per history query and payments per insert (under SQLite's parameter limit)."""
 
-_RECORD_COLUMNS = (
+RECORD_COLUMNS = (
     "run_id", "account_id", "channel", "stage", "tone", "template_key", "template_sha256",
     "letter_number", "output_sha256", "as_of", "scheduled_at", "phone_hmac",
 )  # fmt: skip
 _RECORD = (
-    f"INSERT INTO documents ({', '.join(_RECORD_COLUMNS)})"
-    f" VALUES ({', '.join('?' * len(_RECORD_COLUMNS))}) ON CONFLICT DO NOTHING"
+    f"INSERT INTO documents ({', '.join(RECORD_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(RECORD_COLUMNS))}) ON CONFLICT DO NOTHING"
 )
 """Driver-level SQL: recording is on every batch's path (SQLAlchemy's per-row work is not)."""
 
@@ -140,28 +148,27 @@ class Ledger:
     # -- writing ----------------------------------------------------------------------------
 
     def record(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Add documents, a block per transaction; ones already there are left alone.
+        """Add documents (dicts of :data:`RECORD_COLUMNS`); ones already there are left alone."""
+        self.record_rows(tuple(row[c] for c in RECORD_COLUMNS) for row in rows)
+
+    def record_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Add documents as tuples in :data:`RECORD_COLUMNS` order, a block per transaction.
 
         A plain executemany, without RETURNING: the batch does not need the count, and
-        counting costs every document of every run.
+        counting costs every document of every run. Re-recorded ones are skipped.
         """
         sqlite_dates = self.engine.dialect.name == "sqlite"
         statement, recent = self._sql(_RECORD), self._sql(_RECENT)
         newest: date | None = None
         for block in chunks(rows, _RECORD_BLOCK):
-            values = [
-                tuple(
-                    (row[c].isoformat() if sqlite_dates and c == "as_of" else row[c])
-                    for c in _RECORD_COLUMNS
-                )
-                for row in block
-            ]
-            phones = [
-                (v[11], v[9], v[1], v[0]) for v in values if v[11] is not None and v[2] == "sms"
-            ]
-            newest = max([newest or date.min, *(row["as_of"] for row in block)])
+            days = {row[9] for row in block}
+            newest = max([newest or date.min, *days])
+            if sqlite_dates:  # stored as ISO text, as SQLAlchemy's Date does
+                text = {day: day.isoformat() for day in days}
+                block = [(*row[:9], text[row[9]], *row[10:]) for row in block]
+            phones = [(r[11], r[9], r[1], r[0]) for r in block if r[11] is not None]
             with self.engine.begin() as connection:
-                connection.exec_driver_sql(statement, values)
+                connection.exec_driver_sql(statement, block)
                 if phones:
                     connection.exec_driver_sql(recent, phones)
         if newest is not None:
