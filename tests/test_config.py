@@ -28,6 +28,7 @@ def test_example_config_documents_and_loads_every_setting() -> None:
         "creditor",
         "lint",
         "batch",
+        "ledger",
     }
     for table, model in (
         ("policy", settings.policy),
@@ -37,10 +38,16 @@ def test_example_config_documents_and_loads_every_setting() -> None:
         ("creditor", settings.creditor),
         ("lint", settings.lint),
         ("batch", settings.batch),
+        ("ledger", settings.ledger),
+        ("ledger.policy", settings.ledger.policy),
     ):
         assert f"[{table}]" in text
         for key in type(model).model_fields:
-            if key == "payment":
+            if key in ("payment", "policy") and table != "policy":
+                assert f"[{table}.{key}]" in text
+            elif key in ("url", "secret"):
+                assert f"# {key} =" in text, f"{table}.{key} not documented in the example"
+            elif key == "payment":
                 assert f"[{table}.payment]" in text
             elif key != "stages":
                 assert f"{key} =" in text, f"{table}.{key} not documented in the example"

@@ -762,6 +762,169 @@ def _verbose_first(args: list[str]) -> tuple[list[str], bool]:
     return [*flags[:1], *rest, *args[end:]], bool(flags)
 
 
+# -- the contact ledger (issue 19) ---------------------------------------------------------------
+
+_ledger_option = click.option(
+    "--ledger",
+    "ledger_url",
+    default=None,
+    help="联系记录库：sqlite:///路径、路径 或 postgresql://…；缺省为配置 [ledger] url。",
+)
+
+
+def _open_ledger(state: _State, url: str | None) -> Any:
+    """The ledger named on the command line or in the configuration."""
+    from dunletters.errors import ConfigError
+    from dunletters.ledger import Ledger
+
+    chosen = url or state.settings.ledger.url
+    if not chosen:
+        raise ConfigError(
+            "未指定联系记录库：请在配置 [ledger] url 中写明，或用 --ledger 给出"
+            "（批处理的缺省位置是函号文件 letter-numbers.sqlite 旁的 ledger.sqlite）"
+        )
+    if "://" not in chosen:
+        chosen = f"sqlite:///{Path(chosen).resolve()}"
+    return Ledger(chosen)
+
+
+def _report_import(kind: str, result: Any) -> int:
+    click.echo(
+        f"{kind}：已导入 {result.applied} 行，已存在 {result.unchanged} 行，拒绝 {len(result.rejects)} 行"
+    )
+    for row, field, reason in result.rejects:
+        click.echo(f"  第 {row} 行 {field}：{reason}")
+    return int(ExitStatus.FINDINGS) if result.rejects else int(ExitStatus.OK)
+
+
+@cli.group("ledger")
+def ledger_group() -> None:
+    """联系记录库：导入回执与还款、按保存期限清理。"""
+
+
+@ledger_group.command("import-receipts")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_ledger_option
+@click.pass_obj
+def ledger_import_receipts(state: _State, file: Path, ledger_url: str | None) -> int:
+    """导入短信网关状态或退信清单（CSV/XLSX：函号 或 账号+渠道，状态，日期）。"""
+    from dunletters.ledger.imports import import_receipts
+
+    ledger = _open_ledger(state, ledger_url)
+    try:
+        return _report_import("回执", import_receipts(ledger, file))
+    finally:
+        ledger.close()
+
+
+@ledger_group.command("import-payments")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_ledger_option
+@click.pass_obj
+def ledger_import_payments(state: _State, file: Path, ledger_url: str | None) -> int:
+    """导入还款记录（CSV/XLSX：账号、还款日期、还款金额，可选流水号）。"""
+    from dunletters.ledger.imports import import_payments
+
+    ledger = _open_ledger(state, ledger_url)
+    try:
+        return _report_import("还款", import_payments(ledger, file))
+    finally:
+        ledger.close()
+
+
+@ledger_group.command("prune")
+@click.option(
+    "--before",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="删除此日期之前的记录；缺省为今天减去保存年限（[ledger] retention_years）。",
+)
+@_ledger_option
+@click.pass_obj
+def ledger_prune(state: _State, before: datetime | None, ledger_url: str | None) -> int:
+    """删除超过保存期限的文书与还款记录（不能删除保存期限内的记录）。"""
+    from datetime import date
+
+    from dunletters.errors import InputError
+
+    years = state.settings.ledger.retention_years
+    today = date.today()
+    leap_day = (today.month, today.day) == (2, 29)
+    limit = today.replace(year=today.year - years, day=28 if leap_day else today.day)
+    cutoff = before.date() if before is not None else limit
+    if cutoff > limit:
+        raise InputError(
+            f"{cutoff.isoformat()} 晚于保存期限的起点 {limit.isoformat()}（保存 {years} 年）：不能删除保存期限内的催收记录"
+        )
+    ledger = _open_ledger(state, ledger_url)
+    try:
+        documents, payments = ledger.prune(cutoff)
+    finally:
+        ledger.close()
+    click.echo(f"已删除 {cutoff.isoformat()} 之前的文书 {documents} 条、还款 {payments} 条")
+    return int(ExitStatus.OK)
+
+
+@cli.command("history")
+@click.argument("account_id")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@_ledger_option
+@click.pass_obj
+def history_cmd(state: _State, account_id: str, output_format: str, ledger_url: str | None) -> int:
+    """显示一个账号发过的每份文书（日期、阶段、语气、模板版本、送达状态）与还款。"""
+    from dunletters.ledger.history import history_json, history_text
+
+    ledger = _open_ledger(state, ledger_url)
+    try:
+        show = history_json if output_format == "json" else history_text
+        click.echo(show(ledger, account_id))
+    finally:
+        ledger.close()
+    return int(ExitStatus.OK)
+
+
+@cli.command("report")
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="起始基准日（含）。",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="截止基准日（含）。",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="另存为 HTML 报告（单个文件，可直接打开）。",
+)
+@_ledger_option
+@click.pass_obj
+def report_cmd(
+    state: _State, start: datetime, end: datetime, out_file: Path | None, ledger_url: str | None
+) -> int:
+    """按阶段 × 语气 × 模板版本统计：送达数、7/14/30 天内还款比例（Wilson 区间）与还款金额。"""
+    from dunletters.ledger.report import report_html, report_rows, report_text
+
+    ledger = _open_ledger(state, ledger_url)
+    try:
+        groups = report_rows(ledger, start.date(), end.date())
+    finally:
+        ledger.close()
+    click.echo(report_text(groups, start.date(), end.date()))
+    if out_file is not None:
+        out_file.write_text(report_html(groups, start.date(), end.date()), encoding="utf-8")
+        click.echo(f"HTML 报告：{out_file}")
+    return int(ExitStatus.OK)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping errors to one line and an exit status."""
     args, verbose = _verbose_first(list(argv if argv is not None else sys.argv[1:]))

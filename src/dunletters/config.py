@@ -28,6 +28,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     field_validator,
     model_validator,
@@ -48,6 +49,8 @@ __all__ = [
     "Allowance",
     "BatchSettings",
     "CreditorStatus",
+    "LedgerPolicy",
+    "LedgerSettings",
     "LetterSettings",
     "LintSettings",
     "Policy",
@@ -331,6 +334,7 @@ class Settings(_Strict):
     render: RenderSettings = Field(default_factory=RenderSettings)
     lint: LintSettings = Field(default_factory=LintSettings)
     batch: BatchSettings = Field(default_factory=BatchSettings)
+    ledger: LedgerSettings = Field(default_factory=lambda: LedgerSettings())
     source: str = Field(default="(内置默认)", exclude=True, description="where it was read from")
 
     @model_validator(mode="before")
@@ -413,3 +417,48 @@ def load_settings(path: Path | None = None, *, cwd: Path | None = None) -> Setti
         if isinstance(table, dict):
             return settings_from_mapping(table, f"{pyproject} [tool.dunletters]")
     return Settings()
+
+
+class LedgerPolicy(_Strict):
+    """Caps and sequence the batch enforces from the contact ledger (safe defaults)."""
+
+    sms_per_day: int = Field(default=1, ge=1, description="每位客户每天最多几条短信")
+    sms_per_week: int = Field(default=3, ge=1, description="每位客户 7 天内最多几条短信")
+    sms_per_month: int = Field(default=8, ge=1, description="每位客户 30 天内最多几条短信")
+    phone_sms_per_day: int = Field(default=1, ge=1, description="每个手机号每天最多几条短信")
+    phone_sms_per_week: int = Field(default=3, ge=1, description="每个手机号 7 天内最多几条")
+    phone_sms_per_month: int = Field(default=8, ge=1, description="每个手机号 30 天内最多几条")
+    letter_min_gap_days: int = Field(default=7, ge=0, description="两封信函之间至少相隔几天")
+    one_letter_per_stage: bool = Field(default=True, description="每个逾期周期每个阶段至多一封信函")
+    allow_stage_skip: bool = Field(
+        default=False, description="允许在本周期没有已送达的前一阶段文书时直接发后一阶段"
+    )
+    hold_returned_mail: bool = Field(default=True, description="上一封信函被退回时暂停，待核实地址")
+
+
+class LedgerSettings(_Strict):
+    """``[ledger]``: the contact history shared by every batch (off unless enabled)."""
+
+    enabled: bool = False
+    url: str | None = Field(
+        default=None,
+        description="sqlite:///路径 或 postgresql://…；默认为函号文件旁的 ledger.sqlite",
+    )
+    secret: SecretStr | None = Field(
+        default=None,
+        description="手机号 HMAC 的密钥；也可用环境变量 DUNLETTERS_LEDGER_SECRET（优先）",
+    )
+    retention_years: int = Field(
+        default=5, ge=1, le=30, description="催收记录保存年限（催收记录至少保存 5 年）"
+    )
+    policy: LedgerPolicy = Field(default_factory=LedgerPolicy)
+
+    @field_validator("url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite:///", "postgresql")):
+            raise ValueError("只支持 sqlite:///路径 或 postgresql://…")
+        return value
+
+
+Settings.model_rebuild()

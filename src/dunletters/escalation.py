@@ -41,6 +41,13 @@ class HoldReason(enum.StrEnum):
     PROMISE_PENDING = "promise_pending"
     NO_ADDRESS = "no_address"
     """The letter only: no usable postal address (the SMS is still sent)."""
+    # From the contact ledger (dunletters.ledger.caps), checked after the ones above.
+    ADDRESS_CHECK = "address_check"
+    STAGE_ALREADY_SENT = "stage_already_sent"
+    LETTER_GAP = "letter_gap"
+    STAGE_SKIPPED = "stage_skipped"
+    SMS_CAP = "sms_cap"
+    PHONE_CAP = "phone_cap"
 
     @property
     def label(self) -> str:
@@ -55,6 +62,12 @@ _HOLD_LABELS = {
     HoldReason.BELOW_MINIMUM: "欠款低于发函起点金额",
     HoldReason.PROMISE_PENDING: "客户承诺还款且未到期",
     HoldReason.NO_ADDRESS: "无可用通讯地址：信函暂停（短信照发），请补全地址",
+    HoldReason.ADDRESS_CHECK: "此前信函被退回：暂停寄信，请先核实地址",
+    HoldReason.STAGE_ALREADY_SENT: "本逾期周期内已发过该阶段的信函",
+    HoldReason.LETTER_GAP: "距上一封信函未满规定间隔天数",
+    HoldReason.STAGE_SKIPPED: "本逾期周期内尚无已送达的前一阶段文书：不跳阶段发函",
+    HoldReason.SMS_CAP: "该客户的短信已达每日、每周或每月上限",
+    HoldReason.PHONE_CAP: "该手机号的短信已达每日、每周或每月上限",
 }
 
 

@@ -61,8 +61,9 @@ from dunletters.batch.summary import Tally, add_tally, new_tally, summarize, sum
 from dunletters.columns import label
 from dunletters.config import CREDITOR_HINT, Settings
 from dunletters.errors import ExitStatus, InputError, RecordError
-from dunletters.escalation import Hold, HoldReason, decide
-from dunletters.models import parse_account
+from dunletters.escalation import Decision, Hold, HoldReason, decide
+from dunletters.ledger.hook import hold_decided, prepare_ledger, record_run
+from dunletters.models import Account, parse_account
 from dunletters.produce import (
     Job,
     PartOutcome,
@@ -309,6 +310,8 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
     settings = worker_context().settings
     policy, tolerance = settings.policy, settings.batch.days_tolerance
     outcomes: list[Outcome] = []
+    ledger_on = settings.ledger.enabled
+    decided: list[tuple[int, Account, Decision]] = []
     for number, cells, problem in rows:
         if problem is not None:
             name, reason = problem
@@ -333,6 +336,8 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
         verdict = (
             str(decision.reason) if isinstance(decision, Hold) else (decision.stage, decision.tone)
         )
+        if not isinstance(decision, Hold) and ledger_on:
+            decided.append((len(outcomes), account, decision))
         record_json = account.journal_json()
         outcomes.append(
             ("account", number, account.account_id,
@@ -340,6 +345,11 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
              account.mobile, str(account.total_due), verdict,
              account if keep_objects else None, None)
         )  # fmt: skip
+    if decided:  # the contact ledger's caps and sequence: one query for the chunk
+        held = hold_decided([d[1:] for d in decided], settings, as_of, worker_context().channels)
+        for (index, _, _), hold in zip(decided, held, strict=True):
+            if hold is not None:
+                outcomes[index] = (*outcomes[index][:7], str(hold.reason), *outcomes[index][8:])
     return outcomes
 
 
@@ -979,6 +989,11 @@ def _finish(
                         capped.append(text.split(",", 1)[0])  # the account id: no comma
                     else:
                         sms_write(text + at + "\n")
+    if settings.ledger.enabled and not options.dry_run:
+        schedule = _sms_schedule(settings, options.as_of, journal.repeated_mobiles())
+        record_run(
+            settings, journal.path, journal.run_id, options.as_of, options.channels, schedule
+        )
     with _csv_file(target / "rejects.csv") as (rejects, _):
         rejects.writerow(["row", "field", "reason"])
         rejects.writerows([r["row"], r["field"], r["reason"]] for r in journal.rejects())
@@ -1048,6 +1063,7 @@ def run_batch(
     for note in check_input(settings, options):  # before the output folder is made
         print(f"dunletters: 注意：{note}", file=sys.stderr, flush=True)
     letters = not options.dry_run and "letter" in options.channels
+    settings = prepare_ledger(settings, _numbers_file(options))  # opened owner-only
     umask = os.umask(0o077)
     lock = None
     spec = run_spec(settings, options)
@@ -1086,9 +1102,7 @@ def run_batch(
         input_sha256, lines = _scan_input(options.input)
         resumed = journal.bind(_identity(settings, options, registry, input_sha256))
         if letters:
-            numbers = LetterNumbers(
-                options.numbers_file or options.out.parent / "letter-numbers.sqlite"
-            )
+            numbers = LetterNumbers(_numbers_file(options))
         if resumed:
             _remove_stale_temps(options.out)
         say("生成中")
@@ -1119,6 +1133,11 @@ def run_batch(
             os.close(lock)  # after the workers are gone: forked ones share the lock
         os.umask(umask)
     return BatchResult(counts=counts, out=options.out, resumed=resumed, executor=pool.describe())
+
+
+def _numbers_file(options: BatchOptions) -> Path:
+    """The 函号 allocator's file (the contact ledger's default home is beside it)."""
+    return options.numbers_file or options.out.parent / "letter-numbers.sqlite"
 
 
 LOCK_NAME = "journal.sqlite.lock"

@@ -1,0 +1,122 @@
+"""Caps and sequence from the contact history: a pure function the batch calls per account.
+
+The ledger tells what an account (and its phone) already received; the policy says how
+much is too much. Checked after the escalation policy's own holds, in this order:
+returned mail (an address check first), a stage's letter already sent in this
+delinquency cycle, too short a gap since the last letter, a stage skipped (no earlier
+stage delivered in this cycle), then the SMS caps per debtor and per phone.
+
+A delinquency cycle starts on the day the account became overdue, or the day after its
+latest recorded payment if that is later: a payment or a cured account starts the
+sequence again from the first stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dunletters.config import LedgerPolicy
+from dunletters.escalation import Decision, Hold, HoldReason
+from dunletters.models import Account
+from dunletters.vocabulary import STAGES
+
+__all__ = ["Contact", "History", "cycle_start", "ledger_holds"]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One document the ledger holds for an account."""
+
+    as_of: date
+    channel: str
+    stage: str
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the ledger knows of one account before this run's as-of date."""
+
+    contacts: tuple[Contact, ...] = ()
+    phone_sms: tuple[date, ...] = ()
+    """As-of dates of every SMS to this account's phone (any account), last 30 days."""
+    last_paid_on: date | None = None
+
+
+EMPTY = History()
+
+
+def cycle_start(account: Account, as_of: date, last_paid_on: date | None) -> date:
+    """First day of the account's current delinquency cycle."""
+    days = account.days_past_due
+    if days is None:
+        days = max(0, (as_of - account.due_date).days)
+    start = as_of - timedelta(days=days)
+    if last_paid_on is not None and last_paid_on >= start:
+        start = last_paid_on + timedelta(days=1)
+    return start
+
+
+def _within(dates: list[date], as_of: date, days: int) -> int:
+    first = as_of - timedelta(days=days - 1)
+    return sum(1 for day in dates if first <= day <= as_of)
+
+
+def ledger_holds(
+    history: History,
+    account: Account,
+    decision: Decision,
+    policy: LedgerPolicy,
+    *,
+    as_of: date,
+    channels: tuple[str, ...],
+) -> Hold | None:
+    """The ledger's hold for a decided account, or None when it may be sent to."""
+    if not history.contacts and not history.phone_sms and decision.stage == STAGES[0]:
+        return None  # the common case in a first run: nothing to check
+    start = cycle_start(account, as_of, history.last_paid_on)
+    contacts = [c for c in history.contacts if c.as_of <= as_of]
+    cycle = [c for c in contacts if c.as_of >= start]
+    letters = [c for c in contacts if c.channel == "letter"]
+    if "letter" in channels:
+        known = [c for c in letters if c.status is not None]
+        if (
+            policy.hold_returned_mail
+            and known
+            and max(known, key=lambda c: c.as_of).status == "returned"
+        ):
+            return Hold(HoldReason.ADDRESS_CHECK)
+        if policy.one_letter_per_stage and any(
+            c.channel == "letter" and c.stage == decision.stage for c in cycle
+        ):
+            return Hold(HoldReason.STAGE_ALREADY_SENT)
+        if letters and (as_of - max(c.as_of for c in letters)).days < policy.letter_min_gap_days:
+            return Hold(HoldReason.LETTER_GAP)
+    rank = STAGES.index(decision.stage)
+    if (
+        not policy.allow_stage_skip
+        and rank > 0
+        and not any(
+            c.status == "delivered" and STAGES.index(c.stage) < rank
+            for c in cycle
+            if c.stage in STAGES
+        )
+    ):
+        return Hold(HoldReason.STAGE_SKIPPED)
+    if "sms" in channels:
+        sent = [c.as_of for c in contacts if c.channel == "sms"]
+        if (
+            _within(sent, as_of, 1) >= policy.sms_per_day
+            or _within(sent, as_of, 7) >= policy.sms_per_week
+            or _within(sent, as_of, 30) >= policy.sms_per_month
+        ):
+            return Hold(HoldReason.SMS_CAP)
+        phone = list(history.phone_sms)
+        if (
+            _within(phone, as_of, 1) >= policy.phone_sms_per_day
+            or _within(phone, as_of, 7) >= policy.phone_sms_per_week
+            or _within(phone, as_of, 30) >= policy.phone_sms_per_month
+        ):
+            return Hold(HoldReason.PHONE_CAP)
+    return None
