@@ -49,7 +49,7 @@ from typing import Literal
 import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from dunletters.errors import ConfigError
+from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import required_literals
 from dunletters.lint.lexicon import lexicon_cache_dir
 from dunletters.lint.text import TextView
@@ -287,11 +287,7 @@ def load_frame_file(path: Path) -> FrameFile:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ConfigError(f"框架文件 {path.name} 无法读取：{error}") from None
     except ValidationError as error:
-        detail = "；".join(
-            f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
-            for item in error.errors(include_url=False, include_input=False)
-        )
-        raise ConfigError(f"框架文件 {path.name} 无效：{detail}") from None
+        raise ConfigError(describe_validation(error, f"框架文件 {path.name} 无效：")) from None
     try:
         CompiledFrames(source, {}, {}).compile_all()
     except re.error as error:
