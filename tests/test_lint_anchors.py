@@ -5,9 +5,11 @@ linter's findings must be the same either way."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -44,9 +46,12 @@ print(json.dumps({
 """
 
 
-def _lint_as(version: str) -> tuple[dict[str, object], str]:
+def _lint_as(version: str, cache: Path) -> tuple[dict[str, object], str]:
+    """Lint TEXTS claiming ``version``, with a lexicon cache of its own (a shared one
+    would hand the plain run the anchors a checked run worked out)."""
     done = subprocess.run(
         [sys.executable, "-c", _PROGRAM, version],
+        env={**os.environ, "DUNLETTERS_LEXICON_CACHE": str(cache / version)},
         input=json.dumps(TEXTS),
         capture_output=True,
         text=True,
@@ -69,9 +74,9 @@ def test_unchecked_version_warns_and_reads_nothing() -> None:
         assert anchors.re_internals((3, 99)) is None
 
 
-def test_findings_are_the_same_with_and_without_the_parser() -> None:
-    checked, checked_err = _lint_as("3.11")
-    plain, plain_err = _lint_as("3.99")
+def test_findings_are_the_same_with_and_without_the_parser(tmp_path: Path) -> None:
+    checked, checked_err = _lint_as("3.11", tmp_path)
+    plain, plain_err = _lint_as("3.99", tmp_path)
     assert checked["parser_read"] is True
     assert plain["parser_read"] is False
     assert "未经检验" in plain_err and "未经检验" not in checked_err
