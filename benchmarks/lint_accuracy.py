@@ -73,8 +73,11 @@ def load(split: str) -> list[dict[str, Any]]:
 
 
 def lint_item(linter: Linter, item: dict[str, Any]) -> list[Finding]:
-    """The findings for one corpus item, linted as a plain draft with no flags."""
-    found = linter.lint(item["text"], infer=True, channel=item.get("channel"))
+    """The findings for one corpus item, linted as a plain draft with no flags but its
+    ``stage`` when the source states it (as ``--stage`` would give it)."""
+    found = linter.lint(
+        item["text"], infer=True, channel=item.get("channel"), stage=item.get("stage")
+    )
     return [finding for finding in found if finding.code != CONTEXT_CODE]
 
 

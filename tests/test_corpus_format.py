@@ -31,7 +31,9 @@ FIELDS = {
     "source",
     "substituted",
 }
-OPTIONAL = {"note"}
+OPTIONAL = {"note", "stage"}
+# The default policy's stages; an item has one only when its source states it or the days overdue.
+STAGES = {"early", "middle", "late", "final"}
 SOURCE_TYPES = {
     "court-judgment",
     "regulator",
@@ -100,6 +102,8 @@ def test_fields_and_types() -> None:
         kind = {"s": "sentence", "d": "document"}[row["id"][0]]
         if row["kind"] != kind:
             problems.append(f"{where}: kind {row['kind']!r} does not match the id prefix")
+        if row.get("stage", "early") not in STAGES:
+            problems.append(f"{where}: stage {row['stage']!r}")
         if row["channel"] not in {"sms", "letter", None}:
             problems.append(f"{where}: channel {row['channel']!r}")
         if kind == "document" and row["channel"] is None:

@@ -20,13 +20,47 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["reach", "required_literals"]
 
-_parser: Any = importlib.import_module("re._parser")
-_constants: Any = importlib.import_module("re._constants")
+# ``re._parser`` is CPython's private parser: its tree shape is read here only on the
+# minor versions it was checked against; elsewhere every pattern simply always runs.
+SUPPORTED_PYTHONS = ((3, 11), (3, 12), (3, 13))
+# A reach that bounds nothing (a pattern without a known width).
+UNBOUNDED = 2**32
+
+
+class _Unread:
+    """Stands in for ``re._constants`` when the parser is not read: no tree is walked."""
+
+    def __getattr__(self, name: str) -> None:
+        return None
+
+
+def re_internals(version: tuple[int, int]) -> tuple[Any, Any] | None:
+    """CPython's ``re`` parser and constants on a checked minor version, else ``None``
+    with a warning: the linter then stays correct, only slower."""
+    if version not in SUPPORTED_PYTHONS:
+        warnings.warn(
+            f"Python {version[0]}.{version[1]} 未经检验：词表正则不做字面量预筛，检查结果不变，速度较慢",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
+    try:
+        return importlib.import_module("re._parser"), importlib.import_module("re._constants")
+    except ImportError:
+        warnings.warn("re._parser 不可用：词表正则不做字面量预筛", RuntimeWarning, stacklevel=2)
+        return None
+
+
+_internals = re_internals((sys.version_info[0], sys.version_info[1]))
+_parser: Any = _internals[0] if _internals else None
+_constants: Any = _internals[1] if _internals else _Unread()
 
 # Beyond this many alternatives a set stops paying for itself as an anchor.
 _MAX_SET = 256
@@ -56,6 +90,8 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     copy of the text, so literals are lower-cased; a literal with a non-ASCII cased
     letter (whose Unicode folding ``re`` may treat specially) gives ``None``.
     """
+    if _parser is None:
+        return None
     try:
         tree = _parser.parse(pattern, 0)
     except Exception:  # an invalid pattern is reported by the schema, not here
@@ -77,6 +113,8 @@ def reach(pattern: str) -> tuple[int, bool]:
     A search for such a pattern may then be bounded on both sides around where its
     required literals occur (see ``CompiledLexicon._window``).
     """
+    if _parser is None:
+        return UNBOUNDED, False
     tree = _parser.parse(pattern, 0)
     return tree.getwidth()[1], not _looks_ahead(list(tree))
 

@@ -39,7 +39,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -49,7 +49,7 @@ from typing import Literal
 import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from dunletters.errors import ConfigError
+from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import required_literals
 from dunletters.lint.lexicon import lexicon_cache_dir
 from dunletters.lint.text import TextView
@@ -77,6 +77,9 @@ _CLAUSE_REACH = 200
 _NEGATION_REACH = 8
 """How far before the match, within its comma-delimited phrase, a negation counts
 (「我行不会主动联系您的单位」; not 「再不还款，将通知您的单位」)."""
+_WORTH_CACHE = 4096
+"""Distinct sets of anchors remembered per rule (a batch has a handful; a corpus run a few
+hundred)."""
 
 
 class Frame(BaseModel):
@@ -177,6 +180,7 @@ class CompiledFrames:
         self._search = _automaton(literals) if own else None
         # By anchor: the patterns whose first (rarest) part has it, so a text's few
         # anchors name the few patterns worth a look; () parts: always looked at.
+        self._worth_by_mask: dict[int, tuple[int, ...]] = {}
         self._by_anchor: dict[int, list[int]] = {}
         self._unanchored: list[int] = []
         for index, (_, _, _, masks) in enumerate(self._patterns):
@@ -217,25 +221,37 @@ class CompiledFrames:
         text = view.match_text
         if present is None and self._search is not None:
             present = _anchors_in(self._search, text)
-        if present is None:
-            candidates: Iterable[int] = range(len(self._patterns))
-        else:
-            mask, numbers = present
-            chosen = set(self._unanchored)
-            for number in numbers:
-                chosen.update(self._by_anchor.get(number, ()))
-            candidates = sorted(chosen)  # frame order, as without the index
+        candidates = range(len(self._patterns)) if present is None else self._worth(present)
         found: list[FrameMatch] = []
         for index in candidates:
-            frame, pattern, unless, masks = self._patterns[index]
-            if present is not None and not all(part & mask for part in masks):
-                continue  # a part none of whose words occurs: no match possible
+            frame, pattern, unless, _ = self._patterns[index]
             for match in self._regex(pattern).finditer(text):
                 if self._silenced(text, match.start(), match.end(), unless):
                     continue
                 start, end = view.origin_span(match.start(), match.end())
                 found.append(FrameMatch(frame, start, end, view.text[start:end]))
         return found
+
+    def _worth(self, present: Anchors) -> tuple[int, ...]:
+        """The patterns every part of which has an anchor among ``present``, in frame
+        order: worked out once per distinct set of anchors, as a batch's texts of one
+        template share theirs."""
+        mask, numbers = present
+        known = self._worth_by_mask.get(mask)
+        if known is not None:
+            return known
+        chosen = set(self._unanchored)
+        for number in numbers:
+            chosen.update(self._by_anchor.get(number, ()))
+        worth = tuple(
+            index
+            for index in sorted(chosen)
+            if all(part & mask for part in self._patterns[index][3])
+        )
+        if len(self._worth_by_mask) >= _WORTH_CACHE:
+            self._worth_by_mask.clear()  # a long run of distinct drafts: start again
+        self._worth_by_mask[mask] = worth
+        return worth
 
     def compile_all(self) -> None:
         """Compile every pattern now (a frames file's check): raises ``re.error``."""
@@ -287,11 +303,7 @@ def load_frame_file(path: Path) -> FrameFile:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ConfigError(f"框架文件 {path.name} 无法读取：{error}") from None
     except ValidationError as error:
-        detail = "；".join(
-            f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
-            for item in error.errors(include_url=False, include_input=False)
-        )
-        raise ConfigError(f"框架文件 {path.name} 无效：{detail}") from None
+        raise ConfigError(describe_validation(error, f"框架文件 {path.name} 无效：")) from None
     try:
         CompiledFrames(source, {}, {}).compile_all()
     except re.error as error:
