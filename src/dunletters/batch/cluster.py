@@ -76,6 +76,8 @@ class DaskExecutor:
         self.spec = spec
         self.workers = workers
         self.scheduler = scheduler
+        self.same_machine = scheduler is None
+        """A cluster joined by address may span machines: they cannot read the journal."""
         self.dashboard = dashboard
         self.retries = retries
         self._cluster: Any = None  # distributed's LocalCluster and Client (untyped)

@@ -37,6 +37,8 @@ class Executor(Protocol):
     """Processes running jobs at once (the in-flight budget is ``workers * ahead``)."""
     local: bool
     """Jobs run in this process: they may carry objects that do not travel (parsed accounts)."""
+    same_machine: bool
+    """Workers run on this machine and can read its files (the journal, for the finishing pass)."""
 
     def start(self) -> None:
         """Start the workers now, so they load while the driver goes on."""
@@ -57,6 +59,7 @@ class InProcess:
     """Jobs run here, one after another: no pickling, no start-up (``--workers 1``)."""
 
     local = True
+    same_machine = True
     workers = 1
 
     def __init__(self, spec: RunSpec) -> None:
@@ -100,6 +103,7 @@ class ProcessPool:
     :func:`~dunletters.produce.init_worker` (a stdlib ``ProcessPoolExecutor``)."""
 
     local = False
+    same_machine = True
 
     def __init__(self, spec: RunSpec, workers: int) -> None:
         self.spec = spec

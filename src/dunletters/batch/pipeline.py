@@ -976,7 +976,13 @@ def _finish(
         manifest = files.enter_context(atomic_file(target / "manifest.jsonl"))
         counted = new_tally()
         capped: list[str] = []  # SMS to a mobile past its schedule's cap (not in sms.csv)
-        for data, held, texts, part in pool.map(_finish_rows, tasks, ahead=2):
+        # Workers on other machines cannot read this machine's journal: then it is read here.
+        ranges_of = (
+            pool.map(_finish_rows, tasks, ahead=2)
+            if pool.same_machine
+            else map(_finish_rows, tasks)
+        )
+        for data, held, texts, part in ranges_of:
             add_tally(counted, part)
             manifest.write(data)
             for number, account_id, reason in held:
