@@ -47,11 +47,10 @@ print(json.dumps({
 
 
 def _lint_as(version: str, cache: Path) -> tuple[dict[str, object], str]:
-    """Lint TEXTS claiming ``version``, with a lexicon cache of its own (a shared one
-    would hand the plain run the anchors a checked run worked out)."""
+    """Lint TEXTS claiming ``version``, with the lexicon cache in ``cache``."""
     done = subprocess.run(
         [sys.executable, "-c", _PROGRAM, version],
-        env={**os.environ, "DUNLETTERS_LEXICON_CACHE": str(cache / version)},
+        env={**os.environ, "DUNLETTERS_LEXICON_CACHE": str(cache)},
         input=json.dumps(TEXTS),
         capture_output=True,
         text=True,
@@ -75,8 +74,11 @@ def test_unchecked_version_warns_and_reads_nothing() -> None:
 
 
 def test_findings_are_the_same_with_and_without_the_parser(tmp_path: Path) -> None:
-    checked, checked_err = _lint_as("3.11", tmp_path)
+    # The plain run first, in the same cache: its anchor-less cache must not be reused.
     plain, plain_err = _lint_as("3.99", tmp_path)
+    checked, checked_err = _lint_as("3.11", tmp_path)
+    assert len(list(tmp_path.glob("compiled-*.json"))) == 2
+    assert len(list(tmp_path.glob("frames-*.json"))) == 2
     assert checked["parser_read"] is True
     assert plain["parser_read"] is False
     assert "未经检验" in plain_err and "未经检验" not in checked_err

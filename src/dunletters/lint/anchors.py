@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["reach", "required_literals"]
+__all__ = ["reach", "reads_parser", "required_literals"]
 
 # ``re._parser`` is CPython's private parser: its tree shape is read here only on the
 # minor versions it was checked against; elsewhere every pattern simply always runs.
@@ -80,6 +80,12 @@ _ZERO_WIDTH = {
     _constants.ASSERT,
     _constants.ASSERT_NOT,
 }
+
+
+def reads_parser() -> bool:
+    """Whether anchors are worked out here (a cache of them is kept apart from one made
+    where they are not, so an unchecked Python's empty anchors never slow a checked one)."""
+    return _parser is not None
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:

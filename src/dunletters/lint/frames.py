@@ -50,7 +50,7 @@ import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dunletters.errors import ConfigError, describe_validation
-from dunletters.lint.anchors import required_literals
+from dunletters.lint.anchors import reads_parser, required_literals
 from dunletters.lint.lexicon import lexicon_cache_dir
 from dunletters.lint.text import TextView
 
@@ -374,7 +374,7 @@ def _builtin_set() -> FrameSet:
     the phrase lists are, see lexicon.py), keyed by the files' digests."""
     paths = sorted(_frames_dir().glob("*.yml"))
     sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
-    key = json.dumps([_CACHE_FORMAT, sorted(sources.items())]).encode("utf-8")
+    key = json.dumps([_CACHE_FORMAT, reads_parser(), sorted(sources.items())]).encode("utf-8")
     cached = lexicon_cache_dir() / f"frames-{hashlib.sha256(key).hexdigest()[:32]}.json"
     try:
         data = json.loads(cached.read_text(encoding="utf-8"))

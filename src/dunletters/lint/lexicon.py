@@ -33,7 +33,7 @@ import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dunletters.errors import ConfigError, describe_validation
-from dunletters.lint.anchors import reach, required_literals
+from dunletters.lint.anchors import reach, reads_parser, required_literals
 from dunletters.lint.text import TextView, fold
 
 __all__ = [
@@ -573,7 +573,7 @@ def lexicon_cache_dir() -> Path:
 
 
 def _cache_path(sources: dict[str, str]) -> Path:
-    key = json.dumps([_COMPILED_FORMAT, sorted(sources.items())]).encode("utf-8")
+    key = json.dumps([_COMPILED_FORMAT, reads_parser(), sorted(sources.items())]).encode("utf-8")
     return lexicon_cache_dir() / f"compiled-{hashlib.sha256(key).hexdigest()[:32]}.json"
 
 
