@@ -228,8 +228,8 @@ def batch_letter(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("batch")
     records = folder / "accounts.csv"
     records.write_text(
-        "account_id,name,gender,card_number,mobile,principal,due_date\n"
-        "C1,张伟,男,6259000000001234,13800138000,1000.00,2026-10-05\n",
+        "account_id,name,gender,card_number,mobile,address,principal,due_date\n"
+        "C1,张伟,男,6259000000001234,13800138000,北京市朝阳区示例路1号,1000.00,2026-10-05\n",
         encoding="utf-8",
     )
     subprocess.run(

@@ -271,7 +271,10 @@ def test_reused_blocks_give_the_bytes_of_laying_them_out() -> None:
     renderer = Renderer(settings, registry)
     reusing = PdfRenderer.for_registry(registry)
     laying_out = PdfRenderer(
-        reusing._roots[0], overlay_dirs=reusing._roots[1:], fonts=reusing.fonts
+        reusing._roots[0],
+        overlay_dirs=reusing._roots[1:],
+        fonts=reusing.fonts,
+        stylesheet=reusing.stylesheet,  # the theme's window and seal, as for_registry gives
     )
     del laying_out._font_config._dl_block_memo  # every block laid out
     letters = []
