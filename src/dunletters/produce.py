@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,6 +82,8 @@ class RunSpec(NamedTuple):
     channels: tuple[str, ...] = CHANNELS
     pdf: bool = True
     """Lay letters out as PDF (off for a dry run or a run without letters: no WeasyPrint)."""
+    ledger_secret: str = ""
+    """The contact ledger's HMAC key, which the settings JSON hides (empty: no ledger)."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,10 @@ def run_context(spec: RunSpec, registry: Registry | None = None) -> RunContext:
     found = _CONTEXTS.get(spec)
     if found is None:
         settings = Settings.model_validate_json(spec.settings_json)
+        if spec.ledger_secret:  # a worker started before the driver's environment had it
+            from dunletters.ledger.store import SECRET_ENV
+
+            os.environ[SECRET_ENV] = spec.ledger_secret
         if registry is None:
             registry = Registry.load([Path(folder) for folder in spec.template_dirs])
         found = dataclasses.replace(

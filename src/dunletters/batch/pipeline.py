@@ -63,6 +63,7 @@ from dunletters.config import CREDITOR_HINT, Settings
 from dunletters.errors import ExitStatus, InputError, RecordError
 from dunletters.escalation import Decision, Hold, HoldReason, decide
 from dunletters.ledger.hook import hold_decided, prepare_ledger, record_run
+from dunletters.ledger.store import secret_of
 from dunletters.models import Account, parse_account
 from dunletters.produce import (
     Job,
@@ -1031,6 +1032,7 @@ def run_spec(settings: Settings, options: BatchOptions) -> RunSpec:
         options.as_of,
         options.channels,
         pdf="letter" in options.channels and not options.dry_run,  # SMS only: no WeasyPrint
+        ledger_secret=secret_of(settings.ledger).decode() if settings.ledger.enabled else "",
     )
 
 
