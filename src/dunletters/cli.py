@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -788,6 +789,17 @@ def _open_ledger(state: _State, url: str | None) -> Any:
     return Ledger(chosen)
 
 
+def _import(
+    state: _State, url: str | None, kind: str, importer: Callable[[Any, Path], Any], file: Path
+) -> int:
+    """Run one ledger import and report it: applied, unchanged, rejects by row."""
+    ledger = _open_ledger(state, url)
+    try:
+        return _report_import(kind, importer(ledger, file))
+    finally:
+        ledger.close()
+
+
 def _report_import(kind: str, result: Any) -> int:
     click.echo(
         f"{kind}：已导入 {result.applied} 行，已存在 {result.unchanged} 行，拒绝 {len(result.rejects)} 行"
@@ -810,11 +822,7 @@ def ledger_import_receipts(state: _State, file: Path, ledger_url: str | None) ->
     """导入短信网关状态或退信清单（CSV/XLSX：函号 或 账号+渠道，状态，日期）。"""
     from dunletters.ledger.imports import import_receipts
 
-    ledger = _open_ledger(state, ledger_url)
-    try:
-        return _report_import("回执", import_receipts(ledger, file))
-    finally:
-        ledger.close()
+    return _import(state, ledger_url, "回执", import_receipts, file)
 
 
 @ledger_group.command("import-payments")
@@ -825,11 +833,7 @@ def ledger_import_payments(state: _State, file: Path, ledger_url: str | None) ->
     """导入还款记录（CSV/XLSX：账号、还款日期、还款金额，可选流水号）。"""
     from dunletters.ledger.imports import import_payments
 
-    ledger = _open_ledger(state, ledger_url)
-    try:
-        return _report_import("还款", import_payments(ledger, file))
-    finally:
-        ledger.close()
+    return _import(state, ledger_url, "还款", import_payments, file)
 
 
 @ledger_group.command("prune")

@@ -151,16 +151,18 @@ def run_context(spec: RunSpec, registry: Registry | None = None) -> RunContext:
             os.environ[SECRET_ENV] = spec.ledger_secret
         if registry is None:
             registry = Registry.load([Path(folder) for folder in spec.template_dirs])
+        names = None
+        if "letter" in spec.channels:  # a name no face can print is a reject, not a failed letter
+            from dunletters.pdf import name_check
+
+            names = name_check(registry)
         found = dataclasses.replace(
             RunContext.create(
                 settings, registry, as_of=spec.as_of, channels=spec.channels, pdf=spec.pdf
             ),
             hold_without_address=True,
+            name_check=names,
         )
-        if "letter" in spec.channels:  # a name no face can print is a reject, not a failed letter
-            from dunletters.pdf import name_check
-
-            found = dataclasses.replace(found, name_check=name_check(registry))
         _CONTEXTS.clear()  # a process works for one run at a time
         _CONTEXTS[spec] = found
     return found

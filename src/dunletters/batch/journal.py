@@ -185,6 +185,7 @@ class Journal:
         except sqlite3.DatabaseError as error:
             raise InputError(f"批处理日志 {path} 无法打开：{error}") from None
         self.db.row_factory = sqlite3.Row
+        self._nocase_index = False
 
     def close(self) -> None:
         """Close the database (everything committed stays)."""
@@ -256,21 +257,28 @@ class Journal:
         return int(found[0] or 0)
 
     def known_ids(self, account_ids: list[str]) -> set[str]:
-        """Which of these account ids are already recorded (to reject duplicates; indexed).
+        """Which of these account ids are already recorded, compared without case.
 
-        One query per intake block rather than one per row.
+        ``a1.pdf`` and ``A1.pdf`` are one file on a case-insensitive disk (macOS, an SMB
+        share), so ids differing only in case are duplicates (D-28). Ids are ASCII, which
+        SQLite's NOCASE compares; its index keeps this one query per intake block.
         """
+        if not self._nocase_index:  # made at the first intake block, once per journal
+            self.db.execute(
+                "CREATE INDEX IF NOT EXISTS accounts_id_nocase"
+                " ON accounts (account_id COLLATE NOCASE)"
+            )
+            self._nocase_index = True
         found: set[str] = set()
         for start in range(0, len(account_ids), _MAX_PARAMETERS):
             part = account_ids[start : start + _MAX_PARAMETERS]
             marks = ", ".join("?" * len(part))
-            found.update(
-                str(r[0])
-                for r in self.db.execute(
-                    f"SELECT account_id FROM accounts WHERE account_id IN ({marks})", part
-                )
+            query = (
+                "SELECT lower(account_id) FROM accounts"
+                f" WHERE account_id COLLATE NOCASE IN ({marks})"
             )
-        return found
+            found.update(str(r[0]) for r in self.db.execute(query, part))
+        return {account_id for account_id in account_ids if account_id.lower() in found}
 
     def add_rejects(self, rejects: list[tuple[int, str, str]]) -> None:
         """Rows that could not be used: (row, field, reason); a reason never holds the value."""

@@ -308,7 +308,8 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
     """
     rows, as_of_text, keep_objects = task
     as_of = date.fromisoformat(as_of_text)
-    settings = worker_context().settings
+    context = worker_context()
+    settings, name_check = context.settings, context.name_check
     policy, tolerance = settings.policy, settings.batch.days_tolerance
     outcomes: list[Outcome] = []
     ledger_on = settings.ledger.enabled
@@ -328,7 +329,6 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
             reasons = "；".join(f"{label(name)}：{reason}" for name, reason in error.problems)
             outcomes.append(("reject", number, fields, reasons))
             continue
-        name_check = worker_context().name_check
         unprintable = name_check(account.name) if name_check else None
         if unprintable:
             outcomes.append(("reject", number, "name", f"{label('name')}：{unprintable}"))
@@ -347,7 +347,7 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
              account if keep_objects else None, None)
         )  # fmt: skip
     if decided:  # the contact ledger's caps and sequence: one query for the chunk
-        held = hold_decided([d[1:] for d in decided], settings, as_of, worker_context().channels)
+        held = hold_decided([d[1:] for d in decided], settings, as_of, context.channels)
         for (index, _, _), hold in zip(decided, held, strict=True):
             if hold is not None:
                 outcomes[index] = (*outcomes[index][:7], str(hold.reason), *outcomes[index][8:])
@@ -409,7 +409,7 @@ def _intake(
     rejects duplicate ids and records. Neither the rows nor the ids seen are kept
     (memory is flat for any file size): rows are recorded in input order, so a
     resumed run starts after the last one, and ids are looked up, without case, in
-    the journal's index (:func:`_taken_ids`). The header is checked before (see
+    the journal's index (:meth:`Journal.known_ids`). The header is checked before (see
     :func:`check_input`); what the reader notices is kept for the summary.
     """
     header_map, rows = open_input(settings, options)
@@ -420,10 +420,10 @@ def _intake(
     accounts: list[Outcome] = []
 
     def flush() -> list[Job]:
-        taken = _taken_ids(journal, [entry[2] for entry in accounts])
+        taken = journal.known_ids([entry[2] for entry in accounts])
         kept = []
         for entry in accounts:
-            if entry[2].lower() in taken:
+            if entry[2] in taken:
                 rejects.append((entry[1], "account_id", _DUPLICATE))
             else:
                 kept.append(entry)
@@ -548,28 +548,6 @@ def input_notes(journal: Journal) -> list[str]:
     """The notes :func:`_store_notes` kept (none before intake finished)."""
     stored = journal.run_value(_NOTES_KEY)
     return list(json.loads(stored)) if stored else []
-
-
-def _taken_ids(journal: Journal, account_ids: list[str]) -> set[str]:
-    """Which ids are recorded already, compared without case (lower-cased).
-
-    ``a1.pdf`` and ``A1.pdf`` are one file on a case-insensitive disk (macOS, an SMB
-    share), so ids differing only in case are duplicates (D-28). Ids are ASCII, which
-    SQLite's NOCASE compares; its index keeps the lookup one query per block.
-    """
-    db = journal.db
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS accounts_id_nocase ON accounts (account_id COLLATE NOCASE)"
-    )
-    found: set[str] = set()
-    for start in range(0, len(account_ids), 999):
-        part = account_ids[start : start + 999]
-        marks = ", ".join("?" * len(part))
-        query = (
-            f"SELECT lower(account_id) FROM accounts WHERE account_id COLLATE NOCASE IN ({marks})"
-        )
-        found.update(str(r[0]) for r in db.execute(query, part))
-    return found
 
 
 def assign_numbers(
