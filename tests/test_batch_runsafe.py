@@ -22,10 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, TEST_CONFIG, TEST_SETTINGS
+from conftest import AS_OF, TEST_CONFIG, TEST_CONFIG_TABLE, TEST_SETTINGS
 from csvfiles import write_csv
+from dunletters.batch.contacts import normal_name
 from dunletters.batch.journal import LetterNumbers
 from dunletters.batch.pipeline import LOCK_NAME, BatchOptions, OutputError, run_batch
+from dunletters.config import settings_from_mapping
 from dunletters.errors import InputError
 from dunletters.samples import generate_accounts
 
@@ -288,10 +290,11 @@ def test_a_block_key_gets_the_same_numbers_again(tmp_path: Path) -> None:
 
 def test_sms_to_one_mobile_stop_before_the_deadline_with_a_warning(tmp_path: Path) -> None:
     rows = accounts(9, seed=3)
-    for index, row in enumerate(rows):
+    for index, row in enumerate(rows):  # one debtor (one name), nine accounts
         row.update(mobile="13800138000", days_past_due="18", due_date="2026-11-10",
                    dispute="否", deceased="否", promise_to_pay_until="", hardship="否",
-                   account_id=f"S{index + 1}")  # fmt: skip
+                   account_id=f"S{index + 1}", name="欧阳 晓明" if index % 2 else "欧阳晓明",
+                   gender="男")  # fmt: skip
     source = write_csv(tmp_path / "same.csv", rows)
     out = tmp_path / "out"
     result = run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
@@ -307,6 +310,142 @@ def test_sms_to_one_mobile_stop_before_the_deadline_with_a_warning(tmp_path: Pat
     assert capped["count"] == 4 and capped["account_ids"] == ["S6", "S7", "S8", "S9"]
     assert "短信未排入 sms.csv" in (out / "summary.html").read_text(encoding="utf-8")
     assert result.counts["sms_not_scheduled"] == 4
+    assert "shared_mobile" not in summary and "shared_mobile" not in result.counts
+
+
+def _debtors(rows: list[dict[str, str]], prefix: str) -> list[dict[str, str]]:
+    """Rows every one of which gets documents (late stage, no hold flag), ids ``prefix1…``."""
+    for index, row in enumerate(rows):
+        row.update(days_past_due="20", due_date="2026-11-08", dispute="否", deceased="否",
+                   promise_to_pay_until="", hardship="否", account_id=f"{prefix}{index + 1}")  # fmt: skip
+    return rows
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_one_mobile_under_two_names_holds_the_sms_of_both_and_sends_the_letters(
+    tmp_path: Path,
+) -> None:
+    rows = _debtors(accounts(4, seed=5), "M")
+    rows[0].update(name="周晓梅", gender="女", mobile="13900139000")
+    rows[2].update(name="郑国强", gender="男", mobile="13900139000")  # another person, one phone
+    source = write_csv(tmp_path / "shared.csv", rows)
+    out = tmp_path / "out"
+    result = run_batch(TEST_SETTINGS, options(source, out))
+    assert result.counts["written"] == 4 and result.counts["shared_mobile"] == 2
+    sent = [row["account_id"] for row in _csv_rows(out / "sms.csv")]
+    assert sent == ["M2", "M4"]
+    holds = _csv_rows(out / "holds.csv")
+    assert [(h["row"], h["account_id"], h["reason"]) for h in holds] == [
+        ("2", "M1", "shared_mobile"),
+        ("4", "M3", "shared_mobile"),
+    ]
+    assert all(h["说明"].startswith("同一手机号对应不同姓名") for h in holds)
+    # The letters still go out (they are posted to the debtor's own address).
+    assert sorted(p.name for p in (out / "letters").rglob("*.pdf")) == [
+        f"M{n}.pdf" for n in range(1, 5)
+    ]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["holds_by_reason"] == {"shared_mobile": 2}
+    shared = summary["shared_mobile"]
+    assert shared["mode"] == "hold" and shared["mobiles"] == 1 and shared["sms_held"] == 2
+    assert shared["groups"] == [["M1", "M3"]]
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "1 个手机号对应不同姓名" in page and "M1、M3" in page
+    # Neither the names nor the mobile are kept in clear for it: only keyed hashes.
+    db = sqlite3.connect(out / "journal.sqlite")
+    try:
+        dumped = "\n".join(db.iterdump())
+    finally:
+        db.close()
+    assert "13900139000" not in dumped and "周晓梅" not in dumped and "郑国强" not in dumped
+    # A re-run changes nothing.
+    before = {p: p.read_bytes() for p in out.rglob("*.csv")}
+    run_batch(TEST_SETTINGS, options(source, out))
+    assert {p: p.read_bytes() for p in out.rglob("*.csv")} == before
+
+
+def test_names_differing_only_in_spaces_width_or_dots_are_one_debtor(tmp_path: Path) -> None:
+    assert normal_name("艾力 · 买买提") == normal_name("艾力•买买提") == normal_name("艾力・买买提")
+    assert normal_name("ＬＩ　Ｍｉｎｇ") == normal_name("Li Ming") == normal_name("li ming")
+    assert normal_name("王芳") != normal_name("王方")
+    rows = _debtors(accounts(3, seed=6), "W")
+    for row, name in zip(rows, ("Li Ming", "LI MING", "Li  Ming"), strict=True):
+        row.update(name=name, gender="男", mobile="13700137000")
+    source = write_csv(tmp_path / "same.csv", rows)
+    out = tmp_path / "out"
+    result = run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
+    assert result.counts["written"] == 3 and "shared_mobile" not in result.counts
+    assert len(_csv_rows(out / "sms.csv")) == 3
+    assert _csv_rows(out / "holds.csv") == []
+
+
+def test_warn_sends_the_sms_of_a_shared_mobile_and_lists_it(tmp_path: Path) -> None:
+    settings = settings_from_mapping({**TEST_CONFIG_TABLE, "sms": {"shared_mobile": "warn"}}, "t")
+    rows = _debtors(accounts(3, seed=7), "V")
+    rows[0].update(name="孙丽华", mobile="13600136000")
+    rows[1].update(name="钱志远", mobile="13600136000")
+    source = write_csv(tmp_path / "warn.csv", rows)
+    out = tmp_path / "out"
+    result = run_batch(settings, options(source, out, channels=("sms",)))
+    assert len(_csv_rows(out / "sms.csv")) == 3 and _csv_rows(out / "holds.csv") == []
+    shared = json.loads((out / "summary.json").read_text(encoding="utf-8"))["shared_mobile"]
+    assert shared["mode"] == "warn" and shared["sms_sent"] == 2
+    assert shared["groups"] == [["V1", "V2"]] and result.counts["shared_mobile"] == 2
+
+
+def test_a_killed_and_resumed_run_keeps_the_shared_mobile_verdict(tmp_path: Path) -> None:
+    """The first name is recorded long before the kill, the second long after: the
+    verdict needs the hash kept in the journal across the resume."""
+    rows = _debtors(accounts(3000, seed=8), "K")
+    rows[1].update(name="冯建军", gender="男", mobile="13500135000")
+    rows[2990].update(name="陈淑芬", gender="女", mobile="13500135000")
+    rows[5].update(name="冯建军", gender="男", mobile="13500135001")
+    rows[2995].update(name="冯 建军", gender="男", mobile="13500135001")  # one debtor
+    source = write_csv(tmp_path / "accounts.csv", rows)
+    reference = tmp_path / "ref" / "run"
+    run_batch(TEST_SETTINGS, options(source, reference, channels=("sms",)))
+    target = tmp_path / "crash" / "run"
+    process = subprocess.Popen(
+        command(source, target, "--channels", "sms", "--workers", "2"),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while _recorded(target) < 600 and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert 0 < _recorded(target) < 2990  # killed between the two names
+    finished = subprocess.run(
+        command(source, target, "--channels", "sms", "--workers", "2"),
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stderr
+    assert "短信已暂停" in finished.stderr
+    for name in ("sms.csv", "holds.csv", "manifest.jsonl", "summary.json"):
+        assert (target / name).read_bytes() == (reference / name).read_bytes(), name
+    holds = _csv_rows(target / "holds.csv")
+    assert [(h["account_id"], h["reason"]) for h in holds if h["reason"] == "shared_mobile"] == [
+        ("K2", "shared_mobile"),
+        ("K2991", "shared_mobile"),
+    ]
+
+
+def _recorded(out: Path) -> int:
+    """Accounts a running batch has committed to its journal (0 before it has one)."""
+    if not (out / "journal.sqlite").exists():
+        return 0
+    db = sqlite3.connect(out / "journal.sqlite", timeout=30)
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM accounts").fetchone()[0])
+    except sqlite3.OperationalError:  # the schema is not created yet
+        return 0
+    finally:
+        db.close()
 
 
 def test_pending_rows_a_killed_run_left_unnumbered_get_the_same_numbers(tmp_path: Path) -> None:

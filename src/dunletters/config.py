@@ -174,6 +174,10 @@ class SmsSettings(_Strict):
     international: bool = Field(
         default=False, description="按 GSM-7 160/153 计费（仅国际/港澳台号码）"
     )
+    shared_mobile: Literal["hold", "warn"] = Field(
+        default="hold",
+        description="同一手机号对应不同姓名时：hold 暂停这些账户的短信（缺省），warn 照发并在摘要中提示",
+    )
 
     @model_validator(mode="after")
     def _window(self) -> SmsSettings:

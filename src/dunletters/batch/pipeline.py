@@ -48,6 +48,8 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from dunletters import __version__
+from dunletters.batch import contacts
+from dunletters.batch.contacts import contact_keys
 from dunletters.batch.executor import AHEAD, Executor, InProcess, ProcessPool
 from dunletters.batch.journal import (
     FINISH_COLUMNS,
@@ -300,13 +302,16 @@ Account or None, Outcome or None)`` (from the row to the total due, the first
 production rebuilds the decision from the stage rule)."""
 
 
-def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> list[Outcome]:
+def _validate(
+    task: tuple[list[tuple[int, dict[str, str], Any]], str, bool, bytes],
+) -> list[Outcome]:
     """Validate and decide a chunk of input rows (in a worker: the driver only reads and records).
 
     Pure apart from the per-process settings; the driver still finds duplicate ids
-    and allocates 函号s, in input order.
+    and allocates 函号s, in input order. Each account's outcome ends with its keyed
+    (mobile, name) hashes (:func:`~dunletters.batch.contacts.contact_keys`).
     """
-    rows, as_of_text, keep_objects = task
+    rows, as_of_text, keep_objects, contact_key = task
     as_of = date.fromisoformat(as_of_text)
     context = worker_context()
     settings, name_check = context.settings, context.name_check
@@ -344,7 +349,8 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
             ("account", number, account.account_id,
              hashlib.sha256(record_json.encode()).hexdigest(), record_json,
              account.mobile, str(account.total_due), verdict,
-             account if keep_objects else None, None)
+             account if keep_objects else None, None,
+             contact_keys(contact_key, account.name, account.mobile))
         )  # fmt: skip
     if decided:  # the contact ledger's caps and sequence: one query for the chunk
         held = hold_decided([d[1:] for d in decided], settings, as_of, context.channels)
@@ -355,7 +361,7 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
 
 
 def _validate_and_produce(
-    task: tuple[list[tuple[int, dict[str, str], Any]], str, tuple[str, ...], bool],
+    task: tuple[list[tuple[int, dict[str, str], Any]], str, tuple[str, ...], bool, bytes],
 ) -> list[Outcome]:
     """Validate, decide and produce a chunk of rows in one job: a run without letters.
 
@@ -365,8 +371,8 @@ def _validate_and_produce(
     saves each account a journal update and, with workers, a second trip through
     the pool. A duplicate id is still rejected by the driver, its SMS discarded.
     """
-    rows, as_of_text, _, _ = task  # channels and dry run: the worker's RunSpec has them
-    outcomes = _validate((rows, as_of_text, True))
+    rows, as_of_text, _, _, contact_key = task  # channels, dry run: in the worker's RunSpec
+    outcomes = _validate((rows, as_of_text, True, contact_key))
     jobs = [
         Job(
             outcome[1],
@@ -383,7 +389,12 @@ def _validate_and_produce(
     ]
     produced = iter(produce_many(jobs, worker_context()))
     return [
-        (*outcome[:8], None, next(produced) if not isinstance(outcome[7], str) else None)
+        (
+            *outcome[:8],
+            None,
+            next(produced) if not isinstance(outcome[7], str) else None,
+            outcome[10],
+        )
         if outcome[0] == "account"
         else outcome
         for outcome in outcomes
@@ -413,6 +424,7 @@ def _intake(
     :func:`check_input`); what the reader notices is kept for the summary.
     """
     header_map, rows = open_input(settings, options)
+    contact_key = contacts.prepare(journal)
     done = journal.last_row()
     letters = "letter" in options.channels
     as_of = options.as_of
@@ -434,13 +446,15 @@ def _intake(
             letter_numbers = [form.format(year=as_of.year, seq=0)] * len(pending)
         items: list[Job] = []
         records: list[tuple[Any, ...]] = []
+        contact_rows: list[tuple[int, bytes, bytes]] = []  # every kept account (D-16)
         produced_rows: list[tuple[Any, ...]] = []  # produced with their validation
         wrote = False  # files they name (quarantined documents): synced before the commit
         numbered = iter(letter_numbers)
         for entry in kept:
             common = entry[1:7]  # INTAKE_COLUMNS[:6]
             row, account_id, record_hash, record_json = common[:4]
-            verdict, account, done = entry[7:]
+            verdict, account, done, keys = entry[7:]
+            contact_rows.append((row, *keys))
             if isinstance(verdict, str):  # held: neither its record nor its mobile is kept
                 records.append((row, account_id, record_hash, None, None, common[5], "held",
                                 verdict, None, None, None))  # fmt: skip
@@ -467,6 +481,7 @@ def _intake(
             journal.add_rejects(rejects)
             journal.add_accounts(records)
             journal.add_produced(produced_rows)
+            contacts.record(journal, contact_rows)
         rejects.clear()
         accounts.clear()
         if produced is not None:
@@ -484,12 +499,14 @@ def _intake(
     chunks = _chunks(fresh, CHUNK)
     if produced is None:
         keep = pool.local
-        outcomes_of = pool.map(_validate, ((chunk, as_of.isoformat(), keep) for chunk in chunks))
+        outcomes_of = pool.map(
+            _validate, ((chunk, as_of.isoformat(), keep, contact_key) for chunk in chunks)
+        )
     else:
         channels, dry_run = options.channels, options.dry_run
         outcomes_of = pool.map(
             _validate_and_produce,
-            ((chunk, as_of.isoformat(), channels, dry_run) for chunk in chunks),
+            ((chunk, as_of.isoformat(), channels, dry_run, contact_key) for chunk in chunks),
         )
     ids: set[str] = set()
     for outcomes in outcomes_of:
@@ -570,6 +587,8 @@ def assign_numbers(
 
 
 _DUPLICATE = "账号重复：同一账号只处理第一次出现的行"
+_PARTLY_HELD = frozenset({HoldReason.NO_ADDRESS, HoldReason.SHARED_MOBILE})
+"""Hold reasons of a written account: its letter held, or its SMS."""
 _SMS_TEXT = FINISH_COLUMNS.index("sms_text")
 
 
@@ -923,7 +942,7 @@ def _finish_rows(task: tuple[str, str, int, int, str]) -> Finished:
             if line is None:  # held
                 holds.append((number, account_id, reason))
                 continue
-            if reason == HoldReason.NO_ADDRESS:  # written without its letter
+            if reason in _PARTLY_HELD:  # written without its letter, or its SMS
                 holds.append((number, account_id, reason))
             lines.append(line)
             if sms_line is not None:
@@ -938,6 +957,8 @@ def _finish(
     journal: Journal, settings: Settings, options: BatchOptions, pool: Executor, approvals: str
 ) -> dict[str, int]:
     out = options.out
+    # One mobile under different names (D-16): decided once the whole input is recorded.
+    shared = contacts.settle_shared(journal, settings.sms.shared_mobile, "sms" in options.channels)
     when = _sms_schedule(settings, options.as_of, journal.repeated_mobiles())
     # Written a range of rows at a time as the workers read the journal: memory stays
     # flat for any batch size, and the files are in row order (pool.map keeps it).
@@ -992,6 +1013,8 @@ def _finish(
             "count": len(capped),
             "account_ids": capped,
         }
+    if shared:
+        summary["shared_mobile"] = shared
     atomic_write(
         target / "summary.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode()
     )
@@ -999,6 +1022,8 @@ def _finish(
     counts = journal.counts()
     if capped:
         counts["sms_not_scheduled"] = len(capped)
+    if shared:
+        counts["shared_mobile"] = shared.get("sms_held", shared.get("sms_sent", 0))
     return counts
 
 

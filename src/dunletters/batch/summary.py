@@ -99,7 +99,7 @@ def summarize(
         if state == "held":
             holds[reason] += count
             continue
-        if reason == HoldReason.NO_ADDRESS:  # its letter held, its SMS sent
+        if reason in (HoldReason.NO_ADDRESS, HoldReason.SHARED_MOBILE):  # letter or SMS held
             holds[reason] += count
         by_stage[stage] += count
         by_stage_tone[f"{stage}.{tone}"] += count
@@ -241,6 +241,18 @@ def _capped(summary: dict[str, Any]) -> str:
     )
 
 
+def _shared(summary: dict[str, Any]) -> str:
+    """The mobiles recorded under different names (D-16): their accounts, never the values."""
+    shared = summary.get("shared_mobile")
+    if not shared:
+        return ""
+    groups = "".join(f"<li>{html.escape('、'.join(group))}</li>" for group in shared["groups"])
+    return (
+        f"<section class='warn'><h2>注意：{shared['mobiles']} 个手机号对应不同姓名</h2>"
+        f"<p>{html.escape(shared['reason'])}（每行为同一手机号的账户）。</p><ul>{groups}</ul></section>"
+    )
+
+
 def summary_html(summary: dict[str, Any], settings: Settings) -> str:
     """A one-page report people would rather look at than read."""
     accounts = summary["accounts"]
@@ -291,6 +303,7 @@ h1{{font-size:1.4rem}} h2{{font-size:1.05rem;margin-top:1.6rem}}
 <section><h2>检查发现（按规则；每份文书的发现见 manifest.jsonl，隔离文书的详情见 quarantine/）</h2><table>{findings}</table></section>
 {_quarantined(summary)}
 {_capped(summary)}
+{_shared(summary)}
 <p>信函 {summary["letters"]["count"]} 封，平均 {summary["letters"]["bytes_per_letter"] // 1024} KiB；短信 {summary["sms"]["count"]} 条，计费 {summary["sms"]["segments"]} 条。</p>
 </body></html>
 """
