@@ -169,6 +169,27 @@ def test_the_records_own_card_number_is_never_printed_in_full(
     assert "DL605" in [f.code for f in found]
 
 
+def test_the_records_own_mobile_is_never_printed_in_full(row: dict[str, object]) -> None:
+    from dunletters.models import Account
+
+    account = Account.model_validate({**row, "mobile": "13712345678"})
+    found = Linter().lint(
+        "【示范银行】张先生：您手机13712345678名下的账户欠款1000.00元，请于12月5日前还款。",
+        channel="sms",
+        account=account,
+    )
+    assert "DL605" in [f.code for f in found]
+
+
+def test_the_sample_card_for_template_checks_is_luhn_valid() -> None:
+    from dunletters.checksums import luhn_valid
+    from dunletters.samples import sample_account
+
+    card = sample_account("late").card_number
+    assert luhn_valid(card) and card.endswith("1234")
+    assert "DL605" in codes(f"您卡号{card}的信用卡已逾期。", channel="sms")
+
+
 def test_the_collectors_own_number_and_the_payee_account_are_not_personal_data() -> None:
     assert "DL605" not in codes("如有疑问请致电经办人13812345678。")
     assert "DL605" not in codes("收款账号：6225 8800 1234 5678 900")
@@ -261,8 +282,8 @@ def test_lint_finds_what_a_pdf_says(batch_letter: Path, tmp_path: Path) -> None:
 def test_a_template_printing_the_card_number_fails_lint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Red team D-20: the sample card is not Luhn-valid, yet printing it in full is
-    printing a full card number."""
+    """Red team D-20: printing the card number other than through mask_card is a
+    template error (DL008) — found in the template itself, whatever the sample card."""
     draft = tmp_path / "sms" / "late.firm.txt.j2"
     draft.parent.mkdir()
     draft.write_text(
@@ -273,5 +294,21 @@ def test_a_template_printing_the_card_number_fails_lint(
         encoding="utf-8",
     )
     code, out = run(capsys, "lint", str(draft), "--as-of", "2026-11-28", "--no-pdf")
-    assert "DL605" in out and "账户记录中的卡号" in out
+    assert "DL008 unmasked-field" in out and "须经 mask_card 过滤器脱敏" in out
     assert code == 1
+    code, out = run(capsys, "templates", "check", "--templates", str(tmp_path))
+    assert code == 1 and "sms/late.firm.txt.j2:11: 直接输出 account.card_number" in out
+    # A batch with it stops before anything is written: no SMS with the full number.
+    from conftest import TEST_SETTINGS
+    from csvfiles import write_csv
+    from dunletters.batch.pipeline import BatchOptions, run_batch
+    from dunletters.errors import InputError
+
+    row = {"account_id": "C1", "name": "张伟", "gender": "男", "card_number": "HT2026001234567",
+           "mobile": "13800138000", "principal": "1000.00", "due_date": "2026-11-05"}  # fmt: skip
+    source = write_csv(tmp_path / "card.csv", [row])
+    options = BatchOptions(input=source, out=tmp_path / "out", as_of=date(2026, 11, 28),
+                           channels=("sms",), template_dirs=(tmp_path,), allow_unreviewed=True)  # fmt: skip
+    with pytest.raises(InputError, match=r"模板检查未通过.*直接输出 account\.card_number"):
+        run_batch(TEST_SETTINGS, options)
+    assert not (tmp_path / "out" / "sms.csv").exists()

@@ -215,6 +215,47 @@ def test_check_variables(tmp_path: Path, body: str, expected: str) -> None:
     assert all(p.line == 13 for p in problems)  # 10 lines of front matter + 2 blank lines + 1
 
 
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        ("{{ account.card_number }}", "account.card_number"),
+        ("{{ account.mobile }}", "account.mobile"),
+        ("{{ account['card_number'] }}", "account.card_number"),
+        ("{{ account.card_number | upper }}", "account.card_number"),
+        ("{{ '卡号' ~ account.card_number }}", "account.card_number"),
+        ("{{ account.card_number[-8:] }}", "account.card_number"),
+        ("{{ account.mobile if account.mobile else '' }}", "account.mobile"),
+        ("{% set c = account.card_number %}{{ c }}", "account.card_number"),
+        ("{{ account }}", "account 记录"),
+    ],
+)
+def test_check_refuses_a_card_or_mobile_printed_unmasked(
+    tmp_path: Path, body: str, shown: str
+) -> None:
+    """Red team D-20: only through mask_card / mask_mobile."""
+    root = minimal_set(tmp_path, letter_body="\n\n" + body)
+    registry = Registry.load([root], builtin=False)
+    problems = registry.check(make_environment(registry), ONE_STAGE, context_models=CONTEXT_MODELS)
+    assert [(p.line, p.message.split("（")[0]) for p in problems] == [(13, f"直接输出 {shown}")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ account.card_number | mask_card }}{{ account.mobile | mask_mobile }}",
+        "{% if account.mobile %}有手机{% endif %}{{ account | honorific }}",
+        "{{ (account.card_number | mask_card) ~ '的账户' }}{{ account.mobile | length }}",
+        "{% if account.card_number == '1' %}x{% endif %}{{ account.name }}",
+    ],
+)
+def test_check_allows_masked_and_conditional_uses(tmp_path: Path, body: str) -> None:
+    root = minimal_set(tmp_path, letter_body=body)
+    registry = Registry.load([root], builtin=False)
+    assert (
+        registry.check(make_environment(registry), ONE_STAGE, context_models=CONTEXT_MODELS) == []
+    )
+
+
 def test_check_knows_nested_and_loop_variables(tmp_path: Path) -> None:
     body = "{% set due = account.total_due %}{% for x in [1] %}{{ x }}{% endfor %}{{ due | money }}{{ creditor.payment.app }}"
     root = minimal_set(tmp_path, letter_body=body)

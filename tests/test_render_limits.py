@@ -183,6 +183,37 @@ def test_render_and_lint_commands_stop_with_the_template_named(tmp_path: Path) -
     assert time.monotonic() - started < 30
 
 
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [("nested-loops", "渲染超时"), ("string-product", "超过输出上限"),
+     ("recursive-macro", "模板递归过深")],
+)  # fmt: skip
+def test_templates_check_and_lint_report_a_runaway_template_as_its_own_error(
+    tmp_path: Path, kind: str, said: str
+) -> None:
+    """D-18: never 「全部通过」; lint says DL007 render-budget at the draft's line, not DL002."""
+    folder = overlay(tmp_path / "t", PAYLOADS[kind])
+    base = [sys.executable, "-m", "dunletters", "--config", str(config(tmp_path, 1.0))]
+    started = time.monotonic()
+    checked = subprocess.run(
+        [*base, "templates", "check", "--templates", str(folder)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 1, checked.stdout
+    assert "全部通过" not in checked.stdout
+    assert re.search(rf"^letters/late\.firm\.html\.j2:11: 渲染失败：.*{said}", checked.stdout, re.M)
+    linted = subprocess.run(
+        [*base, "lint", str(folder / "letters" / "late.firm.html.j2"), "--no-pdf",
+         "--as-of", "2026-11-28", "--format", "json"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert linted.returncode == 1
+    findings = [f for report in json.loads(linted.stdout)["files"] for f in report["findings"]]
+    assert [(f["code"], f["name"], f["line"]) for f in findings] == [("DL007", "render-budget", 11)]
+    assert said in findings[0]["message"]
+    assert time.monotonic() - started < 40
+
+
 def test_a_batch_with_a_runaway_template_quarantines_without_waiting_each_time(
     tmp_path: Path,
 ) -> None:

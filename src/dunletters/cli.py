@@ -263,6 +263,9 @@ def templates_check(state: _State, template_dirs: tuple[Path, ...], no_builtin: 
     problems = registry.check(
         make_environment(registry), state.settings.policy, context_models=CONTEXT_MODELS
     )
+    from dunletters.drafts import render_problems  # each template rendered under [render]
+
+    problems += render_problems(registry, state.settings, datetime.now().date())
     for problem in problems:
         click.echo(str(problem))
     count = len(registry.templates)

@@ -25,8 +25,9 @@ from pathlib import Path
 import jinja2
 from pydantic import ValidationError
 
-from dunletters.config import Settings
+from dunletters.config import Settings, StageRule
 from dunletters.errors import DunlettersError, TemplateError, key_reason, validation_items
+from dunletters.escalation import decision_for
 from dunletters.lint.drafts import DraftOptions, DraftReadError, lint_plain, read_text_file
 from dunletters.lint.engine import Linter
 from dunletters.lint.findings import Finding
@@ -35,7 +36,9 @@ from dunletters.lint.suppressions import apply_suppressions, find_suppressions, 
 from dunletters.models import Account
 from dunletters.produce import Job, RunContext, preview_number, produce_documents
 from dunletters.registry import (
+    UNMASKED_MARK,
     LintOptions,
+    Problem,
     Registry,
     Template,
     TemplateMeta,
@@ -43,10 +46,10 @@ from dunletters.registry import (
     draft_roots,
     split_front_matter,
 )
-from dunletters.rendering import CONTEXT_MODELS, Renderer
+from dunletters.rendering import CONTEXT_MODELS, Renderer, over_budget
 from dunletters.samples import sample_account
 
-__all__ = ["lint_path", "lint_paths", "lint_template"]
+__all__ = ["lint_path", "lint_paths", "lint_template", "render_problems"]
 
 
 def _samples(stage: str, tone: str, channel: str, as_of: date) -> list[Account]:
@@ -107,11 +110,16 @@ def lint_template(
     env = renderer.env
     folder = "letters" if channel == "letter" else "sms"
     name = f"{folder}/{path.name}"
-    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({name: body}), registry.loader])
+    # The draft under its own file name, so that a render error names its line.
+    draft_loader = jinja2.FunctionLoader(
+        lambda wanted: (body, name, lambda: True) if wanted == name else None
+    )
+    env.loader = jinja2.ChoiceLoader([draft_loader, registry.loader])
     problems = list(check_template_source(env, name, body, CONTEXT_MODELS))
     for problem in problems:
-        code = "DL001" if problem.message.startswith("语法错误") else "DL002"
-        findings.append(template_finding(code, problem.message, problem.line or first_line))
+        findings.append(
+            template_finding(_problem_code(problem), problem.message, problem.line or first_line)
+        )
     suppressions, suppression_problems = find_suppressions(body)
     findings.extend(suppression_problems)
     if problems or stage is None or tone is None:
@@ -141,8 +149,11 @@ def lint_template(
         produced = produce_documents(jobs, ctx, strict=True)
     except TemplateError as error:
         message = str(error)
-        code = "DL004" if "required" in message.lower() else "DL002"
-        findings.append(template_finding(code, message, first_line))
+        if over_budget(message):
+            code = "DL007"  # 渲染超时 / 超过输出上限 / 递归过深: not an unknown variable
+        else:
+            code = "DL004" if "required" in message.lower() else "DL002"
+        findings.append(template_finding(code, message, _error_line(message, name, first_line)))
         return findings
     for documents in produced:
         if channel == "letter":
@@ -163,6 +174,59 @@ def lint_template(
                 content.append(located)
     findings.extend(apply_suppressions(content, suppressions))
     return findings
+
+
+def _problem_code(problem: Problem) -> str:
+    """The DL0xx code of a template-source problem."""
+    if problem.message.startswith("语法错误"):
+        return "DL001"
+    return "DL008" if problem.message.startswith(UNMASKED_MARK) else "DL002"
+
+
+def _error_line(message: str, name: str, first_line: int) -> int:
+    """The draft's line a render error names (``letters/x.html.j2:12: …``), else its first."""
+    prefix = f"{name}:"
+    if message.startswith(prefix):
+        number = message[len(prefix) :].split(":", 1)[0]
+        if number.isdigit():
+            return int(number)
+    return first_line
+
+
+def render_problems(registry: Registry, settings: Settings, as_of: date) -> list[Problem]:
+    """Each registered template rendered for its stage's sample account, under ``[render]``'s
+    time and output limits: a loop that never ends, a huge string or an endless macro is
+    a problem of ``templates check`` (D-18), not a clean result.
+
+    Text only (no PDF layout): what the budget bounds is the template's own work.
+    """
+    renderer = Renderer(settings, registry)
+    rules: dict[str, StageRule] = {rule.id: rule for rule in settings.policy.stages}
+    problems: list[Problem] = []
+    for template in registry:
+        rule = rules.get(template.stage)
+        if rule is None:  # a stage the policy never produces: nothing to render it for
+            continue
+        decision = decision_for(rule, template.tone)
+        account = sample_account(template.stage, as_of=as_of)
+        number = preview_number(settings, as_of)
+        try:
+            if template.channel == "letter":
+                renderer.letter_html(account, decision, as_of, number)
+            else:
+                renderer.sms(account, decision, as_of, number)
+        except TemplateError as error:
+            problems.append(_render_problem(template.name, str(error)))
+    return problems
+
+
+def _render_problem(name: str, message: str) -> Problem:
+    """A render error as a problem at the file and line its message names."""
+    where, sep, reason = message.partition(": ")
+    path, _, line = where.rpartition(":")
+    if sep and path.endswith(".j2"):
+        return Problem(path, f"渲染失败：{reason}", int(line) if line.isdigit() else None)
+    return Problem(name, f"渲染失败：{message}")
 
 
 def _draft(

@@ -531,3 +531,89 @@ def check_template_source(
                 yield Problem(name, f"{dotted} 不是记录模型中的字段", attr_node.lineno)
                 break
             model = _submodel(fields[attribute])
+    yield from _unmasked_fields(name, tree)
+
+
+MASKED_FIELDS = {"card_number": "mask_card", "mobile": "mask_mobile", "id_number": "mask_id"}
+"""Record fields a document may show only masked, and the filter that masks each."""
+UNMASKED_MARK = "直接输出"
+"""How an unmasked-field problem begins (lint reports it as DL008)."""
+_VALUE_FREE = frozenset({*MASKED_FIELDS.values(), "length", "count"})
+"""Filters whose result shows nothing of the number they are given."""
+
+
+def _unmasked_fields(name: str, tree: nodes.Template) -> Iterator[Problem]:
+    """A card number or mobile (or the whole record) that reaches the text unmasked (D-20).
+
+    Only what is printed or assigned counts: ``{% if account.mobile %}`` or a comparison
+    shows nothing; a masking filter anywhere on the way makes it safe.
+    """
+    seen: set[tuple[str, int]] = set()
+    for statement in tree.find_all((nodes.Output, nodes.Assign)):
+        roots: list[nodes.Node]
+        if isinstance(statement, nodes.Output):
+            roots = [n for n in statement.nodes if not isinstance(n, nodes.TemplateData)]
+        else:
+            roots = [statement.node]  # type: ignore[attr-defined]
+        for root in roots:
+            for shown, line in _exposed(root, printed=True):
+                if (shown, line) in seen:
+                    continue
+                seen.add((shown, line))
+                if shown == "account":
+                    message = (
+                        "直接输出 account 记录（整个记录，含完整卡号、手机号）：请只输出所需字段"
+                    )
+                else:
+                    mask = MASKED_FIELDS[shown]
+                    message = (
+                        f"直接输出 account.{shown}（完整号码）：须经 {mask} 过滤器脱敏，"
+                        f"如 {{{{ account.{shown} | {mask} }}}}"
+                    )
+                yield Problem(name, message, line)
+
+
+def _exposed(node: nodes.Node, *, printed: bool) -> Iterator[tuple[str, int]]:
+    """The masked fields (or ``account`` itself, when ``printed`` as it is) in an expression
+    whose value can reach the text."""
+    if isinstance(node, nodes.Filter):
+        if node.name in _VALUE_FREE:
+            return
+        if node.node is not None:
+            yield from _exposed(node.node, printed=printed and node.name != "honorific")
+        for argument in node.args:
+            yield from _exposed(argument, printed=False)
+        return
+    if isinstance(node, nodes.Test | nodes.Compare | nodes.Not):
+        return  # a truth value
+    if isinstance(node, nodes.CondExpr):
+        for branch in (node.expr1, node.expr2):
+            if branch is not None:
+                yield from _exposed(branch, printed=printed)
+        return
+    name = _record_field(node)
+    if name is not None:
+        if name in MASKED_FIELDS:
+            yield name, node.lineno
+        return
+    if isinstance(node, nodes.Name):
+        if node.name == "account" and printed:
+            yield "account", node.lineno
+        return
+    for child in node.iter_child_nodes():
+        yield from _exposed(child, printed=printed and isinstance(node, nodes.Concat))
+
+
+def _record_field(node: nodes.Node) -> str | None:
+    """``account.x`` or ``account['x']``: the field's name."""
+    if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
+        return node.attr if node.node.name == "account" else None
+    if (
+        isinstance(node, nodes.Getitem)
+        and isinstance(node.node, nodes.Name)
+        and node.node.name == "account"
+        and isinstance(node.arg, nodes.Const)
+        and isinstance(node.arg.value, str)
+    ):
+        return node.arg.value
+    return None

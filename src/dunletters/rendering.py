@@ -53,6 +53,7 @@ from dunletters.registry import Registry, Template
 from dunletters.sms import Sms, compose_sms
 
 __all__ = [
+    "BUDGET_MARKS",
     "CONTEXT_MODELS",
     "JINJA_VERSIONS",
     "LetterDocument",
@@ -62,6 +63,7 @@ __all__ = [
     "SmsDocument",
     "make_environment",
     "make_letter_info",
+    "over_budget",
     "render_limits",
     "render_template",
     "sandbox_class",
@@ -160,6 +162,13 @@ def render_limits(settings: Settings) -> RenderLimits:
 
 
 _BUDGET_MARK = "渲染超时"
+BUDGET_MARKS = (_BUDGET_MARK, "超过输出上限", "模板递归过深", "渲染所需内存过大")
+"""What a render that ran out of its time, output or stack says (DL007, not DL002)."""
+
+
+def over_budget(message: str) -> bool:
+    """Whether a TemplateError's message is a render over its budget (see BUDGET_MARKS)."""
+    return any(mark in message for mark in BUDGET_MARKS)
 
 
 class _OverBudget(Exception):
@@ -475,8 +484,12 @@ def render_template(
         where = _template_frame(error, env)
         shown = where.path if where.line is not None else _short(name)
         raise TemplateError(f"{shown}:{where.line or '-'}: {error}") from None
-    except RecursionError:
-        raise TemplateError(f"{_short(name)}: 模板递归过深（宏或包含调用了自身）") from None
+    except RecursionError as error:
+        where = _template_frame(error, env)
+        shown = where.path if where.line is not None else _short(name)
+        raise TemplateError(
+            f"{shown}:{where.line or '-'}: 模板递归过深（宏或包含调用了自身）"
+        ) from None
     except MemoryError:
         raise TemplateError(f"{_short(name)}: 渲染所需内存过大") from None
     except (TypeError, ValueError, ArithmeticError) as error:

@@ -104,7 +104,7 @@ def sample_account(
         account_id=f"SAMPLE-{stage.upper()}",
         name=LONGEST_NAME if long_name else "张晓明",
         gender="male",
-        card_number="6259000000001234",
+        card_number="6259000000011234",  # Luhn-valid: DL605 sees it printed whole
         mobile="13800001234",
         address="上海市浦东新区示例路88弄8号",
         principal=principal,

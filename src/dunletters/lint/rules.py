@@ -1076,13 +1076,16 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
     own = _record_card(ctx, numbers)
     if own is not None:
         hits.append(own)
+    mobile = _record_mobile(ctx)  # the debtor's own mobile, even beside 手机/电话
+    if mobile is not None:
+        hits.append(mobile)
     hits += _personal_payee_cards(ctx, numbers)
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
     text = ctx.text
     for number in numbers:
-        if number.masked or number.digits in allowed:
+        if number.masked or number.digits in allowed or (mobile and number.start == mobile.start):
             continue
         if number.kind == "mobile" and _CONTACT_BEFORE.search(
             text, max(0, number.start - 8), number.start
@@ -1110,6 +1113,16 @@ def _record_card(ctx: LintContext, numbers: list[NumberSpan]) -> Hit | None:
     if start < 0 or any(n.start <= start < n.end for n in numbers):
         return None
     return Hit(start, start + len(card), "未脱敏的银行卡号（账户记录中的卡号）")
+
+
+def _record_mobile(ctx: LintContext) -> Hit | None:
+    """The record's own mobile printed in full (D-20), where the number scan would take it
+    for a number to call."""
+    own = ctx.account.mobile if ctx.account is not None else ""
+    start = ctx.text.find(own) if len(own) >= 8 else -1
+    if start < 0:
+        return None
+    return Hit(start, start + len(own), "未脱敏的手机号（账户记录中的手机号）")
 
 
 _LONG_DIGITS = re.compile(r"(?<![\d*])[1-9]\d{14,18}(?![\d*])")

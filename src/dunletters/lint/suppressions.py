@@ -66,6 +66,19 @@ TEMPLATE_RULES = (
         Severity.ERROR,
         "合规规则（DL6xx）不能在模板内关闭，只能在项目配置中写明理由放宽。",
     ),
+    TemplateRule(
+        "DL007",
+        "render-budget",
+        Severity.ERROR,
+        "模板在渲染时限或输出上限内渲染不完（渲染超时、输出过大、宏或包含无尽递归）。",
+    ),
+    TemplateRule(
+        "DL008",
+        "unmasked-field",
+        Severity.ERROR,
+        "模板直接输出完整卡号或手机号（account.card_number、account.mobile）或整个 account 记录，"
+        "未经 mask_card / mask_mobile 脱敏。",
+    ),
 )
 _TEMPLATE_RULES = {rule.code: rule for rule in TEMPLATE_RULES}
 
