@@ -368,6 +368,25 @@ def test_one_mobile_under_two_names_holds_the_sms_of_both_and_sends_the_letters(
     assert {p: p.read_bytes() for p in out.rglob("*.csv")} == before
 
 
+def test_in_a_run_without_letters_a_shared_mobile_leaves_its_accounts_held(
+    tmp_path: Path,
+) -> None:
+    """Nothing goes out for them at all: held, not counted as written."""
+    rows = _debtors(accounts(3, seed=9), "H")
+    rows[0].update(name="吴秀英", mobile="13300133000")
+    rows[1].update(name="吴秀兰", mobile="13300133000")
+    source = write_csv(tmp_path / "sms-only.csv", rows)
+    out = tmp_path / "out"
+    result = run_batch(TEST_SETTINGS, options(source, out, channels=("sms",)))
+    assert (result.counts["written"], result.counts["held"]) == (1, 2)
+    assert [row["account_id"] for row in _csv_rows(out / "sms.csv")] == ["H3"]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["holds_by_reason"] == {"shared_mobile": 2}
+    assert summary["accounts"]["held"] == 2 and summary["sms"]["count"] == 1
+    manifest = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["account_id"] for line in manifest] == ["H3"]
+
+
 def test_names_differing_only_in_spaces_width_or_dots_are_one_debtor(tmp_path: Path) -> None:
     assert normal_name("艾力 · 买买提") == normal_name("艾力•买买提") == normal_name("艾力・买买提")
     assert normal_name("ＬＩ　Ｍｉｎｇ") == normal_name("Li Ming") == normal_name("li ming")

@@ -574,9 +574,7 @@ def batch_cmd(
         )
     if counts.get("shared_mobile"):
         held = state.settings.sms.shared_mobile == "hold"
-        what = (
-            "已暂停（信函照发；见 holds.csv）" if held else '照发（[sms] shared_mobile = "warn"）'
-        )
+        what = "已暂停（见 holds.csv）" if held else '照发（[sms] shared_mobile = "warn"）'
         click.echo(
             f"注意：{counts['shared_mobile']} 个账户的手机号同时对应其他姓名，短信{what}，"
             "账号见 summary.json 的 shared_mobile",

@@ -70,7 +70,7 @@ _HOLD_LABELS = {
     HoldReason.STAGE_SKIPPED: "本逾期周期内尚无已送达的前一阶段文书：不跳阶段发函",
     HoldReason.SMS_CAP: "该客户的短信已达每日、每周或每月上限",
     HoldReason.PHONE_CAP: "该手机号的短信已达每日、每周或每月上限",
-    HoldReason.SHARED_MOBILE: "同一手机号对应不同姓名：短信暂停（信函照发），以免发给债务人以外的人；请核实手机号",
+    HoldReason.SHARED_MOBILE: "同一手机号对应不同姓名：短信暂停（有信函的照发信函），以免发给债务人以外的人；请核实手机号",
 }
 
 

@@ -94,8 +94,9 @@ def shared_groups(journal: Journal) -> list[list[tuple[int, str]]]:
 
 _HOLD = (
     "UPDATE accounts SET reason = ?1, sms_text = NULL, sms_segments = NULL, mobile = NULL,"
-    # Its letter held too (no address): nothing goes out, the account is held.
-    " state = CASE WHEN reason = ?2 THEN 'held' ELSE state END"
+    # No letter either (held for no address, or a run without letters): nothing goes
+    # out, the account is held.
+    " state = CASE WHEN reason = ?2 OR NOT ?3 THEN 'held' ELSE state END"
     f" WHERE row IN {_SHARED} AND state = 'written' AND coalesce(sms_text, '') != ''"
 )
 _SENT = (
@@ -107,7 +108,9 @@ LISTED = 1000
 """Groups the summary lists by account id (the rest are counted)."""
 
 
-def settle_shared(journal: Journal, mode: str, texting: bool) -> dict[str, Any] | None:
+def settle_shared(
+    journal: Journal, mode: str, *, texting: bool, lettering: bool
+) -> dict[str, Any] | None:
     """Hold (or, with ``warn``, only report) the SMS of every account on a shared mobile.
 
     Run when the whole input is recorded (the finishing pass), so the verdict covers
@@ -120,7 +123,7 @@ def settle_shared(journal: Journal, mode: str, texting: bool) -> dict[str, Any] 
     hold = HoldReason.SHARED_MOBILE
     if mode == "hold":
         with journal.transaction():
-            journal.db.execute(_HOLD, (hold.value, HoldReason.NO_ADDRESS.value))
+            journal.db.execute(_HOLD, (hold.value, HoldReason.NO_ADDRESS.value, lettering))
         query = f"SELECT COUNT(*) FROM accounts WHERE reason = '{hold.value}'"
         explained = hold.label
     else:

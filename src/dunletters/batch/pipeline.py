@@ -958,7 +958,12 @@ def _finish(
 ) -> dict[str, int]:
     out = options.out
     # One mobile under different names (D-16): decided once the whole input is recorded.
-    shared = contacts.settle_shared(journal, settings.sms.shared_mobile, "sms" in options.channels)
+    shared = contacts.settle_shared(
+        journal,
+        settings.sms.shared_mobile,
+        texting="sms" in options.channels,
+        lettering="letter" in options.channels,
+    )
     when = _sms_schedule(settings, options.as_of, journal.repeated_mobiles())
     # Written a range of rows at a time as the workers read the journal: memory stays
     # flat for any batch size, and the files are in row order (pool.map keeps it).
