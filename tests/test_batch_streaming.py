@@ -107,7 +107,8 @@ def test_one_sms_a_day_per_mobile_without_counting_every_mobile(tmp_path: Path) 
         row["due_date"] = "2026-11-19"  # nine days before AS_OF: the days must agree
     shared = rows[0]["mobile"]
     for row in rows[3:6]:
-        row["mobile"] = shared  # one debtor, four accounts
+        # one debtor, four accounts (one name: a mobile under two names is held)
+        row.update(mobile=shared, name=rows[0]["name"], gender=rows[0]["gender"])
     source = tmp_path / "accounts.csv"
     with source.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
@@ -241,8 +242,8 @@ def test_finishing_in_ranges_writes_what_one_pass_writes(
 
     rows = list(generate_accounts(60, seed=21, as_of=AS_OF))
     rows[3]["principal"] = "不是金额"  # a reject between ranges
-    for row in rows[10:14]:
-        row["mobile"] = rows[9]["mobile"]  # one debtor's five SMS: spread over days
+    for row in rows[10:14]:  # one debtor's five SMS (one name): spread over days
+        row.update(mobile=rows[9]["mobile"], name=rows[9]["name"], gender=rows[9]["gender"])
     source = tmp_path / "accounts.csv"
     with source.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
