@@ -71,25 +71,32 @@ def record(journal: Journal, rows: list[tuple[int, bytes, bytes]]) -> None:
     journal.db.executemany("INSERT OR REPLACE INTO contact_keys VALUES (?, ?, ?)", rows)
 
 
-_SHARED = (
-    "(SELECT row FROM contact_keys WHERE mobile_key IN (SELECT mobile_key FROM contact_keys"
-    " GROUP BY mobile_key HAVING COUNT(DISTINCT name_key) > 1))"
+_SHARED_KEYS = (
+    "SELECT mobile_key FROM contact_keys GROUP BY mobile_key HAVING MIN(name_key) != MAX(name_key)"
 )
-"""The rows of every mobile recorded under two or more different names."""
+"""The mobiles recorded under two or more different names (MIN/MAX: cheaper than DISTINCT)."""
+_SHARED = f"(SELECT row FROM contact_keys WHERE mobile_key IN ({_SHARED_KEYS}))"
+"""Their rows."""
 
 
 def shared_groups(journal: Journal) -> list[list[tuple[int, str]]]:
     """The accounts (row, account id) of each mobile recorded under different names,
     groups in the order of their first row, accounts in row order."""
     journal.db.execute(SCHEMA)  # a journal of a run that recorded none
+    keys = [key for (key,) in journal.db.execute(_SHARED_KEYS)]
+    if not keys:
+        return []  # the usual case: one pass over the table, no join
     groups: dict[bytes, list[tuple[int, str]]] = {}
-    query = (
-        "SELECT c.mobile_key, a.row, a.account_id FROM contact_keys AS c"
-        f" JOIN accounts AS a USING (row) WHERE c.row IN {_SHARED} ORDER BY a.row"
-    )
-    for mobile_key, row, account_id in journal.db.execute(query):
-        groups.setdefault(mobile_key, []).append((int(row), str(account_id)))
-    return list(groups.values())
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        query = (
+            "SELECT c.mobile_key, a.row, a.account_id FROM contact_keys AS c"
+            f" JOIN accounts AS a USING (row) WHERE c.mobile_key IN ({', '.join('?' * len(part))})"
+        )
+        for mobile_key, row, account_id in journal.db.execute(query, part):
+            groups.setdefault(mobile_key, []).append((int(row), str(account_id)))
+    ordered = [sorted(group) for group in groups.values()]
+    return sorted(ordered, key=lambda group: group[0][0])
 
 
 _HOLD = (
