@@ -328,3 +328,19 @@ def test_serve_on_ipv6_loopback_answers(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_templates_check_reports_an_sms_over_its_budget_instead_of_failing(tmp_path: Path) -> None:
+    """Rendering in `templates check` meets every error a render can give, not only
+    template errors: an SMS over [sms] max_segments is a problem with its file."""
+    from dunletters.config import Settings
+    from dunletters.drafts import render_problems
+
+    folder = tmp_path / "t"
+    (folder / "sms").mkdir(parents=True)
+    head = HEAD.split("{% extends")[0].replace("channel: letter", "channel: sms")
+    body = "{{ account | honorific }}：" + "请尽快还款。" * 40 + "详询{{ creditor.hotline }}。\n"
+    (folder / "sms" / "late.firm.txt.j2").write_text(head + body, encoding="utf-8")
+    problems = render_problems(Registry.load([folder]), Settings(), AS_OF)
+    assert [(p.path, p.line) for p in problems] == [("sms/late.firm.txt.j2", None)]
+    assert "超出预算" in problems[0].message

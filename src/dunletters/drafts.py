@@ -215,18 +215,22 @@ def render_problems(registry: Registry, settings: Settings, as_of: date) -> list
                 renderer.letter_html(account, decision, as_of, number)
             else:
                 renderer.sms(account, decision, as_of, number)
-        except TemplateError as error:
-            problems.append(_render_problem(template.name, str(error)))
+        except DunlettersError as error:  # a template error, or an SMS over its budget
+            problems.append(_render_problem(template.name, error))
     return problems
 
 
-def _render_problem(name: str, message: str) -> Problem:
+def _render_problem(name: str, error: DunlettersError) -> Problem:
     """A render error as a problem at the file and line its message names."""
+    message = str(error)
+    said = "渲染失败：" if isinstance(error, TemplateError) else ""
     where, sep, reason = message.partition(": ")
     path, _, line = where.rpartition(":")
     if sep and path.endswith(".j2"):
-        return Problem(path, f"渲染失败：{reason}", int(line) if line.isdigit() else None)
-    return Problem(name, f"渲染失败：{message}")
+        return Problem(path, said + reason, int(line) if line.isdigit() else None)
+    if sep and where.endswith(".j2"):
+        return Problem(where, said + reason)
+    return Problem(name, said + message)
 
 
 def _draft(
