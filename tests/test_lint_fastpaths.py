@@ -21,7 +21,9 @@ from dunletters.config import Settings
 from dunletters.lint import text as T
 from dunletters.lint.anchors import reach
 from dunletters.lint.engine import Linter
-from dunletters.lint.rules import _URL, RULES, _sentence_key, _url_hits
+from dunletters.lint.rules import RULES
+from dunletters.lint.rules.compliance import _URL, _url_hits
+from dunletters.lint.rules.length import _sentence_key
 from dunletters.lint.text import TextView
 from dunletters.samples import sample_account
 
