@@ -20,13 +20,12 @@ from dunletters.errors import DunlettersError, ExitStatus
 from dunletters.lint.drafts import DraftOptions, PageCounter, read_text_file
 from dunletters.lint.findings import Finding, Severity
 from dunletters.lint.reporters import FileReport, render_report
+from dunletters.lint.rule import Rule
 from dunletters.lint.rules import RULES
 from dunletters.models import Account
 
 __all__ = ["apply_fixes", "exit_status", "run_lint"]
 
-FIXABLE = frozenset({"DL107"})
-"""Rules whose suggestions are safe substitutions (jargon → plain words)."""
 _MONEY_LIKE = re.compile(r"[¥￥元]|\d[\d,]*\.\d{2}")
 
 
@@ -50,11 +49,15 @@ class _LazyPageCounter:
         return self._count(html)
 
 
-def apply_fixes(text: str, findings: Sequence[Finding]) -> tuple[str, int]:
-    """Apply safe substitutions at the findings' lines; never inside an amount."""
+def apply_fixes(
+    text: str, findings: Sequence[Finding], rules: Sequence[Rule] = RULES
+) -> tuple[str, int]:
+    """Apply the suggestions of the fixable rules (``Rule.fixable``, safe substitutions)
+    at the findings' lines; never inside an amount."""
+    fixable = {rule.code for rule in rules if rule.fixable}
     lines = text.split("\n")
     fixes = sorted(
-        (f for f in findings if f.code in FIXABLE and f.suggestion and f.match),
+        (f for f in findings if f.code in fixable and f.suggestion and f.match),
         key=lambda f: (f.line, f.column),
         reverse=True,
     )

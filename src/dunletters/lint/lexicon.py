@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import reach, reads_parser, required_literals
+from dunletters.lint.findings import Severity
 from dunletters.lint.text import TextView, fold
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Entry",
     "Lexicon",
     "LexiconMatch",
+    "RuleDoc",
     "builtin_lexicons",
     "lexicon_cache_dir",
     "load_lexicon",
@@ -83,8 +85,22 @@ class Entry(BaseModel):
         return self.phrase if self.phrase is not None else f"/{self.regex}/"
 
 
+class RuleDoc(BaseModel):
+    """An existence rule's documentation (the sections of ``docs/rules.md``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    principle: str
+    what: str
+    why: str
+    fail: tuple[str, ...] = ()
+    passes: tuple[str, ...] = ()
+    use_instead: str
+
+
 class Lexicon(BaseModel):
-    """A phrase list file."""
+    """A phrase list file; with ``extends: existence`` it also declares its rule."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -94,6 +110,33 @@ class Lexicon(BaseModel):
     source: str
     entries: tuple[Entry, ...] = Field(min_length=1)
     pass_examples: tuple[str, ...] = Field(min_length=1)
+    extends: Literal["existence"] | None = None
+    """``existence``: the rule is one finding per match (see lint/rules/existence.py)."""
+    message: str | None = None
+    """The finding's message; ``{match}`` is the matched text (and ``{stage}``, ``{tone}``)."""
+    frame_message: str | None = None
+    """Also report the rule's sentence frames (lint/frames/), with this message
+    (``{match}``, ``{frame}``)."""
+    severity: Severity | None = None
+    basis: str | None = None
+    """The rule's basis in the rules and the seed (``依据``)."""
+    doc: RuleDoc | None = None
+    since: str = "0.1.0"
+    fixable: bool = False
+    needs: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    """The stages the rule applies at (empty: all)."""
+    example_context: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _declared(self) -> Lexicon:
+        if self.extends is not None:
+            missing = [
+                key for key in ("message", "severity", "basis", "doc") if getattr(self, key) is None
+            ]
+            if missing:
+                raise ValueError(f"extends: existence 的词表须写明 {'、'.join(missing)}")
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,7 +591,7 @@ def load_lexicon(path: Path, data: object = None) -> Lexicon:
 # files: an edited list gets a new name, so it is never shadowed by a stale cache,
 # and nothing generated is kept in git.
 
-_COMPILED_FORMAT = 2
+_COMPILED_FORMAT = 3
 
 
 def _builtin_dir() -> Path:

@@ -10,11 +10,12 @@ from dunletters.lint.rule import Hit, Rule, rule
 from dunletters.lint.rules.common import (
     _DEADLINE_WORDS,
     _SALUTATION,
-    _existence,
     _has,
     _surname,
     _whole,
+    say,
 )
+from dunletters.lint.rules.existence import declared
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -45,7 +46,6 @@ _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公�
     "DL101",
     "missing-creditor",
     principle="清楚",
-    severity=ERROR,
     rationale="收信人须知道是谁来信：债权机构名称必须写明（《商业银行信用卡业务监督管理办法》第六十九条）。",
     what="全文找不到债权机构（发函机构）的名称；配置了债权机构时，找不到它的名称或短信签名。",
     why="不写来信机构，债务人无法核实真伪，也无从联系；冒名催收正是诈骗惯用手法。",
@@ -68,13 +68,13 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
             return hits
         if signature and f"【{signature}】" in ctx.text:
             return hits
-        hits.append(_whole(ctx, f"未写明债权机构「{creditor.name}」（或其短信签名）"))
+        hits.append(_whole(ctx, say(ctx, "DL101", "configured", creditor=creditor.name)))
         return hits
     sender = ctx.sender
     if sender is not None and sender.name in ctx.view.match_text:
         return hits  # the settings' creditor (the demos' example), named in full
     if _INSTITUTION.search(ctx.text) is None:
-        hits.append(_whole(ctx, "未写明债权机构名称（谁在催收）"))
+        hits.append(_whole(ctx, say(ctx, "DL101", "unnamed")))
     return hits
 
 
@@ -82,7 +82,6 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
     "DL102",
     "missing-amount",
     principle="清楚",
-    severity=ERROR,
     rationale="催收函须写明欠款金额（第六十九条：持卡人姓名和欠款余额）。",
     what="全文没有任何金额。",
     why="不写欠多少，债务人无从核对，也无法按期足额还款。",
@@ -93,7 +92,7 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
 def missing_amount(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     if not ctx.view.money and not ctx.view.capitals:
-        hits.append(_whole(ctx, "未写明欠款金额"))
+        hits.append(_whole(ctx, say(ctx, "DL102", "missing")))
     return hits
 
 
@@ -124,8 +123,6 @@ def _has_deadline(ctx: LintContext) -> bool:
     "DL103",
     "missing-deadline",
     principle="指引的",
-    severity=ERROR,
-    severity_by_channel=(("sms", WARNING),),
     rationale="要求客户在明确的期限内还款（原则十：指引的）。",
     what="没有具体的还款期限（某年某月某日前，或收到本函之日起N日内）。",
     why="「尽快」「及时」不是期限；没有期限，债务人不知何时必须行动，后续措施也失去依据。",
@@ -142,7 +139,7 @@ def _has_deadline(ctx: LintContext) -> bool:
 def missing_deadline(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     if not _has_deadline(ctx):
-        hits.append(_whole(ctx, "未给出具体的还款期限（如「请于2026年12月5日前」）"))
+        hits.append(_whole(ctx, say(ctx, "DL103", "missing")))
     return hits
 
 
@@ -150,7 +147,6 @@ def missing_deadline(ctx: LintContext) -> list[Hit]:
     "DL104",
     "missing-payment-channel",
     principle="指引的",
-    severity=ERROR,
     channels=("letter",),
     rationale="告诉客户通过哪些官方渠道还款（第六十九条：还款方式）。",
     what="信函没有写明任何官方还款渠道。",
@@ -167,7 +163,7 @@ def missing_payment_channel(ctx: LintContext) -> list[Hit]:
         if account_digits in ctx.view.match_text.replace(" ", ""):
             return hits
     if not _has(ctx, "payment_channel"):
-        hits.append(_whole(ctx, "未写明官方还款渠道（对公账户、官方App、营业网点等）"))
+        hits.append(_whole(ctx, say(ctx, "DL104", "missing")))
     return hits
 
 
@@ -175,7 +171,6 @@ def missing_payment_channel(ctx: LintContext) -> list[Hit]:
     "DL105",
     "missing-contact",
     principle="清楚",
-    severity=ERROR,
     rationale="写明机构的官方联系方式（第六十九条：联系方式）。",
     what="没有官方联系电话（95xxx、400 或带区号的固定电话）。",
     why="债务人须能向机构核实、咨询和协商；只留个人手机号或不留电话都不合规。",
@@ -189,7 +184,7 @@ def missing_contact(ctx: LintContext) -> list[Hit]:
     if ctx.sender is not None and ctx.sender.hotline in ctx.text:
         return hits
     if not _has(ctx, "contact"):
-        hits.append(_whole(ctx, "未写明官方联系电话（95xxx、400 或固定电话）"))
+        hits.append(_whole(ctx, say(ctx, "DL105", "missing")))
     return hits
 
 
@@ -223,7 +218,6 @@ def _named_salutation(text: str) -> bool:
     "DL106",
     "not-personalized",
     principle="个性化",
-    severity=WARNING,
     rationale="信的内容应尽量避免公式化（原则五：个性化）。",
     what="只有「尊敬的客户」一类泛称，没有债务人的姓名或称谓。",
     why="公式化的来信容易被当作群发广告忽略；写明姓名才是写给这个人的信。",
@@ -252,34 +246,14 @@ def not_personalized(ctx: LintContext) -> list[Hit]:
     generic = ctx.lexicons["generic_salutation"].search(ctx.view)
     if generic is not None:
         hits.append(
-            Hit(generic.start, generic.end, f"称呼「{generic.text}」是泛称，未写债务人姓名")
+            Hit(generic.start, generic.end, say(ctx, "DL106", "generic", match=generic.text))
         )
     else:
-        hits.append(_whole(ctx, "未称呼债务人姓名（个性化）"))
+        hits.append(_whole(ctx, say(ctx, "DL106", "unnamed")))
     return hits
 
 
-@rule(
-    "DL107",
-    "jargon",
-    principle="看得懂",
-    severity=WARNING,
-    rationale="如果客户看不懂，可能就不会再看下去（原则一：看得懂）。",
-    what="使用了债务人不懂的内部术语：M1/M2、DPD、账龄、核销、委外、呆账……",
-    why="内部术语让债务人读不懂，也显得冷漠；说清事实即可。",
-    fail=("您的账户目前为M2状态。", "您的账户DPD已达35天。"),
-    passes=("您的账户已逾期35天。", "M10型号的设备"),
-    use_instead="用白话说明事实，如「已逾期35天」。",
-    lexicons=("jargon",),
-    hits_need=("jargon",),
-)
-def jargon(ctx: LintContext) -> list[Hit]:
-    hits: list[Hit] = []
-    for hit in _existence(ctx, "jargon", "内部术语「{match}」，债务人可能看不懂"):
-        hits.append(
-            Hit(hit.start, hit.end, hit.message, hit.suggestion, fixable=hit.suggestion is not None)
-        )
-    return hits
+jargon = declared("jargon")
 
 
 _DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申诉|证明材料")
@@ -289,7 +263,6 @@ _DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申�
     "DL108",
     "missing-dispute-channel",
     principle="清楚",
-    severity=WARNING,
     channels=("letter",),
     rationale="告知如何对欠款提出异议、提交证据（第六十九条）。",
     what="信函没有说明对金额有异议时如何处理。",
@@ -301,7 +274,7 @@ _DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申�
 def missing_dispute_channel(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     if _DISPUTE.search(ctx.text) is None:
-        hits.append(_whole(ctx, "未说明异议渠道（对金额有异议时如何核实、提交材料）"))
+        hits.append(_whole(ctx, say(ctx, "DL108", "missing")))
     return hits
 
 

@@ -11,15 +11,21 @@ from dunletters.lint.frames import frame_hits
 from dunletters.lint.rule import Hit
 
 
-def _existence(ctx: LintContext, lexicon: str, message: str) -> list[Hit]:
-    """One hit per phrase-list match; the message names the match and the suggestion."""
+def say(ctx: LintContext, code: str, key: str, **fields: object) -> str:
+    """Rule ``code``'s message ``key`` (YAML data, see lint/ruledata.py), filled in."""
+    return ctx.messages[code][key].format(**fields)
+
+
+def _existence(ctx: LintContext, lexicon: str, message: str, **fields: object) -> list[Hit]:
+    """One hit per phrase-list match; the message names the match (``{match}``, and
+    any ``fields``) and the suggestion."""
     compiled = ctx.lexicons[lexicon]
     if not compiled.may_match(ctx.view):
         return []  # the usual case, decided by the shared scan
     hits = []
     for match in compiled.finditer(ctx.view):
         suggest = match.entry.suggest
-        text = message.format(match=match.text)
+        text = message.format(match=match.text, **fields)
         if suggest:
             text += f"；可改为「{suggest}」"
         hits.append(Hit(match.start, match.end, text, suggestion=suggest))

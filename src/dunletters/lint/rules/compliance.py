@@ -15,7 +15,9 @@ from dunletters.lint.rules.common import (
     _framed,
     _surname,
     _whole,
+    say,
 )
+from dunletters.lint.rules.existence import declared
 from dunletters.lint.text import NumberSpan
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -24,67 +26,19 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 # -- DL6xx 法规 --------------------------------------------------------------------------------
 
 
-@rule(
-    "DL601",
-    "threat",
-    principle="法规",
-    severity=ERROR,
-    rationale="不得以暴力、胁迫、恐吓方式催收（《商业银行信用卡业务监督管理办法》第六十八条）。",
-    what="威胁、恐吓用语：后果自负、别怪我们不客气、上门找你……",
-    why="恐吓违法（第六十八条；治安管理处罚法），也会让催收函变成投诉证据。",
-    fail=("如果再不还款，后果自负！",),
-    passes=("逾期将按合同约定计收违约金。",),
-    use_instead="陈述合法的后果，如「逾期将按合同约定承担违约责任」。",
-    lexicons=("threat",),
-)
-def threat(ctx: LintContext) -> list[Hit]:
-    hits = _existence(ctx, "threat", "威胁性用语「{match}」")
-    hits += _framed(ctx, "DL601", "威胁性用语「{match}」（{frame}）", hits)
-    return hits
+threat = declared("threat")
 
 
-@rule(
-    "DL602",
-    "insult",
-    principle="法规",
-    severity=ERROR,
-    rationale="不得辱骂、侮辱债务人（第六十八条；刑法第二百四十六条）。",
-    what="贬损、侮辱性称呼：老赖、骗子、无赖……",
-    why="辱骂违法，且只会激化矛盾；要相信客户都是想还款的（种子材料）。",
-    fail=("你这个老赖，赶紧还钱。",),
-    passes=("谨防骗子冒充我行工作人员。",),
-    use_instead="称呼对方的姓名，只陈述事实。",
-    lexicons=("insult",),
-    hits_need=("insult",),
-)
-def insult(ctx: LintContext) -> list[Hit]:
-    return _existence(ctx, "insult", "侮辱性用语「{match}」")
+insult = declared("insult")
 
 
-@rule(
-    "DL603",
-    "false-authority",
-    principle="法规",
-    severity=ERROR,
-    rationale="不得冒用行政、司法机关名义（《银行保险机构消费者权益保护管理办法》第四十一条；刑法第二百七十九条）。",
-    what="冒称或假借公安、法院、检察院：已立案、拘留、逮捕、法院传票、网上追逃……",
-    why="债权人无权立案、拘留或发传票；假借公权力属违法，且可能构成犯罪。",
-    fail=("公安机关已立案，将对你实施拘留。",),
-    passes=("我行可能依法向人民法院提起诉讼。",),
-    use_instead="只说债权人自己能做的合法事项，如「可能依法提起诉讼」。",
-    lexicons=("false_authority",),
-)
-def false_authority(ctx: LintContext) -> list[Hit]:
-    hits = _existence(ctx, "false_authority", "冒用或假借公权力「{match}」")
-    hits += _framed(ctx, "DL603", "冒用或假借公权力「{match}」（{frame}）", hits)
-    return hits
+false_authority = declared("false_authority")
 
 
 @rule(
     "DL604",
     "third-party-disclosure",
     principle="法规",
-    severity=ERROR,
     rationale="不得向无关第三人催收或透露债务信息（第六十八条；行业催收指引；个人信息保护法第十条）。",
     what="告知或威胁告知单位、同事、亲友、通讯录；或把债务详情写给债务人以外的人。",
     why="向第三人透露债务侵犯隐私，属于软暴力，违反多项规定。",
@@ -95,8 +49,8 @@ def false_authority(ctx: LintContext) -> list[Hit]:
 )
 def third_party_disclosure(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    hits += _existence(ctx, "third_party", "向第三方透露或以此施压「{match}」")
-    hits += _framed(ctx, "DL604", "向第三方透露或以此施压「{match}」（{frame}）", hits)
+    hits += _existence(ctx, "third_party", ctx.messages["DL604"]["match"])
+    hits += _framed(ctx, "DL604", ctx.messages["DL604"]["frame"], hits)
     if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
         return hits
     for match in _SALUTATION.finditer(ctx.text):
@@ -108,7 +62,7 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
                 Hit(
                     match.start(),
                     match.end(),
-                    "文书称呼的不是账户本人：债务详情不得写给第三人",
+                    say(ctx, "DL604", "not_recipient"),
                 )
             )
     return hits
@@ -139,7 +93,6 @@ def _allowed_numbers(ctx: LintContext) -> set[str]:
     "DL605",
     "unmasked-pii",
     principle="法规（个人信息保护法）",
-    severity=ERROR,
     rationale="金融账户信息是敏感个人信息（个人信息保护法第二十八条）：卡号、身份证号须脱敏。",
     what="完整的身份证号、完整的银行卡号（通过 Luhn 校验）、第三人的完整手机号。",
     why="信件和短信可能被他人看到；完整号码一旦泄露即可被冒用。",
@@ -172,7 +125,14 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
         ):
             continue  # the creditor's own collection account, printed for payment
         kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
-        hits.append(Hit(number.start, number.end, f"未脱敏的{kind}", suggestion=_masked(number)))
+        hits.append(
+            Hit(
+                number.start,
+                number.end,
+                say(ctx, "DL605", "unmasked", kind=kind),
+                suggestion=_masked(number),
+            )
+        )
     return hits
 
 
@@ -186,7 +146,7 @@ def _record_card(ctx: LintContext, numbers: list[NumberSpan]) -> Hit | None:
     start = ctx.text.find(card)
     if start < 0 or any(n.start <= start < n.end for n in numbers):
         return None
-    return Hit(start, start + len(card), "未脱敏的银行卡号（账户记录中的卡号）")
+    return Hit(start, start + len(card), say(ctx, "DL605", "record_card"))
 
 
 _LONG_DIGITS = re.compile(r"(?<![\d*])[1-9]\d{14,18}(?![\d*])")
@@ -203,7 +163,7 @@ def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[H
         if any(n.start <= match.start() < n.end for n in numbers):
             continue  # found (and judged) by the number scan
         if _PERSONAL_PAYEE.search(text, max(0, match.start() - 60), match.start()) is not None:
-            hits.append(Hit(match.start(), match.end(), "未脱敏的银行卡号（个人收款账户）"))
+            hits.append(Hit(match.start(), match.end(), say(ctx, "DL605", "payee_card")))
     return hits
 
 
@@ -249,7 +209,7 @@ _THROWAWAY_HOST = re.compile(
 """Hosts no bank or licensed lender collects on: throwaway top-level domains, bare IPs."""
 
 
-def _url_hits(ctx: LintContext) -> list[Hit]:
+def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
     """Links outside the allowlist; without one (no configured creditor or
     ``link_allowlist``), only short links, since a real lender's own site is fine."""
     text = ctx.view.match_text
@@ -273,7 +233,7 @@ def _url_hits(ctx: LintContext) -> list[Hit]:
             continue
         if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
             start, end = ctx.view.origin_span(match.start(), match.end())
-            hits.append(Hit(start, end, f"链接「{url}」不在官方域名白名单内"))
+            hits.append(Hit(start, end, say(ctx, code, "link", url=url)))
     return hits
 
 
@@ -294,7 +254,6 @@ def _warned_against(text: str, start: int) -> bool:
     "DL606",
     "unofficial-payment",
     principle="法规 / 反诈",
-    severity=ERROR,
     rationale="只能引导到官方渠道还款：转账给个人、微信支付宝转给催收员、短链接都是诈骗惯用手法。",
     what="要求转账到个人账户、转给催收员、扫个人二维码，或使用不在白名单的链接。",
     why="非官方渠道的还款可能被截留，债务人蒙受损失，机构承担责任。",
@@ -307,10 +266,10 @@ def unofficial_payment(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     hits += [
         hit
-        for hit in _existence(ctx, "unofficial_payment", "非官方还款渠道「{match}」")
+        for hit in _existence(ctx, "unofficial_payment", ctx.messages["DL606"]["match"])
         if not _warned_against(ctx.text, hit.start)
     ]
-    hits += _framed(ctx, "DL606", "非官方还款渠道「{match}」（{frame}）", hits)
+    hits += _framed(ctx, "DL606", ctx.messages["DL606"]["frame"], hits)
     hits += _url_hits(ctx)
     return hits
 
@@ -329,7 +288,6 @@ _EMOJI_OR_YUAN = re.compile(_EMOJI.pattern[:-1] + "¥￥]")
     "DL607",
     "sms-format",
     principle="法规 / 运营商规则",
-    severity=ERROR,
     channels=("sms",),
     example_context=(("channel", "sms"),),
     rationale="通知类短信须以【签名】开头，正文不含【】、退订字样、表情、¥ 和非白名单链接（运营商与平台规则）。",
@@ -347,7 +305,7 @@ def sms_format(ctx: LintContext) -> list[Hit]:
     lead = len(text) - len(stripped)
     signature = _SMS_SIGNATURE.match(stripped)
     if signature is None:
-        hits.append(Hit(lead, lead, "短信须以【签名】开头"))
+        hits.append(Hit(lead, lead, say(ctx, "DL607", "unsigned")))
         body_start = lead
     else:
         body_start = lead + signature.end()
@@ -356,7 +314,11 @@ def sms_format(ctx: LintContext) -> list[Hit]:
         expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
         if expected and signature.group(1) != expected:
             hits.append(
-                Hit(lead, body_start, f"签名「{signature.group(1)}」不是配置的签名「{expected}」")
+                Hit(
+                    lead,
+                    body_start,
+                    say(ctx, "DL607", "signature", signature=signature.group(1), expected=expected),
+                )
             )
     body_end = len(text)
     if signature is not None:  # a second signature closing the text: the sender's name
@@ -370,21 +332,21 @@ def sms_format(ctx: LintContext) -> list[Hit]:
         or text.find("]", body_start, body_end) >= 0
     ):
         for match in _SMS_BRACKETS.finditer(text, body_start, body_end):
-            hits.append(Hit(match.start(), match.end(), "正文不能包含【】或[]"))
-    hits += _existence(ctx, "sms_forbidden", "通知短信不能含退订类字样「{match}」")
+            hits.append(Hit(match.start(), match.end(), say(ctx, "DL607", "brackets")))
+    hits += _existence(ctx, "sms_forbidden", ctx.messages["DL607"]["unsubscribe"])
     if _EMOJI_OR_YUAN.search(text) is not None:  # one pass rules out both, as a rule
         for match in _EMOJI.finditer(text):
-            hits.append(Hit(match.start(), match.end(), "短信不能含表情符号"))
+            hits.append(Hit(match.start(), match.end(), say(ctx, "DL607", "emoji")))
         for match in _YUAN_SIGN.finditer(text):
             hits.append(
                 Hit(
                     match.start(),
                     match.end(),
-                    "短信不能用 ¥ 符号，金额写「100.00元」",
+                    say(ctx, "DL607", "yuan"),
                     suggestion="元",
                 )
             )
-    hits += _url_hits(ctx)
+    hits += _url_hits(ctx, "DL607")
     return hits
 
 
@@ -392,7 +354,6 @@ def sms_format(ctx: LintContext) -> list[Hit]:
     "DL608",
     "quiet-hours",
     principle="法规",
-    severity=ERROR,
     channels=("sms",),
     needs=("schedule",),
     example_context=(("channel", "sms"), ("scheduled", "2026-11-28T22:30:00+08:00")),
@@ -413,15 +374,22 @@ def quiet_hours(ctx: LintContext) -> list[Hit]:
         hits.append(
             _whole(
                 ctx,
-                f"计划发送时间{local:%H:%M}（{ctx.sms_timezone}）不在允许时段"
-                f"{start:%H:%M}–{end:%H:%M}内",
+                say(
+                    ctx,
+                    "DL608",
+                    "window",
+                    time=local,
+                    timezone=ctx.sms_timezone,
+                    start=start,
+                    end=end,
+                ),
             )
         )
     if ctx.sent_today >= ctx.sms_max_per_day:
         hits.append(
             _whole(
                 ctx,
-                f"该债务人当日已排{ctx.sent_today}条催收短信，超过每日上限{ctx.sms_max_per_day}条",
+                say(ctx, "DL608", "per_day", sent=ctx.sent_today, limit=ctx.sms_max_per_day),
             )
         )
     return hits
@@ -431,7 +399,6 @@ def quiet_hours(ctx: LintContext) -> list[Hit]:
     "DL609",
     "deceased-or-disputed",
     principle="法规 / 死亡客户",
-    severity=ERROR,
     needs=("record",),
     rationale="已故客户不得发送催收函（转人工核实）；有争议或投诉的账户暂停催收，待核实处理。",
     what="为标记为已故或有争议的账户生成了催收文书。",
@@ -447,9 +414,9 @@ def deceased_or_disputed(ctx: LintContext) -> list[Hit]:
     if account is None:
         return hits
     if account.deceased:
-        hits.append(_whole(ctx, "该账户标记为已故：不得发送催收文书，应转人工处理"))
+        hits.append(_whole(ctx, say(ctx, "DL609", "deceased")))
     if account.dispute:
-        hits.append(_whole(ctx, "该账户存在争议或投诉：应暂停催收，待核实处理"))
+        hits.append(_whole(ctx, say(ctx, "DL609", "dispute")))
     return hits
 
 

@@ -9,11 +9,11 @@ from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, Rule, rule
 from dunletters.lint.rules.common import (
-    _existence,
-    _framed,
     _has,
     _whole,
+    say,
 )
+from dunletters.lint.rules.existence import declared
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -25,7 +25,6 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
     "DL501",
     "missing-consequence",
     principle="最后的",
-    severity=ERROR,
     needs=("stage",),
     stages=("late", "final"),
     example_context=(("stage", "final"),),
@@ -40,7 +39,7 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 def missing_consequence(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     if not _has(ctx, "consequence"):
-        hits.append(_whole(ctx, f"{ctx.stage} 阶段的文书须如实说明逾期不还的后果"))
+        hits.append(_whole(ctx, say(ctx, "DL501", "missing", stage=ctx.stage)))
     return hits
 
 
@@ -52,7 +51,6 @@ _LEGAL = re.compile(r"诉|訴|法院|法庭|开庭|仲裁|支付令|保全|强�
     "DL502",
     "unexplained-legal-action",
     principle="合理的",
-    severity=WARNING,
     rationale="必须向客户解释为何要将这件事交给律师处理（原则九：合理的）。",
     what="提到律师、诉讼等法律措施，却没有说明原因（逾期多久、此前的提醒）。",
     why="没有理由的法律措施像恐吓；说明原因才合理，也符合第六十九条「催收原因」的要求。",
@@ -87,29 +85,13 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
                 Hit(
                     action.start,
                     action.end,
-                    f"提到「{action.text}」却未在同一段说明原因（逾期多久、此前提醒）",
+                    say(ctx, "DL502", "unexplained", action=action.text),
                 )
             )
     return hits
 
 
-@rule(
-    "DL503",
-    "overstated-consequence",
-    principle="最后的 / 法规",
-    severity=ERROR,
-    rationale="后果须真实：单纯逾期不等于犯罪（两高2018年信用卡司法解释），也没有「征信黑名单」。",
-    what="虚假或夸大的后果：征信黑名单、坐牢、已构成犯罪、影响子女上学、冻结所有银行卡……",
-    why="夸大后果属于欺诈性施压，违反行业催收指引，并可能构成违法。",
-    fail=("逾期不还将被列入征信黑名单。",),
-    passes=("逾期信息将依法报送金融信用信息基础数据库。",),
-    use_instead="只陈述真实、合法的后果，如「逾期信息将依法报送金融信用信息基础数据库」。",
-    lexicons=("overstated_consequence",),
-)
-def overstated_consequence(ctx: LintContext) -> list[Hit]:
-    hits = _existence(ctx, "overstated_consequence", "夸大或不实的后果「{match}」")
-    hits += _framed(ctx, "DL503", "夸大或不实的后果「{match}」（{frame}）", hits)
-    return hits
+overstated_consequence = declared("overstated_consequence")
 
 
 __register__: tuple[Rule, ...] = (

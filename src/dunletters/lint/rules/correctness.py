@@ -12,8 +12,9 @@ from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, Rule, rule
 from dunletters.lint.rules.common import (
     _DEADLINE_WORDS,
-    _existence,
+    say,
 )
+from dunletters.lint.rules.existence import declared
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -43,7 +44,6 @@ def _record_amounts(ctx: LintContext) -> set[Decimal]:
     "DL201",
     "amount-mismatch",
     principle="正确性",
-    severity=ERROR,
     needs=("record",),
     rationale="信中所写的款项数额必须正确（原则六：正确性）。",
     what="正文中的某个金额与记录中的任何金额（本金、利息、违约金、合计）都对不上。",
@@ -71,9 +71,7 @@ def amount_mismatch(ctx: LintContext) -> list[Hit]:
         if allowed is None:
             allowed = _record_amounts(ctx)
         if span.amount not in allowed:
-            hits.append(
-                Hit(span.start, span.end, f"金额「{span.text}」与账户记录中的任何金额都不一致")
-            )
+            hits.append(Hit(span.start, span.end, say(ctx, "DL201", "mismatch", amount=span.text)))
     return hits
 
 
@@ -103,7 +101,6 @@ def _spelled(figure: Decimal | None) -> str | None:
     "DL202",
     "capitals-mismatch",
     principle="正确性",
-    severity=ERROR,
     rationale="大写金额须与小写一致，且符合人民银行《正确填写票据和结算凭证的基本规定》。",
     what="大写金额与旁边的数字金额不一致，或大写写法不合规范（缺「整」、缺「零」、用小写数字等）。",
     why="大小写不一致时金额以哪一个为准会产生争议；不规范的大写在财务上不被接受。",
@@ -124,14 +121,26 @@ def capitals_mismatch(ctx: LintContext) -> list[Hit]:
         try:
             value = zh.parse_capitals(span.text, strict=True)
         except zh.CapitalsError as error:
-            hits.append(Hit(span.start, span.end, f"大写金额「{span.text}」不规范：{error.reason}"))
+            hits.append(
+                Hit(
+                    span.start,
+                    span.end,
+                    say(ctx, "DL202", "malformed", capitals=span.text, reason=error.reason),
+                )
+            )
             continue
         if figure is not None and zh.quantize_fen(figure) != value:
             hits.append(
                 Hit(
                     span.start,
                     span.end,
-                    f"大写「{span.text}」与小写金额 {zh.format_money(figure)} 不一致",
+                    say(
+                        ctx,
+                        "DL202",
+                        "mismatch",
+                        capitals=span.text,
+                        figure=zh.format_money(figure),
+                    ),
                     suggestion=right,
                 )
             )
@@ -164,7 +173,6 @@ def _labelled_amounts(
     "DL203",
     "breakdown-sum",
     principle="正确性",
-    severity=ERROR,
     rationale="明细之和必须等于合计（原则六：正确性）。",
     what="写出的本金、利息、违约金等明细相加不等于写出的合计。",
     why="明细与合计对不上，债务人会质疑全部金额。",
@@ -187,7 +195,13 @@ def breakdown_sum(ctx: LintContext) -> list[Hit]:
             Hit(
                 total[1],
                 total[2],
-                f"明细之和 {zh.format_money(stated)} 不等于合计 {zh.format_money(total[0])}",
+                say(
+                    ctx,
+                    "DL203",
+                    "sum",
+                    stated=zh.format_money(stated),
+                    total=zh.format_money(total[0]),
+                ),
             )
         )
     return hits
@@ -197,7 +211,6 @@ def breakdown_sum(ctx: LintContext) -> list[Hit]:
     "DL204",
     "date-inconsistent",
     principle="正确性",
-    severity=ERROR,
     rationale="日期必须真实可行：不存在的日期、与星期不符、早于发函日的期限都会误导债务人。",
     what="不存在的日期（2月30日）、与所写星期不符的日期、早于发函日期的还款期限。",
     why="日期错误让期限失效，也让整封信显得不可信。",
@@ -214,14 +227,14 @@ def date_inconsistent(ctx: LintContext) -> list[Hit]:
     year = ctx.as_of.year if ctx.as_of else None
     for span in ctx.view.dates(year):
         if span.value is None:
-            hits.append(Hit(span.start, span.end, f"日期「{span.text}」不存在"))
+            hits.append(Hit(span.start, span.end, say(ctx, "DL204", "nonexistent", date=span.text)))
             continue
         if span.weekday is not None and "一二三四五六日"[span.value.weekday()] != span.weekday:
             hits.append(
                 Hit(
                     span.start,
                     span.end,
-                    f"{span.text}是{zh.weekday_zh(span.value)}，与所写星期不符",
+                    say(ctx, "DL204", "weekday", date=span.text, weekday=zh.weekday_zh(span.value)),
                 )
             )
         is_deadline = _DEADLINE_WORDS.match(ctx.text[span.end : span.end + 4]) is not None or (
@@ -232,28 +245,13 @@ def date_inconsistent(ctx: LintContext) -> list[Hit]:
                 Hit(
                     span.start,
                     span.end,
-                    f"还款期限{span.text}早于发函日期{zh.format_date(ctx.as_of)}",
+                    say(ctx, "DL204", "past", date=span.text, as_of=zh.format_date(ctx.as_of)),
                 )
             )
     return hits
 
 
-@rule(
-    "DL205",
-    "unfilled-placeholder",
-    principle="正确性",
-    severity=ERROR,
-    rationale="模板残留（____、X天、【姓名】、{{ }}）说明信没有填写完整。",
-    what="空白、占位符或模板语法残留。",
-    why="带占位符的信一眼可见是群发的，金额日期空缺还会让信失去意义。",
-    fail=("您已逾期X天，请于XX月XX日前还款。", "尊敬的【姓名】："),
-    passes=("您已逾期12天，请于12月5日前还款。",),
-    use_instead="用模板变量生成，如 {{ account.days_past_due }}。",
-    lexicons=("placeholder",),
-    hits_need=("placeholder",),
-)
-def unfilled_placeholder(ctx: LintContext) -> list[Hit]:
-    return _existence(ctx, "placeholder", "未填写的占位符「{match}」")
+unfilled_placeholder = declared("placeholder")
 
 
 __register__: tuple[Rule, ...] = (

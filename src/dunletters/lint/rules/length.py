@@ -9,6 +9,7 @@ from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, Rule, rule
 from dunletters.lint.rules.common import (
     _whole,
+    say,
 )
 from dunletters.lint.text import SENTENCE_MARKS
 from dunletters.sms import UCS2_SEGMENT, UCS2_SINGLE, measure
@@ -23,7 +24,6 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
     "DL301",
     "over-one-page",
     principle="简明扼要",
-    severity=ERROR,
     channels=("letter",),
     needs=("pages",),
     example_context=(("pages", "2"),),
@@ -37,7 +37,7 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 def over_one_page(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     if ctx.pages is not None and ctx.pages > ctx.param("DL301", "max_pages", 1):
-        hits.append(_whole(ctx, f"信函共{ctx.pages}页，超过一页A4"))
+        hits.append(_whole(ctx, say(ctx, "DL301", "pages", pages=ctx.pages)))
     return hits
 
 
@@ -45,7 +45,6 @@ def over_one_page(ctx: LintContext) -> list[Hit]:
     "DL302",
     "long-sentence",
     principle="容易阅读",
-    severity=WARNING,
     rationale="简短的句子与段落（原则七：容易阅读）。",
     what="句子超过60个阅读单位（警告）或40个（提示）；一个金额、号码算一个单位。",
     why="长句让人读到后面忘了前面，催收信的关键信息（金额、期限）会被埋没。",
@@ -64,10 +63,21 @@ def long_sentence(ctx: LintContext) -> list[Hit]:
             continue
         length = sentence.length
         if length > warn:
-            hits.append(Hit(sentence.start, sentence.end, f"句子长{length}字，超过{warn}字"))
+            hits.append(
+                Hit(
+                    sentence.start,
+                    sentence.end,
+                    say(ctx, "DL302", "long", length=length, limit=warn),
+                )
+            )
         elif length > info:
             hits.append(
-                Hit(sentence.start, sentence.end, f"句子长{length}字，超过{info}字", severity=INFO)
+                Hit(
+                    sentence.start,
+                    sentence.end,
+                    say(ctx, "DL302", "long", length=length, limit=info),
+                    severity=INFO,
+                )
             )
     return hits
 
@@ -76,7 +86,6 @@ def long_sentence(ctx: LintContext) -> list[Hit]:
     "DL303",
     "long-paragraph",
     principle="容易阅读",
-    severity=WARNING,
     channels=("letter",),
     rationale="简短的句子与段落（原则七：容易阅读）。",
     what="段落超过150字或4句。",
@@ -104,7 +113,15 @@ def long_paragraph(ctx: LintContext) -> list[Hit]:
                 Hit(
                     paragraph.start,
                     paragraph.start + min(len(paragraph.text), 20),
-                    f"段落长{length}字、{count}句，超过{max_chars}字或{max_sentences}句",
+                    say(
+                        ctx,
+                        "DL303",
+                        "long",
+                        length=length,
+                        count=count,
+                        max_chars=max_chars,
+                        max_sentences=max_sentences,
+                    ),
                 )
             )
     return hits
@@ -114,7 +131,6 @@ def long_paragraph(ctx: LintContext) -> list[Hit]:
     "DL304",
     "sms-too-long",
     principle="简明扼要",
-    severity=ERROR,
     channels=("sms",),
     example_context=(("channel", "sms"),),
     rationale="短信按运营商规则计费：70字内1条，超过按67字/条，签名计入。",
@@ -158,7 +174,6 @@ def _sentence_key(text: str) -> str:
     "DL305",
     "repetition",
     principle="简明扼要",
-    severity=INFO,
     rationale="直奔主题：同一句话不必说两遍。",
     what="同一个句子重复出现。",
     why="重复浪费篇幅，还会让信显得拼凑。",
@@ -181,7 +196,13 @@ def repetition(ctx: LintContext) -> list[Hit]:
         if len(key) < 8:
             continue
         if key in seen:
-            hits.append(Hit(sentence.start, sentence.end, f"与前文重复：「{sentence.text[:20]}」"))
+            hits.append(
+                Hit(
+                    sentence.start,
+                    sentence.end,
+                    say(ctx, "DL305", "repeated", sentence=sentence.text[:20]),
+                )
+            )
         else:
             seen[key] = sentence.start
     return hits

@@ -9,7 +9,9 @@ from dunletters.lint.rules.common import (
     _existence,
     _has,
     _whole,
+    say,
 )
+from dunletters.lint.rules.existence import declared
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -21,7 +23,6 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
     "DL401",
     "tone-mismatch",
     principle="坚定与劝慰",
-    severity=WARNING,
     needs=("tone",),
     example_context=(("tone", "courteous"),),
     rationale="坚定与劝慰是不同的（原则八）：语气须与模板声明的语气一致。",
@@ -36,38 +37,19 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 def tone_mismatch(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     if ctx.tone in ("courteous", "empathetic"):
-        hits += _existence(ctx, "harsh", f"「{{match}}」语气强硬，与 {ctx.tone} 语气不符")
+        hits += _existence(ctx, "harsh", ctx.messages["DL401"]["harsh"], tone=ctx.tone)
     elif ctx.tone == "firm":
-        hits += _existence(ctx, "pleading", "「{match}」是哀求的口吻，与 firm（坚定）语气不符")
+        hits += _existence(ctx, "pleading", ctx.messages["DL401"]["pleading"], tone=ctx.tone)
     return hits
 
 
-@rule(
-    "DL402",
-    "premature-escalation",
-    principle="坚定与劝慰 / 前期以礼相待",
-    severity=ERROR,
-    needs=("stage",),
-    stages=("early", "middle"),
-    example_context=(("stage", "early"),),
-    rationale="前期以礼相待：诉讼、律师、委外催收等字眼须到策略允许的阶段（缺省后期）才可出现。",
-    what="在前期或中期的文书里提到诉讼、律师、法院、委外催收、上门等。",
-    why="过早的法律字眼构成不当施压，前期客户多是疏忽，强硬反而激化矛盾。",
-    fail=("如不还款，我行将向法院提起诉讼。",),
-    passes=("逾期信息将依法报送金融信用信息基础数据库。",),
-    use_instead="前期只提醒事实与还款方式；法律措施留到后期，并说明原因。",
-    lexicons=("legal_action",),
-    hits_need=("legal_action",),
-)
-def premature_escalation(ctx: LintContext) -> list[Hit]:
-    return _existence(ctx, "legal_action", f"{ctx.stage} 阶段不应提及法律措施「{{match}}」")
+premature_escalation = declared("legal_action")
 
 
 @rule(
     "DL403",
     "no-way-forward",
     principle="引起兴趣",
-    severity=INFO,
     example_context=(("tone", "empathetic"),),
     rationale="告诉客户所希望了解的事：还不上时能怎么办（协商、分期、还款计划）。",
     what="劝慰语气或困难客户的文书没有给出协商、分期等出路。",
@@ -81,7 +63,7 @@ def no_way_forward(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     hardship = ctx.account is not None and ctx.account.hardship
     if (ctx.tone == "empathetic" or hardship) and not _has(ctx, "way_forward"):
-        hits.append(_whole(ctx, "未给还款困难的客户提供出路（协商、分期、还款计划）"))
+        hits.append(_whole(ctx, say(ctx, "DL403", "missing")))
     return hits
 
 
