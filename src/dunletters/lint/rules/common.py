@@ -16,16 +16,16 @@ def say(ctx: LintContext, code: str, key: str, **fields: object) -> str:
     return ctx.messages[code][key].format(**fields)
 
 
-def _existence(ctx: LintContext, lexicon: str, message: str, **fields: object) -> list[Hit]:
-    """One hit per phrase-list match; the message names the match (``{match}``, and
-    any ``fields``) and the suggestion."""
+def _existence(ctx: LintContext, lexicon: str, message: str) -> list[Hit]:
+    """One hit per phrase-list match; the message names the match (``{match}``; also
+    ``{stage}`` and ``{tone}``) and the suggestion."""
     compiled = ctx.lexicons[lexicon]
     if not compiled.may_match(ctx.view):
         return []  # the usual case, decided by the shared scan
     hits = []
     for match in compiled.finditer(ctx.view):
         suggest = match.entry.suggest
-        text = message.format(match=match.text, **fields)
+        text = message.format(match=match.text, stage=ctx.stage, tone=ctx.tone)
         if suggest:
             text += f"；可改为「{suggest}」"
         hits.append(Hit(match.start, match.end, text, suggestion=suggest))

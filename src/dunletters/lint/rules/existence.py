@@ -26,7 +26,7 @@ def _check(code: str, lexicon: str, framed: bool) -> Check:
 
     def check(ctx: LintContext) -> list[Hit]:
         messages = ctx.messages[code]
-        hits = _existence(ctx, lexicon, messages["match"], stage=ctx.stage, tone=ctx.tone)
+        hits = _existence(ctx, lexicon, messages["match"])
         if framed:
             hits += _framed(ctx, code, messages["frame"], hits)
         return hits

@@ -37,9 +37,9 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 def tone_mismatch(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     if ctx.tone in ("courteous", "empathetic"):
-        hits += _existence(ctx, "harsh", ctx.messages["DL401"]["harsh"], tone=ctx.tone)
+        hits += _existence(ctx, "harsh", ctx.messages["DL401"]["harsh"])
     elif ctx.tone == "firm":
-        hits += _existence(ctx, "pleading", ctx.messages["DL401"]["pleading"], tone=ctx.tone)
+        hits += _existence(ctx, "pleading", ctx.messages["DL401"]["pleading"])
     return hits
 
 
