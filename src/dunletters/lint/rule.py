@@ -115,13 +115,20 @@ def rule(
     channels: Iterable[str] = ALL_CHANNELS,
     stages: Iterable[str] = ALL_STAGES,
     needs: Iterable[str] = (),
+    severity: Severity | None = None,
     lexicons: Iterable[str] = (),
     hits_need: Iterable[str] = (),
     example_context: Iterable[tuple[str, str]] = (),
 ) -> Callable[[Check], Rule]:
     """Decorate a check function into a :class:`Rule` value; its severity and messages
-    come from the shipped rule data (``lint/rules/messages.yml``)."""
+    come from the shipped rule data (``lint/rules/messages.yml``).
+
+    ``severity``: only for a rule not yet in that file (one added on another branch),
+    which then keeps its messages in Python until its data is added there.
+    """
     data = builtin_rule_data().get(code)
+    if data is None and severity is not None:
+        data = RuleData(severity=severity)
     if data is None:
         raise ConfigError(f"规则 {code} 在 lint/rules/messages.yml 中没有级别与提示语")
 
