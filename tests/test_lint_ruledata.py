@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
+from dunletters.commands.lint import apply_fixes
 from dunletters.config import Settings
 from dunletters.errors import ConfigError
-from dunletters.lint.commands import apply_fixes
 from dunletters.lint.engine import Linter
 from dunletters.lint.findings import Finding, Severity
 from dunletters.lint.lexicon import load_lexicon

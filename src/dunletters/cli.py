@@ -379,7 +379,7 @@ def lint_cmd(
     template_dirs: tuple[Path, ...],
 ) -> int:
     """检查催收函/短信草稿或模板：路径:行:列: 代码 名称: 说明。"""
-    from dunletters.lint.commands import run_lint
+    from dunletters.commands.lint import run_lint
 
     _creditor_note(state.settings)
     return run_lint(
@@ -659,7 +659,7 @@ def preview_cmd(
     TEMPLATE_OR_KEY 是模板文件（草稿也可），或“阶段.语气”键（如 late.firm，配合 --channel）。
     检查结果的格式与 dunletters lint 相同；有错误级别的问题时退出码为 1。
     """
-    from dunletters.preview.cli import run_preview  # the heavy imports only for this command
+    from dunletters.commands.preview import run_preview  # the heavy imports only here
 
     if record is not None and sample is not None:
         raise click.UsageError("--record 与 --sample 只能给出一个")

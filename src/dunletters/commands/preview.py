@@ -19,10 +19,10 @@ from pathlib import Path
 
 import click
 
+from dunletters.commands.lint import exit_status
 from dunletters.config import Settings
 from dunletters.documents import load_record, write_private
 from dunletters.errors import TemplateError
-from dunletters.lint.commands import exit_status
 from dunletters.lint.engine import Linter
 from dunletters.lint.reporters import FileReport, render_report
 from dunletters.lint.rules import RULES
