@@ -20,7 +20,7 @@ import click
 
 from dunletters import __version__, zh
 from dunletters.config import Settings, load_settings
-from dunletters.errors import DunlettersError, ExitStatus
+from dunletters.errors import DunlettersError, ExitStatus, UsageError
 from dunletters.models import parse_date
 from dunletters.vocabulary import CHANNELS, STAGES
 
@@ -382,7 +382,7 @@ def lint_cmd(
     from dunletters.commands.lint import run_lint
 
     _creditor_note(state.settings)
-    return run_lint(
+    result = run_lint(
         state.settings,
         paths,
         record=record,
@@ -398,6 +398,10 @@ def lint_cmd(
         as_of_given=as_of is not None,
         template_dirs=template_dirs,
     )
+    for path, count in result.fixed:
+        click.echo(f"{path}: 已修复 {count} 处", err=True)
+    sys.stdout.write(result.output)
+    return result.status
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -664,18 +668,21 @@ def preview_cmd(
     if record is not None and sample is not None:
         raise click.UsageError("--record 与 --sample 只能给出一个")
     _creditor_note(state.settings)
-    return run_preview(
-        state.settings,
-        template_or_key,
-        channel=channel,
-        record=record,
-        sample=sample,
-        fmt=fmt,
-        output=output,
-        as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
-        template_dirs=template_dirs,
-        builtin=not no_builtin,
-    )
+    try:
+        return run_preview(
+            state.settings,
+            template_or_key,
+            channel=channel,
+            record=record,
+            sample=sample,
+            fmt=fmt,
+            output=output,
+            as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
+            template_dirs=template_dirs,
+            builtin=not no_builtin,
+        )
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
 
 
 @cli.command("serve")

@@ -7,12 +7,10 @@ could not be read (the other files are still linted and reported).
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-import click
 
 from dunletters.config import Settings
 from dunletters.drafts import lint_paths
@@ -24,7 +22,21 @@ from dunletters.lint.rule import Rule
 from dunletters.lint.rules import RULES
 from dunletters.models import Account
 
-__all__ = ["apply_fixes", "exit_status", "run_lint"]
+__all__ = ["LintRun", "apply_fixes", "exit_status", "run_lint"]
+
+
+@dataclass(frozen=True)
+class LintRun:
+    """What ``dunletters lint`` did: the reports, the fixes written, the report text."""
+
+    reports: list[FileReport]
+    output: str
+    """The report in the chosen format, for standard output."""
+    status: int
+    """The exit status (see :func:`exit_status`)."""
+    fixed: list[tuple[str, int]] = field(default_factory=list)
+    """Each file ``--fix`` rewrote, with the number of substitutions."""
+
 
 _MONEY_LIKE = re.compile(r"[¥￥元]|\d[\d,]*\.\d{2}")
 
@@ -96,8 +108,8 @@ def run_lint(
     as_of: date,
     template_dirs: Sequence[Path],
     as_of_given: bool = True,
-) -> int:
-    """Lint, print the report, optionally fix; return the exit status."""
+) -> LintRun:
+    """Lint, optionally fix (writing the files), and render the report."""
     extra_reports: list[FileReport] = []
     account: Account | None = None
     if record is not None:
@@ -118,6 +130,7 @@ def run_lint(
         page_counter=_LazyPageCounter(template_dirs) if use_pdf else None,
     )
     reports = extra_reports + lint_paths(paths, settings, options, select=select, ignore=ignore)
+    written: list[tuple[str, int]] = []
     if fix:
         for report in reports:
             if report.error is None and report.findings:
@@ -125,9 +138,8 @@ def run_lint(
                 fixed, count = apply_fixes(read_text_file(path), report.findings)
                 if count:
                     path.write_text(fixed, encoding="utf-8")
-                    click.echo(f"{report.path}: 已修复 {count} 处", err=True)
-    sys.stdout.write(render_report(reports, fmt, RULES))
-    return exit_status(reports)
+                    written.append((report.path, count))
+    return LintRun(reports, render_report(reports, fmt, RULES), exit_status(reports), written)
 
 
 def exit_status(reports: Sequence[FileReport]) -> int:
