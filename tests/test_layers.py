@@ -22,9 +22,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("document", ("approvals", "registry", "rendering", "sms", "pdf", "fonts", "theme")),
     ("findings", ("lint",)),
     ("composition", ("produce", "drafts", "documents", "batch", "ledger")),
-    # lint.commands and preview are command bodies awaiting the commands/ package
-    # (review §7, change 8); the package itself re-exports the public API.
-    ("interfaces", ("cli", "__main__", "preview", "lint.commands", "")),
+    # The package itself re-exports the public API.
+    ("interfaces", ("cli", "__main__", "commands", "preview", "")),
 )
 """Each layer and the modules (and packages, with everything in them) that make it up,
 from the ground up. A module may import from its own layer and the ones below."""
@@ -198,3 +197,34 @@ def test_hidden_imports_are_seen() -> None:
         True,
         False,
     ]
+
+
+CLICK_FREE = ("lint", "batch", "preview", "ledger", "commands")
+"""Packages that never import click: only ``cli`` parses a command line (review §7,
+change 8), so each of these can be used from Python without it."""
+
+
+def third_party_imports(source: str) -> set[str]:
+    """The top-level names of every module a source imports, wherever the import is."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.partition(".")[0])
+    return found
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(m for m in MODULES if m.removeprefix("dunletters.").partition(".")[0] in CLICK_FREE),
+)
+def test_no_package_below_the_command_line_imports_click(module: str) -> None:
+    source = MODULES[module].read_text(encoding="utf-8")
+    assert "click" not in third_party_imports(source), f"{module} imports click"
+
+
+def test_the_click_check_sees_an_import_inside_a_function() -> None:
+    assert "click" in third_party_imports("def f():\n    from click import echo\n")
+    assert "click" in third_party_imports("import click.testing\n")
+    assert "click" not in third_party_imports("from .click import x\n")

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from dunletters.config import Settings
 from dunletters.lint.engine import Linter
 from dunletters.lint.rule import Rule
-from dunletters.lint.rules import _URL, RULES, _sentence_key
+from dunletters.lint.rules import RULES
+from dunletters.lint.rules.compliance import _URL
+from dunletters.lint.rules.length import _sentence_key
 from dunletters.lint.text import TextView
 from dunletters.samples import sample_account
 

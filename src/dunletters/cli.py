@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ import click
 
 from dunletters import __version__, zh
 from dunletters.config import Settings, load_settings
-from dunletters.errors import DunlettersError, ExitStatus
+from dunletters.errors import DunlettersError, ExitStatus, UsageError
 from dunletters.models import parse_date
 from dunletters.vocabulary import CHANNELS, STAGES
 
@@ -77,6 +78,16 @@ class _State:
 def cli(ctx: click.Context, verbose: bool, config: Path | None) -> None:
     """dunletters：由逾期账户生成中文催收函（PDF）与催收短信，并按催收原则和监管要求检查。"""
     ctx.obj = _State(verbose, config)
+
+
+@contextmanager
+def _usage() -> Iterator[None]:
+    """A command's :class:`~dunletters.errors.UsageError` shown as click shows an option
+    error: with the command's usage line, exit status 2."""
+    try:
+        yield
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def _creditor_note(settings: Settings) -> None:
@@ -187,20 +198,14 @@ def templates_list(template_dirs: tuple[Path, ...], no_builtin: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from dunletters.commands.templates import TEMPLATE_COLUMNS, template_rows
+
     registry = _registry(template_dirs, no_builtin)
     table = Table(title="模板")
-    for column in ("阶段", "语气", "渠道", "标题", "审核", "版本", "文件"):
+    for column in TEMPLATE_COLUMNS:
         table.add_column(column)
-    for template in registry:
-        table.add_row(
-            template.stage,
-            template.tone,
-            template.channel,
-            template.meta.title,
-            template.review_label,
-            template.short_version,
-            str(template.path),
-        )
+    for row in template_rows(registry):
+        table.add_row(*row)
     Console(width=160).print(table)
 
 
@@ -225,30 +230,13 @@ def templates_approve(
     no_builtin: bool,
 ) -> None:
     """审核模板 KEY（阶段.语气，如 early.courteous）的当前正文：记入模板目录旁的 approvals.toml。"""
-    from dunletters.approvals import Approval, append_approval
-    from dunletters.registry import BUILTIN_TEMPLATES
+    from dunletters.commands.templates import approve
 
     registry = _registry(template_dirs, no_builtin)
-    stage, _, tone = key.partition(".")
-    channels = [channel] if channel else list(CHANNELS)
-    found = [
-        registry.templates[k] for c in channels if (k := (stage, tone, c)) in registry.templates
-    ]
-    if not found:
-        raise click.UsageError(f"没有模板 {key}（阶段.语气，见 dunletters templates list）")
-    when = datetime.now(zh.SHANGHAI).replace(microsecond=0)
-    for template in found:
-        if template.approved:
-            click.echo(f"{template.name} 的正文已审核（{template.review_label}），不重复记录")
-            continue
-        folder = Path(template.origin)
-        if template_dirs and folder.resolve() == BUILTIN_TEMPLATES.resolve():
-            folder = template_dirs[0]  # a team's approvals go beside its own templates
-        approval = Approval(
-            template=template.name, sha256=template.body_sha256, by=by, at=when, note=note
-        )
-        path = append_approval(folder, approval)
-        click.echo(f"已审核 {template.name}（正文 {template.body_sha256[:12]}）：记入 {path}")
+    lines = approve(registry, key, by=by, note=note, channel=channel, template_dirs=template_dirs)
+    with _usage():
+        for line in lines:
+            click.echo(line)
 
 
 @templates_group.command("check")
@@ -257,17 +245,12 @@ def templates_approve(
 @click.pass_obj
 def templates_check(state: _State, template_dirs: tuple[Path, ...], no_builtin: bool) -> int:
     """检查模板：策略所需的每个（阶段，语气）都有信函与短信、元数据与文件名一致、变量都存在。"""
-    from dunletters.rendering import CONTEXT_MODELS, make_environment
+    from dunletters.commands.templates import check
 
     registry = _registry(template_dirs, no_builtin)
-    problems = registry.check(
-        make_environment(registry), state.settings.policy, context_models=CONTEXT_MODELS
-    )
-    from dunletters.drafts import render_problems  # each template rendered under [render]
-
-    problems += render_problems(registry, state.settings, datetime.now().date())
+    problems = check(registry, state.settings, datetime.now().date())
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(problem)
     count = len(registry.templates)
     if problems:
         click.echo(f"{count} 个模板，发现 {len(problems)} 个问题。", err=True)
@@ -316,28 +299,25 @@ def render_cmd(
 ) -> int:
     """把一条记录（或样例账户）渲染成一封信或一条短信。"""
     _with_pdf_variant(state, pdf_variant)
-    from dunletters.documents import render_one, write_private  # heavy: only for this command
+    from dunletters.commands.render import output_format, render_to_file
 
     run_date = as_of.date() if as_of else datetime.now(zh.SHANGHAI).date()
-    suffix = output.suffix.lower()
-    allowed = {"letter": (".pdf", ".html"), "sms": (".txt",)}[channel]
-    if suffix not in allowed:
-        raise click.UsageError(f"{channel} 的输出文件须以 {' 或 '.join(allowed)} 结尾")
-    if record is not None and sample:
-        raise click.UsageError("给出记录时不能同时使用 --sample")
+    with _usage():
+        fmt = output_format(channel, output, record=record, sample=sample)
     _creditor_note(state.settings)
-    result = render_one(
-        state.settings,
-        _registry(template_dirs, no_builtin),
-        record=record,
-        channel=channel,
-        stage=stage,
-        tone=tone,
-        as_of=run_date,
-        output_format=suffix.lstrip("."),
+    click.echo(
+        render_to_file(
+            state.settings,
+            _registry(template_dirs, no_builtin),
+            record=record,
+            channel=channel,
+            stage=stage,
+            tone=tone,
+            as_of=run_date,
+            output=output,
+            fmt=fmt,
+        )
     )
-    write_private(output, result.data)
-    click.echo(f"已写入 {output}（{result.summary}）")
     return ExitStatus.OK
 
 
@@ -382,10 +362,10 @@ def lint_cmd(
     template_dirs: tuple[Path, ...],
 ) -> int:
     """检查催收函/短信草稿或模板：路径:行:列: 代码 名称: 说明。"""
-    from dunletters.lint.commands import run_lint
+    from dunletters.commands.lint import run_lint
 
     _creditor_note(state.settings)
-    return run_lint(
+    result = run_lint(
         state.settings,
         paths,
         record=record,
@@ -401,6 +381,10 @@ def lint_cmd(
         as_of_given=as_of is not None,
         template_dirs=template_dirs,
     )
+    for path, count in result.fixed:
+        click.echo(f"{path}: 已修复 {count} 处", err=True)
+    sys.stdout.write(result.output)
+    return result.status
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -502,33 +486,30 @@ def batch_cmd(
     _with_pdf_variant(state, pdf_variant)
     import os
 
-    from dunletters.batch.pipeline import BatchOptions, plain_progress, run_batch
+    from dunletters.batch.pipeline import plain_progress, run_batch
+    from dunletters.commands.batch import batch_options, summary
 
-    chosen = tuple(c.strip() for c in channels.split(",") if c.strip())
-    if not chosen or any(c not in CHANNELS for c in chosen):
-        raise click.UsageError("--channels 只能是 letter、sms 或 letter,sms")
-    options = BatchOptions(
-        input=input_file,
-        out=out,
-        as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
-        channels=chosen,
-        workers=workers or os.cpu_count() or 1,
-        template_dirs=template_dirs,
-        encoding=encoding,
-        sheet=sheet,
-        dry_run=dry_run,
-        resume=resume,
-        print_files=not no_print,
-        ignore_columns=ignore_columns,
-        header_row=header_row,
-        demo=demo,
-        executor=executor,
-        dask_scheduler=dask_scheduler,
-        dask_dashboard=dask_dashboard,
-        allow_unreviewed=allow_unreviewed,
-    )
-    if executor != "dask" and (dask_scheduler or dask_dashboard):
-        raise click.UsageError("--dask-scheduler 与 --dask-dashboard 只用于 --executor dask")
+    with _usage():
+        options = batch_options(
+            input_file,
+            out,
+            as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
+            channels=channels,
+            workers=workers or os.cpu_count() or 1,
+            template_dirs=template_dirs,
+            encoding=encoding,
+            sheet=sheet,
+            dry_run=dry_run,
+            resume=resume,
+            print_files=not no_print,
+            ignore_columns=ignore_columns,
+            header_row=header_row,
+            demo=demo,
+            executor=executor,
+            dask_scheduler=dask_scheduler,
+            dask_dashboard=dask_dashboard,
+            allow_unreviewed=allow_unreviewed,
+        )
     if sys.stderr.isatty():
         from rich.progress import (
             BarColumn,
@@ -559,27 +540,11 @@ def batch_cmd(
             result = run_batch(state.settings, options, report, status)
     else:
         result = run_batch(state.settings, options, plain_progress())
-    counts = result.counts
-    click.echo(
-        f"{'（试运行）' if dry_run else ''}已生成 {counts.get('written', 0)}，隔离 {counts.get('quarantined', 0)}，"
-        f"暂停 {counts.get('held', 0)}，拒绝 {counts.get('rejected', 0)}；"
-        f"输出在 {out / 'dry-run' if dry_run else out}"
-    )
-    click.echo(f"执行：{result.executor}")
-    if counts.get("sms_not_scheduled"):
-        click.echo(
-            f"注意：{counts['sms_not_scheduled']} 条短信因同一手机号过多、再发会晚于还款期限，"
-            "未列入 sms.csv（账号见 summary.json 的 sms_not_scheduled）",
-            err=True,
-        )
-    if counts.get("shared_mobile"):
-        held = state.settings.sms.shared_mobile == "hold"
-        what = "已暂停（见 holds.csv）" if held else '照发（[sms] shared_mobile = "warn"）'
-        click.echo(
-            f"注意：{counts['shared_mobile']} 个账户的手机号同时对应其他姓名，短信{what}，"
-            "账号见 summary.json 的 shared_mobile",
-            err=True,
-        )
+    lines, notes = summary(result, options, state.settings)
+    for line in lines:
+        click.echo(line)
+    for note in notes:
+        click.echo(note, err=True)
     return result.exit_status
 
 
@@ -670,23 +635,24 @@ def preview_cmd(
     TEMPLATE_OR_KEY 是模板文件（草稿也可），或“阶段.语气”键（如 late.firm，配合 --channel）。
     检查结果的格式与 dunletters lint 相同；有错误级别的问题时退出码为 1。
     """
-    from dunletters.preview.cli import run_preview  # the heavy imports only for this command
+    from dunletters.commands.preview import run_preview  # the heavy imports only here
 
     if record is not None and sample is not None:
         raise click.UsageError("--record 与 --sample 只能给出一个")
     _creditor_note(state.settings)
-    return run_preview(
-        state.settings,
-        template_or_key,
-        channel=channel,
-        record=record,
-        sample=sample,
-        fmt=fmt,
-        output=output,
-        as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
-        template_dirs=template_dirs,
-        builtin=not no_builtin,
-    )
+    with _usage():
+        return run_preview(
+            state.settings,
+            template_or_key,
+            channel=channel,
+            record=record,
+            sample=sample,
+            fmt=fmt,
+            output=output,
+            as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
+            template_dirs=template_dirs,
+            builtin=not no_builtin,
+        )
 
 
 @cli.command("serve")
@@ -714,38 +680,21 @@ def serve_cmd(
     as_of: datetime | None,
 ) -> int:
     """本地预览服务：模板总览、信函与短信预览、检查结果高亮，保存模板后页面自动更新。"""
-    import uvicorn
-
-    from dunletters.preview.app import PreviewOptions, create_app
+    from dunletters.commands.serve import prepare_server
 
     _creditor_note(state.settings)
-    # Answer to the name the server was started with; an any-address bind takes any name.
-    hosts = ("*",) if host in ("0.0.0.0", "::") else ("127.0.0.1", "localhost", host)
-    app = create_app(
-        template_dirs,
+    serving = prepare_server(
         state.settings,
-        PreviewOptions(
-            builtin=not no_builtin, as_of=as_of.date() if as_of else None, allowed_hosts=hosts
-        ),
+        template_dirs,
+        builtin=not no_builtin,
+        host=host,
+        port=port,
+        as_of=as_of.date() if as_of else None,
     )
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(
-            f"注意：预览服务监听 {host}，同一网络中的其他人也能访问（页面可显示上传的记录）。",
-            err=True,
-        )
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"模板预览：http://{shown}:{port}/ （Ctrl-C 停止）")
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
-    )
-    stop = server.handle_exit
-
-    def handle_exit(sig: int, frame: Any) -> None:
-        app.state.stopping.set()  # the live-reload streams end: no wait, no cancelled task
-        stop(sig, frame)
-
-    server.handle_exit = handle_exit  # type: ignore[method-assign]
-    server.run()
+    if serving.warning is not None:
+        click.echo(serving.warning, err=True)
+    click.echo(serving.url_line)
+    serving.run()
     return ExitStatus.OK
 
 
@@ -784,40 +733,16 @@ _ledger_option = click.option(
 )
 
 
-def _open_ledger(state: _State, url: str | None) -> Any:
-    """The ledger named on the command line or in the configuration."""
-    from dunletters.errors import ConfigError
-    from dunletters.ledger import Ledger
-
-    chosen = url or state.settings.ledger.url
-    if not chosen:
-        raise ConfigError(
-            "未指定联系记录库：请在配置 [ledger] url 中写明，或用 --ledger 给出"
-            "（批处理的缺省位置是函号文件 letter-numbers.sqlite 旁的 ledger.sqlite）"
-        )
-    if "://" not in chosen:
-        chosen = f"sqlite:///{Path(chosen).resolve()}"
-    return Ledger(chosen)
-
-
 def _import(
     state: _State, url: str | None, kind: str, importer: Callable[[Any, Path], Any], file: Path
 ) -> int:
     """Run one ledger import and report it: applied, unchanged, rejects by row."""
-    ledger = _open_ledger(state, url)
-    try:
-        return _report_import(kind, importer(ledger, file))
-    finally:
-        ledger.close()
+    from dunletters.commands.ledger import import_file
 
-
-def _report_import(kind: str, result: Any) -> int:
-    click.echo(
-        f"{kind}：已导入 {result.applied} 行，已存在 {result.unchanged} 行，拒绝 {len(result.rejects)} 行"
-    )
-    for row, field, reason in result.rejects:
-        click.echo(f"  第 {row} 行 {field}：{reason}")
-    return int(ExitStatus.FINDINGS) if result.rejects else int(ExitStatus.OK)
+    lines, status = import_file(state.settings, url, kind, importer, file)
+    for line in lines:
+        click.echo(line)
+    return status
 
 
 @cli.group("ledger")
@@ -860,23 +785,10 @@ def ledger_prune(state: _State, before: datetime | None, ledger_url: str | None)
     """删除超过保存期限的文书与还款记录（不能删除保存期限内的记录）。"""
     from datetime import date
 
-    from dunletters.errors import InputError
+    from dunletters.commands.ledger import prune
 
-    years = state.settings.ledger.retention_years
-    today = date.today()
-    leap_day = (today.month, today.day) == (2, 29)
-    limit = today.replace(year=today.year - years, day=28 if leap_day else today.day)
-    cutoff = before.date() if before is not None else limit
-    if cutoff > limit:
-        raise InputError(
-            f"{cutoff.isoformat()} 晚于保存期限的起点 {limit.isoformat()}（保存 {years} 年）：不能删除保存期限内的催收记录"
-        )
-    ledger = _open_ledger(state, ledger_url)
-    try:
-        documents, payments = ledger.prune(cutoff)
-    finally:
-        ledger.close()
-    click.echo(f"已删除 {cutoff.isoformat()} 之前的文书 {documents} 条、还款 {payments} 条")
+    cutoff = before.date() if before is not None else None
+    click.echo(prune(state.settings, cutoff, ledger_url, today=date.today()))
     return int(ExitStatus.OK)
 
 
@@ -887,14 +799,9 @@ def ledger_prune(state: _State, before: datetime | None, ledger_url: str | None)
 @click.pass_obj
 def history_cmd(state: _State, account_id: str, output_format: str, ledger_url: str | None) -> int:
     """显示一个账号发过的每份文书（日期、阶段、语气、模板版本、送达状态）与还款。"""
-    from dunletters.ledger.history import history_json, history_text
+    from dunletters.commands.ledger import history
 
-    ledger = _open_ledger(state, ledger_url)
-    try:
-        show = history_json if output_format == "json" else history_text
-        click.echo(show(ledger, account_id))
-    finally:
-        ledger.close()
+    click.echo(history(state.settings, account_id, output_format, ledger_url))
     return int(ExitStatus.OK)
 
 
@@ -926,17 +833,10 @@ def report_cmd(
     state: _State, start: datetime, end: datetime, out_file: Path | None, ledger_url: str | None
 ) -> int:
     """按阶段 × 语气 × 模板版本统计：送达数、7/14/30 天内还款比例（Wilson 区间）与还款金额。"""
-    from dunletters.ledger.report import report_html, report_rows, report_text
+    from dunletters.commands.ledger import report
 
-    ledger = _open_ledger(state, ledger_url)
-    try:
-        groups = report_rows(ledger, start.date(), end.date())
-    finally:
-        ledger.close()
-    click.echo(report_text(groups, start.date(), end.date()))
-    if out_file is not None:
-        out_file.write_text(report_html(groups, start.date(), end.date()), encoding="utf-8")
-        click.echo(f"HTML 报告：{out_file}")
+    for line in report(state.settings, start.date(), end.date(), out_file, ledger_url):
+        click.echo(line)
     return int(ExitStatus.OK)
 
 

@@ -10,6 +10,7 @@ The tree (every error a user can meet is a :class:`DunlettersError`)::
     ├── PdfError             WeasyPrint could not produce a safe, correct PDF (exit 2)
     ├── SmsError             an SMS breaks its length budget or format (exit 2)
     ├── LintUsageError       the linter was asked something it cannot do (exit 2)
+    ├── UsageError           a command's options do not fit together (exit 2, with its usage)
     └── AccountHeld          asked to render an account the policy holds (exit 1)
 
 Messages are Chinese-first and never contain personal data: an error names the
@@ -101,6 +102,11 @@ class SmsError(DunlettersError):
 
 class LintUsageError(DunlettersError):
     """The linter could not run on an input (binary, unreadable, bad flags)."""
+
+
+class UsageError(DunlettersError):
+    """A command's options do not fit together: the command line shows it with the
+    command's usage line, as for any option error."""
 
 
 class AccountHeld(DunlettersError):

@@ -25,13 +25,11 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["reach", "reads_parser", "required_literals"]
+__all__ = ["reads_parser", "required_literals"]
 
 # ``re._parser`` is CPython's private parser: its tree shape is read here only on the
 # minor versions it was checked against; elsewhere every pattern simply always runs.
 SUPPORTED_PYTHONS = ((3, 11), (3, 12), (3, 13))
-# A reach that bounds nothing (a pattern without a known width).
-UNBOUNDED = 2**32
 
 
 class _Unread:
@@ -108,52 +106,6 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     if any(_risky_case(literal) for literal in best):
         return None
     return frozenset(literal.lower() for literal in best)
-
-
-def reach(pattern: str) -> tuple[int, bool]:
-    """How far a match of ``pattern`` reaches: the most characters it can span
-    (``re``'s MAXREPEAT or more when unbounded; lookarounds span none), and whether
-    trying it at a position reads nothing beyond that span — no lookahead and no
-    end-of-text or word-boundary assertion, which look at the character after.
-
-    A search for such a pattern may then be bounded on both sides around where its
-    required literals occur (see ``CompiledLexicon._window``).
-    """
-    if _parser is None:
-        return UNBOUNDED, False
-    tree = _parser.parse(pattern, 0)
-    return tree.getwidth()[1], not _looks_ahead(list(tree))
-
-
-_AT = _constants.AT
-_LOOKS_BEHIND_ONLY = {
-    _constants.AT_BEGINNING,
-    _constants.AT_BEGINNING_LINE,
-    _constants.AT_BEGINNING_STRING,
-}
-
-
-def _looks_ahead(items: list[tuple[Any, Any]]) -> bool:
-    """Whether a parsed pattern holds a lookahead, or an assertion (``$``, ``\\Z``,
-    ``\\b``) that reads the character after the position it is tried at."""
-    for op, av in items:
-        if op is _AT and av not in _LOOKS_BEHIND_ONLY:
-            return True
-        if op in (_constants.ASSERT, _constants.ASSERT_NOT) and av[0] == 1:
-            return True
-        if any(_looks_ahead(list(sub)) for sub in _subpatterns(av)):
-            return True
-    return False
-
-
-def _subpatterns(av: Any) -> Iterator[Any]:
-    """The parsed subpatterns inside an item's argument (groups, branches, repeats)."""
-    if isinstance(av, tuple | list):
-        for part in av:
-            if isinstance(part, _parser.SubPattern):
-                yield part
-            elif isinstance(part, tuple | list):
-                yield from _subpatterns(part)
 
 
 def _risky_case(literal: str) -> bool:

@@ -8,6 +8,7 @@ says so once), an HTML render has no page count (so DL301 waits for the PDF).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -52,6 +53,8 @@ class LintContext:
     """The settings' creditor, configured or the demos' example: only ever used to
     *accept* a document quickly (its hotline or account is there), never to fault one
     — that is ``creditor``'s, which is None without a configured creditor."""
+    messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
+    """Each rule's message templates by code, from the rules' YAML data (the Linter's)."""
     text: str = field(init=False, repr=False, compare=False)
     """The document text (``view.text``): a field, not a property, because rules read
     it a dozen times per document and a property call costs five attribute reads."""

@@ -8,6 +8,7 @@ SMS with its record this way, so the per-document path does no set-up work.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,20 @@ _NEEDS_LABELS = {
 }
 
 
+Gated = tuple[Rule, Check, int]
+"""A rule of a plan, its check, and its gate (the scan bits one of which it needs; 0: none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to run on a kind of document (channel, stage, context present)."""
+
+    applicable: list[Rule]
+    skipped: dict[str, list[str]]
+    """Rules left out for want of context, by what was missing (for the DL000 note)."""
+    gated: list[Gated]
+
+
 class Linter:
     """Selected rules + compiled phrase lists + settings, reusable across documents."""
 
@@ -74,22 +89,13 @@ class Linter:
             domains.append(website.split("://", 1)[-1].split("/")[0].lower())
         self.link_allowlist = tuple(domains)
         sms = self.settings.sms
-        # The context's per-run part, read from the settings once (in LintContext's
-        # field order: context() passes its fields by position, which an SMS's lint
-        # notices — keyword passing and the settings lookups cost ~3 µs a document).
-        self._constants = (
-            configured_creditor(self.settings),
-            lint.params,
-            (sms.window_start, sms.window_end),
-            sms.timezone,
-            sms.max_per_day,
-            sms.max_segments,
-        )
+        self._creditor = configured_creditor(self.settings)
+        self._params = lint.params
+        self._window = (sms.window_start, sms.window_end)
+        self._sms = sms
         self._sender = self.settings.creditor
-        self._plans: dict[
-            tuple[str | None, str | None, tuple[bool, ...]],
-            tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, Check, int]]],
-        ] = {}
+        self._messages = {r.code: r.messages for r in self.rules}
+        self._plans: dict[tuple[str | None, str | None, tuple[bool, ...]], Plan] = {}
         # The lists share one phrase scanner (load_lexicons): one scan per document
         # tells every rule gate (Rule.hits_need) which lists can match.
         scanners = {id(lexicon.scanner): lexicon.scanner for lexicon in self.lexicons.values()}
@@ -109,26 +115,26 @@ class Linter:
         sent_today: int = 0,
     ) -> LintContext:
         """The rule input for a document."""
-        creditor, params, window, timezone, per_day, segments = self._constants
         return LintContext(
-            TextView(text),
-            self.lexicons,
-            channel,
-            stage,
-            tone,
-            account,
-            creditor,
-            as_of,
-            pages,
-            scheduled,
-            sent_today,
-            params,
-            window,
-            timezone,
-            per_day,
-            segments,
-            self.link_allowlist,
-            self._sender,
+            view=TextView(text),
+            lexicons=self.lexicons,
+            channel=channel,
+            stage=stage,
+            tone=tone,
+            account=account,
+            creditor=self._creditor,
+            as_of=as_of,
+            pages=pages,
+            scheduled=scheduled,
+            sent_today=sent_today,
+            params=self._params,
+            sms_window=self._window,
+            sms_timezone=self._sms.timezone,
+            sms_max_per_day=self._sms.max_per_day,
+            sms_max_segments=self._sms.max_segments,
+            link_allowlist=self.link_allowlist,
+            sender=self._sender,
+            messages=self._messages,
         )
 
     def run(
@@ -140,11 +146,11 @@ class Linter:
         in the DL000 notice with the rules skipped for want of context.
         """
         plan = self._plan_for(ctx)
-        findings = self._apply(plan[2], [ctx])[0]
+        findings = self._apply(plan.gated, [ctx])[0]
         if isinstance(findings, DunlettersError):
             raise findings
         if explain_skips or inferred:
-            findings.extend(_skip_notes(plan[1] if explain_skips else {}, ctx, inferred))
+            findings.extend(_skip_notes(plan.skipped if explain_skips else {}, ctx, inferred))
             if len(findings) > 1:
                 findings.sort(key=Finding.sort_key)
         return findings
@@ -160,9 +166,9 @@ class Linter:
         where twenty rules' in turn do not).
         """
         results: list[list[Finding] | DunlettersError] = [[] for _ in contexts]
-        groups: dict[int, tuple[list[tuple[Rule, Check, int]], list[int]]] = {}
+        groups: dict[int, tuple[list[Gated], list[int]]] = {}
         for index, ctx in enumerate(contexts):
-            gated = self._plan_for(ctx)[2]
+            gated = self._plan_for(ctx).gated
             groups.setdefault(id(gated), (gated, []))[1].append(index)
         for gated, indexes in groups.values():
             found = self._apply(gated, [contexts[index] for index in indexes])
@@ -170,9 +176,7 @@ class Linter:
                 results[index] = findings
         return results
 
-    def _plan_for(
-        self, ctx: LintContext
-    ) -> tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, Check, int]]]:
+    def _plan_for(self, ctx: LintContext) -> Plan:
         available = (
             ctx.stage is not None,
             ctx.tone is not None,
@@ -189,7 +193,7 @@ class Linter:
         return plan
 
     def _apply(
-        self, gated: list[tuple[Rule, Check, int]], contexts: list[LintContext]
+        self, gated: list[Gated], contexts: list[LintContext]
     ) -> list[list[Finding] | DunlettersError]:
         """Apply a plan's rules, one rule at a time across documents of the same plan.
 
@@ -228,9 +232,7 @@ class Linter:
                 findings.sort(key=Finding.sort_key)
         return results
 
-    def _plan(
-        self, channel: str | None, stage: str | None, available: dict[str, bool]
-    ) -> tuple[list[Rule], dict[str, list[str]], list[tuple[Rule, Check, int]]]:
+    def _plan(self, channel: str | None, stage: str | None, available: dict[str, bool]) -> Plan:
         """The rules that apply to a kind of document, those skipped for want of
         context, and each applicable rule with its gate (see :meth:`_gate`).
 
@@ -254,7 +256,7 @@ class Linter:
                 continue
             applicable.append(rule)
         gated = [(rule, rule.check, self._gate(rule)) for rule in applicable]
-        return applicable, skipped, gated
+        return Plan(applicable=applicable, skipped=skipped, gated=gated)
 
     def _gate(self, rule: Rule) -> int:
         """The scan bits of ``rule.hits_need``: the rule runs only on a text whose scan

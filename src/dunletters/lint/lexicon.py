@@ -21,19 +21,19 @@ import hashlib
 import json
 import os
 import re
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dunletters.errors import ConfigError, describe_validation
-from dunletters.lint.anchors import reach, reads_parser, required_literals
+from dunletters.lint.anchors import reads_parser, required_literals
+from dunletters.lint.findings import Severity
 from dunletters.lint.text import TextView, fold
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Entry",
     "Lexicon",
     "LexiconMatch",
+    "RuleDoc",
     "builtin_lexicons",
     "lexicon_cache_dir",
     "load_lexicon",
@@ -48,12 +49,6 @@ __all__ = [
 ]
 
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
-# The non-ASCII letters an ASCII letter matches under re.IGNORECASE (İ ı ſ K): where
-# the scanned text holds one, a pattern may match around an anchor the lower-cased
-# scan does not see, so no search is started late (PhraseScanner.anchored).
-_CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
-_NO_END = sys.maxsize
-"""``endpos`` for a search to the end of the text."""
 _UNSEARCHED: Any = object()
 """An entry not yet searched for (``None`` is one that matches nowhere further on)."""
 
@@ -83,8 +78,22 @@ class Entry(BaseModel):
         return self.phrase if self.phrase is not None else f"/{self.regex}/"
 
 
+class RuleDoc(BaseModel):
+    """An existence rule's documentation (the sections of ``docs/rules.md``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    principle: str
+    what: str
+    why: str
+    fail: tuple[str, ...] = ()
+    passes: tuple[str, ...] = ()
+    use_instead: str
+
+
 class Lexicon(BaseModel):
-    """A phrase list file."""
+    """A phrase list file; with ``extends: existence`` it also declares its rule."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -94,6 +103,33 @@ class Lexicon(BaseModel):
     source: str
     entries: tuple[Entry, ...] = Field(min_length=1)
     pass_examples: tuple[str, ...] = Field(min_length=1)
+    extends: Literal["existence"] | None = None
+    """``existence``: the rule is one finding per match (see lint/rules/existence.py)."""
+    message: str | None = None
+    """The finding's message; ``{match}`` is the matched text (and ``{stage}``, ``{tone}``)."""
+    frame_message: str | None = None
+    """Also report the rule's sentence frames (lint/frames/), with this message
+    (``{match}``, ``{frame}``)."""
+    severity: Severity | None = None
+    basis: str | None = None
+    """The rule's basis in the rules and the seed (``依据``)."""
+    doc: RuleDoc | None = None
+    since: str = "0.1.0"
+    fixable: bool = False
+    needs: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    """The stages the rule applies at (empty: all)."""
+    example_context: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _declared(self) -> Lexicon:
+        if self.extends is not None:
+            missing = [
+                key for key in ("message", "severity", "basis", "doc") if getattr(self, key) is None
+            ]
+            if missing:
+                raise ValueError(f"extends: existence 的词表须写明 {'、'.join(missing)}")
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,30 +288,16 @@ class PhraseScanner:
         scan.phrases[lexicon] = found
         return found
 
-    def anchored(self, scan: _Scan, lexicon: str) -> dict[int, tuple[int, int]]:
-        """A list's regex entries (indexes) one of whose required literals occurs, each
-        with where the earliest such occurrence ends and the last one starts (see
-        :meth:`CompiledLexicon._window`)."""
+    def anchored(self, scan: _Scan, lexicon: str) -> set[int]:
+        """A list's regex entries (indexes) one of whose required literals occurs."""
         by_number = self._built().anchor_keys.get(lexicon)
         if not by_number or by_number.keys().isdisjoint(scan.present):
-            return {}
-        found: dict[int, tuple[int, int]] = {}
-        for number, start, end in scan.matches:
+            return set()
+        found: set[int] = set()
+        for number, _start, _end in scan.matches:
             indexes = by_number.get(number)
-            if indexes is None:
-                continue
-            for index in indexes:
-                window = found.get(index)
-                if window is None:
-                    found[index] = (end, start)
-                elif end < window[0] or start > window[1]:
-                    first_end, last_start = window
-                    found[index] = (
-                        end if end < first_end else first_end,
-                        start if start > last_start else last_start,
-                    )
-        if _CASE_TWINS.search(scan.text) is not None:
-            return dict.fromkeys(found, (0, len(scan.text)))
+            if indexes is not None:
+                found.update(indexes)
         return found
 
 
@@ -334,7 +356,6 @@ class CompiledLexicon:
         self.lexicon = lexicon
         self.scanner = scanner or PhraseScanner()
         self._regexes: dict[int, re.Pattern[str]] = {}
-        self._reaches: dict[int, tuple[int, bool]] = {}
         self._always: set[int] = set()
         known = anchors if anchors is not None else {}
         for index, entry in enumerate(lexicon.entries):
@@ -379,39 +400,12 @@ class CompiledLexicon:
             pattern = self._regexes[index] = re.compile(regex, re.IGNORECASE)
         return pattern
 
-    def _window(self, index: int, anchored: dict[int, tuple[int, int]]) -> tuple[int, int]:
-        """Where an entry's matches can lie: a search of ``text[start:end]`` (``pos`` and
-        ``endpos``) finds what a search of the whole text finds.
-
-        Every match of an anchored entry contains one of its literals (anchors.py): it
-        ends at or after the earliest occurrence's end, starts at or before the last
-        one's start, and spans at most its pattern's width. Many list patterns open
-        with lookbehinds, which ``re`` tries at every position (no fast start): on an
-        SMS whose 最后通知 anchors a DL604 pattern, the window is ~20 positions of ~90
-        (~90 k → ~15 k instructions). Lookbehinds still see the text before ``pos``
-        (``search`` does not slice); the end is bounded only for a pattern that reads
-        nothing past its match (no lookahead, ``$`` or ``\\b``), as ``endpos`` hides
-        the rest of the text.
-        """
-        found = anchored.get(index)
-        if found is None:
-            return 0, _NO_END  # an entry that always runs
-        first_end, last_start = found
-        bounds = self._reaches.get(index)
-        if bounds is None:
-            regex = self.lexicon.entries[index].regex
-            assert regex is not None
-            bounds = self._reaches[index] = reach(regex)
-        width, bounded = bounds
-        return max(0, first_end - width), min(last_start + width, _NO_END) if bounded else _NO_END
-
     def _regex_matches(self, view: TextView, scan: _Scan) -> Iterator[tuple[int, int, Entry]]:
         """Regex matches as one alternation of the candidate entries would find them."""
         anchored = self.scanner.anchored(scan, self.lexicon.name)
-        candidates = sorted(self._always | anchored.keys())
+        candidates = sorted(self._always | anchored)
         if not candidates:
             return
-        windows = {index: self._window(index, anchored) for index in candidates}
         text = view.match_text
         entries = self.lexicon.entries
         pending: dict[int, re.Match[str] | None] = {}
@@ -424,10 +418,7 @@ class CompiledLexicon:
                 # has moved past it; None means it matches nowhere further on.
                 match = pending.get(index, _UNSEARCHED)
                 if match is _UNSEARCHED or (match is not None and match.start() < position):
-                    start, end = windows[index]
-                    match = pending[index] = self._regex(index).search(
-                        text, max(position, start), end
-                    )
+                    match = pending[index] = self._regex(index).search(text, position)
                 if match is not None and (best is None or match.start() < best.start()):
                     best, best_index = match, index
             if best is None:
@@ -475,16 +466,15 @@ class CompiledLexicon:
         # Any entry's match will do, so no need to order them as an alternation would.
         entries = self.lexicon.entries
         anchored = self.scanner.anchored(scan, self.lexicon.name)
-        for index in self._always | anchored.keys():
+        for index in self._always | anchored:
             pattern = self._regex(index)
-            start, end = self._window(index, anchored)
-            match = pattern.search(text, start, end)
+            match = pattern.search(text)
             while match is not None:
                 if match.end() > match.start() and not _excepted(
                     text, match.start(), match.end(), entries[index]
                 ):
                     return True
-                match = pattern.search(text, match.start() + 1, end)
+                match = pattern.search(text, match.start() + 1)
         return False
 
     @staticmethod
@@ -548,7 +538,7 @@ def load_lexicon(path: Path, data: object = None) -> Lexicon:
 # files: an edited list gets a new name, so it is never shadowed by a stale cache,
 # and nothing generated is kept in git.
 
-_COMPILED_FORMAT = 2
+_COMPILED_FORMAT = 3
 
 
 def _builtin_dir() -> Path:

@@ -10,14 +10,16 @@ more than most of them take to find nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
+from dunletters.errors import ConfigError
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
+from dunletters.lint.ruledata import RuleData, builtin_rule_data
 from dunletters.vocabulary import CHANNELS, STAGES
 
-__all__ = ["ALL_CHANNELS", "ALL_STAGES", "Check", "Hit", "Rule", "rule"]
+__all__ = ["ALL_CHANNELS", "ALL_STAGES", "Check", "Hit", "Rule", "rule", "with_data"]
 
 ALL_CHANNELS: frozenset[str] = frozenset(CHANNELS)
 ALL_STAGES: frozenset[str] = frozenset(STAGES)
@@ -33,8 +35,6 @@ class Hit:
     suggestion: str | None = None
     severity: Severity | None = None
     """Overrides the rule's severity for this hit (DL302: info at 40, warning at 60)."""
-    fixable: bool = False
-    """``--fix`` may replace the span with ``suggestion`` (safe substitutions only)."""
 
 
 Check = Callable[[LintContext], Iterable[Hit]]
@@ -69,6 +69,12 @@ class Rule:
     clean document are skipped this way."""
     example_context: tuple[tuple[str, str], ...] = ()
     """Context the fail/pass examples are checked in (e.g. ``(("stage", "early"),)``)."""
+    messages: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """The rule's message templates by key (YAML data, see :mod:`~dunletters.lint.ruledata`)."""
+    since: str = "0.1.0"
+    """The dunletters version the rule first shipped in."""
+    fixable: bool = False
+    """``dunletters lint --fix`` may apply its suggestions (safe substitutions only)."""
 
     def severity_for(self, channel: str | None) -> Severity:
         """The default severity on a channel (DL103: error in letters, warning in SMS)."""
@@ -83,12 +89,23 @@ class Rule:
         return self.code.startswith("DL6")
 
 
+def with_data(rule: Rule, data: RuleData) -> Rule:
+    """The rule with its severity, messages, ``since`` and ``fixable`` taken from data."""
+    return replace(
+        rule,
+        severity=data.severity,
+        severity_by_channel=tuple(data.severity_by_channel.items()),
+        messages=dict(data.messages),
+        since=data.since,
+        fixable=data.fixable,
+    )
+
+
 def rule(
     code: str,
     name: str,
     *,
     principle: str,
-    severity: Severity,
     rationale: str,
     what: str,
     why: str,
@@ -98,19 +115,29 @@ def rule(
     channels: Iterable[str] = ALL_CHANNELS,
     stages: Iterable[str] = ALL_STAGES,
     needs: Iterable[str] = (),
-    severity_by_channel: Iterable[tuple[str, Severity]] = (),
+    severity: Severity | None = None,
     lexicons: Iterable[str] = (),
     hits_need: Iterable[str] = (),
     example_context: Iterable[tuple[str, str]] = (),
 ) -> Callable[[Check], Rule]:
-    """Decorate a check function into a :class:`Rule` value."""
+    """Decorate a check function into a :class:`Rule` value; its severity and messages
+    come from the shipped rule data (``lint/rules/messages.yml``).
+
+    ``severity``: only for a rule not yet in that file (one added on another branch),
+    which then keeps its messages in Python until its data is added there.
+    """
+    data = builtin_rule_data().get(code)
+    if data is None and severity is not None:
+        data = RuleData(severity=severity)
+    if data is None:
+        raise ConfigError(f"规则 {code} 在 lint/rules/messages.yml 中没有级别与提示语")
 
     def wrap(check: Check) -> Rule:
-        return Rule(
+        made = Rule(
             code=code,
             name=name,
             principle=principle,
-            severity=severity,
+            severity=data.severity,
             rationale=rationale,
             what=what,
             why=why,
@@ -121,10 +148,10 @@ def rule(
             channels=frozenset(channels),
             stages=frozenset(stages),
             needs=frozenset(needs),
-            severity_by_channel=tuple(severity_by_channel),
             lexicons=tuple(lexicons),
             hits_need=tuple(hits_need),
             example_context=tuple(example_context),
         )
+        return with_data(made, data)
 
     return wrap

@@ -17,69 +17,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dunletters.lint.findings import Finding, Severity
+from dunletters.lint.findings import Finding
+from dunletters.lint.rules.templates import TEMPLATE_RULES
 
 __all__ = [
     "TEMPLATE_RULES",
     "Suppression",
-    "TemplateRule",
     "apply_suppressions",
     "find_suppressions",
     "template_finding",
 ]
 
 
-@dataclass(frozen=True)
-class TemplateRule:
-    """A DL0xx template check: documented like the content rules."""
-
-    code: str
-    name: str
-    severity: Severity
-    what: str
-
-
-TEMPLATE_RULES = (
-    TemplateRule("DL001", "template-syntax", Severity.ERROR, "Jinja 语法错误（给出行号）。"),
-    TemplateRule(
-        "DL002",
-        "unknown-variable",
-        Severity.ERROR,
-        "模板使用了记录模型中不存在的变量、字段或过滤器。",
-    ),
-    TemplateRule(
-        "DL003",
-        "invalid-metadata",
-        Severity.ERROR,
-        "模板头部缺失，或阶段、语气、渠道、审核信息无效。",
-    ),
-    TemplateRule(
-        "DL004",
-        "missing-block",
-        Severity.ERROR,
-        "缺少布局要求的块（required block），或渲染结果为空。",
-    ),
-    TemplateRule("DL005", "unused-suppression", Severity.WARNING, "行内抑制没有抑制任何问题。"),
-    TemplateRule(
-        "DL006",
-        "forbidden-suppression",
-        Severity.ERROR,
-        "合规规则（DL6xx）不能在模板内关闭，只能在项目配置中写明理由放宽。",
-    ),
-    TemplateRule(
-        "DL007",
-        "render-budget",
-        Severity.ERROR,
-        "模板在渲染时限或输出上限内渲染不完（渲染超时、输出过大、宏或包含无尽递归）。",
-    ),
-    TemplateRule(
-        "DL008",
-        "unmasked-field",
-        Severity.ERROR,
-        "模板直接输出完整卡号或手机号（account.card_number、account.mobile）或整个 account 记录，"
-        "未经 mask_card / mask_mobile 脱敏。",
-    ),
-)
 _TEMPLATE_RULES = {rule.code: rule for rule in TEMPLATE_RULES}
 
 

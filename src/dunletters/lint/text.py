@@ -137,11 +137,6 @@ class Sentence:
         return self._length
 
 
-_new_span = tuple.__new__
-"""Makes a span without its class's ``__new__``: a named tuple's is a Python function,
-~1 k instructions of the few a span needs (call as ``_new_span(DateSpan, fields)``)."""
-
-
 class MoneySpan(NamedTuple):
     """A money figure in the text."""
 
@@ -581,7 +576,7 @@ class TextView:
         if wan:
             amount *= 10000
         start, end = match.span()
-        return _new_span(MoneySpan, (amount, start, end, match.group()))
+        return MoneySpan(amount, start, end, match.group())
 
     @property
     def capitals(self) -> list[CapitalsSpan]:
@@ -642,7 +637,7 @@ class TextView:
                 after = _WEEKDAY.match(text, end)
                 if after is not None:
                     weekday = after.group("w").replace("天", "日")
-            found.append(_new_span(DateSpan, (value, match.start(), end, match.group(), weekday)))
+            found.append(DateSpan(value, match.start(), end, match.group(), weekday))
         return found
 
     @property

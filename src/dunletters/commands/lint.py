@@ -7,12 +7,10 @@ could not be read (the other files are still linted and reported).
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-import click
 
 from dunletters.config import Settings
 from dunletters.drafts import lint_paths
@@ -20,13 +18,26 @@ from dunletters.errors import DunlettersError, ExitStatus
 from dunletters.lint.drafts import DraftOptions, PageCounter, read_text_file
 from dunletters.lint.findings import Finding, Severity
 from dunletters.lint.reporters import FileReport, render_report
+from dunletters.lint.rule import Rule
 from dunletters.lint.rules import RULES
 from dunletters.models import Account
 
-__all__ = ["apply_fixes", "exit_status", "run_lint"]
+__all__ = ["LintRun", "apply_fixes", "exit_status", "run_lint"]
 
-FIXABLE = frozenset({"DL107"})
-"""Rules whose suggestions are safe substitutions (jargon → plain words)."""
+
+@dataclass(frozen=True)
+class LintRun:
+    """What ``dunletters lint`` did: the reports, the fixes written, the report text."""
+
+    reports: list[FileReport]
+    output: str
+    """The report in the chosen format, for standard output."""
+    status: int
+    """The exit status (see :func:`exit_status`)."""
+    fixed: list[tuple[str, int]] = field(default_factory=list)
+    """Each file ``--fix`` rewrote, with the number of substitutions."""
+
+
 _MONEY_LIKE = re.compile(r"[¥￥元]|\d[\d,]*\.\d{2}")
 
 
@@ -50,11 +61,15 @@ class _LazyPageCounter:
         return self._count(html)
 
 
-def apply_fixes(text: str, findings: Sequence[Finding]) -> tuple[str, int]:
-    """Apply safe substitutions at the findings' lines; never inside an amount."""
+def apply_fixes(
+    text: str, findings: Sequence[Finding], rules: Sequence[Rule] = RULES
+) -> tuple[str, int]:
+    """Apply the suggestions of the fixable rules (``Rule.fixable``, safe substitutions)
+    at the findings' lines; never inside an amount."""
+    fixable = {rule.code for rule in rules if rule.fixable}
     lines = text.split("\n")
     fixes = sorted(
-        (f for f in findings if f.code in FIXABLE and f.suggestion and f.match),
+        (f for f in findings if f.code in fixable and f.suggestion and f.match),
         key=lambda f: (f.line, f.column),
         reverse=True,
     )
@@ -93,8 +108,8 @@ def run_lint(
     as_of: date,
     template_dirs: Sequence[Path],
     as_of_given: bool = True,
-) -> int:
-    """Lint, print the report, optionally fix; return the exit status."""
+) -> LintRun:
+    """Lint, optionally fix (writing the files), and render the report."""
     extra_reports: list[FileReport] = []
     account: Account | None = None
     if record is not None:
@@ -115,6 +130,7 @@ def run_lint(
         page_counter=_LazyPageCounter(template_dirs) if use_pdf else None,
     )
     reports = extra_reports + lint_paths(paths, settings, options, select=select, ignore=ignore)
+    written: list[tuple[str, int]] = []
     if fix:
         for report in reports:
             if report.error is None and report.findings:
@@ -122,9 +138,8 @@ def run_lint(
                 fixed, count = apply_fixes(read_text_file(path), report.findings)
                 if count:
                     path.write_text(fixed, encoding="utf-8")
-                    click.echo(f"{report.path}: 已修复 {count} 处", err=True)
-    sys.stdout.write(render_report(reports, fmt, RULES))
-    return exit_status(reports)
+                    written.append((report.path, count))
+    return LintRun(reports, render_report(reports, fmt, RULES), exit_status(reports), written)
 
 
 def exit_status(reports: Sequence[FileReport]) -> int:

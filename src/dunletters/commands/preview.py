@@ -13,16 +13,14 @@ record error (the template's findings are still printed first).
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-import click
-
+from dunletters.commands.lint import exit_status
 from dunletters.config import Settings
 from dunletters.documents import load_record, write_private
-from dunletters.errors import TemplateError
-from dunletters.lint.commands import exit_status
+from dunletters.errors import TemplateError, UsageError
 from dunletters.lint.engine import Linter
 from dunletters.lint.reporters import FileReport, render_report
 from dunletters.lint.rules import RULES
@@ -47,11 +45,9 @@ def _format(channel: str, fmt: str | None, output: Path | None) -> str:
     from_suffix = output.suffix.lower().lstrip(".") if output is not None else None
     chosen = fmt or (from_suffix if from_suffix in allowed else allowed[0])
     if chosen not in allowed:
-        raise click.UsageError(
-            f"{core.CHANNEL_NAMES[channel]}模板的预览格式只能是 {'、'.join(allowed)}"
-        )
+        raise UsageError(f"{core.CHANNEL_NAMES[channel]}模板的预览格式只能是 {'、'.join(allowed)}")
     if from_suffix is not None and from_suffix != chosen:
-        raise click.UsageError(f"输出文件 {output} 的后缀与格式 {chosen} 不符")
+        raise UsageError(f"输出文件 {output} 的后缀与格式 {chosen} 不符")
     return chosen
 
 
@@ -67,8 +63,13 @@ def run_preview(
     as_of: date,
     template_dirs: Sequence[Path],
     builtin: bool = True,
+    out: Callable[[str], object] | None = None,
 ) -> int:
-    """Render, lint, print the findings and write the preview; return the exit status."""
+    """Render, lint, print the findings and write the preview; return the exit status.
+
+    ``out``: where the findings and notes go (standard output by default).
+    """
+    write = out if out is not None else sys.stdout.write
     source = core.resolve_template(spec, channel, template_dirs, builtin=builtin)
     template = source.template
     chosen = _format(template.channel, fmt, output)
@@ -79,7 +80,7 @@ def run_preview(
         choices = core.sample_choices(template.stage, as_of)
         name = sample or core.default_sample(settings, template.stage, template.tone)
         if name not in choices:
-            raise click.UsageError(f"没有样例账户 {name}（可用：{'、'.join(choices)}）")
+            raise UsageError(f"没有样例账户 {name}（可用：{'、'.join(choices)}）")
         account = choices[name].account
         account_label = f"样例 {name}" if sample is not None else None
 
@@ -113,15 +114,13 @@ def run_preview(
 
     if rendered.sms is not None:
         sms = rendered.sms
-        click.echo(sms.text)
-        click.echo(
-            f"{sms.length.characters}字（含签名），计费{sms.segments}条，{sms.length.encoding}"
-        )
-    sys.stdout.write(render_report(reports, "text", RULES))
+        write(f"{sms.text}\n")
+        write(f"{sms.length.characters}字（含签名），计费{sms.segments}条，{sms.length.encoding}\n")
+    write(render_report(reports, "text", RULES))
     if rendered.error is not None:
         raise TemplateError(rendered.error)
     if rendered.policy_note:
-        click.echo(rendered.policy_note)
+        write(f"{rendered.policy_note}\n")
 
     data: bytes | None = None
     if chosen == "png" and rendered.pdf is not None:
@@ -136,7 +135,7 @@ def run_preview(
         target = output or Path(f"{template.stage}.{template.tone}.{chosen}")
         write_private(target, data)  # owner-only: it can show a record's data
         pages = f"，{rendered.pages}页" if rendered.pages is not None else ""
-        click.echo(f"已写入 {target}（{source.key}，模板 {template.short_version}{pages}）")
-    click.echo(f"审核：{template.review_label}")
+        write(f"已写入 {target}（{source.key}，模板 {template.short_version}{pages}）\n")
+    write(f"审核：{template.review_label}\n")
 
     return exit_status(reports)

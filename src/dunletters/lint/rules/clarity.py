@@ -1,0 +1,290 @@
+"""DL1xx 清楚 / 看得懂 / 个性化 / 指引的: the reader can tell who writes, what is owed, by when, how to pay."""
+
+from __future__ import annotations
+
+import re
+
+from dunletters.lint.context import LintContext
+from dunletters.lint.findings import Severity
+from dunletters.lint.rule import Hit, Rule, rule
+from dunletters.lint.rules.common import (
+    _DEADLINE_WORDS,
+    _SALUTATION,
+    _has,
+    _surname,
+    _whole,
+    say,
+)
+from dunletters.lint.rules.existence import declared
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+# -- DL1xx 清楚 / 看得懂 / 个性化 / 指引的 ------------------------------------------------
+
+
+# A creditor's name: a proper name (two characters or more) ending in an institution
+# word — not a generic phrase such as 网上银行 or 手机银行, nor 我单位 — or a known
+# lending platform; or the SMS 【签名】.
+_INSTITUTION = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]{2}"
+    r"(?<!网上)(?<!手机)(?<!网络)(?<!电话)(?<!商业)(?<!指定)(?<!开户)(?<!任何)(?<!其他)"
+    r"(?<!各家)(?<!收款)(?<!直销)(?<!发卡)(?<!贷款)(?<!全国)(?<![的您你我他她其贵本该此们在到去回来进和与及或对给向])"
+    r"(?:银行|农商行|信用合作社|信用社|信用联社|农信社|有限公司|有限责任公司|股份公司|集团|公司(?!名称)"
+    r"|联社|消费金融|小额贷款|小贷公司|融资担保|资产管理|金融服务|信用卡中心|学生资助|资助管理中心"
+    r"|助学贷款管理中心|贷款管理中心|律师事务所)"
+    r"|借呗|花呗|京东金融|白条|微粒贷|分期乐|招联|马上消费|度小满|拍拍贷|平安普惠|宜人贷"
+    r"|安逸花|网商贷|美团月付|美团借钱|捷信|360借条|信用飞|小赢卡贷|还呗|来分期"
+    r"|^\s*【(?![^】]*(?:法院|公安|检察|派出所))[^【】\n]{2,16}】"
+    r"|【[^【】\n]{2,16}】\s*$|\[[^\[\]\n]{2,16}\]\s*$|^\s*\[[^\[\]\n]{2,16}\]"
+    r"|｛[^｛｝\n]{2,16}｝|[-—]{1,2}\s*[\u4e00-\u9fffA-Za-z]{2,12}\s*$"
+)
+_LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
+
+
+@rule(
+    "DL101",
+    "missing-creditor",
+    principle="清楚",
+    rationale="收信人须知道是谁来信：债权机构名称必须写明（《商业银行信用卡业务监督管理办法》第六十九条）。",
+    what="全文找不到债权机构（发函机构）的名称；配置了债权机构时，找不到它的名称或短信签名。",
+    why="不写来信机构，债务人无法核实真伪，也无从联系；冒名催收正是诈骗惯用手法。",
+    fail=("您的欠款已逾期，请尽快还款。", "您可通过网上银行还款。\n我单位\n2026年11月28日"),
+    passes=(
+        "示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",
+        "【某某农商银行】您的贷款已逾期，请及时还款。",
+        "某某县农村信用合作联社提醒您：您的贷款已逾期。",
+    ),
+    use_instead="在信头和落款写明机构全称，如「示范银行股份有限公司信用卡中心」。",
+)
+def missing_creditor(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    creditor = ctx.creditor
+    if creditor is not None:  # configured: its own name, short name or signature
+        text = ctx.view.match_text
+        short = _LEGAL_SUFFIX.sub("", creditor.name)
+        signature = creditor.sms_signature
+        if creditor.name in text or (len(short) >= 2 and short in text):
+            return hits
+        if signature and f"【{signature}】" in ctx.text:
+            return hits
+        hits.append(_whole(ctx, say(ctx, "DL101", "configured", creditor=creditor.name)))
+        return hits
+    sender = ctx.sender
+    if sender is not None and sender.name in ctx.view.match_text:
+        return hits  # the settings' creditor (the demos' example), named in full
+    if _INSTITUTION.search(ctx.text) is None:
+        hits.append(_whole(ctx, say(ctx, "DL101", "unnamed")))
+    return hits
+
+
+@rule(
+    "DL102",
+    "missing-amount",
+    principle="清楚",
+    rationale="催收函须写明欠款金额（第六十九条：持卡人姓名和欠款余额）。",
+    what="全文没有任何金额。",
+    why="不写欠多少，债务人无从核对，也无法按期足额还款。",
+    fail=("您的账户已逾期，请尽快还款。",),
+    passes=("截至2026年11月28日，您的欠款合计¥16,409.02。",),
+    use_instead="写明截至某日的欠款合计，最好附本金、利息、违约金明细与大写金额。",
+)
+def missing_amount(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    if not ctx.view.money and not ctx.view.capitals:
+        hits.append(_whole(ctx, say(ctx, "DL102", "missing")))
+    return hits
+
+
+_DUE_DATE = re.compile(
+    r"(?:到期|约定|最后|本期)还款日(?:期)?(?:为|是|:|：)?\s?(?:\d{4}年)?\d{1,2}月\d{1,2}日"
+    r"|\d{1,2}(?:日|号)是(?:您的)?(?:约定|到期|最后)?还款日|(?:今天|今日|明天|明日)(?:到期|是还款日)"
+    r"|将于(?:\d{4}年)?\d{1,2}月\d{1,2}日到期|最晚(?:时间)?[^。，,]{0,4}\d{1,2}(?:点|时)"
+)
+_OVERDUE = re.compile(r"已逾期|现已逾期|已经逾期|逾期\d+天|逾期[一二三四五六七八九十]+天|已超时")
+
+
+def _has_deadline(ctx: LintContext) -> bool:
+    # Three independent tests, cheapest first: the dates are extracted for DL204
+    # anyway, and a rendered document's deadline is a date followed by 前.
+    year = ctx.as_of.year if ctx.as_of else None
+    text = ctx.text
+    for span in ctx.view.dates(year):
+        if _DEADLINE_WORDS.match(text[span.end : span.end + 4]):
+            return True
+    if ctx.view.relative_deadlines or _has(ctx, "deadline"):
+        return True
+    # A reminder before the due date: its 到期还款日 is the deadline (in an overdue
+    # notice the same words name a date already past, which is no deadline).
+    return _DUE_DATE.search(text) is not None and _OVERDUE.search(text) is None
+
+
+@rule(
+    "DL103",
+    "missing-deadline",
+    principle="指引的",
+    rationale="要求客户在明确的期限内还款（原则十：指引的）。",
+    what="没有具体的还款期限（某年某月某日前，或收到本函之日起N日内）。",
+    why="「尽快」「及时」不是期限；没有期限，债务人不知何时必须行动，后续措施也失去依据。",
+    fail=("请您尽快还款。",),
+    passes=(
+        "请于2026年12月5日前还款。",
+        "请于收到本函之日起5日内还款。",
+        "请于收到本短信后3日内还款。",
+        "请于2026年12月5日（含）前还款。",
+    ),
+    use_instead="写「请于2026年12月5日前」或「请于收到本函之日起5日内」。",
+    lexicons=("deadline",),
+)
+def missing_deadline(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    if not _has_deadline(ctx):
+        hits.append(_whole(ctx, say(ctx, "DL103", "missing")))
+    return hits
+
+
+@rule(
+    "DL104",
+    "missing-payment-channel",
+    principle="指引的",
+    channels=("letter",),
+    rationale="告诉客户通过哪些官方渠道还款（第六十九条：还款方式）。",
+    what="信函没有写明任何官方还款渠道。",
+    why="不写官方渠道，债务人可能被诈骗分子引导转账到个人账户。",
+    fail=("请于2026年12月5日前还款。",),
+    passes=("您可通过示范银行手机银行App、各营业网点或转账至我行对公账户还款。",),
+    use_instead="列出收款户名、账号、开户行以及官方App、网点等渠道。",
+    lexicons=("payment_channel",),
+)
+def missing_payment_channel(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    if ctx.sender is not None:
+        account_digits = ctx.sender.payment.bank_account_number.replace(" ", "")
+        if account_digits in ctx.view.match_text.replace(" ", ""):
+            return hits
+    if not _has(ctx, "payment_channel"):
+        hits.append(_whole(ctx, say(ctx, "DL104", "missing")))
+    return hits
+
+
+@rule(
+    "DL105",
+    "missing-contact",
+    principle="清楚",
+    rationale="写明机构的官方联系方式（第六十九条：联系方式）。",
+    what="没有官方联系电话（95xxx、400 或带区号的固定电话）。",
+    why="债务人须能向机构核实、咨询和协商；只留个人手机号或不留电话都不合规。",
+    fail=("请于2026年12月5日前还款。",),
+    passes=("如有疑问，请致电客服热线95099。",),
+    use_instead="写明官方客服热线，如「客服热线95099」。",
+    lexicons=("contact",),
+)
+def missing_contact(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    if ctx.sender is not None and ctx.sender.hotline in ctx.text:
+        return hits
+    if not _has(ctx, "contact"):
+        hits.append(_whole(ctx, say(ctx, "DL105", "missing")))
+    return hits
+
+
+_NAMED = re.compile(
+    r"(?:尊敬的|亲爱的)\s?(?P<name>[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
+    r"|^\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
+    r"(?P<lead>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)?\s?(?:您好|你好)"
+    r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$"
+    r"|(?:尊敬的|亲爱的)(?:客户|用户|会员)\s?(?P<client>[\u4e00-\u9fff·]{2,4})\s?[，,：:！!]"
+    r"|(?P<paren>[\u4e00-\u9fff·]{2,4})\s?[（(](?:先生|女士|先生/女士|先生/女生)[）)]"
+    r"|^\s*(?:【[^【】\n]{2,16}】)?\*(?P<masked>[\u4e00-\u9fff]{1,3})[，,：:]"
+    r"|\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*(?P<comma>(?![^，,]*[的了已据此至于在是为有无不请如若但因所])[\u4e00-\u9fff·]{2,3})[，,]\s?(?=您|你)",
+    re.MULTILINE,
+)
+_GENERIC_NAMES = re.compile(
+    r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|你好|贷款人|业主|提示|提醒|通知|温馨|重要|紧急|注意|各位"
+)
+
+
+def _named_salutation(text: str) -> bool:
+    """「尊敬的林晓雯，」「林晓雯您好」「【签名】亲爱的林晓雯，」: a name without 先生/女士
+    is personal too."""
+    match = _NAMED.search(text)
+    if match is None:
+        return False
+    name = next((group for group in match.groups() if group), "")
+    return _GENERIC_NAMES.search(name) is None
+
+
+@rule(
+    "DL106",
+    "not-personalized",
+    principle="个性化",
+    rationale="信的内容应尽量避免公式化（原则五：个性化）。",
+    what="只有「尊敬的客户」一类泛称，没有债务人的姓名或称谓。",
+    why="公式化的来信容易被当作群发广告忽略；写明姓名才是写给这个人的信。",
+    fail=("尊敬的客户：您的账户已逾期。",),
+    passes=("尊敬的张晓明先生：您的账户已逾期。",),
+    use_instead="称呼债务人的姓名，如「尊敬的张晓明先生」，短信可用「张先生」。",
+    lexicons=("generic_salutation",),
+)
+def not_personalized(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    if ctx.account is not None:
+        name = ctx.account.name
+        if name in ctx.text:
+            return hits
+        surname = _surname(name)
+        if surname + "先生" in ctx.text or surname + "女士" in ctx.text:
+            return hits
+    elif (
+        _SALUTATION.search(ctx.text)
+        or re.search(r"[\u4e00-\u9fff](先生|女士)", ctx.text)
+        or _named_salutation(ctx.text)
+    ):
+        generic = ctx.lexicons["generic_salutation"].search(ctx.view)
+        if generic is None:
+            return hits
+    generic = ctx.lexicons["generic_salutation"].search(ctx.view)
+    if generic is not None:
+        hits.append(
+            Hit(generic.start, generic.end, say(ctx, "DL106", "generic", match=generic.text))
+        )
+    else:
+        hits.append(_whole(ctx, say(ctx, "DL106", "unnamed")))
+    return hits
+
+
+jargon = declared("jargon")
+
+
+_DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申诉|证明材料")
+
+
+@rule(
+    "DL108",
+    "missing-dispute-channel",
+    principle="清楚",
+    channels=("letter",),
+    rationale="告知如何对欠款提出异议、提交证据（第六十九条）。",
+    what="信函没有说明对金额有异议时如何处理。",
+    why="债务人有权核对账目、提出异议；不给渠道既不合规，也会把异议变成投诉。",
+    fail=("请于2026年12月5日前还款。",),
+    passes=("如对欠款金额有异议，请致电95099或提交证明材料，我行将及时核实。",),
+    use_instead="写「如对欠款金额有异议，请致电…或提交相关证明材料，我行将及时核实处理」。",
+)
+def missing_dispute_channel(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    if _DISPUTE.search(ctx.text) is None:
+        hits.append(_whole(ctx, say(ctx, "DL108", "missing")))
+    return hits
+
+
+__register__: tuple[Rule, ...] = (
+    missing_creditor,
+    missing_amount,
+    missing_deadline,
+    missing_payment_channel,
+    missing_contact,
+    not_personalized,
+    jargon,
+    missing_dispute_channel,
+)

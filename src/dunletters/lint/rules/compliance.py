@@ -1,0 +1,446 @@
+"""DL6xx 法规: what the regulations forbid or require."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from dunletters import zh
+from dunletters.lint.context import LintContext
+from dunletters.lint.findings import Severity
+from dunletters.lint.rule import Hit, Rule, rule
+from dunletters.lint.rules.common import (
+    _SALUTATION,
+    _existence,
+    _framed,
+    _surname,
+    _whole,
+    say,
+)
+from dunletters.lint.rules.existence import declared
+from dunletters.lint.text import NumberSpan
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+# -- DL6xx 法规 --------------------------------------------------------------------------------
+
+
+threat = declared("threat")
+
+
+insult = declared("insult")
+
+
+false_authority = declared("false_authority")
+
+
+@rule(
+    "DL604",
+    "third-party-disclosure",
+    principle="法规",
+    rationale="不得向无关第三人催收或透露债务信息（第六十八条；行业催收指引；个人信息保护法第十条）。",
+    what="告知或威胁告知单位、同事、亲友、通讯录；或把债务详情写给债务人以外的人。",
+    why="向第三人透露债务侵犯隐私，属于软暴力，违反多项规定。",
+    fail=("再不还款我们将通知你的单位和亲友。",),
+    passes=("本函仅寄送您本人，请妥善保管。",),
+    use_instead="只与债务人本人沟通；信封上不写债务字样。",
+    lexicons=("third_party",),
+)
+def third_party_disclosure(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    hits += _existence(ctx, "third_party", ctx.messages["DL604"]["match"])
+    hits += _framed(ctx, "DL604", ctx.messages["DL604"]["frame"], hits)
+    if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
+        return hits
+    for match in _SALUTATION.finditer(ctx.text):
+        name = match.group("name")
+        if name == ctx.account.name or ctx.account.name.startswith(name):
+            continue
+        if name != _surname(ctx.account.name):
+            hits.append(
+                Hit(
+                    match.start(),
+                    match.end(),
+                    say(ctx, "DL604", "not_recipient"),
+                )
+            )
+    return hits
+
+
+_CONTACT_BEFORE = re.compile(r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]")
+_PERSONAL_PAYEE = re.compile(
+    r"(?:收款户名|收款人|户名|开户名称|账户名称|开户名)[:：]?\s?"
+    r"[\u4e00-\u9fff·]{2,4}(?<!公司)(?<!银行)(?<!中心)(?<!分行)(?<!支行)(?<!机构)(?<!集团)"
+    r"(?=[\s，,；;。]|开户|$)"
+)
+"""A payee that is a person (a corporate account's name is the institution's)."""
+_PAYEE_BEFORE = re.compile(
+    r"收款|对公|户名|开户|还款专户|公司账号|单位账号|企业账号|账户名称|账号信息|以下账|指定账|专用账"
+)
+
+
+def _allowed_numbers(ctx: LintContext) -> set[str]:
+    allowed: set[str] = set()
+    if ctx.sender is not None:
+        allowed.add(ctx.sender.payment.bank_account_number.replace(" ", ""))
+    if ctx.account is not None:
+        allowed.add(ctx.account.mobile)
+    return allowed
+
+
+@rule(
+    "DL605",
+    "unmasked-pii",
+    principle="法规（个人信息保护法）",
+    rationale="金融账户信息是敏感个人信息（个人信息保护法第二十八条）：卡号、身份证号须脱敏。",
+    what="完整的身份证号、完整的银行卡号（通过 Luhn 校验）、第三人的完整手机号。",
+    why="信件和短信可能被他人看到；完整号码一旦泄露即可被冒用。",
+    fail=("您卡号为6259000000001235的信用卡已逾期。", "身份证号110101199003070011。"),
+    passes=("您尾号1235的信用卡已逾期。", "身份证号110***********0011。"),
+    use_instead="卡号用 mask_card（尾号1234），身份证用 mask_id，手机号用 mask_mobile。",
+)
+def unmasked_pii(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    numbers = ctx.view.numbers
+    own = _record_card(ctx, numbers)
+    if own is not None:
+        hits.append(own)
+    mobile = _record_mobile(ctx)  # the debtor's own mobile, even beside 手机/电话
+    if mobile is not None:
+        hits.append(mobile)
+    hits += _personal_payee_cards(ctx, numbers)
+    if not numbers:
+        return hits
+    allowed = _allowed_numbers(ctx)
+    text = ctx.text
+    for number in numbers:
+        if number.masked or number.digits in allowed or (mobile and number.start == mobile.start):
+            continue
+        if number.kind == "mobile" and _CONTACT_BEFORE.search(
+            text, max(0, number.start - 8), number.start
+        ):
+            continue  # a number to call (the collector's own): not someone's data
+        if (
+            number.kind == "card"
+            and _PAYEE_BEFORE.search(text, max(0, number.start - 16), number.start)
+            and _PERSONAL_PAYEE.search(text, max(0, number.start - 60), number.start) is None
+        ):
+            continue  # the creditor's own collection account, printed for payment
+        kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
+        hits.append(
+            Hit(
+                number.start,
+                number.end,
+                say(ctx, "DL605", "unmasked", kind=kind),
+                suggestion=_masked(number),
+            )
+        )
+    return hits
+
+
+def _record_card(ctx: LintContext, numbers: list[NumberSpan]) -> Hit | None:
+    """The record's own card number printed in full, whatever its shape or check digit
+    (a 贷款合同号 in that field, a card whose Luhn digit is wrong): not already found
+    by the number scan."""
+    card = ctx.account.card_number if ctx.account is not None else ""
+    if len(card) < 8:
+        return None
+    start = ctx.text.find(card)
+    if start < 0 or any(n.start <= start < n.end for n in numbers):
+        return None
+    return Hit(start, start + len(card), say(ctx, "DL605", "record_card"))
+
+
+def _record_mobile(ctx: LintContext) -> Hit | None:
+    """The record's own mobile printed in full (D-20), where the number scan would take it
+    for a number to call."""
+    own = ctx.account.mobile if ctx.account is not None else ""
+    start = ctx.text.find(own) if len(own) >= 8 else -1
+    if start < 0:
+        return None
+    return Hit(start, start + len(own), say(ctx, "DL605", "record_mobile"))
+
+
+_LONG_DIGITS = re.compile(r"(?<![\d*])[1-9]\d{14,18}(?![\d*])")
+
+
+def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[Hit]:
+    """A long account number paid to a person (户名：葛某某 … 账号：6222…): that person's
+    card, whatever its check digit."""
+    text = ctx.text
+    if "户名" not in text and "收款人" not in text and "开户名" not in text:
+        return []  # the usual case: no payee named at all
+    hits = []
+    for match in _LONG_DIGITS.finditer(text):
+        if any(n.start <= match.start() < n.end for n in numbers):
+            continue  # found (and judged) by the number scan
+        if _PERSONAL_PAYEE.search(text, max(0, match.start() - 60), match.start()) is not None:
+            hits.append(Hit(match.start(), match.end(), say(ctx, "DL605", "payee_card")))
+    return hits
+
+
+def _masked(number: NumberSpan) -> str | None:
+    """The masked form to suggest, or None when the mask function refuses the digits.
+
+    The text's number scan reads any Unicode digit (``\\d``: ٣٣6259… is a run of 18);
+    the mask functions take the ASCII and full-width forms a record holds. Such a
+    number is still reported, without a suggestion, rather than stopping the lint.
+    """
+    mask = {"id": zh.mask_id, "card": zh.mask_card, "mobile": zh.mask_mobile}[number.kind]
+    try:
+        return mask(number.digits)
+    except ValueError:
+        return None
+
+
+# Starts with a class, the lookbehind after it (a fast start; see lint/text.py): the
+# first character is the h of a scheme or the host's own.
+_URL = re.compile(
+    r"[A-Za-z0-9-](?<![A-Za-z0-9-][A-Za-z0-9-])(?:(?<=h)ttps?://[A-Za-z0-9-])?"
+    r"[A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+(?:/[^\s，。]*)?"
+)
+
+
+_SCHEME = re.compile(r"^https?://")
+_TOP_LEVEL = re.compile(r"\.[a-z]{2,}$")
+
+
+# A reported link's host ends in a dot and two letters (see _TOP_LEVEL), so a text
+# without one has none — e.g. an SMS whose only dot is in 4,009.17元.
+_HOST_END = re.compile(r"\.[A-Za-z]{2}")
+
+
+_SHORT_LINK = re.compile(
+    r"^(?:https?://)?[a-z0-9-]{1,5}\.[a-z]{2,3}/[A-Za-z0-9_-]{3,12}$", re.IGNORECASE
+)
+"""A short link's shape (t.cn/A6xYz, 3.cn/ab12): it hides where it leads, allowlist or not."""
+_THROWAWAY_HOST = re.compile(
+    r"\.(?:top|xyz|vip|club|cc|site|online|link|pw|tk|ml|ga|cf|gq|icu|fun|shop|ink|work|ren"
+    r"|wang|loan|win|bid|live|life|store|asia|cyou|buzz|rest)$|^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$"
+)
+"""Hosts no bank or licensed lender collects on: throwaway top-level domains, bare IPs."""
+
+
+def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
+    """Links outside the allowlist; without one (no configured creditor or
+    ``link_allowlist``), only short links, since a real lender's own site is fine."""
+    text = ctx.view.match_text
+    if _HOST_END.search(text) is None:
+        return []
+    hits = []
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        if match.start() and text[match.start() - 1] == "@":
+            continue  # an e-mail address's domain, not a link to click
+        if url[-1].isdigit() and "/" not in url:
+            continue  # 16,409.02 or 3.5: a number, not a host (no letter top-level domain)
+        host = _SCHEME.sub("", url, count=1).split("/")[0].lower()
+        if _TOP_LEVEL.search(host) is None:
+            continue
+        if (
+            not ctx.link_allowlist
+            and _SHORT_LINK.match(url) is None
+            and _THROWAWAY_HOST.search(host) is None
+        ):
+            continue
+        if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
+            start, end = ctx.view.origin_span(match.start(), match.end())
+            hits.append(Hit(start, end, say(ctx, code, "link", url=url)))
+    return hits
+
+
+_WARNING = re.compile(
+    r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免"
+)
+
+
+def _warned_against(text: str, start: int) -> bool:
+    """An anti-fraud warning (「平台不会要求你把钱转到私人账户」): its sentence says
+    not to pay that way before naming it."""
+    low = max(0, start - 30)
+    sentence = max(low, *(text.rfind(mark, low, start) + 1 for mark in "。！？!?；;\n"))
+    return _WARNING.search(text, sentence, start) is not None
+
+
+@rule(
+    "DL606",
+    "unofficial-payment",
+    principle="法规 / 反诈",
+    rationale="只能引导到官方渠道还款：转账给个人、微信支付宝转给催收员、短链接都是诈骗惯用手法。",
+    what="要求转账到个人账户、转给催收员、扫个人二维码，或使用不在白名单的链接。",
+    why="非官方渠道的还款可能被截留，债务人蒙受损失，机构承担责任。",
+    fail=("请将欠款转账到催收员个人账户。", "点击 t.cn/abc123 还款。"),
+    passes=("请通过示范银行手机银行App还款。",),
+    use_instead="只列出机构对公账户、官方App、营业网点。",
+    lexicons=("unofficial_payment",),
+)
+def unofficial_payment(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    hits += [
+        hit
+        for hit in _existence(ctx, "unofficial_payment", ctx.messages["DL606"]["match"])
+        if not _warned_against(ctx.text, hit.start)
+    ]
+    hits += _framed(ctx, "DL606", ctx.messages["DL606"]["frame"], hits)
+    hits += _url_hits(ctx)
+    return hits
+
+
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff\u2b00-\u2bff\ufe0f]")
+
+
+_SMS_SIGNATURE = re.compile(r"【([^【】]{2,12})】")
+_SMS_BRACKETS = re.compile(r"[【】\[\]]")
+_CLOSING_SIGNATURE = re.compile(r"(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])\s*$")
+_YUAN_SIGN = re.compile(r"[¥￥]")
+_EMOJI_OR_YUAN = re.compile(_EMOJI.pattern[:-1] + "¥￥]")
+
+
+@rule(
+    "DL607",
+    "sms-format",
+    principle="法规 / 运营商规则",
+    channels=("sms",),
+    example_context=(("channel", "sms"),),
+    rationale="通知类短信须以【签名】开头，正文不含【】、退订字样、表情、¥ 和非白名单链接（运营商与平台规则）。",
+    what="短信缺少【签名】、正文含【】、含退订字样、表情符号、¥ 符号或非白名单链接。",
+    why="不合格式的短信会被运营商拦截；通知短信加退订字样会被当作营销短信。",
+    fail=("张先生，您的账户已逾期，回复TD退订。", "【示范银行】您的欠款¥100.00请尽快归还😊"),
+    passes=("【示范银行】张先生，您尾号1234的信用卡已逾期，请致电95099。",),
+    use_instead="【签名】+ 一段正文；金额写「100.00元」；不加退订。",
+    lexicons=("sms_forbidden",),
+)
+def sms_format(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    text = ctx.text
+    stripped = text.lstrip()
+    lead = len(text) - len(stripped)
+    signature = _SMS_SIGNATURE.match(stripped)
+    if signature is None:
+        hits.append(Hit(lead, lead, say(ctx, "DL607", "unsigned")))
+        body_start = lead
+    else:
+        body_start = lead + signature.end()
+        # Only a configured creditor's signature is compared; without one (no config,
+        # or the demos' example creditor) the signature's form is all there is to check.
+        expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
+        if expected and signature.group(1) != expected:
+            hits.append(
+                Hit(
+                    lead,
+                    body_start,
+                    say(ctx, "DL607", "signature", signature=signature.group(1), expected=expected),
+                )
+            )
+    body_end = len(text)
+    if signature is not None:  # a second signature closing the text: the sender's name
+        closing = _CLOSING_SIGNATURE.search(text, body_start)
+        if closing is not None:
+            body_end = closing.start()
+    if (  # four finds cost less than one scan
+        text.find("【", body_start, body_end) >= 0
+        or text.find("】", body_start, body_end) >= 0
+        or text.find("[", body_start, body_end) >= 0
+        or text.find("]", body_start, body_end) >= 0
+    ):
+        for match in _SMS_BRACKETS.finditer(text, body_start, body_end):
+            hits.append(Hit(match.start(), match.end(), say(ctx, "DL607", "brackets")))
+    hits += _existence(ctx, "sms_forbidden", ctx.messages["DL607"]["unsubscribe"])
+    if _EMOJI_OR_YUAN.search(text) is not None:  # one pass rules out both, as a rule
+        for match in _EMOJI.finditer(text):
+            hits.append(Hit(match.start(), match.end(), say(ctx, "DL607", "emoji")))
+        for match in _YUAN_SIGN.finditer(text):
+            hits.append(
+                Hit(
+                    match.start(),
+                    match.end(),
+                    say(ctx, "DL607", "yuan"),
+                    suggestion="元",
+                )
+            )
+    hits += _url_hits(ctx, "DL607")
+    return hits
+
+
+@rule(
+    "DL608",
+    "quiet-hours",
+    principle="法规",
+    channels=("sms",),
+    needs=("schedule",),
+    example_context=(("channel", "sms"), ("scheduled", "2026-11-28T22:30:00+08:00")),
+    rationale="22:00至次日8:00不得催收（行业催收指引）；缺省发送时段08:00–21:00，每人每日至多1条。",
+    what="短信计划在发送时段之外发送，或超过每位债务人每日条数上限。",
+    why="深夜催收属于骚扰（民法典第一千零三十三条），违反行业指引。",
+    fail=("【示范银行】张先生，您的信用卡已逾期，请致电95099。",),
+    passes=(),
+    use_instead="按 [sms] window_start/window_end 排程，时区 Asia/Shanghai。",
+)
+def quiet_hours(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    if ctx.scheduled is None:
+        return hits
+    local = ctx.scheduled.astimezone(ZoneInfo(ctx.sms_timezone))
+    start, end = ctx.sms_window or (None, None)
+    if start is not None and end is not None and not (start <= local.time() <= end):
+        hits.append(
+            _whole(
+                ctx,
+                say(
+                    ctx,
+                    "DL608",
+                    "window",
+                    time=local,
+                    timezone=ctx.sms_timezone,
+                    start=start,
+                    end=end,
+                ),
+            )
+        )
+    if ctx.sent_today >= ctx.sms_max_per_day:
+        hits.append(
+            _whole(
+                ctx,
+                say(ctx, "DL608", "per_day", sent=ctx.sent_today, limit=ctx.sms_max_per_day),
+            )
+        )
+    return hits
+
+
+@rule(
+    "DL609",
+    "deceased-or-disputed",
+    principle="法规 / 死亡客户",
+    needs=("record",),
+    rationale="已故客户不得发送催收函（转人工核实）；有争议或投诉的账户暂停催收，待核实处理。",
+    what="为标记为已故或有争议的账户生成了催收文书。",
+    why="向已故者发催收函伤害家属并违规；争议未决时催收会把异议变成投诉。",
+    fail=("（为已故客户生成的信）",),
+    passes=(),
+    use_instead="由升级策略暂停（hold）这类账户，转人工处理。",
+    example_context=(("deceased", "true"),),
+)
+def deceased_or_disputed(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    account = ctx.account
+    if account is None:
+        return hits
+    if account.deceased:
+        hits.append(_whole(ctx, say(ctx, "DL609", "deceased")))
+    if account.dispute:
+        hits.append(_whole(ctx, say(ctx, "DL609", "dispute")))
+    return hits
+
+
+__register__: tuple[Rule, ...] = (
+    threat,
+    insult,
+    false_authority,
+    third_party_disclosure,
+    unmasked_pii,
+    unofficial_payment,
+    sms_format,
+    quiet_hours,
+    deceased_or_disputed,
+)

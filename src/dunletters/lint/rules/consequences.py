@@ -1,0 +1,101 @@
+"""DL5xx 最后的 / 合理的: consequences are stated, explained and true."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from dunletters.lint.context import LintContext
+from dunletters.lint.findings import Severity
+from dunletters.lint.rule import Hit, Rule, rule
+from dunletters.lint.rules.common import (
+    _has,
+    _whole,
+    say,
+)
+from dunletters.lint.rules.existence import declared
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+# -- DL5xx 最后的 / 合理的 -----------------------------------------------------------------------
+
+
+@rule(
+    "DL501",
+    "missing-consequence",
+    principle="最后的",
+    needs=("stage",),
+    stages=("late", "final"),
+    example_context=(("stage", "final"),),
+    rationale="婉转地告诉客户不履行付款要求会有什么后果（原则十一：最后的）。",
+    what="后期或最后通知的文书没有说明不还款的后果。",
+    why="到了后期，债务人有权知道后果（征信、违约金、依法追偿），这也是最后通知的意义。",
+    fail=("请于12月5日前还款。",),
+    passes=("逾期信息将依法报送金融信用信息基础数据库。",),
+    use_instead="如实说明后果：逾期记录依法报送征信、按合同计收违约金、可能依法诉讼。",
+    lexicons=("consequence",),
+)
+def missing_consequence(ctx: LintContext) -> list[Hit]:
+    hits: list[Hit] = []
+    if not _has(ctx, "consequence"):
+        hits.append(_whole(ctx, say(ctx, "DL501", "missing", stage=ctx.stage)))
+    return hits
+
+
+_LEGAL = re.compile(r"诉|訴|法院|法庭|开庭|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律所")
+"""What makes a legal_action match a legal step (the list also holds visits and agencies)."""
+
+
+@rule(
+    "DL502",
+    "unexplained-legal-action",
+    principle="合理的",
+    rationale="必须向客户解释为何要将这件事交给律师处理（原则九：合理的）。",
+    what="提到律师、诉讼等法律措施，却没有说明原因（逾期多久、此前的提醒）。",
+    why="没有理由的法律措施像恐吓；说明原因才合理，也符合第六十九条「催收原因」的要求。",
+    fail=("我行将通过诉讼途径解决。",),
+    passes=("鉴于您已逾期45天，经多次提醒仍未还款，我行可能依法提起诉讼。",),
+    use_instead="先说明原因：「鉴于您已逾期N天，经多次提醒仍未还款……」",
+    lexicons=("legal_action", "legal_reason"),
+    hits_need=("legal_action",),
+)
+def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
+    # The reason must stand with the action — in the same paragraph — not merely
+    # somewhere in the letter (every letter states its days overdue in the facts).
+    hits: list[Hit] = []
+    actions = list(ctx.lexicons["legal_action"].finditer(ctx.view))
+    if not actions:
+        return hits
+    reasons = [r.start for r in ctx.lexicons["legal_reason"].finditer(ctx.view)]
+    paragraphs = ctx.view.paragraphs
+    starts = [p.start for p in paragraphs]
+    reported: set[int] = set()
+    for action in actions:
+        if _LEGAL.search(action.text) is None:
+            continue  # a visit or an agency: an escalation (DL402), not a legal step
+        index = bisect.bisect_right(starts, action.start) - 1
+        paragraph = paragraphs[index] if index >= 0 else None
+        if paragraph is None or not action.start < paragraph.end or paragraph.start in reported:
+            continue
+        first = bisect.bisect_left(reasons, paragraph.start)
+        if first == len(reasons) or reasons[first] >= paragraph.end:
+            reported.add(paragraph.start)
+            hits.append(
+                Hit(
+                    action.start,
+                    action.end,
+                    say(ctx, "DL502", "unexplained", action=action.text),
+                )
+            )
+    return hits
+
+
+overstated_consequence = declared("overstated_consequence")
+
+
+__register__: tuple[Rule, ...] = (
+    missing_consequence,
+    unexplained_legal_action,
+    overstated_consequence,
+)
