@@ -62,6 +62,7 @@ from dunletters.columns import label
 from dunletters.config import CREDITOR_HINT, Settings
 from dunletters.errors import ExitStatus, InputError, RecordError
 from dunletters.escalation import Decision, Hold, HoldReason, decide
+from dunletters.history import HistoryFacts
 from dunletters.ledger.hook import hold_decided, prepare_ledger, record_run
 from dunletters.ledger.store import secret_of
 from dunletters.models import Account, parse_account
@@ -306,6 +307,14 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
     Pure apart from the per-process settings; the driver still finds duplicate ids
     and allocates 函号s, in input order.
     """
+    return _validate_rows(task)[0]
+
+
+def _validate_rows(
+    task: tuple[list[tuple[int, dict[str, str], Any]], str, bool],
+) -> tuple[list[Outcome], dict[int, HistoryFacts]]:
+    """:func:`_validate`, plus the ledger's facts of earlier contact read with the caps
+    (by outcome index), which a run without letters renders with at once."""
     rows, as_of_text, keep_objects = task
     as_of = date.fromisoformat(as_of_text)
     context = worker_context()
@@ -346,12 +355,15 @@ def _validate(task: tuple[list[tuple[int, dict[str, str], Any]], str, bool]) -> 
              account.mobile, str(account.total_due), verdict,
              account if keep_objects else None, None)
         )  # fmt: skip
+    facts: dict[int, HistoryFacts] = {}
     if decided:  # the contact ledger's caps and sequence: one query for the chunk
         held = hold_decided([d[1:] for d in decided], settings, as_of, context.channels)
-        for (index, _, _), hold in zip(decided, held, strict=True):
+        for (index, _, _), (hold, known) in zip(decided, held, strict=True):
             if hold is not None:
                 outcomes[index] = (*outcomes[index][:7], str(hold.reason), *outcomes[index][8:])
-    return outcomes
+            elif known is not None:
+                facts[index] = known
+    return outcomes, facts
 
 
 def _validate_and_produce(
@@ -366,7 +378,7 @@ def _validate_and_produce(
     the pool. A duplicate id is still rejected by the driver, its SMS discarded.
     """
     rows, as_of_text, _, _ = task  # channels and dry run: the worker's RunSpec has them
-    outcomes = _validate((rows, as_of_text, True))
+    outcomes, facts = _validate_rows((rows, as_of_text, True))
     jobs = [
         Job(
             outcome[1],
@@ -377,8 +389,9 @@ def _validate_and_produce(
             outcome[4],
             outcome[3],
             outcome[8],
+            facts.get(index),
         )
-        for outcome in outcomes
+        for index, outcome in enumerate(outcomes)
         if outcome[0] == "account" and not isinstance(outcome[7], str)
     ]
     produced = iter(produce_many(jobs, worker_context()))

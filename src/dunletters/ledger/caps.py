@@ -18,10 +18,11 @@ from datetime import date, timedelta
 
 from dunletters.config import LedgerPolicy
 from dunletters.escalation import Decision, Hold, HoldReason
+from dunletters.history import HistoryFacts
 from dunletters.models import Account
 from dunletters.vocabulary import STAGES
 
-__all__ = ["Contact", "History", "cycle_start", "ledger_holds"]
+__all__ = ["Contact", "History", "contact_facts", "cycle_start", "ledger_holds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,38 @@ def cycle_start(account: Account, as_of: date, last_paid_on: date | None) -> dat
     if last_paid_on is not None and last_paid_on >= start:
         start = last_paid_on + timedelta(days=1)
     return start
+
+
+_NOT_SENT = ("failed", "returned")
+"""Receipt statuses of a document that never reached the debtor: not a reminder."""
+
+_NOTHING_SENT = HistoryFacts(checked=True)
+
+
+def contact_facts(history: History, account: Account, as_of: date) -> HistoryFacts:
+    """What templates may say of earlier contact: this cycle's documents before ``as_of``.
+
+    Only documents that went out count (a failed SMS or returned letter reminded no
+    one), and only before the run's day, so a run never counts itself.
+    """
+    if not history.contacts:
+        return _NOTHING_SENT
+    start = cycle_start(account, as_of, history.last_paid_on)
+    sent = [c for c in history.contacts if start <= c.as_of < as_of and c.status not in _NOT_SENT]
+    if not sent:
+        return _NOTHING_SENT
+    letters = [c.as_of for c in sent if c.channel == "letter"]
+    texts = [c.as_of for c in sent if c.channel == "sms"]
+    return HistoryFacts(
+        checked=True,
+        known=True,
+        reminders=len(sent),
+        letters=len(letters),
+        sms=len(texts),
+        first_contact_on=min(c.as_of for c in sent),
+        last_letter_on=max(letters) if letters else None,
+        last_sms_on=max(texts) if texts else None,
+    )
 
 
 def _within(dates: list[date], as_of: date, days: int) -> int:

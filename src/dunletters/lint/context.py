@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from dunletters.history import HistoryFacts
 from dunletters.lint.lexicon import CompiledLexicon
 from dunletters.lint.text import TextView
 from dunletters.models import Account, Creditor
@@ -52,6 +53,8 @@ class LintContext:
     """The settings' creditor, configured or the demos' example: only ever used to
     *accept* a document quickly (its hotline or account is there), never to fault one
     — that is ``creditor``'s, which is None without a configured creditor."""
+    history: HistoryFacts | None = None
+    """Earlier contact from the ledger, for DL206 (None: a draft, nothing to check against)."""
     text: str = field(init=False, repr=False, compare=False)
     """The document text (``view.text``): a field, not a property, because rules read
     it a dozen times per document and a property call costs five attribute reads."""

@@ -15,6 +15,7 @@ from typing import Any
 from dunletters.config import Settings, example_creditor
 from dunletters.errors import DunlettersError
 from dunletters.escalation import Decision
+from dunletters.history import HistoryFacts
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Finding, Severity
 from dunletters.lint.infer import document_date, infer_channel
@@ -107,6 +108,7 @@ class Linter:
         pages: int | None = None,
         scheduled: datetime | None = None,
         sent_today: int = 0,
+        history: HistoryFacts | None = None,
     ) -> LintContext:
         """The rule input for a document."""
         creditor, params, window, timezone, per_day, segments = self._constants
@@ -129,6 +131,7 @@ class Linter:
             segments,
             self.link_allowlist,
             self._sender,
+            history,
         )
 
     def run(

@@ -16,6 +16,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from dunletters import zh
+from dunletters.lint.claims import contact_claim
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 from dunletters.lint.frames import frame_hits
@@ -1390,6 +1391,7 @@ RULES: tuple[Rule, ...] = (
     breakdown_sum,
     date_inconsistent,
     unfilled_placeholder,
+    contact_claim,
     over_one_page,
     long_sentence,
     long_paragraph,

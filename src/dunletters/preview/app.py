@@ -71,6 +71,7 @@ from dunletters import zh
 from dunletters.cells import record_cells
 from dunletters.config import STAGE_NAMES, STAGES, TONES, Settings
 from dunletters.errors import DunlettersError, InputError
+from dunletters.history import sample_history
 from dunletters.lint.engine import Linter
 from dunletters.lint.findings import Finding
 from dunletters.lint.reporters import FileReport
@@ -281,6 +282,9 @@ class PreviewService:
                     linter=self.linter,
                     pdf_renderer=self.pdf_renderer()
                     if source.template.channel == "letter"
+                    else None,
+                    history=sample_history(source.template.stage, self.as_of())
+                    if account_key.startswith("sample:")
                     else None,
                 )
                 self._rendered.put(key, cached)
