@@ -693,6 +693,12 @@ def preview_cmd(
     type=RUN_DATE,
     help="预览的签发日，缺省为当天（北京时间）。",
 )
+@click.option(
+    "--ledger",
+    "ledger_url",
+    default=None,
+    help="联系记录页读取的联系记录库（sqlite:///路径、路径 或 postgresql://…）；缺省为配置 [ledger] url。",
+)
 @click.pass_obj
 def serve_cmd(
     state: _State,
@@ -701,6 +707,7 @@ def serve_cmd(
     host: str,
     port: int,
     as_of: datetime | None,
+    ledger_url: str | None,
 ) -> int:
     """本地预览服务：模板总览、信函与短信预览、检查结果高亮，保存模板后页面自动更新。"""
     import uvicorn
@@ -714,7 +721,10 @@ def serve_cmd(
         template_dirs,
         state.settings,
         PreviewOptions(
-            builtin=not no_builtin, as_of=as_of.date() if as_of else None, allowed_hosts=hosts
+            builtin=not no_builtin,
+            as_of=as_of.date() if as_of else None,
+            allowed_hosts=hosts,
+            ledger_url=ledger_url,
         ),
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
