@@ -33,14 +33,13 @@ def prepare_ledger(settings: Settings, numbers_file: Path) -> Settings:
     return settings.model_copy(update={"ledger": settings.ledger.model_copy(update={"url": url})})
 
 
-def _since(accounts: Sequence[Account], policy: LedgerPolicy, as_of: date) -> date:
-    """The earliest day any rule looks at for these accounts: a cycle start, a cap's
-    window (30 days) or the letter gap. Older documents are not read."""
-    reach = max(30, policy.letter_min_gap_days)
-    return min(
-        min(cycle_start(account, as_of, None) for account in accounts),
-        as_of - timedelta(days=reach),
-    )
+def _since(accounts: Sequence[Account], policy: LedgerPolicy, as_of: date) -> dict[str, date]:
+    """The earliest day any rule looks at for each account: its cycle start, a cap's
+    window (30 days) or the letter gap, whichever is earlier. Older documents are not read."""
+    window = as_of - timedelta(days=max(30, policy.letter_min_gap_days))
+    return {
+        account.account_id: min(cycle_start(account, as_of, None), window) for account in accounts
+    }
 
 
 def hold_decided(
