@@ -108,8 +108,9 @@ def score(items: list[dict[str, Any]], linter: Linter) -> Score:
 
 
 def measure() -> dict[str, Score]:
-    """Both splits, linted with no config."""
-    linter = Linter(Settings())
+    """Both splits, linted with no config (but DL206, whose claims need the contact
+    ledger's facts, which the corpus does not label)."""
+    linter = Linter(Settings(), ignore=["DL206"])
     return {split: score(load(split), linter) for split in SPLITS}
 
 

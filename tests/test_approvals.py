@@ -55,7 +55,10 @@ def test_every_builtin_template_is_approved_for_its_body() -> None:
     for template in registry:
         assert template.approval is not None, template.name
         assert template.approval.sha256 == template.body_sha256
-        assert template.review_label.startswith("合规审查组 2026-11-28 ")
+        # First release 2026-11-28; the wordings of earlier contact re-approved (issue 19).
+        assert template.review_label.startswith(
+            ("合规审查组 2026-11-28 ", "合规审查组 2026-12-07 ")
+        )
     shipped = tomllib.loads((BUILTIN_TEMPLATES / APPROVALS_FILE).read_text(encoding="utf-8"))
     assert {entry["template"] for entry in shipped["approval"]} == {t.name for t in registry}
 
@@ -110,7 +113,7 @@ def test_edit_refuse_approve_accept_end_to_end(overlay: Path, tmp_path: Path) ->
     }
     assert rows["early", "courteous", "letter"] == UNREVIEWED
     assert rows["early", "courteous", "sms"].startswith("合规审查组 2026-11-28")
-    assert rows["late", "firm", "letter"].startswith("合规审查组 2026-11-28")
+    assert rows["late", "firm", "letter"].startswith("合规审查组 2026-12-07")
 
     preview = dunletters("preview", "early.courteous", "--templates", str(overlay),
                          "-o", str(tmp_path / "p.html"))  # fmt: skip

@@ -17,7 +17,10 @@ PACKAGE = SRC / "dunletters"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ground", ("errors", "vocabulary", "zh", "checksums", "gates", "__version__")),
-    ("record", ("models", "fields", "fastbuild", "cells", "columns", "config", "samples")),
+    (
+        "record",
+        ("models", "fields", "fastbuild", "cells", "columns", "config", "samples", "history"),
+    ),
     ("decision", ("escalation",)),
     ("document", ("approvals", "registry", "rendering", "sms", "pdf", "fonts", "theme")),
     ("findings", ("lint",)),

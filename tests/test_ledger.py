@@ -273,7 +273,8 @@ def _count(url: str) -> int:
 
 @pytest.mark.slow
 def test_kill_during_the_ledger_write_and_resume(url: str, tmp_path: Path) -> None:
-    # ~12,000 SMS: six transactions of 2,000, so that a kill can land between two.
+    # ~12,000 SMS: two transactions (10,000 documents each at most), so that a kill can
+    # land between them.
     source = write_csv(tmp_path / "a.csv", list(generate_accounts(12_000, seed=13, as_of=D1)))
     config = tmp_path / "dunletters.toml"
     reference_url = f"sqlite:///{tmp_path / 'reference.sqlite'}"

@@ -157,7 +157,7 @@ def test_letter_page_embeds_pdf_image_and_sandboxed_html(client: TestClient) -> 
         r'<iframe class="paper html-frame" sandbox src="/t/letter/final.firm/preview.html', html
     )
     assert "共 1 页" in html
-    assert "审核：合规审查组 2026-11-28 " in html
+    assert "审核：合规审查组 2026-12-07 " in html
 
 
 def test_letter_documents_are_the_real_pdf_png_and_html(client: TestClient) -> None:

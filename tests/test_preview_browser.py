@@ -141,7 +141,7 @@ def test_review_follows_the_template_body(page: Any) -> None:
     expect(edited).to_have_text("审核：未审核")
     expect(edited).to_have_class("cell-meta review unreviewed")
     copied = page.locator('td.cell:has(a[href="/t/letter/final.firm"]) .review')
-    expect(copied).to_have_text(re.compile(r"^审核：合规审查组 2026-11-28 [0-9a-f]{8}$"))
+    expect(copied).to_have_text(re.compile(r"^审核：合规审查组 2026-12-07 [0-9a-f]{8}$"))
     page.goto("/t/sms/middle.courteous")
     expect(page.locator("#review")).to_have_text("审核：未审核")
     color = page.locator("#review").evaluate("e => getComputedStyle(e).color")

@@ -670,6 +670,12 @@ def preview_cmd(
     type=RUN_DATE,
     help="预览的签发日，缺省为当天（北京时间）。",
 )
+@click.option(
+    "--ledger",
+    "ledger_url",
+    default=None,
+    help="联系记录页读取的联系记录库（sqlite:///路径、路径 或 postgresql://…）；缺省为配置 [ledger] url。",
+)
 @click.pass_obj
 def serve_cmd(
     state: _State,
@@ -678,6 +684,7 @@ def serve_cmd(
     host: str,
     port: int,
     as_of: datetime | None,
+    ledger_url: str | None,
 ) -> int:
     """本地预览服务：模板总览、信函与短信预览、检查结果高亮，保存模板后页面自动更新。"""
     from dunletters.commands.serve import prepare_server
@@ -690,6 +697,7 @@ def serve_cmd(
         host=host,
         port=port,
         as_of=as_of.date() if as_of else None,
+        ledger_url=ledger_url,
     )
     if serving.warning is not None:
         click.echo(serving.warning, err=True)

@@ -18,6 +18,7 @@ from dunletters.cells import record_cells
 from dunletters.config import Settings
 from dunletters.errors import AccountHeld, InputError
 from dunletters.escalation import Decision, Hold, decide, decision_for
+from dunletters.history import sample_history
 from dunletters.models import Account, parse_account
 from dunletters.produce import (
     Job,
@@ -134,8 +135,11 @@ def render_one(
     ctx = RunContext.create(
         settings, registry, as_of=as_of, channels=(channel,), pdf=output_format == "pdf"
     )
+    # A sample gets invented facts of earlier contact to match its stage; a record,
+    # the ledger's (when one is configured) through the context.
+    history = sample_history(decision.stage, as_of) if record is None else None
     job = Job(0, account.account_id, decision.stage, decision.tone,
-              preview_number(settings, as_of), "", "", account)  # fmt: skip
+              preview_number(settings, as_of), "", "", account, history)  # fmt: skip
     documents = produce_documents([job], ctx, strict=True)[0]
     if documents.sms is not None:
         sms = documents.sms.sms

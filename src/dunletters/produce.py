@@ -37,6 +37,7 @@ from dunletters.batch.journal import dumps
 from dunletters.config import Settings
 from dunletters.errors import AccountHeld, DunlettersError
 from dunletters.escalation import Decision, Hold, HoldReason, decide, decision_for, usable_address
+from dunletters.history import UNKNOWN, HistoryFacts
 from dunletters.lint.context import LintContext
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
@@ -104,6 +105,9 @@ class RunContext:
     """For a batch's intake: why a name cannot be printed in its letters, or None."""
     hold_without_address: bool = False
     """A batch: no letter for an account without a usable address (``no_address``)."""
+    history_of: Callable[[Sequence[Account]], list[HistoryFacts]] | None = None
+    """The contact ledger's facts for accounts (one query for them all), for jobs that
+    do not carry their own; None: no ledger, the facts are :data:`UNKNOWN`."""
 
     @classmethod
     def create(
@@ -129,7 +133,20 @@ class RunContext:
             as_of=as_of,
             channels=tuple(channels),
             pdf=pdf_renderer,
+            history_of=_ledger_facts(settings, as_of),
         )
+
+
+def _ledger_facts(
+    settings: Settings, as_of: date
+) -> Callable[[Sequence[Account]], list[HistoryFacts]] | None:
+    """The ledger's facts look-up for a context, when the settings name an opened ledger."""
+    if not settings.ledger.enabled or settings.ledger.url is None:
+        return None
+    from dunletters.ledger.hook import history_facts  # SQLAlchemy loads only with a ledger
+
+    url = settings.ledger.url
+    return lambda accounts: history_facts(url, settings.ledger.policy, accounts, as_of)
 
 
 _CONTEXTS: dict[RunSpec, RunContext] = {}
@@ -198,6 +215,8 @@ class Job(NamedTuple):
     record_hash: str
     account: Account | None = None
     """The validated account when the job stays in the process; else read from the JSON."""
+    history: HistoryFacts | None = None
+    """Earlier contact, when already read with the decision; else the context looks it up."""
 
 
 class Documents(NamedTuple):
@@ -306,13 +325,15 @@ def _account(job: Job) -> Account:
     return Account.model_validate_json(job.record_json)
 
 
-def _sms(ctx: RunContext, account: Account, decision: Decision, number: str) -> SmsDocument:
+def _sms(
+    ctx: RunContext, account: Account, decision: Decision, number: str, history: HistoryFacts
+) -> SmsDocument:
     """The SMS, measured against the segment budget unless the context shows it whole."""
     renderer = ctx.renderer
     if ctx.sms_budget:
-        return renderer.sms(account, decision, ctx.as_of, number)
+        return renderer.sms(account, decision, ctx.as_of, number, history)
     template, letter = renderer.letter_info(decision, "sms", ctx.as_of, number)
-    body = render_template(renderer.env, template, renderer.context(account, letter))
+    body = render_template(renderer.env, template, renderer.context(account, letter, history))
     sms = compose_sms(
         ctx.settings.creditor.sms_signature,
         body,
@@ -322,7 +343,14 @@ def _sms(ctx: RunContext, account: Account, decision: Decision, number: str) -> 
     return SmsDocument(sms, template, letter)
 
 
-def _letter(ctx: RunContext, job: Job, account: Account, made: dict[str, Any], keep: bool) -> None:
+def _letter(
+    ctx: RunContext,
+    job: Job,
+    account: Account,
+    history: HistoryFacts,
+    made: dict[str, Any],
+    keep: bool,
+) -> None:
     """Lay the rendered letter out (when the context makes PDFs) and lint it.
 
     Each result goes into ``made`` as it is made, so an error part-way still leaves
@@ -349,6 +377,7 @@ def _letter(ctx: RunContext, job: Job, account: Account, made: dict[str, Any], k
             account=account,
             as_of=ctx.as_of,
             pages=made.get("pages"),
+            history=history,
         )
     )
 
@@ -364,7 +393,8 @@ def produce_documents(
     """
     made_all: list[dict[str, Any]] = []  # each account's Documents fields, as they are made
     to_lint: list[tuple[dict[str, Any], LintContext]] = []  # rendered SMS
-    for job in jobs:
+    histories = _histories(jobs, ctx)
+    for job, history in zip(jobs, histories, strict=True):
         made: dict[str, Any] = {"row": job.row}
         made_all.append(made)
         try:
@@ -379,10 +409,12 @@ def produce_documents(
                 if ctx.hold_without_address and not usable_address(account.address):
                     made["letter_held"] = True
                 else:
-                    made["letter"] = ctx.renderer.letter_html(account, decision, ctx.as_of, number)
-                    _letter(ctx, job, account, made, keep_layouts)
+                    made["letter"] = ctx.renderer.letter_html(
+                        account, decision, ctx.as_of, number, history
+                    )
+                    _letter(ctx, job, account, history, made, keep_layouts)
             if "sms" in ctx.channels:
-                made["sms"] = sms = _sms(ctx, account, decision, number)
+                made["sms"] = sms = _sms(ctx, account, decision, number, history)
                 lint = ctx.linter.context(
                     sms.sms.text,
                     channel="sms",
@@ -390,6 +422,7 @@ def produce_documents(
                     tone=job.tone,
                     account=account,
                     as_of=ctx.as_of,
+                    history=history,
                 )
                 to_lint.append((made, lint))
         except DunlettersError as error:
@@ -406,6 +439,25 @@ def produce_documents(
         else:
             made["sms_findings"] = tuple(found)
     return [Documents(**made) for made in made_all]
+
+
+def _histories(jobs: Sequence[Job], ctx: RunContext) -> list[HistoryFacts]:
+    """Each job's earlier contact: its own, else the ledger's (one look-up), else unknown."""
+    found: list[HistoryFacts] = [job.history or UNKNOWN for job in jobs]
+    if ctx.history_of is None:
+        return found
+    missing = [index for index, job in enumerate(jobs) if job.history is None]
+    accounts: list[Account | None] = []
+    for index in missing:
+        try:
+            accounts.append(_account(jobs[index]))
+        except ValidationError:
+            accounts.append(None)  # reported as the job's error by produce_documents
+    looked_up = iter(ctx.history_of([a for a in accounts if a is not None]))
+    for index, account in zip(missing, accounts, strict=True):
+        if account is not None:
+            found[index] = next(looked_up)
+    return found
 
 
 def outputs(documents: Documents, job: Job) -> Outcome:

@@ -48,6 +48,7 @@ from dunletters import gates, zh
 from dunletters.config import Settings
 from dunletters.errors import SmsError, TemplateError
 from dunletters.escalation import Decision
+from dunletters.history import UNKNOWN, HistoryFacts
 from dunletters.models import Account, Creditor
 from dunletters.registry import Registry, Template
 from dunletters.sms import Sms, compose_sms
@@ -95,6 +96,7 @@ CONTEXT_MODELS: dict[str, type[BaseModel]] = {
     "account": Account,
     "creditor": Creditor,
     "letter": LetterInfo,
+    "history": HistoryFacts,
 }
 """The names a template may use, and the models their attributes must exist on."""
 
@@ -629,9 +631,16 @@ class Renderer:
                 self._over_budget[template.name] = error
             raise
 
-    def context(self, account: Account, letter: LetterInfo) -> dict[str, Any]:
+    def context(
+        self, account: Account, letter: LetterInfo, history: HistoryFacts = UNKNOWN
+    ) -> dict[str, Any]:
         """The render context: exactly the names in :data:`CONTEXT_MODELS`."""
-        return {"account": account, "creditor": self.settings.creditor, "letter": letter}
+        return {
+            "account": account,
+            "creditor": self.settings.creditor,
+            "letter": letter,
+            "history": history,
+        }
 
     def letter_info(
         self, decision: Decision, channel: str, as_of: date, number: str
@@ -662,19 +671,29 @@ class Renderer:
         return found
 
     def letter_html(
-        self, account: Account, decision: Decision, as_of: date, number: str
+        self,
+        account: Account,
+        decision: Decision,
+        as_of: date,
+        number: str,
+        history: HistoryFacts = UNKNOWN,
     ) -> LetterDocument:
         """The letter's HTML for a decided account."""
         template, letter = self.letter_info(decision, "letter", as_of, number)
-        html = self._render(template, self.context(account, letter))
+        html = self._render(template, self.context(account, letter, history))
         return LetterDocument(html, template, letter)
 
     def sms(
-        self, account: Account, decision: Decision, as_of: date, number: str = ""
+        self,
+        account: Account,
+        decision: Decision,
+        as_of: date,
+        number: str = "",
+        history: HistoryFacts = UNKNOWN,
     ) -> SmsDocument:
         """The SMS for a decided account, measured against the segment budget."""
         template, letter = self.letter_info(decision, "sms", as_of, number)
-        body = self._render(template, self.context(account, letter))
+        body = self._render(template, self.context(account, letter, history))
         sms_settings = self.settings.sms
         try:
             sms = compose_sms(

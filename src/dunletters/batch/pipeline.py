@@ -64,6 +64,7 @@ from dunletters.columns import label
 from dunletters.config import CREDITOR_HINT, Settings
 from dunletters.errors import ExitStatus, InputError, RecordError
 from dunletters.escalation import Decision, Hold, HoldReason, decide
+from dunletters.history import HistoryFacts
 from dunletters.ledger.hook import hold_decided, prepare_ledger, record_run
 from dunletters.ledger.store import secret_of
 from dunletters.models import Account, parse_account
@@ -311,6 +312,14 @@ def _validate(
     and allocates 函号s, in input order. Each account's outcome ends with its keyed
     (mobile, name) hashes (:func:`~dunletters.batch.contacts.contact_keys`).
     """
+    return _validate_rows(task)[0]
+
+
+def _validate_rows(
+    task: tuple[list[tuple[int, dict[str, str], Any]], str, bool, bytes],
+) -> tuple[list[Outcome], dict[int, HistoryFacts]]:
+    """:func:`_validate`, plus the ledger's facts of earlier contact read with the caps
+    (by outcome index), which a run without letters renders with at once."""
     rows, as_of_text, keep_objects, contact_key = task
     as_of = date.fromisoformat(as_of_text)
     context = worker_context()
@@ -352,12 +361,15 @@ def _validate(
              account if keep_objects else None, None,
              contact_keys(contact_key, account.name, account.mobile))
         )  # fmt: skip
+    facts: dict[int, HistoryFacts] = {}
     if decided:  # the contact ledger's caps and sequence: one query for the chunk
         held = hold_decided([d[1:] for d in decided], settings, as_of, context.channels)
-        for (index, _, _), hold in zip(decided, held, strict=True):
+        for (index, _, _), (hold, known) in zip(decided, held, strict=True):
             if hold is not None:
                 outcomes[index] = (*outcomes[index][:7], str(hold.reason), *outcomes[index][8:])
-    return outcomes
+            elif known is not None:
+                facts[index] = known
+    return outcomes, facts
 
 
 def _validate_and_produce(
@@ -372,7 +384,7 @@ def _validate_and_produce(
     the pool. A duplicate id is still rejected by the driver, its SMS discarded.
     """
     rows, as_of_text, _, _, contact_key = task  # channels, dry run: in the worker's RunSpec
-    outcomes = _validate((rows, as_of_text, True, contact_key))
+    outcomes, facts = _validate_rows((rows, as_of_text, True, contact_key))
     jobs = [
         Job(
             outcome[1],
@@ -383,8 +395,9 @@ def _validate_and_produce(
             outcome[4],
             outcome[3],
             outcome[8],
+            facts.get(index),
         )
-        for outcome in outcomes
+        for index, outcome in enumerate(outcomes)
         if outcome[0] == "account" and not isinstance(outcome[7], str)
     ]
     produced = iter(produce_many(jobs, worker_context()))

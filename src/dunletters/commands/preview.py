@@ -21,6 +21,7 @@ from dunletters.commands.lint import exit_status
 from dunletters.config import Settings
 from dunletters.documents import load_record, write_private
 from dunletters.errors import TemplateError, UsageError
+from dunletters.history import sample_history
 from dunletters.lint.engine import Linter
 from dunletters.lint.reporters import FileReport, render_report
 from dunletters.lint.rules import RULES
@@ -107,6 +108,7 @@ def run_preview(
         as_of=as_of,
         linter=linter,
         pdf_renderer=pdf_renderer if chosen in ("png", "pdf") else None,
+        history=sample_history(template.stage, as_of) if record is None else None,
     )
     reports = [report]
     if account_label is not None and rendered.error is None:

@@ -39,6 +39,7 @@ def prepare_server(
     host: str,
     port: int,
     as_of: date | None,
+    ledger_url: str | None = None,
 ) -> Serving:
     """The preview app behind a uvicorn server that ends its live-reload streams on exit."""
     import uvicorn
@@ -50,7 +51,7 @@ def prepare_server(
     app = create_app(
         tuple(template_dirs),
         settings,
-        PreviewOptions(builtin=builtin, as_of=as_of, allowed_hosts=hosts),
+        PreviewOptions(builtin=builtin, as_of=as_of, allowed_hosts=hosts, ledger_url=ledger_url),
     )
     warning = None
     if host not in _LOCAL:

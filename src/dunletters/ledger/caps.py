@@ -13,15 +13,17 @@ sequence again from the first stage.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dunletters.config import LedgerPolicy
 from dunletters.escalation import Decision, Hold, HoldReason
+from dunletters.history import HistoryFacts
 from dunletters.models import Account
 from dunletters.vocabulary import STAGES
 
-__all__ = ["Contact", "History", "cycle_start", "ledger_holds"]
+__all__ = ["Contact", "History", "contact_facts", "cycle_start", "ledger_holds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,53 @@ def cycle_start(account: Account, as_of: date, last_paid_on: date | None) -> dat
     return start
 
 
-def _within(dates: list[date], as_of: date, days: int) -> int:
-    first = as_of - timedelta(days=days - 1)
-    return sum(1 for day in dates if first <= day <= as_of)
+_NOT_SENT = ("failed", "returned")
+"""Receipt statuses of a document that never reached the debtor: not a reminder."""
+
+_NOTHING_SENT = HistoryFacts(checked=True)
+
+
+def contact_facts(history: History, account: Account, as_of: date) -> HistoryFacts:
+    """What templates may say of earlier contact: this cycle's documents before ``as_of``.
+
+    Only documents that went out count (a failed SMS or returned letter reminded no
+    one), and only before the run's day, so a run never counts itself.
+    """
+    if not history.contacts:
+        return _NOTHING_SENT
+    start = cycle_start(account, as_of, history.last_paid_on)
+    letters: list[date] = []
+    texts: list[date] = []
+    for contact in history.contacts:
+        if start <= contact.as_of < as_of and contact.status not in _NOT_SENT:
+            (letters if contact.channel == "letter" else texts).append(contact.as_of)
+    if not letters and not texts:
+        return _NOTHING_SENT
+    return HistoryFacts(
+        checked=True,
+        known=True,
+        reminders=len(letters) + len(texts),
+        letters=len(letters),
+        sms=len(texts),
+        first_contact_on=min(letters + texts),
+        last_letter_on=max(letters) if letters else None,
+        last_sms_on=max(texts) if texts else None,
+    )
+
+
+def _over(dates: Iterable[date], as_of: date, day: int, week: int, month: int) -> bool:
+    """Whether the documents sent on ``dates`` reach a cap: per day, 7 days or 30 days
+    up to ``as_of`` (one pass; most debtors have nothing in the last month)."""
+    today = seven = thirty = 0
+    for sent in dates:
+        age = (as_of - sent).days
+        if 0 <= age < 30:
+            thirty += 1
+            if age < 7:
+                seven += 1
+                if age == 0:
+                    today += 1
+    return today >= day or seven >= week or thirty >= month
 
 
 def ledger_holds(
@@ -78,8 +124,8 @@ def ledger_holds(
     start = cycle_start(account, as_of, history.last_paid_on)
     contacts = [c for c in history.contacts if c.as_of <= as_of]
     cycle = [c for c in contacts if c.as_of >= start]
-    letters = [c for c in contacts if c.channel == "letter"]
     if "letter" in channels:
+        letters = [c for c in contacts if c.channel == "letter"]
         known = [c for c in letters if c.status is not None]
         if (
             policy.hold_returned_mail
@@ -105,18 +151,15 @@ def ledger_holds(
     ):
         return Hold(HoldReason.STAGE_SKIPPED)
     if "sms" in channels:
-        sent = [c.as_of for c in contacts if c.channel == "sms"]
-        if (
-            _within(sent, as_of, 1) >= policy.sms_per_day
-            or _within(sent, as_of, 7) >= policy.sms_per_week
-            or _within(sent, as_of, 30) >= policy.sms_per_month
-        ):
+        texts = (c.as_of for c in contacts if c.channel == "sms")
+        if _over(texts, as_of, policy.sms_per_day, policy.sms_per_week, policy.sms_per_month):
             return Hold(HoldReason.SMS_CAP)
-        phone = list(history.phone_sms)
-        if (
-            _within(phone, as_of, 1) >= policy.phone_sms_per_day
-            or _within(phone, as_of, 7) >= policy.phone_sms_per_week
-            or _within(phone, as_of, 30) >= policy.phone_sms_per_month
+        if history.phone_sms and _over(
+            history.phone_sms,
+            as_of,
+            policy.phone_sms_per_day,
+            policy.phone_sms_per_week,
+            policy.phone_sms_per_month,
         ):
             return Hold(HoldReason.PHONE_CAP)
     return None

@@ -15,7 +15,7 @@ from dunletters.ledger.store import Ledger
 from dunletters.vocabulary import CHANNEL_NAMES, STAGE_NAMES, TONE_NAMES
 from dunletters.zh import format_money
 
-__all__ = ["history_json", "history_text"]
+__all__ = ["STATUS_NAMES", "history_json", "history_payload", "history_text"]
 
 STATUS_NAMES = {"delivered": "已送达", "failed": "发送失败", "returned": "退回", None: "未回执"}
 
@@ -36,9 +36,10 @@ def _document(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def history_json(ledger: Ledger, account_id: str) -> str:
-    """The account's documents and payments as one JSON object."""
-    payload = {
+def history_payload(ledger: Ledger, account_id: str) -> dict[str, Any]:
+    """The account's documents and payments, oldest first (JSON-ready: the CLI's JSON and
+    the preview's history page show the same)."""
+    return {
         "account_id": account_id,
         "documents": [_document(row) for row in ledger.documents_of(account_id)],
         "payments": [
@@ -50,7 +51,11 @@ def history_json(ledger: Ledger, account_id: str) -> str:
             for row in ledger.payments_of(account_id)
         ],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def history_json(ledger: Ledger, account_id: str) -> str:
+    """The account's documents and payments as one JSON object."""
+    return json.dumps(history_payload(ledger, account_id), ensure_ascii=False, indent=2)
 
 
 def history_text(ledger: Ledger, account_id: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from dunletters.history import HistoryFacts
 from dunletters.lint.lexicon import CompiledLexicon
 from dunletters.lint.text import TextView
 from dunletters.models import Account, Creditor
@@ -55,6 +56,8 @@ class LintContext:
     — that is ``creditor``'s, which is None without a configured creditor."""
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
     """Each rule's message templates by code, from the rules' YAML data (the Linter's)."""
+    history: HistoryFacts | None = None
+    """Earlier contact from the ledger, for DL206 (None: a draft, nothing to check against)."""
     text: str = field(init=False, repr=False, compare=False)
     """The document text (``view.text``): a field, not a property, because rules read
     it a dozen times per document and a property call costs five attribute reads."""

@@ -16,6 +16,7 @@ from typing import Any
 from dunletters.config import Settings, example_creditor
 from dunletters.errors import DunlettersError
 from dunletters.escalation import Decision
+from dunletters.history import HistoryFacts
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Finding, Severity
 from dunletters.lint.infer import document_date, infer_channel
@@ -113,6 +114,7 @@ class Linter:
         pages: int | None = None,
         scheduled: datetime | None = None,
         sent_today: int = 0,
+        history: HistoryFacts | None = None,
     ) -> LintContext:
         """The rule input for a document."""
         return LintContext(
@@ -135,6 +137,7 @@ class Linter:
             link_allowlist=self.link_allowlist,
             sender=self._sender,
             messages=self._messages,
+            history=history,
         )
 
     def run(

@@ -9,6 +9,7 @@ Routes (all GET unless said)::
     /t/{channel}/{key}/preview.pdf|.png|.html   the rendered document itself
     /t/letter/{key}/{file}                 a file the letter's HTML links (letter.css …),
                                            from the templates folders only
+    /history?account=ID                    one account's documents and payments (contact ledger)
     /events                                Server-Sent Events: the templates' version
     /static/{name}                         this app's own CSS and JavaScript
 
@@ -71,11 +72,13 @@ from dunletters import zh
 from dunletters.cells import record_cells
 from dunletters.config import STAGE_NAMES, STAGES, TONES, Settings
 from dunletters.errors import DunlettersError, InputError
+from dunletters.history import sample_history
 from dunletters.lint.engine import Linter
 from dunletters.lint.findings import Finding
 from dunletters.lint.reporters import FileReport
 from dunletters.models import Account, parse_account
 from dunletters.preview import core
+from dunletters.preview.history import HistoryLookup
 from dunletters.registry import BUILTIN_TEMPLATES, Registry, Template
 
 if TYPE_CHECKING:
@@ -146,6 +149,8 @@ class PreviewOptions:
     """Seconds between keep-alive comments, which also find closed connections."""
     pdf: bool = True
     """Lay letters out as PDF (False: HTML only — the page then says so)."""
+    ledger_url: str | None = None
+    """The contact ledger the history page reads (None: ``[ledger] url``)."""
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
     """``Host`` headers answered: a web page elsewhere that rebinds its DNS name to
     127.0.0.1 must not read the previews (they can show an uploaded record)."""
@@ -281,6 +286,9 @@ class PreviewService:
                     linter=self.linter,
                     pdf_renderer=self.pdf_renderer()
                     if source.template.channel == "letter"
+                    else None,
+                    history=sample_history(source.template.stage, self.as_of())
+                    if account_key.startswith("sample:")
                     else None,
                 )
                 self._rendered.put(key, cached)
@@ -802,8 +810,18 @@ def create_app(
             message = "预览服务内部错误（这是 dunletters 的缺陷，请报告）"
         return page("error.html", 500, title="出错了", status=500, message=message)
 
+    ledger = HistoryLookup(settings, options.ledger_url)
+
+    async def history(request: Request) -> Response:
+        from dunletters.ledger.history import STATUS_NAMES  # SQLAlchemy: only for this page
+
+        asked = request.query_params.get("account")
+        view = None if asked is None else await run_in_threadpool(ledger.lookup, asked)
+        return page("history.html", title="联系记录", view=view, status_names=STATUS_NAMES)
+
     routes = [
         Route("/", matrix),
+        Route("/history", history),
         Route("/events", events),
         Route("/static/{name}", static),
         Route("/t/{channel}/{key}", template_page, methods=["GET"]),
@@ -822,5 +840,6 @@ def create_app(
         exception_handlers={HTTPException: http_error, Exception: server_error},
     )
     app.state.service = service
+    app.state.ledger = ledger
     app.state.stopping = stopping
     return app

@@ -44,6 +44,7 @@ from dunletters.config import Settings
 from dunletters.drafts import lint_path
 from dunletters.errors import DunlettersError, PdfError, TemplateError
 from dunletters.escalation import Decision, decide
+from dunletters.history import HistoryFacts
 from dunletters.lint.drafts import DraftOptions, PageCounter, read_text_file
 from dunletters.lint.engine import Linter
 from dunletters.lint.findings import Finding, Severity
@@ -328,10 +329,12 @@ def render_preview(
     as_of: date,
     linter: Linter,
     pdf_renderer: PdfRenderer | None = None,
+    history: HistoryFacts | None = None,
 ) -> Rendered:
     """Render ``source`` for ``account`` as a batch would, then lint the result.
 
     Without ``pdf_renderer`` a letter is HTML only (WeasyPrint is never imported).
+    ``history``: earlier contact (a sample's, as ``render --sample`` has); else unknown.
     """
     template = source.template
     channel = template.channel
@@ -341,7 +344,9 @@ def render_preview(
     # No segment budget here: an over-long SMS is shown, and DL6xx says so.
     ctx = RunContext(settings, renderer, linter, as_of, (channel,), pdf_renderer, sms_budget=False)
     number = preview_number(settings, as_of)
-    job = Job(0, account.account_id, template.stage, template.tone, number, "", "", account)
+    job = Job(
+        0, account.account_id, template.stage, template.tone, number, "", "", account, history
+    )
     try:
         documents = produce_documents([job], ctx)[0]
     except DunlettersError as error:  # a stage the policy does not have

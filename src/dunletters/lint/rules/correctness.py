@@ -10,6 +10,7 @@ from dunletters import zh
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, Rule, rule
+from dunletters.lint.rules.claims import contact_claim
 from dunletters.lint.rules.common import (
     _DEADLINE_WORDS,
     say,
@@ -260,4 +261,5 @@ __register__: tuple[Rule, ...] = (
     breakdown_sum,
     date_inconsistent,
     unfilled_placeholder,
+    contact_claim,
 )
