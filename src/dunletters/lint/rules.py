@@ -1049,7 +1049,9 @@ _PERSONAL_PAYEE = re.compile(
     r"(?=[\s，,；;。]|开户|$)"
 )
 """A payee that is a person (a corporate account's name is the institution's)."""
-_REFERENCE_BEFORE = re.compile(r"(?:编号|单号|合同号|借据号|流水号|案号|申请号|业务号|凭证号)[:：]?\s?$")
+_REFERENCE_BEFORE = re.compile(
+    r"(?:编号|单号|合同号|借据号|流水号|案号|申请号|业务号|凭证号)[:：]?\s?$"
+)
 """A contract, order or case number: its digits are no one's card."""
 _PAYEE_BEFORE = re.compile(
     r"收款|对公|户名|开户|还款专户|公司账号|单位账号|企业账号|账户名称|账号信息|以下账|指定账|专用账"
