@@ -13,19 +13,20 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from dunletters.config import Settings, example_creditor
+from dunletters.config import Settings, StageRule, example_creditor
 from dunletters.errors import DunlettersError
 from dunletters.escalation import Decision
 from dunletters.history import HistoryFacts
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Finding, Severity
-from dunletters.lint.infer import document_date, infer_channel
+from dunletters.lint.infer import document_date, infer_channel, infer_stage
 from dunletters.lint.lexicon import CompiledLexicon, load_lexicons
 from dunletters.lint.rule import Check, Hit, Rule
 from dunletters.lint.rules import RULES
 from dunletters.lint.settings import code_matches
 from dunletters.lint.text import TextView
 from dunletters.models import Account, Creditor
+from dunletters.vocabulary import STAGE_NAMES
 from dunletters.zh import format_date
 
 __all__ = ["CONTEXT_CODE", "Linter", "configured_creditor", "lint_document"]
@@ -311,7 +312,7 @@ class Linter:
         """
         inferred: list[str] = []
         if infer:
-            inferred = _infer(text, suffix, context, as_of_given)
+            inferred = _infer(text, suffix, context, as_of_given, self.settings.policy.stages)
         return self.run(
             self.context(text, **context), explain_skips=explain_skips, inferred=inferred
         )
@@ -324,8 +325,15 @@ def configured_creditor(settings: Settings) -> Creditor | None:
     return None if settings.creditor == example_creditor() else settings.creditor
 
 
-def _infer(text: str, suffix: str, context: dict[str, Any], as_of_given: bool) -> list[str]:
-    """Fill ``context``'s channel and date from the text; say what was used, in Chinese."""
+def _infer(
+    text: str,
+    suffix: str,
+    context: dict[str, Any],
+    as_of_given: bool,
+    stages: Sequence[StageRule] = (),
+) -> list[str]:
+    """Fill ``context``'s channel, date and stage from the text; say what was used, in
+    Chinese."""
     notes = []
     if context.get("channel") is None:
         channel, reason = infer_channel(text, suffix)
@@ -340,6 +348,11 @@ def _infer(text: str, suffix: str, context: dict[str, Any], as_of_given: bool) -
     elif given is not None:
         source = " --as-of " if as_of_given else "今天"
         notes.append(f"文书未署日期，发函日期按{source}（{format_date(given)}）计")
+    if context.get("stage") is None:
+        stage, reason = infer_stage(text, stages)
+        if stage is not None:
+            context["stage"] = stage
+            notes.append(f"阶段推断为{STAGE_NAMES[stage]}（{reason}）")
     return notes
 
 

@@ -1,18 +1,22 @@
-"""What a plain draft does not say about itself, read from its text: channel and date.
+"""What a plain draft does not say about itself, read from its text: channel, date, stage.
 
 A text that starts or ends with 【签名】 is an SMS; one with a salutation line and a
 closing (此致 / 特此函告 / a date on its own line) is a letter; a short single
 paragraph read from a ``.txt`` file is an SMS. The document's own date is the one
 after 发函日期 / 日期, or the date standing alone on one of the last lines (落款).
+The stage comes from the days overdue the text states (「已逾期12天」 → middle under the
+default policy), or is the first stage when the text is a due-date reminder (「今天到期」).
 The linter says in its DL000 notice what it inferred, so a wrong guess is visible.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
-__all__ = ["document_date", "infer_channel"]
+__all__ = ["document_date", "infer_channel", "infer_stage"]
 
 _SIGNATURE_START = re.compile(r"^\s*【[^【】\n]{2,16}】")
 _SIGNATURE_END = re.compile(r"【[^【】\n]{2,16}】\s*$")
@@ -45,6 +49,58 @@ def infer_channel(text: str, suffix: str = "") -> tuple[str | None, str]:
     if suffix.lower() == ".txt" and len(paragraphs) == 1 and len(text.strip()) <= _SMS_LENGTH:
         return "sms", f"单段、不超过{_SMS_LENGTH}字，按短信检查"
     return None, ""
+
+
+class _Band(Protocol):
+    """A stage of the policy: its id and the days past due it covers."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def min_days(self) -> int: ...
+    @property
+    def max_days(self) -> int | None: ...
+
+
+_DAYS_OVERDUE = re.compile(
+    r"(?:已|已经)?(?:逾期|超期|拖欠|过期|延期未还)(?:了|已|已经|已达|达|长达|共|累计)?\s?"
+    r"(?P<n>\d{1,4}|[一二三四五六七八九十两]{1,3})\s?(?P<unit>天|日|个月)"
+    r"(?!以上|以后|后|之后|起|内|之内|将|会|就)"
+)
+_DUE_NOW = re.compile(
+    r"(?:今天|今日|明天|明日)(?:就)?(?:到期|是(?:您的)?(?:最后)?还款日)|还款日(?:已到|到了)"
+    r"|(?:将于|于)\d{1,2}月\d{1,2}日到期|(?:\d|[一二三])天后(?:即)?(?:\d{1,2}月\d{1,2}日)?到期"
+)
+
+
+def infer_stage(text: str, stages: Sequence[_Band]) -> tuple[str | None, str]:
+    """(stage id / None, the reason in Chinese): the band of the days overdue the text
+    states, the first band for a due-date reminder, None when it says neither."""
+    days = [_days(m) for m in _DAYS_OVERDUE.finditer(text)]
+    if days:
+        most = max(days)
+        for band in stages:
+            if band.min_days <= most and (band.max_days is None or most <= band.max_days):
+                return band.id, f"文中写明逾期{most}天"
+        return None, ""
+    if _DUE_NOW.search(text) and stages:
+        return stages[0].id, "文中是到期提醒"
+    return None, ""
+
+
+def _days(match: re.Match[str]) -> int:
+    """The days a 「逾期N天 / N个月」 names (a month counted as 30 days)."""
+    number = match.group("n")
+    value = int(number) if number.isdigit() else _small(number)
+    return value * 30 if match.group("unit") == "个月" else value
+
+
+def _small(numeral: str) -> int:
+    """一 → 1, 十五 → 15, 两 → 2, 二十 → 20 (a day count's Chinese numeral)."""
+    numeral = numeral.replace("两", "二")
+    if "十" not in numeral:
+        return _NUMERAL.get(numeral, 0)
+    return _written(numeral)
 
 
 def document_date(text: str) -> date | None:

@@ -68,15 +68,22 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
     return hits
 
 
-_CONTACT_BEFORE = re.compile(r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]")
+_CONTACT_BEFORE = re.compile(
+    r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]|(?:值班|工作|服务|办公)手机"
+)
 _PERSONAL_PAYEE = re.compile(
     r"(?:收款户名|收款人|户名|开户名称|账户名称|开户名)[:：]?\s?"
     r"[\u4e00-\u9fff·]{2,4}(?<!公司)(?<!银行)(?<!中心)(?<!分行)(?<!支行)(?<!机构)(?<!集团)"
     r"(?=[\s，,；;。]|开户|$)"
 )
 """A payee that is a person (a corporate account's name is the institution's)."""
+_REFERENCE_BEFORE = re.compile(
+    r"(?:编号|单号|合同号|借据号|流水号|案号|申请号|业务号|凭证号)[:：]?\s?$"
+)
+"""A contract, order or case number: its digits are no one's card."""
 _PAYEE_BEFORE = re.compile(
     r"收款|对公|户名|开户|还款专户|公司账号|单位账号|企业账号|账户名称|账号信息|以下账|指定账|专用账"
+    r"|(?:还款|汇款|缴款)账[户号][:：]?[^。；;\n]{0,24}(?:公司|银行|中心|联社)"
 )
 
 
@@ -121,9 +128,11 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
             text, max(0, number.start - 8), number.start
         ):
             continue  # a number to call (the collector's own): not someone's data
+        if number.kind == "card" and _REFERENCE_BEFORE.search(text, 0, number.start):
+            continue  # 合同编号：6217…: a reference number that happens to pass Luhn
         if (
             number.kind == "card"
-            and _PAYEE_BEFORE.search(text, max(0, number.start - 16), number.start)
+            and _PAYEE_BEFORE.search(text, max(0, number.start - 40), number.start)
             and _PERSONAL_PAYEE.search(text, max(0, number.start - 60), number.start) is None
         ):
             continue  # the creditor's own collection account, printed for payment
