@@ -297,6 +297,15 @@ class PdfRenderer:
             pages = [page for letter in letters for page in letter.document.pages]
             return self._write(letters[0].document.copy(pages), meta, identifier=True)
 
+    def release(self, letter: LaidOut) -> None:
+        """Done with a laid-out letter: let reference counting free it (accelerated only).
+
+        Call it once the letter will not be written again.
+        """
+        if self.accelerated:
+            with _LOCK:
+                accel.cycles.release(letter.document)
+
     def page_count(self, html: str) -> int:
         """How many pages a letter lays out to (no PDF is written)."""
         with _LOCK:

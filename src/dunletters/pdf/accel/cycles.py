@@ -1,0 +1,88 @@
+"""A written letter's reference cycles broken, so reference counting frees it.
+
+WeasyPrint 70 leaves a few cycles in every laid-out letter — a style and its cached
+anonymous style, the styles whose ``specified`` is themselves, the layout context and
+its image-fetching partial — and everything the letter holds hangs off them, so only
+the cyclic collector frees it, walking each of its styles' hundred-odd values
+(benchmarks/NOTES.md, "cycles"). Tests compare the bytes with the cycles left alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dunletters.pdf.accel._switch import active
+
+__all__ = ["install", "release"]
+
+
+class _Itself:
+    """``style.specified`` for the styles whose specified values are themselves.
+
+    A non-data descriptor: the instance's own ``specified`` (WeasyPrint's ``__init__``
+    sets it) wins while it is there, and :func:`release` removes it.
+    """
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        return self if instance is None else instance
+
+
+def install() -> None:
+    """Let :func:`release` drop the self-references, and remember each layout context."""
+    from weasyprint import css
+    from weasyprint.document import Document
+
+    if getattr(Document._render, "dunletters_context", False):
+        return
+    for cls in (css.InitialStyle, css.AnonymousStyle):
+        cls.specified = _Itself()
+    build = Document._build_layout_context.__func__
+    render = Document._render.__func__
+
+    def build_(cls: Any, html: Any, *args: Any) -> Any:
+        context = build(cls, html, *args)
+        if active():
+            html._dl_context = context
+        return context
+
+    def render_(cls: Any, html: Any, *args: Any) -> Any:
+        document = render(cls, html, *args)
+        context = html.__dict__.pop("_dl_context", None)
+        if context is not None:
+            document._dl_context = context
+        return document
+
+    render_.dunletters_context = True  # type: ignore[attr-defined]
+    Document._build_layout_context = classmethod(build_)
+    Document._render = classmethod(render_)
+
+
+def release(document: Any) -> None:
+    """Break the cycles of a laid-out letter that is written and no longer needed.
+
+    Only attributes that WeasyPrint recomputes or no longer reads go: a style's cached
+    anonymous style (made again if asked), ``specified`` where it is the style itself
+    (:class:`_Itself` answers the same), and the layout context's image fetcher (the
+    layout is over).
+    """
+    context = document.__dict__.pop("_dl_context", None)
+    styles: list[Any] = []
+    if context is not None:
+        context.__dict__.pop("get_image_from_uri", None)
+        styles += context.style_for._computed_styles.values()
+    for page in document.pages:
+        styles += (getattr(box, "style", None) for box in page._page_box.descendants(True))
+    seen: set[int] = set()
+    while styles:
+        style = styles.pop()
+        if style is None or id(style) in seen:
+            continue
+        seen.add(id(style))
+        attributes = style.__dict__
+        if attributes.get("specified") is style:
+            del attributes["specified"]
+        styles += (
+            attributes.pop("anonymous_style", None),
+            attributes.get("parent_style"),
+            attributes.get("root_style"),
+        )
