@@ -60,29 +60,25 @@ def install() -> None:
 def release(document: Any) -> None:
     """Break the cycles of a laid-out letter that is written and no longer needed.
 
-    Only attributes that WeasyPrint recomputes or no longer reads go: a style's cached
-    anonymous style (made again if asked), ``specified`` where it is the style itself
-    (:class:`_Itself` answers the same), and the layout context's image fetcher (the
-    layout is over).
+    Only attributes that WeasyPrint recomputes or no longer reads go: the layout
+    context's image fetcher (the layout is over), each element style's cached
+    anonymous style (made again if asked) and, in the anonymous and initial styles,
+    ``specified`` (:class:`_Itself` answers the same). A style copied during layout
+    may keep a small cycle of its own: the collector frees it without the letter.
     """
     context = document.__dict__.pop("_dl_context", None)
-    styles: list[Any] = []
-    if context is not None:
-        context.__dict__.pop("get_image_from_uri", None)
-        styles += context.style_for._computed_styles.values()
-    for page in document.pages:
-        styles += (getattr(box, "style", None) for box in page._page_box.descendants(True))
-    seen: set[int] = set()
-    while styles:
-        style = styles.pop()
-        if style is None or id(style) in seen:
-            continue
-        seen.add(id(style))
+    if context is None:
+        return
+    context.__dict__.pop("get_image_from_uri", None)
+    styles = list(context.style_for._computed_styles.values())
+    for style in styles:  # grows with the anonymous styles found on the way
         attributes = style.__dict__
+        anonymous = attributes.pop("anonymous_style", None)
+        if anonymous is not None:
+            styles.append(anonymous)
         if attributes.get("specified") is style:
             del attributes["specified"]
-        styles += (
-            attributes.pop("anonymous_style", None),
-            attributes.get("parent_style"),
-            attributes.get("root_style"),
-        )
+        elif attributes.get("parent_style") is None:  # the root's: the initial style
+            initial = attributes.get("root_style")
+            if initial is not None and initial.__dict__.get("specified") is initial:
+                del initial.__dict__["specified"]
