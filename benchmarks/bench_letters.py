@@ -20,7 +20,9 @@ One run measures, on a generated input (``bench_batch.write_input``, seeded) run
   ``dunletters.produce_record``: the fixed cost before any letter).
 
 Usage: ``python benchmarks/bench_letters.py`` (everything, ~15 min alone on 2 cores);
-``--only scaling`` for the two-worker measurement alone (run it on a quiet machine).
+``--only scaling`` for the two-worker measurement alone (run it on a quiet machine);
+``--compare-with OLD/src`` adds a cpu row for another version (``git archive`` its
+``src`` and ``templates``), run by this interpreter with ``PYTHONPATH``.
 """
 
 from __future__ import annotations
@@ -130,11 +132,14 @@ def _per_cpu(row: dict[str, Any]) -> str:
     return f"{row['letters'] / row['cpu']:.1f}" if row["cpu"] else "—"
 
 
-def _cpu(source: Path, root: Path, accounts: int, naive: int) -> None:
+def _cpu(source: Path, root: Path, accounts: int, naive: int, others: list[str]) -> None:
     rows = [
         ("accelerator on", _batch(source, root, "on", 1)),
         ("accelerator off (`DUNLETTERS_PDF_ACCEL=0`)", _batch(source, root, "off", 1, {"DUNLETTERS_PDF_ACCEL": "0"})),
     ]  # fmt: skip
+    for number, other in enumerate(others):
+        env = {"PYTHONPATH": str(Path(other).resolve())}
+        rows.append((f"`{other}`, accelerator on", _batch(source, root, f"other{number}", 1, env)))
     print(f"\n### Letters + SMS + lint, one worker, {accounts:,} accounts\n")
     print(
         "| engine | letters | CPU | letters per CPU-second | CPU ms a letter | KiB a letter "
@@ -258,6 +263,13 @@ def main() -> None:
         "--rss", type=int, nargs="+", default=[1000, 10000], help="accounts (sizes)"
     )
     parser.add_argument("--rss-workers", type=int, default=2)
+    parser.add_argument(
+        "--compare-with",
+        nargs="*",
+        default=[],
+        metavar="SRC",
+        help="another version's src folder (with its templates beside it): one more cpu row",
+    )
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
     args = parser.parse_args()
     import weasyprint
@@ -275,7 +287,7 @@ def main() -> None:
         if "startup" in args.only:
             _startup(root, args.runs)
         if "cpu" in args.only:
-            _cpu(source, root, args.accounts, args.naive)
+            _cpu(source, root, args.accounts, args.naive, args.compare_with)
         if "scaling" in args.only:
             _scaling(source, root, args.accounts, args.runs)
         if "rss" in args.only:
