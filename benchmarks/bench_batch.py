@@ -70,7 +70,7 @@ def _hwm_kib(pid: int) -> int:
 
 
 def run_batch(
-    source: Path, out: Path, channels: str, workers: int
+    source: Path, out: Path, channels: str, workers: int, env: dict[str, str] | None = None
 ) -> tuple[float, float | None, int, int]:
     """Wall seconds, CPU seconds, peak RSS of the driver (KiB) and of the largest worker (KiB).
 
@@ -80,14 +80,16 @@ def run_batch(
     output is not a terminal: no progress-bar thread), which reaps them, so ``wait4``
     counts their CPU too: accounts per CPU-second is then the rate per core busy. With
     letters it is None: the workers come from a fork server, which ``wait4`` does not
-    account for.
+    account for. ``--demo``: the built-in example creditor writes the letters. ``env`` is
+    added to this process's environment (``DUNLETTERS_PDF_ACCEL=0``).
     """
     exe = str(Path(sys.executable).with_name("dunletters"))
     start = time.perf_counter()
     process = subprocess.Popen(
         [exe, "batch", str(source), "--out", str(out), "--as-of", AS_OF.isoformat(),
-         "--channels", channels, "--workers", str(workers)],
+         "--channels", channels, "--workers", str(workers), "--demo"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=None if env is None else {**os.environ, **env},
     )  # fmt: skip
     peaks: dict[int, int] = {}
     stop = threading.Event()

@@ -543,13 +543,34 @@ def test_single_letters_use_a_lower_flate_level_than_print_files(renderer: PdfRe
 
 
 def test_preprocessed_faces_subset_to_the_same_bytes(templates: Path) -> None:
-    """A face is preprocessed for HarfBuzz at its second subset: nothing else changes."""
+    """A face is preprocessed for HarfBuzz at its eighth subset: nothing else changes."""
     fresh = PdfRenderer(templates, stylesheet=STYLESHEET)
     before = set(accel_faces._preprocessed_faces)
     first = fresh.render(letter(), META)  # faces subset as they are
     assert set(accel_faces._preprocessed_faces) == before
-    assert fresh.render(letter(), META) == first  # now from preprocessed faces
+    for _ in range(accel_faces._PREPROCESS_AT):
+        assert fresh.render(letter(), META) == first  # at last from preprocessed faces
     assert set(accel_faces._preprocessed_faces) > before
+
+
+def test_a_one_letter_batch_does_not_preprocess_faces(templates: Path) -> None:
+    """Preprocessing pays for itself only over many subsets: a letter and its print file
+    (two subsets a face) leave the faces as they are."""
+    fresh = PdfRenderer(templates, stylesheet=STYLESHEET)
+    counts, done = dict(accel_faces._subset_counts), dict(accel_faces._preprocessed_faces)
+    accel_faces._subset_counts.clear()
+    accel_faces._preprocessed_faces.clear()
+    try:
+        laid_out = fresh.lay_out(letter())
+        fresh.write(laid_out, META)
+        fresh.write_print([laid_out], META)
+        assert accel_faces._subset_counts  # the faces were subset…
+        assert not accel_faces._preprocessed_faces  # …as they are
+    finally:
+        accel_faces._subset_counts.clear()
+        accel_faces._subset_counts.update(counts)
+        accel_faces._preprocessed_faces.clear()
+        accel_faces._preprocessed_faces.update(done)
 
 
 def test_face_data_is_copied_and_hashed_once_per_blob(renderer: PdfRenderer) -> None:

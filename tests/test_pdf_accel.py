@@ -289,3 +289,77 @@ def test_reused_blocks_give_the_bytes_of_laying_them_out() -> None:
         assert reusing.write(laid_out, meta) == laying_out.render(html, meta)
         assert reusing.write_print([laid_out], meta) == laying_out.combine([(html, meta)], meta)
     assert reusing._blocks.hits > len(letters)  # several blocks a letter were reused
+
+
+def _generated_letters(count: int, seed: int) -> list[tuple[str, PdfMetadata]]:
+    from dunletters.config import Settings
+    from dunletters.documents import letter_pdf_metadata
+    from dunletters.escalation import Hold, decide
+    from dunletters.models import parse_account
+    from dunletters.registry import Registry
+    from dunletters.rendering import Renderer
+    from dunletters.samples import generate_accounts
+
+    settings = Settings()
+    renderer = Renderer(settings, Registry.load())
+    letters = []
+    for number, row in enumerate(generate_accounts(count, seed=seed, as_of=AS_OF)):
+        account = parse_account(row, as_of=AS_OF)
+        decision = decide(account, settings.policy, AS_OF)
+        if not isinstance(decision, Hold):
+            document = renderer.letter_html(account, decision, AS_OF, str(number))
+            letters.append((document.html, letter_pdf_metadata(settings, document)))
+    return letters
+
+
+def _cyclic_garbage(renderer: PdfRenderer, html: str, meta: PdfMetadata, release: bool) -> int:
+    """Objects the cyclic collector frees after one letter is laid out, written, dropped."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        laid_out = renderer.lay_out(html)
+        renderer.write(laid_out, meta)
+        if release:
+            renderer.release(laid_out)
+        del laid_out
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
+def test_a_released_letter_is_freed_without_the_cyclic_collector() -> None:
+    """accel.cycles: a written letter's cycles broken, later letters' bytes unchanged."""
+    from dunletters.registry import Registry
+
+    registry = Registry.load()
+    releasing = PdfRenderer.for_registry(registry)
+    keeping = PdfRenderer.for_registry(registry)
+    letters = _generated_letters(24, seed=23)
+    for html, meta in letters:
+        laid_out = releasing.lay_out(html)
+        mine = releasing.write(laid_out, meta)
+        releasing.release(laid_out)
+        assert mine == keeping.render(html, meta)
+    part = [releasing.lay_out(html) for html, _ in letters[:6]]
+    printed = releasing.write_print(part, letters[0][1])
+    for laid_out in part:
+        releasing.release(laid_out)
+    assert printed == keeping.combine(letters[:6], letters[0][1])
+    html, meta = letters[0]
+    assert _cyclic_garbage(keeping, html, meta, release=False) > 1000
+    assert _cyclic_garbage(releasing, html, meta, release=True) < 50
+
+
+def test_release_does_nothing_with_the_accelerator_off() -> None:
+    from dunletters.registry import Registry
+
+    fast = PdfRenderer.for_registry(Registry.load())
+    plain = PdfRenderer(
+        fast._roots[0], overlay_dirs=fast._roots[1:], fonts=fast.fonts, accelerate=False
+    )
+    html, meta = _generated_letters(3, seed=5)[0]
+    laid_out = plain.lay_out(html)
+    plain.release(laid_out)
+    assert plain.write(laid_out, meta) == plain.render(html, meta)

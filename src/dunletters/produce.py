@@ -367,6 +367,8 @@ def _letter(
         made["letter_pdf"], made["pages"] = written.data, written.pages
         if keep:
             made["layout"] = laid_out
+        else:
+            ctx.pdf.release(laid_out)
     made["letter_text"] = text = html_to_text(document.html)
     made["letter_findings"] = tuple(
         ctx.linter.lint(
@@ -548,28 +550,42 @@ def produce_part(jobs: Sequence[Job], ctx: RunContext, part: PrintPart) -> PartO
     printing = part.write_file and ctx.pdf is not None
     with _collector_paused():
         produced = produce_documents(jobs, ctx, keep_layouts=printing)
-        outcomes = [outputs(documents, job) for documents, job in zip(produced, jobs, strict=True)]
-        delivered = [d for d in produced if d.layout is not None and d.delivered]
-        pages = [
-            (job.account_id, d.letter.letter.number, _account(job).postcode)
-            for d, job in zip(produced, jobs, strict=True)
-            if d.layout is not None and d.delivered and d.letter is not None
-        ]
-        if not delivered or ctx.pdf is None:
-            return PartOutcome(outcomes, part, None)
-        from dunletters.pdf import PdfMetadata
+        try:
+            return _part(produced, jobs, ctx, part)
+        finally:
+            if ctx.pdf is not None:
+                for documents in produced:
+                    if documents.layout is not None:
+                        ctx.pdf.release(documents.layout)
+            del produced  # before the collection
 
-        first = delivered[0]
-        assert first.letter is not None
-        meta = PdfMetadata(
-            title=f"{ctx.settings.stage_rule(part.stage).name}信函（印刷合并文件）",
-            author=ctx.settings.creditor.name,
-            subject=f"{ctx.as_of.isoformat()} {part.stage} {len(delivered)}封",
-            created=letter_pdf_metadata(ctx.settings, first.letter).created,
-        )
-        layouts = [d.layout for d in delivered if d.layout is not None]
-        printed = ctx.pdf.write_print(layouts, meta)
-        return PartOutcome(outcomes, part, printed, print_manifest(pages))
+
+def _part(
+    produced: list[Documents], jobs: Sequence[Job], ctx: RunContext, part: PrintPart
+) -> PartOutcome:
+    """A part's outcomes and print file, from its produced documents."""
+    outcomes = [outputs(documents, job) for documents, job in zip(produced, jobs, strict=True)]
+    delivered = [d for d in produced if d.layout is not None and d.delivered]
+    pages = [
+        (job.account_id, d.letter.letter.number, _account(job).postcode)
+        for d, job in zip(produced, jobs, strict=True)
+        if d.layout is not None and d.delivered and d.letter is not None
+    ]
+    if not delivered or ctx.pdf is None:
+        return PartOutcome(outcomes, part, None)
+    from dunletters.pdf import PdfMetadata
+
+    first = delivered[0]
+    assert first.letter is not None
+    meta = PdfMetadata(
+        title=f"{ctx.settings.stage_rule(part.stage).name}信函（印刷合并文件）",
+        author=ctx.settings.creditor.name,
+        subject=f"{ctx.as_of.isoformat()} {part.stage} {len(delivered)}封",
+        created=letter_pdf_metadata(ctx.settings, first.letter).created,
+    )
+    layouts = [d.layout for d in delivered if d.layout is not None]
+    printed = ctx.pdf.write_print(layouts, meta)
+    return PartOutcome(outcomes, part, printed, print_manifest(pages))
 
 
 def produce_record(

@@ -92,6 +92,55 @@ class _Extractor(HTMLParser):
 
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_TEXT_RUN = re.compile(r">([^<>&\"'=\r\x00\ue000\ue001]+)(?=<|\Z)")
+"""Text between a tag's end and the next tag that HTMLParser can only read as data:
+no markup, character reference or attribute syntax (the marks' own characters neither)."""
+_MARK = re.compile("\ue000([0-9]+)\ue001")
+_SKELETONS: dict[str, list[str]] = {}
+"""Each block's joined data for a letter's markup with its text runs marked (see
+:func:`_blocks`)."""
+
+
+def _blocks(markup: str) -> list[str]:
+    """Each block's data, joined; from a parse of the letter's markup alone.
+
+    A batch's letters differ in their text, not their markup: each run of text between
+    two tags is replaced by a numbered mark (U+E000, its number, U+E001), the resulting
+    skeleton is parsed once, and a letter's blocks are the skeleton's with the marks
+    turned back into its runs. A run is data whatever surrounds it (no ``<``, ``&``,
+    quotes or ``=``), so the parser sees the same tags and data around a mark as around
+    the run; a mark that lands elsewhere (in a comment, an attribute, a ``<style>``) is
+    dropped with what holds it, as the run would be. Markup that already holds the
+    marks' characters is parsed the long way.
+    """
+    if "\ue000" in markup or "\ue001" in markup:
+        return _parsed(markup)
+    runs: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        runs.append(match.group(1))
+        return f">\ue000{len(runs) - 1}\ue001"
+
+    skeleton = _TEXT_RUN.sub(mark, markup)
+    blocks = _SKELETONS.get(skeleton)
+    if blocks is None:
+        if len(_SKELETONS) >= 256:
+            _SKELETONS.clear()
+        blocks = _SKELETONS[skeleton] = _parsed(skeleton)
+    if not runs:
+        return blocks
+
+    def text(match: re.Match[str]) -> str:
+        return runs[int(match.group(1))]
+
+    return [_MARK.sub(text, block) if "\ue000" in block else block for block in blocks]
+
+
+def _parsed(markup: str) -> list[str]:
+    parser = _Extractor()
+    parser.feed(markup)
+    parser.close()
+    return ["".join(block) for block in parser.blocks]
 
 
 def html_to_text(markup: str) -> str:
@@ -101,12 +150,8 @@ def html_to_text(markup: str) -> str:
     ...              "<p>尊敬的张先生：<br>您好。</p><table><tr><td>本金</td><td>¥1.00</td></tr></table>")
     '催收函\\n\\n尊敬的张先生：\\n您好。\\n\\n本金 ¥1.00\\n'
     """
-    parser = _Extractor()
-    parser.feed(markup)
-    parser.close()
     paragraphs = []
-    for block in parser.blocks:
-        text = "".join(block)
+    for text in _blocks(markup):
         lines = [_SPACES.sub(" ", line).strip() for line in html.unescape(text).split("\n")]
         lines = [line for line in lines if line]
         if lines:

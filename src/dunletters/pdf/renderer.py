@@ -250,7 +250,11 @@ class PdfRenderer:
 
     def render(self, html: str, meta: PdfMetadata) -> RenderedPdf:
         """One letter as its own PDF."""
-        return self.write(self.lay_out(html), meta)
+        letter = self.lay_out(html)
+        try:
+            return self.write(letter, meta)
+        finally:
+            self.release(letter)
 
     def render_many(self, items: Sequence[tuple[str, PdfMetadata]]) -> list[RenderedPdf]:
         """Each letter as its own PDF; byte-identical to :meth:`render` one by one.
@@ -272,7 +276,12 @@ class PdfRenderer:
         all pages are written together. ``meta`` is the print file's own metadata.
         """
         with _LOCK:
-            return self.write_print([self.lay_out(html) for html, _ in items], meta)
+            letters = [self.lay_out(html) for html, _ in items]
+            try:
+                return self.write_print(letters, meta)
+            finally:
+                for letter in letters:
+                    self.release(letter)
 
     def lay_out(self, html: str) -> LaidOut:
         """A letter laid out once, to be written as its own PDF and again in a print file.
@@ -296,6 +305,15 @@ class PdfRenderer:
         with _LOCK:
             pages = [page for letter in letters for page in letter.document.pages]
             return self._write(letters[0].document.copy(pages), meta, identifier=True)
+
+    def release(self, letter: LaidOut) -> None:
+        """Done with a laid-out letter: let reference counting free it (accelerated only).
+
+        Call it once the letter will not be written again.
+        """
+        if self.accelerated:
+            with _LOCK:
+                accel.cycles.release(letter.document)
 
     def page_count(self, html: str) -> int:
         """How many pages a letter lays out to (no PDF is written)."""

@@ -9,6 +9,7 @@ less time; why each exists, with its measurements, is in benchmarks/NOTES.md.
 * :mod:`.lines` — lines drawn with the layout they were measured with;
 * :mod:`.paint` — print files replay the page paint their letters recorded;
 * :mod:`.blocks` — top-level blocks repeated across letters reuse their layout;
+* :mod:`.cycles` — a written letter's cycles broken, so reference counting frees it;
 * :mod:`.html` — the HTML tree from a cached parse of the letter's markup;
 * :mod:`.pydyf` — a Flate level per file instead of level 9.
 
@@ -26,7 +27,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dunletters.pdf.accel import blocks, faces, html, lines, paint, pydyf, styles
+from dunletters.pdf.accel import blocks, cycles, faces, html, lines, paint, pydyf, styles
 from dunletters.pdf.accel._switch import active, enabled
 from dunletters.pdf.fonts import FontSet
 
@@ -37,6 +38,7 @@ __all__ = [
     "AccelerationWarning",
     "active",
     "blocks",
+    "cycles",
     "enabled",
     "faces",
     "html",
@@ -100,6 +102,7 @@ def install(font_set: FontSet) -> bool:
     lines.install()
     paint.install()
     blocks.install()
+    cycles.install()
     return True
 
 

@@ -104,11 +104,16 @@ def _share_face_data(font_set: FontSet) -> None:
     weasy_fonts.get_hb_object_data = get_hb_object_data
 
 
+_PREPROCESS_AT = 8
+"""The subset of a core face at which it is preprocessed (benchmarks/NOTES.md, "fonts")."""
+
+
 def _preprocessed(hb_face: Any, weasy_ffi: Any) -> Any:
-    """``hb_face`` preprocessed for subsetting from its second subset on (same bytes).
+    """``hb_face`` preprocessed for subsetting from its eighth subset on (same bytes).
 
     ``hb_subset_preprocess`` (HarfBuzz >= 6.0) parses the tables once, so later
-    subsets take about half the time; a one-off render does not pay for it. The
+    subsets take about half the time; it pays for itself only after some hundred
+    subsets, so a render, a preview or a small batch never pays for it. The
     result is kept for the process, with a reference to the original face so that its
     address stays its key.
     """
@@ -118,7 +123,7 @@ def _preprocessed(hb_face: Any, weasy_ffi: Any) -> Any:
         return known[1]
     count = _subset_counts[address] = _subset_counts.get(address, 0) + 1
     binding = harfbuzz()
-    if count < 2 or not binding.can_preprocess:
+    if count < _PREPROCESS_AT or not binding.can_preprocess:
         return hb_face
     ours = binding.address(hb_face, weasy_ffi)
     preprocessed = binding.subset.hb_subset_preprocess(ours)
