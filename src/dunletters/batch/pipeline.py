@@ -1161,7 +1161,7 @@ def check_approvals(registry: Registry, settings: Settings, options: BatchOption
         print(f"dunletters: 注意：使用未审核的模板：{listing}", file=sys.stderr, flush=True)
         return
     raise InputError(
-        f"{len(unapproved)}个模板未审核（正文与审核记录不符）：{listing}。"
+        f"{len(unapproved)}个模板未审核（正文或其版式、宏文件与审核记录不符）：{listing}。"
         "请审核（dunletters templates approve 阶段.语气 --by 审核人）后再运行，"
         "或确认后加 --allow-unreviewed"
     )

@@ -24,7 +24,6 @@ file, line and field and never a record value.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import re
@@ -39,7 +38,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from dunletters.approvals import APPROVALS_FILE, find_approval
+from dunletters.approvals import APPROVALS_FILE
 from dunletters.config import Settings
 from dunletters.drafts import lint_path
 from dunletters.errors import DunlettersError, PdfError, TemplateError
@@ -224,10 +223,9 @@ def draft_source(
     except TemplateError as error:
         raise TemplateError(f"{path}：{error}") from None
     registry = Registry.load(draft_roots(path, template_dirs), builtin=builtin)
-    approval = find_approval(registry.approvals, name, template.body_sha256)
-    template = dataclasses.replace(template, approval=approval)
-    registry.templates[template.key] = template
     loader = jinja2.ChoiceLoader([jinja2.DictLoader({name: body}), registry.loader])
+    template = registry.with_approval(template, loader)
+    registry.templates[template.key] = template
     return TemplateSource(template, registry, text, loader)
 
 
