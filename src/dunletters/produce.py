@@ -497,12 +497,15 @@ def produce_part(jobs: Sequence[Job], ctx: RunContext, part: PrintPart) -> PartO
     with _collector_paused():
         produced = produce_documents(jobs, ctx, keep_layouts=printing)
         outcomes = [outputs(documents, job) for documents, job in zip(produced, jobs, strict=True)]
-        delivered = [d for d in produced if d.layout is not None and d.delivered]
-        pages = [
-            (job.account_id, d.letter.letter.number, _account(job).postcode)
+        printed = [
+            (d, job.account_id, d.letter.letter.number, _account(job).postcode)
             for d, job in zip(produced, jobs, strict=True)
             if d.layout is not None and d.delivered and d.letter is not None
         ]
+        if ctx.settings.letters.print_order == "postcode":
+            printed.sort(key=_postcode_order)  # stable: input order within a postcode
+        delivered = [entry[0] for entry in printed]
+        pages = [entry[1:] for entry in printed]
         if not delivered or ctx.pdf is None:
             return PartOutcome(outcomes, part, None)
         from dunletters.pdf import PdfMetadata
@@ -516,8 +519,15 @@ def produce_part(jobs: Sequence[Job], ctx: RunContext, part: PrintPart) -> PartO
             created=letter_pdf_metadata(ctx.settings, first.letter).created,
         )
         layouts = [d.layout for d in delivered if d.layout is not None]
-        printed = ctx.pdf.write_print(layouts, meta)
-        return PartOutcome(outcomes, part, printed, print_manifest(pages))
+        return PartOutcome(
+            outcomes, part, ctx.pdf.write_print(layouts, meta), print_manifest(pages)
+        )
+
+
+def _postcode_order(entry: tuple[Any, str, str, str]) -> tuple[bool, str]:
+    """A print file's letters by postcode for the mail house's sorting; none last."""
+    postcode = entry[3]
+    return (not postcode, postcode)
 
 
 def produce_record(

@@ -44,7 +44,7 @@ from dunletters.approvals import (
     find_approval,
     load_approvals,
 )
-from dunletters.config import Policy
+from dunletters.config import DEFAULT_SOURCES, Policy
 from dunletters.errors import TemplateError, describe_validation, key_reason
 from dunletters.vocabulary import CHANNEL_NAMES, CHANNELS, STAGES, Channel, Stage
 
@@ -396,21 +396,23 @@ class Registry:
         are most of the check's time).
         """
         problems = list(self.problems)
-        tones_by_stage = {
-            stage.id: {stage.tone, policy.hardship_tone, policy.broken_promise_tone}
-            for stage in policy.stages
-        }
-        for stage, tones in tones_by_stage.items():
-            for tone in sorted(tones):
+        for stage in policy.stages:
+            sources: dict[str, str] = {}  # each tone once, named by the first that gives it
+            for tone, source in policy.tone_sources(stage.id):
+                sources.setdefault(tone, source)
+            for tone, source in sorted(sources.items()):
                 for channel in CHANNELS:
-                    if channel in channels and (stage, tone, channel) not in self.templates:
-                        folder, suffix = _FOLDERS[channel]
-                        problems.append(
-                            Problem(
-                                f"{folder}/{stage}.{tone}{suffix}",
-                                f"策略会产生 {stage}.{tone}，但缺少{CHANNEL_NAMES[channel]}模板",
-                            )
+                    key = (stage.id, tone, channel)
+                    if channel not in channels or key in self.templates:
+                        continue
+                    folder, suffix = _FOLDERS[channel]
+                    by = f"语气规则「{source}」" if source not in DEFAULT_SOURCES else "策略"
+                    problems.append(
+                        Problem(
+                            f"{folder}/{stage.id}.{tone}{suffix}",
+                            f"{by}会产生 {stage.id}.{tone}，但缺少{CHANNEL_NAMES[channel]}模板",
                         )
+                    )
         every = set(CHANNELS) <= set(channels)
         folders = tuple(f"{_FOLDERS[channel][0]}/" for channel in CHANNELS if channel in channels)
         for name in self.loader.list_templates():
@@ -424,7 +426,7 @@ def policy_keys(policy: Policy, channels: Sequence[str] = CHANNELS) -> list[tupl
     return [
         (stage.id, tone, channel)
         for stage in policy.stages
-        for tone in sorted({stage.tone, policy.hardship_tone, policy.broken_promise_tone})
+        for tone in sorted({tone for tone, _ in policy.tone_sources(stage.id)})
         for channel in CHANNELS
         if channel in channels
     ]

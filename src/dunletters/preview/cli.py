@@ -138,5 +138,6 @@ def run_preview(
         pages = f"，{rendered.pages}页" if rendered.pages is not None else ""
         click.echo(f"已写入 {target}（{source.key}，模板 {template.short_version}{pages}）")
     click.echo(f"审核：{template.review_label}")
+    click.echo(core.reach(settings, template.stage, template.tone))
 
     return exit_status(reports)

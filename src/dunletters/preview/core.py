@@ -83,6 +83,7 @@ __all__ = [
     "lint_template",
     "parse_key",
     "pdf_to_png",
+    "reach",
     "registered_source",
     "render_preview",
     "resolve_template",
@@ -157,6 +158,34 @@ def default_sample(settings: Settings, stage: str, tone: str) -> str:
     if tone == policy.broken_promise_tone:
         return "broken-promises"
     return stage
+
+
+def reach(settings: Settings, stage: str, tone: str) -> str:
+    """Which accounts the policy sends this (stage, tone) to, in one Chinese sentence."""
+    policy = settings.policy
+    rule = next((r for r in policy.stages if r.id == stage), None)
+    if rule is None:
+        return f"按当前策略，没有 {stage} 阶段：批处理不会选用本模板。"
+    days = f"{rule.min_days}–{rule.max_days} " if rule.max_days else f"≥ {rule.min_days} "
+    clauses = []
+    for found, source in policy.tone_sources(stage):
+        if found != tone:
+            continue
+        if source == "hardship_tone":
+            clauses.append("未符合语气规则的困难客户")
+        elif source == "broken_promise_tone":
+            clauses.append(
+                f"未符合语气规则、爽约 ≥ {policy.firm_after_promises_broken} 次的非困难客户"
+            )
+        elif source == "stage":
+            clauses.append("其余账户（本阶段缺省语气）")
+        else:
+            tone_rule = next(r for r in policy.tone_rules if r.name == source)
+            clauses.append(f"符合语气规则「{source}」（{tone_rule.describe()}）的账户")
+    where = f"{rule.name}（逾期 {days}天）"
+    if not clauses:
+        return f"按当前策略，{where}不会选用本模板：可在 [[policy.tone_rules]] 中加一条规则采用它。"
+    return f"按当前策略，本模板用于{where}中：" + "；".join(clauses) + "。"
 
 
 # -- which template ----------------------------------------------------------------------
