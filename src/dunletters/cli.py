@@ -569,6 +569,10 @@ def batch_cmd(
         f"输出在 {out / 'dry-run' if dry_run else out}"
     )
     click.echo(f"执行：{result.executor}")
+    from dunletters.batch.summary import digest_of
+
+    for line in digest_of(out / "dry-run" if dry_run else out):
+        click.echo(line)
     if counts.get("sms_not_scheduled"):
         click.echo(
             f"注意：{counts['sms_not_scheduled']} 条短信因同一手机号过多、再发会晚于还款期限，"

@@ -433,6 +433,7 @@ def outputs(documents: Documents, job: Job) -> Outcome:
         sms.sms.segments if sms else None,
     )  # PRODUCED_COLUMNS
     summary = dumps(counts) if counts else "{}"
+    details = _finding_details(documents, job) if findings else None
     pdf = documents.letter_pdf
     account_id = job.account_id
     if documents.error is not None or errors:
@@ -446,14 +447,36 @@ def outputs(documents: Documents, job: Job) -> Outcome:
         if sms is not None and sms.sms.text:
             files.append((f"{folder}/{account_id}.sms.txt", (sms.sms.text + "\n").encode()))
         reason = documents.error or "、".join(sorted({str(f["code"]) for f in errors}))
-        update = ("quarantined", reason, *stored, summary, None, None, None, documents.row)
+        update = ("quarantined", reason, *stored, summary, None, None, None, details, documents.row)
         return Outcome(update, files)
     if pdf:
         path = f"letters/{job.stage}/{account_id}.pdf"
         written = (path, hashlib.sha256(pdf).hexdigest(), len(pdf))
-        return Outcome(("written", None, *stored, summary, *written, documents.row), [(path, pdf)])
+        done = ("written", None, *stored, summary, *written, details, documents.row)
+        return Outcome(done, [(path, pdf)])
     held = HoldReason.NO_ADDRESS.value if documents.letter_held else None
-    return Outcome(("written", held, *stored, summary, None, None, None, documents.row), [])
+    return Outcome(
+        ("written", held, *stored, summary, None, None, None, details, documents.row), []
+    )
+
+
+def _finding_details(documents: Documents, job: Job) -> str:
+    """Each finding with its rule's Chinese name and its sentence, masked (JSON, for the
+    manifest and the summary): only for an account with findings."""
+    from dunletters.excerpts import finding_details
+
+    try:
+        account: Account | None = _account(job)
+    except ValidationError:
+        account = None  # its documents were not made: no sentence to mask
+    texts = {
+        "letter": documents.letter_text or "",
+        "sms": documents.sms.sms.text if documents.sms is not None else "",
+    }
+    found = [("letter", f, texts["letter"]) for f in documents.letter_findings] + [
+        ("sms", f, texts["sms"]) for f in documents.sms_findings
+    ]
+    return dumps(finding_details(found, account))
 
 
 def produce_many(jobs: Sequence[Job], ctx: RunContext) -> list[Outcome]:

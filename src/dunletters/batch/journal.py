@@ -69,7 +69,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     mobile TEXT,
     total_due TEXT,
     findings TEXT,
-    tone_rule TEXT
+    tone_rule TEXT,
+    finding_details TEXT
 );
 CREATE TABLE IF NOT EXISTS rejects (row INTEGER PRIMARY KEY, field TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS print_parts (
@@ -116,6 +117,7 @@ FINISH_COLUMNS = (
     "letter_path",
     "letter_sha256",
     "letter_bytes",
+    "finding_details",
 )
 """What production records for each account (:meth:`Journal.finish`), then the row."""
 
@@ -167,8 +169,9 @@ _MAX_PARAMETERS = 999
 def _add_missing_columns(db: sqlite3.Connection) -> None:
     """A journal an earlier version made gets the columns added since (resumable still)."""
     present = {row[1] for row in db.execute("PRAGMA table_info(accounts)")}
-    if "tone_rule" not in present:
-        db.execute("ALTER TABLE accounts ADD COLUMN tone_rule TEXT")
+    for column in ("tone_rule", "finding_details"):
+        if column not in present:
+            db.execute(f"ALTER TABLE accounts ADD COLUMN {column} TEXT")
 
 
 class Journal:

@@ -852,6 +852,7 @@ _APPROVAL = "json(json_extract(?4, '$.\"' || {column} || '\"'))"
 _MANIFEST_FIELDS = (  # (key, column), keys in sorted order as dumps writes them
     ("account_id", "account_id"),
     ("as_of", "?1"),
+    ("finding_details", "json(coalesce(finding_details, '[]'))"),
     ("findings", "json(coalesce(findings, '{}'))"),
     ("letter_approval", _APPROVAL.format(column="letter_version")),
     ("letter_number", "letter_number"),
