@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("decision", ("escalation",)),
     ("document", ("approvals", "registry", "rendering", "sms", "pdf", "fonts", "theme")),
     ("findings", ("lint",)),
-    ("composition", ("produce", "drafts", "documents", "batch", "ledger")),
+    ("composition", ("produce", "drafts", "documents", "batch", "ledger", "excerpts")),
     # lint.commands and preview are command bodies awaiting the commands/ package
     # (review §7, change 8); the package itself re-exports the public API.
     ("interfaces", ("cli", "__main__", "preview", "lint.commands", "")),
