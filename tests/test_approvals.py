@@ -260,3 +260,24 @@ def test_a_batch_refuses_letters_whose_layout_changed(layout_overlay: Path, tmp_
     records = tomllib.loads((layout_overlay / APPROVALS_FILE).read_text(encoding="utf-8"))
     late = Registry.load([layout_overlay]).get("late", "firm", "letter")
     assert late.approved and records["approval"][0]["sha256"] == late.content_sha256
+
+
+def test_the_migration_script_moves_body_approvals_to_the_covered_hash(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "templates"
+    shutil.copytree(BUILTIN_TEMPLATES, root)
+    registry = Registry.load([root], builtin=False)
+    shipped = (root / APPROVALS_FILE).read_text(encoding="utf-8")
+    old = shipped  # as before this change: each letter approved by its body's hash alone
+    for template in registry:
+        old = old.replace(template.content_sha256, template.body_sha256)
+    (root / APPROVALS_FILE).write_text(old, encoding="utf-8")
+    assert not Registry.load([root], builtin=False).get("late", "firm", "letter").approved
+    script = Path(__file__).resolve().parents[1] / "scripts" / "migrate_approvals.py"
+    ran = subprocess.run([sys.executable, str(script), str(root)], capture_output=True,
+                         text=True, check=False)  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "改写 12 条审核记录" in ran.stdout
+    assert (root / APPROVALS_FILE).read_text(encoding="utf-8") == shipped
+    assert all(t.approved for t in Registry.load([root], builtin=False))
