@@ -245,6 +245,11 @@ def test_a_batch_routes_by_segment_and_the_manifest_names_the_rule(tmp_path: Pat
         assert entry["tone"] == "courteous"
         assert entry["letter_template"] == f"letters/{entry['stage']}.courteous.html.j2"
         assert entry["sms_template"] == f"sms/{entry['stage']}.courteous.txt.j2"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["by_tone_rule"]["私人银行客户"] == len(routed)
+    assert sum(summary["by_tone_rule"].values()) == len(manifest)
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "语气由谁决定" in page and "私人银行客户" in page and "阶段缺省语气" in page
     others = [m for m in manifest if m["account_id"] not in private]
     assert {m["tone_rule"] for m in others} <= {"stage", "hardship_tone", "broken_promise_tone"}
     assert all(m["tone"] == "firm" for m in others if m["tone_rule"] == "stage"

@@ -20,7 +20,7 @@ from typing import Any
 from dunletters import zh
 from dunletters.batch.journal import Journal
 from dunletters.columns import label
-from dunletters.config import Settings
+from dunletters.config import DEFAULT_SOURCES, Settings
 from dunletters.escalation import HoldReason
 from dunletters.vocabulary import STAGE_NAMES, TONE_NAMES, stage_order
 
@@ -37,15 +37,16 @@ __all__ = [
 
 Tally = tuple[dict[str, Decimal], Counter[tuple[Any, ...]], Counter[str]]
 """Accounts' amounts by state (exact sums of ``total_due``), their counts by (state,
-reason, stage, tone, findings tally), and the written accounts' documents (``letters``,
+reason, stage, tone, findings tally, tone rule), and the written accounts' documents (``letters``,
 ``letter_bytes``, ``sms``, ``sms_segments``): what :func:`summarize` needs per row."""
 
 _AMOUNTS = "SELECT state, total_due FROM accounts WHERE row >= ? AND row < ?"
 _GROUPS = (
-    "SELECT state, reason, stage, tone, findings, COUNT(*),"
+    "SELECT state, reason, stage, tone, findings, tone_rule, COUNT(*),"
     " COUNT(NULLIF(letter_bytes, 0)), TOTAL(letter_bytes),"
     " COUNT(NULLIF(sms_text, '')), TOTAL(CASE WHEN sms_text != '' THEN sms_segments END)"
-    " FROM accounts WHERE row >= ? AND row < ? GROUP BY state, reason, stage, tone, findings"
+    " FROM accounts WHERE row >= ? AND row < ?"
+    " GROUP BY state, reason, stage, tone, findings, tone_rule"
 )
 
 
@@ -111,7 +112,8 @@ def summarize(
     findings: Counter[str] = Counter()
     amounts, groups, documents = counted
     # Each distinct findings tally is read once.
-    for (state, reason, stage, tone, found), count in groups.items():
+    by_tone_rule: Counter[str] = Counter()
+    for (state, reason, stage, tone, found, tone_rule), count in groups.items():
         by_state[state] += count
         if state == "held":
             holds[reason] += count
@@ -120,6 +122,7 @@ def summarize(
             holds[reason] += count
         by_stage[stage] += count
         by_stage_tone[f"{stage}.{tone}"] += count
+        by_tone_rule[tone_rule or "stage"] += count
         for code, times in json.loads(found or "{}").items():
             findings[code] += times * count
     letters, letter_bytes = documents["letters"], documents["letter_bytes"]
@@ -144,6 +147,7 @@ def summarize(
         "by_stage_tone": dict(
             sorted(by_stage_tone.items(), key=lambda item: _stage_tone_order(item[0]))
         ),
+        "by_tone_rule": dict(by_tone_rule.most_common()),
         "holds_by_reason": dict(sorted(holds.items())),
         "rejects_by_field": dict(sorted(rejects.items())),
         "amounts": {state: str(zh.quantize_fen(value)) for state, value in sorted(amounts.items())},
@@ -378,6 +382,7 @@ h1{{font-size:1.4rem}} h2{{font-size:1.05rem;margin-top:1.6rem}}
 {_links(summary)}
 {_bars("按阶段", summary["by_stage"], STAGE_NAMES)}
 {_bars("按阶段与语气", summary["by_stage_tone"], {k: _stage_tone_label(k) for k in summary["by_stage_tone"]})}
+{_bars("语气由谁决定（语气规则或缺省）", summary.get("by_tone_rule", {}), DEFAULT_SOURCES)}
 {_bars("暂停原因", summary["holds_by_reason"], hold_labels)}
 {_bars("拒绝原因（字段）", summary["rejects_by_field"], _field_labels(summary["rejects_by_field"]))}
 <section><h2>金额合计（欠款总额）</h2><table>{amounts}</table></section>
