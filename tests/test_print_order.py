@@ -86,3 +86,40 @@ def test_postcode_order_sorts_each_print_file_and_input_order_keeps_the_rows(
     # Any number of workers: the same print files, byte for byte.
     for path in sorted((runs["postcode", 1] / "print").iterdir()):
         assert path.read_bytes() == (runs["postcode", 2] / "print" / path.name).read_bytes()
+
+
+@pytest.mark.slow
+def test_postcode_order_survives_a_stop_between_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dunletters.batch.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "PRINT_PART", 4)  # in-process runs: several parts a stage
+    source, _ = _input(tmp_path)
+    settings = _settings("postcode")
+
+    def run(out: Path) -> None:
+        options = BatchOptions(input=source, out=out, as_of=AS_OF, workers=1, channels=("letter",))
+        run_batch(settings, options)
+
+    reference = tmp_path / "ref" / "out"
+    run(reference)
+    for listed in _pages(reference).values():  # each part sorted on its own
+        assert listed == sorted(listed, key=lambda e: (not e["postcode"], e["postcode"]))
+    stored, calls = pipeline._store_part, 0
+
+    def store_then_stop(*args: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt  # as Ctrl-C between two parts
+        stored(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_store_part", store_then_stop)
+    target = tmp_path / "stopped" / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run(target)
+    monkeypatch.setattr(pipeline, "_store_part", stored)
+    run(target)
+    for path in sorted((reference / "print").iterdir()):
+        assert path.read_bytes() == (target / "print" / path.name).read_bytes(), path.name
