@@ -20,9 +20,9 @@ from starlette.testclient import TestClient
 
 from conftest import AS_OF, TEST_CONFIG, TEST_SETTINGS
 from csvfiles import write_csv
-from dunletters.approvals import APPROVALS_FILE, UNREVIEWED, body_sha256
+from dunletters.approvals import APPROVALS_FILE, UNREVIEWED, body_sha256, content_sha256
 from dunletters.preview.app import PreviewOptions, create_app
-from dunletters.registry import BUILTIN_TEMPLATES, Registry, policy_keys
+from dunletters.registry import BUILTIN_TEMPLATES, Registry, policy_keys, referenced_templates
 from dunletters.samples import generate_accounts
 
 EDIT = ("特此提醒", "特此函告")
@@ -54,7 +54,7 @@ def test_every_builtin_template_is_approved_for_its_body() -> None:
     assert len(registry.templates) == 24
     for template in registry:
         assert template.approval is not None, template.name
-        assert template.approval.sha256 == template.body_sha256
+        assert template.approval.sha256 == template.content_sha256
         # First release 2026-11-28; the wordings of earlier contact re-approved (issue 19).
         assert template.review_label.startswith(
             ("合规审查组 2026-11-28 ", "合规审查组 2026-12-07 ")
@@ -137,7 +137,7 @@ def test_edit_refuse_approve_accept_end_to_end(overlay: Path, tmp_path: Path) ->
     ]
     assert (
         records[0]["sha256"]
-        == Registry.load([overlay]).get("early", "courteous", "letter").body_sha256
+        == Registry.load([overlay]).get("early", "courteous", "letter").content_sha256
     )
     again = dunletters("preview", "early.courteous", "--templates", str(overlay),
                        "-o", str(tmp_path / "p.html"))  # fmt: skip
@@ -182,13 +182,105 @@ def test_serve_shows_unreviewed_and_follows_an_approval(overlay: Path) -> None:
         assert 'class="cell-meta review unreviewed">审核：未审核' in matrix
         page = client.get("/t/letter/early.courteous").text
         assert f'class="review unreviewed">审核：{UNREVIEWED}' in page
-        body = (overlay / EDITED).read_text(encoding="utf-8").split("---\n", 2)[2]
+        content = Registry.load([overlay]).get("early", "courteous", "letter").content_sha256
         (overlay / APPROVALS_FILE).write_text(
             "[[approval]]\n"
-            f'template = "{EDITED}"\nsha256 = "{body_sha256(body)}"\n'
+            f'template = "{EDITED}"\nsha256 = "{content}"\n'
             'by = "测试审核员"\nat = 2026-12-01T09:00:00+08:00\n',
             encoding="utf-8",
         )
         page = client.get("/t/letter/early.courteous").text
         assert 'class="review">审核：测试审核员 2026-12-01' in page
         assert UNREVIEWED not in client.get("/").text
+
+
+LAYOUT = "letters/_layout.html.j2"
+
+
+@pytest.fixture
+def layout_overlay(tmp_path: Path) -> Path:
+    """A templates folder whose only change is one word of the letters' shared layout."""
+    root = tmp_path / "layout-templates"
+    (root / "letters").mkdir(parents=True)
+    text = (BUILTIN_TEMPLATES / LAYOUT).read_text(encoding="utf-8")
+    assert "特此函告" in text
+    (root / LAYOUT).write_text(text.replace("特此函告", "特此告知", 1), encoding="utf-8")
+    return root
+
+
+def test_an_approval_covers_the_layout_and_macros_a_letter_uses() -> None:
+    registry = Registry.load()
+    letter = registry.get("middle", "firm", "letter")
+    references = referenced_templates(registry.loader, letter.path.read_text(encoding="utf-8"))
+    assert [name for name, _ in references] == [LAYOUT, "letters/_macros.html.j2"]
+    assert all(text for _, text in references)
+    assert letter.content_sha256 == content_sha256(letter.body_sha256, references)
+    assert letter.content_sha256 != letter.body_sha256
+    # An SMS uses no other template: its approval still names its body's hash alone.
+    sms = registry.get("middle", "firm", "sms")
+    assert (
+        sms.content_sha256
+        == sms.body_sha256
+        == body_sha256(sms.path.read_text(encoding="utf-8").split("---\n", 2)[2])
+    )
+
+
+def test_editing_the_layout_makes_every_letter_unreviewed(layout_overlay: Path) -> None:
+    registry = Registry.load([layout_overlay])
+    letters = [t for t in registry if t.channel == "letter"]
+    assert len(letters) == 12
+    assert all(t.review_label == UNREVIEWED for t in letters)
+    assert all(t.approved for t in registry if t.channel == "sms")
+    # Its body unchanged: an approval of the body alone (as recorded before) no longer holds.
+    letter = registry.get("early", "courteous", "letter")
+    assert letter.body_sha256 == Registry.load().get("early", "courteous", "letter").body_sha256
+    (layout_overlay / APPROVALS_FILE).write_text(
+        f'[[approval]]\ntemplate = "{EDITED}"\nsha256 = "{letter.body_sha256}"\n'
+        'by = "测试审核员"\nat = 2026-12-01T09:00:00+08:00\n',
+        encoding="utf-8",
+    )
+    assert not Registry.load([layout_overlay]).get("early", "courteous", "letter").approved
+
+
+@pytest.mark.slow
+def test_a_batch_refuses_letters_whose_layout_changed(layout_overlay: Path, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "accounts.csv", list(generate_accounts(12, seed=16, as_of=AS_OF)))
+    batch = ["batch", str(source), "--as-of", AS_OF.isoformat(), "--workers", "1",
+             "--templates", str(layout_overlay)]  # fmt: skip
+    refused = dunletters(*batch, "--out", str(tmp_path / "refused"))
+    assert refused.returncode == 2, refused.stderr
+    assert "个模板未审核" in refused.stderr and "版式" in refused.stderr
+    assert "letters/late.firm.html.j2" in refused.stderr
+    assert not (tmp_path / "refused" / "letters").exists()
+    # The SMS do not use the layout: an SMS-only run goes ahead.
+    sms_only = dunletters(*batch, "--channels", "sms", "--out", str(tmp_path / "sms"))
+    assert sms_only.returncode in (0, 1), sms_only.stderr
+    assert (tmp_path / "sms" / "sms.csv").is_file()
+    # Approving a letter records the hash of its body and the edited layout.
+    approved = dunletters("templates", "approve", "late.firm", "--by", "测试审核员",
+                          "--channel", "letter", "--templates", str(layout_overlay))  # fmt: skip
+    assert approved.returncode == 0, approved.stderr
+    records = tomllib.loads((layout_overlay / APPROVALS_FILE).read_text(encoding="utf-8"))
+    late = Registry.load([layout_overlay]).get("late", "firm", "letter")
+    assert late.approved and records["approval"][0]["sha256"] == late.content_sha256
+
+
+def test_the_migration_script_moves_body_approvals_to_the_covered_hash(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "templates"
+    shutil.copytree(BUILTIN_TEMPLATES, root)
+    registry = Registry.load([root], builtin=False)
+    shipped = (root / APPROVALS_FILE).read_text(encoding="utf-8")
+    old = shipped  # as before this change: each letter approved by its body's hash alone
+    for template in registry:
+        old = old.replace(template.content_sha256, template.body_sha256)
+    (root / APPROVALS_FILE).write_text(old, encoding="utf-8")
+    assert not Registry.load([root], builtin=False).get("late", "firm", "letter").approved
+    script = Path(__file__).resolve().parents[1] / "scripts" / "migrate_approvals.py"
+    ran = subprocess.run([sys.executable, str(script), str(root)], capture_output=True,
+                         text=True, check=False)  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "改写 12 条审核记录" in ran.stdout
+    assert (root / APPROVALS_FILE).read_text(encoding="utf-8") == shipped
+    assert all(t.approved for t in Registry.load([root], builtin=False))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dunletters.config import Settings, load_settings
+from dunletters.config import Settings, ToneRule, load_settings
 from dunletters.errors import ConfigError
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "dunletters.toml"
@@ -49,6 +49,10 @@ def test_example_config_documents_and_loads_every_setting() -> None:
                 assert f"# {key} =" in text, f"{table}.{key} not documented in the example"
             elif key == "payment":
                 assert f"[{table}.payment]" in text
+            elif key == "tone_rules":  # a list of tables, each condition documented
+                assert "[[policy.tone_rules]]" in text
+                for condition in ToneRule.model_fields:
+                    assert f"{condition} =" in text, f"tone_rules.{condition} not documented"
             elif key != "stages":
                 assert f"{key} =" in text, f"{table}.{key} not documented in the example"
 

@@ -317,7 +317,15 @@ def test_journal_reads_back_odd_text(row: dict[str, Any], as_of: date) -> None:
     from dunletters.models import Account
 
     for text in ('张"三\\', "张\t三", "𠀀三", "</script>", "张\u2028三"):
-        record = dict(row, name="𠀀三", address=text + "路\n1号", minimum_due="", postcode="")
+        record = dict(
+            row,
+            name="𠀀三",
+            address=text + "路\n1号",
+            minimum_due="",
+            postcode="",
+            segment="",
+            tone="",
+        )
         account = parse_account(record, as_of=as_of)
         text = account.model_dump_json()
         trusted = Account.from_journal(text)

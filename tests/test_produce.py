@@ -68,7 +68,8 @@ def test_a_delivered_letter_and_sms(spec: RunSpec, tmp_path: object) -> None:
     assert (letter_template, sms_template) == ("letters/late.firm.html.j2", "sms/late.firm.txt.j2")
     assert sms_text.startswith("【示范银行】") and segments >= 1
     assert json.loads(findings) == {}
-    assert outcome.update[-4:] == (path, hashlib.sha256(pdf).hexdigest(), len(pdf), job.row)
+    written = (path, hashlib.sha256(pdf).hexdigest(), len(pdf))
+    assert outcome.update[-5:] == (*written, None, job.row)  # no findings: no details
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()

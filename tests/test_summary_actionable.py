@@ -50,7 +50,9 @@ def test_the_summary_reads_in_escalation_order_and_links_what_to_act_on(tmp_path
         for s in stages
     ]
     assert "前期提醒 · 以礼相待" in names
-    assert re.search(r"<td>DL601</td><td>threat</td><td>[^<]*威胁", page)
+    assert re.search(
+        r"<td>DL601</td><td>威胁恐吓</td><td>[^<]*威胁", page
+    )  # the rule's Chinese name
     for target in ("holds.csv", "rejects.csv", "sms.csv", "manifest.jsonl", "quarantine/"):
         assert f"href='{target}'" in page
     for entry in quarantined:

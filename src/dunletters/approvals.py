@@ -1,8 +1,10 @@
 """Template approvals bound to content: who approved which wording, when (issue #16).
 
-A template is approved when an approval names its loader name and the SHA-256 of its
-body (the text after the front matter): a copied template or an edited wording has
-another body and shows as 「未审核」 until someone approves it again. Approvals live in
+A template is approved when an approval names its loader name and the SHA-256 of what
+it prints: its body (the text after the front matter) and every template it extends,
+includes or imports (the letters' ``_layout`` and ``_macros``), resolved as a run
+resolves them (:func:`content_sha256`). A copied template, an edited wording or an
+edited layout gives another hash and shows as 「未审核」 until someone approves it again. Approvals live in
 ``approvals.toml`` beside ``letters/`` and ``sms/`` in each templates folder, a file the
 team keeps in git; ``dunletters templates approve`` appends to it, one ``[[approval]]``
 table each, so its history reads as a list of sign-offs::
@@ -34,6 +36,7 @@ __all__ = [
     "Approval",
     "append_approval",
     "body_sha256",
+    "content_sha256",
     "find_approval",
     "load_approvals",
 ]
@@ -43,8 +46,8 @@ UNREVIEWED = "未审核"
 """How an unapproved template is labelled everywhere (list, preview, serve, batch)."""
 
 _HEADER = (
-    "# 模板审核记录：每条审核对应模板正文（头部之后的文字）的 SHA-256。\n"
-    "# 正文一改，原审核即不再适用，须重新审核：dunletters templates approve KEY --by 姓名\n"
+    "# 模板审核记录：每条审核对应模板正文（头部之后的文字）及其引用的版式、宏文件的 SHA-256。\n"
+    "# 正文或版式一改，原审核即不再适用，须重新审核：dunletters templates approve KEY --by 姓名\n"
     "# 本文件与模板一同纳入版本管理；只追加，不修改已有记录。\n"
 )
 
@@ -74,6 +77,21 @@ def body_sha256(body: str) -> str:
     """The approved identity of a template: its body, line ends normalised (a Windows
     checkout of the same wording stays approved)."""
     return hashlib.sha256(body.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+
+
+def content_sha256(body_hash: str, dependencies: Sequence[tuple[str, str]] = ()) -> str:
+    """What an approval signs: the body's hash and each extended, included or imported
+    template's name and text, so a changed layout changes every letter's hash.
+
+    A template that uses no other keeps its body's hash: approvals recorded before
+    layouts were covered stay valid for it (the SMS), and only for it.
+    """
+    if not dependencies:
+        return body_hash
+    digest = hashlib.sha256(body_hash.encode())
+    for name, text in sorted(dependencies):
+        digest.update(f"\n{name}\n{body_sha256(text)}".encode())
+    return digest.hexdigest()
 
 
 def load_approvals(roots: Iterable[Path]) -> list[Approval]:

@@ -128,6 +128,8 @@ def stages_cmd(state: _State) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from dunletters.escalation import tone_rule_lines
+
     policy = state.settings.policy
     table = Table(title="催收阶段策略")
     table.add_column("阶段")
@@ -140,6 +142,8 @@ def stages_cmd(state: _State) -> None:
         table.add_row(stage.id, stage.name, days, stage.tone, f"{stage.deadline_days} 天")
     console = Console(width=100)
     console.print(table)
+    for line in tone_rule_lines(policy):
+        console.print(line, highlight=False)
     console.print(
         f"困难客户 → {policy.hardship_tone}；爽约 ≥ {policy.firm_after_promises_broken} 次 → "
         f"{policy.broken_promise_tone}；欠款低于 ¥{policy.min_amount} 不发函；"

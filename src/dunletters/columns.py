@@ -53,6 +53,8 @@ CANONICAL_COLUMNS = (
     "id_number",
     "minimum_due",
     "postcode",
+    "segment",
+    "tone",
 )
 REQUIRED_COLUMNS = ("account_id", "name", "card_number", "mobile", "principal", "due_date")
 INPUT_ONLY_COLUMNS = frozenset({"id_number"})
@@ -81,6 +83,8 @@ FIELD_LABELS: Mapping[str, str] = {
     "id_number": "身份证号",
     "minimum_due": "最低还款额",
     "postcode": "邮政编码",
+    "segment": "客群",
+    "tone": "语气",
 }
 """Each column's Chinese name, for messages a user reads."""
 
@@ -137,6 +141,11 @@ BUILTIN_ALIASES: Mapping[str, str] = {
     "最低应还款额": "minimum_due",
     "邮编": "postcode",
     "邮政编码": "postcode",
+    "客群": "segment",
+    "分群": "segment",
+    "客户分层": "segment",
+    "语气": "tone",
+    "指定语气": "tone",
 }
 """The usual Chinese headers of a core-system export (issue: batch generation, #15)."""
 

@@ -37,7 +37,7 @@ from pydantic_core import ErrorDetails
 
 from dunletters.columns import check_aliases, check_ignored
 from dunletters.errors import ConfigError, describe_validation
-from dunletters.models import DAYS_TOLERANCE, Creditor, PaymentChannels, parse_amount
+from dunletters.models import DAYS_TOLERANCE, Account, Creditor, PaymentChannels, parse_amount
 from dunletters.vocabulary import STAGE_NAMES, STAGES, TONES, Stage
 
 # STAGES, STAGE_NAMES and TONES live in ``vocabulary``; re-exported for older importers.
@@ -58,6 +58,7 @@ __all__ = [
     "Settings",
     "SmsSettings",
     "StageRule",
+    "ToneRule",
     "example_creditor",
     "load_settings",
 ]
@@ -93,6 +94,105 @@ class StageRule(_Strict):
         return STAGE_NAMES[self.id]
 
 
+DEFAULT_SOURCES = {
+    "stage": "阶段缺省语气",
+    "hardship_tone": "困难客户（hardship_tone）",
+    "broken_promise_tone": "多次爽约（broken_promise_tone）",
+}
+"""Where a tone comes from when no tone rule matched: the manifest's ``tone_rule``
+value, and what people read. A tone rule may not take one of these names."""
+
+_Money = Annotated[Decimal, BeforeValidator(parse_amount)]
+
+
+class ToneRule(_Strict):
+    """A tone chosen by policy (``[[policy.tone_rules]]``): accounts that meet every
+    condition given get ``tone`` — the first matching rule wins, before the hardship
+    and broken-promise defaults and the stage's own tone (issue #16, item 5)."""
+
+    name: str = Field(min_length=1, max_length=40, description="规则名：写入清单，供审核追溯")
+    tone: Tone | None = Field(default=None, description="采用的语气；省略时用账户“语气”列所指定的")
+    stages: tuple[Stage, ...] = Field(default=(), description="只用于这些阶段；空为全部阶段")
+    hardship: bool | None = Field(default=None, description="true：仅困难客户；false：仅非困难客户")
+    min_promises_broken: int | None = Field(default=None, ge=1, description="爽约至少几次")
+    min_total_due: _Money | None = Field(default=None, description="欠款总额 ≥ 此数")
+    max_total_due: _Money | None = Field(default=None, description="欠款总额 < 此数")
+    min_days: int | None = Field(default=None, ge=1, description="逾期天数 ≥ 此数")
+    max_days: int | None = Field(default=None, ge=1, description="逾期天数 ≤ 此数")
+    segments: tuple[str, ...] = Field(default=(), description="客群（segment 列）为其中之一")
+    requested: tuple[Tone, ...] = Field(
+        default=(), description="账户“语气”列（tone）为其中之一；未写 tone 时即采用该语气"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ToneRule:
+        if self.tone is None and not self.requested:
+            raise ValueError(f"语气规则「{self.name}」须写 tone，或以 requested 采用账户指定的语气")
+        if self.name in DEFAULT_SOURCES:
+            raise ValueError(f"语气规则名「{self.name}」为保留名，请换一个")
+        low, high = self.min_total_due, self.max_total_due
+        if low is not None and high is not None and high <= low:
+            raise ValueError(f"语气规则「{self.name}」的 max_total_due 须大于 min_total_due")
+        if (
+            self.min_days is not None
+            and self.max_days is not None
+            and self.max_days < self.min_days
+        ):
+            raise ValueError(f"语气规则「{self.name}」的 max_days 小于 min_days")
+        return self
+
+    def matches(self, account: Account, stage: str, days: int) -> bool:
+        """Whether an account of this stage, ``days`` past due, meets every condition."""
+        return (
+            (not self.stages or stage in self.stages)
+            and (self.hardship is None or account.hardship == self.hardship)
+            and (
+                self.min_promises_broken is None
+                or account.promises_broken >= self.min_promises_broken
+            )
+            and (self.min_total_due is None or account.total_due >= self.min_total_due)
+            and (self.max_total_due is None or account.total_due < self.max_total_due)
+            and (self.min_days is None or days >= self.min_days)
+            and (self.max_days is None or days <= self.max_days)
+            and (not self.segments or account.segment in self.segments)
+            and (not self.requested or account.tone in self.requested)
+        )
+
+    def tone_for(self, account: Account) -> str:
+        """The tone this rule gives a matching account."""
+        return self.tone or account.tone
+
+    def tones(self) -> tuple[str, ...]:
+        """Every tone this rule can give (each needs its templates)."""
+        return (self.tone,) if self.tone else self.requested
+
+    def describe(self) -> str:
+        """The accounts the rule reaches, in one Chinese phrase (``stages``, previews)."""
+        parts = []
+        if self.stages:
+            parts.append("阶段为" + "、".join(STAGE_NAMES[s] for s in self.stages))
+        if self.min_days is not None or self.max_days is not None:
+            low, high = self.min_days, self.max_days
+            parts.append(
+                f"逾期{low}–{high}天"
+                if low is not None and high is not None
+                else (f"逾期 ≥ {low} 天" if low is not None else f"逾期 ≤ {high} 天")
+            )
+        if self.min_total_due is not None:
+            parts.append(f"欠款总额 ≥ ¥{self.min_total_due:,.2f}")
+        if self.max_total_due is not None:
+            parts.append(f"欠款总额 < ¥{self.max_total_due:,.2f}")
+        if self.hardship is not None:
+            parts.append("困难客户" if self.hardship else "非困难客户")
+        if self.min_promises_broken is not None:
+            parts.append(f"爽约 ≥ {self.min_promises_broken} 次")
+        if self.segments:
+            parts.append("客群为" + "、".join(self.segments))
+        if self.requested:
+            parts.append("账户指定语气为" + "、".join(self.requested))
+        return "、".join(parts) or "所有账户"
+
+
 def _default_stages() -> tuple[StageRule, ...]:
     return (
         StageRule(id="early", min_days=1, max_days=5, tone="courteous", deadline_days=7),
@@ -110,6 +210,9 @@ class Policy(_Strict):
     firm_after_promises_broken: int = Field(default=2, ge=1)
     broken_promise_tone: Tone = "firm"
     min_amount: Annotated[Decimal, BeforeValidator(parse_amount)] = Decimal("10.00")
+    tone_rules: tuple[ToneRule, ...] = Field(
+        default=(), description="语气规则：按顺序，第一条符合的决定语气"
+    )
 
     @field_validator("stages", mode="before")
     @classmethod
@@ -139,14 +242,35 @@ class Policy(_Strict):
                 raise ValueError(f"阶段 {stage.id} 的 max_days 小于 min_days")
         if self.stages[-1].max_days is not None:
             raise ValueError("最后一个阶段不能设上限（max_days），否则逾期更久的账户无处可去")
+        names = [rule.name for rule in self.tone_rules]
+        if len(set(names)) != len(names):
+            raise ValueError("语气规则名重复：每条规则须有自己的名字（清单据此追溯）")
+        for rule in self.tone_rules:
+            unknown = [stage for stage in rule.stages if stage not in ids]
+            if unknown:
+                raise ValueError(f"语气规则「{rule.name}」的阶段 {'、'.join(unknown)} 不在策略中")
         return self
 
     def tones(self) -> set[str]:
         """Every tone this policy can produce (the registry checks each has templates)."""
-        return {stage.tone for stage in self.stages} | {
-            self.hardship_tone,
-            self.broken_promise_tone,
-        }
+        return {tone for stage in self.stages for tone, _ in self.tone_sources(stage.id)}
+
+    def tone_sources(self, stage: str) -> list[tuple[str, str]]:
+        """Every (tone, where it comes from) this policy can give a stage: its tone rules
+        (by name) first, then the hardship, broken-promise and stage defaults."""
+        default = next(rule.tone for rule in self.stages if rule.id == stage)
+        found = [
+            (tone, rule.name)
+            for rule in self.tone_rules
+            if not rule.stages or stage in rule.stages
+            for tone in rule.tones()
+        ]
+        return [
+            *found,
+            (self.hardship_tone, "hardship_tone"),
+            (self.broken_promise_tone, "broken_promise_tone"),
+            (default, "stage"),
+        ]
 
 
 def _clock(value: object) -> object:
@@ -197,6 +321,10 @@ class LetterSettings(_Strict):
     )
     fee_label: Literal["违约金", "滞纳金", "逾期费用"] = Field(
         default="违约金", description="欠款明细中费用一项的名称（按合同用语）"
+    )
+    print_order: Literal["input", "postcode"] = Field(
+        default="input",
+        description="印刷合并文件每个分册内的信函顺序：input 按输入顺序，postcode 按邮编（便于邮局分拣）",
     )
 
     @field_validator("number_format")

@@ -5,7 +5,8 @@ any machine and a test can call them alone. The rules come from the seed
 (信用卡催收工作总结, 二、催收过程中采取的策略) and DESIGN.md:
 
 * stages by days past due (前期 1–5, 中期 6–18, 后期 19–28, 最后通知 ≥ 29 by default);
-* tone: hardship → ``empathetic`` (无能力还款: 劝慰, offer 协商/分期); repeated broken
+* tone: the first of the policy's tone rules (``[[policy.tone_rules]]``: flags, amount
+  bands, broken promises, days, segment, a requested tone) that matches; else hardship → ``empathetic`` (无能力还款: 劝慰, offer 协商/分期); repeated broken
   promises → ``firm`` (屡次爽约: state the negative credit record); otherwise the
   stage's default. Hardship wins over broken promises: a debtor who cannot pay is
   not helped by a harder letter;
@@ -26,9 +27,18 @@ from functools import lru_cache
 
 from dunletters.config import Policy, StageRule
 from dunletters.models import Account
-from dunletters.vocabulary import STAGE_NAMES
+from dunletters.vocabulary import STAGE_NAMES, TONE_NAMES
 
-__all__ = ["Decision", "Hold", "HoldReason", "decide", "decision_for", "stage_for_days"]
+__all__ = [
+    "Decision",
+    "Hold",
+    "HoldReason",
+    "choose_tone",
+    "decide",
+    "decision_for",
+    "stage_for_days",
+    "tone_rule_lines",
+]
 
 
 class HoldReason(enum.StrEnum):
@@ -91,6 +101,9 @@ class Decision:
     tone: str
     stage_name: str
     deadline_days: int
+    tone_rule: str = "stage"
+    """What chose the tone: a tone rule's name, ``hardship_tone``, ``broken_promise_tone``
+    or ``stage`` (the stage's default) — the manifest's ``tone_rule``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,22 +118,39 @@ class Hold:
         return self.reason.label
 
 
-def decision_for(rule: StageRule, tone: str | None = None) -> Decision:
+def decision_for(rule: StageRule, tone: str | None = None, tone_rule: str = "stage") -> Decision:
     """A decision for a stage rule, in its default tone or the one given.
 
     For a render asked for a stage explicitly (previews, drafts), and for rebuilding
     a journalled decision in a batch worker.
     """
-    return _decision(rule.id, tone or rule.tone, rule.deadline_days)
+    return _decision(rule.id, tone or rule.tone, rule.deadline_days, tone_rule)
 
 
 @lru_cache(maxsize=256)
-def _decision(stage: str, tone: str, deadline_days: int) -> Decision:
+def _decision(stage: str, tone: str, deadline_days: int, tone_rule: str) -> Decision:
     """Decisions are immutable and a run makes a dozen distinct ones, asked for twice an
     account: each is built once and shared (benchmarks/NOTES.md#escalation)."""
     return Decision(
-        stage=stage, tone=tone, stage_name=STAGE_NAMES[stage], deadline_days=deadline_days
+        stage=stage,
+        tone=tone,
+        stage_name=STAGE_NAMES[stage],
+        deadline_days=deadline_days,
+        tone_rule=tone_rule,
     )
+
+
+def choose_tone(account: Account, stage: StageRule, days: int, policy: Policy) -> tuple[str, str]:
+    """(tone, what chose it): the first matching tone rule, else hardship, else repeated
+    broken promises, else the stage's default."""
+    for rule in policy.tone_rules:
+        if rule.matches(account, stage.id, days):
+            return rule.tone_for(account), rule.name
+    if account.hardship:
+        return policy.hardship_tone, "hardship_tone"
+    if account.promises_broken >= policy.firm_after_promises_broken:
+        return policy.broken_promise_tone, "broken_promise_tone"
+    return stage.tone, "stage"
 
 
 def stage_for_days(days: int, policy: Policy) -> StageRule | None:
@@ -152,10 +182,21 @@ def decide(account: Account, policy: Policy, as_of: date) -> Decision | Hold:
         return Hold(HoldReason.BELOW_MINIMUM)
     if account.promise_to_pay_until is not None and account.promise_to_pay_until >= as_of:
         return Hold(HoldReason.PROMISE_PENDING)
-    if account.hardship:
-        tone = policy.hardship_tone
-    elif account.promises_broken >= policy.firm_after_promises_broken:
-        tone = policy.broken_promise_tone
-    else:
-        tone = stage.tone
-    return decision_for(stage, tone)
+    tone, chosen_by = choose_tone(account, stage, days, policy)
+    return decision_for(stage, tone, chosen_by)
+
+
+def _tone_label(tone: str) -> str:
+    """``firm（坚定）``; a project's own tone shows its id alone."""
+    return f"{tone}（{TONE_NAMES[tone]}）" if tone in TONE_NAMES else tone
+
+
+def tone_rule_lines(policy: Policy) -> list[str]:
+    """The tone rules in the order they are tried, one line each (``dunletters stages``)."""
+    if not policy.tone_rules:
+        return ["语气规则：无（[[policy.tone_rules]]）：语气按下列缺省决定。"]
+    lines = ["语气规则（按顺序，第一条符合的决定语气；其后才是下列缺省）："]
+    for number, rule in enumerate(policy.tone_rules, start=1):
+        tone = _tone_label(rule.tone) if rule.tone else "账户指定的语气"
+        lines.append(f"  {number}. {rule.name}：{rule.describe()} → {tone}")
+    return lines

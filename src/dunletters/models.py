@@ -55,6 +55,7 @@ from dunletters.fields import (
     read_optional_int,
     read_text,
 )
+from dunletters.vocabulary import TONE_NAMES
 
 __all__ = [
     "MAX_AMOUNT",
@@ -95,6 +96,36 @@ def _postcode(value: object) -> str:
     text = value.strip()
     if text and not (len(text) == 6 and text.isascii() and text.isdigit()):
         raise ValueError("邮政编码应为6位数字")
+    return text
+
+
+_SEGMENT_LENGTH = 32
+_TONE_ID = re.compile(r"[a-z][a-z0-9_-]{1,31}")
+_TONE_BY_NAME = {name: tone for tone, name in TONE_NAMES.items()}
+
+
+def _segment(value: object) -> str:
+    """The customer segment (客群) as the bank names it, for tone rules: short text or none."""
+    if value is None:
+        return ""
+    text = read_text(value)
+    if not isinstance(text, str):
+        raise ValueError("客群应为文字")
+    if len(text) > _SEGMENT_LENGTH:
+        raise ValueError(f"客群最长{_SEGMENT_LENGTH}个字")
+    return text
+
+
+def _requested_tone(value: object) -> str:
+    """The tone the 语气 column asks for: a tone id (firm) or a built-in tone's Chinese name."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError("语气应为文字")
+    text = value.strip()
+    text = _TONE_BY_NAME.get(text, text)
+    if text and not _TONE_ID.fullmatch(text):
+        raise ValueError("语气应为语气标识（如 firm）或内置语气名（以礼相待、劝慰、坚定）")
     return text
 
 
@@ -157,6 +188,12 @@ class Account(BaseModel):
     )
     postcode: Annotated[str, BeforeValidator(_postcode)] = Field(
         default="", description="邮政编码（6位），印在信封窗口的收件人栏"
+    )
+    segment: Annotated[str, BeforeValidator(_segment)] = Field(
+        default="", description="客群（分群），供语气规则 [[policy.tone_rules]] 使用"
+    )
+    tone: Annotated[str, BeforeValidator(_requested_tone)] = Field(
+        default="", description="指定语气，仅在语气规则 requested 列出时采用"
     )
 
     @field_validator("account_id", mode="before")
@@ -505,6 +542,8 @@ _CELL_CHECKS: dict[str, Callable[[str], Any]] = {
     "promise_to_pay_until": _repeated(read_optional_date),
     "minimum_due": _optional_amount,
     "postcode": _postcode,
+    "segment": _segment,
+    "tone": _requested_tone,
 }
 """Each field's own (before-)validator, as the model runs it on a text cell."""
 

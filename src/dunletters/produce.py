@@ -487,6 +487,7 @@ def outputs(documents: Documents, job: Job) -> Outcome:
         sms.sms.segments if sms else None,
     )  # PRODUCED_COLUMNS
     summary = dumps(counts) if counts else "{}"
+    details = _finding_details(documents, job) if findings else None
     pdf = documents.letter_pdf
     account_id = job.account_id
     if documents.error is not None or errors:
@@ -500,14 +501,36 @@ def outputs(documents: Documents, job: Job) -> Outcome:
         if sms is not None and sms.sms.text:
             files.append((f"{folder}/{account_id}.sms.txt", (sms.sms.text + "\n").encode()))
         reason = documents.error or "、".join(sorted({str(f["code"]) for f in errors}))
-        update = ("quarantined", reason, *stored, summary, None, None, None, documents.row)
+        update = ("quarantined", reason, *stored, summary, None, None, None, details, documents.row)
         return Outcome(update, files)
     if pdf:
         path = f"letters/{job.stage}/{account_id}.pdf"
         written = (path, hashlib.sha256(pdf).hexdigest(), len(pdf))
-        return Outcome(("written", None, *stored, summary, *written, documents.row), [(path, pdf)])
+        done = ("written", None, *stored, summary, *written, details, documents.row)
+        return Outcome(done, [(path, pdf)])
     held = HoldReason.NO_ADDRESS.value if documents.letter_held else None
-    return Outcome(("written", held, *stored, summary, None, None, None, documents.row), [])
+    return Outcome(
+        ("written", held, *stored, summary, None, None, None, details, documents.row), []
+    )
+
+
+def _finding_details(documents: Documents, job: Job) -> str:
+    """Each finding with its rule's Chinese name and its sentence, masked (JSON, for the
+    manifest and the summary): only for an account with findings."""
+    from dunletters.excerpts import finding_details
+
+    try:
+        account: Account | None = _account(job)
+    except ValidationError:
+        account = None  # its documents were not made: no sentence to mask
+    texts = {
+        "letter": documents.letter_text or "",
+        "sms": documents.sms.sms.text if documents.sms is not None else "",
+    }
+    found = [("letter", f, texts["letter"]) for f in documents.letter_findings] + [
+        ("sms", f, texts["sms"]) for f in documents.sms_findings
+    ]
+    return dumps(finding_details(found, account))
 
 
 def produce_many(jobs: Sequence[Job], ctx: RunContext) -> list[Outcome]:
@@ -565,12 +588,15 @@ def _part(
 ) -> PartOutcome:
     """A part's outcomes and print file, from its produced documents."""
     outcomes = [outputs(documents, job) for documents, job in zip(produced, jobs, strict=True)]
-    delivered = [d for d in produced if d.layout is not None and d.delivered]
-    pages = [
-        (job.account_id, d.letter.letter.number, _account(job).postcode)
+    printed = [
+        (d, job.account_id, d.letter.letter.number, _account(job).postcode)
         for d, job in zip(produced, jobs, strict=True)
         if d.layout is not None and d.delivered and d.letter is not None
     ]
+    if ctx.settings.letters.print_order == "postcode":
+        printed.sort(key=_postcode_order)  # stable: input order within a postcode
+    delivered = [entry[0] for entry in printed]
+    pages = [entry[1:] for entry in printed]
     if not delivered or ctx.pdf is None:
         return PartOutcome(outcomes, part, None)
     from dunletters.pdf import PdfMetadata
@@ -584,8 +610,13 @@ def _part(
         created=letter_pdf_metadata(ctx.settings, first.letter).created,
     )
     layouts = [d.layout for d in delivered if d.layout is not None]
-    printed = ctx.pdf.write_print(layouts, meta)
-    return PartOutcome(outcomes, part, printed, print_manifest(pages))
+    return PartOutcome(outcomes, part, ctx.pdf.write_print(layouts, meta), print_manifest(pages))
+
+
+def _postcode_order(entry: tuple[Any, str, str, str]) -> tuple[bool, str]:
+    """A print file's letters by postcode for the mail house's sorting; none last."""
+    postcode = entry[3]
+    return (not postcode, postcode)
 
 
 def produce_record(

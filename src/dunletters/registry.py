@@ -36,8 +36,15 @@ import yaml
 from jinja2 import nodes
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dunletters.approvals import UNREVIEWED, Approval, body_sha256, find_approval, load_approvals
-from dunletters.config import Policy
+from dunletters.approvals import (
+    UNREVIEWED,
+    Approval,
+    body_sha256,
+    content_sha256,
+    find_approval,
+    load_approvals,
+)
+from dunletters.config import DEFAULT_SOURCES, Policy
 from dunletters.errors import TemplateError, describe_validation, key_reason
 from dunletters.vocabulary import CHANNEL_NAMES, CHANNELS, STAGES, Channel, Stage
 
@@ -51,6 +58,7 @@ __all__ = [
     "check_template_source",
     "draft_roots",
     "policy_keys",
+    "referenced_templates",
     "split_front_matter",
 ]
 
@@ -180,9 +188,12 @@ class Template:
     origin: str
     """Which templates folder it came from (built-in or a user overlay)."""
     body_sha256: str = ""
-    """SHA-256 of the body (after the front matter): what an approval signs."""
+    """SHA-256 of the body (after the front matter)."""
+    content_sha256: str = ""
+    """SHA-256 of the body and the templates it extends, includes or imports, as this
+    registry resolves them: what an approval signs (:func:`~dunletters.approvals.content_sha256`)."""
     approval: Approval | None = None
-    """The approval of exactly this body (``approvals.toml``), or None: 「未审核」."""
+    """The approval of exactly this content (``approvals.toml``), or None: 「未审核」."""
 
     @property
     def approved(self) -> bool:
@@ -279,10 +290,24 @@ class Registry:
         for root in reversed(roots):
             registry._discover(root)
         registry.approvals = load_approvals(roots)
+        loader = registry.loader
+        known: dict[str, tuple[str, list[str]]] = {}  # each partial parsed once
         for key, template in registry.templates.items():
-            found = find_approval(registry.approvals, template.name, template.body_sha256)
-            registry.templates[key] = dataclasses.replace(template, approval=found)
+            registry.templates[key] = registry.with_approval(template, loader, known)
         return registry
+
+    def with_approval(
+        self,
+        template: Template,
+        loader: jinja2.BaseLoader,
+        known: dict[str, tuple[str, list[str]]] | None = None,
+    ) -> Template:
+        """The template with its content hash (through ``loader``) and its approval."""
+        _, body, _ = split_front_matter(template.path.read_text(encoding="utf-8"))
+        references = referenced_templates(loader, body, known)
+        content = content_sha256(template.body_sha256, references)
+        found = find_approval(self.approvals, template.name, content)
+        return dataclasses.replace(template, content_sha256=content, approval=found)
 
     def unapproved(self, keys: Sequence[tuple[str, str, str]]) -> list[Template]:
         """The templates among ``keys`` (those a run can reach) with no valid approval."""
@@ -371,21 +396,23 @@ class Registry:
         are most of the check's time).
         """
         problems = list(self.problems)
-        tones_by_stage = {
-            stage.id: {stage.tone, policy.hardship_tone, policy.broken_promise_tone}
-            for stage in policy.stages
-        }
-        for stage, tones in tones_by_stage.items():
-            for tone in sorted(tones):
+        for stage in policy.stages:
+            sources: dict[str, str] = {}  # each tone once, named by the first that gives it
+            for tone, source in policy.tone_sources(stage.id):
+                sources.setdefault(tone, source)
+            for tone, source in sorted(sources.items()):
                 for channel in CHANNELS:
-                    if channel in channels and (stage, tone, channel) not in self.templates:
-                        folder, suffix = _FOLDERS[channel]
-                        problems.append(
-                            Problem(
-                                f"{folder}/{stage}.{tone}{suffix}",
-                                f"策略会产生 {stage}.{tone}，但缺少{CHANNEL_NAMES[channel]}模板",
-                            )
+                    key = (stage.id, tone, channel)
+                    if channel not in channels or key in self.templates:
+                        continue
+                    folder, suffix = _FOLDERS[channel]
+                    by = f"语气规则「{source}」" if source not in DEFAULT_SOURCES else "策略"
+                    problems.append(
+                        Problem(
+                            f"{folder}/{stage.id}.{tone}{suffix}",
+                            f"{by}会产生 {stage.id}.{tone}，但缺少{CHANNEL_NAMES[channel]}模板",
                         )
+                    )
         every = set(CHANNELS) <= set(channels)
         folders = tuple(f"{_FOLDERS[channel][0]}/" for channel in CHANNELS if channel in channels)
         for name in self.loader.list_templates():
@@ -399,7 +426,7 @@ def policy_keys(policy: Policy, channels: Sequence[str] = CHANNELS) -> list[tupl
     return [
         (stage.id, tone, channel)
         for stage in policy.stages
-        for tone in sorted({stage.tone, policy.hardship_tone, policy.broken_promise_tone})
+        for tone in sorted({tone for tone, _ in policy.tone_sources(stage.id)})
         for channel in CHANNELS
         if channel in channels
     ]
@@ -445,6 +472,50 @@ def read_template(path: Path, root: Path, shown: str, channel: Channel) -> Templ
         origin=str(root),
         body_sha256=body_sha256(body),
     )
+
+
+_PARSER = jinja2.Environment()
+"""Parses templates for their references only (no filter is looked up at parse time)."""
+DYNAMIC_REFERENCE = "(动态引用)"
+"""Stands for a reference whose name is an expression: no approval can pin it statically."""
+
+
+def referenced_templates(
+    loader: jinja2.BaseLoader,
+    body: str,
+    known: dict[str, tuple[str, list[str]]] | None = None,
+) -> list[tuple[str, str]]:
+    """Every template ``body`` extends, includes or imports, recursively: (name, its text).
+
+    Resolved through ``loader`` as a run resolves them (an overlay's ``_layout`` wins); a
+    missing or unparsable one is named with empty text (``templates check`` reports it).
+    ``known`` keeps each partial's text and references across calls (one parse a load).
+    """
+    known = {} if known is None else known
+    found: dict[str, str] = {}
+    pending = _references(body)
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        if name not in known:
+            try:
+                source, _, _ = loader.get_source(_PARSER, name)
+            except jinja2.TemplateNotFound:
+                source = ""
+            known[name] = (source, _references(source) if source else [])
+        found[name], references = known[name]
+        pending.extend(references)
+    return sorted(found.items())
+
+
+def _references(source: str) -> list[str]:
+    """The names a template's source extends, includes or imports (directly)."""
+    try:
+        names = jinja2.meta.find_referenced_templates(_PARSER.parse(source))
+        return [name if name is not None else DYNAMIC_REFERENCE for name in names]
+    except jinja2.TemplateSyntaxError:
+        return []
 
 
 @functools.cache

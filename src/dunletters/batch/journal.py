@@ -68,7 +68,9 @@ CREATE TABLE IF NOT EXISTS accounts (
     sms_segments INTEGER,
     mobile TEXT,
     total_due TEXT,
-    findings TEXT
+    findings TEXT,
+    tone_rule TEXT,
+    finding_details TEXT
 );
 CREATE TABLE IF NOT EXISTS rejects (row INTEGER PRIMARY KEY, field TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS print_parts (
@@ -93,6 +95,7 @@ INTAKE_COLUMNS = (
     "stage",
     "tone",
     "letter_number",
+    "tone_rule",
 )
 """What intake records for each decided or held account (:meth:`Journal.add_accounts`)."""
 
@@ -114,6 +117,7 @@ FINISH_COLUMNS = (
     "letter_path",
     "letter_sha256",
     "letter_bytes",
+    "finding_details",
 )
 """What production records for each account (:meth:`Journal.finish`), then the row."""
 
@@ -131,7 +135,14 @@ _UPDATE_FINISH = (
     + ", '') != '' THEN mobile END"
     + f" WHERE row = ?{len(FINISH_COLUMNS) + 1}"
 )
-_PRODUCED_COLUMNS = (*INTAKE_COLUMNS[:6], "stage", "tone", "letter_number", *FINISH_COLUMNS)
+_PRODUCED_COLUMNS = (
+    *INTAKE_COLUMNS[:6],
+    "stage",
+    "tone",
+    "letter_number",
+    "tone_rule",
+    *FINISH_COLUMNS,
+)
 _INSERT_PRODUCED = (
     f"INSERT INTO accounts ({', '.join(_PRODUCED_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(_PRODUCED_COLUMNS))})"
@@ -153,6 +164,14 @@ PRIVATE_FILE = 0o600
 
 _MAX_PARAMETERS = 999
 """Bound parameters per statement in SQLite builds before 3.32 (newer allow 32,766)."""
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """A journal an earlier version made gets the columns added since (resumable still)."""
+    present = {row[1] for row in db.execute("PRAGMA table_info(accounts)")}
+    for column in ("tone_rule", "finding_details"):
+        if column not in present:
+            db.execute(f"ALTER TABLE accounts ADD COLUMN {column} TEXT")
 
 
 class Journal:
@@ -179,6 +198,7 @@ class Journal:
             # bytes in its page too, where that costs no extra I/O.
             self.db.execute("PRAGMA secure_delete=FAST")
             self.db.executescript(SCHEMA)
+            _add_missing_columns(self.db)
             _owner_only(path)
         except sqlite3.OperationalError as error:
             raise journal_error(path, error) from None
@@ -290,7 +310,7 @@ class Journal:
 
     def add_produced(self, records: list[tuple[Any, ...]]) -> None:
         """Accounts recorded once, produced (a run without letters): the first six
-        :data:`INTAKE_COLUMNS`, stage, tone, 函号, then :data:`FINISH_COLUMNS`."""
+        :data:`INTAKE_COLUMNS`, stage, tone, 函号, tone rule, then :data:`FINISH_COLUMNS`."""
         self.db.executemany(_INSERT_PRODUCED, records)
 
     def finish(self, updates: list[tuple[Any, ...]]) -> None:

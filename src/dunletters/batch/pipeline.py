@@ -298,7 +298,7 @@ Account or None, Outcome or None)`` (from the row to the total due, the first
 :data:`~dunletters.batch.journal.INTAKE_COLUMNS`) — the account object only within one process
 (see :class:`~dunletters.produce.Job`), its :class:`~dunletters.produce.Outcome` only in a run without letters (see
 :func:`_validate_and_produce`). The verdict is the hold reason (a ``str``) or
-``(stage, tone)``: plain values, as every account's crosses between processes (a
+``(stage, tone, tone rule)``: plain values, as every account's crosses between processes (a
 ``Decision`` or ``Hold`` pickles in ~3.5 µs each way, a tuple of strings in ~0.3;
 production rebuilds the decision from the stage rule)."""
 
@@ -349,7 +349,9 @@ def _validate_rows(
             continue
         decision = decide(account, policy, as_of)
         verdict = (
-            str(decision.reason) if isinstance(decision, Hold) else (decision.stage, decision.tone)
+            str(decision.reason)
+            if isinstance(decision, Hold)
+            else (decision.stage, decision.tone, decision.tone_rule)
         )
         if not isinstance(decision, Hold) and ledger_on:
             decided.append((len(outcomes), account, decision))
@@ -470,9 +472,9 @@ def _intake(
             contact_rows.append((row, *keys))
             if isinstance(verdict, str):  # held: neither its record nor its mobile is kept
                 records.append((row, account_id, record_hash, None, None, common[5], "held",
-                                verdict, None, None, None))  # fmt: skip
+                                verdict, None, None, None, None))  # fmt: skip
                 continue
-            stage, tone = verdict
+            stage, tone, chosen_by = verdict
             if done is not None:
                 update, files = done
                 wrote = _write_files(options.out, files) or wrote
@@ -480,11 +482,11 @@ def _intake(
                 sent = update[0] == "written" and bool(update[_SMS_TEXT])
                 produced_rows.append(
                     (row, account_id, record_hash, None, common[4] if sent else None, common[5],
-                     stage, tone, None, *update[:-1])
+                     stage, tone, None, chosen_by, *update[:-1])
                 )  # fmt: skip  # less its row
                 continue
             number = next(numbered)
-            records.append((*common, "pending", None, stage, tone, number))
+            records.append((*common, "pending", None, stage, tone, number, chosen_by))
             items.append(
                 Job(row, account_id, stage, tone, number, record_json, record_hash, account)
             )
@@ -882,6 +884,7 @@ _APPROVAL = "json(json_extract(?4, '$.\"' || {column} || '\"'))"
 _MANIFEST_FIELDS = (  # (key, column), keys in sorted order as dumps writes them
     ("account_id", "account_id"),
     ("as_of", "?1"),
+    ("finding_details", "json(coalesce(finding_details, '[]'))"),
     ("findings", "json(coalesce(findings, '{}'))"),
     ("letter_approval", _APPROVAL.format(column="letter_version")),
     ("letter_number", "letter_number"),
@@ -897,6 +900,7 @@ _MANIFEST_FIELDS = (  # (key, column), keys in sorted order as dumps writes them
     ("stage", "stage"),
     ("state", "state"),
     ("tone", "tone"),
+    ("tone_rule", "tone_rule"),
 )
 _MANIFEST_QUERY = (
     "SELECT row, account_id, reason, mobile,"
@@ -1204,7 +1208,7 @@ def check_approvals(registry: Registry, settings: Settings, options: BatchOption
         print(f"dunletters: 注意：使用未审核的模板：{listing}", file=sys.stderr, flush=True)
         return
     raise InputError(
-        f"{len(unapproved)}个模板未审核（正文与审核记录不符）：{listing}。"
+        f"{len(unapproved)}个模板未审核（正文或其版式、宏文件与审核记录不符）：{listing}。"
         "请审核（dunletters templates approve 阶段.语气 --by 审核人）后再运行，"
         "或确认后加 --allow-unreviewed"
     )

@@ -14,30 +14,48 @@ import sqlite3
 from collections import Counter
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from dunletters import zh
 from dunletters.batch.journal import Journal
 from dunletters.columns import label
-from dunletters.config import Settings
+from dunletters.config import DEFAULT_SOURCES, Settings
 from dunletters.escalation import HoldReason
 from dunletters.vocabulary import STAGE_NAMES, TONE_NAMES, stage_order
 
-__all__ = ["Tally", "add_tally", "new_tally", "summarize", "summary_html", "tally"]
+__all__ = [
+    "Tally",
+    "add_tally",
+    "digest_of",
+    "findings_digest",
+    "new_tally",
+    "summarize",
+    "summary_html",
+    "tally",
+]
 
 Tally = tuple[dict[str, Decimal], Counter[tuple[Any, ...]], Counter[str]]
 """Accounts' amounts by state (exact sums of ``total_due``), their counts by (state,
-reason, stage, tone, findings tally), and the written accounts' documents (``letters``,
+reason, stage, tone, findings tally, tone rule), and the written accounts' documents (``letters``,
 ``letter_bytes``, ``sms``, ``sms_segments``): what :func:`summarize` needs per row."""
 
 _AMOUNTS = "SELECT state, total_due FROM accounts WHERE row >= ? AND row < ?"
 _GROUPS = (
-    "SELECT state, reason, stage, tone, findings, COUNT(*),"
+    "SELECT state, reason, stage, tone, findings, tone_rule, COUNT(*),"
     " COUNT(NULLIF(letter_bytes, 0)), TOTAL(letter_bytes),"
     " COUNT(NULLIF(sms_text, '')), TOTAL(CASE WHEN sms_text != '' THEN sms_segments END)"
-    " FROM accounts WHERE row >= ? AND row < ? GROUP BY state, reason, stage, tone, findings"
+    " FROM accounts WHERE row >= ? AND row < ?"
+    " GROUP BY state, reason, stage, tone, findings, tone_rule"
 )
 
+
+FINDINGS_LISTED = 1000
+"""Findings the summary lists one by one (account, rule, sentence); the rest are in the manifest."""
+_FINDINGS = (
+    "SELECT row, account_id, state, letter_path, finding_details FROM accounts"
+    " WHERE finding_details IS NOT NULL ORDER BY row"
+)
 
 QUARANTINE_LISTED = 1000
 """Quarantined accounts the summary lists by name (each links to its findings)."""
@@ -94,7 +112,8 @@ def summarize(
     findings: Counter[str] = Counter()
     amounts, groups, documents = counted
     # Each distinct findings tally is read once.
-    for (state, reason, stage, tone, found), count in groups.items():
+    by_tone_rule: Counter[str] = Counter()
+    for (state, reason, stage, tone, found, tone_rule), count in groups.items():
         by_state[state] += count
         if state == "held":
             holds[reason] += count
@@ -103,6 +122,7 @@ def summarize(
             holds[reason] += count
         by_stage[stage] += count
         by_stage_tone[f"{stage}.{tone}"] += count
+        by_tone_rule[tone_rule or "stage"] += count
         for code, times in json.loads(found or "{}").items():
             findings[code] += times * count
     letters, letter_bytes = documents["letters"], documents["letter_bytes"]
@@ -111,6 +131,7 @@ def summarize(
         for row, account_id, reason in journal.db.execute(_QUARANTINED, (QUARANTINE_LISTED,))
     ]
     rejects: Counter[str] = Counter(r["field"] for r in journal.rejects())
+    listed = _listed_findings(journal)
     return {
         "as_of": as_of.isoformat(),
         "channels": list(channels),
@@ -126,6 +147,7 @@ def summarize(
         "by_stage_tone": dict(
             sorted(by_stage_tone.items(), key=lambda item: _stage_tone_order(item[0]))
         ),
+        "by_tone_rule": dict(by_tone_rule.most_common()),
         "holds_by_reason": dict(sorted(holds.items())),
         "rejects_by_field": dict(sorted(rejects.items())),
         "amounts": {state: str(zh.quantize_fen(value)) for state, value in sorted(amounts.items())},
@@ -136,8 +158,52 @@ def summarize(
         },
         "sms": {"count": documents["sms"], "segments": documents["sms_segments"]},
         "findings_by_code": dict(sorted(findings.items())),
+        "findings": listed,
+        "findings_not_listed": max(0, sum(findings.values()) - len(listed)),
         "quarantined_accounts": quarantined,
     }
+
+
+def _listed_findings(journal: Journal) -> list[dict[str, Any]]:
+    """The first :data:`FINDINGS_LISTED` findings in row order: account, rule, sentence,
+    and the file to open (the letter, or the quarantined document's findings)."""
+    listed: list[dict[str, Any]] = []
+    for row, account_id, state, letter_path, details in journal.db.execute(_FINDINGS):
+        quarantined = state == "quarantined"
+        path = f"quarantine/{account_id}.findings.json" if quarantined else letter_path
+        for detail in json.loads(details):
+            if len(listed) == FINDINGS_LISTED:
+                return listed
+            listed.append({"row": row, "account_id": account_id, **detail, "path": path})
+    return listed
+
+
+def findings_digest(summary: dict[str, Any], limit: int = 5) -> list[str]:
+    """A few findings as lines for the terminal (the command's closing output)."""
+    listed = summary.get("findings") or []
+    if not listed:
+        return []
+    total = sum(summary.get("findings_by_code", {}).values())
+    lines = [f"检查发现 {total} 条（全部见 summary.html 与 manifest.jsonl）："]
+    for item in listed[:limit]:
+        where = f"第{item['row']}行 {item['account_id']}（{_CHANNELS.get(item['channel'], item['channel'])}）"
+        sentence = f"：「{item['excerpt']}」" if item["excerpt"] else f"：{item['message']}"
+        lines.append(f"  {item['code']} {item['rule']} · {where}{sentence}")
+    if total > limit:
+        lines.append(f"  …… 另有 {total - min(limit, len(listed))} 条")
+    return lines
+
+
+def digest_of(folder: Path) -> list[str]:
+    """:func:`findings_digest` of the summary a run wrote in ``folder`` (none: no lines)."""
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return findings_digest(summary)
+
+
+_CHANNELS = {"letter": "信函", "sms": "短信"}
 
 
 def _stage_tone_order(key: str) -> tuple[int, str]:
@@ -153,13 +219,44 @@ def _stage_tone_label(key: str) -> str:
 
 
 def _rule_label(code: str) -> tuple[str, str]:
-    """A finding code's rule name and what it means (the rule catalogue's words)."""
+    """A finding code's Chinese rule name and what it means (the rule catalogue's words)."""
+    from dunletters.excerpts import rule_title
     from dunletters.lint.rules import RULES
 
     for rule in RULES:
         if rule.code == code:
-            return rule.name, rule.what
-    return "", ""
+            return rule_title(code), rule.what
+    return rule_title(code), ""
+
+
+def _finding_rows(summary: dict[str, Any]) -> str:
+    """Each listed finding: code, rule, severity, the account linked to its file, the sentence."""
+    listed = summary.get("findings") or []
+    if not listed:
+        return ""
+    rows = "".join(
+        f"<tr class='{html.escape(item['severity'])}'><td>{html.escape(item['code'])}</td>"
+        f"<td>{html.escape(item['rule'])}</td><td>{_SEVERITIES.get(item['severity'], '')}</td>"
+        f"<td>第{item['row']}行 "
+        + (
+            f"<a href='{html.escape(item['path'])}'>{html.escape(item['account_id'])}</a>"
+            if item.get("path")
+            else html.escape(item["account_id"])
+        )
+        + f"（{_CHANNELS.get(item['channel'], '')}）</td>"
+        f"<td>{html.escape(item['excerpt'] or item['message'])}</td></tr>"
+        for item in listed
+    )
+    more = summary.get("findings_not_listed") or 0
+    tail = f"<p>另有 {more} 条，见 manifest.jsonl 的 finding_details。</p>" if more else ""
+    return (
+        "<section><h2>逐条检查发现（规则、账户与原句，已脱敏）</h2><table>"
+        "<tr><th>规则</th><th>名称</th><th>级别</th><th>账户</th><th>原句</th></tr>"
+        f"{rows}</table>{tail}</section>"
+    )
+
+
+_SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 _FILES = (
@@ -297,10 +394,12 @@ h1{{font-size:1.4rem}} h2{{font-size:1.05rem;margin-top:1.6rem}}
 {_links(summary)}
 {_bars("按阶段", summary["by_stage"], STAGE_NAMES)}
 {_bars("按阶段与语气", summary["by_stage_tone"], {k: _stage_tone_label(k) for k in summary["by_stage_tone"]})}
+{_bars("语气由谁决定（语气规则或缺省）", summary.get("by_tone_rule", {}), DEFAULT_SOURCES)}
 {_bars("暂停原因", summary["holds_by_reason"], hold_labels)}
 {_bars("拒绝原因（字段）", summary["rejects_by_field"], _field_labels(summary["rejects_by_field"]))}
 <section><h2>金额合计（欠款总额）</h2><table>{amounts}</table></section>
 <section><h2>检查发现（按规则；每份文书的发现见 manifest.jsonl，隔离文书的详情见 quarantine/）</h2><table>{findings}</table></section>
+{_finding_rows(summary)}
 {_quarantined(summary)}
 {_capped(summary)}
 {_shared(summary)}

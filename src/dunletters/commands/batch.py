@@ -81,6 +81,9 @@ def summary(
         f"输出在 {out / 'dry-run' if dry_run else out}",
         f"执行：{result.executor}",
     ]
+    from dunletters.batch.summary import digest_of
+
+    lines += digest_of(out / "dry-run" if dry_run else out)
     notes = []
     if counts.get("sms_not_scheduled"):
         notes.append(

@@ -139,5 +139,6 @@ def run_preview(
         pages = f"，{rendered.pages}页" if rendered.pages is not None else ""
         write(f"已写入 {target}（{source.key}，模板 {template.short_version}{pages}）\n")
     write(f"审核：{template.review_label}\n")
+    write(core.reach(settings, template.stage, template.tone) + "\n")
 
     return exit_status(reports)

@@ -63,10 +63,10 @@ def approve(
         if template_dirs and folder.resolve() == BUILTIN_TEMPLATES.resolve():
             folder = template_dirs[0]  # a team's approvals go beside its own templates
         approval = Approval(
-            template=template.name, sha256=template.body_sha256, by=by, at=when, note=note
+            template=template.name, sha256=template.content_sha256, by=by, at=when, note=note
         )
         path = append_approval(folder, approval)
-        yield f"已审核 {template.name}（正文 {template.body_sha256[:12]}）：记入 {path}"
+        yield f"已审核 {template.name}（正文及版式 {template.content_sha256[:12]}）：记入 {path}"
 
 
 def check(registry: Registry, settings: Settings, today: date) -> list[str]:

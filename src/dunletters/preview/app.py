@@ -629,6 +629,7 @@ def create_app(
             "source": source,
             "template": template,
             "review": template.review_label,
+            "reach": core.reach(service.settings, template.stage, template.tone),
             "origin": _origin_label(template),
             "report": report,
             "status": core.lint_status(report.findings, report.error),

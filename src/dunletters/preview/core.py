@@ -24,7 +24,6 @@ file, line and field and never a record value.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import re
@@ -39,7 +38,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from dunletters.approvals import APPROVALS_FILE, find_approval
+from dunletters.approvals import APPROVALS_FILE
 from dunletters.config import Settings
 from dunletters.drafts import lint_path
 from dunletters.errors import DunlettersError, PdfError, TemplateError
@@ -85,6 +84,7 @@ __all__ = [
     "lint_template",
     "parse_key",
     "pdf_to_png",
+    "reach",
     "registered_source",
     "render_preview",
     "resolve_template",
@@ -161,6 +161,34 @@ def default_sample(settings: Settings, stage: str, tone: str) -> str:
     return stage
 
 
+def reach(settings: Settings, stage: str, tone: str) -> str:
+    """Which accounts the policy sends this (stage, tone) to, in one Chinese sentence."""
+    policy = settings.policy
+    rule = next((r for r in policy.stages if r.id == stage), None)
+    if rule is None:
+        return f"按当前策略，没有 {stage} 阶段：批处理不会选用本模板。"
+    days = f"{rule.min_days}–{rule.max_days} " if rule.max_days else f"≥ {rule.min_days} "
+    clauses = []
+    for found, source in policy.tone_sources(stage):
+        if found != tone:
+            continue
+        if source == "hardship_tone":
+            clauses.append("未符合语气规则的困难客户")
+        elif source == "broken_promise_tone":
+            clauses.append(
+                f"未符合语气规则、爽约 ≥ {policy.firm_after_promises_broken} 次的非困难客户"
+            )
+        elif source == "stage":
+            clauses.append("其余账户（本阶段缺省语气）")
+        else:
+            tone_rule = next(r for r in policy.tone_rules if r.name == source)
+            clauses.append(f"符合语气规则「{source}」（{tone_rule.describe()}）的账户")
+    where = f"{rule.name}（逾期 {days}天）"
+    if not clauses:
+        return f"按当前策略，{where}不会选用本模板：可在 [[policy.tone_rules]] 中加一条规则采用它。"
+    return f"按当前策略，本模板用于{where}中：" + "；".join(clauses) + "。"
+
+
 # -- which template ----------------------------------------------------------------------
 
 
@@ -225,10 +253,9 @@ def draft_source(
     except TemplateError as error:
         raise TemplateError(f"{path}：{error}") from None
     registry = Registry.load(draft_roots(path, template_dirs), builtin=builtin)
-    approval = find_approval(registry.approvals, name, template.body_sha256)
-    template = dataclasses.replace(template, approval=approval)
-    registry.templates[template.key] = template
     loader = jinja2.ChoiceLoader([jinja2.DictLoader({name: body}), registry.loader])
+    template = registry.with_approval(template, loader)
+    registry.templates[template.key] = template
     return TemplateSource(template, registry, text, loader)
 
 
