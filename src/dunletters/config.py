@@ -230,6 +230,9 @@ class BatchSettings(_Strict):
     columns: dict[str, str] = Field(default_factory=dict)
     ignore_columns: list[str] = Field(default_factory=list)
     days_tolerance: int = Field(default=DAYS_TOLERANCE, ge=0, le=31)
+    worker_writes: bool = Field(
+        default=False, description="工作进程自己把文件写入输出目录（共享存储），同 --worker-writes"
+    )
 
     @field_validator("columns")
     @classmethod
