@@ -6,6 +6,7 @@ and resumed, a worker with other templates refused. Synthetic accounts only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -32,7 +33,7 @@ from conftest import TEST_CONFIG, TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch import pipeline
 from dunletters.batch.cluster import ClusterError, DaskExecutor, dashboard_options
-from dunletters.batch.fingerprint import fingerprint
+from dunletters.batch.fingerprint import HASHES_NAME, _KnownHashes, fingerprint
 from dunletters.batch.pipeline import BatchOptions, BatchResult, OutputError, run_batch, run_spec
 from dunletters.registry import BUILTIN_TEMPLATES
 from dunletters.samples import generate_accounts
@@ -331,6 +332,45 @@ def test_the_local_cluster_leaves_port_8787_alone(tmp_path: Path) -> None:
     finally:
         executor.close()
         holder.close()
+
+
+def test_a_font_file_rewritten_in_place_is_hashed_again(tmp_path: Path) -> None:
+    """The remembered hashes are keyed by the file's stat, change time included: a rewrite
+    of the same size with its modification time put back is still noticed."""
+    face = tmp_path / "face.otf"
+    face.write_bytes(b"OTTO" + bytes(range(256)) * 64)
+    known = _KnownHashes(tmp_path / HASHES_NAME)
+    first = known.sha256(face)
+    assert first == hashlib.sha256(face.read_bytes()).hexdigest()
+    known.save()
+    assert _KnownHashes(tmp_path / HASHES_NAME).sha256(face) == first
+    before = face.stat()
+    time.sleep(0.01)
+    face.write_bytes(b"OTTP" + bytes(range(256)) * 64)
+    os.utime(face, ns=(before.st_atime_ns, before.st_mtime_ns))
+    again = _KnownHashes(tmp_path / HASHES_NAME).sha256(face)
+    assert again == hashlib.sha256(face.read_bytes()).hexdigest() != first
+
+
+def test_the_workers_profiler_is_paused_for_the_run_only(
+    tmp_path: Path, cluster: LocalCluster
+) -> None:
+    def profiling(dask_worker: Any) -> bool:
+        return bool(dask_worker.periodic_callbacks["profile"].is_running())
+
+    options = BatchOptions(input=tmp_path / "x.csv", out=tmp_path, as_of=AS_OF, channels=("sms",))
+    executor = DaskExecutor(
+        run_spec(TEST_SETTINGS, options), workers=2, scheduler=cluster.scheduler_address
+    )
+    with Client(cluster) as client:
+        client.wait_for_workers(2, timeout=60)
+        assert set(client.run(profiling).values()) == {True}
+        try:
+            executor.start()
+            assert set(client.run(profiling).values()) == {False}
+        finally:
+            executor.close()
+        assert set(client.run(profiling).values()) == {True}
 
 
 def test_the_fingerprint_names_files_by_place_not_by_path(tmp_path: Path) -> None:
