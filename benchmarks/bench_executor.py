@@ -128,6 +128,10 @@ def measure(
         for name, mode in modes.items():
             folder = root / f"{source.stem}-{name}-{workers}-{number}"
             found[name].append(run(source, folder, mode, workers))
+            done = found[name][-1]
+            print(f"  # {source.stem} {name} {workers} worker(s) run {number + 1}: wall "
+                  f"{done.wall:.1f} s, CPU {done.cpu:.1f} s, {done.letters} letters, "
+                  f"load {done.load:.1f}", file=sys.stderr, flush=True)  # fmt: skip
     return found
 
 

@@ -48,7 +48,7 @@ class RunPlugin(WorkerPlugin):
 PROFILER = ("profile", "profile-cycle")
 """The worker's statistical profiler, paused for the run: every 10 ms it walks the stack
 of the running task from the worker's event loop, taking the GIL from the letter being
-laid out (deep WeasyPrint stacks). Nobody reads it for a batch (the dashboard is off)."""
+laid out (deep WeasyPrint stacks; benchmarks/NOTES.md#dask-executor)."""
 
 
 def _running(worker: Worker, name: str) -> bool:

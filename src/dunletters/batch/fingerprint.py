@@ -73,8 +73,8 @@ def fingerprint(spec: RunSpec) -> dict[str, str]:
 
 
 HASHES_NAME = "fingerprint-hashes.json"
-"""Beside the derived fonts: their SHA-256 by path and ``stat`` (~0.3 s of hashing ~100 MiB
-saved in the driver and in every worker at each run's start)."""
+"""Beside the derived fonts, their SHA-256 by path and ``stat``: hashing ~100 MiB of fonts
+again was most of each process's start-up check (benchmarks/NOTES.md#dask-executor)."""
 
 
 class _KnownHashes:
