@@ -30,6 +30,7 @@ from conftest import TEST_CONFIG, TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.pipeline import BatchOptions, run_batch
 from dunletters.samples import generate_accounts
+from runinfo import same_batch
 
 AS_OF = date(2026, 11, 28)
 pytestmark = pytest.mark.slow
@@ -42,7 +43,7 @@ def accounts(n: int) -> list[dict[str, str]]:
 def outputs(out: Path) -> dict[str, bytes]:
     """Everything a run delivers, except the journal (which records the run itself)."""
     return {
-        str(path.relative_to(out)): path.read_bytes()
+        str(path.relative_to(out)): same_batch(path.name, path.read_bytes())
         for path in sorted(out.rglob("*"))
         if path.is_file() and not path.name.startswith("journal.sqlite")
     }

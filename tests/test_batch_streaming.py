@@ -22,6 +22,7 @@ from dunletters.batch.pipeline import BatchOptions, make_executor, run_batch, ru
 from dunletters.config import Settings
 from dunletters.models import parse_account
 from dunletters.samples import generate_accounts
+from runinfo import same_batch
 
 AS_OF = date(2026, 11, 28)
 
@@ -257,7 +258,7 @@ def test_finishing_in_ranges_writes_what_one_pass_writes(
         result = run_batch(TEST_SETTINGS, options)
         assert result.counts["rejected"] == 1 and result.counts["held"] > 0
         return {
-            path.name: path.read_bytes()
+            path.name: same_batch(path.name, path.read_bytes())
             for path in sorted(out.iterdir())
             if path.is_file() and not path.name.startswith("journal")
         }
@@ -297,7 +298,7 @@ def test_workers_always_start_from_the_fork_server(tmp_path: Path) -> None:
         )
         run_batch(TEST_SETTINGS, options)
         return {
-            path.name: path.read_bytes()
+            path.name: same_batch(path.name, path.read_bytes())
             for path in sorted(out.iterdir())
             if path.is_file() and not path.name.startswith("journal")
         }

@@ -452,6 +452,12 @@ def _split(value: str) -> tuple[str, ...]:
 )
 @click.option("--dask-dashboard", is_flag=True, help="开启 Dask 仪表盘（缺省关闭）。")
 @click.option(
+    "--worker-writes",
+    is_flag=True,
+    help="工作进程自己把文件写入 --out（多机时须为同一路径的共享目录），本机只核对；"
+    "也可在配置 [batch] worker_writes = true。",
+)
+@click.option(
     "--demo",
     is_flag=True,
     help="演示：允许使用示例债权机构（配置中 example = true 或未配置）。真实批次不要用。",
@@ -481,6 +487,7 @@ def batch_cmd(
     executor: str,
     dask_scheduler: str | None,
     dask_dashboard: bool,
+    worker_writes: bool,
     demo: bool,
     allow_unreviewed: bool,
     pdf_variant: str | None,
@@ -513,6 +520,7 @@ def batch_cmd(
             dask_scheduler=dask_scheduler,
             dask_dashboard=dask_dashboard,
             allow_unreviewed=allow_unreviewed,
+            worker_writes=worker_writes,
         )
     if sys.stderr.isatty():
         from rich.progress import (

@@ -356,12 +356,16 @@ class BatchSettings(_Strict):
     (``dunletters.columns.BUILTIN_ALIASES``): ``"证件卡号" = "card_number"``.
     ``ignore_columns`` lists headers the batch may skip (any other unknown header stops
     it); ``days_tolerance`` is how far a given 逾期天数 may be from the count of days
-    since the due date.
+    since the due date; ``worker_writes`` has the workers write the files to the output
+    folder themselves (``--worker-writes``: shared storage, past a few dozen cores).
     """
 
     columns: dict[str, str] = Field(default_factory=dict)
     ignore_columns: list[str] = Field(default_factory=list)
     days_tolerance: int = Field(default=DAYS_TOLERANCE, ge=0, le=31)
+    worker_writes: bool = Field(
+        default=False, description="工作进程自己把文件写入输出目录（共享存储），同 --worker-writes"
+    )
 
     @field_validator("columns")
     @classmethod

@@ -25,7 +25,15 @@ from dunletters.batch.fingerprint import ClusterError, fingerprint
 from dunletters.errors import DunlettersError, ExitStatus
 from dunletters.produce import RunSpec
 
-__all__ = ["ClusterError", "ClusterLost", "DaskExecutor", "fingerprint"]
+__all__ = [
+    "QUIET",
+    "ClusterError",
+    "ClusterLost",
+    "DaskExecutor",
+    "dashboard_options",
+    "fingerprint",
+    "rerun",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -82,6 +90,9 @@ class DaskExecutor:
         self.retries = retries
         self._cluster: Any = None  # distributed's LocalCluster and Client (untyped)
         self._client: Any = None
+        self.retried = 0
+        """Tasks run again because the worker running them (or holding their result) was
+        lost or left: Dask reschedules them elsewhere (counted from the scheduler's events)."""
 
     def start(self) -> None:
         """Start or join the cluster and ready every worker (refusing a mismatched one)."""
@@ -96,13 +107,16 @@ class DaskExecutor:
         expected = fingerprint(self.spec)
         _quiet_engine_logs()
         if self.scheduler is None:
-            self._cluster = distributed_any.LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":8787" if self.dashboard else None,
-                silence_logs=logging.ERROR,
-            )
+            import dask
+
+            with dask.config.set(QUIET):  # the nannies hand it to their workers
+                self._cluster = distributed_any.LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    silence_logs=logging.ERROR,
+                    **dashboard_options(self.dashboard),
+                )
             self._client = distributed_any.Client(self._cluster)
         else:
             try:
@@ -133,17 +147,20 @@ class DaskExecutor:
         retries = self.retries
         from dunletters.batch.dask_worker import Sealed, run_sealed
 
-        def submit(job: T) -> Any:
-            return client.submit(run_sealed, Sealed(function, job), pure=False, retries=retries)
-
         queued = iter(jobs)
+        keys: set[str] = set()
+
+        def submit(job: T) -> Any:
+            future = client.submit(run_sealed, Sealed(function, job), pure=False, retries=retries)
+            keys.add(future.key)
+            return future
+
         slots = [submit(job) for _, job in zip(range(self.workers * ahead), queued, strict=False)]
         slots.reverse()  # popped from the end: the oldest last
         try:
             while slots:
-                future = slots.pop()
-                try:
-                    result: R = future.result()
+                try:  # the future let go at once: a worker lost later owes it nothing
+                    result: R = slots.pop().result()
                 except DunlettersError:
                     raise
                 except (CancelledError, OSError, TimeoutError) as error:
@@ -151,6 +168,8 @@ class DaskExecutor:
                 for job in zip(range(1), queued, strict=False):
                     slots.insert(0, submit(job[1]))
                 yield result
+            with suppress(OSError, TimeoutError):  # the scheduler gone: the next step says so
+                self.retried += rerun(client.get_events("all"), keys)
         finally:
             for future in slots:
                 future.cancel()
@@ -174,4 +193,40 @@ class DaskExecutor:
     def describe(self) -> str:
         """For the summary."""
         where = f"Dask 集群 {self.scheduler}" if self.scheduler else "Dask 本地集群"
-        return f"{where}（{self.workers} 个工作进程）"
+        return f"{where}（{self.workers} 个工作进程，任务重试 {self.retried} 次）"
+
+
+QUIET = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.profile.enabled": False,
+}
+"""A local cluster's housekeeping at a slower pace: each process's event loop woke every
+20 ms (its tick), 100 ms (memory) and 500 ms (system monitor), and every 10 ms in a
+worker (profiler), taking CPU and the GIL from the letters (benchmarks/NOTES.md#dask-executor).
+A joined cluster keeps its own settings (the plugin pauses its workers' profiler)."""
+
+
+def dashboard_options(dashboard: bool) -> dict[str, Any]:
+    """A LocalCluster's web server: Dask's dashboard on :8787 when asked for; otherwise no
+    dashboard and its server (``/health``) on a free port of this machine only — with
+    ``dashboard_address=None`` Dask still takes :8787, and warns when another run has it."""
+    if dashboard:
+        return {"dashboard_address": ":8787"}
+    return {"dashboard_address": "127.0.0.1:0", "scheduler_kwargs": {"dashboard": False}}
+
+
+def rerun(events: Iterable[tuple[float, Any]], keys: set[str]) -> int:
+    """How many of ``keys`` were run again: each time a worker left (killed, lost, retired)
+    while running one of them or holding its result not yet fetched, the scheduler logs a
+    ``remove-worker`` event naming it, and runs it again elsewhere. Keys are unique to a
+    run (``pure=False``), so older events of a long-lived cluster count none."""
+    count = 0
+    for _, event in events:
+        if isinstance(event, dict) and event.get("action") == "remove-worker":
+            lost = set(event.get("processing-tasks", ())) | set(
+                event.get("lost-computed-tasks", ())
+            )
+            count += len(lost & keys)
+    return count

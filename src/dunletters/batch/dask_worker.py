@@ -23,6 +23,7 @@ class RunPlugin(WorkerPlugin):
     def __init__(self, spec: RunSpec, expected: dict[str, str]) -> None:
         self.spec = spec
         self.expected = expected
+        self.paused: list[str] = []
 
     def setup(self, worker: Worker) -> None:
         """Compare, then build the run context once for the worker's jobs."""
@@ -33,9 +34,26 @@ class RunPlugin(WorkerPlugin):
             raise ClusterError(reason)
         _refused.clear()
         init_worker(self.spec)
+        self.paused = [name for name in PROFILER if _running(worker, name)]
+        for name in self.paused:
+            worker.periodic_callbacks[name].stop()
 
     def teardown(self, worker: Worker) -> None:
-        """Nothing to release: the worker process ends with the run's state."""
+        """The worker's profiler back on; the run's state goes with the process."""
+        for name in self.paused:
+            worker.periodic_callbacks[name].start()
+        self.paused = []
+
+
+PROFILER = ("profile", "profile-cycle")
+"""The worker's statistical profiler, paused for the run: every 10 ms it walks the stack
+of the running task from the worker's event loop, taking the GIL from the letter being
+laid out (deep WeasyPrint stacks; benchmarks/NOTES.md#dask-executor)."""
+
+
+def _running(worker: Worker, name: str) -> bool:
+    callback = worker.periodic_callbacks.get(name)
+    return callback is not None and bool(callback.is_running())
 
 
 class Sealed:

@@ -39,6 +39,8 @@ class Executor(Protocol):
     """Jobs run in this process: they may carry objects that do not travel (parsed accounts)."""
     same_machine: bool
     """Workers run on this machine and can read its files (the journal, for the finishing pass)."""
+    retried: int
+    """Tasks run again so far (a worker lost mid-task); the summary reports it."""
 
     def start(self) -> None:
         """Start the workers now, so they load while the driver goes on."""
@@ -61,6 +63,7 @@ class InProcess:
     local = True
     same_machine = True
     workers = 1
+    retried = 0
 
     def __init__(self, spec: RunSpec) -> None:
         self.spec = spec
@@ -104,6 +107,8 @@ class ProcessPool:
 
     local = False
     same_machine = True
+    retried = 0
+    """Never: a process that dies breaks the pool, and the run stops (resumable)."""
 
     def __init__(self, spec: RunSpec, workers: int) -> None:
         self.spec = spec

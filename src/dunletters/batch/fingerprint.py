@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
+import os
+from contextlib import suppress
 from pathlib import Path
 
 from dunletters import __version__
@@ -55,15 +58,61 @@ def fingerprint(spec: RunSpec) -> dict[str, str]:
                 found[f"template {number}:{path.relative_to(root).as_posix()}"] = _sha256(path)
     if spec.pdf:
         from dunletters.pdf.fonts import ensure_fonts
+        from dunletters.pdf.fonts.cache import font_cache_dir
 
         for package in ("weasyprint", "pydyf", "fonttools"):
             found[f"package {package}"] = _version(package)
+        known = _KnownHashes(font_cache_dir() / HASHES_NAME)
         for face in ensure_fonts().faces:
             name = f"font {face.family} {face.weight}"
-            found[name] = _sha256(face.path)
+            found[name] = known.sha256(face.path)
             if face.fallback is not None:
-                found[name + " fallback"] = _sha256(face.fallback)
+                found[name + " fallback"] = known.sha256(face.fallback)
+        known.save()
     return found
+
+
+HASHES_NAME = "fingerprint-hashes.json"
+"""Beside the derived fonts, their SHA-256 by path and ``stat``: hashing ~100 MiB of fonts
+again was most of each process's start-up check (benchmarks/NOTES.md#dask-executor)."""
+
+
+class _KnownHashes:
+    """Font files' SHA-256, remembered while the file is unchanged: same path, inode, size,
+    modification and change times (``ctime`` cannot be set back, so a rewrite is noticed)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.known: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.seen: dict[str, str] = {}
+
+    def sha256(self, path: Path) -> str:
+        """The file's SHA-256, hashed only when unknown or changed."""
+        found = path.stat()
+        key = "\0".join(
+            str(part)
+            for part in (path.resolve(), found.st_ino, found.st_size,
+                         found.st_mtime_ns, found.st_ctime_ns)
+        )  # fmt: skip
+        digest = self.known.get(key)
+        if not isinstance(digest, str):
+            digest = _sha256(path)
+        self.seen[key] = digest
+        return digest
+
+    def save(self) -> None:
+        """Keep what this run hashed (only the files it uses); best effort, atomically."""
+        if self.seen == self.known:
+            return
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with suppress(OSError):
+            temp.write_text(json.dumps(self.seen, sort_keys=True), encoding="utf-8")
+            os.replace(temp, self.path)
+        with suppress(OSError):
+            temp.unlink(missing_ok=True)
 
 
 def differences(expected: dict[str, str], found: dict[str, str]) -> list[str]:

@@ -39,7 +39,8 @@ import sqlite3
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -126,6 +127,9 @@ class BatchOptions:
     """``--dask-scheduler``: join this cluster; None: a local cluster of ``workers``."""
     dask_dashboard: bool = False
     """``--dask-dashboard``: serve Dask's dashboard (off by default)."""
+    worker_writes: bool = False
+    """``--worker-writes``: workers write the files to ``out`` themselves (shared storage);
+    the driver checks them before it commits (also ``[batch] worker_writes``)."""
     allow_unreviewed: bool = False
     """Render templates whose body has no approval (``--allow-unreviewed``)."""
 
@@ -232,18 +236,121 @@ class Task(NamedTuple):
     spec: RunSpec
     jobs: list[Job]
     part: PrintPart | None
+    out: str | None = None
+    """``--worker-writes``: the output folder the worker writes the job's files to (the
+    same path on every machine); None: the files travel back to the driver as bytes."""
 
 
-def _produce(task: Task) -> PartOutcome:
+def _produce(task: Task) -> PartOutcome | StoredPart:
     """A job's :class:`~dunletters.produce.Outcome` s, and for a print part its print file.
 
     The outputs are worked out here, in the worker (digests, findings tallies, the
-    quarantine reports): the driver only writes the files and records the rows.
+    quarantine reports): the driver only writes the files and records the rows —
+    or, with ``task.out``, only checks the files the worker wrote (:func:`_stored`).
     """
     ctx = run_context(task.spec)
     if task.part is not None:
-        return produce_part(task.jobs, ctx, task.part)
-    return PartOutcome(produce_many(task.jobs, ctx), None, None)
+        made = produce_part(task.jobs, ctx, task.part)
+    else:
+        made = PartOutcome(produce_many(task.jobs, ctx), None, None)
+    return made if task.out is None else _stored(Path(task.out), made)
+
+
+# -- --worker-writes: the workers write the files, the driver checks them ------------------------
+
+Stored = tuple[str, str, int]
+"""A file a worker wrote (``--worker-writes``): its path in the output folder, SHA-256, size."""
+
+
+class StoredPart(NamedTuple):
+    """A :class:`~dunletters.produce.PartOutcome` whose files the worker wrote: each
+    account's journal update with its :data:`Stored` files, and the print part's."""
+
+    outcomes: list[tuple[tuple[Any, ...], list[Stored]]]
+    part: PrintPart | None
+    print_file: Stored | None
+    print_manifest: Stored | None
+
+
+def _stored(out: Path, made: PartOutcome) -> StoredPart:
+    """Write a job's files here, in the worker, as the driver would; return what it wrote.
+
+    The same names (from the account, stage, 函号 or print part, never the attempt),
+    the same atomic write (temp name in the folder, rename; owner-only), made durable
+    once for the job (:func:`sync_folder`) before the driver hears of them, as the
+    driver does before its commit. A job run twice writes the same bytes under the same
+    names. The driver commits the rows only after checking every file (:func:`_check_stored`).
+    """
+    outcomes = [
+        (update, [_store(out, path, data) for path, data in files])
+        for update, files in made.outcomes
+    ]
+    printed = pages = None
+    if made.part is not None and made.print_file is not None:
+        path = _print_path(made.part)
+        if made.print_manifest is not None:
+            pages = _store(out, path.replace(".pdf", ".csv"), made.print_manifest)
+        printed = _store(out, path, made.print_file)
+    if printed is not None or any(files for _, files in outcomes):
+        sync_folder(out)
+    return StoredPart(outcomes, made.part, printed, pages)
+
+
+def _store(out: Path, path: str, data: bytes) -> Stored:
+    """One file written by a worker: its folders made owner-only (the worker's umask is its
+    own), the file atomically (``mkstemp``: mode 0600)."""
+    target = out / path
+    folder = out
+    for part in Path(path).parent.parts:
+        folder = folder / part
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        except OSError as error:
+            raise write_error(folder, error) from None
+    atomic_write(target, data, private_name=True, durable=False)
+    return path, hashlib.sha256(data).hexdigest(), len(data)
+
+
+CHECK_AGAIN = 1.0
+"""Seconds to wait before looking again at a worker's file found missing or different:
+shared storage (NFS) may show another machine's new file a moment late."""
+
+
+def _check_stored(out: Path, stored: Stored) -> None:
+    """A worker's file must be there with the size and SHA-256 it reported, or the run
+    stops before the rows that name it are committed (resumable: they are produced again)."""
+    path, digest, size = stored
+    for wait in (0.0, CHECK_AGAIN):
+        time.sleep(wait)
+        found = _sha256_of(out / path, size)
+        if found == digest:
+            return
+    folder = Path(path).parent.as_posix()
+    what = "不存在" if found is None else "大小或 SHA-256 与工作节点报告的不符"
+    raise OutputError(
+        f"工作节点写入 {out / folder}{os.sep} 的文件{what}：请确认 --out 在每台机器上是"
+        "同一个共享目录（同一路径、同一用户可读写）。已写好的部分都记在批处理日志中，"
+        "修复后用相同命令继续即可"
+    )
+
+
+def _sha256_of(path: Path, size: int) -> str | None:
+    """The file's SHA-256 if it has ``size`` bytes ("" if not), None if it cannot be read."""
+    try:
+        with path.open("rb") as stream:
+            if os.fstat(stream.fileno()).st_size != size:
+                return ""
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _print_path(part: PrintPart) -> str:
+    """A print part's file, ``print/{stage}-{number:03d}.pdf`` (renamed ``print/{stage}.pdf``
+    at the end when the stage has one part: :func:`_name_print_files`)."""
+    return f"print/{part.stage}-{part.number:03d}.pdf"
 
 
 # -- the driver -------------------------------------------------------------------------------
@@ -285,10 +392,16 @@ def _identity(
         # Options that change the outputs: a resume with others is refused (D-15).
         "print_files": "yes" if _prints(options) else "no",
         "input_options": dumps({"encoding": options.encoding, "sheet": options.sheet}),
-        "settings_sha256": hashlib.sha256(settings.model_dump_json().encode()).hexdigest(),
+        "settings_sha256": hashlib.sha256(_settings_json(settings).encode()).hexdigest(),
         "templates_sha256": hashlib.sha256(versions.encode()).hexdigest(),
         "dunletters": __version__,
     }
+
+
+def _settings_json(settings: Settings) -> str:
+    """The settings that decide the outputs: who writes the files does not (a run may
+    resume with or without ``worker_writes``)."""
+    return settings.model_dump_json(exclude={"batch": {"worker_writes"}})
 
 
 Outcome = tuple[Any, ...]
@@ -375,7 +488,9 @@ def _validate_rows(
 
 
 def _validate_and_produce(
-    task: tuple[list[tuple[int, dict[str, str], Any]], str, tuple[str, ...], bool, bytes],
+    task: tuple[
+        list[tuple[int, dict[str, str], Any]], str, tuple[str, ...], bool, bytes, str | None
+    ],
 ) -> list[Outcome]:
     """Validate, decide and produce a chunk of rows in one job: a run without letters.
 
@@ -384,8 +499,10 @@ def _validate_and_produce(
     in the job that validated it, and the driver records it once, produced. That
     saves each account a journal update and, with workers, a second trip through
     the pool. A duplicate id is still rejected by the driver, its SMS discarded.
+    With an output folder (``--worker-writes``) the files (quarantined documents) are
+    written here (:func:`_stored`).
     """
-    rows, as_of_text, _, _, contact_key = task  # channels, dry run: in the worker's RunSpec
+    rows, as_of_text, _, _, contact_key, out = task  # channels, dry run: in the worker's RunSpec
     outcomes, facts = _validate_rows((rows, as_of_text, True, contact_key))
     jobs = [
         Job(
@@ -402,7 +519,10 @@ def _validate_and_produce(
         for index, outcome in enumerate(outcomes)
         if outcome[0] == "account" and not isinstance(outcome[7], str)
     ]
-    produced = iter(produce_many(jobs, worker_context()))
+    made = produce_many(jobs, worker_context())
+    produced: Iterator[Any] = iter(made)
+    if out is not None:
+        produced = iter(_stored(Path(out), PartOutcome(made, None, None)).outcomes)
     return [
         (
             *outcome[:8],
@@ -519,9 +639,13 @@ def _intake(
         )
     else:
         channels, dry_run = options.channels, options.dry_run
+        stored_in = _worker_out(settings, options)
         outcomes_of = pool.map(
             _validate_and_produce,
-            ((chunk, as_of.isoformat(), channels, dry_run, contact_key) for chunk in chunks),
+            (
+                (chunk, as_of.isoformat(), channels, dry_run, contact_key, stored_in)
+                for chunk in chunks
+            ),
         )
     ids: set[str] = set()
     for outcomes in outcomes_of:
@@ -613,15 +737,22 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _write_files(out: Path, files: list[tuple[str, bytes]]) -> bool:
+def _write_files(out: Path, files: Sequence[tuple[str, bytes] | Stored]) -> bool:
     """Write a produced account's files (see :func:`_outputs`), not yet made durable;
     whether there were any (then they are to be synced before their rows' commit).
+    A file a worker wrote (``--worker-writes``) is checked instead (:func:`_check_stored`):
+    the worker made it durable.
 
     ``private_name``: an error names the folder, never the account (its file name).
     """
-    for path, data in files:
-        atomic_write(out / path, data, private_name=True, durable=False)
-    return bool(files)
+    wrote = False
+    for entry in files:
+        if len(entry) == 3:
+            _check_stored(out, entry)
+        else:
+            atomic_write(out / entry[0], entry[1], private_name=True, durable=False)
+            wrote = True
+    return wrote
 
 
 def _produce_all(
@@ -651,10 +782,12 @@ def _produce_all(
     report(0, expected.total)  # the bar has its total before the first job is done
     parts = journal.print_part_counts()
 
+    stored_in = _worker_out(settings, options)
+
     def job(items: list[Job], part: PrintPart | None) -> Task:
         if not in_process:  # the account object stays here; workers read the JSON
             items = [item._replace(account=None) for item in items]
-        return Task(spec, items, part)
+        return Task(spec, items, part, stored_in)
 
     def next_part(stage: str) -> PrintPart:
         parts[stage] = parts.get(stage, 0) + 1
@@ -725,13 +858,23 @@ def _produce_all(
         commit()
     finally:
         results.close()  # on an error: cancel what has not started, then stop the pool
+    if stored_in is not None:  # a worker killed mid-write left its temp file
+        _remove_stale_temps(options.out)
+
+
+def _worker_out(settings: Settings, options: BatchOptions) -> str | None:
+    """Where workers write their files themselves (``--worker-writes`` or ``[batch]
+    worker_writes``; the same absolute path on every machine), or None: the driver does."""
+    if options.worker_writes or settings.batch.worker_writes:
+        return os.path.abspath(options.out)
+    return None
 
 
 def _store_part(
     journal: Journal,
     out: Path,
     part: PrintPart,
-    printed: tuple[bytes | None, bytes | None],
+    printed: tuple[bytes | Stored | None, bytes | Stored | None],
     updates: list[tuple[Any, ...]],
     wrote: bool,
 ) -> None:
@@ -746,13 +889,19 @@ def _store_part(
     stage, number, _ = part
     data, pages = printed
     path = digest = None
-    if data is not None:
-        path = f"print/{stage}-{number:03d}.pdf"
-        if pages is not None:
+    if isinstance(data, tuple):  # written and made durable by the worker: checked
+        path, digest = data[0], data[1]
+        for stored in (pages, data):
+            if isinstance(stored, tuple):
+                _check_stored(out, stored)
+    elif data is not None:
+        path = _print_path(part)
+        if isinstance(pages, bytes):
             atomic_write(out / path.replace(".pdf", ".csv"), pages, durable=False)
         atomic_write(out / path, data, durable=False)
         digest = hashlib.sha256(data).hexdigest()
-    if path is not None or wrote:
+        wrote = True
+    if wrote:
         sync_folder(out)
     with journal.transaction():
         journal.finish(updates)
@@ -1029,6 +1178,7 @@ def _finish(
         _name_print_files(journal, out)
     summary = summarize(journal, options.as_of, options.channels, counted)
     summary["input_notes"] = input_notes(journal)
+    summary["execution"] = execution(settings, options, pool)
     if capped:
         summary["sms_not_scheduled"] = {
             "reason": "短信过多（同一手机号的短信，或每日按 rate_per_minute 排满的发送量）：再发就晚于短信中的还款期限，未列入 sms.csv",
@@ -1047,6 +1197,19 @@ def _finish(
     if shared:
         counts["shared_mobile"] = shared.get("sms_held", shared.get("sms_sent", 0))
     return counts
+
+
+def execution(settings: Settings, options: BatchOptions, pool: Executor) -> dict[str, Any]:
+    """How this run was executed, for the summary: the one part of the outputs that
+    describes the run rather than the batch (a resumed or re-run batch has the last
+    run's): the engine, its workers, the tasks run again, who wrote the files."""
+    return {
+        "executor": options.executor,
+        "description": pool.describe(),
+        "workers": pool.workers,
+        "retries": pool.retried,
+        "worker_writes": _worker_out(settings, options) is not None,
+    }
 
 
 def run_spec(settings: Settings, options: BatchOptions) -> RunSpec:
@@ -1165,7 +1328,10 @@ def run_batch(
         if lock is not None:
             os.close(lock)  # after the workers are gone: forked ones share the lock
         os.umask(umask)
-    return BatchResult(counts=counts, out=options.out, resumed=resumed, executor=pool.describe())
+    executor = pool.describe()
+    if _worker_out(settings, options) is not None:
+        executor += "，文件由工作进程写入"
+    return BatchResult(counts=counts, out=options.out, resumed=resumed, executor=executor)
 
 
 def _numbers_file(options: BatchOptions) -> Path:

@@ -36,6 +36,7 @@ def batch_options(
     dask_scheduler: str | None,
     dask_dashboard: bool,
     allow_unreviewed: bool,
+    worker_writes: bool = False,
 ) -> BatchOptions:
     """The run's options from the command's; refuses ones that do not fit together."""
     from dunletters.batch.pipeline import BatchOptions
@@ -61,6 +62,7 @@ def batch_options(
         executor=executor,
         dask_scheduler=dask_scheduler,
         dask_dashboard=dask_dashboard,
+        worker_writes=worker_writes,
         allow_unreviewed=allow_unreviewed,
     )
     if executor != "dask" and (dask_scheduler or dask_dashboard):
