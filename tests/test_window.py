@@ -93,12 +93,13 @@ def test_hostile_letters_keep_one_page_and_the_block_in_the_window() -> None:
 
 @pytest.mark.slow
 def test_every_print_page_shows_the_recipient_in_the_window(tmp_path: Path) -> None:
-    rows = list(generate_accounts(60, seed=16, as_of=AS_OF))
+    """The issue's check at its size: a 1,000-account run, every print page."""
+    rows = list(generate_accounts(1000, seed=16, as_of=AS_OF))
     for number, row in enumerate(rows):
         row["postcode"] = f"{200000 + number:06d}"
     source = write_csv(tmp_path / "accounts.csv", rows)
     out = tmp_path / "out"
-    run_batch(TEST_SETTINGS, BatchOptions(input=source, out=out, as_of=AS_OF, workers=1,
+    run_batch(TEST_SETTINGS, BatchOptions(input=source, out=out, as_of=AS_OF, workers=2,
                                           channels=("letter",)))  # fmt: skip
     by_postcode = {row["postcode"]: row for row in rows}
     files = sorted((out / "print").glob("*.pdf"))
