@@ -192,29 +192,32 @@ def missing_contact(ctx: LintContext) -> list[Hit]:
 
 
 _NAMED = re.compile(
-    r"(?:尊敬的|亲爱的)\s?(?P<name>[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
+    r"(?:尊敬的|亲爱的)\s?(?P<name>(?!客户|用户|会员)[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
     r"|^\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
     r"(?P<lead>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)?\s?(?:您好|你好)"
     r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$"
     r"|(?:尊敬的|亲爱的)(?:客户|用户|会员)\s?(?P<client>[\u4e00-\u9fff·]{2,4})\s?[，,：:！!]"
     r"|(?P<paren>[\u4e00-\u9fff·]{2,4})\s?[（(](?:先生|女士|先生/女士|先生/女生)[）)]"
     r"|^\s*(?:【[^【】\n]{2,16}】)?\*(?P<masked>[\u4e00-\u9fff]{1,3})[，,：:]"
-    r"|\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*(?P<comma>(?![^，,]*[的了已据此至于在是为有无不请如若但因所])[\u4e00-\u9fff·]{2,3})[，,]\s?(?=您|你)",
+    r"|\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*(?P<comma>(?![^，,]*[的了已据此至于在是为有无不请如若但因所])[\u4e00-\u9fff·]{2,3})[，,]\s?(?=您|你|我方|我司|我行)"
+    r"|^\s*(?:【[^【】\n]{2,16}】)?\s*(?P<mou>[\u4e00-\u9fff](?:某某?|XX|xx|\*{1,2}))[，,：:]"
+    r"|(?:您好|你好)\s?[：:，,]\s?(?P<hello>[\u4e00-\u9fff·]{2,4})[，,]"
+    r"|^\s*(?:收件人|收信人)\s?[：:]\s?(?P<addressee>[\u4e00-\u9fff·]{2,4})\s*$",
     re.MULTILINE,
 )
 _GENERIC_NAMES = re.compile(
-    r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|你好|贷款人|业主|提示|提醒|通知|温馨|重要|紧急|注意|各位"
+    r"客户|用户|会员|持卡人|借款人|债务人|先生|女士|朋友|您好|你好|贷款人|业主|提示|提醒|通知|温馨|重要|紧急|注意|各位"
 )
 
 
 def _named_salutation(text: str) -> bool:
-    """「尊敬的林晓雯，」「林晓雯您好」「【签名】亲爱的林晓雯，」: a name without 先生/女士
-    is personal too."""
-    match = _NAMED.search(text)
-    if match is None:
-        return False
-    name = next((group for group in match.groups() if group), "")
-    return _GENERIC_NAMES.search(name) is None
+    """「尊敬的林晓雯，」「林晓雯您好」「【签名】亲爱的林晓雯，」「您好: 林晓雯，」「收件人：林晓雯」
+    「刘某某，」: a name without 先生/女士 (or in the source's 某 form) is personal too."""
+    for match in _NAMED.finditer(text):
+        name = next((group for group in match.groups() if group), "")
+        if _GENERIC_NAMES.search(name) is None:
+            return True
+    return False
 
 
 @rule(
