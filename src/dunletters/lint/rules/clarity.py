@@ -41,6 +41,8 @@ _INSTITUTION = re.compile(
     # a lending platform named by its app, its bracketed sender, or 「您在X的借款」
     r"|[\u4e00-\u9fff]{2,8}(?<![我本贵该此官录开载入过用机])(?:APP|App|app)(?![A-Za-z])|^\s*[（(][^（）()\n]{0,12}(?:贷|银行|金融|分期|钱包|借|信用卡)[^（）()\n]{0,12}[）)]"
     r"|[您你]在(?![我本贵某该XxＸ×])[\u4e00-\u9fffA-Za-z0-9“”]{2,12}?(?<!平台)(?:平台)?(?:的|申请的)(?:借款|贷款|账单|订单|欠款)"
+    # 「您仁仁分期的订单」: a product name (…分期, …贷, …钱包) owning the debt, without 在
+    r"|[您你](?![我本贵某该名XxＸ×])[\u4e00-\u9fffA-Za-z0-9]{1,6}(?:分期|贷|钱包|白条|借条|金融)的(?:借款|贷款|账单|订单|欠款)"
 )
 _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
@@ -57,6 +59,7 @@ _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公�
         "示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",
         "【某某农商银行】您的贷款已逾期，请及时还款。",
         "某某县农村信用合作联社提醒您：您的贷款已逾期。",
+        "尊敬的客户，您仁仁分期的订单已逾期多日。",
     ),
     use_instead="在信头和落款写明机构全称，如「示范银行股份有限公司信用卡中心」。",
 )
@@ -192,29 +195,32 @@ def missing_contact(ctx: LintContext) -> list[Hit]:
 
 
 _NAMED = re.compile(
-    r"(?:尊敬的|亲爱的)\s?(?P<name>[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
+    r"(?:尊敬的|亲爱的)\s?(?P<name>(?!客户|用户|会员)[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
     r"|^\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
     r"(?P<lead>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)?\s?(?:您好|你好)"
     r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$"
     r"|(?:尊敬的|亲爱的)(?:客户|用户|会员)\s?(?P<client>[\u4e00-\u9fff·]{2,4})\s?[，,：:！!]"
     r"|(?P<paren>[\u4e00-\u9fff·]{2,4})\s?[（(](?:先生|女士|先生/女士|先生/女生)[）)]"
     r"|^\s*(?:【[^【】\n]{2,16}】)?\*(?P<masked>[\u4e00-\u9fff]{1,3})[，,：:]"
-    r"|\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*(?P<comma>(?![^，,]*[的了已据此至于在是为有无不请如若但因所])[\u4e00-\u9fff·]{2,3})[，,]\s?(?=您|你)",
+    r"|\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*(?P<comma>(?![^，,]*[的了已据此至于在是为有无不请如若但因所])[\u4e00-\u9fff·]{2,3})[，,]\s?(?=您|你|我方|我司|我行)"
+    r"|^\s*(?:【[^【】\n]{2,16}】)?\s*(?P<mou>[\u4e00-\u9fff](?:某某?|XX|xx|\*{1,2}))[，,：:]"
+    r"|(?:您好|你好)\s?[：:，,]\s?(?P<hello>[\u4e00-\u9fff·]{2,4})[，,]"
+    r"|^\s*(?:收件人|收信人)\s?[：:]\s?(?P<addressee>[\u4e00-\u9fff·]{2,4})\s*$",
     re.MULTILINE,
 )
 _GENERIC_NAMES = re.compile(
-    r"客户|用户|会员|持卡人|借款人|先生|女士|朋友|您好|你好|贷款人|业主|提示|提醒|通知|温馨|重要|紧急|注意|各位"
+    r"客户|用户|会员|持卡人|借款人|债务人|先生|女士|朋友|您好|你好|贷款人|业主|提示|提醒|通知|温馨|重要|紧急|注意|各位"
 )
 
 
 def _named_salutation(text: str) -> bool:
-    """「尊敬的林晓雯，」「林晓雯您好」「【签名】亲爱的林晓雯，」: a name without 先生/女士
-    is personal too."""
-    match = _NAMED.search(text)
-    if match is None:
-        return False
-    name = next((group for group in match.groups() if group), "")
-    return _GENERIC_NAMES.search(name) is None
+    """「尊敬的林晓雯，」「林晓雯您好」「【签名】亲爱的林晓雯，」「您好: 林晓雯，」「收件人：林晓雯」
+    「刘某某，」: a name without 先生/女士 (or in the source's 某 form) is personal too."""
+    for match in _NAMED.finditer(text):
+        name = next((group for group in match.groups() if group), "")
+        if _GENERIC_NAMES.search(name) is None:
+            return True
+    return False
 
 
 @rule(

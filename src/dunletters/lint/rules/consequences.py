@@ -43,7 +43,9 @@ def missing_consequence(ctx: LintContext) -> list[Hit]:
     return hits
 
 
-_LEGAL = re.compile(r"诉|訴|法院|法庭|开庭|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律所")
+_LEGAL = re.compile(
+    r"诉|訴|法院|法庭|开庭|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律所|法务"
+)
 """What makes a legal_action match a legal step (the list also holds visits and agencies)."""
 
 
