@@ -32,7 +32,7 @@ from distributed import Client, LocalCluster
 from conftest import TEST_CONFIG, TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch import pipeline
-from dunletters.batch.cluster import QUIET, ClusterError, DaskExecutor, dashboard_options
+from dunletters.batch.cluster import ClusterError, DaskExecutor, dashboard_options
 from dunletters.batch.fingerprint import HASHES_NAME, _KnownHashes, fingerprint
 from dunletters.batch.pipeline import BatchOptions, BatchResult, OutputError, run_batch, run_spec
 from dunletters.registry import BUILTIN_TEMPLATES
@@ -310,12 +310,6 @@ def test_a_worker_file_that_is_not_what_it_reported_stops_the_run(
         assert ("不存在" in message) is (damage is None)
 
 
-def _pace() -> tuple[Any, ...]:
-    import dask
-
-    return tuple(dask.config.get(key) for key in QUIET)
-
-
 def test_the_local_cluster_leaves_port_8787_alone(tmp_path: Path) -> None:
     """No dashboard unless asked: its web server on a free port of this machine only, so
     a second run (or anything else on 8787) neither clashes nor makes Dask warn."""
@@ -332,9 +326,6 @@ def test_the_local_cluster_leaves_port_8787_alone(tmp_path: Path) -> None:
             executor.start()
         link = executor._cluster.dashboard_link
         assert link.startswith("http://127.0.0.1:") and ":8787/" not in link
-        # Its housekeeping slowed down in the workers too (the nannies pass the config on).
-        paced = executor._client.run(_pace)
-        assert list(paced.values()) == [("1s", "1s", "2s", False)]
         assert not [w for w in caught if "8787" in str(w.message)]
         with pytest.raises(urllib.error.HTTPError):  # the server is up, the dashboard is not
             urllib.request.urlopen(link, timeout=10)

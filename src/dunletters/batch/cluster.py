@@ -26,7 +26,6 @@ from dunletters.errors import DunlettersError, ExitStatus
 from dunletters.produce import RunSpec
 
 __all__ = [
-    "QUIET",
     "ClusterError",
     "ClusterLost",
     "DaskExecutor",
@@ -107,16 +106,13 @@ class DaskExecutor:
         expected = fingerprint(self.spec)
         _quiet_engine_logs()
         if self.scheduler is None:
-            import dask
-
-            with dask.config.set(QUIET):  # the nannies hand it to their workers
-                self._cluster = distributed_any.LocalCluster(
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    silence_logs=logging.ERROR,
-                    **dashboard_options(self.dashboard),
-                )
+            self._cluster = distributed_any.LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                silence_logs=logging.ERROR,
+                **dashboard_options(self.dashboard),
+            )
             self._client = distributed_any.Client(self._cluster)
         else:
             try:
@@ -194,18 +190,6 @@ class DaskExecutor:
         """For the summary."""
         where = f"Dask 集群 {self.scheduler}" if self.scheduler else "Dask 本地集群"
         return f"{where}（{self.workers} 个工作进程，任务重试 {self.retried} 次）"
-
-
-QUIET = {
-    "distributed.admin.tick.interval": "1s",
-    "distributed.worker.memory.monitor-interval": "1s",
-    "distributed.admin.system-monitor.interval": "2s",
-    "distributed.worker.profile.enabled": False,
-}
-"""A local cluster's housekeeping at a slower pace: each process's event loop woke every
-20 ms (its tick), 100 ms (memory) and 500 ms (system monitor), and every 10 ms in a
-worker (profiler), taking CPU and the GIL from the letters (benchmarks/NOTES.md#dask-executor).
-A joined cluster keeps its own settings (the plugin pauses its workers' profiler)."""
 
 
 def dashboard_options(dashboard: bool) -> dict[str, Any]:
