@@ -288,7 +288,8 @@ def test_reused_blocks_give_the_bytes_of_laying_them_out() -> None:
         laid_out = reusing.lay_out(html)
         assert reusing.write(laid_out, meta) == laying_out.render(html, meta)
         assert reusing.write_print([laid_out], meta) == laying_out.combine([(html, meta)], meta)
-    assert reusing._blocks.hits > len(letters)  # several blocks a letter were reused
+    # several blocks a letter were reused, those beside the window's float too (~1 without)
+    assert reusing._blocks.hits > 5 * len(letters)
 
 
 def _generated_letters(count: int, seed: int) -> list[tuple[str, PdfMetadata]]:

@@ -3,8 +3,9 @@
 Letters of one template repeat most of their blocks (letterhead, title, the channels
 table, standing paragraphs). A child of ``<body>`` whose boxes (types, text, shared
 computed styles), position, containing block and layout state match an earlier
-letter's is a deep copy of that result instead of being laid out again. Blocks with
-floats, positioned or replaced boxes, page breaks or string sets are always laid out;
+letter's is a deep copy of that result instead of being laid out again; the floats it
+is laid out beside (the recipient block's window band) are part of the key. Blocks
+with floats, positioned or replaced boxes, page breaks or string sets are always laid out;
 a key is cached at its second sighting, so per-account blocks never enter the
 (bounded) cache (benchmarks/NOTES.md, "blocks"). Tests compare the bytes with and
 without it.
@@ -54,6 +55,21 @@ def _style_key(style: Any) -> Any:
         parent = _style_key(style.parent_style)
         return None if parent is None else ("anonymous", parent)
     return None
+
+
+def _floats_key(shapes: Any) -> tuple[Any, ...]:
+    """The floats a block is laid out beside, as layout reads them (WeasyPrint 70's
+    ``avoid_collisions``, ``get_clearance``, inline layout): side, position, margin box."""
+    return tuple(
+        (
+            shape.style["float"],
+            shape.position_x,
+            shape.position_y,
+            shape.margin_width(),
+            shape.margin_height(),
+        )
+        for shape in shapes
+    )
 
 
 def _subtree_key(box: Any) -> tuple[Any, ...] | None:
@@ -130,7 +146,6 @@ def install() -> None:
             or first_line_style is not None
             or max_lines is not None
             or getattr(containing_block, "element_tag", None) != "body"
-            or context.excluded_shapes
             or context.broken_out_of_flow
             or context.current_page_footnotes
             or (
@@ -141,8 +156,10 @@ def install() -> None:
         shape = _subtree_key(box)
         if shape is None:
             return original(*arguments)
+        floats = _floats_key(context.excluded_shapes)
         key = (
             shape,
+            floats,
             box.position_x,
             box.position_y,
             bottom_space,
@@ -172,7 +189,7 @@ def install() -> None:
             and resume_at is None
             and len(absolute_boxes or ()) == absolute
             and len(fixed_boxes or ()) == fixed
-            and not context.excluded_shapes
+            and _floats_key(context.excluded_shapes) == floats
             and not context.broken_out_of_flow
         ):
             if key in memo.seen:
