@@ -136,10 +136,14 @@ def test_a_second_run_on_the_same_folder_names_the_first_ones_pid(tmp_path: Path
         while not (out / LOCK_NAME).exists() or not (out / LOCK_NAME).read_text().strip():
             assert time.monotonic() < deadline and first.poll() is None
             time.sleep(0.05)
-        second = subprocess.run(
-            command(source, out, "--channels", "sms", "--workers", "1"),
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+        first.send_signal(signal.SIGSTOP)  # still running (not finished) while the second tries
+        try:
+            second = subprocess.run(
+                command(source, out, "--channels", "sms", "--workers", "1"),
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+        finally:
+            first.send_signal(signal.SIGCONT)
         assert second.returncode == 2
         assert "正被另一批次使用" in second.stderr and f"进程 {first.pid}" in second.stderr
         assert "开始" in second.stderr and second.stderr.count("\n") == 1
