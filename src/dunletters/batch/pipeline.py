@@ -66,8 +66,6 @@ from dunletters.config import CREDITOR_HINT, Settings
 from dunletters.errors import ExitStatus, InputError, RecordError
 from dunletters.escalation import Decision, Hold, HoldReason, decide
 from dunletters.history import HistoryFacts
-from dunletters.ledger.hook import hold_decided, prepare_ledger, record_run
-from dunletters.ledger.store import secret_of
 from dunletters.models import Account, parse_account
 from dunletters.produce import (
     Job,
@@ -478,6 +476,8 @@ def _validate_rows(
         )  # fmt: skip
     facts: dict[int, HistoryFacts] = {}
     if decided:  # the contact ledger's caps and sequence: one query for the chunk
+        from dunletters.ledger.hook import hold_decided  # SQLAlchemy only with a ledger
+
         held = hold_decided([d[1:] for d in decided], settings, as_of, context.channels)
         for (index, _, _), (hold, known) in zip(decided, held, strict=True):
             if hold is not None:
@@ -1167,6 +1167,8 @@ def _finish(
                     else:
                         sms_write(text + at + "\n")
     if settings.ledger.enabled and not options.dry_run:
+        from dunletters.ledger.hook import record_run  # SQLAlchemy only with a ledger
+
         schedule = _sms_schedule(settings, options.as_of, journal.repeated_mobiles())
         record_run(
             settings, journal.path, journal.run_id, options.as_of, options.channels, schedule
@@ -1214,13 +1216,18 @@ def execution(settings: Settings, options: BatchOptions, pool: Executor) -> dict
 
 def run_spec(settings: Settings, options: BatchOptions) -> RunSpec:
     """What every worker builds its run context from (picklable)."""
+    secret = ""
+    if settings.ledger.enabled:
+        from dunletters.ledger.store import secret_of  # SQLAlchemy only with a ledger
+
+        secret = secret_of(settings.ledger).decode()
     return RunSpec(
         settings.model_dump_json(),
         tuple(str(d) for d in options.template_dirs),
         options.as_of,
         options.channels,
         pdf="letter" in options.channels and not options.dry_run,  # SMS only: no WeasyPrint
-        ledger_secret=secret_of(settings.ledger).decode() if settings.ledger.enabled else "",
+        ledger_secret=secret,
     )
 
 
@@ -1259,7 +1266,10 @@ def run_batch(
     for note in check_input(settings, options):  # before the output folder is made
         print(f"dunletters: 注意：{note}", file=sys.stderr, flush=True)
     letters = not options.dry_run and "letter" in options.channels
-    settings = prepare_ledger(settings, _numbers_file(options))  # opened owner-only
+    if settings.ledger.enabled:
+        from dunletters.ledger.hook import prepare_ledger  # SQLAlchemy only with a ledger
+
+        settings = prepare_ledger(settings, _numbers_file(options))  # opened owner-only
     umask = os.umask(0o077)
     lock = None
     spec = run_spec(settings, options)
