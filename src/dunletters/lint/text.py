@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from dunletters.checksums import id_valid, luhn_valid
 
 __all__ = [
+    "CN_DIGITS",
     "SENTENCE_MARKS",
     "CapitalsSpan",
     "DateSpan",
@@ -38,6 +39,7 @@ __all__ = [
     "TextView",
     "fold",
     "reading_length",
+    "small_number",
 ]
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -302,7 +304,7 @@ def _classify(digits: str, card_context: bool = False) -> str | None:
     return None
 
 
-_CN_DIGITS = {
+CN_DIGITS = {
     "一": 1,
     "二": 2,
     "两": 2,
@@ -316,19 +318,20 @@ _CN_DIGITS = {
 }
 
 
-def _small_number(text: str) -> int:
+def small_number(text: str) -> int:
+    """一…九十九 or digits as an int (0: not a number)."""
     if text.isdigit():
         return int(text)
     if text == "十":
         return 10
     if text.startswith("十"):
-        return 10 + _CN_DIGITS.get(text[1:], 0)
+        return 10 + CN_DIGITS.get(text[1:], 0)
     if text.endswith("十"):
-        return _CN_DIGITS.get(text[0], 0) * 10
+        return CN_DIGITS.get(text[0], 0) * 10
     if "十" in text:
         tens, ones = text.split("十", 1)
-        return _CN_DIGITS.get(tens, 0) * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS.get(text, 0)
+        return CN_DIGITS.get(tens, 0) * 10 + CN_DIGITS.get(ones, 0)
+    return CN_DIGITS.get(text, 0)
 
 
 def _chunks(text: str, bounds: list[tuple[int, int]]) -> list[Sentence]:
@@ -652,7 +655,7 @@ class TextView:
         if "本" not in self.text:  # 收到本函…: the pattern's one required character
             return []
         return [
-            (_small_number(m.group("n")), m.start(), m.end())
+            (small_number(m.group("n")), m.start(), m.end())
             for m in _RELATIVE_DEADLINE.finditer(self.text)
         ]
 

@@ -15,6 +15,7 @@ from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, rule
 from dunletters.lint.rules.common import say
+from dunletters.lint.text import CN_DIGITS, small_number
 
 __all__ = ["contact_claim"]
 
@@ -32,19 +33,7 @@ _GAP = r"[^。！？；，,\n]{0,16}?"
 _OBJECT = r"(?:[^。！？；，,\n]{0,4}?(?:函|信件))?"
 """What follows the verb in its clause (寄送**催收函**): tells a letter from a reminder."""
 
-_NUMERALS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_NUMERAL = "".join(_NUMERALS) + "十"
+_NUMERAL = "".join(CN_DIGITS) + "十"
 
 _CLAIMS = re.compile(
     # many: 经多次提醒、已多次就…与您联系、屡次催收、一再提醒
@@ -58,20 +47,15 @@ _CLAIMS = re.compile(
 )
 
 
-def _number(text: str) -> int:
-    """一…十 or digits as an int."""
-    return int(text) if text.isdigit() else _NUMERALS.get(text, 10)
-
-
 def _claimed(match: re.Match[str]) -> tuple[int, bool]:
     """How many earlier documents the claim asserts, and whether they are letters."""
     letter = bool(_LETTER.search(match.group(0)))
     if match.group("many"):
         return 2, letter
     if match.group("nth"):
-        return _number(match.group("nth_n")) - 1, letter
+        return small_number(match.group("nth_n")) - 1, letter
     if match.group("times"):
-        return _number(match.group("times_n")), letter
+        return small_number(match.group("times_n")), letter
     return 1, letter
 
 
