@@ -18,12 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dunletters.config import Settings
-from dunletters.lint import text as T
 from dunletters.lint.engine import Linter
 from dunletters.lint.rules import RULES
 from dunletters.lint.rules.compliance import _URL, _url_hits
 from dunletters.lint.rules.length import _sentence_key
-from dunletters.lint.text import TextView
+from dunletters.lint.text import TextView, dates, figures, sentences
 from dunletters.samples import sample_account
 
 AS_OF = date(2026, 11, 28)
@@ -60,7 +59,7 @@ FRAGMENTS = [
 texts = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join)
 
 # The patterns as they were before they were rewritten for a fast start.
-_OLD_MONEY_BARE = re.compile(rf"(?<![\d.,])(?P<n>{T._NUMBER})\s?(?P<wan>万)?元$")
+_OLD_MONEY_BARE = re.compile(rf"(?<![\d.,])(?P<n>{figures._NUMBER})\s?(?P<wan>万)?元$")
 _OLD_UNIT_RUN = re.compile(r"[¥￥]?[0-9A-Za-z][0-9A-Za-z.,:/%\-*]*")
 
 
@@ -74,7 +73,7 @@ def test_bare_money_pattern_matches_as_before(text: str) -> None:
     for end in range(len(text) + 1):
         for start in range(max(0, end - 12), end + 1):
             old = _OLD_MONEY_BARE.search(text, start, end)
-            new = T._MONEY_BARE.search(text, start, end)
+            new = figures._MONEY_BARE.search(text, start, end)
             assert _spans([old] if old else []) == _spans([new] if new else [])
 
 
@@ -84,24 +83,24 @@ def test_bare_figure_found_where_the_window_search_finds_it(text: str) -> None:
     for at, char in enumerate(text):
         if char == "元":
             for start in range(max(0, at - 12), at + 1):
-                old = T._MONEY_BARE.search(text, start, at + 1)
-                new = T._bare_figure(text, start, at)
+                old = figures._MONEY_BARE.search(text, start, at + 1)
+                new = figures._bare_figure(text, start, at)
                 assert _spans([old] if old else []) == _spans([new] if new else [])
 
 
 @settings(max_examples=400, deadline=None)
 @given(texts)
 def test_unit_runs_as_before(text: str) -> None:
-    assert T._UNIT_RUN.findall(text) == _OLD_UNIT_RUN.findall(text)
+    assert sentences._UNIT_RUN.findall(text) == _OLD_UNIT_RUN.findall(text)
 
 
 def _plain_dates(text: str, year: int | None) -> list[tuple[int, int, str, str | None]]:
     """Dates as the plain scan finds them: from offset 0, a weekday tried everywhere."""
     found = []
-    for match in T._DATE.finditer(text):
+    for match in dates._DATE.finditer(text):
         if match.group("m1") is None and match.group("m2") is None and year is None:
             continue
-        after = T._WEEKDAY.match(text, match.end())
+        after = dates._WEEKDAY.match(text, match.end())
         weekday = after.group("w").replace("天", "日") if after is not None else None
         found.append((match.start(), match.end(), match.group(0), weekday))
     return found
@@ -120,21 +119,21 @@ def test_extractor_prechecks_change_nothing(text: str) -> None:
     view = TextView(text)
     numbers = [
         (m.start(), m.end())
-        for m in T._NUMBERISH.finditer(text)
-        if T._classify(T._GROUP_SEPARATORS.sub("", m.group(0)))
+        for m in figures._NUMBERISH.finditer(text)
+        if figures._classify(figures._GROUP_SEPARATORS.sub("", m.group(0)))
     ]
     assert [(n.start, n.end) for n in view.numbers] == numbers
     capitals = [
         (m.start(), m.end())
-        for m in T._CAPITALS.finditer(text)
-        if (m.group(0)[0] == "人" or not T._CAPITAL_NONZERO.isdisjoint(m.group(0)))
+        for m in figures._CAPITALS.finditer(text)
+        if (m.group(0)[0] == "人" or not figures._CAPITAL_NONZERO.isdisjoint(m.group(0)))
         and any(unit in m.group(0) for unit in "元圆角分")
         and len(m.group(0)) >= 2
     ]
     assert [(c.start, c.end) for c in view.capitals] == capitals
-    relative = [(m.start(), m.end()) for m in T._RELATIVE_DEADLINE.finditer(text)]
+    relative = [(m.start(), m.end()) for m in dates._RELATIVE_DEADLINE.finditer(text)]
     assert [(start, end) for _, start, end in view.relative_deadlines] == relative
-    signed = [m.span() for m in T._MONEY_SIGNED.finditer(text)]
+    signed = [m.span() for m in figures._MONEY_SIGNED.finditer(text)]
     assert {(s.start, s.end) for s in view.money} >= set(signed)
 
 
@@ -197,7 +196,7 @@ def test_sentences_of_a_text_without_white_space_as_the_plain_split(text: str) -
     # objects, each sentence starting where the one before ends.
     for variant in (text, "".join(text.split())):
         plain = []
-        for match in T._SENTENCE.finditer(variant):
+        for match in sentences._SENTENCE.finditer(variant):
             sentence = match.group().rstrip()
             if any(map(str.isalnum, sentence)):
                 plain.append((sentence, match.start(), match.start() + len(sentence)))

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dunletters.checksums import luhn_check_digit, luhn_valid
-from dunletters.lint.text import TextView, _classify, reading_length
+from dunletters.lint.text import TextView, reading_length
+from dunletters.lint.text.figures import _classify
 
 LETTER = (
     "尊敬的张晓明先生：\n"
@@ -109,8 +110,8 @@ def test_luhn() -> None:
 
 # --- the fast-start extractors against the straightforward patterns they replace ----------
 #
-# text.py's patterns are written to start with a literal or a class (see the note
-# there); these are the plain versions, kept as the reference the fast ones must agree
+# lint/text/'s patterns are written to start with a literal or a class (see the note
+# in sentences.py); these are the plain versions, kept as the reference the fast ones must agree
 # with on real letters and on random text over the characters that matter.
 
 _REF_SENTENCE = re.compile(

@@ -1,19 +1,7 @@
-"""Chinese text analysis for the linter: positions, sentences, figures, dates, numbers.
+"""The text view the rules read: positions, the matching view, sentences and facts.
 
-What makes Chinese different from the English text most linters were built for:
-
-* no spaces between words, so ``\\b`` never matches inside Chinese — phrases are
-  matched as substrings (see ``lexicon.py``), on a *matching view* of the text in
-  which full-width ASCII is folded to half-width and whitespace next to Chinese
-  characters is removed (a phrase wrapped across lines still matches), with a map
-  back to the original offsets;
-* sentences end at 。！？；(and their ASCII forms) and at line breaks;
-* a sentence's length is counted in reading units: a run of digits or Latin
-  letters — an amount, a date, a phone number — reads as one unit (RULES.md DL302).
-
-The extractors find money figures (¥1,004.50, 1004.50元, 人民币1,004.50元, 1.5万元),
-大写 amounts, dates (2026年12月5日, 12月5日, 收到本函之日起3日内), and full or masked
-ID, card and mobile numbers, each with its span.
+:class:`TextView` keeps each derived value once computed; the patterns and span
+values it uses live in :mod:`.sentences`, :mod:`.figures` and :mod:`.dates`.
 """
 
 from __future__ import annotations
@@ -24,326 +12,49 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
-from dunletters.checksums import id_valid, luhn_valid
+from dunletters.lint.text.dates import (
+    _DATE,
+    _RELATIVE_DEADLINE,
+    _WEEKDAY,
+    _WEEKDAY_FIRST,
+    DateSpan,
+    _date_window,
+)
+from dunletters.lint.text.figures import (
+    _CAPITAL_NONZERO,
+    _CAPITALS,
+    _CAPITALS_KEPT,
+    _CARD_WORDS,
+    _FIGURE_CHARS,
+    _GROUP_SEPARATORS,
+    _MONEY_SIGNED,
+    _NUMBERISH,
+    _NUMBERISH_START,
+    CapitalsSpan,
+    MoneySpan,
+    NumberSpan,
+    _bare_figure,
+    _classify,
+    small_number,
+)
+from dunletters.lint.text.folding import fold
+from dunletters.lint.text.sentences import (
+    _PARAGRAPH_BREAK,
+    _SENTENCE,
+    SENTENCE_MARKS,
+    Sentence,
+    _chunks,
+)
 
-__all__ = [
-    "CN_DIGITS",
-    "SENTENCE_MARKS",
-    "CapitalsSpan",
-    "DateSpan",
-    "MoneySpan",
-    "NumberSpan",
-    "Sentence",
-    "TextView",
-    "fold",
-    "reading_length",
-    "small_number",
-]
+__all__ = ["TextView"]
 
-_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _WHITESPACE = re.compile(r"\s+")
 _NEWLINE = re.compile(r"\n")
 _ASCII_ALNUM = frozenset(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ).__contains__
-_PARAGRAPH_BREAK = re.compile(r"\n(?=[ \t]*\n)")
-
-
-_FULLWIDTH = re.compile(
-    "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff04\uff0d\uff0e\uff0f\uff20\uff3b\uff3d\uff3f\uff5b\uff5d\u3000]"
-)
-
-
-def fold(text: str) -> str:
-    """Full-width letters, digits and code-like symbols to half-width; length unchanged.
-
-    Chinese punctuation (，。：；！？（）) is left alone: it is how Chinese is written,
-    and folding it would cost a callback per comma. Phrase lists are folded the same way.
-
-    >>> fold("ＤＰＤ　１２，＿＿")
-    'DPD 12，__'
-    """
-    if _FULLWIDTH.search(text) is None:
-        return text
-    return _FULLWIDTH.sub(_fold_char, text)
-
-
-def _fold_char(match: re.Match[str]) -> str:
-    return chr(_FOLD[ord(match.group())])
-
-
-# Extractor patterns start with a literal or a character class, which lets ``re``
-# skip ahead in C to the next possible start (a pattern that opens with a group,
-# an alternation of classes or a lookbehind is tried at every position: 100–150 µs a
-# letter instead of a few). Lookbehinds therefore follow the first character.
-SENTENCE_MARKS = "。！？；!?;"
-"""The marks that end a sentence (a line break ends one too)."""
-_SENTENCE = re.compile(rf"[^{SENTENCE_MARKS}\s][^{SENTENCE_MARKS}\n]*[{SENTENCE_MARKS}]*")
-# A unit run is an optional ¥ then a letter or digit, then more of them and of
-# .,:/%-*: written to start with a class (a fast start), the ¥ case checked after it.
-_UNIT_RUN = re.compile(r"[0-9A-Za-z¥￥](?:(?<=[¥￥])[0-9A-Za-z]|(?<![¥￥]))[0-9A-Za-z.,:/%\-*]*")
-
-
-def reading_length(text: str) -> int:
-    """Length in reading units: a run of digits/Latin (an amount, a date) counts once.
-
-    >>> reading_length("请于2026年12月5日前归还¥16,409.02。")
-    13
-    """
-    runs = _UNIT_RUN.findall(text)
-    spaces = len(text) - len(text.replace(" ", "").replace("\t", "").replace("\n", ""))
-    return len(text) - sum(len(run) - 1 for run in runs) - spaces
-
-
-# The extracted spans are named tuples: a letter has dozens of them, and a frozen
-# dataclass's __init__ (one object.__setattr__ per field) costs three times as much.
-
-
-class Sentence:
-    """A sentence (or paragraph) and its span in the original text.
-
-    A plain slotted class, not a frozen dataclass: a letter has dozens of these and
-    a frozen dataclass's ``__init__`` costs twice as much. Treat it as immutable.
-    """
-
-    __slots__ = ("_length", "end", "start", "text")
-
-    def __init__(self, text: str, start: int, end: int) -> None:
-        self.text = text
-        self.start = start
-        self.end = end
-        self._length = -1
-
-    def __repr__(self) -> str:
-        return f"Sentence({self.text!r}, {self.start}, {self.end})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sentence):
-            return NotImplemented
-        return (self.text, self.start, self.end) == (other.text, other.start, other.end)
-
-    def __hash__(self) -> int:
-        return hash((self.text, self.start, self.end))
-
-    @property
-    def length(self) -> int:
-        """Reading length (see :func:`reading_length`), computed on first use.
-
-        Never more than ``len(text)``: length rules compare that first and most
-        sentences of a letter never need counting.
-        """
-        if self._length < 0:
-            self._length = reading_length(self.text)
-        return self._length
-
-
-class MoneySpan(NamedTuple):
-    """A money figure in the text."""
-
-    amount: Decimal
-    start: int
-    end: int
-    text: str
-
-
-class CapitalsSpan(NamedTuple):
-    """A 大写 amount in the text (possibly malformed: the rules check it)."""
-
-    start: int
-    end: int
-    text: str
-
-
-class DateSpan(NamedTuple):
-    """A date in the text; ``value`` is None when the date is impossible (2月30日)."""
-
-    value: date | None
-    start: int
-    end: int
-    text: str
-    weekday: str | None = None
-    """A weekday written right after the date (星期六 / 周六), to check it."""
-
-
-class NumberSpan(NamedTuple):
-    """A full or masked identifier: ``kind`` is id, card or mobile."""
-
-    kind: str
-    digits: str
-    masked: bool
-    start: int
-    end: int
-    text: str
-
-
-# Money in two passes, each with a fast start: after a sign (¥1,004.50 · 人民币1,004.50元),
-# and bare figures followed by 元 (1,004.50元, not part of a longer number).
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
-_MONEY_SIGNED = re.compile(rf"(?:¥|￥|人民币)\s?(?P<n>{_NUMBER})(?P<wan>万)?元?")
-# A bare figure ends in 元, and 元 is rare: the pattern is tried only in the stretch
-# before each 元 (see TextView._bare_money), ending exactly there. It is _NUMBER
-# after (?<![\d.,]), written to start with its first digit (a fast start: the
-# window is searched digit to digit, not tried at every character).
-_MONEY_BARE = re.compile(
-    r"(?P<n>\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d{1,2})?|\d*(?:\.\d{1,2})?))"
-    r"\s?(?P<wan>万)?元$"
-)
-_FIGURE_CHARS = frozenset("0123456789.,")
-_CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正貳參陸萬億"
-_CAPITAL_NONZERO = frozenset("壹贰叁肆伍陆柒捌玖貳參陸")
-_CAPITALS_KEPT = re.compile("[人壹贰叁肆伍陆柒捌玖貳參陸]")
-# A run of capital characters, or 人民币 followed by capitals, lower-case numerals
-# (人民币一千元, which the rules flag) or units alone; a run without a non-zero
-# numeral is no amount (checked in Python).
-_CAPITALS = re.compile(
-    rf"[人{_CAPITAL_CHARS}]"
-    rf"(?:(?<=人)民币(?:[{_CAPITAL_CHARS}]*[壹贰叁肆伍陆柒捌玖貳參陸][{_CAPITAL_CHARS}]*"
-    r"|[一二三四五六七八九十两零百千万亿元角分毛整]+"
-    r"|[零拾佰仟万亿元圆角分整正萬億]+)"
-    rf"|(?<!人)[{_CAPITAL_CHARS}]*)"
-)
-_DATE = re.compile(
-    # One pass for the three forms: 2026年12月5日, 2026-12-05, (12)月5日. Each form's
-    # first digit is matched before the alternation (a fast start), so the groups
-    # hold the rest of the first number and its lookbehinds look past that digit.
-    r"(?P<first>\d)(?:"
-    r"(?P<y1>\d{3})\s?年\s?(?P<m1>\d{1,2})\s?月\s?(?P<d1>\d{1,2})\s?日"
-    r"|(?<![\d]\d)(?<=2)(?P<y2>0\d{2})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
-    r"|(?<![\d年]\d)(?P<m3>\d?)\s?月\s?(?P<d3>\d{1,2})\s?[日号])"
-)
-_WEEKDAY = re.compile(r"\s?[（(]?\s?(?:星期|周|礼拜)(?P<w>[一二三四五六日天])\s?[）)]?")
-_WEEKDAYS = "一二三四五六日"
-_WEEKDAY_FIRST = "（(星周礼"
-"""What a _WEEKDAY match starts with, besides white space."""
-# A 2026-12-05 date starts as this does (the year is 20xx: _DATE's (?<=2)0\d{2}).
-_ISO_DATE_START = re.compile(r"20\d\d[-/.]")
-_RELATIVE_DEADLINE = re.compile(
-    r"(?:收到|接到|签收)本(?:函|通知|信|短信|通知书)(?:之日)?(?:起|后)\s?(?P<n>\d+|[一二三四五六七八九十]+)\s?(?:个)?(?:工作日|日|天)内"
-)
-# Runs of 11 characters or more only: the shortest kind, a mobile number, has 11 digits.
-_NUMBERISH = re.compile(
-    r"[\d*](?<![0-9A-Za-z*][\d*])(?:[\d*]|[ -](?=[\d*])){9,}[\dXx*]?(?![0-9A-Za-z*])"
-)
-# How every _NUMBERISH match starts (ten characters of digits, stars and single
-# separators): a cheaper pattern that rules out the usual text with no long number.
-_NUMBERISH_START = re.compile(r"[\d*][\d* -]{9}")
-_GROUP_SEPARATORS = re.compile(r"[ -]")
-_MASKED_ID = re.compile(r"\d{3}\*{11}\d{3}[\dXx]|\d{6}\*{8}\d{3}[\dXx*]")
-_MOBILE = re.compile(r"1[3-9]\d{9}|1[3-9]\d\*{4}\d{4}")
-_MASKED_CARD = re.compile(r"\d{4,6}\*{4,9}\d{4}")
-
-
-_FIGURES = "0123456789.,"
-
-
-def _bare_figure(text: str, start: int, at: int) -> re.Match[str] | None:
-    """``_MONEY_BARE.search(text, start, at + 1)``: the figure ending at the 元 at ``at``.
-
-    Read backwards the match is deterministic — 元, then 万 or not, then one white
-    space or not, then a run of digits, commas and dots — and its lookbehind lets it
-    start only where that run begins. So the one place to try is found with
-    ``str.rstrip`` and tried anchored (0.5 µs instead of searching the window,
-    2–3 µs per 元). A run that reaches past a digit ``rstrip`` does not know (a
-    full-width one) is searched as before.
-    """
-    end = at
-    if end > start and text[end - 1] == "万":
-        end -= 1
-    if end > start and text[end - 1].isspace():
-        end -= 1
-    run = start + len(text[start:end].rstrip(_FIGURES))
-    if run > start and text[run - 1].isdecimal():
-        return _MONEY_BARE.search(text, start, at + 1)
-    return _MONEY_BARE.match(text, run, at + 1) if run < end else None
-
-
-def _date_window(text: str) -> tuple[int, int]:
-    """The stretch of ``text`` every _DATE match lies in; (-1, -1) when there is none.
-
-    ``re`` tries _DATE at every digit, and an SMS's card tail, amount and days
-    overdue come before its date, its hotline after. Every match holds a 月 at most
-    ten characters after its start and five before its end (2026 年 12 月 5 日,
-    spaces allowed), or starts as _ISO_DATE_START does. Lookbehinds still see the
-    text before the start; the end is used only when no ISO date can occur, as
-    only that form looks ahead (``(?!\\d)``), which a shortened string would fool.
-    """
-    month = text.find("月")
-    iso = _ISO_DATE_START.search(text)
-    if iso is None:
-        if month < 0:
-            return -1, -1
-        return max(0, month - 10), min(len(text), text.rfind("月") + 6)
-    start = iso.start() if month < 0 else max(0, min(month - 10, iso.start()))
-    return start, len(text)
-
-
-_CARD_WORDS = re.compile(r"卡号|卡")
-"""Before a long number: a card's. (A 账号 may be a corporate account of 17–19 digits.)"""
-
-
-def _classify(digits: str, card_context: bool = False) -> str | None:
-    """``id``, ``mobile``, ``card`` or None for a run of digits and stars.
-
-    ``card_context``: the run follows 卡号 / 账户 …, so a long run of digits is a card
-    number even when its Luhn check digit is wrong (a record's card may be).
-    """
-    if len(digits) == 18 and (
-        _MASKED_ID.fullmatch(digits) or (digits[:17].isdigit() and id_valid(digits))
-    ):
-        return "id"
-    if _MOBILE.fullmatch(digits):
-        return "mobile"
-    if _MASKED_CARD.fullmatch(digits):
-        return "card"
-    if digits.isdigit() and 13 <= len(digits) <= 19 and luhn_valid(digits):
-        return "card"
-    if card_context and digits.isdigit() and 15 <= len(digits) <= 19 and digits[0] != "0":
-        return "card"  # a full card number is one whatever its check digit
-    return None
-
-
-CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-
-
-def small_number(text: str) -> int:
-    """一…九十九 or digits as an int (0: not a number)."""
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + CN_DIGITS.get(text[1:], 0)
-    if text.endswith("十"):
-        return CN_DIGITS.get(text[0], 0) * 10
-    if "十" in text:
-        tens, ones = text.split("十", 1)
-        return CN_DIGITS.get(tens, 0) * 10 + CN_DIGITS.get(ones, 0)
-    return CN_DIGITS.get(text, 0)
-
-
-def _chunks(text: str, bounds: list[tuple[int, int]]) -> list[Sentence]:
-    """The stripped, non-empty chunks of ``text`` between ``bounds``, as spans."""
-    found: list[Sentence] = []
-    for start, end in bounds:
-        chunk = text[start:end]
-        stripped = chunk.strip()
-        if stripped:
-            begin = start + len(chunk) - len(chunk.lstrip())
-            found.append(Sentence(stripped, begin, begin + len(stripped)))
-    return found
 
 
 class TextView:
