@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from dunletters.lint import lexicon as lexicon_module
 from dunletters.lint.anchors import required_literals
 from dunletters.lint.lexicon import (
     CompiledLexicon,
@@ -17,6 +16,7 @@ from dunletters.lint.lexicon import (
     load_lexicon,
     load_lexicons,
 )
+from dunletters.lint.lexicon import loading as lexicon_module
 from dunletters.lint.rules import RULES
 from dunletters.lint.text import TextView
 

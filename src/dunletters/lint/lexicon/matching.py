@@ -1,135 +1,29 @@
-"""Phrase lists (lexicons): YAML data a compliance team extends without code.
+"""Matching the lists on a text: one shared phrase scan, then each list's entries.
 
-Each file under ``lint/lexicons/`` is one list (Vale's *existence* and
-*substitution* styles): the rule that uses it, a description and its basis, the
-entries — a ``phrase`` (substring) or a ``regex`` — each with an optional
-``suggest`` replacement, an ``except`` list of legitimate longer phrases, and an
-``example`` the entry must match; and ``pass_examples`` no entry may match. The
-tests run every example, so an entry that stops matching its own example fails CI.
-
-Matching is on :attr:`TextView.match_text` (full-width folded, whitespace next to
-Chinese removed). Chinese phrases match as substrings — ``\\b`` never matches
-inside Chinese — while a phrase that starts or ends with a Latin letter or digit is
-guarded with ASCII-only neighbours, case-insensitively, so ``M1`` does not fire
-inside ``M10``. All literal phrases of all lists are found in one pass over the
-text (:class:`PhraseScanner`), whatever the lists' length.
+All literal phrases of all lists, and the required literals of their patterns
+(:mod:`dunletters.lint.anchors`), are found in one Aho–Corasick pass over
+:attr:`TextView.match_text <dunletters.lint.text.TextView.match_text>`;
+:class:`CompiledLexicon` turns a list's share of that scan into its matches.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import ahocorasick_rs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from dunletters.errors import ConfigError, describe_validation
-from dunletters.lint.anchors import reads_parser, required_literals
-from dunletters.lint.findings import Severity
+from dunletters.lint.anchors import required_literals
+from dunletters.lint.lexicon.schema import Entry, Lexicon
 from dunletters.lint.text import TextView, fold
 
-__all__ = [
-    "CompiledLexicon",
-    "Entry",
-    "Lexicon",
-    "LexiconMatch",
-    "RuleDoc",
-    "builtin_lexicons",
-    "lexicon_cache_dir",
-    "load_lexicon",
-    "load_lexicons",
-]
+__all__ = ["CompiledLexicon", "LexiconMatch", "PhraseScanner"]
 
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
 _UNSEARCHED: Any = object()
 """An entry not yet searched for (``None`` is one that matches nowhere further on)."""
-
-
-class Entry(BaseModel):
-    """One phrase (or pattern) of a list."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-    phrase: str | None = Field(default=None, min_length=1)
-    regex: str | None = Field(default=None, min_length=1)
-    suggest: str | None = None
-    except_: tuple[str, ...] = Field(default=(), alias="except")
-    example: str = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _one_of(self) -> Entry:
-        # Patterns are compiled (and so checked) by load_lexicon, which knows which
-        # ones the shipped anchor table has already proven valid.
-        if (self.phrase is None) == (self.regex is None):
-            raise ValueError("每个条目须有且只有 phrase 或 regex 之一")
-        return self
-
-    @property
-    def label(self) -> str:
-        """The phrase, or the pattern, for messages and docs."""
-        return self.phrase if self.phrase is not None else f"/{self.regex}/"
-
-
-class RuleDoc(BaseModel):
-    """An existence rule's documentation (the sections of ``docs/rules.md``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-    principle: str
-    what: str
-    why: str
-    fail: tuple[str, ...] = ()
-    passes: tuple[str, ...] = ()
-    use_instead: str
-
-
-class Lexicon(BaseModel):
-    """A phrase list file; with ``extends: existence`` it also declares its rule."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-    name: str = Field(alias="list", pattern=r"^[a-z][a-z0-9_]*$")
-    rule: str = Field(pattern=r"^DL\d{3}$")
-    description: str
-    source: str
-    entries: tuple[Entry, ...] = Field(min_length=1)
-    pass_examples: tuple[str, ...] = Field(min_length=1)
-    extends: Literal["existence"] | None = None
-    """``existence``: the rule is one finding per match (see lint/rules/existence.py)."""
-    message: str | None = None
-    """The finding's message; ``{match}`` is the matched text (and ``{stage}``, ``{tone}``)."""
-    frame_message: str | None = None
-    """Also report the rule's sentence frames (lint/frames/), with this message
-    (``{match}``, ``{frame}``)."""
-    severity: Severity | None = None
-    basis: str | None = None
-    """The rule's basis in the rules and the seed (``依据``)."""
-    doc: RuleDoc | None = None
-    since: str = "0.1.0"
-    fixable: bool = False
-    needs: tuple[str, ...] = ()
-    stages: tuple[str, ...] = ()
-    """The stages the rule applies at (empty: all)."""
-    example_context: dict[str, str] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _declared(self) -> Lexicon:
-        if self.extends is not None:
-            missing = [
-                key for key in ("message", "severity", "basis", "doc") if getattr(self, key) is None
-            ]
-            if missing:
-                raise ValueError(f"extends: existence 的词表须写明 {'、'.join(missing)}")
-        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,153 +387,3 @@ def _excepted(text: str, start: int, end: int, entry: Entry) -> bool:
                 return True
             index = text.find(folded, index + 1, start + len(folded))
     return False
-
-
-def load_lexicon(path: Path, data: object = None) -> Lexicon:
-    """Read and validate one YAML list; errors name the file and the entry.
-
-    ``data``: the list already parsed (from the compiled cache), to validate only.
-    """
-    data_given = data is not None
-    if data is None:
-        import yaml  # only when a list is not in the compiled cache (~25 ms to import)
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        try:
-            # libyaml's C loader: the pure-Python one alone would cost a quarter
-            # second of every `dunletters lint` start-up.
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-            raise ConfigError(f"词表 {path.name} 无法读取：{error}") from None
-    try:
-        lexicon = Lexicon.model_validate(data)
-    except ValidationError as error:
-        raise ConfigError(describe_validation(error, f"词表 {path.name} 无效：")) from None
-    if lexicon.name != path.stem:
-        raise ConfigError(f"词表 {path.name} 的 list 应为 {path.stem}")
-    proven = anchor_table() if data_given else {}
-    for index, entry in enumerate(lexicon.entries):
-        if entry.regex is not None and entry.regex not in proven:
-            try:
-                re.compile(entry.regex, re.IGNORECASE)
-            except re.error as error:
-                raise ConfigError(
-                    f"词表 {path.name} 无效：entries.{index}.regex 无效：{error}"
-                ) from None
-    return lexicon
-
-
-# --- the compiled cache of the built-in lists ------------------------------------------
-#
-# Parsing the YAML files and the regex patterns costs ~60 ms, a large part of the
-# budget of a `dunletters lint` run on every save. The built-in lists are therefore
-# kept, once parsed, as one JSON file with each pattern's anchors (anchors.py) in the
-# user's cache folder (as the derived fonts are), named by a digest of the YAML
-# files: an edited list gets a new name, so it is never shadowed by a stale cache,
-# and nothing generated is kept in git.
-
-_COMPILED_FORMAT = 3
-
-
-def _builtin_dir() -> Path:
-    return Path(str(resources.files("dunletters.lint") / "lexicons"))
-
-
-def _builtin_paths() -> list[Path]:
-    return sorted(_builtin_dir().glob("*.yml"))
-
-
-def _digests(paths: Sequence[Path]) -> dict[str, str]:
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
-
-
-def lexicon_cache_dir() -> Path:
-    """``$DUNLETTERS_LEXICON_CACHE``, else ``$XDG_CACHE_HOME/dunletters/lexicons``."""
-    configured = os.environ.get("DUNLETTERS_LEXICON_CACHE")
-    if configured:
-        return Path(configured).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dunletters" / "lexicons"
-
-
-def _cache_path(sources: dict[str, str]) -> Path:
-    key = json.dumps([_COMPILED_FORMAT, reads_parser(), sorted(sources.items())]).encode("utf-8")
-    return lexicon_cache_dir() / f"compiled-{hashlib.sha256(key).hexdigest()[:32]}.json"
-
-
-@cache
-def _compiled() -> dict[str, Any]:
-    """The built-in lists parsed, with their anchors: read from the user cache, or
-    built from the YAML files (and stored there when the folder is writable)."""
-    sources = _digests(_builtin_paths())
-    path = _cache_path(sources)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = None
-    if isinstance(data, dict) and data.get("sources") == sources:
-        return data
-    text = build_compiled()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)  # whole or absent, whatever runs in parallel
-    except OSError:
-        pass  # a read-only home: parse the YAML files on every run instead
-    built: dict[str, Any] = json.loads(text)
-    return built
-
-
-@cache
-def anchor_table() -> dict[str, list[str] | None]:
-    """Anchors of the built-in patterns (each one compiled when the cache was made)."""
-    anchors = _compiled().get("anchors", {})
-    return anchors if isinstance(anchors, dict) else {}
-
-
-def builtin_lexicons() -> list[Lexicon]:
-    """The built-in lists (parsed once, then read from the user cache)."""
-    lists = _compiled().get("lists", {})
-    return [load_lexicon(path, lists.get(path.stem)) for path in _builtin_paths()]
-
-
-def build_compiled() -> str:
-    """The compiled cache's JSON text for the built-in lists as they are now."""
-    paths = _builtin_paths()
-    lexicons = [load_lexicon(path, None) for path in paths]
-    anchors: dict[str, list[str] | None] = {}
-    for pattern in sorted({e.regex for lx in lexicons for e in lx.entries if e.regex}):
-        literals = required_literals(pattern)
-        anchors[pattern] = None if literals is None else sorted(literals)
-    document = {
-        "format": _COMPILED_FORMAT,
-        "sources": _digests(paths),
-        "lists": {lx.name: lx.model_dump(mode="json", by_alias=True) for lx in lexicons},
-        "anchors": anchors,
-    }
-    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
-@cache
-def load_lexicons(extra_dirs: tuple[Path, ...] = ()) -> dict[str, CompiledLexicon]:
-    """The built-in lists, extended by same-named lists in ``extra_dirs``.
-
-    An extra file with the same list name adds its entries and pass examples to the
-    built-in list (a compliance team extends, it does not have to copy).
-    """
-    lists: dict[str, Lexicon] = {}
-    extra = [load_lexicon(path) for d in extra_dirs for path in sorted(Path(d).glob("*.yml"))]
-    for lexicon in (*builtin_lexicons(), *extra):
-        if lexicon.name in lists:
-            base = lists[lexicon.name]
-            lexicon = base.model_copy(
-                update={
-                    "entries": base.entries + lexicon.entries,
-                    "pass_examples": base.pass_examples + lexicon.pass_examples,
-                }
-            )
-        lists[lexicon.name] = lexicon
-    scanner = PhraseScanner()
-    table = anchor_table()
-    return {name: CompiledLexicon(lexicon, scanner, table) for name, lexicon in lists.items()}
