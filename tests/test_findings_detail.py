@@ -18,16 +18,21 @@ import pytest
 
 from conftest import AS_OF, TEST_CONFIG
 from csvfiles import write_csv
-from dunletters.excerpts import RULE_TITLES, excerpt, finding_details, mask_excerpt
+from dunletters.excerpts import excerpt, finding_details, mask_excerpt, rule_title, rule_titles
 from dunletters.lint.rules import RULES
+from dunletters.lint.rules.templates import TEMPLATE_RULES
 from dunletters.models import Account
 from dunletters.registry import BUILTIN_TEMPLATES
 from dunletters.samples import generate_accounts, sample_account
 
 
 def test_every_rule_has_a_chinese_name() -> None:
-    assert {rule.code for rule in RULES} <= set(RULE_TITLES)
-    assert all(not title.isascii() for title in RULE_TITLES.values())
+    assert {rule.code for rule in (*TEMPLATE_RULES, *RULES)} | {"DL000"} == set(rule_titles())
+    assert all(not title.isascii() for title in rule_titles().values())
+    # read from the rules' YAML: messages.yml, and an existence rule's list
+    assert (rule_title("DL102"), rule_title("DL601")) == ("未写明金额", "威胁恐吓")
+    assert rule_title("DL000") == "缺少检查所需的信息"
+    assert rule_title("ACME01") == "ACME01"  # a project's own code shows as itself
 
 
 @pytest.mark.parametrize(
@@ -117,7 +122,7 @@ def test_a_batch_lists_each_finding_with_account_and_sentence(
     detailed = [(m, d) for m in manifest for d in m["finding_details"]]
     assert any(d["code"] == "DL107" for _, d in detailed)
     for entry, detail in detailed:
-        assert detail["rule"] == RULE_TITLES[detail["code"]]
+        assert detail["rule"] == rule_title(detail["code"])
         same = [d for d in entry["finding_details"] if d["code"] == detail["code"]]
         assert len(same) == entry["findings"][detail["code"]]
         if detail["code"] == "DL107":

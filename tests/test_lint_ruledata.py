@@ -1,4 +1,4 @@
-"""A rule's severity and messages are YAML data a compliance officer edits without Python.
+"""A rule's title, severity and messages are YAML data a compliance officer edits without Python.
 
 Each test edits a temporary copy of a shipped file, as a compliance officer's
 pull request would edit the file itself, and lints with the rules built from it.
@@ -156,3 +156,45 @@ def test_every_rule_says_since_when_and_the_template_checks_are_rules() -> None:
     assert all(rule.since == "0.1.0" for rule in (*RULES, *TEMPLATE_RULES))
     assert [rule.code for rule in TEMPLATE_RULES] == [f"DL00{n}" for n in range(1, 9)]
     assert {str(rule.severity) for rule in TEMPLATE_RULES} == {"error", "warning"}
+
+
+def _declared_titles() -> dict[str, list[str]]:
+    """Each rule code's ``title:`` entries in the shipped YAML files, wherever they are."""
+    found: dict[str, list[str]] = {}
+    shipped = yaml.safe_load(builtin_path().read_text(encoding="utf-8"))
+    for code, entry in shipped.items():
+        if "title" in entry:
+            found.setdefault(code, []).append(entry["title"])
+    for path in sorted(LEXICONS.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "title" in data:
+            found.setdefault(data["rule"], []).append(data["title"])
+    return found
+
+
+@pytest.mark.parametrize("rule", [*TEMPLATE_RULES, *RULES], ids=lambda rule: rule.code)
+def test_every_rule_has_one_chinese_title_in_yaml(rule: Rule) -> None:
+    """In messages.yml, or in its phrase list for an existence rule: in one place only."""
+    assert _declared_titles().get(rule.code) == [rule.title]
+    assert rule.title and not rule.title.isascii()
+
+
+def test_editing_a_title_renames_the_rule(tmp_path: Path) -> None:
+    assert rules_by_code()["DL102"].title == "未写明金额"
+    renamed = {
+        r.code: r for r in catalogue(_edited_messages(tmp_path, "DL102", title="欠款金额缺失"))
+    }
+    assert renamed["DL102"].title == "欠款金额缺失"
+    data = yaml.safe_load(builtin_path().read_text(encoding="utf-8"))
+    del data["DL102"]["title"]  # an older copy without titles keeps the shipped ones
+    copy = tmp_path / "untitled.yml"
+    copy.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert {r.code: r for r in catalogue(copy)}["DL102"].title == "未写明金额"
+
+
+def test_an_existence_rules_title_is_in_its_list(tmp_path: Path) -> None:
+    copy = tmp_path / "insult.yml"
+    source = (LEXICONS / "insult.yml").read_text(encoding="utf-8")
+    assert "\ntitle: 侮辱贬损\n" in source
+    copy.write_text(source.replace("\ntitle: 侮辱贬损\n", "\ntitle: 辱骂\n"), encoding="utf-8")
+    assert existence_rule(load_lexicon(copy)).title == "辱骂"

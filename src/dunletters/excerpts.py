@@ -13,51 +13,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
+from dunletters.lint.engine import CONTEXT_CODE, CONTEXT_TITLE
 from dunletters.lint.findings import Finding
+from dunletters.lint.rules import RULES
+from dunletters.lint.rules.templates import TEMPLATE_RULES
 from dunletters.models import Account
 
-__all__ = ["RULE_TITLES", "excerpt", "finding_details", "mask_excerpt", "rule_title"]
-
-RULE_TITLES: Mapping[str, str] = {
-    "DL000": "缺少检查所需的信息",
-    "DL101": "未写明债权机构",
-    "DL102": "未写明金额",
-    "DL103": "未写明还款期限",
-    "DL104": "未写明官方还款渠道",
-    "DL105": "未写明官方联系电话",
-    "DL106": "未称呼债务人姓名",
-    "DL107": "使用内部术语",
-    "DL108": "未说明异议处理渠道",
-    "DL201": "金额与记录不符",
-    "DL202": "大写金额不符或不规范",
-    "DL203": "明细之和不等于合计",
-    "DL204": "日期有误或与发函日不符",
-    "DL205": "占位符或模板语法残留",
-    "DL206": "声称的此前联系多于记录",
-    "DL301": "信函超过一页",
-    "DL302": "句子过长",
-    "DL303": "段落过长",
-    "DL304": "短信超过条数预算",
-    "DL305": "句子重复",
-    "DL401": "措辞与语气不符",
-    "DL402": "过早提及法律措施",
-    "DL403": "未给出协商或分期出路",
-    "DL501": "未说明逾期后果",
-    "DL502": "提及法律措施却未说明原因",
-    "DL503": "虚假或夸大的后果",
-    "DL601": "威胁恐吓",
-    "DL602": "侮辱贬损",
-    "DL603": "冒用公检法名义",
-    "DL604": "向第三方透露或威胁透露",
-    "DL605": "未脱敏的个人信息",
-    "DL606": "非官方还款渠道",
-    "DL607": "短信格式不合规",
-    "DL608": "短信发送时段或频次不合规",
-    "DL609": "对已故或争议账户催收",
-}
-"""Each rule's name in Chinese, as a reviewer reads it beside the code."""
+__all__ = ["excerpt", "finding_details", "mask_excerpt", "rule_title", "rule_titles"]
 
 _BOUNDARY = re.compile(r"[。！？!?；;\n]")
 _DIGITS = re.compile(r"\d{7,}")
@@ -65,9 +30,17 @@ EXCERPT_CHARS = 80
 """A longer sentence is cut to this many characters around the match."""
 
 
+@cache
+def rule_titles() -> Mapping[str, str]:
+    """Each code's Chinese name, from the rules' YAML data (messages.yml, lexicons)."""
+    titles = {CONTEXT_CODE: CONTEXT_TITLE}
+    titles.update((rule.code, rule.title) for rule in (*TEMPLATE_RULES, *RULES) if rule.title)
+    return titles
+
+
 def rule_title(code: str) -> str:
     """The Chinese name of a rule (a project's unknown code shows as itself)."""
-    return RULE_TITLES.get(code, code)
+    return rule_titles().get(code, code)
 
 
 def excerpt(text: str, start: int, end: int) -> str:

@@ -29,10 +29,12 @@ from dunletters.models import Account, Creditor
 from dunletters.vocabulary import STAGE_NAMES
 from dunletters.zh import format_date
 
-__all__ = ["CONTEXT_CODE", "Linter", "configured_creditor", "lint_document"]
+__all__ = ["CONTEXT_CODE", "CONTEXT_TITLE", "Linter", "configured_creditor", "lint_document"]
 
 CONTEXT_CODE = "DL000"
 """Info finding: rules were skipped because the document's stage/tone/channel is unknown."""
+CONTEXT_TITLE = "缺少检查所需的信息"
+"""The notice's Chinese name (it is no rule, so it has no entry in messages.yml)."""
 
 _NEEDS = ("stage", "tone", "channel", "record", "pages", "schedule")
 _NEEDS_LABELS = {

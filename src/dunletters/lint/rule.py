@@ -75,6 +75,8 @@ class Rule:
     """The dunletters version the rule first shipped in."""
     fixable: bool = False
     """``dunletters lint --fix`` may apply its suggestions (safe substitutions only)."""
+    title: str = ""
+    """The rule's Chinese name (YAML data; ``name`` is its stable kebab-case id)."""
 
     def severity_for(self, channel: str | None) -> Severity:
         """The default severity on a channel (DL103: error in letters, warning in SMS)."""
@@ -90,9 +92,11 @@ class Rule:
 
 
 def with_data(rule: Rule, data: RuleData) -> Rule:
-    """The rule with its severity, messages, ``since`` and ``fixable`` taken from data."""
+    """The rule with its title, severity, messages, ``since`` and ``fixable`` taken from
+    data (an edited rule-data file without a title keeps the shipped one)."""
     return replace(
         rule,
+        title=data.title or rule.title,
         severity=data.severity,
         severity_by_channel=tuple(data.severity_by_channel.items()),
         messages=dict(data.messages),

@@ -1,11 +1,12 @@
-"""A rule's data — severity, messages, since, fixable — read from YAML, not code.
+"""A rule's data — Chinese title, severity, messages, since, fixable — read from YAML.
 
-A compliance officer rewords a message or changes a severity by editing YAML: the
-rules written in Python take theirs from ``lint/rules/messages.yml``; the existence
-rules (a phrase list and a message, nothing more) are declared whole in their list's
-YAML file (:mod:`dunletters.lint.rules.existence`). A rule's Python keeps its logic
-and fills the message's ``{placeholders}``; an edit that renames a placeholder or a
-message key is refused when the file is read, naming the file and the rule.
+A compliance officer renames a rule, rewords a message or changes a severity by
+editing YAML: the rules written in Python take theirs from ``lint/rules/messages.yml``;
+the existence rules (a phrase list and a message, nothing more) are declared whole in
+their list's YAML file (:mod:`dunletters.lint.rules.existence`). A rule's Python keeps
+its logic and fills the message's ``{placeholders}``; an edit that renames a
+placeholder or a message key is refused when the file is read, naming the file and
+the rule.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ __all__ = ["RuleData", "builtin_rule_data", "check_against", "load_rule_data", "
 
 
 class RuleData(BaseModel):
-    """What of a rule is data: how severe it is and what it says."""
+    """What of a rule is data: what it is called, how severe it is and what it says."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    title: str | None = Field(default=None, min_length=1)
+    """The rule's Chinese name, as a reviewer reads it beside the code (summary.html)."""
     severity: Severity
     severity_by_channel: dict[str, Severity] = Field(default_factory=dict)
     messages: dict[str, str] = Field(default_factory=dict)

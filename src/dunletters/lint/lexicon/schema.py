@@ -68,6 +68,8 @@ class Lexicon(BaseModel):
     pass_examples: tuple[str, ...] = Field(min_length=1)
     extends: Literal["existence"] | None = None
     """``existence``: the rule is one finding per match (see lint/rules/existence.py)."""
+    title: str | None = Field(default=None, min_length=1)
+    """The declared rule's Chinese name (as ``title`` in lint/rules/messages.yml)."""
     message: str | None = None
     """The finding's message; ``{match}`` is the matched text (and ``{stage}``, ``{tone}``)."""
     frame_message: str | None = None

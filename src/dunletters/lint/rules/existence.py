@@ -62,6 +62,7 @@ def existence_rule(lexicon: Lexicon) -> Rule:
         example_context=tuple(lexicon.example_context.items()),
     )
     data = RuleData(
+        title=lexicon.title,
         severity=lexicon.severity,
         messages=messages,
         since=lexicon.since,
