@@ -182,3 +182,14 @@ def test_history_page_in_the_browser(ledger_file: Path) -> None:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_history_json_and_text_show_the_reference_masked(ledger_file: Path) -> None:
+    from dunletters.ledger.history import history_json, history_text
+
+    ledger = Ledger(f"sqlite:///{ledger_file}")
+    try:
+        shown = history_json(ledger, "A00000042") + history_text(ledger, "A00000042")
+    finally:
+        ledger.close()
+    assert REFERENCE not in shown and '"reference": "****9876"' in shown

@@ -78,6 +78,7 @@ __all__ = [
     "mask_card",
     "mask_id",
     "mask_mobile",
+    "mask_reference",
     "parse_capitals",
     "quantize_fen",
     "surname",
@@ -720,6 +721,17 @@ def mask_mobile(number: str) -> str:
     if not re.fullmatch(r"1[3-9]\d{9}", cleaned, flags=re.ASCII):
         raise ValueError("不是中国大陆手机号（11 位，1 开头），无法脱敏")
     return f"{cleaned[:3]}****{cleaned[-4:]}"
+
+
+def mask_reference(reference: str) -> str:
+    """A payment reference shown by its last four characters (it may name a bank account).
+
+    >>> mask_reference("TXN-0001-5678"), mask_reference("1234"), mask_reference("")
+    ('****5678', '****', '')
+    """
+    if not reference:
+        return ""
+    return "****" + reference[-4:] if len(reference) > 4 else "****"
 
 
 # -- 称谓 ----------------------------------------------------------------------------

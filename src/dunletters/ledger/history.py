@@ -1,8 +1,8 @@
 """One account's contact history for people: every document and payment, as text or JSON.
 
-The ledger holds no names, card or ID numbers and no phone numbers, so nothing here
-needs masking beyond what it stores; the phone's keyed hash is shown only as whether
-one was recorded.
+The ledger holds no names, card or ID numbers and no phone numbers; the one free-text
+value it holds, a payment's reference, is masked to its last four characters here, so the
+CLI's text and JSON and the preview's page show the same masked value.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from dunletters.ledger.store import Ledger
 from dunletters.vocabulary import CHANNEL_NAMES, STAGE_NAMES, TONE_NAMES
-from dunletters.zh import format_money
+from dunletters.zh import format_money, mask_reference
 
 __all__ = ["STATUS_NAMES", "history_json", "history_payload", "history_text"]
 
@@ -46,7 +46,7 @@ def history_payload(ledger: Ledger, account_id: str) -> dict[str, Any]:
             {
                 "paid_on": row["paid_on"].isoformat(),
                 "amount": f"{row['amount']:.2f}",
-                "reference": row["reference"],
+                "reference": mask_reference(row["reference"]),
             }
             for row in ledger.payments_of(account_id)
         ],

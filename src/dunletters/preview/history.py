@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from dunletters.config import Settings
 from dunletters.errors import ConfigError
+from dunletters.zh import mask_reference
 
 if TYPE_CHECKING:
     from dunletters.ledger import Ledger
@@ -26,13 +27,6 @@ __all__ = ["ACCOUNT_ID", "HistoryLookup", "HistoryView", "mask_reference"]
 
 ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
 """An account id as the batch accepts them: letters, digits, ``_ . -``, at most 64."""
-
-
-def mask_reference(reference: str) -> str:
-    """A payment reference shown by its last four characters (it may name a bank account)."""
-    if not reference:
-        return ""
-    return "****" + reference[-4:] if len(reference) > 4 else "****"
 
 
 @dataclass(frozen=True)
@@ -96,10 +90,7 @@ class HistoryLookup:
             payload = history_payload(self._open(), asked)
         except ConfigError as error:
             return HistoryView(asked, str(error))
-        payments = [
-            {**row, "reference": mask_reference(row["reference"])} for row in payload["payments"]
-        ]
-        return HistoryView(asked, None, payload["documents"], payments)
+        return HistoryView(asked, None, payload["documents"], payload["payments"])
 
     def close(self) -> None:
         """Release the ledger's connections."""
