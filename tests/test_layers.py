@@ -19,7 +19,17 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ground", ("errors", "vocabulary", "zh", "checksums", "gates", "__version__")),
     (
         "record",
-        ("models", "fields", "fastbuild", "cells", "columns", "config", "samples", "history"),
+        (
+            "models",
+            "fields",
+            "fastbuild",
+            "cells",
+            "columns",
+            "config",
+            "samples",
+            "history",
+            "record_json",
+        ),
     ),
     ("decision", ("escalation",)),
     ("document", ("approvals", "registry", "rendering", "sms", "pdf", "fonts", "theme")),

@@ -8,18 +8,16 @@ step the batch uses too.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from dunletters.cells import record_cells
 from dunletters.config import Settings
 from dunletters.errors import AccountHeld, InputError
 from dunletters.escalation import Decision, Hold, decide, decision_for
 from dunletters.history import sample_history
-from dunletters.models import Account, parse_account
+from dunletters.models import Account
 from dunletters.produce import (
     Job,
     RunContext,
@@ -27,6 +25,7 @@ from dunletters.produce import (
     preview_number,
     produce_documents,
 )
+from dunletters.record_json import account_from_json, file_origin
 from dunletters.registry import Registry
 from dunletters.samples import sample_account
 
@@ -87,17 +86,7 @@ def _read_record_file(path: Path) -> bytes:
 
 def load_record(path: Path, as_of: date) -> Account:
     """One account from a JSON object file; errors name the file and fields only."""
-    try:
-        data = json.loads(_read_record_file(path).decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{path}：不是 UTF-8 编码的 JSON 文件") from None
-    except json.JSONDecodeError as error:
-        raise InputError(f"{path}:{error.lineno}: 不是有效的 JSON（{error.msg}）") from None
-    except (ValueError, RecursionError):
-        raise InputError(f"{path}：不是有效的 JSON（数字过长或嵌套过深）") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{path}：须为一个 JSON 对象（一条账户记录）")
-    return parse_account(record_cells(data, source=str(path)), as_of=as_of, source=str(path))
+    return account_from_json(_read_record_file(path), as_of, file_origin(path))
 
 
 def _decision(
