@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("decision", ("escalation",)),
     ("document", ("approvals", "registry", "rendering", "sms", "pdf", "fonts", "theme")),
     ("findings", ("lint",)),
-    ("composition", ("produce", "drafts", "documents", "batch", "ledger", "excerpts")),
+    ("composition", ("produce", "drafts", "batch", "ledger", "excerpts")),
     # The package itself re-exports the public API.
     ("interfaces", ("cli", "__main__", "commands", "preview", "")),
 )
