@@ -32,7 +32,20 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("decision", ("escalation",)),
-    ("document", ("approvals", "registry", "sandbox", "rendering", "sms", "pdf", "fonts", "theme")),
+    (
+        "document",
+        (
+            "approvals",
+            "template_checks",
+            "registry",
+            "sandbox",
+            "rendering",
+            "sms",
+            "pdf",
+            "fonts",
+            "theme",
+        ),
+    ),
     ("findings", ("lint",)),
     ("composition", ("produce", "drafts", "batch", "ledger", "excerpts")),
     # The package itself re-exports the public API.
