@@ -27,13 +27,18 @@ Why it is built this way:
   the PNG is that PDF rasterised by poppler; the HTML is the exact input of the PDF,
   shown in a sandboxed ``<iframe>`` (no scripts, opaque origin) with its stylesheet
   served from the templates folder.
-* **Safe by default.** Binds 127.0.0.1 (``cli.serve``) and answers only to that
+* **Safe by default.** Binds 127.0.0.1 (``dunletters serve``) and answers only to that
   ``Host`` (DNS rebinding); files are served only from the
   templates folders, by a name checked part by part (no ``..``, no absolute or
   encoded escapes, no template sources); every page is rendered by an autoescaping
   Jinja environment; CSP allows nothing remote. Uploaded records live in memory only
   (a bounded LRU keyed by a random token) and are never logged or written to disk;
   errors name template file, line and field, never a record value.
+
+The state (folders, settings, caches, the lock) is :mod:`dunletters.preview.service`'s
+and the defences (CSPs, headers, the ``Host`` check, asset names) are
+:mod:`dunletters.preview.security`'s; the endpoints here read the service from
+``request.app.state``.
 """
 
 from __future__ import annotations
