@@ -19,8 +19,8 @@ import pytest
 from conftest import TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.pipeline import BatchOptions, run_batch
+from dunletters.commands.render import render_one
 from dunletters.config import LedgerPolicy, LedgerSettings, Settings
-from dunletters.documents import render_one
 from dunletters.escalation import decision_for
 from dunletters.history import UNKNOWN, HistoryFacts, sample_history
 from dunletters.ledger import Ledger

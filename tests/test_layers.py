@@ -19,12 +19,35 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ground", ("errors", "vocabulary", "zh", "checksums", "gates", "__version__")),
     (
         "record",
-        ("models", "fields", "fastbuild", "cells", "columns", "config", "samples", "history"),
+        (
+            "models",
+            "fields",
+            "fastbuild",
+            "cells",
+            "columns",
+            "config",
+            "samples",
+            "history",
+            "record_json",
+        ),
     ),
     ("decision", ("escalation",)),
-    ("document", ("approvals", "registry", "rendering", "sms", "pdf", "fonts", "theme")),
+    (
+        "document",
+        (
+            "approvals",
+            "template_checks",
+            "registry",
+            "sandbox",
+            "rendering",
+            "sms",
+            "pdf",
+            "fonts",
+            "theme",
+        ),
+    ),
     ("findings", ("lint",)),
-    ("composition", ("produce", "drafts", "documents", "batch", "ledger", "excerpts")),
+    ("composition", ("jobs", "produce", "drafts", "batch", "ledger", "excerpts")),
     # The package itself re-exports the public API.
     ("interfaces", ("cli", "__main__", "commands", "preview", "")),
 )

@@ -429,8 +429,8 @@ def test_shared_styles_give_weasyprints_own_bytes_for_the_builtin_letters() -> N
     from datetime import date
 
     from dunletters.config import STAGES, TONES, Settings
-    from dunletters.documents import letter_pdf_metadata
     from dunletters.escalation import decision_for
+    from dunletters.produce import letter_pdf_metadata
     from dunletters.registry import Registry
     from dunletters.rendering import Renderer
     from dunletters.samples import sample_account

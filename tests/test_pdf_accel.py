@@ -86,8 +86,8 @@ def _fonts(pdf: Path) -> list[tuple[str, str, str, str]]:
 
 def _builtin_letters() -> list[tuple[str, PdfMetadata]]:
     from dunletters.config import STAGES, TONES, Settings
-    from dunletters.documents import letter_pdf_metadata
     from dunletters.escalation import decision_for
+    from dunletters.produce import letter_pdf_metadata
     from dunletters.registry import Registry
     from dunletters.rendering import Renderer
     from dunletters.samples import sample_account
@@ -260,9 +260,9 @@ def test_only_cid_keyed_cff_faces_are_embedded_bare() -> None:
 def test_reused_blocks_give_the_bytes_of_laying_them_out() -> None:
     """Top-level blocks repeated across letters (accel.blocks): same bytes as without."""
     from dunletters.config import Settings
-    from dunletters.documents import letter_pdf_metadata
     from dunletters.escalation import Hold, decide
     from dunletters.models import parse_account
+    from dunletters.produce import letter_pdf_metadata
     from dunletters.registry import Registry
     from dunletters.rendering import Renderer
     from dunletters.samples import generate_accounts
@@ -294,9 +294,9 @@ def test_reused_blocks_give_the_bytes_of_laying_them_out() -> None:
 
 def _generated_letters(count: int, seed: int) -> list[tuple[str, PdfMetadata]]:
     from dunletters.config import Settings
-    from dunletters.documents import letter_pdf_metadata
     from dunletters.escalation import Hold, decide
     from dunletters.models import parse_account
+    from dunletters.produce import letter_pdf_metadata
     from dunletters.registry import Registry
     from dunletters.rendering import Renderer
     from dunletters.samples import generate_accounts

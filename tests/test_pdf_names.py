@@ -22,10 +22,10 @@ from conftest import TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.pipeline import BatchOptions, run_batch
 from dunletters.config import STAGES, TONES, Settings
-from dunletters.documents import letter_pdf_metadata
 from dunletters.escalation import decision_for
 from dunletters.pdf import PdfRenderer, name_check
 from dunletters.pdf.fonts import ensure_fonts, unsupported_characters
+from dunletters.produce import letter_pdf_metadata
 from dunletters.registry import Registry
 from dunletters.rendering import Renderer
 from dunletters.samples import LONGEST_NAME, generate_accounts, sample_account

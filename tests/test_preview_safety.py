@@ -16,12 +16,8 @@ from typing import Any
 import pytest
 
 from conftest import TEST_SETTINGS
-from dunletters.preview.app import (
-    _BODY_LIMIT,
-    PreviewOptions,
-    _host_name,
-    create_app,
-)
+from dunletters.preview.app import _BODY_LIMIT, PreviewOptions, create_app
+from dunletters.preview.security import _host_name
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from dunletters import rendering
+from dunletters import sandbox as sandboxes
 from dunletters.config import Settings
 from dunletters.errors import TemplateError
 from dunletters.escalation import Decision
@@ -40,8 +40,8 @@ DECISION = Decision("early", "courteous", "前期提醒", 7)
 @pytest.fixture(autouse=True, params=["remembering", "plain"])
 def sandbox(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run the test on the gated sandbox and on the plain fallback."""
-    chosen = {"remembering": rendering._RememberingSandbox, "plain": rendering._Sandbox}
-    monkeypatch.setattr(rendering, "_SANDBOX", chosen[request.param])
+    chosen = {"remembering": sandboxes._RememberingSandbox, "plain": sandboxes._Sandbox}
+    monkeypatch.setattr(sandboxes, "_SANDBOX", chosen[request.param])
     return str(request.param)
 
 
@@ -183,7 +183,7 @@ def test_letter_facts_are_kept_per_decision_fields(tmp_path: Path) -> None:
 
 
 def test_autoescape_by_name() -> None:
-    from dunletters.rendering import _autoescape
+    from dunletters.sandbox import _autoescape
 
     assert _autoescape("letters/a.html.j2") and _autoescape("x.HTML")
     assert not _autoescape("sms/a.txt.j2") and not _autoescape(None)
@@ -212,12 +212,12 @@ def test_shortcut_reads_agree_with_jinja(tmp_path: Path) -> None:
 
 
 def test_the_sandbox_stands_down_outside_the_pinned_jinja_versions() -> None:
-    assert rendering.sandbox_class(jinja2.__version__) is rendering._RememberingSandbox
+    assert sandboxes.sandbox_class(jinja2.__version__) is sandboxes._RememberingSandbox
     for version in ("3.2.0", "3.1.3", "4.0.0"):
-        with pytest.warns(rendering.gates.LibraryVersionWarning, match=f"Jinja2 {version}"):
-            assert rendering.sandbox_class(version) is rendering._Sandbox
+        with pytest.warns(sandboxes.gates.LibraryVersionWarning, match=f"Jinja2 {version}"):
+            assert sandboxes.sandbox_class(version) is sandboxes._Sandbox
 
 
 def test_environments_use_the_chosen_sandbox(tmp_path: Path, sandbox: str) -> None:
     env = renderer_with(tmp_path, "x").env
-    assert (type(env) is rendering._RememberingSandbox) == (sandbox == "remembering")
+    assert (type(env) is sandboxes._RememberingSandbox) == (sandbox == "remembering")

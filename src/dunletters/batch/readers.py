@@ -1,5 +1,8 @@
 """Readers for the batch input: CSV (UTF-8, BOM, UTF-16, GBK/GB18030), XLSX and JSON Lines.
 
+The header mapping lives in :mod:`dunletters.batch.headers` and the XLSX reader in
+:mod:`dunletters.batch.xlsx`; :func:`open_records` picks the reader by the file's suffix.
+
 Each reader streams rows — memory stays flat whether the file has a thousand rows or
 ten million — and yields :class:`Row` values with the 1-based row number a person
 sees in a spreadsheet (the header is row 1, so the first account is row 2; in JSON
@@ -26,26 +29,30 @@ import io
 import itertools
 import json
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from xml.etree import ElementTree
 
-from dunletters.cells import EXCEL_ERROR_REASON, CellError, cell_text, excel_error, json_cells
+from dunletters.batch.headers import (
+    HEADER_SCAN,
+    NO_ACCOUNT,
+    HeaderMap,
+    Row,
+    account_column,
+    find_header,
+    foot_row,
+    header_note,
+)
+from dunletters.batch.xlsx import xlsx_rows
+from dunletters.cells import EXCEL_ERROR_REASON, excel_error, json_cells
 from dunletters.columns import (
     BUILTIN_ALIASES,
     CANONICAL_COLUMNS,
-    FIELD_LABELS,
-    HOLD_FLAG_COLUMNS,
     REQUIRED_COLUMNS,
     check_aliases,
     header_key,
     ignored_keys,
-    label,
     lookup_table,
-    unknown_message,
 )
 from dunletters.errors import InputError
 
@@ -61,138 +68,6 @@ __all__ = [
     "header_key",
     "open_records",
 ]
-
-HEADER_SCAN = 10
-"""Rows searched for the header when it is not on the first (a title or two above it)."""
-MAX_XLSX_SHEET = 1 << 30
-"""Largest uncompressed worksheet part (streamed; a sheet of ~1 million rows is ~150 MiB)."""
-MAX_XLSX_PART = 128 << 20
-"""Largest uncompressed other part (shared strings, styles: openpyxl reads them whole)."""
-MAX_XLSX_RATIO = 200
-"""Largest compression ratio of a part above 1 MiB: real sheets deflate ~5–20 times;
-a zip bomb thousands of times."""
-
-_TOTAL_WORDS = frozenset({"合计", "总计", "合计:", "总计:", "合计：", "总计：", "小计"})
-_NO_ACCOUNT = _TOTAL_WORDS | {""}
-
-
-@dataclass(slots=True)
-class Row:
-    """One data row: its number in the file, the canonical cells, or why it is unreadable.
-
-    Not ``frozen``: a frozen dataclass sets each field through ``object.__setattr__``,
-    ~1.8 µs a row of the ~10 µs a CSV row costs to read. Nothing changes a row.
-    """
-
-    number: int
-    cells: dict[str, str]
-    problem: tuple[str, str] | None = None
-    """``(field, reason)`` when the row cannot be read at all (bad JSON, bad bytes)."""
-
-
-@dataclass
-class HeaderMap:
-    """How the file's columns map to canonical names, and what the reader noticed."""
-
-    columns: list[str | None]
-    ignored: list[str] = field(default_factory=list)
-    titles: dict[str, str] = field(default_factory=dict)
-    """Canonical column → the header as the file writes it."""
-    notes: list[str] = field(default_factory=list)
-    """What a user should know about the file (no flag columns, title rows, sheets, 合计)."""
-    headers: list[str] = field(default_factory=list)
-    """The header row as the file writes it (trimmed)."""
-    unknown: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    """Unknown headers and missing required columns: only in a map built not ``strict``."""
-
-    @classmethod
-    def build(
-        cls,
-        header: list[str],
-        aliases: Mapping[str, str],
-        source: str,
-        ignore: Iterable[str] = (),
-        *,
-        strict: bool = True,
-    ) -> HeaderMap:
-        """Map a header row; unknown, missing required or duplicated columns are errors.
-
-        Not ``strict`` (``dunletters columns``), unknown and missing columns are kept
-        on the map instead; two columns meaning one are still an error.
-        """
-        lookup, skip = lookup_table(aliases), ignored_keys(ignore)
-        columns: list[str | None] = []
-        ignored: list[str] = []
-        unknown: list[str] = []
-        seen: dict[str, str] = {}
-        for raw in header:
-            title = (raw or "").lstrip("\ufeff").strip()
-            key = header_key(title)
-            canonical = lookup.get(key)
-            if canonical is None:
-                columns.append(None)
-                if key in skip:
-                    ignored.append(title)
-                elif title:
-                    unknown.append(title)
-                continue
-            if canonical in seen:
-                raise InputError(
-                    f"{source}：列「{seen[canonical]}」与「{title}」都表示 {label(canonical)}，"
-                    "请删去其中一列，或用 --ignore-column 忽略其一"
-                )
-            seen[canonical] = title
-            columns.append(canonical)
-        missing = [name for name in REQUIRED_COLUMNS if name not in seen]
-        titles = [(raw or "").lstrip("\ufeff").strip() for raw in header]
-        if not strict:
-            return cls(columns, ignored, seen, _flag_notes(seen), titles, unknown, missing)
-        if unknown:
-            message = unknown_message(source, unknown)
-            if missing:
-                message += f"\n  另缺少必需的列：{'、'.join(label(name) for name in missing)}"
-            raise InputError(message)
-        if missing:
-            raise InputError(
-                f"{source}：缺少必需的列：{'、'.join(label(name) for name in missing)}"
-                "（表头可用中文，如 账号、姓名；自己的表头请在 [batch.columns] 中对应）"
-            )
-        return cls(columns, ignored, seen, _flag_notes(seen), titles)
-
-    def cells(self, values: list[Any]) -> dict[str, str]:
-        """Canonical cells of a row of text; empty cells are absent (pydantic defaults apply)."""
-        cells: dict[str, str] = {}
-        for name, value in zip(self.columns, values, strict=False):
-            if name is None:
-                continue
-            text = value.strip() if type(value) is str else str(value).strip()
-            if text:
-                cells[name] = text
-        return cells
-
-    def typed_row(self, number: int, values: Iterable[Any]) -> Row:
-        """A row of typed cells (XLSX, JSON Lines): each read as text by its column's rules."""
-        cells: dict[str, str] = {}
-        for name, value in zip(self.columns, values, strict=False):
-            if name is None:
-                continue
-            try:
-                text = cell_text(value, name)
-            except CellError as error:
-                return Row(number, {}, (name, str(error)))
-            if text:
-                cells[name] = text
-        return Row(number, cells)
-
-
-def _flag_notes(seen: Mapping[str, str]) -> list[str]:
-    """The hold-flag columns a file lacks: every account is then read as without that flag."""
-    flags = [name for name in HOLD_FLAG_COLUMNS if name not in seen]
-    if not flags:
-        return []
-    words = "、".join(FIELD_LABELS[name] for name in flags)
-    return [f"输入中没有{words}列：全部账户按无此情形处理（不会因此暂停）"]
 
 
 _BOMS = (
@@ -255,48 +130,6 @@ def _delimiter(sample: bytes, encoding: str) -> str:
     return max(("\t", ";"), key=line.count) if ("\t" in line or ";" in line) else ","
 
 
-def _find_header(
-    first: list[list[Any]], lookup: Mapping[str, str], header_row: int | None, source: str
-) -> int:
-    """The index of the header among the first rows: given, or the first naming two known columns."""
-    if header_row is not None:
-        if not 1 <= header_row <= len(first):
-            raise InputError(f"{source}：没有第{header_row}行（--header-row）")
-        return header_row - 1
-    for index, values in enumerate(first):
-        known = sum(1 for v in values if isinstance(v, str) and header_key(v) in lookup)
-        if known >= 2:
-            return index
-    return 0
-
-
-def _header_note(index: int) -> list[str]:
-    if index == 0:
-        return []
-    return [f"表头在第{index + 1}行，其上 {index} 行（标题）已跳过"]
-
-
-def _id_index(header_map: HeaderMap) -> int:
-    columns = header_map.columns
-    return columns.index("account_id") if "account_id" in columns else 0
-
-
-def _total_row(values: Iterable[Any]) -> bool:
-    """A 合计/总计 row at the foot of a sheet (looked for only in rows without an account id)."""
-    return any(isinstance(v, str) and v.strip() in _TOTAL_WORDS for v in values)
-
-
-def _footer(values: Iterable[Any], number: int, after_total: bool, notes: list[str]) -> bool:
-    """Whether a row without an account id is the sheet's foot: its 合计 row, or any row
-    after it (制表人、审核人 …), each reported in ``notes`` rather than rejected."""
-    if _total_row(values):
-        notes.append(f"第{number}行是合计行，未作为账户处理")
-        return True
-    if after_total:
-        notes.append(f"第{number}行在合计行之后且没有账号（表尾），未作为账户处理")
-    return after_total
-
-
 def _csv_rows(
     handle: IO[bytes],
     source: str,
@@ -326,16 +159,16 @@ def _csv_rows(
         raise InputError(f"{source}：CSV 格式错误（{error}）") from None
     if not first:
         raise InputError(f"{source}：文件为空")
-    index = _find_header(first, lookup_table(aliases), header_row, source)
+    index = find_header(first, lookup_table(aliases), header_row, source)
     header = first[index]
     if any(_undecodable(cell) for cell in header):
         raise InputError(f"{source}：表头无法按 {chosen} 解码，请用 --encoding 指定编码")
     header_map = HeaderMap.build(header, aliases, source, ignore, strict=strict)
-    header_map.notes[:0] = _header_note(index)
+    header_map.notes[:0] = header_note(index)
     # What HeaderMap.cells does, for text cells and a full row: ~3 µs a row less.
     mapped = [(index, name) for index, name in enumerate(header_map.columns) if name]
     width = len(header_map.columns)
-    id_index = _id_index(header_map)
+    id_index = account_column(header_map)
     records: Iterator[list[str]] = itertools.chain(first[index + 1 :], reader)
     if not complete:
         records = _flag_cut_last(records, width)
@@ -373,8 +206,8 @@ def _csv_rows(
                 if bad is not None:
                     yield Row(number, {}, (bad, EXCEL_ERROR_REASON))
                     continue
-            if len(values) <= id_index or values[id_index].strip() in _NO_ACCOUNT:
-                footer = _footer(values, number, footer, header_map.notes)
+            if len(values) <= id_index or values[id_index].strip() in NO_ACCOUNT:
+                footer = foot_row(values, number, footer, header_map.notes)
                 if footer:
                     continue
             if len(values) < width:
@@ -505,163 +338,6 @@ def _json_row(
     return Row(number, cells, problem)
 
 
-def _check_xlsx_archive(path: Path, source: str) -> list[str]:
-    """Refuse zip bombs, DTDs and broken parts before openpyxl inflates anything; the sheet names.
-
-    Returns the sheet names ``xl/workbook.xml`` lists (openpyxl silently skips a sheet
-    whose part is missing).
-    """
-    broken = f"{source}：XLSX 文件损坏或不完整"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                sheet = info.filename.startswith("xl/worksheets/")
-                if info.file_size > (MAX_XLSX_SHEET if sheet else MAX_XLSX_PART) or (
-                    info.file_size > 1 << 20
-                    and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1)
-                ):
-                    raise InputError(
-                        f"{source}：XLSX 的部件 {info.filename[:80]} 解压后过大"
-                        f"（{info.file_size // (1 << 20)} MiB），疑为压缩炸弹，未读取"
-                    )
-                if info.filename.endswith((".xml", ".rels")):
-                    with archive.open(info) as part:
-                        prolog = _xml_prolog(part)
-                    if prolog is None or b"<!DOCTYPE" in prolog.upper():
-                        raise InputError(
-                            f"{source}：XLSX 的部件 {info.filename[:80]} 含 DTD 或实体声明，"
-                            "Excel 不会写出这样的文件，未读取"
-                        )
-            try:
-                workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            except KeyError:
-                raise InputError(f"{broken}（缺少 xl/workbook.xml）") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
-        raise InputError(f"{broken}（{type(error).__name__}）") from None
-    except ElementTree.ParseError:
-        raise InputError(f"{broken}（xl/workbook.xml 不是完整的 XML）") from None
-    return [
-        str(sheet.get("name"))
-        for sheet in workbook.iter()
-        if sheet.tag.rsplit("}", 1)[-1] == "sheet"
-    ]
-
-
-_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
-_ROOT = re.compile(rb"<[A-Za-z_]")
-
-
-def _xml_prolog(part: IO[bytes], limit: int = 1 << 20) -> bytes | None:
-    """What comes before an XML part's root element (where a DTD would be; comments
-    removed), or None when no root element starts within ``limit`` bytes."""
-    data = b""
-    while len(data) < limit:
-        chunk = part.read(65536)
-        data += chunk
-        text = _COMMENT.sub(b"", data)
-        root = _ROOT.search(text)
-        if root is not None:
-            return text[: root.start()]
-        if not chunk:
-            return text
-    return None
-
-
-_XLSX_ERRORS = (
-    zipfile.BadZipFile,
-    KeyError,
-    OSError,
-    ValueError,
-    EOFError,
-    TypeError,
-    SyntaxError,  # xml.etree.ElementTree.ParseError: a truncated or broken part
-)
-
-
-def _xlsx_rows(
-    path: Path,
-    source: str,
-    sheet: str | None,
-    aliases: Mapping[str, str],
-    ignore: Iterable[str],
-    header_row: int | None,
-    strict: bool = True,
-) -> tuple[HeaderMap, Iterator[Row]]:
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise InputError("读取 XLSX 需要 openpyxl") from None
-    listed = _check_xlsx_archive(path, source)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except _XLSX_ERRORS as error:
-        raise InputError(f"{source}：XLSX 文件损坏或不完整（{type(error).__name__}）") from None
-    names = "、".join(f"「{name}」" for name in workbook.sheetnames)
-    lost = [name for name in listed if name not in workbook.sheetnames]
-    if lost:
-        workbook.close()
-        raise InputError(f"{source}：工作表「{lost[0]}」的数据缺失（文件不完整）")
-    notes: list[str] = []
-    if sheet:
-        if sheet not in workbook.sheetnames:
-            workbook.close()
-            raise InputError(f"{source}：没有工作表「{sheet}」（现有：{names}）")
-        worksheet = workbook[sheet]
-    else:
-        visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-        if not visible:
-            workbook.close()
-            raise InputError(f"{source}：没有可见的工作表（现有：{names}），请用 --sheet 选择")
-        worksheet = visible[0]
-        if len(workbook.worksheets) > 1:
-            notes.append(
-                f"工作簿有 {len(workbook.worksheets)} 个工作表（{names}），"
-                f"只读了「{worksheet.title}」；用 --sheet 选择其他工作表"
-            )
-    iterator = worksheet.iter_rows(values_only=True)
-    try:
-        first = list(itertools.islice(iterator, header_row or HEADER_SCAN))
-    except _XLSX_ERRORS as error:
-        workbook.close()
-        raise InputError(f"{source}：XLSX 文件损坏或不完整（{type(error).__name__}）") from None
-    if not first:
-        workbook.close()
-        raise InputError(f"{source}：工作表「{worksheet.title}」为空")
-    index = _find_header(first, lookup_table(aliases), header_row, source)
-    header = ["" if v is None else str(v) for v in first[index]]
-    try:
-        header_map = HeaderMap.build(
-            header, aliases, f"{source}「{worksheet.title}」", ignore, strict=strict
-        )
-    except InputError:
-        workbook.close()
-        raise
-    header_map.notes[:0] = notes + _header_note(index)
-    id_index = _id_index(header_map)
-
-    def rows() -> Iterator[Row]:
-        number, footer = index + 1, False
-        try:
-            for values in itertools.chain(first[index + 1 :], iterator):
-                number += 1
-                if all(v is None or (type(v) is str and not v.strip()) for v in values):
-                    continue
-                account = values[id_index] if len(values) > id_index else None
-                if account is None or account in _NO_ACCOUNT:
-                    footer = _footer(values, number, footer, header_map.notes)
-                    if footer:
-                        continue
-                yield header_map.typed_row(number, values)
-        except _XLSX_ERRORS as error:
-            raise InputError(
-                f"{source}：XLSX 文件在第{number}行附近损坏或不完整（{type(error).__name__}）"
-            ) from None
-        finally:
-            workbook.close()
-
-    return header_map, rows()
-
-
 def _starts_with(path: Path, magic: bytes) -> bool:
     try:
         with path.open("rb") as stream:
@@ -692,7 +368,7 @@ def open_records(
                 f"{source}：这是加密的工作簿或旧的 .xls 格式，请在 Excel 中取消密码"
                 "并“另存为” .xlsx 后再处理"
             )
-        return _xlsx_rows(path, source, sheet, aliases, ignore, header_row, strict)
+        return xlsx_rows(path, source, sheet, aliases, ignore, header_row, strict)
     if suffix in (".xls", ".et"):
         raise InputError(
             f"{source}：不支持旧的 Excel 97–2003 格式（.xls）；请在 Excel 或 WPS 中"

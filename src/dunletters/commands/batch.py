@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from dunletters.batch.pipeline import BatchOptions, BatchResult
     from dunletters.config import Settings
 
-__all__ = ["batch_options", "summary"]
+__all__ = ["batch_options", "run", "summary"]
 
 
 def batch_options(
@@ -68,6 +68,41 @@ def batch_options(
     if executor != "dask" and (dask_scheduler or dask_dashboard):
         raise UsageError("--dask-scheduler 与 --dask-dashboard 只用于 --executor dask")
     return options
+
+
+def run(settings: Settings, options: BatchOptions, *, bar: bool) -> BatchResult:
+    """Run the batch with a progress bar on a terminal (``bar``), else plain progress lines."""
+    from dunletters.batch.pipeline import plain_progress, run_batch
+
+    if not bar:
+        return run_batch(settings, options, plain_progress())
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task("准备中", total=None, rate="")
+
+        def report(done: int, total: int) -> None:
+            speed = progress.tasks[0].speed
+            rate = f"{speed:.1f} 户/秒" if speed else ""
+            progress.update(task, completed=done, total=total, rate=rate)
+
+        def status(text: str) -> None:
+            progress.update(task, description=text)
+
+        return run_batch(settings, options, report, status)
 
 
 def summary(

@@ -113,7 +113,7 @@ def run_lint(
     extra_reports: list[FileReport] = []
     account: Account | None = None
     if record is not None:
-        from dunletters.documents import load_record
+        from dunletters.commands.records import load_record
 
         try:
             account = load_record(record, as_of)

@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from dunletters.commands.lint import exit_status
+from dunletters.commands.records import load_record, write_private
 from dunletters.config import Settings
-from dunletters.documents import load_record, write_private
 from dunletters.errors import TemplateError, UsageError
 from dunletters.history import sample_history
 from dunletters.lint.engine import Linter

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dunletters import zh
 from dunletters.config import Settings
@@ -12,7 +13,10 @@ from dunletters.errors import UsageError
 from dunletters.registry import Registry
 from dunletters.vocabulary import CHANNELS
 
-__all__ = ["TEMPLATE_COLUMNS", "approve", "check", "template_rows"]
+if TYPE_CHECKING:
+    from rich.table import Table
+
+__all__ = ["TEMPLATE_COLUMNS", "approve", "check", "template_rows", "template_table"]
 
 TEMPLATE_COLUMNS = ("阶段", "语气", "渠道", "标题", "审核", "版本", "文件")
 
@@ -31,6 +35,18 @@ def template_rows(registry: Registry) -> list[tuple[str, ...]]:
         )
         for template in registry
     ]
+
+
+def template_table(registry: Registry) -> Table:
+    """The registered templates as a table for the terminal."""
+    from rich.table import Table
+
+    table = Table(title="模板")
+    for column in TEMPLATE_COLUMNS:
+        table.add_column(column)
+    for row in template_rows(registry):
+        table.add_row(*row)
+    return table
 
 
 def approve(
