@@ -84,6 +84,14 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
     return hits
 
 
+_AMOUNT = re.compile(
+    r"(?:金额|人民币|本息|合计|共计|总额|总计|欠款|保费|应还)[^，。；\n\d]{0,4}?[：:]\s?\d[\d,]*\.\d{2}(?!\d)"
+    r"|[$＄]\s?\d[\d,]*(?:\.\d{1,2})?|\d[\d,]*(?:\.\d{1,2})?\s?(?:美元|港币|港元|加币|澳元|欧元)"
+)
+"""Amounts the money extractor leaves out: a labelled figure without 元 (「还款金额人民币：
+2356.80」) and other currencies (「$1,860.00（加币）」)."""
+
+
 @rule(
     "DL102",
     "missing-amount",
@@ -92,22 +100,37 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
     what="全文没有任何金额。",
     why="不写欠多少，债务人无从核对，也无法按期足额还款。",
     fail=("您的账户已逾期，请尽快还款。",),
-    passes=("截至2026年11月28日，您的欠款合计¥16,409.02。",),
+    passes=(
+        "截至2026年11月28日，您的欠款合计¥16,409.02。",
+        "您的贷款将于2026/12/20还款，还款金额人民币：2356.80，请存入足额款项。",
+        "请于2026年12月20日之前缴付共计$1,860.00（加币）的保费。",
+    ),
     use_instead="写明截至某日的欠款合计，最好附本金、利息、违约金明细与大写金额。",
 )
 def missing_amount(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    if not ctx.view.money and not ctx.view.capitals:
+    if not ctx.view.money and not ctx.view.capitals and _AMOUNT.search(ctx.text) is None:
         hits.append(_whole(ctx, say(ctx, "DL102", "missing")))
     return hits
 
 
+_DAY = r"(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|每月\s?\d{1,2}\s?[日号]|\d{1,2}\s?[日号])"
 _DUE_DATE = re.compile(
-    r"(?:到期|约定|最后|本期)还款日(?:期)?(?:为|是|:|：)?\s?(?:\d{4}年)?\d{1,2}月\d{1,2}日"
-    r"|\d{1,2}(?:日|号)是(?:您的)?(?:约定|到期|最后)?还款日|(?:今天|今日|明天|明日)(?:到期|是还款日)"
-    r"|将于(?:\d{4}年)?\d{1,2}月\d{1,2}日到期|最晚(?:时间)?[^。，,]{0,4}\d{1,2}(?:点|时)"
+    r"(?:到期|约定|最后|本期)?还款日(?:期)?(?:为|是|:|：)\s?"
+    + _DAY
+    + r"|(?:到期|约定|最后|本期)还款日(?:期)?\s?(?:\d{4}年)?\d{1,2}月\d{1,2}日"
+    r"|\d{1,2}\s?(?:日|号)(?:是|为)(?:您的)?[\u4e00-\u9fff]{0,8}?还款日|(?:今天|今日|明天|明日)(?:到期|是还款日)"
+    r"|将于[^，。；,;\n]{0,10}?"
+    + _DAY
+    + r"\s?(?:到期|还款|扣款)|最晚(?:时间)?[^。，,]{0,4}\d{1,2}(?:点|时)"
 )
+"""A reminder's due date: 「还款日为20日」「20号为公积金贷款还款日」「将于3天后即12月15日到期」
+「将于2026/12/20还款」."""
 _OVERDUE = re.compile(r"已逾期|现已逾期|已经逾期|逾期\d+天|逾期[一二三四五六七八九十]+天|已超时")
+
+
+_AS_OF = re.compile(r"(?:截止|截至)(?:到|至)?\s?$")
+"""「截至2026年12月3日止」 dates the balance; it sets no deadline."""
 
 
 def _has_deadline(ctx: LintContext) -> bool:
@@ -116,7 +139,9 @@ def _has_deadline(ctx: LintContext) -> bool:
     year = ctx.as_of.year if ctx.as_of else None
     text = ctx.text
     for span in ctx.view.dates(year):
-        if _DEADLINE_WORDS.match(text[span.end : span.end + 4]):
+        if _DEADLINE_WORDS.match(text[span.end : span.end + 4]) and not _AS_OF.search(
+            text, max(0, span.start - 4), span.start
+        ):
             return True
     if ctx.view.relative_deadlines or _has(ctx, "deadline"):
         return True
@@ -138,6 +163,8 @@ def _has_deadline(ctx: LintContext) -> bool:
         "请于收到本函之日起5日内还款。",
         "请于收到本短信后3日内还款。",
         "请于2026年12月5日（含）前还款。",
+        "您的公积金贷款还款日为20日，请在还款日前存足资金。",
+        "您有账单将于3天后即12月15日到期，请及时还款。",
     ),
     use_instead="写「请于2026年12月5日前」或「请于收到本函之日起5日内」。",
     lexicons=("deadline",),
@@ -195,7 +222,7 @@ def missing_contact(ctx: LintContext) -> list[Hit]:
 
 
 _NAMED = re.compile(
-    r"(?:尊敬的|亲爱的)\s?(?P<name>(?!客户|用户|会员)[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
+    r"(?:尊敬的|亲爱的)\s?(?P<name>(?!客户|用户|会员)[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?(?:您好|你好)?\s?[，,：:！!]"
     r"|^\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
     r"(?P<lead>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)?\s?(?:您好|你好)"
     r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$"
@@ -205,11 +232,17 @@ _NAMED = re.compile(
     r"|\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*(?P<comma>(?![^，,]*[的了已据此至于在是为有无不请如若但因所])[\u4e00-\u9fff·]{2,3})[，,]\s?(?=您|你|我方|我司|我行)"
     r"|^\s*(?:【[^【】\n]{2,16}】)?\s*(?P<mou>[\u4e00-\u9fff](?:某某?|XX|xx|\*{1,2}))[，,：:]"
     r"|(?:您好|你好)\s?[：:，,]\s?(?P<hello>[\u4e00-\u9fff·]{2,4})[，,]"
-    r"|^\s*(?:收件人|收信人)\s?[：:]\s?(?P<addressee>[\u4e00-\u9fff·]{2,4})\s*$",
+    r"|^\s*(?:收件人|收信人)\s?[：:]\s?(?P<addressee>[\u4e00-\u9fff·]{2,4})\s*$"
+    # 「周立群好！」 (a public fund's SMS); 「周立群：」 alone on a letter's line
+    r"|\A\s*(?:【[^【】\n]{2,16}】)?\s*(?P<hao>[\u4e00-\u9fff·]{2,4})好\s?[！!，,：:]"
+    r"|^[ \t　]*(?P<bare>[\u4e00-\u9fff·]{2,4})[ \t　]?[：:][ \t　]*$",
     re.MULTILINE,
 )
 _GENERIC_NAMES = re.compile(
     r"客户|用户|会员|持卡人|借款人|债务人|先生|女士|朋友|您好|你好|贷款人|业主|提示|提醒|通知|温馨|重要|紧急|注意|各位"
+    r"|使用者|大家|早上|上午|中午|下午|晚上|敬启者"
+    # the field labels of a form's lines (「签收人：」「地址：」「开户银行：」), not a name
+    r"|人$|地址|电话|日期|附件|编号|备注|事由|主题|账号|户名|名称|说明|金额|邮编|网站|标题|银行|公司|盖章|签章|签字"
 )
 
 
@@ -231,7 +264,12 @@ def _named_salutation(text: str) -> bool:
     what="只有「尊敬的客户」一类泛称，没有债务人的姓名或称谓。",
     why="公式化的来信容易被当作群发广告忽略；写明姓名才是写给这个人的信。",
     fail=("尊敬的客户：您的账户已逾期。",),
-    passes=("尊敬的张晓明先生：您的账户已逾期。",),
+    passes=(
+        "尊敬的张晓明先生：您的账户已逾期。",
+        "尊敬的张晓明您好，您的账户已逾期。",
+        "张晓明好！您的公积金贷款还款日为20日。",
+        "逾期贷款催收通知书\n张晓明：\n您的贷款已逾期。",
+    ),
     use_instead="称呼债务人的姓名，如「尊敬的张晓明先生」，短信可用「张先生」。",
     lexicons=("generic_salutation",),
 )
