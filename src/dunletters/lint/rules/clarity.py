@@ -36,15 +36,20 @@ _INSTITUTION = re.compile(
     r"|借呗|花呗|京东金融|白条|微粒贷|分期乐|招联|马上消费|度小满|拍拍贷|平安普惠|宜人贷"
     r"|安逸花|网商贷|美团月付|美团借钱|捷信|360借条|信用飞|小赢卡贷|还呗|来分期"
     r"|^\s*【(?![^】]*(?:法院|公安|检察|派出所))[^【】\n]{2,16}】"
-    r"|【[^【】\n]{2,16}】\s*$|\[[^\[\]\n]{2,16}\]\s*$|^\s*\[[^\[\]\n]{2,16}\]"
+    r"|【[^【】\n]{2,16}】\s*$|\[(?![^\]\n]*(?:日期|姓名|名称|金额|电话|时间|地址))[^\[\]\n]{2,16}\]\s*$"
+    r"|^\s*\[(?![^\]\n]*(?:日期|姓名|名称|金额|电话|时间|地址))[^\[\]\n]{2,16}\]"
     r"|｛[^｛｝\n]{2,16}｝|[-—]{1,2}\s*[\u4e00-\u9fffA-Za-z]{2,12}\s*$"
     # a lending platform named by its app, its bracketed sender, or 「您在X的借款」
     r"|[\u4e00-\u9fff]{2,8}(?<![我本贵该此官录开载入过用机])(?:APP|App|app)(?![A-Za-z])|^\s*[（(][^（）()\n]{0,12}(?:贷|银行|金融|分期|钱包|借|信用卡)[^（）()\n]{0,12}[）)]"
-    r"|[您你]在(?![我本贵某该XxＸ×])[\u4e00-\u9fffA-Za-z0-9“”]{2,12}?(?<!平台)(?:平台)?(?:的|申请的)(?:借款|贷款|账单|订单|欠款)"
+    r"|[您你]在(?![我本贵某该XxＸ×])[\u4e00-\u9fffA-Za-z0-9“”]{2,12}?(?<!平台)(?:平台)?"
+    r"(?:于?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)?(?:的|申请的)(?:分期)?(?:借款|贷款|账单|订单|欠款)"
     # 「您仁仁分期的订单」: a product name (…分期, …贷, …钱包) owning the debt, without 在
     r"|[您你](?![我本贵某该名XxＸ×])[\u4e00-\u9fffA-Za-z0-9]{1,6}(?:分期|贷|钱包|白条|借条|金融)的(?:借款|贷款|账单|订单|欠款)"
 )
 _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
+_EMPLOYER = re.compile(r"(?:[你您其他她]的?|工作|所在)单位\s?[：:]?[^，。；！？\n]{0,16}$")
+"""Just before an institution's name: it is the debtor's employer (「已核实你单位：某建筑
+劳务有限公司」), not the writer."""
 
 
 @rule(
@@ -54,12 +59,17 @@ _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公�
     rationale="收信人须知道是谁来信：债权机构名称必须写明（《商业银行信用卡业务监督管理办法》第六十九条）。",
     what="全文找不到债权机构（发函机构）的名称；配置了债权机构时，找不到它的名称或短信签名。",
     why="不写来信机构，债务人无法核实真伪，也无从联系；冒名催收正是诈骗惯用手法。",
-    fail=("您的欠款已逾期，请尽快还款。", "您可通过网上银行还款。\n我单位\n2026年11月28日"),
+    fail=(
+        "您的欠款已逾期，请尽快还款。",
+        "您可通过网上银行还款。\n我单位\n2026年11月28日",
+        "我方已核实你单位：某某建筑劳务有限公司，请尽快还款。",
+    ),
     passes=(
         "示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",
         "【某某农商银行】您的贷款已逾期，请及时还款。",
         "某某县农村信用合作联社提醒您：您的贷款已逾期。",
         "尊敬的客户，您仁仁分期的订单已逾期多日。",
+        "尊敬的陈先生，您在易快借2026-11-20的分期借款即将到期。",
     ),
     use_instead="在信头和落款写明机构全称，如「示范银行股份有限公司信用卡中心」。",
 )
@@ -79,7 +89,11 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
     sender = ctx.sender
     if sender is not None and sender.name in ctx.view.match_text:
         return hits  # the settings' creditor (the demos' example), named in full
-    if _INSTITUTION.search(ctx.text) is None:
+    text = ctx.text
+    if not any(
+        _EMPLOYER.search(text, max(0, m.start() - 24), m.start()) is None
+        for m in _INSTITUTION.finditer(text)
+    ):
         hits.append(_whole(ctx, say(ctx, "DL101", "unnamed")))
     return hits
 
@@ -176,6 +190,14 @@ def missing_deadline(ctx: LintContext) -> list[Hit]:
     return hits
 
 
+_CHANNEL = re.compile(
+    r"还款[账帐]号|收款[账帐](?:户|号)|(?:前往|到|至)[^。；\n]{0,12}(?:网点|柜台|营业厅|营业部|资助中心|服务大厅)"
+    r"|POS机"
+)
+"""Channels the phrase list leaves out: 「还款帐号：（公司名）（账号）」 (帐 for 账) and the
+counter of a public lender (「前往就近县区资助中心…POS机刷卡还款」)."""
+
+
 @rule(
     "DL104",
     "missing-payment-channel",
@@ -185,7 +207,11 @@ def missing_deadline(ctx: LintContext) -> list[Hit]:
     what="信函没有写明任何官方还款渠道。",
     why="不写官方渠道，债务人可能被诈骗分子引导转账到个人账户。",
     fail=("请于2026年12月5日前还款。",),
-    passes=("您可通过示范银行手机银行App、各营业网点或转账至我行对公账户还款。",),
+    passes=(
+        "您可通过示范银行手机银行App、各营业网点或转账至我行对公账户还款。",
+        "还款帐号：上海某某金融信息服务有限公司 31001520313050028888",
+        "也可前往就近县区资助中心使用助学贷款专用POS机刷借记卡还款。",
+    ),
     use_instead="列出收款户名、账号、开户行以及官方App、网点等渠道。",
     lexicons=("payment_channel",),
 )
@@ -195,7 +221,7 @@ def missing_payment_channel(ctx: LintContext) -> list[Hit]:
         account_digits = ctx.sender.payment.bank_account_number.replace(" ", "")
         if account_digits in ctx.view.match_text.replace(" ", ""):
             return hits
-    if not _has(ctx, "payment_channel"):
+    if not _has(ctx, "payment_channel") and _CHANNEL.search(ctx.text) is None:
         hits.append(_whole(ctx, say(ctx, "DL104", "missing")))
     return hits
 
@@ -303,7 +329,9 @@ def not_personalized(ctx: LintContext) -> list[Hit]:
 jargon = declared("jargon")
 
 
-_DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申诉|证明材料")
+_DISPUTE = re.compile(r"(?<![无没])异议|争议|投诉|(?<![没无])有疑问|(?<![已经])核实|申诉|证明材料")
+"""A way to dispute or check the debt (如有疑问…, 对金额有异议…), not 「对于上述内容我已
+没有疑问」 nor 「我方已核实你单位」; 「如已还款请忽略」 says nothing of how to dispute."""
 
 
 @rule(
@@ -314,7 +342,7 @@ _DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申�
     rationale="告知如何对欠款提出异议、提交证据（第六十九条）。",
     what="信函没有说明对金额有异议时如何处理。",
     why="债务人有权核对账目、提出异议；不给渠道既不合规，也会把异议变成投诉。",
-    fail=("请于2026年12月5日前还款。",),
+    fail=("请于2026年12月5日前还款。", "对于上述内容我已没有疑问。我方已核实你单位。"),
     passes=("如对欠款金额有异议，请致电95099或提交证明材料，我行将及时核实。",),
     use_instead="写「如对欠款金额有异议，请致电…或提交相关证明材料，我行将及时核实处理」。",
 )
