@@ -233,9 +233,7 @@ _THROWAWAY_HOST = re.compile(
 
 def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
     """Links outside the allowlist; without one (no configured creditor or
-    ``link_allowlist``), DL606 reports only short links, since a real lender's own site
-    is fine to pay through, while DL607 reports every link: a carrier delivers a link in
-    a notice SMS only when it was filed (报备), and nothing says this one was."""
+    ``link_allowlist``), only short links, since a real lender's own site is fine."""
     text = ctx.view.match_text
     if _HOST_END.search(text) is None:
         return []
@@ -251,7 +249,6 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
             continue
         if (
             not ctx.link_allowlist
-            and code == "DL606"
             and _SHORT_LINK.match(url) is None
             and _THROWAWAY_HOST.search(host) is None
         ):
