@@ -27,24 +27,33 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 # word — not a generic phrase such as 网上银行 or 手机银行, nor 我单位 — or a known
 # lending platform; or the SMS 【签名】.
 _INSTITUTION = re.compile(
-    r"[\u4e00-\u9fffA-Za-z]{2}"
+    r"(?![XxＸ×]{2})[\u4e00-\u9fffA-Za-z]{2}"
     r"(?<!网上)(?<!手机)(?<!网络)(?<!电话)(?<!商业)(?<!指定)(?<!开户)(?<!任何)(?<!其他)"
     r"(?<!各家)(?<!收款)(?<!直销)(?<!发卡)(?<!贷款)(?<!全国)(?<![的您你我他她其贵本该此们在到去回来进和与及或对给向])"
     r"(?:银行|农商行|信用合作社|信用社|信用联社|农信社|有限公司|有限责任公司|股份公司|集团|公司(?!名称)"
     r"|联社|消费金融|小额贷款|小贷公司|融资担保|资产管理|金融服务|信用卡中心|学生资助|资助管理中心"
+    r"|公积金管理中心|公积金中心|汽车金融|金融租赁|融资租赁|信托"
     r"|助学贷款管理中心|贷款管理中心|律师事务所)"
     r"|借呗|花呗|京东金融|白条|微粒贷|分期乐|招联|马上消费|度小满|拍拍贷|平安普惠|宜人贷"
     r"|安逸花|网商贷|美团月付|美团借钱|捷信|360借条|信用飞|小赢卡贷|还呗|来分期"
-    r"|^\s*【(?![^】]*(?:法院|公安|检察|派出所))[^【】\n]{2,16}】"
-    r"|【[^【】\n]{2,16}】\s*$|\[[^\[\]\n]{2,16}\]\s*$|^\s*\[[^\[\]\n]{2,16}\]"
+    r"|^\s*【(?![^】]*(?:法院|公安|检察|派出所|XX))[^【】\n]{2,16}】"
+    r"|【(?![^】]*XX)[^【】\n]{2,16}】\s*$|\[(?![^\]\n]*(?:日期|姓名|名称|金额|电话|时间|地址))[^\[\]\n]{2,16}\]\s*$"
+    r"|^\s*\[(?![^\]\n]*(?:日期|姓名|名称|金额|电话|时间|地址))[^\[\]\n]{2,16}\]"
     r"|｛[^｛｝\n]{2,16}｝|[-—]{1,2}\s*[\u4e00-\u9fffA-Za-z]{2,12}\s*$"
     # a lending platform named by its app, its bracketed sender, or 「您在X的借款」
-    r"|[\u4e00-\u9fff]{2,8}(?<![我本贵该此官录开载入过用机])(?:APP|App|app)(?![A-Za-z])|^\s*[（(][^（）()\n]{0,12}(?:贷|银行|金融|分期|钱包|借|信用卡)[^（）()\n]{0,12}[）)]"
-    r"|[您你]在(?![我本贵某该XxＸ×])[\u4e00-\u9fffA-Za-z0-9“”]{2,12}?(?<!平台)(?:平台)?(?:的|申请的)(?:借款|贷款|账单|订单|欠款)"
+    r"|[\u4e00-\u9fff]{2,8}(?<![我本贵该此官方录开载入过用机至到往去在的从请])(?:APP|App|app)(?![A-Za-z])"
+    # a platform named by its page or hotline: 「进入爱钱进·借啊页面」「咨询借啊客服热线」
+    r"|(?:咨询|致电|拨打|进入|登录)(?![我本贵该此官人在全手网相以我])[\u4e00-\u9fffA-Za-z·]{2,10}?"
+    r"(?<![行司方们的])(?:客服热线|客服电话|页面)|^\s*[（(][^（）()\n]{0,12}(?:贷|银行|金融|分期|钱包|借|信用卡)[^（）()\n]{0,12}[）)]"
+    r"|[您你]在(?![我本贵某该XxＸ×])[\u4e00-\u9fffA-Za-z0-9“”]{2,12}?(?<!平台)(?:平台)?"
+    r"(?:于?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)?(?:的|申请的)(?:分期)?(?:借款|贷款|账单|订单|欠款)"
     # 「您仁仁分期的订单」: a product name (…分期, …贷, …钱包) owning the debt, without 在
     r"|[您你](?![我本贵某该名XxＸ×])[\u4e00-\u9fffA-Za-z0-9]{1,6}(?:分期|贷|钱包|白条|借条|金融)的(?:借款|贷款|账单|订单|欠款)"
 )
 _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
+_EMPLOYER = re.compile(r"(?:[你您其他她]的?|工作|所在)单位\s?[：:]?[^，。；！？\n]{0,16}$")
+"""Just before an institution's name: it is the debtor's employer (「已核实你单位：某建筑
+劳务有限公司」), not the writer."""
 
 
 @rule(
@@ -54,12 +63,20 @@ _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公�
     rationale="收信人须知道是谁来信：债权机构名称必须写明（《商业银行信用卡业务监督管理办法》第六十九条）。",
     what="全文找不到债权机构（发函机构）的名称；配置了债权机构时，找不到它的名称或短信签名。",
     why="不写来信机构，债务人无法核实真伪，也无从联系；冒名催收正是诈骗惯用手法。",
-    fail=("您的欠款已逾期，请尽快还款。", "您可通过网上银行还款。\n我单位\n2026年11月28日"),
+    fail=(
+        "您的欠款已逾期，请尽快还款。",
+        "您可通过网上银行还款。\n我单位\n2026年11月28日",
+        "我方已核实你单位：某某建筑劳务有限公司，请尽快还款。",
+        "您的1500元借款明日到期，请至APP还款，如有疑问请咨询客服热线。",
+    ),
     passes=(
         "示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",
         "【某某农商银行】您的贷款已逾期，请及时还款。",
         "某某县农村信用合作联社提醒您：您的贷款已逾期。",
+        "某某市住房公积金管理中心提醒您：您的公积金贷款已逾期。",
         "尊敬的客户，您仁仁分期的订单已逾期多日。",
+        "尊敬的陈先生，您在易快借2026-11-20的分期借款即将到期。",
+        "您的借款还款日为2026-12-15，如有问题可咨询爱钱进·借啊客服热线4008128018。",
     ),
     use_instead="在信头和落款写明机构全称，如「示范银行股份有限公司信用卡中心」。",
 )
@@ -79,9 +96,21 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
     sender = ctx.sender
     if sender is not None and sender.name in ctx.view.match_text:
         return hits  # the settings' creditor (the demos' example), named in full
-    if _INSTITUTION.search(ctx.text) is None:
+    text = ctx.text
+    if not any(
+        _EMPLOYER.search(text, max(0, m.start() - 24), m.start()) is None
+        for m in _INSTITUTION.finditer(text)
+    ):
         hits.append(_whole(ctx, say(ctx, "DL101", "unnamed")))
     return hits
+
+
+_AMOUNT = re.compile(
+    r"(?:金额|人民币|本息|合计|共计|总额|总计|欠款|保费|应还)[^，。；\n\d]{0,4}?[：:]\s?\d[\d,]*\.\d{2}(?!\d)"
+    r"|(?:[$＄]|RMB|CNY)\s?\d[\d,]*(?:\.\d{1,2})?|\d[\d,]*(?:\.\d{1,2})?\s?(?:美元|港币|港元|加币|澳元|欧元)"
+)
+"""Amounts the money extractor leaves out: a labelled figure without 元 (「还款金额人民币：
+2356.80」) and other currencies (「$1,860.00（加币）」)."""
 
 
 @rule(
@@ -92,22 +121,37 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
     what="全文没有任何金额。",
     why="不写欠多少，债务人无从核对，也无法按期足额还款。",
     fail=("您的账户已逾期，请尽快还款。",),
-    passes=("截至2026年11月28日，您的欠款合计¥16,409.02。",),
+    passes=(
+        "截至2026年11月28日，您的欠款合计¥16,409.02。",
+        "您的贷款将于2026/12/20还款，还款金额人民币：2356.80，请存入足额款项。",
+        "请于2026年12月20日之前缴付共计$1,860.00（加币）的保费。",
+    ),
     use_instead="写明截至某日的欠款合计，最好附本金、利息、违约金明细与大写金额。",
 )
 def missing_amount(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    if not ctx.view.money and not ctx.view.capitals:
+    if not ctx.view.money and not ctx.view.capitals and _AMOUNT.search(ctx.text) is None:
         hits.append(_whole(ctx, say(ctx, "DL102", "missing")))
     return hits
 
 
+_DAY = r"(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|每月\s?\d{1,2}\s?[日号]|\d{1,2}\s?[日号])"
 _DUE_DATE = re.compile(
-    r"(?:到期|约定|最后|本期)还款日(?:期)?(?:为|是|:|：)?\s?(?:\d{4}年)?\d{1,2}月\d{1,2}日"
-    r"|\d{1,2}(?:日|号)是(?:您的)?(?:约定|到期|最后)?还款日|(?:今天|今日|明天|明日)(?:到期|是还款日)"
-    r"|将于(?:\d{4}年)?\d{1,2}月\d{1,2}日到期|最晚(?:时间)?[^。，,]{0,4}\d{1,2}(?:点|时)"
+    r"(?:到期|约定|最后|本期)?还款日(?:期)?(?:为|是|:|：)\s?"
+    + _DAY
+    + r"|(?:到期|约定|最后|本期)还款日(?:期)?\s?(?:\d{4}年)?\d{1,2}月\d{1,2}日"
+    r"|\d{1,2}\s?(?:日|号)(?:是|为)(?:您的)?[\u4e00-\u9fff]{0,8}?还款日|(?:今天|今日|明天|明日)(?:到期|是还款日)"
+    r"|将于[^，。；,;\n]{0,10}?"
+    + _DAY
+    + r"\s?(?:到期|还款|扣款)|最晚(?:时间)?[^。，,]{0,4}\d{1,2}(?:点|时)"
 )
+"""A reminder's due date: 「还款日为20日」「20号为公积金贷款还款日」「将于3天后即12月15日到期」
+「将于2026/12/20还款」."""
 _OVERDUE = re.compile(r"已逾期|现已逾期|已经逾期|逾期\d+天|逾期[一二三四五六七八九十]+天|已超时")
+
+
+_AS_OF = re.compile(r"(?:截止|截至)(?:到|至)?\s?$")
+"""「截至2026年12月3日止」 dates the balance; it sets no deadline."""
 
 
 def _has_deadline(ctx: LintContext) -> bool:
@@ -116,7 +160,9 @@ def _has_deadline(ctx: LintContext) -> bool:
     year = ctx.as_of.year if ctx.as_of else None
     text = ctx.text
     for span in ctx.view.dates(year):
-        if _DEADLINE_WORDS.match(text[span.end : span.end + 4]):
+        if _DEADLINE_WORDS.match(text[span.end : span.end + 4]) and not _AS_OF.search(
+            text, max(0, span.start - 4), span.start
+        ):
             return True
     if ctx.view.relative_deadlines or _has(ctx, "deadline"):
         return True
@@ -138,6 +184,8 @@ def _has_deadline(ctx: LintContext) -> bool:
         "请于收到本函之日起5日内还款。",
         "请于收到本短信后3日内还款。",
         "请于2026年12月5日（含）前还款。",
+        "您的公积金贷款还款日为20日，请在还款日前存足资金。",
+        "您有账单将于3天后即12月15日到期，请及时还款。",
     ),
     use_instead="写「请于2026年12月5日前」或「请于收到本函之日起5日内」。",
     lexicons=("deadline",),
@@ -149,6 +197,14 @@ def missing_deadline(ctx: LintContext) -> list[Hit]:
     return hits
 
 
+_CHANNEL = re.compile(
+    r"还款[账帐]号|收款[账帐](?:户|号)|(?:前往|到|至)[^。；\n]{0,12}(?:网点|柜台|营业厅|营业部|资助中心|服务大厅)"
+    r"|POS机"
+)
+"""Channels the phrase list leaves out: 「还款帐号：（公司名）（账号）」 (帐 for 账) and the
+counter of a public lender (「前往就近县区资助中心…POS机刷卡还款」)."""
+
+
 @rule(
     "DL104",
     "missing-payment-channel",
@@ -158,7 +214,11 @@ def missing_deadline(ctx: LintContext) -> list[Hit]:
     what="信函没有写明任何官方还款渠道。",
     why="不写官方渠道，债务人可能被诈骗分子引导转账到个人账户。",
     fail=("请于2026年12月5日前还款。",),
-    passes=("您可通过示范银行手机银行App、各营业网点或转账至我行对公账户还款。",),
+    passes=(
+        "您可通过示范银行手机银行App、各营业网点或转账至我行对公账户还款。",
+        "还款帐号：上海某某金融信息服务有限公司 31001520313050028888",
+        "也可前往就近县区资助中心使用助学贷款专用POS机刷借记卡还款。",
+    ),
     use_instead="列出收款户名、账号、开户行以及官方App、网点等渠道。",
     lexicons=("payment_channel",),
 )
@@ -168,7 +228,7 @@ def missing_payment_channel(ctx: LintContext) -> list[Hit]:
         account_digits = ctx.sender.payment.bank_account_number.replace(" ", "")
         if account_digits in ctx.view.match_text.replace(" ", ""):
             return hits
-    if not _has(ctx, "payment_channel"):
+    if not _has(ctx, "payment_channel") and _CHANNEL.search(ctx.text) is None:
         hits.append(_whole(ctx, say(ctx, "DL104", "missing")))
     return hits
 
@@ -195,7 +255,7 @@ def missing_contact(ctx: LintContext) -> list[Hit]:
 
 
 _NAMED = re.compile(
-    r"(?:尊敬的|亲爱的)\s?(?P<name>(?!客户|用户|会员)[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?[，,：:！!]"
+    r"(?:尊敬的|亲爱的)\s?(?P<name>(?!客户|用户|会员)[\u4e00-\u9fff·]{2,6}?)\s?(?:用户|客户|会员)?\s?(?:您好|你好)?\s?[，,：:！!]"
     r"|^\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
     r"(?P<lead>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)?\s?(?:您好|你好)"
     r"|^\s*(?P<titled>[\u4e00-\u9fff·]{2,4})\s?(?:先生/女士|先生|女士)\s*$"
@@ -205,11 +265,17 @@ _NAMED = re.compile(
     r"|\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*(?P<comma>(?![^，,]*[的了已据此至于在是为有无不请如若但因所])[\u4e00-\u9fff·]{2,3})[，,]\s?(?=您|你|我方|我司|我行)"
     r"|^\s*(?:【[^【】\n]{2,16}】)?\s*(?P<mou>[\u4e00-\u9fff](?:某某?|XX|xx|\*{1,2}))[，,：:]"
     r"|(?:您好|你好)\s?[：:，,]\s?(?P<hello>[\u4e00-\u9fff·]{2,4})[，,]"
-    r"|^\s*(?:收件人|收信人)\s?[：:]\s?(?P<addressee>[\u4e00-\u9fff·]{2,4})\s*$",
+    r"|^\s*(?:收件人|收信人)\s?[：:]\s?(?P<addressee>[\u4e00-\u9fff·]{2,4})\s*$"
+    # 「周立群好！」 (a public fund's SMS); 「周立群：」 alone on a letter's line
+    r"|\A\s*(?:【[^【】\n]{2,16}】)?\s*(?P<hao>[\u4e00-\u9fff·]{2,4})好\s?[！!，,：:]"
+    r"|^[ \t　]*(?P<bare>[\u4e00-\u9fff·]{2,4})[ \t　]?[：:][ \t　]*$",
     re.MULTILINE,
 )
 _GENERIC_NAMES = re.compile(
     r"客户|用户|会员|持卡人|借款人|债务人|先生|女士|朋友|您好|你好|贷款人|业主|提示|提醒|通知|温馨|重要|紧急|注意|各位"
+    r"|使用者|大家|早上|上午|中午|下午|晚上|敬启者"
+    # the field labels of a form's lines (「签收人：」「地址：」「开户银行：」), not a name
+    r"|人$|地址|电话|日期|附件|编号|备注|事由|主题|账号|户名|名称|说明|金额|邮编|网站|标题|银行|公司|盖章|签章|签字"
 )
 
 
@@ -231,7 +297,12 @@ def _named_salutation(text: str) -> bool:
     what="只有「尊敬的客户」一类泛称，没有债务人的姓名或称谓。",
     why="公式化的来信容易被当作群发广告忽略；写明姓名才是写给这个人的信。",
     fail=("尊敬的客户：您的账户已逾期。",),
-    passes=("尊敬的张晓明先生：您的账户已逾期。",),
+    passes=(
+        "尊敬的张晓明先生：您的账户已逾期。",
+        "尊敬的张晓明您好，您的账户已逾期。",
+        "张晓明好！您的公积金贷款还款日为20日。",
+        "逾期贷款催收通知书\n张晓明：\n您的贷款已逾期。",
+    ),
     use_instead="称呼债务人的姓名，如「尊敬的张晓明先生」，短信可用「张先生」。",
     lexicons=("generic_salutation",),
 )
@@ -265,7 +336,9 @@ def not_personalized(ctx: LintContext) -> list[Hit]:
 jargon = declared("jargon")
 
 
-_DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申诉|证明材料")
+_DISPUTE = re.compile(r"(?<![无没])异议|争议|投诉|(?<![没无])有疑问|(?<![已经])核实|申诉|证明材料")
+"""A way to dispute or check the debt (如有疑问…, 对金额有异议…), not 「对于上述内容我已
+没有疑问」 nor 「我方已核实你单位」; 「如已还款请忽略」 says nothing of how to dispute."""
 
 
 @rule(
@@ -276,7 +349,7 @@ _DISPUTE = re.compile(r"异议|争议|投诉|有疑问|如有疑问|核实|申�
     rationale="告知如何对欠款提出异议、提交证据（第六十九条）。",
     what="信函没有说明对金额有异议时如何处理。",
     why="债务人有权核对账目、提出异议；不给渠道既不合规，也会把异议变成投诉。",
-    fail=("请于2026年12月5日前还款。",),
+    fail=("请于2026年12月5日前还款。", "对于上述内容我已没有疑问。我方已核实你单位。"),
     passes=("如对欠款金额有异议，请致电95099或提交证明材料，我行将及时核实。",),
     use_instead="写「如对欠款金额有异议，请致电…或提交相关证明材料，我行将及时核实处理」。",
 )

@@ -300,8 +300,12 @@ _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff\u2
 
 
 _SMS_SIGNATURE = re.compile(r"【([^【】]{2,12})】")
+_TRAILING_SIGNATURE = re.compile(r"【([^【】\n]{2,12})】\s*$")
+"""Carriers accept the 【签名】 at the end of the text as well as at its start."""
 _SMS_BRACKETS = re.compile(r"[【】\[\]]")
-_CLOSING_SIGNATURE = re.compile(r"(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])\s*$")
+_CLOSING_NAME = re.compile(r"\[[^\[\]\n]{2,16}\]\s*$")
+"""After a leading 【签名】, the sender's name in [ ] closing the text (「…[CANA金融]」) is
+not a second signature; a second 【…】 is."""
 _YUAN_SIGN = re.compile(r"[¥￥]")
 _EMOJI_OR_YUAN = re.compile(_EMOJI.pattern[:-1] + "¥￥]")
 
@@ -316,7 +320,10 @@ _EMOJI_OR_YUAN = re.compile(_EMOJI.pattern[:-1] + "¥￥]")
     what="短信缺少【签名】、正文含【】、含退订字样、表情符号、¥ 符号或非白名单链接。",
     why="不合格式的短信会被运营商拦截；通知短信加退订字样会被当作营销短信。",
     fail=("张先生，您的账户已逾期，回复TD退订。", "【示范银行】您的欠款¥100.00请尽快归还😊"),
-    passes=("【示范银行】张先生，您尾号1234的信用卡已逾期，请致电95099。",),
+    passes=(
+        "【示范银行】张先生，您尾号1234的信用卡已逾期，请致电95099。",
+        "张先生，您尾号1234的信用卡已逾期，请致电95099。【示范银行】",
+    ),
     use_instead="【签名】+ 一段正文；金额写「100.00元」；不加退订。",
     lexicons=("sms_forbidden",),
 )
@@ -325,28 +332,30 @@ def sms_format(ctx: LintContext) -> list[Hit]:
     text = ctx.text
     stripped = text.lstrip()
     lead = len(text) - len(stripped)
+    body_start, body_end = lead, len(text)
     signature = _SMS_SIGNATURE.match(stripped)
-    if signature is None:
-        hits.append(Hit(lead, lead, say(ctx, "DL607", "unsigned")))
-        body_start = lead
-    else:
-        body_start = lead + signature.end()
-        # Only a configured creditor's signature is compared; without one (no config,
-        # or the demos' example creditor) the signature's form is all there is to check.
-        expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
-        if expected and signature.group(1) != expected:
-            hits.append(
-                Hit(
-                    lead,
-                    body_start,
-                    say(ctx, "DL607", "signature", signature=signature.group(1), expected=expected),
-                )
-            )
-    body_end = len(text)
-    if signature is not None:  # a second signature closing the text: the sender's name
-        closing = _CLOSING_SIGNATURE.search(text, body_start)
+    if signature is not None:
+        sign_start, body_start = lead, lead + signature.end()
+        closing = _CLOSING_NAME.search(text, body_start)
         if closing is not None:
             body_end = closing.start()
+    else:
+        signature = _TRAILING_SIGNATURE.search(text)
+        if signature is None:
+            hits.append(Hit(lead, lead, say(ctx, "DL607", "unsigned")))
+        else:
+            sign_start = body_end = signature.start()
+    # Only a configured creditor's signature is compared; without one (no config, or
+    # the demos' example creditor) the signature's form is all there is to check.
+    expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
+    if signature is not None and expected and signature.group(1) != expected:
+        hits.append(
+            Hit(
+                sign_start,
+                sign_start + len(signature.group(0).rstrip()),
+                say(ctx, "DL607", "signature", signature=signature.group(1), expected=expected),
+            )
+        )
     if (  # four finds cost less than one scan
         text.find("【", body_start, body_end) >= 0
         or text.find("】", body_start, body_end) >= 0

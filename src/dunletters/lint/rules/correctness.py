@@ -208,6 +208,14 @@ def breakdown_sum(ctx: LintContext) -> list[Hit]:
     return hits
 
 
+_PAST_TERM = re.compile(
+    r"(?:截止|截至|截止到|截止至|应于|应当于|原定于?|约定于?|曾于|已于)[^，。；,;\n]{0,6}$"
+)
+"""Before a date, words that make it the balance's as-of date (「截止2026年12月3日止」) or
+the missed due date the letter reports (「贵司应于2024年4月1日前支付」), not a deadline
+it sets."""
+
+
 @rule(
     "DL204",
     "date-inconsistent",
@@ -220,7 +228,11 @@ def breakdown_sum(ctx: LintContext) -> list[Hit]:
         "请于2026年12月5日（星期五）前还款。",
         "请于2026年11月20日前还款。",
     ),
-    passes=("请于2026年12月5日（星期六）前还款。",),
+    passes=(
+        "请于2026年12月5日（星期六）前还款。",
+        "根据合同约定，贵司应于2024年4月1日前支付货款。",
+        "截止2026年12月03日止，上述贷款尚有58,300.00元逾期未还。",
+    ),
     use_instead="日期一律由 letter.deadline 等字段经 zh_date 生成。",
 )
 def date_inconsistent(ctx: LintContext) -> list[Hit]:
@@ -241,6 +253,8 @@ def date_inconsistent(ctx: LintContext) -> list[Hit]:
         is_deadline = _DEADLINE_WORDS.match(ctx.text[span.end : span.end + 4]) is not None or (
             span.weekday is not None and "前" in ctx.text[span.end : span.end + 8]
         )
+        if is_deadline and _PAST_TERM.search(ctx.text[max(0, span.start - 12) : span.start]):
+            is_deadline = False
         if is_deadline and ctx.as_of is not None and span.value < ctx.as_of:
             hits.append(
                 Hit(
