@@ -47,6 +47,22 @@ _LEGAL = re.compile(
     r"诉|訴|法院|法庭|开庭|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律所|法务"
 )
 """What makes a legal_action match a legal step (the list also holds visits and agencies)."""
+_YOU_MAY = re.compile(r"(?:您|你)(?:也|亦)?(?:可以?|有权|可依法)")
+"""A phrase that gives the debtor a right (「您可向人民法院提起诉讼」)."""
+_MAY = re.compile(r"(?:也|亦|均)?(?:可以?|有权)")
+"""A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」)."""
+_SENTENCE_END = "。！？!?；;\n"
+
+
+def _debtors_right(text: str, start: int) -> bool:
+    """The legal step at ``start`` is the debtor's own remedy (a dispute channel), not
+    a step the creditor takes: 「如您对债务有异议，可向人民法院提起诉讼」."""
+    sentence = max(text.rfind(mark, 0, start) for mark in _SENTENCE_END) + 1
+    phrase = max(sentence, *(text.rfind(mark, sentence, start) + 1 for mark in "，,"))
+    head = text[phrase:start]
+    if _YOU_MAY.search(head):
+        return True
+    return "异议" in text[sentence:phrase] and _MAY.match(head) is not None
 
 
 @rule(
@@ -56,8 +72,11 @@ _LEGAL = re.compile(
     rationale="必须向客户解释为何要将这件事交给律师处理（原则九：合理的）。",
     what="提到律师、诉讼等法律措施，却没有说明原因（逾期多久、此前的提醒）。",
     why="没有理由的法律措施像恐吓；说明原因才合理，也符合第六十九条「催收原因」的要求。",
-    fail=("我行将通过诉讼途径解决。",),
-    passes=("鉴于您已逾期45天，经多次提醒仍未还款，我行可能依法提起诉讼。",),
+    fail=("我行将通过诉讼途径解决。", "我行可向人民法院提起诉讼。"),
+    passes=(
+        "鉴于您已逾期45天，经多次提醒仍未还款，我行可能依法提起诉讼。",
+        "如您对债务有异议，可向人民法院提起诉讼。",
+    ),
     use_instead="先说明原因：「鉴于您已逾期N天，经多次提醒仍未还款……」",
     lexicons=("legal_action", "legal_reason"),
     hits_need=("legal_action",),
@@ -76,6 +95,8 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     for action in actions:
         if _LEGAL.search(action.text) is None:
             continue  # a visit or an agency: an escalation (DL402), not a legal step
+        if _debtors_right(ctx.view.text, action.start):
+            continue
         index = bisect.bisect_right(starts, action.start) - 1
         paragraph = paragraphs[index] if index >= 0 else None
         if paragraph is None or not action.start < paragraph.end or paragraph.start in reported:
