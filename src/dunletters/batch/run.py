@@ -195,12 +195,13 @@ def _produce_all(
     """Intake and production, interleaved: workers render while the driver reads on.
 
     First the accounts an earlier, interrupted run decided but did not produce;
-    then the rest of the input, a block at a time (:func:`~dunletters.batch.intake.intake`). Each chunk's
-    results are stored in one transaction.
+    then the rest of the input, a block at a time
+    (:func:`~dunletters.batch.intake.intake`). Each chunk's results are stored in one
+    transaction.
     """
     in_process = pool.local
     letters = "letter" in options.channels
-    printing = letters and options.print_files and not options.dry_run
+    printing = prints(options)
     if numbers is not None and letters:
         unnumbered = journal.unnumbered()  # a run killed between intake and numbering
         if unnumbered:

@@ -250,7 +250,7 @@ def remove_stale_temps(out: Path) -> None:
     folders: list[tuple[Path, Callable[[str], bool]]] = [
         (out, top),
         (out / "dry-run", top),
-        (out / "print", _is_pdf),
+        (out / "print", _is_print_file),
         (out / "quarantine", _anything),
     ]
     folders += [(stage, _is_pdf) for stage in _subfolders(out / "letters")]
@@ -264,6 +264,11 @@ def remove_stale_temps(out: Path) -> None:
 
 def _is_pdf(name: str) -> bool:
     return name.endswith(".pdf")
+
+
+def _is_print_file(name: str) -> bool:
+    """A print part's PDF or its page list (``print/{stage}-{number:03d}.csv``)."""
+    return name.endswith((".pdf", ".csv"))
 
 
 def _anything(name: str) -> bool:
