@@ -37,7 +37,6 @@ from dunletters.produce import Job, Outcome, PartOutcome, produce_many, worker_c
 __all__ = [
     "CHUNK",
     "INGEST_BLOCK",
-    "Decided",
     "IntakeTask",
     "Rejected",
     "Validated",
@@ -86,15 +85,6 @@ class Rejected(NamedTuple):
     reason: str
 
 
-class Decided(NamedTuple):
-    """A decided account's verdict as plain strings: a ``Decision`` pickles in ~3.5 µs
-    each way, a tuple of strings in ~0.3 (production rebuilds it from the stage rule)."""
-
-    stage: str
-    tone: str
-    tone_rule: str
-
-
 class Validated(NamedTuple):
     """A valid input row; from ``row`` to ``total_due`` the first six
     :data:`~dunletters.batch.journal.INTAKE_COLUMNS`."""
@@ -105,14 +95,31 @@ class Validated(NamedTuple):
     record_json: str
     mobile: str
     total_due: str
-    verdict: str | Decided
-    """The hold reason, or the stage and tone to produce."""
+    verdict: str | tuple[str, str, str]
+    """The hold reason, or ``(stage, tone, tone rule)``: plain strings, as every account's
+    crosses between processes (a ``Decision`` pickles in ~3.5 µs each way, a tuple of
+    strings in ~0.3; production rebuilds the decision from the stage rule)."""
     account: Account | None
     """Only within one process (see :class:`~dunletters.produce.Job`)."""
     produced: Outcome | None
     """Only in a run without letters (:func:`validate_and_produce`)."""
     contact: tuple[bytes, bytes]
     """Keyed (mobile, name) hashes (:func:`~dunletters.batch.contacts.contact_keys`)."""
+
+    def sent_back(self, produced: Outcome | None) -> Validated:
+        """This row as a job returns it to the driver: produced, without its account object."""
+        return Validated(
+            self.row,
+            self.account_id,
+            self.record_hash,
+            self.record_json,
+            self.mobile,
+            self.total_due,
+            self.verdict,
+            None,
+            produced,
+            self.contact,
+        )
 
 
 Checked = Rejected | Validated
@@ -162,7 +169,7 @@ def _validate_rows(task: IntakeTask) -> tuple[list[Checked], dict[int, HistoryFa
         verdict = (
             str(decision.reason)
             if isinstance(decision, Hold)
-            else Decided(decision.stage, decision.tone, decision.tone_rule)
+            else (decision.stage, decision.tone, decision.tone_rule)
         )
         if not isinstance(decision, Hold) and ledger_on:
             decided.append((len(outcomes), account, decision))
@@ -213,30 +220,31 @@ def validate_and_produce(task: IntakeTask) -> list[Checked]:
     written here (:func:`~dunletters.batch.files.stored`).
     """
     outcomes, facts = _validate_rows(task._replace(keep_objects=True))
+    decided = [
+        (index, outcome, outcome.verdict)
+        for index, outcome in enumerate(outcomes)
+        if isinstance(outcome, Validated) and not isinstance(outcome.verdict, str)
+    ]
     jobs = [
         Job(
             outcome.row,
             outcome.account_id,
-            outcome.verdict.stage,
-            outcome.verdict.tone,
+            stage,
+            tone,
             None,
             outcome.record_json,
             outcome.record_hash,
             outcome.account,
             facts.get(index),
         )
-        for index, outcome in enumerate(outcomes)
-        if isinstance(outcome, Validated) and isinstance(outcome.verdict, Decided)
+        for index, outcome, (stage, tone, _) in decided
     ]
     made = produce_many(jobs, worker_context())
     produced: Iterator[Any] = iter(made)
     if task.out is not None:
         produced = iter(stored(Path(task.out), PartOutcome(made, None, None)).outcomes)
     return [
-        outcome._replace(
-            account=None,
-            produced=next(produced) if isinstance(outcome.verdict, Decided) else None,
-        )
+        outcome.sent_back(None if isinstance(outcome.verdict, str) else next(produced))
         if isinstance(outcome, Validated)
         else outcome
         for outcome in outcomes
@@ -329,7 +337,7 @@ def _record_block(
             rejects.append(Rejected(entry.row, "account_id", _DUPLICATE))
         else:
             kept.append(entry)
-    pending = sum(isinstance(entry.verdict, Decided) for entry in kept)
+    pending = sum(not isinstance(entry.verdict, str) for entry in kept)
     letter_numbers: list[str | None] = [None] * pending
     if letters and pending and numbers is None:  # a dry run: 函号 0, none reserved
         form = settings.letters.number_format
@@ -344,7 +352,7 @@ def _record_block(
         row, account_id, record_hash = entry.row, entry.account_id, entry.record_hash
         verdict = entry.verdict
         contact_rows.append((row, *entry.contact))
-        if not isinstance(verdict, Decided):  # held: neither its record nor its mobile is kept
+        if isinstance(verdict, str):  # held: neither its record nor its mobile is kept
             records.append((row, account_id, record_hash, None, None, entry.total_due, "held",
                             verdict, None, None, None, None))  # fmt: skip
             continue
