@@ -363,14 +363,16 @@ def _record_block(
             # Recorded produced: its record is not kept, its mobile only for sms.csv.
             # ``update`` is FINISH_COLUMNS then the row (:class:`~dunletters.produce.Outcome`).
             sent = update[0] == "written" and bool(update[_SMS_TEXT])
+            mobile = entry.mobile if sent else None
             produced_rows.append(
-                (row, account_id, record_hash, None, entry.mobile if sent else None, entry.total_due,
+                (row, account_id, record_hash, None, mobile, entry.total_due,
                  stage, tone, None, chosen_by, *update[:-1])
             )  # fmt: skip  # less its row
             continue
         number = next(numbered)
         records.append((row, account_id, record_hash, entry.record_json, entry.mobile,
-                        entry.total_due, "pending", None, stage, tone, number, chosen_by))  # fmt: skip
+                        entry.total_due, "pending", None, stage, tone, number,
+                        chosen_by))  # fmt: skip
         items.append(Job(row, account_id, stage, tone, number, entry.record_json, record_hash,
                          entry.account))  # fmt: skip
     if wrote:
