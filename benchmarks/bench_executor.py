@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import psutil
 
-from dunletters.batch.pipeline import PRINT_PART
+from dunletters.batch.run import PRINT_PART
 from dunletters.samples import generate_accounts
 
 AS_OF = date(2026, 11, 28)

@@ -31,7 +31,7 @@ from distributed import Client, LocalCluster
 
 from conftest import TEST_CONFIG, TEST_SETTINGS
 from csvfiles import write_csv
-from dunletters.batch import pipeline
+from dunletters.batch import files, run
 from dunletters.batch.cluster import ClusterError, DaskExecutor, dashboard_options
 from dunletters.batch.fingerprint import HASHES_NAME, _KnownHashes, fingerprint
 from dunletters.batch.pipeline import BatchOptions, BatchResult, OutputError, run_batch, run_spec
@@ -88,7 +88,7 @@ def test_dask_writes_the_bytes_of_the_process_pool(tmp_path: Path) -> None:
 def test_a_worker_killed_mid_run_leaves_every_account_produced_once(
     tmp_path: Path, cluster: LocalCluster, monkeypatch: pytest.MonkeyPatch, worker_writes: bool
 ) -> None:
-    monkeypatch.setattr(pipeline, "PRINT_PART", 4)  # many small jobs: the kill lands mid-run
+    monkeypatch.setattr(run, "PRINT_PART", 4)  # many small jobs: the kill lands mid-run
     source = _source(tmp_path, 40, seed=32)
     reference = tmp_path / "ref" / "out"
     _run(source, reference, workers=2)
@@ -291,19 +291,19 @@ def test_a_worker_file_that_is_not_what_it_reported_stops_the_run(
 ) -> None:
     """Missing, short or changed: an OutputError naming the folder (never the account,
     whose id is the file's name), before any row names the file."""
-    monkeypatch.setattr(pipeline, "CHECK_AGAIN", 0.0)
+    monkeypatch.setattr(files, "CHECK_AGAIN", 0.0)
     out = tmp_path / "out"
     out.mkdir(mode=0o700)
-    stored = pipeline._store(out, "letters/early/ZX0012345.pdf", b"%PDF-1.7 synthetic")
-    pipeline._check_stored(out, stored)  # as reported
+    stored = files.store(out, "letters/early/ZX0012345.pdf", b"%PDF-1.7 synthetic")
+    files.check_stored(out, stored)  # as reported
     for damage in (b"%PDF-1.7 synthetiC", b"%PDF-1.7", None):
-        target = out / stored[0]
+        target = out / stored.path
         if damage is None:
             target.unlink()
         else:
             target.write_bytes(damage)
         with pytest.raises(OutputError) as caught:
-            pipeline._check_stored(out, stored)
+            files.check_stored(out, stored)
         message = str(caught.value)
         assert f"{out / 'letters' / 'early'}{os.sep}" in message
         assert "ZX0012345" not in message

@@ -209,14 +209,14 @@ def test_a_full_disk_stops_the_run_and_the_same_command_finishes_it(
 
 def test_letters_are_made_durable_together(tmp_path: Path) -> None:
     """Letters skip their own fsync; one syncfs of the output's filesystem per commit."""
-    from dunletters.batch import pipeline
+    from dunletters.batch import storage
     from dunletters.batch.storage import OutputError
 
     if sys.platform.startswith("linux"):
-        assert pipeline._syncfs() is not None  # the one-call path, not os.sync()
-    pipeline.atomic_write(tmp_path / "a.pdf", b"%PDF", durable=False)
-    pipeline.sync_folder(tmp_path)
+        assert storage._syncfs() is not None  # the one-call path, not os.sync()
+    storage.atomic_write(tmp_path / "a.pdf", b"%PDF", durable=False)
+    storage.sync_folder(tmp_path)
     assert (tmp_path / "a.pdf").read_bytes() == b"%PDF"
     with pytest.raises(OutputError) as caught:
-        pipeline.sync_folder(tmp_path / "missing")
+        storage.sync_folder(tmp_path / "missing")
     assert "missing" in str(caught.value)

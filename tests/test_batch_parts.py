@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import dunletters.batch.pipeline as pipeline
+import dunletters.batch.run as run_module
 from conftest import TEST_SETTINGS
 from csvfiles import write_csv
 from dunletters.batch.journal import dumps
@@ -49,7 +49,7 @@ def pages_text(path: Path) -> list[str]:
 def test_stages_with_several_parts_and_one_part(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "PRINT_PART", 4)
+    monkeypatch.setattr(run_module, "PRINT_PART", 4)
     source = write_csv(tmp_path / "accounts.csv", list(generate_accounts(24, seed=5, as_of=AS_OF)))
     out = tmp_path / "out"
     run(source, out)
@@ -75,12 +75,12 @@ def test_stages_with_several_parts_and_one_part(
 def test_a_run_stopped_between_parts_resumes_to_the_same_outputs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "PRINT_PART", 4)
+    monkeypatch.setattr(run_module, "PRINT_PART", 4)
     source = write_csv(tmp_path / "accounts.csv", list(generate_accounts(24, seed=5, as_of=AS_OF)))
     reference = tmp_path / "ref" / "run"
     run(source, reference)
 
-    stored = pipeline._store_part
+    stored = run_module._store_part
     calls = 0
 
     def store_then_stop(*args: object) -> None:
@@ -90,11 +90,11 @@ def test_a_run_stopped_between_parts_resumes_to_the_same_outputs(
             raise KeyboardInterrupt  # as Ctrl-C between two parts
         stored(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "_store_part", store_then_stop)
+    monkeypatch.setattr(run_module, "_store_part", store_then_stop)
     target = tmp_path / "stopped" / "run"
     with pytest.raises(KeyboardInterrupt):
         run(source, target)
-    monkeypatch.setattr(pipeline, "_store_part", stored)
+    monkeypatch.setattr(run_module, "_store_part", stored)
     run(source, target)
     assert outputs(target) == outputs(reference)
 

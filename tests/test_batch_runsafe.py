@@ -238,7 +238,9 @@ def test_resume_deletes_only_its_own_temp_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_batch(TEST_SETTINGS, options(source, out, channels=("letter", "sms")))
     theirs = [out / ".notes.tmp", out / "sub" / ".draft.tmp", out / ".report.docx.abcd1234.tmp"]
+    theirs.append(out / "print" / ".notes.txt.abcd1234.tmp")
     ours = [out / ".sms.csv.abcd1234.tmp", out / "letters" / "late" / ".A1.pdf.x_y9z0w1.tmp"]
+    ours.append(out / "print" / ".early-001.csv.k9Zq_x2a.tmp")  # a print part's page list
     for path in theirs + ours:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x")

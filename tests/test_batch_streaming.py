@@ -195,14 +195,14 @@ def test_sqlite_quotes_text_as_the_json_module_does() -> None:
 
 
 def test_sqlite_writes_csv_fields_as_the_csv_module_does() -> None:
-    """sms.csv's lines are built by SQLite (``_csv_field``): each field as ``csv.writer``
+    """sms.csv's lines are built by SQLite (``csv_field``): each field as ``csv.writer``
     (``lineterminator="\\n"``) writes it, for every code point and for fields that are
     empty, NULL, a number, all quotes or have a comma, a quote or a line break."""
     import csv
     import io
     import sqlite3
 
-    from dunletters.batch.pipeline import _csv_field
+    from dunletters.batch.finish import csv_field
 
     def written(value: object) -> str:
         stream = io.StringIO()
@@ -210,7 +210,7 @@ def test_sqlite_writes_csv_fields_as_the_csv_module_does() -> None:
         return stream.getvalue()[: -len(",x\n")]
 
     db = sqlite3.connect(":memory:")
-    query = f"SELECT {_csv_field('?1')} || ','"  # as in a line: a number becomes text
+    query = f"SELECT {csv_field('?1')} || ','"  # as in a line: a number becomes text
     texts: list[object] = ["", None, 7, '"', '""', ",", "\n", "\r", "\r\n", " a ", 'a,"b"\nc']
     # Every other code point, 2,048 at a time: quoted by neither (else they would differ).
     others = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and chr(c) not in ',"\n']
@@ -239,7 +239,7 @@ def test_finishing_in_ranges_writes_what_one_pass_writes(
     """The outputs are written a range of rows at a time (read, and the summary's
     amounts and counts tallied, in the workers): ranges of 7 rows give the bytes one
     range gives, holds, rejects, SMS send times and the summary included."""
-    import dunletters.batch.pipeline as pipeline
+    import dunletters.batch.finish as finish
 
     rows = list(generate_accounts(60, seed=21, as_of=AS_OF))
     rows[3]["principal"] = "不是金额"  # a reject between ranges
@@ -264,7 +264,7 @@ def test_finishing_in_ranges_writes_what_one_pass_writes(
         }
 
     whole = run(tmp_path / "whole")
-    monkeypatch.setattr(pipeline, "FINISH_ROWS", 7)
+    monkeypatch.setattr(finish, "FINISH_ROWS", 7)
     assert run(tmp_path / "ranges") == whole
     assert b"T08:00:00+08:00" in whole["sms.csv"] and b"2026-12-02T" in whole["sms.csv"]
 

@@ -92,9 +92,9 @@ def test_postcode_order_sorts_each_print_file_and_input_order_keeps_the_rows(
 def test_postcode_order_survives_a_stop_between_parts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import dunletters.batch.pipeline as pipeline
+    import dunletters.batch.run as run_module
 
-    monkeypatch.setattr(pipeline, "PRINT_PART", 4)  # in-process runs: several parts a stage
+    monkeypatch.setattr(run_module, "PRINT_PART", 4)  # in-process runs: several parts a stage
     source, _ = _input(tmp_path)
     settings = _settings("postcode")
 
@@ -106,7 +106,7 @@ def test_postcode_order_survives_a_stop_between_parts(
     run(reference)
     for listed in _pages(reference).values():  # each part sorted on its own
         assert listed == sorted(listed, key=lambda e: (not e["postcode"], e["postcode"]))
-    stored, calls = pipeline._store_part, 0
+    stored, calls = run_module._store_part, 0
 
     def store_then_stop(*args: object) -> None:
         nonlocal calls
@@ -115,11 +115,11 @@ def test_postcode_order_survives_a_stop_between_parts(
             raise KeyboardInterrupt  # as Ctrl-C between two parts
         stored(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "_store_part", store_then_stop)
+    monkeypatch.setattr(run_module, "_store_part", store_then_stop)
     target = tmp_path / "stopped" / "out"
     with pytest.raises(KeyboardInterrupt):
         run(target)
-    monkeypatch.setattr(pipeline, "_store_part", stored)
+    monkeypatch.setattr(run_module, "_store_part", stored)
     run(target)
     for path in sorted((reference / "print").iterdir()):
         assert path.read_bytes() == (target / "print" / path.name).read_bytes(), path.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from conftest import AS_OF, TEST_CONFIG_TABLE
-from dunletters.batch.pipeline import _sms_schedule
+from dunletters.batch.finish import sms_schedule
 from dunletters.config import settings_from_mapping
 
 
@@ -19,7 +19,7 @@ def schedule(
         "max_per_day": per_day,
     }
     settings = settings_from_mapping({**TEST_CONFIG_TABLE, "sms": sms}, "t")
-    return _sms_schedule(settings, AS_OF, None)
+    return sms_schedule(settings, AS_OF, None)
 
 
 def test_send_times_fill_the_window_minute_by_minute() -> None:
@@ -58,7 +58,7 @@ def test_one_debtor_still_gets_one_sms_a_day_when_days_fill_up() -> None:
 def test_the_default_keeps_a_small_batch_in_the_first_minute() -> None:
     settings = settings_from_mapping(TEST_CONFIG_TABLE, "t")
     assert settings.sms.rate_per_minute == 1000
-    when = _sms_schedule(settings, AS_OF, None)
+    when = sms_schedule(settings, AS_OF, None)
     times = {when(f"1380000{n:04d}") for n in range(1000)}
     assert times == {"2026-11-28T08:00:00+08:00"}
     assert when("13900000000") == "2026-11-28T08:01:00+08:00"

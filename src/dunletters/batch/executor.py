@@ -1,6 +1,6 @@
 """Where a batch's jobs run: one small protocol, and the engines that implement it.
 
-The batch (:mod:`dunletters.batch.pipeline`) hands an executor picklable jobs and
+The batch (:mod:`dunletters.batch.run`) hands an executor picklable jobs and
 reads their results back in job order; it never learns where they ran. Every
 process that runs jobs is readied once from the run's :class:`~dunletters.produce.RunSpec`
 (:func:`~dunletters.produce.init_worker`). The driver stays the only writer of the
@@ -92,7 +92,7 @@ class InProcess:
 
 
 FORKSERVER_PRELOAD = [
-    "dunletters.batch.pipeline",
+    "dunletters.batch.run",
     "dunletters.produce",
     "dunletters.lint.engine",
     "dunletters.rendering",

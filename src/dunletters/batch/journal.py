@@ -35,7 +35,7 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -300,7 +300,7 @@ class Journal:
             found.update(str(r[0]) for r in self.db.execute(query, part))
         return {account_id for account_id in account_ids if account_id.lower() in found}
 
-    def add_rejects(self, rejects: list[tuple[int, str, str]]) -> None:
+    def add_rejects(self, rejects: Sequence[tuple[int, str, str]]) -> None:
         """Rows that could not be used: (row, field, reason); a reason never holds the value."""
         self.db.executemany("INSERT OR REPLACE INTO rejects VALUES (?, ?, ?)", rejects)
 

@@ -15,7 +15,7 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dunletters import zh
 from dunletters.batch.journal import Journal
@@ -35,10 +35,17 @@ __all__ = [
     "tally",
 ]
 
-Tally = tuple[dict[str, Decimal], Counter[tuple[Any, ...]], Counter[str]]
-"""Accounts' amounts by state (exact sums of ``total_due``), their counts by (state,
-reason, stage, tone, findings tally, tone rule), and the written accounts' documents (``letters``,
-``letter_bytes``, ``sms``, ``sms_segments``): what :func:`summarize` needs per row."""
+
+class Tally(NamedTuple):
+    """What :func:`summarize` needs of each row, counted a range of rows at a time."""
+
+    amounts: dict[str, Decimal]
+    """Accounts' amounts by state (exact sums of ``total_due``)."""
+    groups: Counter[tuple[Any, ...]]
+    """Accounts counted by (state, reason, stage, tone, findings tally, tone rule)."""
+    documents: Counter[str]
+    """The written accounts' ``letters``, ``letter_bytes``, ``sms``, ``sms_segments``."""
+
 
 _AMOUNTS = "SELECT state, total_due FROM accounts WHERE row >= ? AND row < ?"
 _GROUPS = (
@@ -65,7 +72,7 @@ _QUARANTINED = (
 
 
 def tally(db: sqlite3.Connection, first: int, end: int) -> Tally:
-    """The :data:`Tally` of a range of the journal's rows (the batch's finishing jobs
+    """The :class:`Tally` of a range of the journal's rows (the batch's finishing jobs
     count a range each, in the workers, and the driver adds them up: :func:`add_tally`).
 
     Amounts are summed here, exactly (SQLite's SUM of text would go through floats);
@@ -84,21 +91,20 @@ def tally(db: sqlite3.Connection, first: int, end: int) -> Tally:
             documents.update(
                 letters=letters, letter_bytes=int(letter_bytes), sms=sms, sms_segments=int(segments)
             )
-    return amounts, groups, documents
+    return Tally(amounts, groups, documents)
 
 
 def new_tally() -> Tally:
     """The tally of no rows, to :func:`add_tally` ranges to."""
-    return {}, Counter(), Counter()
+    return Tally({}, Counter(), Counter())
 
 
 def add_tally(total: Tally, part: Tally) -> None:
     """Add a range's tally to ``total``."""
-    amounts, groups, documents = total
-    for state, amount in part[0].items():
-        amounts[state] = amounts.get(state, Decimal(0)) + amount
-    groups.update(part[1])
-    documents.update(part[2])
+    for state, amount in part.amounts.items():
+        total.amounts[state] = total.amounts.get(state, Decimal(0)) + amount
+    total.groups.update(part.groups)
+    total.documents.update(part.documents)
 
 
 def summarize(
