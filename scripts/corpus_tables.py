@@ -46,13 +46,15 @@ def counts(items: list[tuple[str, dict]]) -> str:
     per_code = []
     for code in CONTENT:
         hits = [(split, item) for split, item in items if code in item["expect"]]
-        per_code.append([
-            code,
-            sum(item["kind"] == "sentence" for _, item in hits),
-            sum(item["kind"] == "document" for _, item in hits),
-            sum(split == "dev" for split, _ in hits),
-            sum(split == "heldout" for split, _ in hits),
-        ])
+        per_code.append(
+            [
+                code,
+                sum(item["kind"] == "sentence" for _, item in hits),
+                sum(item["kind"] == "document" for _, item in hits),
+                sum(split == "dev" for split, _ in hits),
+                sum(split == "heldout" for split, _ in hits),
+            ]
+        )
     return (
         head + "\n\nPositive items per content code (an item counts once per code in its "
         "`expect`):\n\n" + _table(["code", "sentences", "documents", "dev", "heldout"], per_code)
@@ -70,8 +72,10 @@ def breakdowns(items: list[tuple[str, dict]]) -> str:
     types = Counter(item["source"]["type"] for _, item in items)
     return (
         "Per category:\n\n"
-        + _table(["category", "items", "clean", "dev", "heldout"],
-                 [[name, *row] for name, row in sorted(category.items())])
+        + _table(
+            ["category", "items", "clean", "dev", "heldout"],
+            [[name, *row] for name, row in sorted(category.items())],
+        )
         + "\n\nPer source type:\n\n"
         + _table(["source type", "items"], [list(pair) for pair in sorted(types.items())])
     )
@@ -82,19 +86,39 @@ def sources(items: list[tuple[str, dict]]) -> str:
     seen: Counter[tuple[str, ...]] = Counter()
     for _, item in items:
         s = item["source"]
-        seen[(s["type"], s.get("title", ""), s.get("publisher", ""), s.get("date", ""),
-              s.get("url", ""))] += 1
-    return _table(["type", "title", "publisher", "date", "url", "items"],
-                  [[*key, n] for key, n in sorted(seen.items())])
+        seen[
+            (
+                s["type"],
+                s.get("title", ""),
+                s.get("publisher", ""),
+                s.get("date", ""),
+                s.get("url", ""),
+            )
+        ] += 1
+    return _table(
+        ["type", "title", "publisher", "date", "url", "items"],
+        [[*key, n] for key, n in sorted(seen.items())],
+    )
 
 
 def rewrite(text: str, items: list[tuple[str, dict]]) -> str:
-    text = re.sub(r"(## Counts\n\n).*?(\n\n### Known gaps)", lambda m: m[1] + counts(items) + m[2],
-                  text, count=1, flags=re.S)
-    text = re.sub(r"Per category:\n\n.*?\n\nPer source type:\n\n(\|.*?\n)+",
-                  lambda m: breakdowns(items) + "\n", text, count=1, flags=re.S)
-    return re.sub(r"(## Sources\n\n)(\|.*\n?)+", lambda m: m[1] + sources(items) + "\n",
-                  text, count=1)
+    text = re.sub(
+        r"(## Counts\n\n).*?(\n\n### Known gaps)",
+        lambda m: m[1] + counts(items) + m[2],
+        text,
+        count=1,
+        flags=re.S,
+    )
+    text = re.sub(
+        r"Per category:\n\n.*?\n\nPer source type:\n\n(\|.*?\n)+",
+        lambda m: breakdowns(items) + "\n",
+        text,
+        count=1,
+        flags=re.S,
+    )
+    return re.sub(
+        r"(## Sources\n\n)(\|.*\n?)+", lambda m: m[1] + sources(items) + "\n", text, count=1
+    )
 
 
 def main() -> int:

@@ -163,3 +163,13 @@ def test_clean_agrees_with_the_content_codes() -> None:
         if row["kind"] == "sentence" and row["clean"] == bool(set(row["expect"]) & content)
     ]
     assert not wrong, f"clean contradicts expect: {wrong[:10]}"
+
+
+def test_readme_tables_are_generated_from_the_corpus() -> None:
+    """The README's counts and sources tables match the files (scripts/corpus_tables.py)."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "corpus_tables.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], check=False)
+    assert done.returncode == 0, "run: python scripts/corpus_tables.py"
