@@ -70,6 +70,7 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
 
 _CONTACT_BEFORE = re.compile(
     r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]|(?:值班|工作|服务|办公)手机"
+    r"|(?:经办人|专员|催收员|客户经理|业务员|负责人|承办人|调解员)[:：]"
 )
 _THIRD_PARTY_BEFORE = re.compile(
     r"紧急联系人|配偶|爱人|妻子|丈夫|老婆|老公|父亲|母亲|父母|爸爸|妈妈|儿子|女儿|子女|家人|家属"
