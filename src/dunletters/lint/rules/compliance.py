@@ -70,7 +70,15 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
 
 _CONTACT_BEFORE = re.compile(
     r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]|(?:值班|工作|服务|办公)手机"
+    r"|(?:经办人|专员|催收员|客户经理|业务员|负责人|承办人|调解员)[:：]|手机号码?[:：]|电联|联络|客服"
+    r"|对接人|经理|主管"
 )
+_THIRD_PARTY_BEFORE = re.compile(
+    r"紧急联系人|配偶|爱人|妻子|丈夫|老婆|老公|父亲|母亲|父母|爸爸|妈妈|儿子|女儿|子女|家人|家属"
+    r"|亲属|亲戚|朋友|好友|同事|领导|担保人|保证人"
+)
+"""Before a mobile: whose number it is — a relative's or a contact's is their data, even
+beside 电话 or 联系."""
 _PERSONAL_PAYEE = re.compile(
     r"(?:收款户名|收款人|户名|开户名称|账户名称|开户名)[:：]?\s?"
     r"[\u4e00-\u9fff·]{2,4}(?<!公司)(?<!银行)(?<!中心)(?<!分行)(?<!支行)(?<!机构)(?<!集团)"
@@ -103,7 +111,11 @@ def _allowed_numbers(ctx: LintContext) -> set[str]:
     rationale="金融账户信息是敏感个人信息（个人信息保护法第二十八条）：卡号、身份证号须脱敏。",
     what="完整的身份证号、完整的银行卡号（通过 Luhn 校验）、第三人的完整手机号。",
     why="信件和短信可能被他人看到；完整号码一旦泄露即可被冒用。",
-    fail=("您卡号为6259000000001235的信用卡已逾期。", "身份证号110101199003070011。"),
+    fail=(
+        "您卡号为6259000000001235的信用卡已逾期。",
+        "身份证号110101199003070011。",
+        "您的紧急联系人李某（电话13912345678）已被告知。",
+    ),
     passes=("您尾号1235的信用卡已逾期。", "身份证号110***********0011。"),
     use_instead="卡号用 mask_card（尾号1234），身份证用 mask_id，手机号用 mask_mobile。",
 )
@@ -124,8 +136,10 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
     for number in numbers:
         if number.masked or number.digits in allowed or (mobile and number.start == mobile.start):
             continue
-        if number.kind == "mobile" and _CONTACT_BEFORE.search(
-            text, max(0, number.start - 8), number.start
+        if (
+            number.kind == "mobile"
+            and _CONTACT_BEFORE.search(text, max(0, number.start - 8), number.start)
+            and _THIRD_PARTY_BEFORE.search(text, max(0, number.start - 14), number.start) is None
         ):
             continue  # a number to call (the collector's own): not someone's data
         if number.kind == "card" and _REFERENCE_BEFORE.search(text, 0, number.start):
