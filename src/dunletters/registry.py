@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -379,6 +380,7 @@ class Registry:
         *,
         context_models: dict[str, type[BaseModel]],
         channels: Sequence[str] = CHANNELS,
+        cache: bool = False,
     ) -> list[Problem]:
         """Everything wrong with this set of templates for this policy.
 
@@ -394,6 +396,10 @@ class Registry:
         ``channels`` limits it to the templates (and partials) in those channels'
         folders: a batch checks what it will render (an SMS-only run skips the letters, which
         are most of the check's time).
+
+        ``cache``: a template this same check found clean before (its source, the
+        environment's filters and syntax, the context models and this module unchanged)
+        is not parsed again (:func:`checked_clean`); what has problems is never cached.
         """
         problems = list(self.problems)
         for stage in policy.stages:
@@ -415,9 +421,10 @@ class Registry:
                     )
         every = set(CHANNELS) <= set(channels)
         folders = tuple(f"{_FOLDERS[channel][0]}/" for channel in CHANNELS if channel in channels)
+        digest = _check_digest(env, context_models) if cache else None
         for name in self.loader.list_templates():
             if every or name.startswith(folders):
-                problems.extend(_check_variables(env, name, context_models))
+                problems.extend(_check_variables(env, name, context_models, digest))
         return problems
 
 
@@ -552,14 +559,101 @@ def _attribute_chain(node: nodes.Node) -> list[str] | None:
 
 
 def _check_variables(
-    env: jinja2.Environment, name: str, models: dict[str, type[BaseModel]]
+    env: jinja2.Environment,
+    name: str,
+    models: dict[str, type[BaseModel]],
+    digest: hashlib._Hash | None = None,
 ) -> Iterator[Problem]:
+    """One template's problems; with ``digest`` (the check's own), a clean result is
+    remembered and, for the same source, not worked out again."""
     try:
         source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
     except TemplateError as error:
         yield Problem(name, str(error))
         return
-    yield from check_template_source(env, name, source, models)
+    if digest is None:
+        yield from check_template_source(env, name, source, models)
+        return
+    key = digest.copy()
+    key.update(f"\0{name}\0{source}".encode())
+    entry = check_cache_dir() / key.hexdigest()
+    if entry.exists():
+        return
+    problems = list(check_template_source(env, name, source, models))
+    yield from problems
+    if not problems:
+        _remember_clean(entry)
+
+
+CHECK_CACHE_VARIABLE = "DUNLETTERS_CHECK_CACHE"
+
+
+def check_cache_dir() -> Path:
+    """``$DUNLETTERS_CHECK_CACHE``, else ``$XDG_CACHE_HOME/dunletters/checks`` (beside the
+    fonts): one empty file per template source a check found clean."""
+    configured = os.environ.get(CHECK_CACHE_VARIABLE)
+    if configured:
+        return Path(configured).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dunletters" / "checks"
+
+
+def _remember_clean(entry: Path) -> None:
+    """Record a clean check; a cache that cannot be written only costs the next run time."""
+    try:
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        entry.touch()
+    except OSError:
+        pass
+
+
+def _check_digest(env: jinja2.Environment, models: dict[str, type[BaseModel]]) -> hashlib._Hash:
+    """What a template's check depends on besides its name and source: this module's
+    code, Jinja's version and syntax settings, the filters, and the context models'
+    fields, down through their submodels."""
+    digest = hashlib.sha256(_module_bytes())
+    syntax = (
+        jinja2.__version__,
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        sorted(env.extensions),
+        sorted(env.filters),
+    )
+    digest.update(repr(syntax).encode())
+    for variable, model in sorted(models.items()):
+        digest.update(f"\0{variable}\0{_model_shape(model)}".encode())
+    return digest
+
+
+@functools.cache
+def _module_bytes() -> bytes:
+    return Path(__file__).read_bytes()
+
+
+@functools.cache
+def _model_shape(model: type[BaseModel]) -> str:
+    """The fields and their types of a model and of every model it reaches: what
+    attribute checks read."""
+    parts: list[str] = []
+    pending, seen = [model], {model}
+    while pending:
+        current = pending.pop(0)
+        parts.append(f"{current.__module__}.{current.__qualname__}")
+        for name, annotation in sorted(_model_fields(current).items()):
+            parts.append(f"{name}:{annotation!r}")
+            submodel = _submodel(annotation)
+            if submodel is not None and submodel not in seen:
+                seen.add(submodel)
+                pending.append(submodel)
+    return ";".join(parts)
 
 
 def check_template_source(

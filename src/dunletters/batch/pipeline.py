@@ -1290,6 +1290,7 @@ def run_batch(
             settings.policy,
             context_models=_context_models(),
             channels=options.channels,
+            cache=True,
         )
         if problems:
             raise InputError("模板检查未通过：" + "；".join(str(p) for p in problems[:5]))
