@@ -44,3 +44,30 @@ def test_without_the_fast_path_the_probes_run() -> None:
         [sys.executable, "-c", probe], check=True, capture_output=True, text=True
     ).stdout
     assert int(found) > 0
+
+
+_FALLBACKS = """
+import sys
+from dunletters.pdf.libraries import load_weasyprint
+load_weasyprint()
+import weasyprint.pdf.fonts as fonts
+assert "fontTools.varLib" not in sys.modules  # neither fallback loaded at start
+options = fonts.subset.Options(hinting=False)  # WeasyPrint's fontTools fallback
+assert options.hinting is False and "fontTools.varLib" in sys.modules
+import fontTools.varLib.instancer as instancer
+assert instancer.instantiateVariableFont is not fonts.instantiateVariableFont
+import traceback
+try:
+    fonts.instantiateVariableFont(None, {})
+except Exception as error:  # the real instancer's own complaint about no font
+    print(traceback.extract_tb(error.__traceback__)[-1].filename)
+"""
+
+
+def test_fonttools_fallbacks_load_when_weasyprint_first_uses_them() -> None:
+    """The subsetter and instancer WeasyPrint imports for fonts HarfBuzz cannot subset
+    and variable fonts are loaded on first use, and are then the real modules."""
+    found = subprocess.run(
+        [sys.executable, "-c", _FALLBACKS], check=True, capture_output=True, text=True
+    ).stdout
+    assert found.strip().endswith("fontTools/varLib/instancer/__init__.py")
