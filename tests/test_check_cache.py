@@ -95,3 +95,16 @@ def test_a_batch_stops_on_a_template_that_fails_after_a_clean_run(
         batch("second")
     assert not (tmp_path / "second" / "sms.csv").exists()
     assert set(cache.iterdir()) == remembered
+
+
+def test_a_full_cache_starts_afresh(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dunletters import registry
+
+    monkeypatch.setattr(registry, "CHECK_CACHE_LIMIT", 5)
+    cache.mkdir()
+    for number in range(5):
+        (cache / f"old{number}").touch()
+    assert _check(minimal_set(tmp_path / "templates")) == []
+    assert len(list(cache.iterdir())) == 3 and not list(cache.glob("old*"))

@@ -598,17 +598,25 @@ def check_cache_dir() -> Path:
     return Path(base) / "dunletters" / "checks"
 
 
+CHECK_CACHE_LIMIT = 4096
+"""Entries kept: past this (templates edited many times), the cache starts afresh."""
+
+
 def _remember_clean(entry: Path) -> None:
     """Record a clean check; a cache that cannot be written only costs the next run time."""
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        entries = list(entry.parent.iterdir())
+        if len(entries) >= CHECK_CACHE_LIMIT:
+            for old in entries:
+                old.unlink(missing_ok=True)
         entry.touch()
     except OSError:
         pass
 
 
 def _check_digest(env: jinja2.Environment, models: dict[str, type[BaseModel]]) -> hashlib._Hash:
-    """What a template's check depends on besides its name and source: this module's
+    """What a template's check depends on besides its name and source: the check's
     code, Jinja's version and syntax settings, the filters, and the context models'
     fields, down through their submodels."""
     digest = hashlib.sha256(_module_bytes())
@@ -635,7 +643,10 @@ def _check_digest(env: jinja2.Environment, models: dict[str, type[BaseModel]]) -
 
 @functools.cache
 def _module_bytes() -> bytes:
-    return Path(__file__).read_bytes()
+    """The source of the files the check's code is in (wherever it moves)."""
+    functions = (check_template_source, _unmasked_fields, _exposed, _submodel, _attribute_chain)
+    files = sorted({Path(function.__code__.co_filename) for function in functions})
+    return b"".join(path.read_bytes() for path in files)
 
 
 @functools.cache
