@@ -2,9 +2,9 @@
 
 ``weasyprint.text.ffi`` tries each library under several names, and cffi hands every
 name that does not load as it is to ``ctypes.util.find_library``, which on Linux runs
-``ldconfig``, then ``gcc`` and ``ld`` for each miss: two dozen subprocesses before the
-name that works (``libpango-1.0.so.0``), a third of a letters batch's start-up
-(benchmarks/README.md, start-up). On Linux every library WeasyPrint needs is in its
+``ldconfig``, then ``gcc`` and ``ld`` for each miss: subprocesses for every name
+before the one that works (``libpango-1.0.so.0``), much of a letters batch's start-up
+(benchmarks/README.md, "Current figures"). On Linux every library WeasyPrint needs is in its
 list by soname, which the dynamic loader finds on its own, so during that import
 ``find_library`` answers "not found" and the soname is used. Should a system need the
 probes after all (a library only the compiler's search path knows), the import is
@@ -48,9 +48,8 @@ _INSTANCER = "fontTools.varLib.instancer"
 def _fonttools_deferred() -> Iterator[None]:
     """WeasyPrint's fallbacks get fontTools' subsetter and instancer when they first use them.
 
-    ``weasyprint.pdf.fonts`` imports both at the top (with the modules they need, a
-    tenth of a second), for fonts HarfBuzz cannot subset and variable fonts — neither
-    a letter's. The subsetter is a lazy module (loaded on first attribute use); the
+    ``weasyprint.pdf.fonts`` imports both (and the many modules they need) at the top,
+    for fonts HarfBuzz cannot subset and for variable fonts — neither is a letter's. The subsetter is a lazy module (loaded on first attribute use); the
     instancer's one imported name is a function that imports it when called.
     """
     if _SUBSET not in sys.modules:
