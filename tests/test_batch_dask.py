@@ -177,9 +177,10 @@ def test_the_driver_killed_resumes_to_the_uninterrupted_outputs(
 
 @contextmanager
 def _journal_held_mid_run(path: Path, driver: subprocess.Popen[bytes]) -> Iterator[None]:
-    """The run's journal write-locked once intake has recorded numbered accounts that
-    are not produced yet: the driver, which commits every part it stores, is then held
-    mid-run however fast it is (it waits for the lock; its busy timeout is 30 s)."""
+    """The run's journal write-locked once intake is over (its last write, the input's
+    notes, is in) and accounts are still pending: the driver's next write is a part it
+    has produced, so it is held mid-run however fast it is (it waits for the lock; its
+    busy timeout is 30 s)."""
     deadline = time.monotonic() + 120
     while not path.exists():
         assert time.monotonic() < deadline and driver.poll() is None
@@ -191,8 +192,9 @@ def _journal_held_mid_run(path: Path, driver: subprocess.Popen[bytes]) -> Iterat
             try:
                 db.execute("BEGIN IMMEDIATE")
                 pending = db.execute(
-                    "SELECT COUNT(*) FROM accounts"
-                    " WHERE state = 'pending' AND letter_number IS NOT NULL"
+                    "SELECT COUNT(*) FROM accounts WHERE state = 'pending'"
+                    " AND EXISTS (SELECT 1 FROM run WHERE key = ?)",
+                    (pipeline._NOTES_KEY,),
                 ).fetchone()[0]
             except sqlite3.OperationalError:  # locked, or the schema not made yet
                 pending = 0
