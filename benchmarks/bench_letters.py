@@ -15,6 +15,11 @@ One run measures, on a generated input (``bench_batch.write_input``, seeded) run
   shared box the ratio is only as good as the second core was free;
 * **rss** — peak RSS of the driver (``wait4``) and of the largest worker (``VmHWM``,
   sampled) with ``--rss-workers`` workers at each ``--rss`` size;
+* **memory** — one batch of ``--memory`` accounts with one worker (in-process: the
+  one process lays out every letter), its RSS and high-water mark after
+  ``--checkpoints`` letters, with the sizes of the renderer's caches (block memo:
+  results and once-seen keys; computed styles; parsed skeletons) — whether a worker
+  stays flat as a batch grows, and which cache does not;
 * **startup** — fonts already cached: a one-account batch (wall and CPU, median of
   ``--runs``), and the first letter of a new process (``import dunletters`` then
   ``dunletters.produce_record``: the fixed cost before any letter).
@@ -43,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_batch import AS_OF, run_batch, write_input
 
-PARTS = ("cpu", "scaling", "rss", "startup")
+PARTS = ("cpu", "scaling", "rss", "memory", "startup")
 
 
 def _letters_of(out: Path) -> tuple[int, float, float]:
@@ -209,6 +214,80 @@ def _rss(root: Path, sizes: list[int], workers: int) -> None:
         )
 
 
+_MEMORY = """
+import json, sys
+from dunletters.cli import main
+from dunletters.pdf import renderer
+from dunletters.pdf.accel import html
+
+checkpoints = set(json.loads(sys.argv[1]))
+lay_out = renderer.PdfRenderer.lay_out
+count = 0
+
+
+def status():
+    found = {}
+    with open("/proc/self/status") as lines:
+        for line in lines:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                found[key] = int(value.split()[0])
+    return found
+
+
+def counted(self, markup):
+    global count
+    laid = lay_out(self, markup)
+    count += 1
+    if count in checkpoints:
+        blocks, styles = self._blocks, self._styles
+        print(json.dumps({"letters": count, **status(), "results": len(blocks.results),
+                          "seen": len(blocks.seen), "pristine": len(styles.pristine),
+                          "cascades": len(styles.cascades), "skeletons": len(html._SKELETONS)}),
+              flush=True)
+    return laid
+
+
+renderer.PdfRenderer.lay_out = counted
+sys.argv = ["dunletters", *sys.argv[2:]]
+try:
+    main()
+except SystemExit:
+    pass
+"""
+
+
+def _memory(root: Path, accounts: int, checkpoints: list[int]) -> None:
+    import json
+
+    source = root / f"memory-{accounts}.csv"
+    write_input(source, accounts)
+    out = root / "memory" / "run"
+    load = os.getloadavg()[0]
+    command = [sys.executable, "-c", _MEMORY, json.dumps(checkpoints), "batch", str(source),
+               "--out", str(out), "--as-of", AS_OF.isoformat(), "--channels", "letter,sms",
+               "--workers", "1", "--demo"]  # fmt: skip
+    found = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    shutil.rmtree(out.parent)
+    source.unlink()
+    print(f"\n### Memory of one worker by letters laid out, {accounts:,} accounts\n")
+    print(
+        "| letters | RSS | high-water mark | block memo: results / once-seen | "
+        "styles: pristine / cascades | skeletons |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
+    for line in found.splitlines():
+        if not line.startswith("{"):
+            continue  # the batch's own summary
+        row = json.loads(line)
+        print(
+            f"| {row['letters']:,} | {row['VmRSS'] / 1024:.0f} MiB | {row['VmHWM'] / 1024:.0f} MiB "
+            f"| {row['results']} / {row['seen']:,} | {row['pristine']:,} / {row['cascades']} "
+            f"| {row['skeletons']} |"
+        )
+    print(f"\nload average (1 min) before → after: {load:.1f} → {os.getloadavg()[0]:.1f}")
+
+
 _FIRST_LETTER = """
 import datetime, time
 start = time.perf_counter()
@@ -263,6 +342,14 @@ def main() -> None:
         "--rss", type=int, nargs="+", default=[1000, 10000], help="accounts (sizes)"
     )
     parser.add_argument("--rss-workers", type=int, default=2)
+    parser.add_argument("--memory", type=int, default=10000, help="accounts of the memory run")
+    parser.add_argument(
+        "--checkpoints",
+        type=int,
+        nargs="+",
+        default=[100, 500, 1000, 2000, 5000, 9000],
+        help="letters after which the memory run reports",
+    )
     parser.add_argument(
         "--compare-with",
         nargs="*",
@@ -292,6 +379,8 @@ def main() -> None:
             _scaling(source, root, args.accounts, args.runs)
         if "rss" in args.only:
             _rss(root, args.rss, args.rss_workers)
+        if "memory" in args.only:
+            _memory(root, args.memory, args.checkpoints)
 
 
 if __name__ == "__main__":

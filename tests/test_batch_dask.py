@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import urllib.error
 import urllib.request
 import warnings
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -146,11 +147,20 @@ def test_the_driver_killed_resumes_to_the_uninterrupted_outputs(
                "--dask-scheduler", cluster.scheduler_address]  # fmt: skip
     command += ["--worker-writes"] if worker_writes else []
     driver = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not any((out / "letters").rglob("*.pdf")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    driver.send_signal(signal.SIGKILL)
-    driver.wait()
+    try:
+        with _journal_held_mid_run(out / "journal.sqlite", driver):
+            # The driver cannot record a letter now, so it cannot finish: its first
+            # part's files appear (written, not yet committed) and it is killed there.
+            deadline = time.monotonic() + 120
+            while not any((out / "letters").rglob("*.pdf")):
+                assert time.monotonic() < deadline and driver.poll() is None
+                time.sleep(0.05)
+            driver.send_signal(signal.SIGKILL)
+            driver.wait()
+    finally:
+        if driver.poll() is None:
+            driver.kill()
+            driver.wait()
     assert not (out / "manifest.jsonl").exists(), "the run ended before the kill"
     # A worker killed between its temp file and the rename leaves one like this behind.
     letter = next((out / "letters").rglob("*.pdf"))
@@ -163,6 +173,40 @@ def test_the_driver_killed_resumes_to_the_uninterrupted_outputs(
     assert _outputs(out) == _outputs(reference)
     assert not list(out.rglob("*.tmp"))
     assert _private(out)
+
+
+@contextmanager
+def _journal_held_mid_run(path: Path, driver: subprocess.Popen[bytes]) -> Iterator[None]:
+    """The run's journal write-locked once intake is over (its last write, the input's
+    notes, is in) and accounts are still pending: the driver's next write is a part it
+    has produced, so it is held mid-run however fast it is (it waits for the lock; its
+    busy timeout is 30 s)."""
+    deadline = time.monotonic() + 120
+    while not path.exists():
+        assert time.monotonic() < deadline and driver.poll() is None
+        time.sleep(0.01)
+    db = sqlite3.connect(path, isolation_level=None, timeout=0.05)
+    try:
+        while True:
+            assert time.monotonic() < deadline and driver.poll() is None
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                pending = db.execute(
+                    "SELECT COUNT(*) FROM accounts WHERE state = 'pending'"
+                    " AND EXISTS (SELECT 1 FROM run WHERE key = ?)",
+                    (pipeline._NOTES_KEY,),
+                ).fetchone()[0]
+            except sqlite3.OperationalError:  # locked, or the schema not made yet
+                pending = 0
+            if pending:
+                break
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            time.sleep(0.01)
+        yield
+        db.execute("ROLLBACK")
+    finally:
+        db.close()
 
 
 def test_a_worker_with_other_templates_is_refused_before_any_output(

@@ -53,6 +53,7 @@ from dunletters.template_checks import (
     MASKED_FIELDS,
     UNMASKED_MARK,
     Problem,
+    check_digest,
     check_template_source,
     check_variables,
     referenced_templates,
@@ -380,6 +381,7 @@ class Registry:
         *,
         context_models: dict[str, type[BaseModel]],
         channels: Sequence[str] = CHANNELS,
+        cache: bool = False,
     ) -> list[Problem]:
         """Everything wrong with this set of templates for this policy.
 
@@ -395,6 +397,11 @@ class Registry:
         ``channels`` limits it to the templates (and partials) in those channels'
         folders: a batch checks what it will render (an SMS-only run skips the letters, which
         are most of the check's time).
+
+        ``cache``: a template this same check found clean before (its source, the
+        environment's filters and syntax, the context models and the check's code
+        unchanged) is not parsed again (:func:`~dunletters.template_checks.check_digest`);
+        what has problems is never cached.
         """
         problems = list(self.problems)
         for stage in policy.stages:
@@ -416,9 +423,10 @@ class Registry:
                     )
         every = set(CHANNELS) <= set(channels)
         folders = tuple(f"{_FOLDERS[channel][0]}/" for channel in CHANNELS if channel in channels)
+        digest = check_digest(env, context_models) if cache else None
         for name in self.loader.list_templates():
             if every or name.startswith(folders):
-                problems.extend(check_variables(env, name, context_models))
+                problems.extend(check_variables(env, name, context_models, digest))
         return problems
 
 

@@ -10,8 +10,11 @@ registry against a policy.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import jinja2
@@ -22,10 +25,14 @@ from pydantic import BaseModel
 from dunletters.errors import TemplateError
 
 __all__ = [
+    "CHECK_CACHE_LIMIT",
+    "CHECK_CACHE_VARIABLE",
     "DYNAMIC_REFERENCE",
     "MASKED_FIELDS",
     "UNMASKED_MARK",
     "Problem",
+    "check_cache_dir",
+    "check_digest",
     "check_template_source",
     "check_variables",
     "referenced_templates",
@@ -123,14 +130,112 @@ def _attribute_chain(node: nodes.Node) -> list[str] | None:
 
 
 def check_variables(
-    env: jinja2.Environment, name: str, models: dict[str, type[BaseModel]]
+    env: jinja2.Environment,
+    name: str,
+    models: dict[str, type[BaseModel]],
+    digest: hashlib._Hash | None = None,
 ) -> Iterator[Problem]:
+    """One template's problems; with ``digest`` (the check's own), a clean result is
+    remembered and, for the same source, not worked out again."""
     try:
         source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
     except TemplateError as error:
         yield Problem(name, str(error))
         return
-    yield from check_template_source(env, name, source, models)
+    if digest is None:
+        yield from check_template_source(env, name, source, models)
+        return
+    key = digest.copy()
+    key.update(f"\0{name}\0{source}".encode())
+    entry = check_cache_dir() / key.hexdigest()
+    if entry.exists():
+        return
+    problems = list(check_template_source(env, name, source, models))
+    yield from problems
+    if not problems:
+        _remember_clean(entry)
+
+
+CHECK_CACHE_VARIABLE = "DUNLETTERS_CHECK_CACHE"
+
+
+def check_cache_dir() -> Path:
+    """``$DUNLETTERS_CHECK_CACHE``, else ``$XDG_CACHE_HOME/dunletters/checks`` (beside the
+    fonts): one empty file per template source a check found clean."""
+    configured = os.environ.get(CHECK_CACHE_VARIABLE)
+    if configured:
+        return Path(configured).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dunletters" / "checks"
+
+
+CHECK_CACHE_LIMIT = 4096
+"""Entries kept: past this (templates edited many times), the cache starts afresh."""
+
+
+def _remember_clean(entry: Path) -> None:
+    """Record a clean check; a cache that cannot be written only costs the next run time."""
+    try:
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        entries = list(entry.parent.iterdir())
+        if len(entries) >= CHECK_CACHE_LIMIT:
+            for old in entries:
+                old.unlink(missing_ok=True)
+        entry.touch()
+    except OSError:
+        pass
+
+
+def check_digest(env: jinja2.Environment, models: dict[str, type[BaseModel]]) -> hashlib._Hash:
+    """What a template's check depends on besides its name and source: the check's
+    code, Jinja's version and syntax settings, the filters, and the context models'
+    fields, down through their submodels."""
+    digest = hashlib.sha256(_module_bytes())
+    syntax = (
+        jinja2.__version__,
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        sorted(env.extensions),
+        sorted(env.filters),
+    )
+    digest.update(repr(syntax).encode())
+    for variable, model in sorted(models.items()):
+        digest.update(f"\0{variable}\0{_model_shape(model)}".encode())
+    return digest
+
+
+@functools.cache
+def _module_bytes() -> bytes:
+    """The source of the files the check's code is in (wherever it moves)."""
+    functions = (check_template_source, _unmasked_fields, _exposed, _submodel, _attribute_chain)
+    files = sorted({Path(function.__code__.co_filename) for function in functions})
+    return b"".join(path.read_bytes() for path in files)
+
+
+@functools.cache
+def _model_shape(model: type[BaseModel]) -> str:
+    """The fields and their types of a model and of every model it reaches: what
+    attribute checks read."""
+    parts: list[str] = []
+    pending, seen = [model], {model}
+    while pending:
+        current = pending.pop(0)
+        parts.append(f"{current.__module__}.{current.__qualname__}")
+        for name, annotation in sorted(_model_fields(current).items()):
+            parts.append(f"{name}:{annotation!r}")
+            submodel = _submodel(annotation)
+            if submodel is not None and submodel not in seen:
+                seen.add(submodel)
+                pending.append(submodel)
+    return ";".join(parts)
 
 
 def check_template_source(

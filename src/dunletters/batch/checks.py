@@ -83,6 +83,7 @@ def check_templates(registry: Registry, settings: Settings, options: BatchOption
         settings.policy,
         context_models=_context_models(),
         channels=options.channels,
+        cache=True,
     )
     if problems:
         raise InputError("模板检查未通过：" + "；".join(str(p) for p in problems[:5]))

@@ -23,14 +23,20 @@ _FORCED = frozenset({"page", "left", "right", "recto", "verso", "column"})
 
 
 class BlockMemo:
-    """Laid-out top-level blocks of one renderer, by key; keys seen once."""
+    """Laid-out top-level blocks of one renderer, by key; the hashes of keys seen once.
+
+    ``seen`` holds hashes, not keys: a key carries its block's text, and most keys
+    (per-account blocks) are seen only once, so keeping them made a worker grow with
+    every letter until the set was cleared. Two keys of one hash only make a block
+    cached at its first sighting; what is looked up is always the whole key.
+    """
 
     LIMIT = 512
     SEEN_LIMIT = 8192
 
     def __init__(self) -> None:
         self.results: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-        self.seen: set[tuple[Any, ...]] = set()
+        self.seen: set[int] = set()
         self.hits = 0
 
     def clear(self) -> None:
@@ -192,7 +198,8 @@ def install() -> None:
             and _floats_key(context.excluded_shapes) == floats
             and not context.broken_out_of_flow
         ):
-            if key in memo.seen:
+            sighting = hash(key)
+            if sighting in memo.seen:
                 if len(memo.results) >= memo.LIMIT:
                     memo.results.clear()
                 memo.results[key] = (
@@ -206,7 +213,7 @@ def install() -> None:
             else:
                 if len(memo.seen) >= memo.SEEN_LIMIT:
                     memo.seen.clear()
-                memo.seen.add(key)
+                memo.seen.add(sighting)
         return result
 
     block_level_layout.dunletters_blocks = True  # type: ignore[attr-defined]

@@ -249,8 +249,11 @@ def harfbuzz_subset_available() -> bool:
     """
     import warnings
 
+    from dunletters.pdf.libraries import load_weasyprint
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # WeasyPrint warns at import when it is missing
+        load_weasyprint()
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))

@@ -61,6 +61,32 @@ def _cache_key(source: Path, index: int, family: str, weight: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _face_index(source: Path, hint: int | None, family: str, weight: int, cache: Path) -> int:
+    """:func:`face_index`, noted in the cache per source file (as it is now) and face
+    asked for: finding it reads every face's name table with fontTools, at every start."""
+    stat = source.stat()
+    text = "\0".join(
+        (
+            str(source.resolve()),
+            str(stat.st_size),
+            str(stat.st_mtime_ns),
+            family,
+            str(weight),
+            str(hint),
+        )
+    )
+    note = cache / "indexes" / hashlib.sha256(text.encode()).hexdigest()[:16]
+    with contextlib.suppress(OSError, ValueError):
+        return int(note.read_text(encoding="ascii"))
+    index = face_index(source, family, weight, hint)
+    with contextlib.suppress(OSError):  # a cache that cannot be written: found again next time
+        note.parent.mkdir(parents=True, exist_ok=True)
+        temp = note.with_name(f".{note.name}.{os.getpid()}")
+        temp.write_text(str(index), encoding="ascii")
+        temp.replace(note)
+    return index
+
+
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +102,7 @@ def derived_face(
     source: Path, hint: int | None, family: str, derived: str, weight: int, cache: Path
 ) -> tuple[Path, Path | None]:
     """The cached derived file(s) for one face (core, whole face or ``None``)."""
-    index = face_index(source, family, weight, hint)
+    index = _face_index(source, hint, family, weight, cache)
     key = _cache_key(source, index, derived, weight)
     stem = f"{derived.replace(' ', '')}-{subfamily(weight)}"
     target = cache / f"{stem}-{key}.otf"
