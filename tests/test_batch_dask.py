@@ -32,7 +32,7 @@ from distributed import Client, LocalCluster
 
 from conftest import TEST_CONFIG, TEST_SETTINGS
 from csvfiles import write_csv
-from dunletters.batch import files, run
+from dunletters.batch import files, intake, run
 from dunletters.batch.cluster import ClusterError, DaskExecutor, dashboard_options
 from dunletters.batch.fingerprint import HASHES_NAME, _KnownHashes, fingerprint
 from dunletters.batch.pipeline import BatchOptions, BatchResult, OutputError, run_batch, run_spec
@@ -194,7 +194,7 @@ def _journal_held_mid_run(path: Path, driver: subprocess.Popen[bytes]) -> Iterat
                 pending = db.execute(
                     "SELECT COUNT(*) FROM accounts WHERE state = 'pending'"
                     " AND EXISTS (SELECT 1 FROM run WHERE key = ?)",
-                    (pipeline._NOTES_KEY,),
+                    (intake._NOTES_KEY,),
                 ).fetchone()[0]
             except sqlite3.OperationalError:  # locked, or the schema not made yet
                 pending = 0
