@@ -125,7 +125,13 @@ def test_edit_refuse_approve_accept_end_to_end(overlay: Path, tmp_path: Path) ->
     refused = dunletters(*batch, "--out", str(tmp_path / "refused"))
     assert refused.returncode == 2
     assert "1个模板未审核" in refused.stderr and EDITED in refused.stderr
-    assert not (tmp_path / "refused" / "letters").exists()
+    assert not (tmp_path / "refused").exists()  # refused: no folder, not even the lock
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("an analyst's file", "utf-8")
+    assert dunletters(*batch, "--out", str(kept)).returncode == 2
+    assert (kept / "notes.txt").read_text("utf-8") == "an analyst's file"
+    assert not (kept / "letters").exists() and not (kept / "sms.csv").exists()
 
     approved = dunletters("templates", "approve", "early.courteous", "--by", "测试审核员",
                           "--note", "措辞调整", "--templates", str(overlay))  # fmt: skip

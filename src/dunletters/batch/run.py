@@ -65,6 +65,7 @@ from dunletters.batch.storage import (
     lock_out,
     remove_stale_temps,
     sync_folder,
+    unlock_fresh,
     write_error,
 )
 from dunletters.config import Settings
@@ -120,9 +121,11 @@ def run_batch(
     spec = run_spec(settings, options)
     pool = make_executor(spec, options)
     journal = numbers = None
+    # A dry run writes only under dry-run/, and may run beside the real run.
+    locked = options.out / "dry-run" if options.dry_run else options.out
+    made = [folder for folder in (options.out, locked) if not folder.exists()]
     try:
-        # A dry run writes only under dry-run/, and may run beside the real run.
-        lock = lock_out(options.out / "dry-run" if options.dry_run else options.out)
+        lock = lock_out(locked)
         say = status or (lambda text: None)
         if not letters:
             pool.start()  # the workers start while the templates are checked
@@ -174,6 +177,8 @@ def run_batch(
         if numbers is not None:
             numbers.close()
         if lock is not None:
+            if journal is None and made:  # refused before the journal, in a new folder
+                unlock_fresh(locked, made)  # while still holding the lock
             os.close(lock)  # after the workers are gone: forked ones share the lock
         os.umask(umask)
     executor = pool.describe()

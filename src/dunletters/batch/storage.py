@@ -37,6 +37,7 @@ __all__ = [
     "os_reason",
     "remove_stale_temps",
     "sync_folder",
+    "unlock_fresh",
     "write_error",
 ]
 
@@ -233,6 +234,17 @@ def lock_out(out: Path) -> int:
     os.ftruncate(handle, 0)
     os.pwrite(handle, f"{os.getpid()} {started}\n".encode(), 0)
     return handle
+
+
+def unlock_fresh(locked: Path, made: list[Path]) -> None:
+    """Remove the lock file and the folders a run made for itself when it is refused
+    before writing anything: a refused run leaves no output folder behind."""
+    (locked / LOCK_NAME).unlink(missing_ok=True)
+    for folder in reversed(made):
+        try:
+            folder.rmdir()  # only when empty: never anything a user put there
+        except OSError:
+            return
 
 
 _TEMP = re.compile(r"\.(?P<name>[^/]+)\.[A-Za-z0-9_]{8}\.tmp")
