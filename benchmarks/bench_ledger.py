@@ -90,15 +90,20 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--accounts", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--keep", type=Path, help="keep the built ledger in this file and reuse it when present"
+    )
     args = parser.parse_args()
     os.environ.setdefault(SECRET_ENV, "benchmark-key-0123456789")
     base = load_settings(CONFIG)
     folder = Path(tempfile.mkdtemp(prefix="bench-ledger-"))
     try:
-        ledger_file = folder / "ledger.sqlite"
-        started = time.monotonic()
-        build_ledger(ledger_file, args.documents)
-        print(f"ledger of {args.documents:,} documents built in {time.monotonic() - started:.1f} s")
+        ledger_file = args.keep or folder / "ledger.sqlite"
+        if not ledger_file.exists():
+            started = time.monotonic()
+            build_ledger(ledger_file, args.documents)
+            elapsed = time.monotonic() - started
+            print(f"ledger of {args.documents:,} documents built in {elapsed:.1f} s")
         source = folder / "accounts.csv"
         write_input(source, args.accounts)
         policy = LedgerPolicy(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
+import hmac
 import os
 import signal
 import sqlite3
@@ -237,6 +239,19 @@ def test_sms_caps_per_debtor_and_per_phone(url: str, tmp_path: Path, workers: in
     assert all(len(r[11]) == 64 for r in rows) and phone not in {r[11] for r in rows}
     summary = (two / "summary.json").read_text(encoding="utf-8")
     assert "sms_cap" in summary or "该客户的短信已达" in summary
+
+
+@pytest.mark.parametrize(
+    "key", [b"k" * 16, SECRET.encode(), b"x" * 64, b"y" * 65, "密钥-0123456789abcdef".encode()]
+)
+def test_mobile_hmac_is_hmac_sha256(key: bytes) -> None:
+    # Computed from the key's padded states (copied per mobile): the standard digest,
+    # for keys shorter than, equal to and longer than SHA-256's 64-byte block.
+    for mobile in ("13800000000", "+86 139 0000 0000", ""):
+        assert (
+            mobile_hmac(key, mobile) == hmac.new(key, mobile.encode(), hashlib.sha256).hexdigest()
+        )
+    assert mobile_hmac(key, "13800000000") != mobile_hmac(key + b"!", "13800000000")
 
 
 def test_ledger_keeps_no_personal_data(tmp_path: Path) -> None:
