@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from dunletters.config import LedgerSettings
 from dunletters.errors import ConfigError
 from dunletters.ledger.caps import Contact, History
-from dunletters.ledger.schema import RECENT_DAYS, documents, migrate, payments
+from dunletters.ledger.schema import documents, migrate, payments
 
 __all__ = [
     "RECORD_COLUMNS",
@@ -54,7 +54,9 @@ _RECORD = (
 )
 """Driver-level SQL: recording is on every batch's path (SQLAlchemy's per-row work is not)."""
 
-_RECENT = "INSERT INTO recent_sms VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+_PAIR = "INSERT INTO phone_accounts VALUES (?, ?) ON CONFLICT DO NOTHING"
+"""A (phone HMAC, account) pair: in a monthly run almost all are there already, and a
+pair found is not written (no page dirtied)."""
 
 _RECORD_BLOCK = 10_000
 """Documents per transaction when a run is recorded: each commit writes every page
@@ -189,29 +191,19 @@ class Ledger:
         counting costs every document of every run. Re-recorded ones are skipped.
         """
         sqlite_dates = self.engine.dialect.name == "sqlite"
-        statement, recent = self._sql(_RECORD), self._sql(_RECENT)
-        newest: date | None = None
+        statement, pair = self._sql(_RECORD), self._sql(_PAIR)
         for block in chunks(rows, _RECORD_BLOCK):
-            days = {row[9] for row in block}
-            newest = max([newest or date.min, *days])
             if sqlite_dates:  # stored as ISO text, as SQLAlchemy's Date does
-                text = {day: day.isoformat() for day in days}
+                text = {day: day.isoformat() for day in {row[9] for row in block}}
                 block = [(*row[:9], text[row[9]], *row[10:]) for row in block]
             # In key order: neighbouring inserts land on the same pages of the unique
-            # index (account, day, channel, run) and of recent_sms, whatever the input's order.
+            # index (account, day, channel, run) and of phone_accounts, whatever the input's order.
             block.sort(key=_DOCUMENT_KEY)
-            phones = sorted((r[11], r[9], r[1], r[0]) for r in block if r[11] is not None)
+            pairs = sorted({(r[11], r[1]) for r in block if r[11] is not None})
             with self.engine.begin() as connection:
                 connection.exec_driver_sql(statement, block)
-                if phones:
-                    connection.exec_driver_sql(recent, phones)
-        if newest is not None:
-            cutoff = newest - timedelta(days=RECENT_DAYS)
-            with self.engine.begin() as connection:
-                connection.exec_driver_sql(
-                    self._sql("DELETE FROM recent_sms WHERE as_of < ?"),
-                    (cutoff.isoformat() if sqlite_dates else cutoff,),
-                )
+                if pairs:
+                    connection.exec_driver_sql(pair, pairs)
 
     def _sql(self, text: str) -> str:
         """A driver-level statement written with ``?`` placeholders, for this database."""
@@ -331,9 +323,11 @@ class Ledger:
             month = as_of - timedelta(days=30)
             for phone, when in self._read(
                 (
-                    "SELECT phone_hmac, as_of FROM recent_sms"
-                    f" WHERE phone_hmac IN ({', '.join('?' * len(phones))})"
-                    " AND as_of > ? AND as_of <= ?"
+                    "SELECT p.phone_hmac, d.as_of FROM phone_accounts p JOIN documents d"
+                    " ON d.account_id = p.account_id"
+                    f" WHERE p.phone_hmac IN ({', '.join('?' * len(phones))})"
+                    " AND d.as_of > ? AND d.as_of <= ? AND d.channel = 'sms'"
+                    " AND d.phone_hmac = p.phone_hmac"
                 ),
                 (*phones, month.isoformat() if sqlite_dates else month, high),
             ):
@@ -417,11 +411,16 @@ class Ledger:
         return matched
 
     def prune(self, before: date) -> tuple[int, int]:
-        """Delete documents and payments dated before ``before``; returns both counts."""
+        """Delete documents and payments dated before ``before`` (and the phone pairs no
+        document keeps any more); returns both counts."""
         with self.engine.begin() as connection:
             gone = connection.execute(sa.delete(documents).where(documents.c.as_of < before))
             connection.execute(
-                sa.text("DELETE FROM recent_sms WHERE as_of < :day"), {"day": before}
+                sa.text(
+                    "DELETE FROM phone_accounts WHERE NOT EXISTS (SELECT 1 FROM documents d"
+                    " WHERE d.account_id = phone_accounts.account_id"
+                    " AND d.phone_hmac = phone_accounts.phone_hmac)"
+                )
             )
             paid = connection.execute(sa.delete(payments).where(payments.c.paid_on < before))
         return int(gone.rowcount or 0), int(paid.rowcount or 0)
