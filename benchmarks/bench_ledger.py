@@ -1,14 +1,15 @@
 """What the contact ledger adds to a batch's per-account cost, against a large ledger.
 
 Builds an SQLite ledger of ``--documents`` rows (default 1,000,000: 100,000 synthetic
-accounts × 10 documents over the past year, random stages, channels and phone HMACs),
-then runs the same SMS-only batch (``--accounts``, in-process, one worker, so CPU time
+accounts × 10 documents over the past year, random stages and channels, each SMS with
+its account's own mobile HMAC: the batch's debtors, month after month), then runs the same SMS-only batch (``--accounts``, in-process, one worker, so CPU time
 is exact) without and with the ledger, interleaved ``--runs`` times, each in a fresh
 output folder and a fresh copy of the ledger. The ledger's policy is permissive (no cap binds, no stage rule holds), so
 both runs produce the same documents and the difference is the ledger's work alone:
 history look-ups per chunk at decision time and recording the run at its end.
 
-Usage: ``python benchmarks/bench_ledger.py --documents 1000000 --accounts 20000 --runs 3``.
+Usage: ``python benchmarks/bench_ledger.py --documents 1000000 --accounts 20000 --runs 3``
+(``--keep FILE``: build the ledger once into FILE, reuse it on later runs).
 """
 
 from __future__ import annotations
