@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
+import hmac
 import os
 import signal
 import sqlite3
@@ -120,9 +122,13 @@ def test_migrates_an_empty_database_and_the_previous_version(url: str) -> None:
         assert version == SCHEMA_VERSION
         kept, _ = ledger.documents_of("A1")
         assert kept["status"] is None and kept["as_of"] == date(2026, 11, 1)
-        # The SMS of the last month reach the per-phone caps' table.
+        # The earlier version's SMS reach the per-phone caps (through the phone pairs).
         other = ledger.histories([("A2", "ph1")], date(2026, 11, 2))
         assert other["A2"].phone_sms == (date(2026, 11, 1),)
+        with ledger.engine.connect() as connection:
+            found = connection.execute(sa.text("SELECT * FROM phone_accounts")).all()
+            assert [tuple(row) for row in found] == [("ph1", "A1")]
+            assert not sa.inspect(connection).has_table("recent_sms")
         assert ledger.set_status([("account", "A1", "letter", "delivered", D1)]) == [True]
         assert ledger.add_payments([("A1", D1, __import__("decimal").Decimal("10.00"), "")]) == 1
         assert Ledger(url).count() == 2  # opening again migrates nothing
@@ -239,6 +245,19 @@ def test_sms_caps_per_debtor_and_per_phone(url: str, tmp_path: Path, workers: in
     assert "sms_cap" in summary or "该客户的短信已达" in summary
 
 
+@pytest.mark.parametrize(
+    "key", [b"k" * 16, SECRET.encode(), b"x" * 64, b"y" * 65, "密钥-0123456789abcdef".encode()]
+)
+def test_mobile_hmac_is_hmac_sha256(key: bytes) -> None:
+    # Computed from the key's padded states (copied per mobile): the standard digest,
+    # for keys shorter than, equal to and longer than SHA-256's 64-byte block.
+    for mobile in ("13800000000", "+86 139 0000 0000", ""):
+        assert (
+            mobile_hmac(key, mobile) == hmac.new(key, mobile.encode(), hashlib.sha256).hexdigest()
+        )
+    assert mobile_hmac(key, "13800000000") != mobile_hmac(key + b"!", "13800000000")
+
+
 def test_ledger_keeps_no_personal_data(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     rows = list(generate_accounts(12, seed=3, as_of=D1))
@@ -322,12 +341,18 @@ def _run_id(out: Path) -> str:
         db.close()
 
 
-def test_recent_sms_keep_one_month(url: str) -> None:
+def test_phone_caps_read_the_documents_through_phone_pairs(url: str) -> None:
     ledger = Ledger(url)
+
+    def pairs() -> list[tuple[str, str]]:
+        with ledger.engine.connect() as connection:
+            query = sa.text("SELECT phone_hmac, account_id FROM phone_accounts ORDER BY account_id")
+            return [tuple(row) for row in connection.execute(query)]
+
     try:
 
-        def sms(run: str, day: date) -> dict[str, Any]:
-            return {"run_id": run, "account_id": "A1", "channel": "sms", "stage": "early",
+        def sms(run: str, day: date, account: str = "A1") -> dict[str, Any]:
+            return {"run_id": run, "account_id": account, "channel": "sms", "stage": "early",
                     "tone": "courteous", "template_key": "early.courteous",
                     "template_sha256": "a" * 64, "letter_number": None, "output_sha256": "b" * 64,
                     "as_of": day, "scheduled_at": None, "phone_hmac": "ph"}  # fmt: skip
@@ -337,9 +362,15 @@ def test_recent_sms_keep_one_month(url: str) -> None:
         assert ledger.histories([("B1", "ph")], D2)["B1"].phone_sms == (D1,)
         later = D1 + timedelta(days=40)
         ledger.record([sms("r2", later)])
-        assert ledger.histories([("B1", "ph")], later)["B1"].phone_sms == (later,)
-        with ledger.engine.connect() as connection:
-            assert connection.execute(sa.text("SELECT count(*) FROM recent_sms")).scalar() == 1
-        assert ledger.count() == 2  # the documents themselves stay
+        assert ledger.histories([("B1", "ph")], later)["B1"].phone_sms == (later,)  # 30 days
+        ledger.record([sms("r3", later, account="A2")])  # a second debtor on the same phone
+        assert ledger.histories([("B1", "ph")], later)["B1"].phone_sms == (later, later)
+        assert ledger.histories([("B1", "other")], later) == {}
+        assert pairs() == [("ph", "A1"), ("ph", "A2")]  # one row a pair, not one an SMS
+        assert ledger.count() == 3
+        assert ledger.prune(later) == (1, 0)  # r1 goes; both debtors still have an SMS
+        assert pairs() == [("ph", "A1"), ("ph", "A2")]
+        assert ledger.prune(later + timedelta(days=1)) == (2, 0)
+        assert pairs() == []  # no document left that names the phone
     finally:
         ledger.close()

@@ -14,8 +14,9 @@ sequence again from the first stage.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 from dunletters.config import LedgerPolicy
 from dunletters.escalation import Decision, Hold, HoldReason
@@ -26,9 +27,9 @@ from dunletters.vocabulary import STAGES
 __all__ = ["Contact", "History", "contact_facts", "cycle_start", "ledger_holds"]
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """One document the ledger holds for an account."""
+class Contact(NamedTuple):
+    """One document the ledger holds for an account (a tuple: a batch builds one per
+    document of every account it decides)."""
 
     as_of: date
     channel: str
@@ -36,8 +37,7 @@ class Contact:
     status: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(NamedTuple):
     """What the ledger knows of one account before this run's as-of date."""
 
     contacts: tuple[Contact, ...] = ()
@@ -66,15 +66,19 @@ _NOT_SENT = ("failed", "returned")
 _NOTHING_SENT = HistoryFacts(checked=True)
 
 
-def contact_facts(history: History, account: Account, as_of: date) -> HistoryFacts:
+def contact_facts(
+    history: History, account: Account, as_of: date, start: date | None = None
+) -> HistoryFacts:
     """What templates may say of earlier contact: this cycle's documents before ``as_of``.
 
     Only documents that went out count (a failed SMS or returned letter reminded no
-    one), and only before the run's day, so a run never counts itself.
+    one), and only before the run's day, so a run never counts itself. ``start``: the
+    account's :func:`cycle_start`, when the caller has it already.
     """
     if not history.contacts:
         return _NOTHING_SENT
-    start = cycle_start(account, as_of, history.last_paid_on)
+    if start is None:
+        start = cycle_start(account, as_of, history.last_paid_on)
     letters: list[date] = []
     texts: list[date] = []
     for contact in history.contacts:
@@ -82,15 +86,30 @@ def contact_facts(history: History, account: Account, as_of: date) -> HistoryFac
             (letters if contact.channel == "letter" else texts).append(contact.as_of)
     if not letters and not texts:
         return _NOTHING_SENT
+    return _facts(
+        len(letters),
+        len(texts),
+        min(letters + texts),
+        max(letters) if letters else None,
+        max(texts) if texts else None,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _facts(
+    letters: int, texts: int, first: date, last_letter: date | None, last_text: date | None
+) -> HistoryFacts:
+    """The facts for these counts and days, shared (frozen) by every account of a run
+    with the same history: runs go out on a few days, so most histories repeat."""
     return HistoryFacts(
         checked=True,
         known=True,
-        reminders=len(letters) + len(texts),
-        letters=len(letters),
-        sms=len(texts),
-        first_contact_on=min(letters + texts),
-        last_letter_on=max(letters) if letters else None,
-        last_sms_on=max(texts) if texts else None,
+        reminders=letters + texts,
+        letters=letters,
+        sms=texts,
+        first_contact_on=first,
+        last_letter_on=last_letter,
+        last_sms_on=last_text,
     )
 
 
@@ -117,11 +136,14 @@ def ledger_holds(
     *,
     as_of: date,
     channels: tuple[str, ...],
+    start: date | None = None,
 ) -> Hold | None:
-    """The ledger's hold for a decided account, or None when it may be sent to."""
+    """The ledger's hold for a decided account, or None when it may be sent to
+    (``start``: the account's :func:`cycle_start`, when the caller has it already)."""
     if not history.contacts and not history.phone_sms and decision.stage == STAGES[0]:
         return None  # the common case in a first run: nothing to check
-    start = cycle_start(account, as_of, history.last_paid_on)
+    if start is None:
+        start = cycle_start(account, as_of, history.last_paid_on)
     contacts = [c for c in history.contacts if c.as_of <= as_of]
     cycle = [c for c in contacts if c.as_of >= start]
     if "letter" in channels:

@@ -64,8 +64,11 @@ def hold_decided(
     verdicts: list[tuple[Hold | None, HistoryFacts | None]] = []
     for account, decision in decided:
         history = found.get(account.account_id, EMPTY)
-        hold = ledger_holds(history, account, decision, policy, as_of=as_of, channels=channels)
-        verdicts.append((hold, contact_facts(history, account, as_of)))
+        start = cycle_start(account, as_of, history.last_paid_on)
+        hold = ledger_holds(
+            history, account, decision, policy, as_of=as_of, channels=channels, start=start
+        )
+        verdicts.append((hold, contact_facts(history, account, as_of, start)))
     return verdicts
 
 

@@ -121,11 +121,30 @@ def _v2(connection: sa.Connection) -> None:
         )
 
 
+def _v3(connection: sa.Connection) -> None:
+    """Version 3: per-phone caps read an account's documents through (phone, account)
+    pairs, written once per pair; ``recent_sms`` (a row per SMS, keyed by phone) goes."""
+    rowid = " WITHOUT ROWID" if connection.dialect.name == "sqlite" else ""
+    connection.execute(
+        sa.text(
+            "CREATE TABLE phone_accounts (phone_hmac VARCHAR(64) NOT NULL,"
+            f" account_id VARCHAR(64) NOT NULL, PRIMARY KEY (phone_hmac, account_id)){rowid}"
+        )
+    )
+    connection.execute(
+        sa.text(
+            "INSERT INTO phone_accounts SELECT DISTINCT phone_hmac, account_id FROM documents"
+            " WHERE channel = 'sms' AND phone_hmac IS NOT NULL"
+        )
+    )
+    connection.execute(sa.text("DROP TABLE recent_sms"))
+
+
 RECENT_DAYS = 31
-"""Days of SMS kept in ``recent_sms`` before the newest recorded run (caps look back 30)."""
+"""Days of SMS version 2 copied into its ``recent_sms`` (caps look back 30)."""
 
 
-MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_v1, _v2, _v3)
 """Migration ``i`` takes a database from version ``i`` to ``i + 1``, in order."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

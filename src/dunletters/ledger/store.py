@@ -9,12 +9,12 @@ so a batch or an import killed half way is finished by running it again.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from dunletters.config import LedgerSettings
 from dunletters.errors import ConfigError
 from dunletters.ledger.caps import Contact, History
-from dunletters.ledger.schema import RECENT_DAYS, documents, migrate, payments
+from dunletters.ledger.schema import documents, migrate, payments
 
 __all__ = [
     "RECORD_COLUMNS",
@@ -54,12 +54,18 @@ _RECORD = (
 )
 """Driver-level SQL: recording is on every batch's path (SQLAlchemy's per-row work is not)."""
 
-_RECENT = "INSERT INTO recent_sms VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+_PAIR = "INSERT INTO phone_accounts VALUES (?, ?) ON CONFLICT DO NOTHING"
+"""A (phone HMAC, account) pair: in a monthly run almost all are there already, and a
+pair found is not written (no page dirtied)."""
 
 _RECORD_BLOCK = 10_000
 """Documents per transaction when a run is recorded: each commit writes every page
 the block touched in the indexes (keyed by account and by phone, so spread over the
 file), and fewer, larger commits write each page once (benchmarks/README.md)."""
+
+
+_DOCUMENT_KEY = itemgetter(1, 9, 2, 0)
+"""A record tuple's unique key: account, as-of day, channel, run."""
 
 
 def ledger_url(settings: LedgerSettings, numbers_file: Path) -> str:
@@ -83,8 +89,33 @@ def secret_of(settings: LedgerSettings) -> bytes:
 
 
 def mobile_hmac(secret: bytes, mobile: str) -> str:
-    """The keyed hash of a mobile: per-phone caps work without keeping the number."""
-    return hmac.new(secret, mobile.encode(), hashlib.sha256).hexdigest()
+    """The keyed hash of a mobile: per-phone caps work without keeping the number.
+
+    HMAC-SHA256 (RFC 2104) from the key's two padded states, hashed once per key and
+    copied per mobile: the same digest as :func:`hmac.new`, without setting up the key
+    again for every account of every batch.
+    """
+    inner, outer = _pads(secret)
+    first = inner.copy()
+    first.update(mobile.encode())
+    second = outer.copy()
+    second.update(first.digest())
+    return second.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _pads(secret: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    """SHA-256 states after the key XOR ipad and the key XOR opad (RFC 2104)."""
+    key = hashlib.sha256(secret).digest() if len(secret) > _BLOCK else secret
+    key = key.ljust(_BLOCK, b"\0")
+    return (
+        hashlib.sha256(bytes(byte ^ 0x36 for byte in key)),
+        hashlib.sha256(bytes(byte ^ 0x5C for byte in key)),
+    )
+
+
+_BLOCK = 64
+"""SHA-256's block size in bytes: HMAC pads (or first hashes) the key to it."""
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -160,27 +191,19 @@ class Ledger:
         counting costs every document of every run. Re-recorded ones are skipped.
         """
         sqlite_dates = self.engine.dialect.name == "sqlite"
-        statement, recent = self._sql(_RECORD), self._sql(_RECENT)
-        newest: date | None = None
+        statement, pair = self._sql(_RECORD), self._sql(_PAIR)
         for block in chunks(rows, _RECORD_BLOCK):
-            days = {row[9] for row in block}
-            newest = max([newest or date.min, *days])
             if sqlite_dates:  # stored as ISO text, as SQLAlchemy's Date does
-                text = {day: day.isoformat() for day in days}
+                text = {day: day.isoformat() for day in {row[9] for row in block}}
                 block = [(*row[:9], text[row[9]], *row[10:]) for row in block]
-            # In key order: neighbouring inserts land on the same pages of recent_sms.
-            phones = sorted((r[11], r[9], r[1], r[0]) for r in block if r[11] is not None)
+            # In key order: neighbouring inserts land on the same pages of the unique
+            # index (account, day, channel, run) and of phone_accounts, whatever the input's order.
+            block.sort(key=_DOCUMENT_KEY)
+            pairs = sorted({(r[11], r[1]) for r in block if r[11] is not None})
             with self.engine.begin() as connection:
                 connection.exec_driver_sql(statement, block)
-                if phones:
-                    connection.exec_driver_sql(recent, phones)
-        if newest is not None:
-            cutoff = newest - timedelta(days=RECENT_DAYS)
-            with self.engine.begin() as connection:
-                connection.exec_driver_sql(
-                    self._sql("DELETE FROM recent_sms WHERE as_of < ?"),
-                    (cutoff.isoformat() if sqlite_dates else cutoff,),
-                )
+                if pairs:
+                    connection.exec_driver_sql(pair, pairs)
 
     def _sql(self, text: str) -> str:
         """A driver-level statement written with ``?`` placeholders, for this database."""
@@ -273,11 +296,17 @@ class Ledger:
         rows = self._documents([i for i in ids if since[i] == common], common, as_of)
         if rest:
             rows += self._documents(rest, min(since[i] for i in rest), as_of)
+        days: dict[Any, date] = {}  # a chunk's documents fall on a few days: parse each once
         contacts: dict[str, list[Contact]] = {}
         for account_id, when, channel, stage, status in rows:
-            sent = day(when)
+            sent = days.get(when)
+            if sent is None:
+                sent = days[when] = day(when)
             if sent >= since[account_id]:
-                contacts.setdefault(account_id, []).append(Contact(sent, channel, stage, status))
+                found = contacts.get(account_id)
+                if found is None:
+                    found = contacts[account_id] = []
+                found.append(Contact(sent, channel, stage, status))
         paid = {
             account_id: day(last)
             for account_id, last in self._read(
@@ -294,13 +323,18 @@ class Ledger:
             month = as_of - timedelta(days=30)
             for phone, when in self._read(
                 (
-                    "SELECT phone_hmac, as_of FROM recent_sms"
-                    f" WHERE phone_hmac IN ({', '.join('?' * len(phones))})"
-                    " AND as_of > ? AND as_of <= ?"
+                    "SELECT p.phone_hmac, d.as_of FROM phone_accounts p JOIN documents d"
+                    " ON d.account_id = p.account_id"
+                    f" WHERE p.phone_hmac IN ({', '.join('?' * len(phones))})"
+                    " AND d.as_of > ? AND d.as_of <= ? AND d.channel = 'sms'"
+                    " AND d.phone_hmac = p.phone_hmac"
                 ),
                 (*phones, month.isoformat() if sqlite_dates else month, high),
             ):
-                by_phone.setdefault(phone, []).append(day(when))
+                sent = days.get(when)
+                if sent is None:
+                    sent = days[when] = day(when)
+                by_phone.setdefault(phone, []).append(sent)
         return {
             account_id: History(
                 tuple(contacts.get(account_id, ())),
@@ -377,11 +411,16 @@ class Ledger:
         return matched
 
     def prune(self, before: date) -> tuple[int, int]:
-        """Delete documents and payments dated before ``before``; returns both counts."""
+        """Delete documents and payments dated before ``before`` (and the phone pairs no
+        document keeps any more); returns both counts."""
         with self.engine.begin() as connection:
             gone = connection.execute(sa.delete(documents).where(documents.c.as_of < before))
             connection.execute(
-                sa.text("DELETE FROM recent_sms WHERE as_of < :day"), {"day": before}
+                sa.text(
+                    "DELETE FROM phone_accounts WHERE NOT EXISTS (SELECT 1 FROM documents d"
+                    " WHERE d.account_id = phone_accounts.account_id"
+                    " AND d.phone_hmac = phone_accounts.phone_hmac)"
+                )
             )
             paid = connection.execute(sa.delete(payments).where(payments.c.paid_on < before))
         return int(gone.rowcount or 0), int(paid.rowcount or 0)
