@@ -281,3 +281,23 @@ def test_a_journal_from_before_tone_rules_gets_the_column(tmp_path: Path) -> Non
     columns = {row[1] for row in journal.db.execute("PRAGMA table_info(accounts)")}
     journal.close()
     assert "tone_rule" in columns
+
+
+def test_a_tone_or_segment_column_no_rule_reads_is_said(tmp_path: Path) -> None:
+    rows = list(generate_accounts(3, seed=5, as_of=AS_OF))
+    for cells in rows:
+        cells["tone"], cells["segment"] = "firm", "私人银行"
+    source = write_csv(tmp_path / "accounts.csv", rows)
+    ran = dunletters("--config", str(TEST_CONFIG), "batch", str(source), "--out",
+                     str(tmp_path / "out"), "--as-of", AS_OF.isoformat(), "--workers", "1",
+                     "--channels", "sms")  # fmt: skip
+    assert ran.returncode in (0, 1), ran.stderr
+    assert "列没有语气规则读取（[[policy.tone_rules]] 的 requested）" in ran.stderr
+    assert "列没有语气规则读取（[[policy.tone_rules]] 的 segments）" in ran.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert sum("没有语气规则读取" in note for note in summary["input_notes"]) == 2
+    # A rule that reads the column: nothing is said of it.
+    read = dunletters("--config", str(_config(tmp_path, PRIVATE)), "batch", str(source),
+                      "--out", str(tmp_path / "read"), "--as-of", AS_OF.isoformat(),
+                      "--workers", "1", "--channels", "sms")  # fmt: skip
+    assert "segments）" not in read.stderr and "requested）" in read.stderr

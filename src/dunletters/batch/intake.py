@@ -47,6 +47,7 @@ __all__ = [
     "intake",
     "open_input",
     "scan_input",
+    "unused_policy_columns",
     "validate",
     "validate_and_produce",
 ]
@@ -393,7 +394,7 @@ def _record_block(
 
 def open_input(settings: Settings, options: BatchOptions) -> tuple[HeaderMap, Iterator[Row]]:
     """The batch's input, every header accounted for (an unknown one is an InputError)."""
-    return open_records(
+    header_map, rows = open_records(
         options.input,
         encoding=options.encoding,
         sheet=options.sheet,
@@ -401,6 +402,24 @@ def open_input(settings: Settings, options: BatchOptions) -> tuple[HeaderMap, It
         ignore=(*settings.batch.ignore_columns, *options.ignore_columns),
         header_row=options.header_row,
     )
+    header_map.notes.extend(unused_policy_columns(settings, header_map))
+    return header_map, rows
+
+
+def unused_policy_columns(settings: Settings, header_map: HeaderMap) -> list[str]:
+    """A 语气 or 客群 column that no tone rule reads: said, since it changes no account."""
+    rules = settings.policy.tone_rules
+    unused = {
+        "tone": not any(rule.requested for rule in rules),
+        "segment": not any(rule.segments for rule in rules),
+    }
+    return [
+        f"输入的「{header_map.titles.get(column, column)}」列没有语气规则读取"
+        f"（[[policy.tone_rules]] 的 {'requested' if column == 'tone' else 'segments'}），"
+        "不改变任何账户的语气"
+        for column, idle in unused.items()
+        if idle and column in header_map.columns
+    ]
 
 
 def check_input(settings: Settings, options: BatchOptions) -> list[str]:
