@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -71,3 +72,22 @@ def test_fonttools_fallbacks_load_when_weasyprint_first_uses_them() -> None:
         [sys.executable, "-c", _FALLBACKS], check=True, capture_output=True, text=True
     ).stdout
     assert found.strip().endswith("fontTools/varLib/instancer/__init__.py")
+
+
+def test_the_accelerators_off_switch_imports_weasyprint_plainly() -> None:
+    """DUNLETTERS_PDF_ACCEL=0 leaves ``find_library`` and fontTools as WeasyPrint expects."""
+    code = (
+        "import ctypes.util, sys\n"
+        "seen = []\n"
+        "original = ctypes.util.find_library\n"
+        "ctypes.util.find_library = lambda name: seen.append(name) or original(name)\n"
+        "from dunletters.pdf.libraries import load_weasyprint\n"
+        "load_weasyprint()\n"
+        "print(len(seen) > 0, type(sys.modules['fontTools.subset']).__name__)\n"
+    )
+    plain = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "DUNLETTERS_PDF_ACCEL": "0"},
+    )  # fmt: skip
+    assert plain.stdout.split() == ["True", "module"]

@@ -9,7 +9,8 @@ list by soname, which the dynamic loader finds on its own, so during that import
 ``find_library`` answers "not found" and the soname is used. Should a system need the
 probes after all (a library only the compiler's search path knows), the import is
 done again with them. WeasyPrint's fontTools fallbacks (subsetter, instancer) are
-loaded when first used (:func:`_fonttools_deferred`).
+loaded when first used (:func:`_fonttools_deferred`). ``DUNLETTERS_PDF_ACCEL=0``, the
+accelerator's off switch, imports WeasyPrint plainly (:func:`accelerator_requested`).
 """
 
 from __future__ import annotations
@@ -19,14 +20,27 @@ import ctypes.util
 import importlib
 import importlib.util
 import io
+import os
 import sys
 import types
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["load_weasyprint"]
+__all__ = ["ENVIRONMENT_VARIABLE", "accelerator_requested", "load_weasyprint"]
 
 _FFI = "weasyprint.text.ffi"
+
+ENVIRONMENT_VARIABLE = "DUNLETTERS_PDF_ACCEL"
+"""The accelerator's off switch (``0``, ``false``, ``no``, ``off``), read here so that this
+module, which :mod:`dunletters.pdf.accel` needs imported first, honours it too."""
+
+
+def accelerator_requested(accelerate: bool | None = None) -> bool:
+    """``accelerate`` if given, else the environment (``DUNLETTERS_PDF_ACCEL=0`` is off)."""
+    if accelerate is not None:
+        return accelerate
+    value = os.environ.get(ENVIRONMENT_VARIABLE, "1").strip().casefold()
+    return value not in ("0", "false", "no", "off")
 
 
 @contextlib.contextmanager
@@ -95,7 +109,10 @@ def _forwarding(module: str, name: str) -> types.ModuleType:
 
 def load_weasyprint() -> None:
     """Import ``weasyprint.text.ffi`` (WeasyPrint's libraries) the fast way, once."""
-    if _FFI in sys.modules or not sys.platform.startswith("linux"):
+    if _FFI in sys.modules:
+        return
+    if not sys.platform.startswith("linux") or not accelerator_requested():
+        __import__(_FFI)  # the plain import, with WeasyPrint's own library probes
         return
     try:
         # WeasyPrint prints its installation advice before it fails: not shown for a

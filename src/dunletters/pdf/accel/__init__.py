@@ -22,7 +22,6 @@ unaccelerated renderer (``PdfRenderer(accelerate=False)`` or
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from contextlib import contextmanager
 from dunletters.pdf.accel import blocks, cycles, faces, html, lines, paint, pydyf, styles
 from dunletters.pdf.accel._switch import active, enabled
 from dunletters.pdf.fonts import FontSet
+from dunletters.pdf.libraries import ENVIRONMENT_VARIABLE, accelerator_requested
 
 __all__ = [
     "ENVIRONMENT_VARIABLE",
@@ -55,8 +55,6 @@ WEASYPRINT_VERSION = "70.0"
 PYDYF_VERSION = "0.13.0"
 """The versions whose internals the patches were written against (pyproject pins them)."""
 
-ENVIRONMENT_VARIABLE = "DUNLETTERS_PDF_ACCEL"
-
 
 class AccelerationWarning(UserWarning):
     """The accelerator stood down: PDFs are still right, only slower."""
@@ -64,10 +62,7 @@ class AccelerationWarning(UserWarning):
 
 def requested(accelerate: bool | None) -> bool:
     """``accelerate`` if given, else the environment (``DUNLETTERS_PDF_ACCEL=0`` is off)."""
-    if accelerate is not None:
-        return accelerate
-    value = os.environ.get(ENVIRONMENT_VARIABLE, "1").strip().casefold()
-    return value not in ("0", "false", "no", "off")
+    return accelerator_requested(accelerate)
 
 
 def install(font_set: FontSet) -> bool:
