@@ -1,6 +1,6 @@
 """Frames: rules over a clause — who does what to whom, under what condition — as data.
 
-A phrase list (lexicon.py) finds fixed wordings. Collectors write the same act in
+A phrase list (lint/lexicon/) finds fixed wordings. Collectors write the same act in
 many words: 「我行将向您的工作单位核实您的在职情况」, 「本函将抄送您的工作单位」 and
 「您的欠款信息将同步给您所在单位」 share no phrase, but each is an act (核实 / 抄送 /
 同步) directed at a party other than the debtor (单位). A frame names such slots — each
@@ -371,7 +371,7 @@ class FrameSet:
 @cache
 def _builtin_set() -> FrameSet:
     """The built-in frames: parsed from YAML once, then read from the user cache (as
-    the phrase lists are, see lexicon.py), keyed by the files' digests."""
+    the phrase lists are, see lint/lexicon/loading.py), keyed by the files' digests."""
     paths = sorted(_frames_dir().glob("*.yml"))
     sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
     key = json.dumps([_CACHE_FORMAT, reads_parser(), sorted(sources.items())]).encode("utf-8")

@@ -217,7 +217,7 @@ def _masked(number: NumberSpan) -> str | None:
         return None
 
 
-# Starts with a class, the lookbehind after it (a fast start; see lint/text.py): the
+# Starts with a class, the lookbehind after it (a fast start; see lint/text/sentences.py): the
 # first character is the h of a scheme or the host's own.
 _URL = re.compile(
     r"[A-Za-z0-9-](?<![A-Za-z0-9-][A-Za-z0-9-])(?:(?<=h)ttps?://[A-Za-z0-9-])?"
