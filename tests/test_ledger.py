@@ -359,6 +359,9 @@ def test_phone_caps_read_the_documents_through_phone_pairs(url: str) -> None:
 
         ledger.record([sms("r1", D1)])
         ledger.record([sms("r1", D1)])  # again: nothing doubled
+        with pytest.raises(ValueError, match="status"):  # never dropped unseen
+            ledger.record([{**sms("r9", D1), "status": "delivered"}])
+        assert ledger.count() == 1
         assert ledger.histories([("B1", "ph")], D2)["B1"].phone_sms == (D1,)
         later = D1 + timedelta(days=40)
         ledger.record([sms("r2", later)])

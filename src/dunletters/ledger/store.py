@@ -48,6 +48,7 @@ RECORD_COLUMNS = (
     "run_id", "account_id", "channel", "stage", "tone", "template_key", "template_sha256",
     "letter_number", "output_sha256", "as_of", "scheduled_at", "phone_hmac",
 )  # fmt: skip
+_RECORD_SET = frozenset(RECORD_COLUMNS)
 _RECORD = (
     f"INSERT INTO documents ({', '.join(RECORD_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(RECORD_COLUMNS))}) ON CONFLICT DO NOTHING"
@@ -150,6 +151,16 @@ def _engine(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
+def _record_tuple(row: dict[str, Any]) -> tuple[Any, ...]:
+    """A document dict as a tuple in :data:`RECORD_COLUMNS` order; other keys refused."""
+    extra = row.keys() - _RECORD_SET
+    if extra:
+        raise ValueError(
+            f"联系记录库不接受这些列：{'、'.join(sorted(extra))}（回执状态用 set_status 写入）"
+        )
+    return tuple(row[column] for column in RECORD_COLUMNS)
+
+
 class Ledger:
     """The contact ledger behind one URL, migrated to the current schema on open."""
 
@@ -181,8 +192,12 @@ class Ledger:
     # -- writing ----------------------------------------------------------------------------
 
     def record(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Add documents (dicts of :data:`RECORD_COLUMNS`); ones already there are left alone."""
-        self.record_rows(tuple(row[c] for c in RECORD_COLUMNS) for row in rows)
+        """Add documents (dicts of :data:`RECORD_COLUMNS`); ones already there are left alone.
+
+        Any other key is an error, not dropped: a delivery status, say, is set with
+        :meth:`set_status`, and a row that carried one would otherwise lose it unseen.
+        """
+        self.record_rows(_record_tuple(row) for row in rows)
 
     def record_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Add documents as tuples in :data:`RECORD_COLUMNS` order, a block per transaction.
