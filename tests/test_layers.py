@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "dunletters"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ground", ("errors", "vocabulary", "zh", "checksums", "gates", "__version__")),
+    ("ground", ("errors", "vocabulary", "zh", "checksums", "gates", "usercache", "__version__")),
     (
         "record",
         (

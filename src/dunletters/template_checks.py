@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from jinja2 import nodes
 from pydantic import BaseModel
 
 from dunletters.errors import TemplateError
+from dunletters.usercache import user_cache_dir
 
 __all__ = [
     "CHECK_CACHE_LIMIT",
@@ -162,11 +162,7 @@ CHECK_CACHE_VARIABLE = "DUNLETTERS_CHECK_CACHE"
 def check_cache_dir() -> Path:
     """``$DUNLETTERS_CHECK_CACHE``, else ``$XDG_CACHE_HOME/dunletters/checks`` (beside the
     fonts): one empty file per template source a check found clean."""
-    configured = os.environ.get(CHECK_CACHE_VARIABLE)
-    if configured:
-        return Path(configured).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dunletters" / "checks"
+    return user_cache_dir("checks", CHECK_CACHE_VARIABLE)
 
 
 CHECK_CACHE_LIMIT = 4096

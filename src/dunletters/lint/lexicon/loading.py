@@ -20,6 +20,7 @@ from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import reads_parser, required_literals
 from dunletters.lint.lexicon.matching import CompiledLexicon, PhraseScanner
 from dunletters.lint.lexicon.schema import Lexicon
+from dunletters.usercache import user_cache_dir
 
 __all__ = [
     "anchor_table",
@@ -91,11 +92,7 @@ def _digests(paths: Sequence[Path]) -> dict[str, str]:
 
 def lexicon_cache_dir() -> Path:
     """``$DUNLETTERS_LEXICON_CACHE``, else ``$XDG_CACHE_HOME/dunletters/lexicons``."""
-    configured = os.environ.get("DUNLETTERS_LEXICON_CACHE")
-    if configured:
-        return Path(configured).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dunletters" / "lexicons"
+    return user_cache_dir("lexicons", "DUNLETTERS_LEXICON_CACHE")
 
 
 def _cache_path(sources: dict[str, str]) -> Path:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dunletters.pdf.fonts.derive import BUILDER_VERSION, build_derived_font, face_index, subfamily
+from dunletters.usercache import user_cache_dir
 
 __all__ = ["derived_face", "font_cache_dir"]
 
@@ -20,11 +21,7 @@ LOGGER = logging.getLogger("dunletters.pdf.fonts")
 
 def font_cache_dir() -> Path:
     """``$DUNLETTERS_FONT_CACHE``, else ``$XDG_CACHE_HOME/dunletters/fonts``."""
-    configured = os.environ.get("DUNLETTERS_FONT_CACHE")
-    if configured:
-        return Path(configured).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dunletters" / "fonts"
+    return user_cache_dir("fonts", "DUNLETTERS_FONT_CACHE")
 
 
 _README = """\
