@@ -154,7 +154,7 @@ _MANIFEST_QUERY = (
     + " || ',' || ".join(
         (
             # An id, a mobile and a count as validated hold none of the characters that
-            # make csv quote; the SMS text is free text (~1 µs an account less).
+            # make csv quote; the SMS text is free text.
             "coalesce(account_id, '')",
             "coalesce(mobile, '')",
             csv_field("sms_text"),
@@ -173,7 +173,7 @@ line built by SQLite.
 findings' stored JSON kept as it is; text escaped as ``json.dumps(ensure_ascii=False)``
 escapes it, which a test checks over every code point), and :func:`csv_field` what
 the csv writer would: C calls instead of a dict, a Python encoder pass and a
-``writerow`` (~9 and ~5 µs less an account, measured on 20,000)."""
+``writerow`` (figures in benchmarks/HISTORY.md)."""
 
 FINISH_ROWS = 2_000
 """Input rows per finishing job (:func:`finish_rows`): its lines, ~1.5 MB, travel whole."""

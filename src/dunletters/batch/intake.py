@@ -98,8 +98,8 @@ class Validated(NamedTuple):
     total_due: str
     verdict: str | tuple[str, str, str]
     """The hold reason, or ``(stage, tone, tone rule)``: plain strings, as every account's
-    crosses between processes (a ``Decision`` pickles in ~3.5 µs each way, a tuple of
-    strings in ~0.3; production rebuilds the decision from the stage rule)."""
+    crosses between processes (a tuple of strings pickles far faster than a ``Decision``;
+    production rebuilds the decision from the stage rule)."""
     account: Account | None
     """Only within one process (see :class:`~dunletters.produce.Job`)."""
     produced: Outcome | None

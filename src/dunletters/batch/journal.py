@@ -522,6 +522,6 @@ def dumps(value: Any) -> str:
     """Stable JSON for journal columns (and the quarantine reports).
 
     One encoder for the process: ``json.dumps`` with options builds a new one per
-    call (~2 µs; this runs for every account with findings).
+    call, and this runs for every account with findings.
     """
     return _ENCODER.encode(value)

@@ -214,7 +214,7 @@ class _Scan:
     each list's phrase matches once asked for.
 
     A plain slotted class (made once per document: a frozen dataclass's ``__init__``
-    costs a microsecond more). Treat it as immutable but for the ``phrases`` memo.
+    costs more). Treat it as immutable but for the ``phrases`` memo.
     """
 
     __slots__ = ("lists", "matches", "phrases", "present", "text")

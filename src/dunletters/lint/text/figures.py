@@ -95,8 +95,7 @@ def _bare_figure(text: str, start: int, at: int) -> re.Match[str] | None:
     Read backwards the match is deterministic — 元, then 万 or not, then one white
     space or not, then a run of digits, commas and dots — and its lookbehind lets it
     start only where that run begins. So the one place to try is found with
-    ``str.rstrip`` and tried anchored (0.5 µs instead of searching the window,
-    2–3 µs per 元). A run that reaches past a digit ``rstrip`` does not know (a
+    ``str.rstrip`` and tried anchored, not searched for across the window. A run that reaches past a digit ``rstrip`` does not know (a
     full-width one) is searched as before.
     """
     end = at

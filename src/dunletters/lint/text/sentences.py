@@ -15,8 +15,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n(?=[ \t]*\n)")
 
 # Extractor patterns start with a literal or a character class, which lets ``re``
 # skip ahead in C to the next possible start (a pattern that opens with a group,
-# an alternation of classes or a lookbehind is tried at every position: 100–150 µs a
-# letter instead of a few). Lookbehinds therefore follow the first character.
+# an alternation of classes or a lookbehind is tried at every position). Lookbehinds
+# therefore follow the first character.
 SENTENCE_MARKS = "。！？；!?;"
 """The marks that end a sentence (a line break ends one too)."""
 _SENTENCE = re.compile(rf"[^{SENTENCE_MARKS}\s][^{SENTENCE_MARKS}\n]*[{SENTENCE_MARKS}]*")

@@ -68,8 +68,8 @@ class TextView:
     # Every derived value is computed on first use and kept on the instance: a rule
     # asks for what it needs, and an SMS never needs most of what a letter does.
     # Until then the class attribute (None) answers, so a new view sets only its
-    # text and two dicts. (Not functools.cached_property: its per-first-access lock
-    # cost about 1 µs each, some 10 µs of a 90-character SMS's lint.)
+    # text and two dicts. (Not functools.cached_property: it takes a lock on every
+    # first access, a cost paid for every SMS.)
     _capitals: list[CapitalsSpan] | None = None
     _folded_text: str | None = None
     _line_starts: list[int] | None = None
@@ -111,7 +111,7 @@ class TextView:
 
         Whitespace is dropped, except one space between two ASCII letters/digits
         ("call 95099"), so a Chinese phrase wrapped across lines still matches.
-        ``str.split`` does the scanning in C (a regex pass costs ~30 µs here).
+        ``str.split`` does the scanning in C (a regex pass is far slower here).
         """
         found = self._match_text
         if found is None:
