@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,26 @@ def test_rules_docs(capsys: pytest.CaptureFixture[str]) -> None:
     )
     code, _, err = run(capsys, "rules", "DL999")
     assert code == 2 and "没有规则" in err
+
+
+def _lint_stdin(data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """``dunletters lint -`` in its own process, the draft piped in as an editor or CI would."""
+    command = [sys.executable, "-m", "dunletters", "lint", "-", "--as-of=2026-11-28", *args]
+    return subprocess.run(command, input=data, capture_output=True, timeout=120, check=False)
+
+
+def test_standard_input_is_linted_as_a_plain_draft() -> None:
+    done = _lint_stdin("【示范银行】再拖下去，你家里人也别想安生。\n".encode())
+    out = done.stdout.decode()
+    assert done.returncode == 1, out
+    assert "-:1:1: DL000 context-missing: 渠道推断为短信" in out
+    assert "-:1:" in out and "DL601 threat" in out
+
+
+def test_standard_input_refuses_fix_empty_and_binary_input() -> None:
+    fixed = _lint_stdin("您的账户为M2状态。\n".encode(), "--fix")
+    assert fixed.returncode == 2 and "--fix" in fixed.stderr.decode()
+    empty = _lint_stdin(b"")
+    assert empty.returncode == 2 and "-: 错误: 文件为空" in empty.stdout.decode()
+    binary = _lint_stdin(b"\x00\x01\x02")
+    assert binary.returncode == 2 and "是二进制文件" in binary.stdout.decode()

@@ -31,6 +31,7 @@ from dunletters.escalation import decision_for
 from dunletters.lint.drafts import DraftOptions, DraftReadError, lint_plain, read_text_file
 from dunletters.lint.engine import Linter
 from dunletters.lint.findings import Finding
+from dunletters.lint.pdftext import STDIN
 from dunletters.lint.reporters import FileReport
 from dunletters.lint.suppressions import apply_suppressions, find_suppressions, template_finding
 from dunletters.models import Account
@@ -264,7 +265,7 @@ def lint_path(path: Path, settings: Settings, options: DraftOptions, linter: Lin
         text = read_text_file(path)
         if path.name.endswith((".html.j2", ".txt.j2")):
             findings = lint_template(path, text, settings, options, linter)
-        elif path.suffix.lower() in (".txt", ".md", ".html", ".htm", ".pdf"):
+        elif str(path) == STDIN or path.suffix.lower() in (".txt", ".md", ".html", ".htm", ".pdf"):
             findings = lint_plain(path, text, options, linter)
         else:
             raise DraftReadError(

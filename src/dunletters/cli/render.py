@@ -130,26 +130,27 @@ def lint_cmd(
     as_of: datetime | None,
     template_dirs: tuple[Path, ...],
 ) -> int:
-    """检查催收函/短信草稿或模板：路径:行:列: 代码 名称: 说明。"""
+    """检查催收函/短信草稿或模板（路径为 - 时读标准输入）：路径:行:列: 代码 名称: 说明。"""
     from dunletters.commands.lint import run_lint
 
     show_creditor_note(state.settings)
-    result = run_lint(
-        state.settings,
-        paths,
-        record=record,
-        stage=stage,
-        tone=tone,
-        channel=channel,
-        fmt=fmt,
-        select=split_list(select),
-        ignore=split_list(ignore),
-        fix=fix,
-        use_pdf=not no_pdf,
-        as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
-        as_of_given=as_of is not None,
-        template_dirs=template_dirs,
-    )
+    with usage_errors():
+        result = run_lint(
+            state.settings,
+            paths,
+            record=record,
+            stage=stage,
+            tone=tone,
+            channel=channel,
+            fmt=fmt,
+            select=split_list(select),
+            ignore=split_list(ignore),
+            fix=fix,
+            use_pdf=not no_pdf,
+            as_of=as_of.date() if as_of else datetime.now(zh.SHANGHAI).date(),
+            as_of_given=as_of is not None,
+            template_dirs=template_dirs,
+        )
     for path, count in result.fixed:
         click.echo(f"{path}: 已修复 {count} 处", err=True)
     sys.stdout.write(result.output)

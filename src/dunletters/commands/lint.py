@@ -14,9 +14,10 @@ from pathlib import Path
 
 from dunletters.config import Settings
 from dunletters.drafts import lint_paths
-from dunletters.errors import DunlettersError, ExitStatus
+from dunletters.errors import DunlettersError, ExitStatus, UsageError
 from dunletters.lint.drafts import DraftOptions, PageCounter, read_text_file
 from dunletters.lint.findings import Finding, Severity
+from dunletters.lint.pdftext import STDIN
 from dunletters.lint.reporters import FileReport, render_report
 from dunletters.lint.rule import Rule
 from dunletters.lint.rules import RULES
@@ -110,6 +111,8 @@ def run_lint(
     as_of_given: bool = True,
 ) -> LintRun:
     """Lint, optionally fix (writing the files), and render the report."""
+    if fix and any(str(path) == STDIN for path in paths):
+        raise UsageError("--fix 要改写文件，不能用于标准输入（-）：请给出文件路径")
     extra_reports: list[FileReport] = []
     account: Account | None = None
     if record is not None:

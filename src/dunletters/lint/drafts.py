@@ -19,7 +19,7 @@ from dunletters.errors import DunlettersError
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
 from dunletters.lint.findings import Finding
-from dunletters.lint.pdftext import read_draft_bytes
+from dunletters.lint.pdftext import STDIN, read_draft_bytes
 from dunletters.models import Account
 
 __all__ = ["DraftOptions", "DraftReadError", "PageCounter", "lint_plain", "read_text_file"]
@@ -94,7 +94,7 @@ def lint_plain(path: Path, text: str, options: DraftOptions, linter: Linter) -> 
         text,
         explain_skips=True,
         infer=True,
-        suffix=path.suffix,
+        suffix=".txt" if str(path) == STDIN else path.suffix,  # standard input is plain text
         as_of_given=options.as_of_given,
         channel=options.channel,
         stage=options.stage,

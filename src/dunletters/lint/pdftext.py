@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["PdfTextError", "pdf_text", "read_draft_bytes"]
+__all__ = ["STDIN", "PdfTextError", "pdf_text", "read_draft_bytes"]
+
+STDIN = "-"
+"""The path that means standard input, as ruff and Vale read it."""
 
 _LINE_ENDS = re.compile(r"\r\n?")
 _ENDS_SENTENCE = tuple("。！？：；!?:;）)")
@@ -67,11 +70,21 @@ def _unwrapped(page: str) -> str:
 
 
 def read_draft_bytes(path: Path, limit: int) -> bytes:
-    """A regular file's bytes, at most ``limit``; a FIFO, device or directory, or a
-    larger file, is refused (OSError with a Chinese reason) before anything is read."""
+    """A regular file's bytes (standard input for ``-``), at most ``limit``; a FIFO, device
+    or directory, or a larger file, is refused (OSError with a Chinese reason) before
+    anything is read."""
     import os
     import stat
 
+    if str(path) == STDIN:
+        import sys
+
+        raw = sys.stdin.buffer.read(limit + 1)
+        if len(raw) > limit:
+            raise OSError(
+                0, f"标准输入大于 {limit // (1024 * 1024)} MB，不像一封信或一条短信，已拒绝读取"
+            )
+        return raw
     info = os.stat(path)  # follows a symbolic link to what it names (/dev/zero)
     if not stat.S_ISREG(info.st_mode):
         raise OSError(0, "不是普通文件（管道、设备或目录），已拒绝读取")
