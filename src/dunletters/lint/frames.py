@@ -74,7 +74,7 @@ _NEGATIONS = (
 """Words that, just before a frame's match, say the act will not happen."""
 _CLAUSE_REACH = 200
 """How far a clause reaches at most, either side of a match (a sentence is shorter)."""
-_NEGATION_REACH = 8
+_NEGATION_REACH = 12
 """How far before the match, within its comma-delimited phrase, a negation counts
 (「我行不会主动联系您的单位」; not 「再不还款，将通知您的单位」)."""
 _WORTH_CACHE = 4096
@@ -273,8 +273,9 @@ class CompiledFrames:
         long text without a full stop costs the same per match as a letter."""
         low = max(0, start - _CLAUSE_REACH)
         clause_start = max(low, *(text.rfind(mark, low, start) + 1 for mark in _CLAUSE_END))
+        # 、 lists the objects of one negated act (「不会在朋友圈、微信群发布」): not a new phrase
         phrase_start = max(
-            clause_start, *(text.rfind(mark, clause_start, start) + 1 for mark in "，,、")
+            clause_start, *(text.rfind(mark, clause_start, start) + 1 for mark in "，,")
         )
         # up to the match's second character: 不会 in 「不会上门」 when the match is 会上门
         before = text[max(phrase_start, start - _NEGATION_REACH) : start + 1]
