@@ -73,12 +73,15 @@ _CONTACT_BEFORE = re.compile(
     r"|(?:经办人|专员|催收员|客户经理|业务员|负责人|承办人|调解员)[:：]|手机号码?[:：]|电联|联络|客服"
     r"|对接人|经理|主管"
 )
-_THIRD_PARTY_BEFORE = re.compile(
+_THIRD_PARTY_WORDS = (
     r"紧急联系人|配偶|爱人|妻子|丈夫|老婆|老公|父亲|母亲|父母|爸爸|妈妈|儿子|女儿|子女|家人|家属"
-    r"|亲属|亲戚|朋友|好友|同事|领导|担保人|保证人"
+    r"|亲属|亲戚|朋友|好友|同事|领导|担保人|保证人|哥哥|姐姐|弟弟|妹妹|兄弟|姐妹"
 )
+_THIRD_PARTY_BEFORE = re.compile(_THIRD_PARTY_WORDS)
 """Before a mobile: whose number it is — a relative's or a contact's is their data, even
 beside 电话 or 联系."""
+_THIRD_PARTY_AFTER = re.compile(rf"\s?[（(](?:{_THIRD_PARTY_WORDS})")
+"""Or just after it: 「联系人：张某 139-1234-5678（配偶）」."""
 _PERSONAL_PAYEE = re.compile(
     r"(?:收款户名|收款人|户名|开户名称|账户名称|开户名)[:：]?\s?"
     r"[\u4e00-\u9fff·]{2,4}(?<!公司)(?<!银行)(?<!中心)(?<!分行)(?<!支行)(?<!机构)(?<!集团)"
@@ -86,13 +89,39 @@ _PERSONAL_PAYEE = re.compile(
 )
 """A payee that is a person (a corporate account's name is the institution's)."""
 _REFERENCE_BEFORE = re.compile(
-    r"(?:编号|单号|合同号|借据号|流水号|案号|申请号|业务号|凭证号)[:：]?\s?$"
+    r"(?:编号|单号|合同号|借据号|流水号|案号|申请号|业务号|凭证号|订单号|交易号)(?:为|是)?[:：]?\s?$"
 )
 """A contract, order or case number: its digits are no one's card."""
 _PAYEE_BEFORE = re.compile(
     r"收款|对公|户名|开户|还款专户|公司账号|单位账号|企业账号|账户名称|账号信息|以下账|指定账|专用账"
     r"|(?:还款|汇款|缴款)账[户号][:：]?[^。；;\n]{0,24}(?:公司|银行|中心|联社)"
 )
+
+
+_CORPORATE_AFTER = re.compile(
+    r"\s?(?:[（(][^）)\n]{2,30}?|[，,；;]?\s?(?:收款)?(?:户名|账户名称|开户名称?|收款人)[:：]?\s?"
+    r"[^。；;\n]{0,24}?)(?:公司|银行|中心|联社|分行|支行)"
+)
+"""After an account number: the institution it belongs to (「…0123，户名：某某消费金融有限公司」)."""
+_ID_SHAPE = re.compile(
+    r"(?<![0-9A-Za-z])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+    r"(?![0-9A-Za-z])"
+)
+"""An 18-character ID number by its shape (region, birth date), whatever its check character."""
+_FIFTEEN_DIGITS = re.compile(r"\d{15}")
+_ID_WORDS = re.compile(r"身份证|证件|身份号码|公民身份")
+_ACCOUNT_WORDS = re.compile(r"卡|账户|账号|帐户|帐号")
+
+
+def _creditors_account(text: str, start: int, end: int) -> bool:
+    """A number the creditor prints for payment: its own account, named as such before it
+    or by the institution's name just after it, and not paid to a person."""
+    if _PERSONAL_PAYEE.search(text, max(0, start - 60), start) is not None:
+        return False
+    return (
+        _PAYEE_BEFORE.search(text, max(0, start - 40), start) is not None
+        or _CORPORATE_AFTER.match(text, end) is not None
+    )
 
 
 def _allowed_numbers(ctx: LintContext) -> set[str]:
@@ -129,6 +158,7 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
     if mobile is not None:
         hits.append(mobile)
     hits += _personal_payee_cards(ctx, numbers)
+    hits += _unchecked_numbers(ctx, numbers, hits)
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
@@ -140,15 +170,12 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
             number.kind == "mobile"
             and _CONTACT_BEFORE.search(text, max(0, number.start - 8), number.start)
             and _THIRD_PARTY_BEFORE.search(text, max(0, number.start - 14), number.start) is None
+            and _THIRD_PARTY_AFTER.match(text, number.end) is None
         ):
             continue  # a number to call (the collector's own): not someone's data
         if number.kind == "card" and _REFERENCE_BEFORE.search(text, 0, number.start):
             continue  # 合同编号：6217…: a reference number that happens to pass Luhn
-        if (
-            number.kind == "card"
-            and _PAYEE_BEFORE.search(text, max(0, number.start - 40), number.start)
-            and _PERSONAL_PAYEE.search(text, max(0, number.start - 60), number.start) is None
-        ):
+        if number.kind == "card" and _creditors_account(text, number.start, number.end):
             continue  # the creditor's own collection account, printed for payment
         kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
         hits.append(
@@ -201,6 +228,40 @@ def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[H
         if _PERSONAL_PAYEE.search(text, max(0, match.start() - 60), match.start()) is not None:
             hits.append(Hit(match.start(), match.end(), say(ctx, "DL605", "payee_card")))
     return hits
+
+
+def _unchecked_numbers(ctx: LintContext, numbers: list[NumberSpan], found: list[Hit]) -> list[Hit]:
+    """Full numbers the scan leaves out for a wrong check digit: an ID by its shape after
+    身份证 / 证件, a card by its UnionPay prefix (62…) or after 卡 / 账户 — still full numbers."""
+    text = ctx.text
+    if _FIFTEEN_DIGITS.search(text) is None:
+        return []  # the usual letter: no run long enough for either
+    taken = [(n.start, n.end) for n in numbers] + [(h.start, h.end) for h in found]
+    hits = []
+    for pattern, kind in ((_ID_SHAPE, "身份证号"), (_LONG_DIGITS, "银行卡号")):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(a <= start < b for a, b in taken):
+                continue
+            before = text[max(0, start - 12) : start]
+            if kind == "身份证号":
+                if _ID_WORDS.search(before) is None:
+                    continue
+            elif not _card_shaped(match.group(0), before) or (
+                _REFERENCE_BEFORE.search(text, 0, start) or _creditors_account(text, start, end)
+            ):
+                continue
+            taken.append((start, end))
+            hits.append(Hit(start, end, say(ctx, "DL605", "unmasked", kind=kind)))
+    return hits
+
+
+def _card_shaped(digits: str, before: str) -> bool:
+    """A UnionPay card number (62…, 16–19 digits), or a Visa, Mastercard, JCB or Amex
+    one (3…–5…) after 卡, 账户 or 账号."""
+    if digits.startswith("62") and 16 <= len(digits) <= 19:
+        return True
+    return digits[0] in "345" and _ACCOUNT_WORDS.search(before[-8:]) is not None
 
 
 def _masked(number: NumberSpan) -> str | None:
