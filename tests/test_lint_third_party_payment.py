@@ -185,6 +185,8 @@ def test_masked_numbers_and_the_creditors_own_are_not_reported(text: str) -> Non
         (text, "DL604")
         for text in [
             "明天就把你的照片和欠款发抖音。",
+            "我们已给您的紧急联系人发了提醒短信。",
+            "你的欠款信息已经上传到失信曝光平台。",
         ]
     ],
 )
