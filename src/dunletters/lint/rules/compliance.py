@@ -232,7 +232,7 @@ def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[H
 
 def _unchecked_numbers(ctx: LintContext, numbers: list[NumberSpan], found: list[Hit]) -> list[Hit]:
     """Full numbers the scan leaves out for a wrong check digit: an ID by its shape after
-    身份证 / 证件, a card by its UnionPay prefix (62…) or after 卡 / 账户 — still full numbers."""
+    身份证 / 证件, a card by its prefix after 卡 / 账户 — still full numbers."""
     text = ctx.text
     if _FIFTEEN_DIGITS.search(text) is None:
         return []  # the usual letter: no run long enough for either
@@ -257,11 +257,12 @@ def _unchecked_numbers(ctx: LintContext, numbers: list[NumberSpan], found: list[
 
 
 def _card_shaped(digits: str, before: str) -> bool:
-    """A UnionPay card number (62…, 16–19 digits), or a Visa, Mastercard, JCB or Amex
-    one (3…–5…) after 卡, 账户 or 账号."""
-    if digits.startswith("62") and 16 <= len(digits) <= 19:
-        return True
-    return digits[0] in "345" and _ACCOUNT_WORDS.search(before[-8:]) is not None
+    """After 卡, 账户 or 账号: a UnionPay card number (62…, 16–19 digits), or a Visa,
+    Mastercard, JCB or Amex one (3…–5…). Without such a word a long number may be any
+    reference, so only a valid check digit (the number scan) makes it a card."""
+    if _ACCOUNT_WORDS.search(before[-8:]) is None:
+        return False
+    return (digits.startswith("62") and 16 <= len(digits) <= 19) or digits[0] in "345"
 
 
 def _masked(number: NumberSpan) -> str | None:
