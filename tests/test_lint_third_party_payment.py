@@ -180,6 +180,9 @@ def test_masked_numbers_and_the_creditors_own_are_not_reported(text: str) -> Non
             "可以用微信转账给法务李律师。",
             "请向我司业务员王某的私人银行卡汇款。",
             "通过以下链接还款：http://hk-pay.xyz/r?id=8812",
+            "您的欠款可协商减免，详情加微信xzy2024。",
+            "专员支付宝：zhangsan_pay@163.com，转账后截图。",
+            "点击链接还款 http://192.168.1.20/pay",
         ]
     ]
     + [

@@ -300,6 +300,7 @@ _SHORT_LINK = re.compile(
     r"^(?:https?://)?[a-z0-9-]{1,5}\.[a-z]{2,3}/[A-Za-z0-9_-]{3,12}$", re.IGNORECASE
 )
 """A short link's shape (t.cn/A6xYz, 3.cn/ab12): it hides where it leads, allowlist or not."""
+_IP_HOST = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$")
 _THROWAWAY_HOST = re.compile(
     r"\.(?:top|xyz|vip|club|cc|site|online|link|pw|tk|ml|ga|cf|gq|icu|fun|shop|ink|work|ren"
     r"|wang|loan|win|bid|live|life|store|asia|cyou|buzz|rest)$|^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$"
@@ -311,7 +312,7 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
     """Links outside the allowlist; without one (no configured creditor or
     ``link_allowlist``), only short links, since a real lender's own site is fine."""
     text = ctx.view.match_text
-    if _HOST_END.search(text) is None:
+    if _HOST_END.search(text) is None and "://" not in text:
         return []
     hits = []
     for match in _URL.finditer(text):
@@ -321,8 +322,9 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
         if url[-1].isdigit() and "/" not in url:
             continue  # 16,409.02 or 3.5: a number, not a host (no letter top-level domain)
         host = _SCHEME.sub("", url, count=1).split("/")[0].lower()
-        if _TOP_LEVEL.search(host) is None:
-            continue
+        bare_ip = _SCHEME.match(url) is not None and _IP_HOST.match(host) is not None
+        if _TOP_LEVEL.search(host) is None and not bare_ip:
+            continue  # a version or a figure (3.2.1.0), not a link; http://1.2.3.4/ is one
         if (
             not ctx.link_allowlist
             and _SHORT_LINK.match(url) is None
