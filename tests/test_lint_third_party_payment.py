@@ -191,6 +191,7 @@ def test_masked_numbers_and_the_creditors_own_are_not_reported(text: str) -> Non
             "明天就把你的照片和欠款发抖音。",
             "我们已给您的紧急联系人发了提醒短信。",
             "你的欠款信息已经上传到失信曝光平台。",
+            "我们会把你的借款合同上传到网上让大家评评理。",
         ]
     ],
 )

@@ -48,8 +48,11 @@ false_authority = declared("false_authority")
     lexicons=("third_party",),
 )
 def third_party_disclosure(ctx: LintContext) -> list[Hit]:
-    hits: list[Hit] = []
-    hits += _existence(ctx, "third_party", ctx.messages["DL604"]["match"])
+    hits: list[Hit] = [
+        hit
+        for hit in _existence(ctx, "third_party", ctx.messages["DL604"]["match"])
+        if not _negated(ctx.text, hit.start)
+    ]
     hits += _framed(ctx, "DL604", ctx.messages["DL604"]["frame"], hits)
     if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
         return hits
@@ -66,6 +69,19 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
                 )
             )
     return hits
+
+
+_NOT_DONE = re.compile(
+    "不会|不再|不得|绝不|决不|从不|从未|不要|无需|无须|并不|不予|禁止|严禁|切勿|请勿|不曾|未曾"
+)
+
+
+def _negated(text: str, start: int) -> bool:
+    """The act is denied just before, in the same phrase (「请不要将验证码告诉您的家人」,
+    「我们绝不会向您的单位透露」), as the frames read it."""
+    low = max(0, start - 12)
+    phrase = max(low, *(text.rfind(mark, low, start) + 1 for mark in "。！？!?；;\n，,"))
+    return _NOT_DONE.search(text, phrase, start + 1) is not None
 
 
 _CONTACT_BEFORE = re.compile(
