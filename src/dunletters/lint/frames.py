@@ -22,6 +22,7 @@ Each file under ``lint/frames/`` holds the frames of one rule::
         gap: 8                  # at most this many characters between two parts
         within: phrase          # no comma between the parts (default: sentence)
         unless: [委托.{0,12}催收]   # a clause matching one of these is allowed
+        requires: [欠款, 逾期]      # optional: found only in a text that says one of these
         fail: [本函将抄送您的工作单位。]   # each must be found (tested)
         pass: [我行不会联系您的单位。]     # none may be found (tested)
 
@@ -30,7 +31,9 @@ be left out); a word is a regular
 expression fragment, usually a plain word. Parts stay within one clause (no 。！？；
 or line break between them). A negation just before the match — 不会、不再、绝不、
 不得… (the file's ``negations`` add to these) — silences it, as does an ``unless``
-pattern anywhere in the clause.
+pattern anywhere in the clause. A frame with ``requires`` is found only in a text that
+matches one of them somewhere (a call-back request to a relative is a disclosure only
+when the message names the debt).
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ _NEGATIONS = (
 """Words that, just before a frame's match, say the act will not happen."""
 _CLAUSE_REACH = 200
 """How far a clause reaches at most, either side of a match (a sentence is shorter)."""
-_NEGATION_REACH = 8
+_NEGATION_REACH = 12
 """How far before the match, within its comma-delimited phrase, a negation counts
 (「我行不会主动联系您的单位」; not 「再不还款，将通知您的单位」)."""
 _WORTH_CACHE = 4096
@@ -94,6 +97,8 @@ class Frame(BaseModel):
     within: Literal["sentence", "phrase"] = "sentence"
     """How far the parts may spread: one sentence, or one phrase (no comma between)."""
     unless: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    """Found only in a text one of these matches somewhere (any clause)."""
     fail: tuple[str, ...] = Field(min_length=1)
     passes: tuple[str, ...] = Field(default=(), alias="pass")
 
@@ -225,6 +230,8 @@ class CompiledFrames:
         found: list[FrameMatch] = []
         for index in candidates:
             frame, pattern, unless, _ = self._patterns[index]
+            if frame.requires and not self._required_in(frame, text):
+                continue
             for match in self._regex(pattern).finditer(text):
                 if self._silenced(text, match.start(), match.end(), unless):
                     continue
@@ -253,10 +260,16 @@ class CompiledFrames:
         self._worth_by_mask[mask] = worth
         return worth
 
+    def _required_in(self, frame: Frame, text: str) -> bool:
+        """Whether the text says one of the frame's ``requires`` anywhere."""
+        return self._regex("|".join(f"(?:{r})" for r in frame.requires)).search(text) is not None
+
     def compile_all(self) -> None:
         """Compile every pattern now (a frames file's check): raises ``re.error``."""
-        for _, pattern, unless, _ in self._patterns:
+        for frame, pattern, unless, _ in self._patterns:
             self._regex(pattern)
+            if frame.requires:
+                self._required_in(frame, "")
             if unless is not None:
                 self._regex(unless)
 
@@ -273,8 +286,9 @@ class CompiledFrames:
         long text without a full stop costs the same per match as a letter."""
         low = max(0, start - _CLAUSE_REACH)
         clause_start = max(low, *(text.rfind(mark, low, start) + 1 for mark in _CLAUSE_END))
+        # 、 lists the objects of one negated act (「不会在朋友圈、微信群发布」): not a new phrase
         phrase_start = max(
-            clause_start, *(text.rfind(mark, clause_start, start) + 1 for mark in "，,、")
+            clause_start, *(text.rfind(mark, clause_start, start) + 1 for mark in "，,")
         )
         # up to the match's second character: 不会 in 「不会上门」 when the match is 会上门
         before = text[max(phrase_start, start - _NEGATION_REACH) : start + 1]

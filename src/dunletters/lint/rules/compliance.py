@@ -48,8 +48,11 @@ false_authority = declared("false_authority")
     lexicons=("third_party",),
 )
 def third_party_disclosure(ctx: LintContext) -> list[Hit]:
-    hits: list[Hit] = []
-    hits += _existence(ctx, "third_party", ctx.messages["DL604"]["match"])
+    hits: list[Hit] = [
+        hit
+        for hit in _existence(ctx, "third_party", ctx.messages["DL604"]["match"])
+        if not _negated(ctx.text, hit.start)
+    ]
     hits += _framed(ctx, "DL604", ctx.messages["DL604"]["frame"], hits)
     if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
         return hits
@@ -68,17 +71,33 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
     return hits
 
 
+_NOT_DONE = re.compile(
+    "不会|不再|不得|绝不|决不|从不|从未|不要|无需|无须|并不|不予|禁止|严禁|切勿|请勿|不曾|未曾"
+)
+
+
+def _negated(text: str, start: int) -> bool:
+    """The act is denied just before, in the same phrase (「请不要将验证码告诉您的家人」,
+    「我们绝不会向您的单位透露」), as the frames read it."""
+    low = max(0, start - 12)
+    phrase = max(low, *(text.rfind(mark, low, start) + 1 for mark in "。！？!?；;\n，,"))
+    return _NOT_DONE.search(text, phrase, start + 1) is not None
+
+
 _CONTACT_BEFORE = re.compile(
     r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]|(?:值班|工作|服务|办公)手机"
     r"|(?:经办人|专员|催收员|客户经理|业务员|负责人|承办人|调解员)[:：]|手机号码?[:：]|电联|联络|客服"
     r"|对接人|经理|主管"
 )
-_THIRD_PARTY_BEFORE = re.compile(
+_THIRD_PARTY_WORDS = (
     r"紧急联系人|配偶|爱人|妻子|丈夫|老婆|老公|父亲|母亲|父母|爸爸|妈妈|儿子|女儿|子女|家人|家属"
-    r"|亲属|亲戚|朋友|好友|同事|领导|担保人|保证人"
+    r"|亲属|亲戚|朋友|好友|同事|领导|担保人|保证人|哥哥|姐姐|弟弟|妹妹|兄弟|姐妹"
 )
+_THIRD_PARTY_BEFORE = re.compile(_THIRD_PARTY_WORDS)
 """Before a mobile: whose number it is — a relative's or a contact's is their data, even
 beside 电话 or 联系."""
+_THIRD_PARTY_AFTER = re.compile(rf"\s?[（(](?:{_THIRD_PARTY_WORDS})")
+"""Or just after it: 「联系人：张某 139-1234-5678（配偶）」."""
 _PERSONAL_PAYEE = re.compile(
     r"(?:收款户名|收款人|户名|开户名称|账户名称|开户名)[:：]?\s?"
     r"[\u4e00-\u9fff·]{2,4}(?<!公司)(?<!银行)(?<!中心)(?<!分行)(?<!支行)(?<!机构)(?<!集团)"
@@ -86,13 +105,39 @@ _PERSONAL_PAYEE = re.compile(
 )
 """A payee that is a person (a corporate account's name is the institution's)."""
 _REFERENCE_BEFORE = re.compile(
-    r"(?:编号|单号|合同号|借据号|流水号|案号|申请号|业务号|凭证号)[:：]?\s?$"
+    r"(?:编号|单号|合同号|借据号|流水号|案号|申请号|业务号|凭证号|订单号|交易号)(?:为|是)?[:：]?\s?$"
 )
 """A contract, order or case number: its digits are no one's card."""
 _PAYEE_BEFORE = re.compile(
     r"收款|对公|户名|开户|还款专户|公司账号|单位账号|企业账号|账户名称|账号信息|以下账|指定账|专用账"
     r"|(?:还款|汇款|缴款)账[户号][:：]?[^。；;\n]{0,24}(?:公司|银行|中心|联社)"
 )
+
+
+_CORPORATE_AFTER = re.compile(
+    r"\s?(?:[（(][^）)\n]{2,30}?|[，,；;]?\s?(?:收款)?(?:户名|账户名称|开户名称?|收款人)[:：]?\s?"
+    r"[^。；;\n]{0,24}?)(?:公司|银行|中心|联社|分行|支行)"
+)
+"""After an account number: the institution it belongs to (「…0123，户名：某某消费金融有限公司」)."""
+_ID_SHAPE = re.compile(
+    r"(?<![0-9A-Za-z])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+    r"(?![0-9A-Za-z])"
+)
+"""An 18-character ID number by its shape (region, birth date), whatever its check character."""
+_FIFTEEN_DIGITS = re.compile(r"\d{15}")
+_ID_WORDS = re.compile(r"身份证|证件|身份号码|公民身份")
+_ACCOUNT_WORDS = re.compile(r"卡|账户|账号|帐户|帐号")
+
+
+def _creditors_account(text: str, start: int, end: int) -> bool:
+    """A number the creditor prints for payment: its own account, named as such before it
+    or by the institution's name just after it, and not paid to a person."""
+    if _PERSONAL_PAYEE.search(text, max(0, start - 60), start) is not None:
+        return False
+    return (
+        _PAYEE_BEFORE.search(text, max(0, start - 40), start) is not None
+        or _CORPORATE_AFTER.match(text, end) is not None
+    )
 
 
 def _allowed_numbers(ctx: LintContext) -> set[str]:
@@ -109,7 +154,7 @@ def _allowed_numbers(ctx: LintContext) -> set[str]:
     "unmasked-pii",
     principle="法规（个人信息保护法）",
     rationale="金融账户信息是敏感个人信息（个人信息保护法第二十八条）：卡号、身份证号须脱敏。",
-    what="完整的身份证号、完整的银行卡号（通过 Luhn 校验）、第三人的完整手机号。",
+    what="完整的身份证号、完整的银行卡号（校验位对错都算）、第三人的完整手机号。",
     why="信件和短信可能被他人看到；完整号码一旦泄露即可被冒用。",
     fail=(
         "您卡号为6259000000001235的信用卡已逾期。",
@@ -129,6 +174,7 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
     if mobile is not None:
         hits.append(mobile)
     hits += _personal_payee_cards(ctx, numbers)
+    hits += _unchecked_numbers(ctx, numbers, hits)
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
@@ -140,15 +186,12 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
             number.kind == "mobile"
             and _CONTACT_BEFORE.search(text, max(0, number.start - 8), number.start)
             and _THIRD_PARTY_BEFORE.search(text, max(0, number.start - 14), number.start) is None
+            and _THIRD_PARTY_AFTER.match(text, number.end) is None
         ):
             continue  # a number to call (the collector's own): not someone's data
         if number.kind == "card" and _REFERENCE_BEFORE.search(text, 0, number.start):
             continue  # 合同编号：6217…: a reference number that happens to pass Luhn
-        if (
-            number.kind == "card"
-            and _PAYEE_BEFORE.search(text, max(0, number.start - 40), number.start)
-            and _PERSONAL_PAYEE.search(text, max(0, number.start - 60), number.start) is None
-        ):
+        if number.kind == "card" and _creditors_account(text, number.start, number.end):
             continue  # the creditor's own collection account, printed for payment
         kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
         hits.append(
@@ -203,6 +246,41 @@ def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[H
     return hits
 
 
+def _unchecked_numbers(ctx: LintContext, numbers: list[NumberSpan], found: list[Hit]) -> list[Hit]:
+    """Full numbers the scan leaves out for a wrong check digit: an ID by its shape after
+    身份证 / 证件, a card by its prefix after 卡 / 账户 — still full numbers."""
+    text = ctx.text
+    if _FIFTEEN_DIGITS.search(text) is None:
+        return []  # the usual letter: no run long enough for either
+    taken = [(n.start, n.end) for n in numbers] + [(h.start, h.end) for h in found]
+    hits = []
+    for pattern, kind in ((_ID_SHAPE, "身份证号"), (_LONG_DIGITS, "银行卡号")):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(a <= start < b for a, b in taken):
+                continue
+            before = text[max(0, start - 12) : start]
+            if kind == "身份证号":
+                if _ID_WORDS.search(before) is None:
+                    continue
+            elif not _card_shaped(match.group(0), before) or (
+                _REFERENCE_BEFORE.search(text, 0, start) or _creditors_account(text, start, end)
+            ):
+                continue
+            taken.append((start, end))
+            hits.append(Hit(start, end, say(ctx, "DL605", "unmasked", kind=kind)))
+    return hits
+
+
+def _card_shaped(digits: str, before: str) -> bool:
+    """After 卡, 账户 or 账号: a UnionPay card number (62…, 16–19 digits), or a Visa,
+    Mastercard, JCB or Amex one (3…–5…). Without such a word a long number may be any
+    reference, so only a valid check digit (the number scan) makes it a card."""
+    if _ACCOUNT_WORDS.search(before[-8:]) is None:
+        return False
+    return (digits.startswith("62") and 16 <= len(digits) <= 19) or digits[0] in "345"
+
+
 def _masked(number: NumberSpan) -> str | None:
     """The masked form to suggest, or None when the mask function refuses the digits.
 
@@ -238,6 +316,7 @@ _SHORT_LINK = re.compile(
     r"^(?:https?://)?[a-z0-9-]{1,5}\.[a-z]{2,3}/[A-Za-z0-9_-]{3,12}$", re.IGNORECASE
 )
 """A short link's shape (t.cn/A6xYz, 3.cn/ab12): it hides where it leads, allowlist or not."""
+_IP_HOST = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$")
 _THROWAWAY_HOST = re.compile(
     r"\.(?:top|xyz|vip|club|cc|site|online|link|pw|tk|ml|ga|cf|gq|icu|fun|shop|ink|work|ren"
     r"|wang|loan|win|bid|live|life|store|asia|cyou|buzz|rest)$|^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$"
@@ -249,7 +328,7 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
     """Links outside the allowlist; without one (no configured creditor or
     ``link_allowlist``), only short links, since a real lender's own site is fine."""
     text = ctx.view.match_text
-    if _HOST_END.search(text) is None:
+    if _HOST_END.search(text) is None and "://" not in text:
         return []
     hits = []
     for match in _URL.finditer(text):
@@ -259,8 +338,9 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
         if url[-1].isdigit() and "/" not in url:
             continue  # 16,409.02 or 3.5: a number, not a host (no letter top-level domain)
         host = _SCHEME.sub("", url, count=1).split("/")[0].lower()
-        if _TOP_LEVEL.search(host) is None:
-            continue
+        bare_ip = _SCHEME.match(url) is not None and _IP_HOST.match(host) is not None
+        if _TOP_LEVEL.search(host) is None and not bare_ip:
+            continue  # a version or a figure (3.2.1.0), not a link; http://1.2.3.4/ is one
         if (
             not ctx.link_allowlist
             and _SHORT_LINK.match(url) is None
@@ -274,7 +354,7 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
 
 
 _WARNING = re.compile(
-    r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免"
+    r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免|如遇|自称|假冒"
 )
 
 
