@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dunletters.lint.anchors import required_literals
 from dunletters.lint.lexicon import (
@@ -181,3 +182,15 @@ def test_prefiltered_regexes_find_what_one_alternation_finds() -> None:
                 (s, e, entry.regex or "") for s, e, entry in compiled._regex_matches(view, scan)
             ]
             assert ours == _alternation(compiled, view.match_text), (compiled.lexicon.name, text)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((Path(__file__).parents[1] / "src" / "dunletters" / "lint").rglob("*.yml")),
+    ids=lambda path: path.name,
+)
+def test_the_pure_python_yaml_loader_reads_each_list_as_the_c_loader_does(path: Path) -> None:
+    """Without libyaml PyYAML parses in Python, which refuses a plain 「街道办?」 in a
+    flow list that the C loader accepts: every built-in file must read the same in both."""
+    text = path.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(text, Loader=yaml.CSafeLoader)
