@@ -140,3 +140,211 @@ def test_its_own_configured_creditor_gets_no_creditor_error(item: Styled) -> Non
     own = Settings(creditor=_creditor(item.creditor, item.signature))
     errors = [f"{f.code} {f.message}" for f in _lint(item, own) if f.severity is Severity.ERROR]
     assert not errors, (item.id, errors)
+
+
+# -- one element at a time: the phrasings real reminders use for it -------------------------
+
+
+def _codes(text: str, channel: str = "sms", settings: Settings | None = None) -> set[str]:
+    found = Linter(settings or Settings()).lint(
+        text, infer=True, channel=channel, as_of=TODAY, as_of_given=False
+    )
+    return {f.code for f in found}
+
+
+_SMS = "【甲乙银行】张先生，您尾号1234的信用卡欠款1,015.00元已逾期，{}详询95000。"
+
+DEADLINES = [
+    "请于12月9日下午5点前还款。",
+    "请于12月9日17:30前还款。",
+    "请于今晚12点前还款。",
+    "请于今日24点前还款。",
+    "请在一周内还款。",
+    "请于本周五前还款。",
+    "请于月底前还清欠款。",
+    "请自本通知发出之日起10日内还款。",
+    "请于函到之日起7日内还款。",
+    "还款截止日：12月9日。",
+    "还款期限：2026年12月15日。",
+    "请您务必在2026年12月15日24时前还款。",
+    "请于次日24点前还款。",
+    "请在收到本通知后的7个工作日内还款。",
+    "请您于2026年12月15日前（含当日）还款。",
+    "请于12/15前还款。",
+    "最迟不晚于12月15日还款。",
+    "还款宽限期至12月15日。",
+    "请于十二月十五日前还款。",
+    "请自即日起3日内完成还款。",
+    "请于2026年12月15日（含）前还款。",
+    "请在12月15日当天还款。",
+    "请于两日内还款。",
+    "请在三个工作日内还款。",
+    "请于12月15日24:00前存足款项。",
+    "请于收到短信后48小时内还款。",
+]
+"""Concrete pay-by dates and periods: DL103 stays silent."""
+
+NO_DEADLINES = [
+    "请尽快还款。",
+    "请及时还款，以免影响信用记录。",
+    "该笔款项的到期还款日为2026年10月14日，现已逾期45天，请尽快还款。",
+    "截至12月5日，请尽快处理。",
+    "还款后3日内到账，请尽快还款。",
+    "我行24小时在线服务，请尽快还款。",
+]
+"""No date or period the debtor must act by: DL103 (a warning on an SMS)."""
+
+
+@pytest.mark.parametrize("phrase", DEADLINES)
+def test_a_deadline_in_any_real_form_is_one(phrase: str) -> None:
+    assert "DL103" not in _codes(_SMS.format(phrase)), phrase
+
+
+@pytest.mark.parametrize("phrase", NO_DEADLINES)
+def test_no_deadline_is_still_reported(phrase: str) -> None:
+    assert "DL103" in _codes(_SMS.format(phrase)), phrase
+
+
+_NO_NUMBER = "【甲乙银行】张先生，您尾号1234的信用卡欠款1,015.00元已逾期，请于12月15日前还款。{}"
+
+CONTACTS = [
+    "详询95555。",
+    "详询95561转6。",
+    "请致电400-820-9111。",
+    "请致电400 820 9111。",
+    "请致电4008209111。",
+    "请致电4000-300-500。",
+    "请致电4009 880 880。",
+    "请致电021-61234567。",
+    "请致电021 6123 4567。",
+    "请致电（021）61234567。",
+    "咨询0731-96518。",
+    "咨询96518。",
+    "咨询0378-2901234。",
+    "咨询0576-88123456转8001。",
+    "咨询0576-8812 3456-8001。",
+    "咨询12329。",
+    "咨询10107888。",
+    "如有疑问请拨打卡片背面的客服电话。",
+    "如有疑问请拨打客服热线。",
+]
+"""Official numbers in the forms institutions print: DL105 stays silent."""
+
+NO_CONTACTS = [
+    "如有疑问请联系经办人13812345678。",
+    "联系电话：__________",
+    "欠款共96500元。",
+    "请转入账号6222 0210 0920 0088 888。",
+]
+
+
+@pytest.mark.parametrize("phrase", CONTACTS)
+def test_an_official_number_in_any_real_form_is_a_contact(phrase: str) -> None:
+    codes = _codes(_NO_NUMBER.format(phrase))
+    assert "DL105" not in codes and "DL605" not in codes, phrase
+
+
+@pytest.mark.parametrize("phrase", NO_CONTACTS)
+def test_no_official_number_is_still_reported(phrase: str) -> None:
+    assert "DL105" in _codes(_NO_NUMBER.format(phrase)), phrase
+
+
+_BODY = "您尾号1234的信用卡欠款1,015.00元已逾期，请于12月15日前还款。详询95000。"
+
+NAMED = [
+    "【甲乙银行】尊敬的张*明先生，",
+    "【甲乙银行】尊敬的张*先生：",
+    "【甲乙银行】张**女士您好，",
+    "【甲乙银行】尊敬的李老师，",
+    "【甲乙银行】王先生：",
+    "【甲乙银行】尊敬的客户张晓明，",
+    "【甲乙银行】尊敬的信用卡客户张晓明先生：",
+    "【甲乙银行】张晓明，",
+    "【甲乙银行】您好，张晓明，",
+    "【甲乙银行】亲爱的小明，",
+]
+"""A salutation that names the debtor, masked or not: DL106 stays silent."""
+
+GENERIC = [
+    "【甲乙银行】尊敬的客户：",
+    "【甲乙银行】尊敬的持卡人，",
+    "【甲乙银行】亲爱的用户，",
+    "【甲乙银行】尊敬的先生/女士：",
+    "【甲乙银行】客户您好，",
+    "【甲乙银行】",
+]
+"""Only a generic salutation, or none (RULES.md: no debtor name): DL106, a warning."""
+
+
+@pytest.mark.parametrize("salutation", NAMED)
+def test_a_named_salutation_is_personal(salutation: str) -> None:
+    assert "DL106" not in _codes(salutation + _BODY), salutation
+
+
+@pytest.mark.parametrize("salutation", GENERIC)
+def test_a_generic_salutation_is_reported(salutation: str) -> None:
+    assert "DL106" in _codes(salutation + _BODY), salutation
+
+
+_UNSIGNED = "张先生，您尾号1234的信用卡欠款1,015.00元已逾期，请于12月15日前还款。详询95000。"
+
+CREDITORS = [
+    "【招商银行】" + _UNSIGNED,
+    _UNSIGNED + "【招商银行】",
+    _UNSIGNED + "-中信信用卡",
+    "[中信银行]" + _UNSIGNED,
+    "平阳县农村信用合作联社提醒您：" + _UNSIGNED,
+    "吉林省农村信用社联合社提醒：" + _UNSIGNED,
+    "临泉县农村资金互助社提醒：" + _UNSIGNED,
+    "省直住房公积金管理分中心提醒：" + _UNSIGNED,
+    "滑县学生资助管理中心提醒：" + _UNSIGNED,
+    "国家开发银行提醒：" + _UNSIGNED,
+    "中邮消费金融提醒：" + _UNSIGNED,
+    "重庆渝信小额贷款有限公司提醒：" + _UNSIGNED,
+    "上汽通用汽车金融提醒：" + _UNSIGNED,
+    "天长民生村镇银行提醒：" + _UNSIGNED,
+    "台州农商行提醒：" + _UNSIGNED,
+    "您在拍拍贷的借款已逾期。" + _UNSIGNED,
+]
+"""A creditor named the ways real reminders name it: DL101 stays silent."""
+
+NO_CREDITORS = [
+    "您可通过网上银行还款。" + _UNSIGNED,
+    _UNSIGNED + "\n我单位\n2026年12月1日",
+    "本行提醒您：" + _UNSIGNED,
+    "请通过手机银行还款。" + _UNSIGNED,
+]
+
+
+@pytest.mark.parametrize("text", CREDITORS)
+def test_a_creditor_named_in_any_real_form_is_named(text: str) -> None:
+    assert "DL101" not in _codes(text), text
+
+
+@pytest.mark.parametrize("text", NO_CREDITORS)
+def test_no_creditor_is_still_reported(text: str) -> None:
+    assert "DL101" in _codes(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【招商银行】" + _UNSIGNED,
+        _UNSIGNED + "【招商银行】",
+        _UNSIGNED + "【招商银行】 ",
+        "\n【招商银行】" + _UNSIGNED,
+    ],
+)
+def test_a_signature_at_either_end_is_the_form_without_config(text: str) -> None:
+    assert "DL607" not in _codes(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[中信银行]" + _UNSIGNED, _UNSIGNED + "-中信信用卡", "【招商银行】您的【信用卡】已逾期。"],
+)
+def test_a_signature_not_in_brackets_is_the_carriers_error_not_a_missing_creditor(
+    text: str,
+) -> None:
+    codes = _codes(text)
+    assert "DL607" in codes and "DL101" not in codes, text
