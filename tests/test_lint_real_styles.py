@@ -348,3 +348,117 @@ def test_a_signature_not_in_brackets_is_the_carriers_error_not_a_missing_credito
 ) -> None:
     codes = _codes(text)
     assert "DL607" in codes and "DL101" not in codes, text
+
+
+_LETTER = (
+    "甲乙银行股份有限公司信用卡中心\n\n{salutation}\n\n"
+    "截至2026年11月25日，您尾号1234的信用卡欠款合计1,015.00元，已逾期18天。\n\n"
+    "{deadline}通过甲乙银行手机银行或各营业网点还款。如对欠款有异议，请致电95000。\n\n"
+    "{closing}\n"
+)
+
+
+def _letter(
+    salutation: str = "尊敬的张晓明先生：",
+    deadline: str = "请于2026年12月2日前",
+    closing: str = "甲乙银行股份有限公司信用卡中心\n2026年11月25日",
+) -> str:
+    return _LETTER.format(salutation=salutation, deadline=deadline, closing=closing)
+
+
+OWN_DATES = [
+    "甲乙银行股份有限公司信用卡中心\n2026年11月25日",
+    "甲乙银行股份有限公司信用卡中心\n二〇二六年十一月二十五日",
+    "甲乙银行股份有限公司信用卡中心    2026年11月25日",
+    "甲乙银行股份有限公司信用卡中心\n2026年11月25日（盖章）",
+    "甲乙银行股份有限公司信用卡中心\n日期：2026-11-25",
+    "甲乙银行股份有限公司信用卡中心（公章）\n2026.11.25",
+]
+"""The 落款 date as letters print it: the deadline a week later is not in the past."""
+
+
+@pytest.mark.parametrize("closing", OWN_DATES)
+def test_the_deadline_is_compared_with_the_letters_own_date(closing: str) -> None:
+    assert "DL204" not in _codes(_letter(closing=closing), "letter"), closing
+
+
+def test_a_date_line_at_the_top_of_a_long_letter_is_its_own() -> None:
+    text = (
+        "2026年11月25日\n\n"
+        + _letter(closing="甲乙银行股份有限公司信用卡中心")
+        + "附："
+        + "还款说明。" * 120
+    )
+    assert "DL204" not in _codes(text, "letter")
+
+
+PAST_TERMS = [
+    "您本应于2026年10月10日前还款，",
+    "您本应在2026年10月10日前还款，",
+    "您未能于2026年10月10日前还款，",
+    "您未在2026年10月10日前还款，",
+    "按约定您须于2026年10月10日前还款，",
+]
+"""A missed due date the letter reports is no deadline it sets."""
+
+
+@pytest.mark.parametrize("term", PAST_TERMS)
+def test_a_missed_due_date_is_not_a_past_deadline(term: str) -> None:
+    assert "DL204" not in _codes(_letter(deadline=term + "请于2026年12月2日前"), "letter"), term
+
+
+def test_a_deadline_before_the_letters_own_date_is_still_an_error() -> None:
+    assert "DL204" in _codes(_letter(deadline="请于2026年11月20日前"), "letter")
+
+
+NAMED_LETTERS = [
+    "张晓明：",
+    "张晓明先生：",
+    "致：张晓明",
+    "致张晓明先生：",
+    "借款人：张晓明",
+    "借款人张晓明：",
+    "尊敬的张晓明（先生）：",
+    "尊敬的客户 张晓明：",
+    "张晓明同志：",
+]
+
+
+@pytest.mark.parametrize("salutation", NAMED_LETTERS)
+def test_a_letter_addressed_by_name_is_personal(salutation: str) -> None:
+    assert "DL106" not in _codes(_letter(salutation=salutation), "letter"), salutation
+
+
+@pytest.mark.parametrize("salutation", ["尊敬的客户：", "致：借款人", "尊敬的先生/女士："])
+def test_a_letter_addressed_generically_gets_the_warning(salutation: str) -> None:
+    assert "DL106" in _codes(_letter(salutation=salutation), "letter"), salutation
+
+
+AMOUNTS = [
+    "欠款1,015.00元",
+    "欠款人民币1,015.00元",
+    "应还款额：1015.00",
+    "最低还款额123.46元",
+    "欠款1.2万元",
+    "欠款¥1,015.00",
+    "欠款金额为壹仟零壹拾伍元整",
+    "本期应还人民币1,015.00",
+    "欠款RMB1,015.00",
+]
+
+
+@pytest.mark.parametrize("amount", AMOUNTS)
+def test_an_amount_in_any_real_form_is_one(amount: str) -> None:
+    text = f"【甲乙银行】张先生，您尾号1234的信用卡{amount}，请于12月15日前还款。详询95000。"
+    assert "DL102" not in _codes(text), amount
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[招商银行]张先生，您的信用卡已逾期，欠款1,015.00元，请于12月15日前还款。详询95555。",
+        "招商银行：张先生，您的信用卡已逾期，欠款1,015.00元，请于12月15日前还款。详询95555。",
+    ],
+)
+def test_a_short_single_paragraph_read_from_a_txt_file_is_an_sms(text: str) -> None:
+    assert infer_channel(text, ".txt")[0] == "sms"

@@ -3,7 +3,8 @@
 A text that starts or ends with 【签名】 is an SMS; one with a salutation line and a
 closing (此致 / 特此函告 / a date on its own line) is a letter; a short single
 paragraph read from a ``.txt`` file is an SMS. The document's own date is the one
-after 发函日期 / 日期, or the date standing alone on one of the last lines (落款).
+after 发函日期 / 日期, or the date standing alone (or after the signer's name) on one of
+the last lines (落款), or alone on a line at the top of a letter dated there.
 The stage comes from the days overdue the text states (「已逾期12天」 → middle under the
 default policy), or is the first stage when the text is a due-date reminder (「今天到期」).
 The linter says in its DL000 notice what it inferred, so a wrong guess is visible.
@@ -34,7 +35,15 @@ _WRITTEN = (
 _ISO = r"(?P<iy>20\d\d)[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})"
 _ANY_DATE = rf"(?:{_ARABIC}|{_WRITTEN}|{_ISO})"
 _LABELLED = re.compile(rf"(?:发函|落款|签发|出具|通知|发送)?日期\s?[：:]?\s?{_ANY_DATE}")
-_DATE_LINE = re.compile(rf"^[ \t　]*{_ANY_DATE}[ \t　]*$", re.MULTILINE)
+_DATE_LINE = re.compile(
+    rf"^[ \t　]*(?:[\u4e00-\u9fffA-Za-z（）()]{{2,40}}[ \t　]+)?{_ANY_DATE}"
+    r"[ \t　]*(?:[（(](?:盖章|公章|签章|印章|章)[）)])?[ \t　]*$",
+    re.MULTILINE,
+)
+"""A 落款 date alone on its line, or after the signer's name on the same line
+(「示范银行信用卡中心    2026年11月25日」), with a 「（盖章）」 after it or not."""
+_HEAD = 200
+"""A date alone on a line this near the start heads the letter (dated at the top)."""
 
 
 def infer_channel(text: str, suffix: str = "") -> tuple[str | None, str]:
@@ -109,7 +118,10 @@ def document_date(text: str) -> date | None:
     if labelled is not None:
         return _value(labelled)
     lines = list(_DATE_LINE.finditer(text[-400:]))
-    return _value(lines[-1]) if lines else None
+    if lines:
+        return _value(lines[-1])
+    head = _DATE_LINE.search(text[:_HEAD])
+    return _value(head) if head else None
 
 
 def _value(match: re.Match[str]) -> date | None:

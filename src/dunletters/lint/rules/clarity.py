@@ -270,6 +270,9 @@ _NAMED = re.compile(
     r"|^\s*(?:【[^【】\n]{2,16}】)?\s*(?P<mou>[\u4e00-\u9fff](?:某某?|XX|xx|\*{1,2}))[，,：:]"
     r"|(?:您好|你好)\s?[：:，,]\s?(?P<hello>[\u4e00-\u9fff·]{2,4})[，,]"
     r"|^\s*(?:收件人|收信人)\s?[：:]\s?(?P<addressee>[\u4e00-\u9fff·]{2,4})\s*$"
+    # a letter's addressee line: 「致：张晓明」「借款人：张晓明」「借款人张晓明：」
+    r"|^[ \t　]*(?:致|借款人|债务人|持卡人|贷款人|担保人|被通知人|客户姓名|姓名)[ \t　]?[：:]?[ \t　]?"
+    r"(?P<field>[\u4e00-\u9fff·]{2,4}?)[ \t　]?(?:先生|女士|同志)?[ \t　]?[：:，,]?[ \t　]*$"
     # 「周立群好！」 (a public fund's SMS); 「周立群：」 alone on a letter's line
     r"|\A\s*(?:【[^【】\n]{2,16}】)?\s*(?P<hao>[\u4e00-\u9fff·]{2,4})好\s?[！!，,：:]"
     r"|^[ \t　]*(?P<bare>[\u4e00-\u9fff·]{2,4})[ \t　]?[：:][ \t　]*$",
@@ -321,7 +324,7 @@ def not_personalized(ctx: LintContext) -> list[Hit]:
             return hits
     elif (
         _SALUTATION.search(ctx.text)
-        or re.search(r"[\u4e00-\u9fff][*＊×]{0,3}(先生|女士)", ctx.text)
+        or re.search(r"[\u4e00-\u9fff][*＊×]{0,3}(先生|女士|同志)", ctx.text)
         or _named_salutation(ctx.text)
     ):
         generic = ctx.lexicons["generic_salutation"].search(ctx.view)
