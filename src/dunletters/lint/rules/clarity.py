@@ -268,10 +268,10 @@ _NAMED = re.compile(
     r"|^\s*(?:【[^【】\n]{2,16}】)?\*(?P<masked>[\u4e00-\u9fff]{1,3})[，,：:]"
     r"|\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*(?P<comma>(?![^，,]*[的了已据此至于在是为有无不请如若但因所])[\u4e00-\u9fff·]{2,3})[，,]\s?(?=您|你|我方|我司|我行)"
     r"|^\s*(?:【[^【】\n]{2,16}】)?\s*(?P<mou>[\u4e00-\u9fff](?:某某?|XX|xx|\*{1,2}))[，,：:]"
-    r"|(?:您好|你好)\s?[：:，,]\s?(?P<hello>[\u4e00-\u9fff·]{2,4})[，,]"
+    r"|(?:您好|你好)\s?[：:，,！!]\s?(?P<hello>[\u4e00-\u9fff·]{2,4})[，,]"
     r"|^\s*(?:收件人|收信人)\s?[：:]\s?(?P<addressee>[\u4e00-\u9fff·]{2,4})\s*$"
     # a letter's addressee line: 「致：张晓明」「借款人：张晓明」「借款人张晓明：」
-    r"|^[ \t　]*(?:致|借款人|债务人|持卡人|贷款人|担保人|被通知人|客户姓名|姓名)[ \t　]?[：:]?[ \t　]?"
+    r"|^[ \t　]*(?:致|借款人|债务人|持卡人|贷款人|担保人|被通知人|被催收人|客户|客户姓名|姓名)[ \t　]?[：:]?[ \t　]?"
     r"(?P<field>[\u4e00-\u9fff·]{2,4}?)[ \t　]?(?:先生|女士|同志)?[ \t　]?[：:，,]?[ \t　]*$"
     # 「周立群好！」 (a public fund's SMS); 「周立群：」 alone on a letter's line
     r"|\A\s*(?:【[^【】\n]{2,16}】)?\s*(?P<hao>[\u4e00-\u9fff·]{2,4})好\s?[！!，,：:]"
@@ -286,9 +286,19 @@ _GENERIC_NAMES = re.compile(
 )
 
 
+_ORG = r"[\u4e00-\u9fffA-Za-z（）()]{2,30}?(?:公司|厂|集团|商行|商店|门市部|经营部|合作社|事务所)"
+_ORGANISATION = re.compile(
+    rf"^[ \t　]*(?:(?:尊敬的)?{_ORG}[ \t　]?[：:]|致[ \t　]?[：:]?[ \t　]?{_ORG}[ \t　]?[：:]?)[ \t　]*$",
+    re.MULTILINE,
+)
+"""A letter addressed to a company debtor by its name (「上海甲乙贸易有限公司：」)."""
+
+
 def _named_salutation(text: str) -> bool:
     """「尊敬的林晓雯，」「林晓雯您好」「【签名】亲爱的林晓雯，」「您好: 林晓雯，」「收件人：林晓雯」
     「刘某某，」: a name without 先生/女士 (or in the source's 某 form) is personal too."""
+    if _ORGANISATION.search(text) is not None:
+        return True
     for match in _NAMED.finditer(text):
         name = next((group for group in match.groups() if group), "")
         if _GENERIC_NAMES.search(name) is None:
