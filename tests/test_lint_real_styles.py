@@ -468,3 +468,43 @@ def test_an_amount_in_any_real_form_is_one(amount: str) -> None:
 )
 def test_a_short_single_paragraph_read_from_a_txt_file_is_an_sms(text: str) -> None:
     assert infer_channel(text, ".txt")[0] == "sms"
+
+
+def test_a_year_less_deadline_early_next_year_is_not_past() -> None:
+    letter = _letter(
+        deadline="请于1月5日（星期二）前", closing="甲乙银行信用卡中心\n2026年12月28日"
+    )
+    assert "DL204" not in _codes(letter, "letter")
+
+
+def test_a_year_less_deadline_before_the_letter_is_still_past() -> None:
+    letter = _letter(deadline="请于11月20日前", closing="甲乙银行信用卡中心\n2026年11月25日")
+    assert "DL204" in _codes(letter, "letter")
+
+
+CHANNELS = [
+    "请存入您尾号1186的还款卡。",
+    "请存入您的委托扣款账户。",
+    "也可到我中心服务大厅办理还款。",
+    "请登录我司官网还款。",
+    "请到我社营业场所还款。",
+    "请打开美团App还款。",
+    "请通过支付宝“国家助学贷款”小程序还款。",
+    "请将款项汇入以下账户：户名甲乙银行股份有限公司，开户行甲乙银行北京分行。",
+]
+"""Official ways to pay a letter names: DL104 stays silent."""
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_an_official_payment_channel_in_any_real_form_is_one(channel: str) -> None:
+    letter = _LETTER.format(
+        salutation="尊敬的张晓明先生：",
+        deadline=channel + "请于2026年12月2日前还款，",
+        closing="甲乙银行股份有限公司信用卡中心\n2026年11月25日",
+    ).replace("通过甲乙银行手机银行或各营业网点还款。", "")
+    assert "DL104" not in _codes(letter, "letter"), channel
+
+
+def test_a_letter_without_a_way_to_pay_is_still_reported() -> None:
+    letter = _letter().replace("通过甲乙银行手机银行或各营业网点还款。", "还款。")
+    assert "DL104" in _codes(letter, "letter")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from datetime import date
 from decimal import Decimal
 
 from dunletters import zh
@@ -217,6 +218,25 @@ the missed due date the letter reports (「贵司应于2024年4月1日前支付�
 it sets."""
 
 
+_ROLLOVER_DAYS = 120
+"""A date written without its year (「1月5日前」) that falls this soon after the letter's
+date in the next year is in the next year: a letter of 12月28日 sets 1月5日 of the next."""
+
+
+def _in_year(value: date | None, written: str, as_of: date | None) -> date | None:
+    """The date a year-less 「1月5日」 means: the next year's when the letter's own
+    year puts it before the letter and the next year's falls soon after it."""
+    if value is None or as_of is None or value >= as_of or "年" in written or "-" in written:
+        return value
+    if "/" in written or "." in written:
+        return value
+    try:
+        later = value.replace(year=value.year + 1)
+    except ValueError:  # 2月29日 in a year without one
+        return value
+    return later if (later - as_of).days <= _ROLLOVER_DAYS else value
+
+
 @rule(
     "DL204",
     "date-inconsistent",
@@ -233,6 +253,7 @@ it sets."""
         "请于2026年12月5日（星期六）前还款。",
         "根据合同约定，贵司应于2024年4月1日前支付货款。",
         "截止2026年12月03日止，上述贷款尚有58,300.00元逾期未还。",
+        "请于1月5日前还款。\n示范银行信用卡中心\n2026年12月28日",
     ),
     use_instead="日期一律由 letter.deadline 等字段经 zh_date 生成。",
 )
@@ -243,12 +264,13 @@ def date_inconsistent(ctx: LintContext) -> list[Hit]:
         if span.value is None:
             hits.append(Hit(span.start, span.end, say(ctx, "DL204", "nonexistent", date=span.text)))
             continue
-        if span.weekday is not None and "一二三四五六日"[span.value.weekday()] != span.weekday:
+        value = _in_year(span.value, span.text, ctx.as_of)
+        if span.weekday is not None and "一二三四五六日"[value.weekday()] != span.weekday:
             hits.append(
                 Hit(
                     span.start,
                     span.end,
-                    say(ctx, "DL204", "weekday", date=span.text, weekday=zh.weekday_zh(span.value)),
+                    say(ctx, "DL204", "weekday", date=span.text, weekday=zh.weekday_zh(value)),
                 )
             )
         is_deadline = _DEADLINE_WORDS.match(ctx.text[span.end : span.end + 4]) is not None or (
@@ -256,7 +278,7 @@ def date_inconsistent(ctx: LintContext) -> list[Hit]:
         )
         if is_deadline and _PAST_TERM.search(ctx.text[max(0, span.start - 12) : span.start]):
             is_deadline = False
-        if is_deadline and ctx.as_of is not None and span.value < ctx.as_of:
+        if is_deadline and ctx.as_of is not None and value < ctx.as_of:
             hits.append(
                 Hit(
                     span.start,
