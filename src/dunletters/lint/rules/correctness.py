@@ -223,12 +223,10 @@ _ROLLOVER_DAYS = 120
 date in the next year is in the next year: a letter of 12月28日 sets 1月5日 of the next."""
 
 
-def _in_year(value: date | None, written: str, as_of: date | None) -> date | None:
+def _in_year(value: date, written: str, as_of: date | None) -> date:
     """The date a year-less 「1月5日」 means: the next year's when the letter's own
     year puts it before the letter and the next year's falls soon after it."""
-    if value is None or as_of is None or value >= as_of or "年" in written or "-" in written:
-        return value
-    if "/" in written or "." in written:
+    if as_of is None or value >= as_of or any(mark in written for mark in "年-/."):
         return value
     try:
         later = value.replace(year=value.year + 1)
