@@ -508,3 +508,13 @@ def test_an_official_payment_channel_in_any_real_form_is_one(channel: str) -> No
 def test_a_letter_without_a_way_to_pay_is_still_reported() -> None:
     letter = _letter().replace("通过甲乙银行手机银行或各营业网点还款。", "还款。")
     assert "DL104" in _codes(letter, "letter")
+
+
+def test_a_long_letter_headed_by_the_sender_in_brackets_is_a_letter() -> None:
+    text = "【甲乙银行】\n" + _letter() + "附：还款说明。" * 50
+    assert infer_channel(text, ".txt")[0] == "letter"
+
+
+def test_a_multi_line_sms_is_still_an_sms() -> None:
+    text = "【甲乙银行】张先生：\n您尾号1234的信用卡欠款1,015.00元，\n请于12月15日前还款。\n详询95000。"
+    assert infer_channel(text, ".txt")[0] == "sms"

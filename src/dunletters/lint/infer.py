@@ -48,12 +48,16 @@ _HEAD = 200
 
 def infer_channel(text: str, suffix: str = "") -> tuple[str | None, str]:
     """(``sms`` / ``letter`` / None, the reason in Chinese)."""
-    if _SIGNATURE_START.match(text) or _SIGNATURE_END.search(text):
-        return "sms", "以【签名】开头或结尾"
     paragraphs = [part for part in re.split(r"\n\s*\n|\n", text.strip()) if part.strip()]
-    if len(paragraphs) >= 3 and (
+    letter = len(paragraphs) >= 3 and bool(
         _SALUTATION_LINE.search(text) or _CLOSING.search(text) or document_date(text)
-    ):
+    )
+    signed = _SIGNATURE_START.match(text) or _SIGNATURE_END.search(text)
+    # An e-mail or letter may open with the sender in 【】 too: a long text with a
+    # letter's structure is a letter whatever its first line.
+    if signed and not (letter and len(text.strip()) > _SMS_LENGTH):
+        return "sms", "以【签名】开头或结尾"
+    if letter:
         return "letter", "有称呼、分段和落款，按信函检查"
     if suffix.lower() == ".txt" and len(paragraphs) == 1 and len(text.strip()) <= _SMS_LENGTH:
         return "sms", f"单段、不超过{_SMS_LENGTH}字，按短信检查"
