@@ -23,6 +23,7 @@ _SIGNATURE_START = re.compile(r"^\s*【[^【】\n]{2,16}】")
 _SIGNATURE_END = re.compile(r"【[^【】\n]{2,16}】\s*$")
 _SALUTATION_LINE = re.compile(r"^\s*(?:尊敬的)?[^\n，。]{1,30}[：:]\s*$", re.MULTILINE)
 _CLOSING = re.compile(r"此致|敬礼|特此函告|特此通知|特此告知|催收函|律师函|通知书|告知函")
+_BLANK_LINE = re.compile(r"\n[ \t　]*\n")
 _SMS_LENGTH = 300
 """Longer than this (ten SMS segments' worth) a one-paragraph text is not an SMS."""
 
@@ -49,15 +50,13 @@ _HEAD = 200
 def infer_channel(text: str, suffix: str = "") -> tuple[str | None, str]:
     """(``sms`` / ``letter`` / None, the reason in Chinese)."""
     paragraphs = [part for part in re.split(r"\n\s*\n|\n", text.strip()) if part.strip()]
-    letter = len(paragraphs) >= 3 and bool(
-        _SALUTATION_LINE.search(text) or _CLOSING.search(text) or document_date(text)
-    )
+    dated = len(paragraphs) >= 3 and bool(_CLOSING.search(text) or document_date(text))
     signed = _SIGNATURE_START.match(text) or _SIGNATURE_END.search(text)
-    # An e-mail or letter may open with the sender in 【】 too: a long text with a
-    # letter's structure is a letter whatever its first line.
-    if signed and not (letter and len(text.strip()) > _SMS_LENGTH):
+    # A letter or an e-mail may open with the sender in 【】 too: one with a 落款 date
+    # or a closing, or in blank-line paragraphs, is a letter whatever its first line.
+    if signed and not (dated or len(_BLANK_LINE.split(text.strip())) >= 3):
         return "sms", "以【签名】开头或结尾"
-    if letter:
+    if dated or (len(paragraphs) >= 3 and _SALUTATION_LINE.search(text)):
         return "letter", "有称呼、分段和落款，按信函检查"
     if suffix.lower() == ".txt" and len(paragraphs) == 1 and len(text.strip()) <= _SMS_LENGTH:
         return "sms", f"单段、不超过{_SMS_LENGTH}字，按短信检查"
