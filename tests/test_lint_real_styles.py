@@ -181,6 +181,8 @@ DEADLINES = [
     "请在三个工作日内还款。",
     "请于12月15日24:00前存足款项。",
     "请于收到短信后48小时内还款。",
+    "请于今日还款。",
+    "请明天还清欠款。",
 ]
 """Concrete pay-by dates and periods: DL103 stays silent."""
 
@@ -191,6 +193,8 @@ NO_DEADLINES = [
     "截至12月5日，请尽快处理。",
     "还款后3日内到账，请尽快还款。",
     "我行24小时在线服务，请尽快还款。",
+    "该笔款项已于2026年10月14日到期，请尽快还款。",
+    "您的账单10月14日到期未还，请尽快还款。",
 ]
 """No date or period the debtor must act by: DL103 (a warning on an SMS)."""
 
@@ -198,6 +202,26 @@ NO_DEADLINES = [
 @pytest.mark.parametrize("phrase", DEADLINES)
 def test_a_deadline_in_any_real_form_is_one(phrase: str) -> None:
     assert "DL103" not in _codes(_SMS.format(phrase)), phrase
+
+
+_DUE = "【甲乙银行】张先生，您尾号1234的信用卡本期应还1,015.00元，{}详询95000。"
+
+DUE_DATES = [
+    "将于3天后到期，请按时还款。",
+    "3天后即12月10日到期，请按时还款。",
+    "12月10日到期，请按时还款。",
+    "本期还款日12月10日，请按时还款。",
+    "到期日为2026年12月10日，请按时还款。",
+    "将于12月10日扣收，请于扣款日前存足。",
+    "还款日为每月20日，请按时还款。",
+    "明天到期，请按时还款。",
+]
+"""A reminder before the due date: its due date is the deadline."""
+
+
+@pytest.mark.parametrize("phrase", DUE_DATES)
+def test_a_reminders_due_date_is_its_deadline(phrase: str) -> None:
+    assert "DL103" not in _codes(_DUE.format(phrase)), phrase
 
 
 @pytest.mark.parametrize("phrase", NO_DEADLINES)
