@@ -330,6 +330,14 @@ CREDITORS = [
     "天长民生村镇银行提醒：" + _UNSIGNED,
     "台州农商行提醒：" + _UNSIGNED,
     "您在拍拍贷的借款已逾期。" + _UNSIGNED,
+    "滑县助学贷款中心提醒：" + _UNSIGNED,
+    "滑县学生资助中心提醒：" + _UNSIGNED,
+    "浙江农信提醒：" + _UNSIGNED,
+    "渝信小贷提醒：" + _UNSIGNED,
+    "台州甲乙典当行提醒：" + _UNSIGNED,
+    "甲乙商业保理提醒：" + _UNSIGNED,
+    "甲乙财务公司提醒：" + _UNSIGNED,
+    "国家开发银行生源地信用助学贷款提醒：" + _UNSIGNED,
 ]
 """A creditor named the ways real reminders name it: DL101 stays silent."""
 
