@@ -338,6 +338,9 @@ CREDITORS = [
     "甲乙商业保理提醒：" + _UNSIGNED,
     "甲乙财务公司提醒：" + _UNSIGNED,
     "国家开发银行生源地信用助学贷款提醒：" + _UNSIGNED,
+    "您好，我是分期乐的客服。" + _UNSIGNED,
+    "这里是甲乙金融贷后部。" + _UNSIGNED,
+    "甲乙金融提醒您：" + _UNSIGNED,
 ]
 """A creditor named the ways real reminders name it: DL101 stays silent."""
 
@@ -346,6 +349,10 @@ NO_CREDITORS = [
     _UNSIGNED + "\n我单位\n2026年12月1日",
     "本行提醒您：" + _UNSIGNED,
     "请通过手机银行还款。" + _UNSIGNED,
+    "温馨提醒您：" + _UNSIGNED,
+    "我行提醒您：" + _UNSIGNED,
+    "系统提醒您：" + _UNSIGNED,
+    "您好，我是的客服人员。" + _UNSIGNED,
 ]
 
 
