@@ -489,7 +489,29 @@ AMOUNTS = [
     "欠款金额为壹仟零壹拾伍元整",
     "本期应还人民币1,015.00",
     "欠款RMB1,015.00",
+    "欠款3千元",
+    "欠了2000块钱",
+    "欠款五千元",
+    "欠款一千五百元",
+    "借了两万块",
+    "本金3,000",
+    "欠款金额3000",
+    "应还款额 1,015.00",
+    "欠款1015.00人民币",
 ]
+
+
+NO_AMOUNTS = [
+    "已逾期30天",
+    "欠款已逾期3期",
+    "欠款逾期已有两个月",
+]
+
+
+@pytest.mark.parametrize("text", NO_AMOUNTS)
+def test_no_amount_is_still_reported(text: str) -> None:
+    sms = f"【甲乙银行】张先生，您尾号1234的信用卡{text}，请于12月15日前还款。详询95000。"
+    assert "DL102" in _codes(sms), text
 
 
 @pytest.mark.parametrize("amount", AMOUNTS)

@@ -112,9 +112,16 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
 _AMOUNT = re.compile(
     r"(?:金额|人民币|本息|合计|共计|总额|总计|欠款|保费|应还)[^，。；\n\d]{0,4}?[：:]\s?\d[\d,]*\.\d{2}(?!\d)"
     r"|(?:[$＄]|RMB|CNY)\s?\d[\d,]*(?:\.\d{1,2})?|\d[\d,]*(?:\.\d{1,2})?\s?(?:美元|港币|港元|加币|澳元|欧元)"
+    # 「欠款金额3000」「本金3,000」「应还款额 1,015.00」: a labelled figure, not a count of days
+    r"|(?:金额|本金|本息|欠款|应还|合计|共计|总额|总计)(?:金额|款额|额|为|是|共)?[：:]?\s?\d[\d,]*(?:\.\d{1,2})?"
+    r"(?![\d.]|\s?(?:天|日|期|个|月|年|%|笔|次|号))"
+    # 「3千元」「2000块」「五千元」「两万块」「1015.00人民币」
+    r"|\d[\d,.]*\s?[千万]?\s?(?:块钱?|千元)|[一二两三四五六七八九十百千万]{2,}\s?(?:元|块)"
+    r"|\d[\d,]*\.\d{2}\s?人民币"
 )
 """Amounts the money extractor leaves out: a labelled figure without 元 (「还款金额人民币：
-2356.80」) and other currencies (「$1,860.00（加币）」)."""
+2356.80」「欠款金额3000」), colloquial and written-out ones (「2000块」「五千元」) and other
+currencies (「$1,860.00（加币）」)."""
 
 
 @rule(
