@@ -183,6 +183,8 @@ DEADLINES = [
     "请于收到短信后48小时内还款。",
     "请于今日还款。",
     "请明天还清欠款。",
+    "请于本月内还款。",
+    "请不晚于2026年12月15日还款。",
 ]
 """Concrete pay-by dates and periods: DL103 stays silent."""
 
