@@ -581,3 +581,25 @@ def test_a_long_letter_headed_by_the_sender_in_brackets_is_a_letter() -> None:
 def test_a_multi_line_sms_is_still_an_sms() -> None:
     text = "【甲乙银行】张先生：\n您尾号1234的信用卡欠款1,015.00元，\n请于12月15日前还款。\n详询95000。"
     assert infer_channel(text, ".txt")[0] == "sms"
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "如您逾期30天未还，将影响您的信用记录",
+        "若逾期超过30天，我行将依法处理",
+        "对于逾期90天的账户，我行将依法处理",
+    ],
+)
+def test_a_conditional_days_overdue_is_not_the_stage(clause: str) -> None:
+    sms = f"【甲乙银行】张先生，您本期应还1,015.00元明天到期，请按时还款。{clause}。详询95000。"
+    notice = next(f.message for f in Linter().lint(sms, infer=True) if f.code == CONTEXT_CODE)
+    assert "阶段推断为前期提醒" in notice, notice
+
+
+def test_the_stated_days_overdue_is_the_stage() -> None:
+    sms = (
+        "【甲乙银行】张先生，您的信用卡已逾期35天，欠款1,015.00元，请于12月15日前还款。详询95000。"
+    )
+    notice = next(f.message for f in Linter().lint(sms, infer=True) if f.code == CONTEXT_CODE)
+    assert "文中写明逾期35天" in notice, notice

@@ -88,7 +88,7 @@ _DUE_NOW = re.compile(
 def infer_stage(text: str, stages: Sequence[_Band]) -> tuple[str | None, str]:
     """(stage id / None, the reason in Chinese): the band of the days overdue the text
     states, the first band for a due-date reminder, None when it says neither."""
-    days = [_days(m) for m in _DAYS_OVERDUE.finditer(text)]
+    days = [_days(m) for m in _DAYS_OVERDUE.finditer(text) if not _hypothetical(text, m.start())]
     if days:
         most = max(days)
         for band in stages:
@@ -98,6 +98,18 @@ def infer_stage(text: str, stages: Sequence[_Band]) -> tuple[str | None, str]:
     if _DUE_NOW.search(text) and stages:
         return stages[0].id, "文中是到期提醒"
     return None, ""
+
+
+_IF = re.compile(r"如果|如|若|倘若|假如|一旦|万一|凡|对于")
+"""Before a 「逾期30天」 in its clause: a condition or a policy (「如逾期30天未还」「对于逾期
+30天的账户」), not how long this account is overdue."""
+
+
+def _hypothetical(text: str, start: int) -> bool:
+    """The 「逾期N天」 at ``start`` is in a clause that opens with a condition."""
+    low = max(0, start - 10)
+    clause = max(low, *(text.rfind(mark, low, start) + 1 for mark in "，,。；;！!？?\n"))
+    return _IF.search(text, clause, start) is not None
 
 
 def _days(match: re.Match[str]) -> int:
