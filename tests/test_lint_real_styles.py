@@ -603,3 +603,9 @@ def test_the_stated_days_overdue_is_the_stage() -> None:
     )
     notice = next(f.message for f in Linter().lint(sms, infer=True) if f.code == CONTEXT_CODE)
     assert "文中写明逾期35天" in notice, notice
+
+
+def test_an_actual_days_overdue_after_ru_qi_is_the_stage() -> None:
+    sms = "【甲乙银行】张先生，您未如期还款已逾期35天，欠款1,015.00元，请于12月15日前还款。详询95000。"
+    notice = next(f.message for f in Linter().lint(sms, infer=True) if f.code == CONTEXT_CODE)
+    assert "文中写明逾期35天" in notice, notice

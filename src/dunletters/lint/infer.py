@@ -100,7 +100,7 @@ def infer_stage(text: str, stages: Sequence[_Band]) -> tuple[str | None, str]:
     return None, ""
 
 
-_IF = re.compile(r"如果|如|若|倘若|假如|一旦|万一|凡|对于")
+_IF = re.compile(r"如果|(?<!例)如(?!今|下|实|期|约|数)|若|倘若|假如|一旦|万一|凡|对于")
 """Before a 「逾期30天」 in its clause: a condition or a policy (「如逾期30天未还」「对于逾期
 30天的账户」), not how long this account is overdue."""
 
