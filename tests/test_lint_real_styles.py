@@ -289,6 +289,8 @@ NAMED = [
     "【甲乙银行】您好，张晓明，",
     "【甲乙银行】亲爱的小明，",
     "【甲乙银行】您好！张晓明，",
+    "【甲乙银行】借款人张晓明于2025年3月在我行借款，",
+    "【甲乙银行】持卡人王某某，",
 ]
 """A salutation that names the debtor, masked or not: DL106 stays silent."""
 
@@ -299,6 +301,8 @@ GENERIC = [
     "【甲乙银行】尊敬的先生/女士：",
     "【甲乙银行】客户您好，",
     "【甲乙银行】",
+    "【甲乙银行】借款人须知：",
+    "【甲乙银行】尊敬的客户，持卡人应按时还款，",
 ]
 """Only a generic salutation, or none (RULES.md: no debtor name): DL106, a warning."""
 

@@ -306,10 +306,23 @@ _ORGANISATION = re.compile(
 """A letter addressed to a company debtor by its name (「上海甲乙贸易有限公司：」)."""
 
 
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+"""The hundred-odd commonest surnames: enough to tell 「借款人张晓明」 from 「借款人须」."""
+_BODY_NAME = re.compile(
+    r"(?:借款人|持卡人|债务人|贷款人|主借人|承租人|被催收人|客户)[：:]?\s?"
+    rf"[{_SURNAMES}](?:某某?|[\u4e00-\u9fff]{{1,2}}?)(?=[（(，,。于在的已因向名]|先生|女士)"
+)
+"""The debtor named in the body, as notices do (「借款人张晓明于2025年3月…」「客户王某某，」)."""
+
+
 def _named_salutation(text: str) -> bool:
     """「尊敬的林晓雯，」「林晓雯您好」「【签名】亲爱的林晓雯，」「您好: 林晓雯，」「收件人：林晓雯」
-    「刘某某，」: a name without 先生/女士 (or in the source's 某 form) is personal too."""
-    if _ORGANISATION.search(text) is not None:
+    「刘某某，」: a name without 先生/女士 (or in the source's 某 form) is personal too;
+    so is a notice that names the debtor in its body (「借款人张晓明于…」)."""
+    if _ORGANISATION.search(text) is not None or _BODY_NAME.search(text) is not None:
         return True
     for match in _NAMED.finditer(text):
         name = next((group for group in match.groups() if group), "")
