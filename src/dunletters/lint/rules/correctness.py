@@ -210,8 +210,8 @@ def breakdown_sum(ctx: LintContext) -> list[Hit]:
 
 
 _PAST_TERM = re.compile(
-    r"(?:截止|截至|截止到|截止至|应于|应当于|应在|原定于?|约定于?|曾于|已于|未能?[于在]|没有?[于在])"
-    r"[^，。；,;\n]{0,6}$"
+    r"(?:截止|截至|截止到|截止至|应于|应当于|应在|原定于?|约定于?|曾于|已于|未能?[于在]|没有?[于在]"
+    r"|曾|此前|先前|上次|前次)[^，。；,;\n]{0,6}$"
 )
 """Before a date, words that make it the balance's as-of date (「截止2026年12月3日止」) or
 the missed due date the letter reports (「贵司应于2024年4月1日前支付」), not a deadline
