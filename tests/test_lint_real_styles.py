@@ -8,6 +8,10 @@ student-loan centres, consumer-finance companies, microlenders and lending platf
 text, today as the last resort — and must get no error and exactly the warnings its
 header names. Linted for another configured creditor it gets the creditor checks (DL101,
 and DL607 on an SMS signed by someone else); linted for its own creditor, none.
+
+Then one element at a time (creditor, amount, deadline, payment channel, contact,
+salutation, the letter's own date, the channel, the stage), the forms real reminders
+write it in must be recognised, and its absence still reported.
 """
 
 from __future__ import annotations
