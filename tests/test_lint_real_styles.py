@@ -351,6 +351,9 @@ CREDITORS = [
     "您好，我是分期乐的客服。" + _UNSIGNED,
     "这里是甲乙金融贷后部。" + _UNSIGNED,
     "甲乙金融提醒您：" + _UNSIGNED,
+    _UNSIGNED.replace("的信用卡", "的招行信用卡"),
+    _UNSIGNED.replace("的信用卡", "的抖音月付账单"),
+    _UNSIGNED.replace("的信用卡", "的有钱花借款"),
 ]
 """A creditor named the ways real reminders name it: DL101 stays silent."""
 
@@ -363,6 +366,8 @@ NO_CREDITORS = [
     "我行提醒您：" + _UNSIGNED,
     "系统提醒您：" + _UNSIGNED,
     "您好，我是的客服人员。" + _UNSIGNED,
+    "祝您平安！" + _UNSIGNED,
+    "民生无小事。" + _UNSIGNED,
 ]
 
 
