@@ -624,3 +624,12 @@ def test_an_actual_days_overdue_after_ru_qi_is_the_stage() -> None:
     sms = "【甲乙银行】张先生，您未如期还款已逾期35天，欠款1,015.00元，请于12月15日前还款。详询95000。"
     notice = next(f.message for f in Linter().lint(sms, infer=True) if f.code == CONTEXT_CODE)
     assert "文中写明逾期35天" in notice, notice
+
+
+def test_a_repayment_date_field_is_not_the_letters_date() -> None:
+    text = _letter(
+        deadline="还款日期：2026年12月15日。请于2026年12月10日前",
+        closing="甲乙银行股份有限公司信用卡中心\n2026年11月25日",
+    )
+    assert document_date(text) == date(2026, 11, 25)
+    assert "DL204" not in _codes(text, "letter")

@@ -35,7 +35,10 @@ _WRITTEN = (
 )
 _ISO = r"(?P<iy>20\d\d)[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})"
 _ANY_DATE = rf"(?:{_ARABIC}|{_WRITTEN}|{_ISO})"
-_LABELLED = re.compile(rf"(?:发函|落款|签发|出具|通知|发送)?日期\s?[：:]?\s?{_ANY_DATE}")
+_LABELLED = re.compile(
+    rf"(?:(?:发函|落款|签发|出具|通知|发送|发文|制发)日期|(?<![\u4e00-\u9fff])日期)\s?[：:]?\s?{_ANY_DATE}"
+)
+"""「发函日期：」 or a bare 「日期：」 — not 「还款日期：」「到期日期：」, which date the debt."""
 _DATE_LINE = re.compile(
     rf"^[ \t　]*(?:[\u4e00-\u9fffA-Za-z（）()]{{2,40}}[ \t　]+)?{_ANY_DATE}"
     r"[ \t　]*(?:[（(](?:盖章|公章|签章|印章|章)[）)])?[ \t　]*$",
