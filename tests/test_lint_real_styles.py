@@ -633,3 +633,9 @@ def test_a_repayment_date_field_is_not_the_letters_date() -> None:
     )
     assert document_date(text) == date(2026, 11, 25)
     assert "DL204" not in _codes(text, "letter")
+
+
+def test_a_deadline_line_is_not_the_signers_date_line() -> None:
+    text = "请按期还款。\n还款期限  2026年12月15日\n甲乙银行信用卡中心  2026年11月25日\n"
+    assert document_date(text) == date(2026, 11, 25)
+    assert document_date("请按期还款。\n还款期限  2026年12月15日\n") is None

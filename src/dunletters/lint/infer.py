@@ -40,7 +40,8 @@ _LABELLED = re.compile(
 )
 """「发函日期：」 or a bare 「日期：」 — not 「还款日期：」「到期日期：」, which date the debt."""
 _DATE_LINE = re.compile(
-    rf"^[ \t　]*(?:[\u4e00-\u9fffA-Za-z（）()]{{2,40}}[ \t　]+)?{_ANY_DATE}"
+    rf"^[ \t　]*(?:(?![^\n]*(?:期限|日期|时间|截止|截至|到期|还款|逾期))[\u4e00-\u9fffA-Za-z（）()]{{2,40}}[ \t　]+)?"
+    rf"{_ANY_DATE}"
     r"[ \t　]*(?:[（(](?:盖章|公章|签章|印章|章)[）)])?[ \t　]*$",
     re.MULTILINE,
 )
