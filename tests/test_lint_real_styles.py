@@ -114,6 +114,14 @@ def test_no_error_and_only_the_expected_warnings_without_config(item: Styled) ->
 
 
 @pytest.mark.parametrize("item", STYLED, ids=IDS)
+def test_no_error_as_the_accuracy_benchmark_lints_it(item: Styled) -> None:
+    """Its channel given, its own date or none (never today), as the corpus is scored."""
+    found = Linter(Settings()).lint(item.text, infer=True, channel=item.channel)
+    errors = [f"{f.code} {f.message}" for f in found if f.severity is Severity.ERROR]
+    assert not errors, (item.id, errors)
+
+
+@pytest.mark.parametrize("item", STYLED, ids=IDS)
 def test_the_channel_is_inferred_and_said(item: Styled) -> None:
     assert infer_channel(item.text, ".txt")[0] == item.channel
     notice = [f.message for f in _lint(item) if f.code == CONTEXT_CODE]
