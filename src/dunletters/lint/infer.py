@@ -1,12 +1,14 @@
 """What a plain draft does not say about itself, read from its text: channel, date, stage.
 
-A text that starts or ends with 【签名】 is an SMS; one with a salutation line and a
-closing (此致 / 特此函告 / a date on its own line) is a letter; a short single
-paragraph read from a ``.txt`` file is an SMS. The document's own date is the one
+A text that starts or ends with 【签名】 is an SMS, unless it has a letter's closing,
+落款 date or blank-line paragraphs (an e-mail headed by its sender in 【】); one with
+a salutation line and a closing (此致 / 特此函告 / a date on its own line) is a
+letter; a short single paragraph read from a ``.txt`` file is an SMS. The document's own date is the one
 after 发函日期 / 日期, or the date standing alone (or after the signer's name) on one of
 the last lines (落款), or alone on a line at the top of a letter dated there.
 The stage comes from the days overdue the text states (「已逾期12天」 → middle under the
-default policy), or is the first stage when the text is a due-date reminder (「今天到期」).
+default policy; not a condition such as 「如逾期30天未还」), or is the first stage when
+the text is a due-date reminder (「今天到期」).
 The linter says in its DL000 notice what it inferred, so a wrong guess is visible.
 """
 
