@@ -376,6 +376,9 @@ NO_CREDITORS = [
     "您好，我是的客服人员。" + _UNSIGNED,
     "祝您平安！" + _UNSIGNED,
     "民生无小事。" + _UNSIGNED,
+    "张经理提醒你：" + _UNSIGNED,
+    "您好，我是催收专员。" + _UNSIGNED,
+    "我是你的专属客服。" + _UNSIGNED,
 ]
 
 
