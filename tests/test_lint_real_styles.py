@@ -379,6 +379,7 @@ NO_CREDITORS = [
     "张经理提醒你：" + _UNSIGNED,
     "您好，我是催收专员。" + _UNSIGNED,
     "我是你的专属客服。" + _UNSIGNED,
+    "你这笔小贷还不还？" + _UNSIGNED,
 ]
 
 
