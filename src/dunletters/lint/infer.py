@@ -1,11 +1,14 @@
 """What a plain draft does not say about itself, read from its text: channel, date, stage.
 
-A text that starts or ends with 【签名】 is an SMS; one with a salutation line and a
-closing (此致 / 特此函告 / a date on its own line) is a letter; a short single
-paragraph read from a ``.txt`` file is an SMS. The document's own date is the one
-after 发函日期 / 日期, or the date standing alone on one of the last lines (落款).
+A text that starts or ends with 【签名】 is an SMS, unless it has a letter's closing,
+落款 date or blank-line paragraphs (an e-mail headed by its sender in 【】); one with
+a salutation line and a closing (此致 / 特此函告 / a date on its own line) is a
+letter; a short single paragraph read from a ``.txt`` file is an SMS. The document's own date is the one
+after 发函日期 / 日期, or the date standing alone (or after the signer's name) on one of
+the last lines (落款), or alone on a line at the top of a letter dated there.
 The stage comes from the days overdue the text states (「已逾期12天」 → middle under the
-default policy), or is the first stage when the text is a due-date reminder (「今天到期」).
+default policy; not a condition such as 「如逾期30天未还」), or is the first stage when
+the text is a due-date reminder (「今天到期」).
 The linter says in its DL000 notice what it inferred, so a wrong guess is visible.
 """
 
@@ -22,6 +25,7 @@ _SIGNATURE_START = re.compile(r"^\s*【[^【】\n]{2,16}】")
 _SIGNATURE_END = re.compile(r"【[^【】\n]{2,16}】\s*$")
 _SALUTATION_LINE = re.compile(r"^\s*(?:尊敬的)?[^\n，。]{1,30}[：:]\s*$", re.MULTILINE)
 _CLOSING = re.compile(r"此致|敬礼|特此函告|特此通知|特此告知|催收函|律师函|通知书|告知函")
+_BLANK_LINE = re.compile(r"\n[ \t　]*\n")
 _SMS_LENGTH = 300
 """Longer than this (ten SMS segments' worth) a one-paragraph text is not an SMS."""
 
@@ -33,18 +37,32 @@ _WRITTEN = (
 )
 _ISO = r"(?P<iy>20\d\d)[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})"
 _ANY_DATE = rf"(?:{_ARABIC}|{_WRITTEN}|{_ISO})"
-_LABELLED = re.compile(rf"(?:发函|落款|签发|出具|通知|发送)?日期\s?[：:]?\s?{_ANY_DATE}")
-_DATE_LINE = re.compile(rf"^[ \t　]*{_ANY_DATE}[ \t　]*$", re.MULTILINE)
+_LABELLED = re.compile(
+    rf"(?:(?:发函|落款|签发|出具|通知|发送|发文|制发)日期|(?<![\u4e00-\u9fff])日期)\s?[：:]?\s?{_ANY_DATE}"
+)
+"""「发函日期：」 or a bare 「日期：」 — not 「还款日期：」「到期日期：」, which date the debt."""
+_DATE_LINE = re.compile(
+    rf"^[ \t　]*(?:(?![^\n]*(?:期限|日期|时间|截止|截至|到期|还款|逾期))[\u4e00-\u9fffA-Za-z（）()]{{2,40}}[ \t　]+)?"
+    rf"{_ANY_DATE}"
+    r"[ \t　]*(?:[（(](?:盖章|公章|签章|印章|章)[）)])?[ \t　]*$",
+    re.MULTILINE,
+)
+"""A 落款 date alone on its line, or after the signer's name on the same line
+(「示范银行信用卡中心    2026年11月25日」), with a 「（盖章）」 after it or not."""
+_HEAD = 200
+"""A date alone on a line this near the start heads the letter (dated at the top)."""
 
 
 def infer_channel(text: str, suffix: str = "") -> tuple[str | None, str]:
     """(``sms`` / ``letter`` / None, the reason in Chinese)."""
-    if _SIGNATURE_START.match(text) or _SIGNATURE_END.search(text):
-        return "sms", "以【签名】开头或结尾"
     paragraphs = [part for part in re.split(r"\n\s*\n|\n", text.strip()) if part.strip()]
-    if len(paragraphs) >= 3 and (
-        _SALUTATION_LINE.search(text) or _CLOSING.search(text) or document_date(text)
-    ):
+    dated = len(paragraphs) >= 3 and bool(_CLOSING.search(text) or document_date(text))
+    signed = _SIGNATURE_START.match(text) or _SIGNATURE_END.search(text)
+    # A letter or an e-mail may open with the sender in 【】 too: one with a 落款 date
+    # or a closing, or in blank-line paragraphs, is a letter whatever its first line.
+    if signed and not (dated or len(_BLANK_LINE.split(text.strip())) >= 3):
+        return "sms", "以【签名】开头或结尾"
+    if dated or (len(paragraphs) >= 3 and _SALUTATION_LINE.search(text)):
         return "letter", "有称呼、分段和落款，按信函检查"
     if suffix.lower() == ".txt" and len(paragraphs) == 1 and len(text.strip()) <= _SMS_LENGTH:
         return "sms", f"单段、不超过{_SMS_LENGTH}字，按短信检查"
@@ -76,7 +94,7 @@ _DUE_NOW = re.compile(
 def infer_stage(text: str, stages: Sequence[_Band]) -> tuple[str | None, str]:
     """(stage id / None, the reason in Chinese): the band of the days overdue the text
     states, the first band for a due-date reminder, None when it says neither."""
-    days = [_days(m) for m in _DAYS_OVERDUE.finditer(text)]
+    days = [_days(m) for m in _DAYS_OVERDUE.finditer(text) if not _hypothetical(text, m.start())]
     if days:
         most = max(days)
         for band in stages:
@@ -86,6 +104,18 @@ def infer_stage(text: str, stages: Sequence[_Band]) -> tuple[str | None, str]:
     if _DUE_NOW.search(text) and stages:
         return stages[0].id, "文中是到期提醒"
     return None, ""
+
+
+_IF = re.compile(r"如果|(?<!例)如(?!今|下|实|期|约|数)|若|倘若|假如|一旦|万一|凡|对于")
+"""Before a 「逾期30天」 in its clause: a condition or a policy (「如逾期30天未还」「对于逾期
+30天的账户」), not how long this account is overdue."""
+
+
+def _hypothetical(text: str, start: int) -> bool:
+    """The 「逾期N天」 at ``start`` is in a clause that opens with a condition."""
+    low = max(0, start - 10)
+    clause = max(low, *(text.rfind(mark, low, start) + 1 for mark in "，,。；;！!？?\n"))
+    return _IF.search(text, clause, start) is not None
 
 
 def _days(match: re.Match[str]) -> int:
@@ -109,7 +139,10 @@ def document_date(text: str) -> date | None:
     if labelled is not None:
         return _value(labelled)
     lines = list(_DATE_LINE.finditer(text[-400:]))
-    return _value(lines[-1]) if lines else None
+    if lines:
+        return _value(lines[-1])
+    head = _DATE_LINE.search(text[:_HEAD])
+    return _value(head) if head else None
 
 
 def _value(match: re.Match[str]) -> date | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from datetime import date
 from decimal import Decimal
 
 from dunletters import zh
@@ -209,11 +210,29 @@ def breakdown_sum(ctx: LintContext) -> list[Hit]:
 
 
 _PAST_TERM = re.compile(
-    r"(?:截止|截至|截止到|截止至|应于|应当于|原定于?|约定于?|曾于|已于)[^，。；,;\n]{0,6}$"
+    r"(?:截止|截至|截止到|截止至|应于|应当于|应在|原定于?|约定于?|曾于|已于|未能?[于在]|没有?[于在]"
+    r"|曾|此前|先前|上次|前次)[^，。；,;\n]{0,6}$"
 )
 """Before a date, words that make it the balance's as-of date (「截止2026年12月3日止」) or
 the missed due date the letter reports (「贵司应于2024年4月1日前支付」), not a deadline
 it sets."""
+
+
+_ROLLOVER_DAYS = 120
+"""A date written without its year (「1月5日前」) that falls this soon after the letter's
+date in the next year is in the next year: a letter of 12月28日 sets 1月5日 of the next."""
+
+
+def _in_year(value: date, written: str, as_of: date | None) -> date:
+    """The date a year-less 「1月5日」 means: the next year's when the letter's own
+    year puts it before the letter and the next year's falls soon after it."""
+    if as_of is None or value >= as_of or any(mark in written for mark in "年-/."):
+        return value
+    try:
+        later = value.replace(year=value.year + 1)
+    except ValueError:  # 2月29日 in a year without one
+        return value
+    return later if (later - as_of).days <= _ROLLOVER_DAYS else value
 
 
 @rule(
@@ -242,12 +261,13 @@ def date_inconsistent(ctx: LintContext) -> list[Hit]:
         if span.value is None:
             hits.append(Hit(span.start, span.end, say(ctx, "DL204", "nonexistent", date=span.text)))
             continue
-        if span.weekday is not None and "一二三四五六日"[span.value.weekday()] != span.weekday:
+        value = _in_year(span.value, span.text, ctx.as_of)
+        if span.weekday is not None and "一二三四五六日"[value.weekday()] != span.weekday:
             hits.append(
                 Hit(
                     span.start,
                     span.end,
-                    say(ctx, "DL204", "weekday", date=span.text, weekday=zh.weekday_zh(span.value)),
+                    say(ctx, "DL204", "weekday", date=span.text, weekday=zh.weekday_zh(value)),
                 )
             )
         is_deadline = _DEADLINE_WORDS.match(ctx.text[span.end : span.end + 4]) is not None or (
@@ -255,7 +275,7 @@ def date_inconsistent(ctx: LintContext) -> list[Hit]:
         )
         if is_deadline and _PAST_TERM.search(ctx.text[max(0, span.start - 12) : span.start]):
             is_deadline = False
-        if is_deadline and ctx.as_of is not None and span.value < ctx.as_of:
+        if is_deadline and ctx.as_of is not None and value < ctx.as_of:
             hits.append(
                 Hit(
                     span.start,

@@ -127,7 +127,8 @@ def _classify(digits: str, card_context: bool = False) -> str | None:
         return "mobile"
     if _MASKED_CARD.fullmatch(digits):
         return "card"
-    if digits.isdigit() and 13 <= len(digits) <= 19 and luhn_valid(digits):
+    # No payment card starts with 0: such a run is a landline with its extension.
+    if digits.isdigit() and 13 <= len(digits) <= 19 and digits[0] != "0" and luhn_valid(digits):
         return "card"
     if card_context and digits.isdigit() and 15 <= len(digits) <= 19 and digits[0] != "0":
         return "card"  # a full card number is one whatever its check digit
