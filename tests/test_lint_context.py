@@ -312,3 +312,22 @@ def test_a_template_printing_the_card_number_fails_lint(
     with pytest.raises(InputError, match=r"模板检查未通过.*直接输出 account\.card_number"):
         run_batch(TEST_SETTINGS, options)
     assert not (tmp_path / "out" / "sms.csv").exists()
+
+
+def test_a_late_notice_must_state_a_consequence_in_a_letter_not_in_an_sms() -> None:
+    """RULES.md's DL501 is a late or final *letter*: a 70-character SMS that names the
+    days overdue, the amount, a deadline and a hotline is a good reminder without it."""
+    sms = "【示范银行】张晓明先生，您尾号1234的信用卡已逾期35天，欠款3,210.50元，请于12月10日前还款。详询95099。"
+    inferred = [f.code for f in Linter().lint(sms, infer=True, as_of=date(2026, 12, 1))]
+    assert "DL501" not in inferred
+    given = [f.code for f in Linter().lint(sms, stage="final", channel="sms")]
+    assert "DL501" not in given
+    letter = [f.code for f in Linter().lint(sms, stage="final", channel="letter")]
+    assert "DL501" in letter
+
+
+def test_a_signature_in_square_brackets_is_one_finding_that_names_the_right_form() -> None:
+    sms = "[中信银行]张晓明先生，您尾号1234的信用卡本期应还3,210.50元，请于12月10日前还款。详询95558。"
+    found = [f for f in Linter().lint(sms, channel="sms") if f.code == "DL607"]
+    assert [(f.column, f.match, f.suggestion) for f in found] == [(1, "[中信银行]", "【中信银行】")]
+    assert "应写作「【中信银行】」" in found[0].message

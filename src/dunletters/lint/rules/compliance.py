@@ -397,6 +397,8 @@ _SMS_SIGNATURE = re.compile(r"【([^【】]{2,12})】")
 _TRAILING_SIGNATURE = re.compile(r"【([^【】\n]{2,12})】\s*$")
 """Carriers accept the 【签名】 at the end of the text as well as at its start."""
 _SMS_BRACKETS = re.compile(r"[【】\[\]]")
+_SQUARE_SIGNATURE = re.compile(r"\[([^\[\]【】\n]{2,12})\]")
+"""A signature in [ ] where carriers require 【】 (「[中信银行]…」): one finding, not two brackets."""
 _CLOSING_NAME = re.compile(r"\[[^\[\]\n]{2,16}\]\s*$")
 """After a leading 【签名】, the sender's name in [ ] closing the text (「…[CANA金融]」) is
 not a second signature; a second 【…】 is."""
@@ -435,10 +437,16 @@ def sms_format(ctx: LintContext) -> list[Hit]:
             body_end = closing.start()
     else:
         signature = _TRAILING_SIGNATURE.search(text)
-        if signature is None:
-            hits.append(Hit(lead, lead, say(ctx, "DL607", "unsigned")))
-        else:
+        square = _SQUARE_SIGNATURE.match(stripped)
+        if signature is not None:
             sign_start = body_end = signature.start()
+        elif square is not None:
+            body_start = lead + square.end()
+            name = square.group(1)
+            message = say(ctx, "DL607", "square", signature=name)
+            hits.append(Hit(lead, body_start, message, suggestion=f"【{name}】"))
+        else:
+            hits.append(Hit(lead, lead, say(ctx, "DL607", "unsigned")))
     # Only a configured creditor's signature is compared; without one (no config, or
     # the demos' example creditor) the signature's form is all there is to check.
     expected = ctx.creditor.sms_signature if ctx.creditor is not None else None
