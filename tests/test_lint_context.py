@@ -331,3 +331,25 @@ def test_a_signature_in_square_brackets_is_one_finding_that_names_the_right_form
     found = [f for f in Linter().lint(sms, channel="sms") if f.code == "DL607"]
     assert [(f.column, f.match, f.suggestion) for f in found] == [(1, "[中信银行]", "【中信银行】")]
     assert "应写作「【中信银行】」" in found[0].message
+
+
+GUARANTOR_LETTER = """致保证人王建国先生：
+
+借款人张晓明于2025年3月在我行借款50,000.00元，您为该笔借款提供连带责任保证。截至2026年11月28日，该借款已逾期45天，尚欠本息合计12,345.67元。
+
+根据保证合同约定，请您于2026年12月10日前代为清偿上述款项。如有疑问，请致电0531-88886666。
+
+示范银行股份有限公司济南分行
+2026年11月28日
+"""
+
+
+def test_a_guarantor_may_be_asked_to_pay_but_not_threatened_with_third_parties() -> None:
+    """Art. 68 lets a lender collect from the debtor and the guarantor: 代为清偿 in a
+    letter to the guarantor is lawful; to anyone else, and any threat, is still DL604."""
+    codes = [f.code for f in Linter().lint(GUARANTOR_LETTER, channel="letter")]
+    assert "DL604" not in codes
+    threat = GUARANTOR_LETTER.replace("上述款项。", "上述款项，否则我们将通知你的单位。")
+    assert "DL604" in [f.code for f in Linter().lint(threat, channel="letter")]
+    stranger = "借款人张晓明的借款已逾期45天，请您于2026年12月10日前代为清偿。"
+    assert "DL604" in [f.code for f in Linter().lint(stranger, channel="sms")]

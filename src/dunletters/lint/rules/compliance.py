@@ -54,6 +54,8 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
         if not _negated(ctx.text, hit.start)
     ]
     hits += _framed(ctx, "DL604", ctx.messages["DL604"]["frame"], hits)
+    if ("保证" in ctx.text or "担保" in ctx.text) and _TO_GUARANTOR.search(ctx.text):
+        hits = [hit for hit in hits if not _GUARANTEE_CALL.fullmatch(ctx.text, hit.start, hit.end)]
     if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
         return hits
     for match in _SALUTATION.finditer(ctx.text):
@@ -69,6 +71,17 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
                 )
             )
     return hits
+
+
+_TO_GUARANTOR = re.compile(
+    r"(?:致|尊敬的)(?:连带责任)?(?:保证人|担保人)"
+    r"|(?:您|你|贵司|贵公司)(?:作为|为|系|是)[^。；\n]{0,30}(?:保证人|担保人|提供了?(?:连带责任)?(?:保证|担保))"
+    r"|(?:您|你|贵司|贵公司)(?:应|须|需)?(?:依法)?承担(?:连带)?(?:保证|担保)责任"
+)
+"""A document addressed to the guarantor: the one person besides the debtor a lender may
+ask to pay (card measures Art. 68; 中支协 Art. 83)."""
+_GUARANTEE_CALL = re.compile(r"代为(?:偿还|还款|清偿|归还)")
+"""What a guarantor is asked to do; to anyone else it is DL604's 代偿."""
 
 
 _NOT_DONE = re.compile(
