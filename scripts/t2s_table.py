@@ -14,8 +14,10 @@ OUT = Path(__file__).resolve().parent.parent / "src/dunletters/lint/text/t2s.txt
 HEADER = """\
 # Traditional → simplified Chinese, one character for one (so offsets are kept): the
 # one-to-one entries of OpenCC's TSCharacters.txt (the first candidate of each), from
-# opencc-python-reimplemented 0.1.7. OpenCC data: Apache License 2.0,
-# https://github.com/BYVoid/OpenCC. Regenerate with scripts/t2s_table.py.
+# opencc-python-reimplemented 0.1.7, Basic Multilingual Plane only (a character class
+# with supplementary characters makes Python's re test them one by one).
+# OpenCC data: Apache License 2.0, https://github.com/BYVoid/OpenCC.
+# Regenerate with scripts/t2s_table.py.
 """
 
 
@@ -24,8 +26,13 @@ def main(source: Path) -> None:
     for line in source.read_text(encoding="utf-8").splitlines():
         traditional, _, candidates = line.partition("\t")
         simplified = candidates.split(" ")[0]
-        if len(traditional) == 1 and len(simplified) == 1 and traditional != simplified:
-            pairs[traditional] = simplified
+        one_for_one = len(traditional) == 1 and len(simplified) == 1
+        if (
+            one_for_one
+            and traditional != simplified
+            and max(map(ord, line[:1] + simplified)) <= 0xFFFF
+        ):
+            pairs[traditional] = simplified  # the Basic Multilingual Plane only: see HEADER
     keys = sorted(pairs)
     rows = [keys[i : i + 64] for i in range(0, len(keys), 64)]
     body = "".join("".join(row) + "\t" + "".join(pairs[c] for c in row) + "\n" for row in rows)

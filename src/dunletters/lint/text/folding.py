@@ -27,8 +27,24 @@ def _tables() -> tuple[re.Pattern[str], dict[int, int], dict[int, int]]:
         if line and not line.startswith("#"):
             traditional, chars = line.split("\t")
             simplified.update(zip(map(ord, traditional), map(ord, chars), strict=True))
-    everything = "".join(map(chr, half)) + "".join(map(chr, simplified))
-    return re.compile(f"[{re.escape(everything)}]"), half | simplified, simplified
+    return (
+        re.compile(f"[{_ranges(half.keys() | simplified.keys())}]"),
+        half | simplified,
+        simplified,
+    )
+
+
+def _ranges(codes: set[int]) -> str:
+    """A character class's body with runs written as ranges (一-龥), so re tests it fast."""
+    ordered = sorted(codes)
+    body = []
+    start = 0
+    for index, code in enumerate(ordered):
+        if index + 1 == len(ordered) or ordered[index + 1] != code + 1:
+            first = re.escape(chr(ordered[start]))
+            body.append(first if start == index else f"{first}-{re.escape(chr(code))}")
+            start = index + 1
+    return "".join(body)
 
 
 def fold(text: str) -> str:
