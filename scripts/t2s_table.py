@@ -30,7 +30,7 @@ def main(source: Path) -> None:
         if (
             one_for_one
             and traditional != simplified
-            and max(map(ord, line[:1] + simplified)) <= 0xFFFF
+            and max(map(ord, traditional + simplified)) <= 0xFFFF
         ):
             pairs[traditional] = simplified  # the Basic Multilingual Plane only: see HEADER
     keys = sorted(pairs)
