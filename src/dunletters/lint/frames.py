@@ -55,7 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import reads_parser, required_literals
 from dunletters.lint.lexicon import lexicon_cache_dir
-from dunletters.lint.text import TextView
+from dunletters.lint.text import TextView, fold_chinese
 
 __all__ = [
     "CompiledFrames",
@@ -69,7 +69,7 @@ __all__ = [
 ]
 
 _CLAUSE_END = "。！？!?；;\n"
-_CACHE_FORMAT = 4
+_CACHE_FORMAT = 5
 _NEGATIONS = (
     "不会", "不再", "不得", "绝不", "决不", "从不", "从未", "不要", "无需", "无须", "并不", "不予",
     "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派",
@@ -152,7 +152,7 @@ class CompiledFrames:
         """``literals``: the anchor numbering shared by the rules' frames (one
         Aho–Corasick pass serves them all, see :class:`FrameSet`); None for its own."""
         self.source = source
-        self.negations = _NEGATIONS + source.negations
+        self.negations = _NEGATIONS + tuple(map(fold_chinese, source.negations))
         # Patterns as text, compiled when a text first holds one of their anchors: a
         # `dunletters lint` run on a clean draft compiles none of them.
         self._regexes: dict[str, re.Pattern[str]] = {}
@@ -168,7 +168,9 @@ class CompiledFrames:
         for frame in source.frames:
             stops = _CLAUSE_END + ("，,、：:" if frame.within == "phrase" else "：:")
             between = f"[^{stops}]{{0,{frame.gap}}}?"
-            unless = "|".join(f"(?:{u})" for u in frame.unless) if frame.unless else None
+            unless = (
+                "|".join(f"(?:{fold_chinese(u)})" for u in frame.unless) if frame.unless else None
+            )
             for pattern in frame.patterns:
                 part_masks = []
                 for part in pattern:
@@ -205,7 +207,7 @@ class CompiledFrames:
             return _literals(self._part(part), anchors)
         found: set[str] = set()
         for word in self.source.words[part]:
-            literals = _literals(word, anchors)
+            literals = _literals(fold_chinese(word), anchors)
             if literals is None:
                 return None
             found |= literals
@@ -214,8 +216,9 @@ class CompiledFrames:
     def _part(self, part: str) -> str:
         if _is_literal(part):
             optional = part.endswith("?")
-            return f"(?:{part[1 : -2 if optional else -1]})" + ("?" if optional else "")
-        words = sorted(self.source.words[part], key=len, reverse=True)  # longest first
+            body = fold_chinese(part[1 : -2 if optional else -1])
+            return f"(?:{body})" + ("?" if optional else "")
+        words = sorted(map(fold_chinese, self.source.words[part]), key=len, reverse=True)
         return "(?:" + "|".join(words) + ")"
 
     def find(self, view: TextView, present: Anchors | None = None) -> list[FrameMatch]:

@@ -20,6 +20,7 @@ from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import reads_parser, required_literals
 from dunletters.lint.lexicon.matching import CompiledLexicon, PhraseScanner
 from dunletters.lint.lexicon.schema import Lexicon
+from dunletters.lint.text import fold_chinese
 from dunletters.usercache import user_cache_dir
 
 __all__ = [
@@ -75,7 +76,7 @@ def load_lexicon(path: Path, data: object = None) -> Lexicon:
 # files: an edited list gets a new name, so it is never shadowed by a stale cache,
 # and nothing generated is kept in git.
 
-_COMPILED_FORMAT = 3
+_COMPILED_FORMAT = 4
 
 
 def _builtin_dir() -> Path:
@@ -143,7 +144,7 @@ def build_compiled() -> str:
     lexicons = [load_lexicon(path, None) for path in paths]
     anchors: dict[str, list[str] | None] = {}
     for pattern in sorted({e.regex for lx in lexicons for e in lx.entries if e.regex}):
-        literals = required_literals(pattern)
+        literals = required_literals(fold_chinese(pattern))
         anchors[pattern] = None if literals is None else sorted(literals)
     document = {
         "format": _COMPILED_FORMAT,

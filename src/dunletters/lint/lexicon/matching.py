@@ -17,7 +17,7 @@ import ahocorasick_rs
 
 from dunletters.lint.anchors import required_literals
 from dunletters.lint.lexicon.schema import Entry, Lexicon
-from dunletters.lint.text import TextView, fold
+from dunletters.lint.text import TextView, fold, fold_chinese
 
 __all__ = ["CompiledLexicon", "LexiconMatch", "PhraseScanner"]
 
@@ -75,7 +75,10 @@ class PhraseScanner:
         key = _key(entry.phrase)
         guard_head = _ASCII_WORD.match(key[0]) is not None
         guard_tail = _ASCII_WORD.match(key[-1]) is not None
-        self._targets.setdefault(key, []).append((lexicon, entry, guard_head, guard_tail))
+        targets = self._targets.setdefault(key, [])
+        if any(name == lexicon for name, *_ in targets):
+            return  # the list's same phrase in the other script (後果自負): one finding
+        targets.append((lexicon, entry, guard_head, guard_tail))
         self._own(lexicon)
         self._automaton = None
 
@@ -261,7 +264,7 @@ class CompiledLexicon:
                 literals = known[entry.regex]
                 found = None if literals is None else frozenset(literals)
             else:
-                found = required_literals(entry.regex)
+                found = required_literals(fold_chinese(entry.regex))
             if found is None:
                 self._always.add(index)
             else:
@@ -291,7 +294,7 @@ class CompiledLexicon:
         if pattern is None:
             regex = self.lexicon.entries[index].regex
             assert regex is not None
-            pattern = self._regexes[index] = re.compile(regex, re.IGNORECASE)
+            pattern = self._regexes[index] = re.compile(fold_chinese(regex), re.IGNORECASE)
         return pattern
 
     def _regex_matches(self, view: TextView, scan: _Scan) -> Iterator[tuple[int, int, Entry]]:

@@ -1,32 +1,70 @@
-"""Full-width ASCII folded to half-width, offsets kept: how phrases and texts are compared."""
+"""Full-width ASCII to half-width and traditional to simplified Chinese, offsets kept: how
+phrases and texts are compared."""
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib import resources
 
-__all__ = ["fold"]
+__all__ = ["fold", "fold_chinese"]
 
-_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-_FULLWIDTH = re.compile(
-    "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff04\uff0d\uff0e\uff0f\uff20\uff3b\uff3d\uff3f\uff5b\uff5d\u3000]"
+_FULLWIDTH_CHARS = (
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
+    "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ＄－．／＠［］＿｛｝\u3000"
 )
+"""Full-width letters, digits and code-like symbols; Chinese punctuation (，。：；！？（）)
+is how Chinese is written and stays as it is."""
+
+
+@cache
+def _tables() -> tuple[re.Pattern[str], dict[int, int], dict[int, int]]:
+    """The pattern that finds anything to fold, and the two translation tables."""
+    half = {ord(c): (0x20 if c == "\u3000" else ord(c) - 0xFEE0) for c in _FULLWIDTH_CHARS}
+    simplified: dict[int, int] = {}
+    data = resources.files("dunletters.lint.text").joinpath("t2s.txt")
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            traditional, chars = line.split("\t")
+            simplified.update(zip(map(ord, traditional), map(ord, chars), strict=True))
+    return (
+        re.compile(f"[{_ranges(half.keys() | simplified.keys())}]"),
+        half | simplified,
+        simplified,
+    )
+
+
+def _ranges(codes: set[int]) -> str:
+    """A character class's body with runs written as ranges (一-龥), so re tests it fast."""
+    ordered = sorted(codes)
+    body = []
+    start = 0
+    for index, code in enumerate(ordered):
+        if index + 1 == len(ordered) or ordered[index + 1] != code + 1:
+            first = re.escape(chr(ordered[start]))
+            body.append(first if start == index else f"{first}-{re.escape(chr(code))}")
+            start = index + 1
+    return "".join(body)
 
 
 def fold(text: str) -> str:
-    """Full-width letters, digits and code-like symbols to half-width; length unchanged.
-
-    Chinese punctuation (，。：；！？（）) is left alone: it is how Chinese is written,
-    and folding it would cost a callback per comma. Phrase lists are folded the same way.
+    """Full-width letters, digits and code-like symbols to half-width, and traditional
+    Chinese characters to simplified; length unchanged, so offsets still point into the
+    original. Phrase lists and frames are folded the same way, so a list written in either
+    script finds a text written in either (「後果自負」 is 「后果自负」).
 
     >>> fold("ＤＰＤ　１２，＿＿")
     'DPD 12，__'
+    >>> fold("再不還錢，後果自負")
+    '再不还钱，后果自负'
     """
-    if _FULLWIDTH.search(text) is None:
+    anything, table, _ = _tables()
+    if anything.search(text) is None:
         return text
-    return _FULLWIDTH.sub(_fold_char, text)
+    return text.translate(table)
 
 
-def _fold_char(match: re.Match[str]) -> str:
-    return chr(_FOLD[ord(match.group())])
+def fold_chinese(pattern: str) -> str:
+    """Traditional characters of a regular-expression fragment to simplified (full-width
+    symbols are left alone: ［ folded to [ would change what the pattern means)."""
+    return pattern.translate(_tables()[2])

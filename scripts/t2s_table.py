@@ -1,0 +1,44 @@
+"""Write src/dunletters/lint/text/t2s.txt from an OpenCC TSCharacters.txt.
+
+Usage: python scripts/t2s_table.py PATH/TO/TSCharacters.txt
+(``pip install opencc-python-reimplemented`` ships one under ``opencc/dictionary/``.)
+Only one-character-for-one entries are kept, so folding never moves an offset.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "src/dunletters/lint/text/t2s.txt"
+HEADER = """\
+# Traditional → simplified Chinese, one character for one (so offsets are kept): the
+# one-to-one entries of OpenCC's TSCharacters.txt (the first candidate of each), from
+# opencc-python-reimplemented 0.1.7, Basic Multilingual Plane only (a character class
+# with supplementary characters makes Python's re test them one by one).
+# OpenCC data: Apache License 2.0, https://github.com/BYVoid/OpenCC.
+# Regenerate with scripts/t2s_table.py.
+"""
+
+
+def main(source: Path) -> None:
+    pairs: dict[str, str] = {}
+    for line in source.read_text(encoding="utf-8").splitlines():
+        traditional, _, candidates = line.partition("\t")
+        simplified = candidates.split(" ")[0]
+        one_for_one = len(traditional) == 1 and len(simplified) == 1
+        if (
+            one_for_one
+            and traditional != simplified
+            and max(map(ord, traditional + simplified)) <= 0xFFFF
+        ):
+            pairs[traditional] = simplified  # the Basic Multilingual Plane only: see HEADER
+    keys = sorted(pairs)
+    rows = [keys[i : i + 64] for i in range(0, len(keys), 64)]
+    body = "".join("".join(row) + "\t" + "".join(pairs[c] for c in row) + "\n" for row in rows)
+    OUT.write_text(HEADER + body, encoding="utf-8")
+    print(f"{len(keys)} characters → {OUT}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

@@ -1,0 +1,59 @@
+"""Traditional and full-width text is matched as simplified, half-width text, in place."""
+
+from __future__ import annotations
+
+import pytest
+
+from dunletters.lint.engine import Linter
+from dunletters.lint.text import TextView, fold, fold_chinese
+
+
+def codes(text: str) -> list[str]:
+    return [f.code for f in Linter().lint(text) if f.code >= "DL5"]
+
+
+def test_folding_keeps_every_offset() -> None:
+    text = "【示範銀行】再不還錢，後果自負！ＤＰＤ１２"
+    folded = fold(text)
+    assert folded == "【示范银行】再不还钱，后果自负！DPD12"
+    assert len(folded) == len(text)
+
+
+def test_simplified_half_width_text_is_returned_as_it_is() -> None:
+    text = "尊敬的张晓明先生：请于2026年12月5日前还款。"
+    assert fold(text) is text
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified", "code"),
+    [
+        ("逾期不還，後果自負。", "逾期不还，后果自负。", "DL601"),  # a phrase list
+        ("我們將通知你的單位和家人。", "我们将通知你的单位和家人。", "DL604"),  # a frame
+        (
+            "你的案件已進入司法程序，法院傳票已寄出。",
+            "你的案件已进入司法程序，法院传票已寄出。",
+            "DL603",
+        ),
+    ],
+)
+def test_a_traditional_text_gets_the_findings_of_its_simplified_form(
+    traditional: str, simplified: str, code: str
+) -> None:
+    assert code in codes(simplified)
+    assert codes(traditional) == codes(simplified)
+
+
+def test_a_finding_quotes_the_text_as_written() -> None:
+    (finding,) = [f for f in Linter().lint("逾期不還，後果自負。") if f.code == "DL601"]
+    assert finding.match == "後果自負"
+    assert finding.column == 6
+
+
+def test_frames_and_regexes_fold_their_words_but_not_full_width_symbols() -> None:
+    assert fold_chinese("(?:通知|告訴)你的(?:單位|家人)") == "(?:通知|告诉)你的(?:单位|家人)"
+    assert fold_chinese("［０-９］") == "［０-９］"
+
+
+def test_the_view_matches_on_the_folded_text() -> None:
+    view = TextView("債務人：張曉明")
+    assert view.match_text == "债务人：张晓明"
