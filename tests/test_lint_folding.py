@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dunletters.lint.engine import Linter
+from dunletters.lint.frames import builtin_frames
+from dunletters.lint.lexicon import builtin_lexicons
 from dunletters.lint.text import TextView, fold, fold_chinese
 
 
@@ -57,3 +59,29 @@ def test_frames_and_regexes_fold_their_words_but_not_full_width_symbols() -> Non
 def test_the_view_matches_on_the_folded_text() -> None:
     view = TextView("債務人：張曉明")
     assert view.match_text == "债务人：张晓明"
+
+
+def _matchers() -> list[tuple[str, str]]:
+    """Every phrase, regex and exception of the built-in lists, and every word, literal
+    part and exception of the built-in frames, with where it is."""
+    found: list[tuple[str, str]] = []
+    for lexicon in builtin_lexicons():
+        for entry in lexicon.entries:
+            for text in (entry.phrase, entry.regex, *entry.except_):
+                if text:
+                    found.append((lexicon.name, text))
+    for code, compiled in builtin_frames().items():
+        source = compiled.source
+        found += [(code, word) for words in source.words.values() for word in words]
+        found += [(code, word) for word in source.negations]
+        for frame in source.frames:
+            found += [(f"{code} {frame.name}", text) for text in frame.unless]
+            found += [(f"{code} {frame.name}", part) for p in frame.patterns for part in p]
+    return found
+
+
+def test_lists_and_frames_are_written_in_simplified_characters() -> None:
+    """Folding finds a traditional text with a simplified list; a traditional entry
+    beside its simplified twin would report the same words twice."""
+    traditional = [(where, text) for where, text in _matchers() if fold_chinese(text) != text]
+    assert traditional == []
