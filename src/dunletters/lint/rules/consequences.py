@@ -44,7 +44,7 @@ def missing_consequence(ctx: LintContext) -> list[Hit]:
 
 
 _LEGAL = re.compile(
-    r"诉|訴|法院|法庭|开庭|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律所|法务"
+    r"诉|訴|官司|法院|法庭|开庭|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律師|律所|法务"
 )
 """What makes a legal_action match a legal step (the list also holds visits and agencies)."""
 _YOU_MAY = re.compile(r"(?:您|你)(?:也|亦)?(?:可以?|有权|可依法)")
@@ -52,6 +52,13 @@ _YOU_MAY = re.compile(r"(?:您|你)(?:也|亦)?(?:可以?|有权|可依法)")
 _MAY = re.compile(r"(?:也|亦|均)?(?:可以?|有权)")
 """A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」)."""
 _SENTENCE_END = "。！？!?；;\n"
+_FULL_STOP = re.compile(r"(?:[。！？!?]+|\n)\s*")
+"""Where a sentence ends for DL502 (a ；-separated list of steps is one sentence)."""
+REASON_BEFORE = 2
+"""How many sentences before a legal step its reason may stand in (the facts, then
+the demand, then the step: 「已逾期35天。请于7日内付清。届时未付，将依法提起诉讼。」)."""
+REASON_AFTER = 1
+"""How many sentences after it (「我行将提起诉讼。原因是您已逾期90天。」)."""
 
 
 def _debtors_right(text: str, start: int) -> bool:
@@ -82,28 +89,31 @@ def _debtors_right(text: str, start: int) -> bool:
     hits_need=("legal_action",),
 )
 def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
-    # The reason must stand with the action — in the same paragraph — not merely
-    # somewhere in the letter (every letter states its days overdue in the facts).
+    # The reason must stand with the action — in its sentence or the sentences next
+    # to it — not merely somewhere in the letter (every letter states its days
+    # overdue in the facts), and not a whole paragraph away (a letter written
+    # without blank lines is one paragraph).
     hits: list[Hit] = []
     actions = list(ctx.lexicons["legal_action"].finditer(ctx.view))
     if not actions:
         return hits
+    text = ctx.view.text
     reasons = [r.start for r in ctx.lexicons["legal_reason"].finditer(ctx.view)]
-    paragraphs = ctx.view.paragraphs
-    starts = [p.start for p in paragraphs]
+    ends = [m.end() for m in _FULL_STOP.finditer(text)]
     reported: set[int] = set()
     for action in actions:
         if _LEGAL.search(action.text) is None:
             continue  # a visit or an agency: an escalation (DL402), not a legal step
-        if _debtors_right(ctx.view.text, action.start):
+        if _debtors_right(text, action.start):
             continue
-        index = bisect.bisect_right(starts, action.start) - 1
-        paragraph = paragraphs[index] if index >= 0 else None
-        if paragraph is None or not action.start < paragraph.end or paragraph.start in reported:
+        index = bisect.bisect_right(ends, action.start)  # the action's sentence
+        if index in reported:
             continue
-        first = bisect.bisect_left(reasons, paragraph.start)
-        if first == len(reasons) or reasons[first] >= paragraph.end:
-            reported.add(paragraph.start)
+        low = ends[index - REASON_BEFORE - 1] if index > REASON_BEFORE else 0
+        high = ends[index + REASON_AFTER] if index + REASON_AFTER < len(ends) else len(text)
+        first = bisect.bisect_left(reasons, low)
+        if first == len(reasons) or reasons[first] >= high:
+            reported.add(index)
             hits.append(
                 Hit(
                     action.start,

@@ -1,0 +1,147 @@
+"""DL502: a legal step needs its reason in the sentences around it — one-paragraph
+and multi-paragraph letters alike — across the phrasings collectors use."""
+
+from __future__ import annotations
+
+import pytest
+
+from dunletters.config import Settings
+from dunletters.lint.engine import Linter
+from dunletters.lint.rules.consequences import REASON_AFTER, REASON_BEFORE
+
+LINTER = Linter(Settings(), select=["DL502"])
+
+UNEXPLAINED = [
+    "我行将依法提起诉讼。",
+    "我司将向人民法院起诉。",
+    "本公司将通过法律途径解决。",
+    "我们将委托律师处理此事。",
+    "您的账户已转交法务部处理。",
+    "我行将采取法律措施，请知悉。",
+    "我方将申请仲裁。",
+    "如不还款，我们将启动法律程序。",
+    "再不还款，咱们法庭见。",
+    "我们会起诉你的。",
+    "公司已经准备起诉了。",
+    "请于三日内还款，否则我司将采取司法手段。",
+    "【某某消费金融】您的欠款已转入法务流程，请速联系处理。",
+    "【某某银行】您的信用卡欠款即将移交律师，请尽快还款。",
+    "不还钱就等着打官司吧。",
+    "我们要去法院告你。",
+    "我司将把您告上法庭。",
+    "我行将对您的欠款诉诸法律。",
+    "本平台将通过司法途径追讨欠款。",
+    "你这笔账我们要走法律程序了。",
+    "欠款将由合作律师事务所负责追讨。",
+    "您将收到律师函。",
+    "我们的律师会给您发律师函。",
+    "本司已安排法务专员跟进您的案件。",
+    "我行保留通过诉讼方式追讨欠款的权利。",
+    "我行将向法院申请支付令。",
+    "我行将申请财产保全。",
+    "我们将依法追讨。",
+    "您的账户已进入诉讼准备阶段。",
+    "我司将提起诉讼，由此产生的诉讼费、律师费由您承担。",
+    "您好！本公司将依法追究您的法律责任。",
+    "我行將依法提起訴訟。",
+    "我們將委託律師處理。",
+    "本公司將向法院起訴。",
+    "今天不处理，明天就起诉。",
+    "24小时内未还款，案件将转交律师团队。",
+    "请在本周内结清，否则我们将向仲裁委员会申请仲裁。",
+    "您的借款合同已提交法务审核，准备诉讼。",
+    "我司将申请强制执行。",
+    "我行将启动诉讼程序。",
+    "尊敬的客户：您的借款已逾期45天，欠款合计5000元。请于12月5日前还款。可通过手机银行、网点柜台还款。如有疑问，请致电95588。工作时间为每日9点至18点。我行将依法提起诉讼。",
+]
+"""A legal step (lawsuit, court, lawyer, 法务, 法律程序) with no reason given."""
+
+EXPLAINED = [
+    "鉴于您已逾期45天，经多次提醒仍未还款，我行可能依法提起诉讼。",
+    "您的借款已逾期90天，我行将依法提起诉讼。",
+    "因您拒不还款，我司已委托律师处理。",
+    "您已逾期三个月，我行将通过法律途径解决。",
+    "经我行多次催收，您至今仍未还款，我行将采取法律措施。",
+    "如您对债务有异议，可向人民法院提起诉讼。",
+    "您有权向人民法院起诉。",
+    "如对处理结果不满，您也可以申请仲裁。",
+    "您的借款已逾期60天。此前我们已三次致电提醒。如仍不处理，我们将委托律师处理。",
+    "根据借款合同约定，我行有权宣布贷款提前到期，并依法提起诉讼。",
+    "您已违反借款合同约定，我行将依法追偿。",
+    "逾期信息将依法报送金融信用信息基础数据库。",
+    "如需法律咨询，您可以咨询您的律师。",
+    "您的欠款已逾期120天，我们已先后五次发函提醒，均无回复。鉴于上述情况，本公司将依法提起诉讼。",
+    "您的信用卡已逾期75天。我行已多次电话和短信提醒。请于12月5日前还清欠款，否则我行将委托律师处理。",
+    "您已逾期92天，多次承诺还款均未兑现，我行将通过诉讼途径解决。",
+    "您的贷款逾期已超过三个月，经多次催告仍未归还，我行将依法起诉。",
+    "尊敬的客户：您的借款已逾期45天，经多次提醒仍未还款。如在12月5日前仍未还款，我行可能依法提起诉讼。",
+    "我行将依法提起诉讼。原因是您的借款已逾期90天且多次承诺未兑现。",
+    "由于您长期拖欠且屡次失约，我司已委托律师处理。",
+    "基于以上事实，我司决定通过法律途径追讨欠款。",
+    "综上所述，我司将向人民法院提起诉讼。",
+    "您逾期已满90天，我行将依法提起诉讼。",
+    "自2026年9月起您已连续三期未还款，我行将依法提起诉讼。",
+    "您已连续6个月未还款，我行将通过法律途径解决。",
+    "请于12月5日前还款。",
+    "如对账单有疑问，请致电我行客服热线95588。",
+]
+"""The reason stands with the step (how long overdue, earlier reminders, the contract,
+鉴于上述情况), or the step is the debtor's own remedy, or there is no legal step."""
+
+
+def _fires(text: str) -> bool:
+    return any(f.code == "DL502" for f in LINTER.lint(text, channel="letter"))
+
+
+@pytest.mark.parametrize("text", UNEXPLAINED)
+def test_unexplained_legal_step_is_reported(text: str) -> None:
+    assert _fires(text), text
+
+
+@pytest.mark.parametrize("text", EXPLAINED)
+def test_explained_or_absent_legal_step_is_silent(text: str) -> None:
+    assert not _fires(text), text
+
+
+FACTS = "尊敬的客户：您的借款已逾期45天，欠款合计5000元。"
+FILLER = [
+    "请于12月5日前还款。",
+    "还款方式：手机银行或网点柜台。",
+    "如有疑问，请致电95588。",
+    "感谢您的配合。",
+]
+STEP = "如12月5日前未还款，我行将依法提起诉讼。"
+
+
+@pytest.mark.parametrize("joiner", ["", "\n", "\n\n"], ids=["one-line", "lines", "paragraphs"])
+def test_the_reason_must_stand_near_the_step_however_the_letter_is_broken(joiner: str) -> None:
+    """A letter without blank lines is one paragraph: the facts at its top are no
+    reason for a step at its bottom, whether or not it has paragraphs."""
+    far = joiner.join([FACTS, *FILLER, STEP])
+    near = joiner.join([*FILLER, FACTS, STEP])
+    assert _fires(far)
+    assert not _fires(near)
+
+
+@pytest.mark.parametrize("joiner", ["", "\n\n"], ids=["one-paragraph", "paragraphs"])
+def test_the_window_is_two_sentences_before_and_one_after(joiner: str) -> None:
+    assert (REASON_BEFORE, REASON_AFTER) == (2, 1)
+    before = joiner.join([FACTS, *FILLER[: REASON_BEFORE - 1], STEP])
+    too_far = joiner.join([FACTS, *FILLER[:REASON_BEFORE], STEP])
+    after = joiner.join([STEP, FACTS])
+    assert not _fires(before)
+    assert _fires(too_far)
+    assert not _fires(after)
+    assert _fires(joiner.join([STEP, FILLER[0], FACTS]))
+
+
+def test_a_list_of_steps_joined_by_semicolons_is_one_sentence() -> None:
+    text = (
+        "您的借款已逾期60天，我司将采取以下措施：暂停业务往来；提交法律部门；通过法律途径追讨欠款。"
+    )
+    assert not _fires(text)
+
+
+def test_one_report_per_sentence() -> None:
+    findings = LINTER.lint("我行将委托律师向法院提起诉讼。", channel="letter")
+    assert [f.code for f in findings] == ["DL502"]
