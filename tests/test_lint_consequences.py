@@ -145,3 +145,39 @@ def test_a_list_of_steps_joined_by_semicolons_is_one_sentence() -> None:
 def test_one_report_per_sentence() -> None:
     findings = LINTER.lint("我行将委托律师向法院提起诉讼。", channel="letter")
     assert [f.code for f in findings] == ["DL502"]
+
+
+PHRASE_LIST_ONLY = [
+    ("DL603", "我司已联合当地派出所对您进行调查。"),
+    ("DL603", "你已被网上通缉，请尽快投案。"),
+    ("DL603", "【公安局】您涉嫌恶意透支，请于三日内到案说明情况。"),
+    ("DL603", "法院已经判了，你等着被执行吧。"),
+    ("DL503", "你这是恶意透支，要负刑事责任。"),
+    ("DL503", "逾期超过三个月就构成信用卡诈骗罪。"),
+    ("DL503", "你的行为已涉嫌贷款诈骗。"),
+    ("DL503", "不还钱就送你去蹲号子。"),
+    ("DL503", "你会被追究刑事责任。"),
+    ("DL503", "到时候警察上门，你就有案底了。"),
+    ("DL503", "你会成为征信黑户。"),
+    ("DL503", "你已进入全国征信黑名单。"),
+    ("DL503", "银行会把你拉进黑名单，以后所有银行都不给你办卡。"),
+    ("DL503", "你的孩子以后上不了好学校。"),
+    ("DL503", "子女考大学、考公务员都会受影响。"),
+    ("DL503", "以后你儿子当兵政审都过不了。"),
+    ("DL503", "不还款就不能出国旅游。"),
+    ("DL503", "你的微信和支付宝都会被冻结。"),
+    ("DL503", "你名下的工资卡会被直接划扣。"),
+    ("DL503", "这件事会影响你一辈子。"),
+    ("DL503", "您将因此失去人身自由。"),
+    ("DL503", "逾期将产生高额催收费用2000元。"),
+    ("DL503", "您的逾期会连累您的担保人和家人坐牢。"),
+    ("DL503", "逾期后你的社保和医保都会被停。"),
+]
+"""Phrasings of DL603 and DL503 that their phrase lists catch (the frames' own fail and
+pass examples are tested in test_lint_frames.py): one per family of wording."""
+
+
+@pytest.mark.parametrize(("code", "text"), PHRASE_LIST_ONLY)
+def test_phrase_list_wordings_are_reported(code: str, text: str) -> None:
+    codes = [f.code for f in Linter(Settings(), select=[code]).lint(text)]
+    assert code in codes, text
