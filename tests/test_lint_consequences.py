@@ -63,6 +63,13 @@ UNEXPLAINED = [
     "我们会走司法程序。",
     "本公司將採取法律行動。",
     "本公司保留诉诸法律的权利。",
+    "本司将通过法律程序追讨欠款。",
+    "你的资料已提交律师事务所。",
+    "我们准备诉讼了。",
+    "本公司已委托律师发函。",
+    "对你的欠款本司将诉诸司法。",
+    "您的逾期账户已转至诉讼组。",
+    "请尽快处理，以免进入法律程序。",
 ]
 """A legal step (lawsuit, court, lawyer, 法务, 法律程序) with no reason given."""
 
@@ -99,6 +106,9 @@ EXPLAINED = [
     "鉴于你方至今仍未付款，我司将通过法律途径解决。",
     "经三次电话提醒，您仍未还款，本行将委托律师处理。",
     "您的借款逾期已达半年。我们曾多次与您联系，均未果。现我司将提起诉讼。",
+    "您的信用卡已逾期四个月，经我行多次催收仍未还款，我行将依法提起诉讼。",
+    "因您逾期超过90天且拒绝沟通，我司将通过法律途径解决。",
+    "考虑到您已逾期半年，本行将委托律师处理。",
 ]
 """The reason stands with the step (how long overdue, earlier reminders, the contract,
 鉴于上述情况), or the step is the debtor's own remedy, or there is no legal step."""
@@ -201,6 +211,15 @@ PHRASE_LIST_ONLY = [
     ("DL503", "你会丢掉工作。"),
     ("DL503", "你的支付宝、微信钱包马上冻结。"),
     ("DL503", "逾期将上报征信黑名单并通报您的单位。"),
+    ("DL603", "我们已经联系了你户籍地的派出所。"),
+    ("DL603", "执行令已经下达，明天执行。"),
+    ("DL603", "冻结令已经下来了。"),
+    ("DL603", "检察院已对你提起公诉。"),
+    ("DL503", "征信黑了以后房贷车贷都别想。"),
+    ("DL503", "你将被终身禁止贷款。"),
+    ("DL503", "你的公积金会被冻结。"),
+    ("DL503", "你已经涉嫌信用卡诈骗，后果非常严重。"),
+    ("DL503", "会影响你子女考大学。"),
 ]
 """Phrasings of DL603 and DL503 that their phrase lists catch (the frames' own fail and
 pass examples are tested in test_lint_frames.py): one per family of wording."""
