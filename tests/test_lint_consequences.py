@@ -109,6 +109,8 @@ EXPLAINED = [
     "您的信用卡已逾期四个月，经我行多次催收仍未还款，我行将依法提起诉讼。",
     "因您逾期超过90天且拒绝沟通，我司将通过法律途径解决。",
     "考虑到您已逾期半年，本行将委托律师处理。",
+    "如您对欠款有异议，可向法院起诉，也可咨询律师。",
+    "本律师事务所受托发出律师函：您的借款已逾期120天，经多次催收仍未归还。",
 ]
 """The reason stands with the step (how long overdue, earlier reminders, the contract,
 鉴于上述情况), or the step is the debtor's own remedy, or there is no legal step."""
