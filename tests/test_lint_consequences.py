@@ -231,3 +231,23 @@ pass examples are tested in test_lint_frames.py): one per family of wording."""
 def test_phrase_list_wordings_are_reported(code: str, text: str) -> None:
     codes = [f.code for f in Linter(Settings(), select=[code]).lint(text)]
     assert code in codes, text
+
+
+LAW_FIRM_LETTER = (
+    "律师函\n"
+    "某某律师事务所受某某银行委托，就您拖欠信用卡欠款一事致函如下："
+    "截至2026年11月28日，您已逾期95天，经该行多次催收仍未还款。"
+    "请于收到本函之日起7日内归还欠款。"
+    "否则，本所将建议委托人依法向有管辖权的人民法院提起诉讼。\n"
+    "某某律师事务所\n"
+    "2026年11月28日"
+)
+
+
+def test_a_law_firm_signature_is_not_a_legal_step() -> None:
+    """The firm's name on its own line signs the letter; the step it announces has
+    its reason, and 「本所将…」 is the firm speaking, not a police station."""
+    findings = Linter(Settings(), select=["DL502", "DL603"]).lint(LAW_FIRM_LETTER)
+    assert [f.code for f in findings] == []
+    unexplained = LAW_FIRM_LETTER.replace("您已逾期95天，经该行多次催收仍未还款", "您尚有欠款")
+    assert _fires(unexplained)

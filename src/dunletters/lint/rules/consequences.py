@@ -52,6 +52,8 @@ _YOU_MAY = re.compile(r"(?:您|你)(?:也|亦)?(?:可以?|有权|可依法)")
 _MAY = re.compile(r"(?:也|亦|均)?(?:可以?|有权)")
 """A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」)."""
 _SENTENCE_END = "。！？!?；;\n"
+_SENDER_LINE = re.compile(r"[^，。,；;：:！!？?]{0,24}(?:律师事务所|律所|法律服务所|法务部)")
+"""A line that is only a sender's name (a signature)."""
 _FULL_STOP = re.compile(r"(?:[。！？!?]+|\n)\s*")
 """Where a sentence ends for DL502 (a ；-separated list of steps is one sentence)."""
 REASON_BEFORE = 2
@@ -59,6 +61,15 @@ REASON_BEFORE = 2
 the demand, then the step: 「已逾期35天。请于7日内付清。届时未付，将依法提起诉讼。」)."""
 REASON_AFTER = 1
 """How many sentences after it (「我行将提起诉讼。原因是您已逾期90天。」)."""
+
+
+def _signature(text: str, start: int) -> bool:
+    """The legal word at ``start`` names the sender on a line of its own (a law firm's
+    signature, 「某某律师事务所」), not a step anyone takes."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    return _SENDER_LINE.fullmatch(line) is not None
 
 
 def _debtors_right(text: str, start: int) -> bool:
@@ -104,7 +115,7 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     for action in actions:
         if _LEGAL.search(action.text) is None:
             continue  # a visit or an agency: an escalation (DL402), not a legal step
-        if _debtors_right(text, action.start):
+        if _debtors_right(text, action.start) or _signature(text, action.start):
             continue
         index = bisect.bisect_right(ends, action.start)  # the action's sentence
         if index in reported:
