@@ -70,6 +70,8 @@ UNEXPLAINED = [
     "对你的欠款本司将诉诸司法。",
     "您的逾期账户已转至诉讼组。",
     "请尽快处理，以免进入法律程序。",
+    "再不处理就直接起su。",
+    "再不处理就直接起SU。",
 ]
 """A legal step (lawsuit, court, lawyer, 法务, 法律程序) with no reason given."""
 
@@ -222,6 +224,8 @@ PHRASE_LIST_ONLY = [
     ("DL503", "你的公积金会被冻结。"),
     ("DL503", "你已经涉嫌信用卡诈骗，后果非常严重。"),
     ("DL503", "会影响你子女考大学。"),
+    ("DL603", "你的案件已經移交法院，法院已經受理。"),
+    ("DL503", "不還錢就是惡意透支，要負刑事責任。"),
 ]
 """Phrasings of DL603 and DL503 that their phrase lists catch (the frames' own fail and
 pass examples are tested in test_lint_frames.py): one per family of wording."""
