@@ -226,6 +226,8 @@ PHRASE_LIST_ONLY = [
     ("DL503", "会影响你子女考大学。"),
     ("DL603", "你的案件已經移交法院，法院已經受理。"),
     ("DL503", "不還錢就是惡意透支，要負刑事責任。"),
+    ("DL603", "已向你户籍所在地派出所发出协助调查函。"),
+    ("DL503", "孩子以后读书、工作、考公全受影响。"),
 ]
 """Phrasings of DL603 and DL503 that their phrase lists catch (the frames' own fail and
 pass examples are tested in test_lint_frames.py): one per family of wording."""
