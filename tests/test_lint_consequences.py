@@ -72,6 +72,12 @@ UNEXPLAINED = [
     "请尽快处理，以免进入法律程序。",
     "再不处理就直接起su。",
     "再不处理就直接起SU。",
+    "你的账单已转入司法催收阶段。",
+    "我司将申请司法确认。",
+    "本公司将依法维权。",
+    "我们会申请司法介入。",
+    "我司将保留追究其法律责任的权利。",
+    "已为您申请网上立案。",
 ]
 """A legal step (lawsuit, court, lawyer, 法务, 法律程序) with no reason given."""
 
@@ -113,6 +119,7 @@ EXPLAINED = [
     "考虑到您已逾期半年，本行将委托律师处理。",
     "如您对欠款有异议，可向法院起诉，也可咨询律师。",
     "本律师事务所受托发出律师函：您的借款已逾期120天，经多次催收仍未归还。",
+    "经多次协商未果，且您已逾期100天，我司将依法维权。",
 ]
 """The reason stands with the step (how long overdue, earlier reminders, the contract,
 鉴于上述情况), or the step is the debtor's own remedy, or there is no legal step."""
@@ -228,6 +235,8 @@ PHRASE_LIST_ONLY = [
     ("DL503", "不還錢就是惡意透支，要負刑事責任。"),
     ("DL603", "已向你户籍所在地派出所发出协助调查函。"),
     ("DL503", "孩子以后读书、工作、考公全受影响。"),
+    ("DL603", "限你三日内到XX派出所说明情况。"),
+    ("DL503", "你会被全国的银行拉黑。"),
 ]
 """Phrasings of DL603 and DL503 that their phrase lists catch (the frames' own fail and
 pass examples are tested in test_lint_frames.py): one per family of wording."""
