@@ -49,10 +49,17 @@ _LEGAL = re.compile(
 )
 """What makes a legal_action match a legal step (the list also holds visits and agencies,
 all in Chinese: a Latin letter is a legal word spelt to slip past SMS filters, 起su)."""
-_YOU_MAY = re.compile(r"(?:您|你)(?:也|亦)?(?:可以?|有权|可依法)")
+_YOU_MAY = re.compile(
+    r"(?:您|你|客户|债务人|借款人|持卡人|当事人|任何一方)(?:也|亦)?(?:可以?(?!能)|有权|可依法)"
+)
 """A phrase that gives the debtor a right (「您可向人民法院提起诉讼」)."""
-_MAY = re.compile(r"(?:也|亦|均)?(?:可以?|有权)")
+_MAY = re.compile(r"(?:也|亦|均|或|还)?(?:可以?(?!能)|有权)")
 """A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」)."""
+_YOUR_VIEW = re.compile(
+    r"异议|争议|(?:如|若|如果)(?:您|你)(?:认为|觉得|对|不服|不满)|(?:您|你)(?:也|亦)?(?:可以?(?!能)|有权)"
+)
+"""Before such a phrase: the debtor's dispute or view, or a right already given
+(「您可以向监管部门投诉，也可以通过法律途径维护权益」)."""
 _SENTENCE_END = "。！？!?；;\n"
 _SENDER_LINE = re.compile(r"[^，。,；;：:！!？?]{0,24}(?:律师事务所|律所|法律服务所|法务部)")
 """A line that is only a sender's name (a signature)."""
@@ -82,7 +89,7 @@ def _debtors_right(text: str, start: int) -> bool:
     head = text[phrase:start]
     if _YOU_MAY.search(head):
         return True
-    return "异议" in text[sentence:phrase] and _MAY.match(head) is not None
+    return _MAY.match(head) is not None and _YOUR_VIEW.search(text, sentence, phrase) is not None
 
 
 @rule(
