@@ -247,6 +247,11 @@ PHRASE_LIST_ONLY = [
     ("DL503", "孩子以后读书、工作、考公全受影响。"),
     ("DL603", "限你三日内到XX派出所说明情况。"),
     ("DL503", "你会被全国的银行拉黑。"),
+    ("DL503", "还会被追究刑责。"),
+    ("DL503", "严重逾期将面临牢狱之灾。"),
+    ("DL503", "逾期不还，银行将起诉并追究你的刑事责任。"),
+    ("DL503", "这种情况法院会直接判你坐牢。"),
+    ("DL603", "您的网贷逾期已被上报至公检法系统。"),
 ]
 """Phrasings of DL603 and DL503 that their phrase lists catch (the frames' own fail and
 pass examples are tested in test_lint_frames.py): one per family of wording."""
