@@ -281,3 +281,29 @@ def test_a_law_firm_signature_is_not_a_legal_step() -> None:
     assert [f.code for f in findings] == []
     unexplained = LAW_FIRM_LETTER.replace("您已逾期95天，经该行多次催收仍未还款", "您尚有欠款")
     assert _fires(unexplained)
+
+
+@pytest.mark.parametrize(
+    "marks",
+    [
+        ("一、", "二、", "三、", "四、"),
+        ("1. ", "2. ", "3. ", "4. "),
+        ("（一）", "（二）", "（三）", "（四）"),
+    ],
+)
+def test_a_numbered_list_shares_the_reason_of_its_lead_in(marks: tuple[str, ...]) -> None:
+    """「鉴于上述情况，我司将采取以下措施：」 gives the reason for every item below it,
+    however many items come before the legal one."""
+    items = [
+        "暂停与贵司的所有业务往来。",
+        "停止供货。",
+        "通知贵司的担保方。",
+        "通过法律途径追讨欠款。",
+    ]
+    steps = "\n".join(mark + item for mark, item in zip(marks, items, strict=True))
+    assert not _fires(f"贵司的货款已逾期60天。鉴于上述情况，我司将采取以下措施：\n{steps}")
+    assert _fires(f"请尽快付款。我司将采取以下措施：\n{steps}")
+
+
+def test_a_letter_title_is_not_a_legal_step() -> None:
+    assert not _fires("律师函\n您的借款已逾期95天，经多次催收仍未还款，请于7日内还款。")

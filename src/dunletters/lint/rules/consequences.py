@@ -61,8 +61,14 @@ _YOUR_VIEW = re.compile(
 """Before such a phrase: the debtor's dispute or view, or a right already given
 (「您可以向监管部门投诉，也可以通过法律途径维护权益」)."""
 _SENTENCE_END = "。！？!?；;\n"
-_SENDER_LINE = re.compile(r"[^，。,；;：:！!？?]{0,24}(?:律师事务所|律所|法律服务所|法务部)")
-"""A line that is only a sender's name (a signature)."""
+_ITEM = re.compile(
+    r"[ \t　]*(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）])"
+)
+"""The opening of a numbered list item."""
+_SENDER_LINE = re.compile(
+    r"[^，。,；;：:！!？?]{0,24}(?:律师事务所|律所|法律服务所|法务部|律师函|催告函|告知函)"
+)
+"""A line that is only a sender's name (a signature) or the letter's title (律师函)."""
 _FULL_STOP = re.compile(r"(?:[。！？!?]+|\n)\s*")
 """Where a sentence ends for DL502 (a ；-separated list of steps is one sentence)."""
 REASON_BEFORE = 2
@@ -72,9 +78,22 @@ REASON_AFTER = 1
 """How many sentences after it (「我行将提起诉讼。原因是您已逾期90天。」)."""
 
 
+def _list_lead(text: str, start: int) -> int:
+    """Where the reason window is counted from: the step's own line, or — when that line
+    is an item of a numbered list (一、 1. （二）) — the list's lead-in line, whose
+    reason covers every item (「鉴于上述情况，我司将采取以下措施：」)."""
+    line = text.rfind("\n", 0, start) + 1
+    if not _ITEM.match(text, line):
+        return start
+    while line > 0 and _ITEM.match(text, line):
+        line = text.rfind("\n", 0, line - 1) + 1
+    return line
+
+
 def _signature(text: str, start: int) -> bool:
-    """The legal word at ``start`` names the sender on a line of its own (a law firm's
-    signature, 「某某律师事务所」), not a step anyone takes."""
+    """The legal word at ``start`` names the sender or the letter on a line of its own
+    (a law firm's signature 「某某律师事务所」, the title 「律师函」), not a step anyone
+    takes."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
     line = text[line_start : len(text) if line_end < 0 else line_end].strip()
@@ -129,7 +148,8 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
         index = bisect.bisect_right(ends, action.start)  # the action's sentence
         if index in reported:
             continue
-        low = ends[index - REASON_BEFORE - 1] if index > REASON_BEFORE else 0
+        lead = bisect.bisect_right(ends, _list_lead(text, action.start))
+        low = ends[lead - REASON_BEFORE - 1] if lead > REASON_BEFORE else 0
         high = ends[index + REASON_AFTER] if index + REASON_AFTER < len(ends) else len(text)
         first = bisect.bisect_left(reasons, low)
         if first == len(reasons) or reasons[first] >= high:
