@@ -81,6 +81,9 @@ UNEXPLAINED = [
     "如您仍不还款，可能被依法起诉。",
     "您可以联系我们协商，否则我行将提起诉讼。",
     "如你对我们的处理不满意，我们可以起诉。",
+    "您的欠款将转交第三方法律机构处理。",
+    "此事已提交我司法律部门。",
+    "你的案件已移交法律事务部。",
 ]
 """A legal step (lawsuit, court, lawyer, 法务, 法律程序) with no reason given."""
 
@@ -130,6 +133,7 @@ EXPLAINED = [
     "如您认为本函内容有误，可申请仲裁。",
     "客户有权就争议事项依法申请仲裁或提起诉讼。",
     "债务人有权委托律师处理相关事宜。",
+    "如对欠款有疑问，可咨询我行法律部门，电话95588。",
 ]
 """The reason stands with the step (how long overdue, earlier reminders, the contract,
 鉴于上述情况), or the step is the debtor's own remedy, or there is no legal step."""

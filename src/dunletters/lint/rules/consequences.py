@@ -56,7 +56,7 @@ _YOU_MAY = re.compile(
 _MAY = re.compile(r"(?:也|亦|均|或|还)?(?:可以?(?!能)|有权)")
 """A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」)."""
 _YOUR_VIEW = re.compile(
-    r"异议|争议|(?:如|若|如果)(?:您|你)(?:认为|觉得|对|不服|不满)|(?:您|你)(?:也|亦)?(?:可以?(?!能)|有权)"
+    r"异议|争议|疑问|(?:如|若|如果)(?:您|你)(?:认为|觉得|对|不服|不满)|(?:您|你)(?:也|亦)?(?:可以?(?!能)|有权)"
 )
 """Before such a phrase: the debtor's dispute or view, or a right already given
 (「您可以向监管部门投诉，也可以通过法律途径维护权益」)."""
