@@ -256,6 +256,7 @@ PHRASE_LIST_ONLY = [
     ("DL503", "逾期不还，银行将起诉并追究你的刑事责任。"),
     ("DL503", "这种情况法院会直接判你坐牢。"),
     ("DL603", "您的网贷逾期已被上报至公检法系统。"),
+    ("DL503", "将面临刑事拘留。"),
 ]
 """Phrasings of DL603 and DL503 that their phrase lists catch (the frames' own fail and
 pass examples are tested in test_lint_frames.py): one per family of wording."""
