@@ -45,14 +45,60 @@ def missing_consequence(ctx: LintContext) -> list[Hit]:
 
 
 _LEGAL = re.compile(
-    r"诉|訴|法院|法庭|开庭|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律所|法务"
+    r"诉|訴|官司|法院|法庭|开庭|立案|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律師|律所|法务"
+    r"|[A-Za-z]"
 )
-"""What makes a legal_action match a legal step (the list also holds visits and agencies)."""
-_YOU_MAY = re.compile(r"(?:您|你)(?:也|亦)?(?:可以?|有权|可依法)")
+"""What makes a legal_action match a legal step (the list also holds visits and agencies,
+all in Chinese: a Latin letter is a legal word spelt to slip past SMS filters, 起su)."""
+_YOU_MAY = re.compile(
+    r"(?:您|你|客户|债务人|借款人|持卡人|当事人|任何一方)(?:也|亦)?(?:可以?(?!能)|有权|可依法)"
+)
 """A phrase that gives the debtor a right (「您可向人民法院提起诉讼」)."""
-_MAY = re.compile(r"(?:也|亦|均)?(?:可以?|有权)")
+_MAY = re.compile(r"(?:也|亦|均|或|还)?(?:可以?(?!能)|有权)")
 """A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」)."""
+_YOUR_VIEW = re.compile(
+    r"异议|争议|疑问|(?:如|若|如果)(?:您|你)(?:认为|觉得|对|不服|不满)|(?:您|你)(?:也|亦)?(?:可以?(?!能)|有权)"
+)
+"""Before such a phrase: the debtor's dispute or view, or a right already given
+(「您可以向监管部门投诉，也可以通过法律途径维护权益」)."""
 _SENTENCE_END = "。！？!?；;\n"
+_ITEM = re.compile(
+    r"[ \t　]*(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）])"
+)
+"""The opening of a numbered list item."""
+_SENDER_LINE = re.compile(
+    r"[^，。,；;：:！!？?]{0,24}(?:律师事务所|律所|法律服务所|法务部|律师函|催告函|告知函)"
+)
+"""A line that is only a sender's name (a signature) or the letter's title (律师函)."""
+_FULL_STOP = re.compile(r"(?:[。！？!?]+|\n)\s*")
+"""Where a sentence ends for DL502 (a ；-separated list of steps is one sentence)."""
+REASON_BEFORE = 2
+"""How many sentences before a legal step its reason may stand in (the facts, then
+the demand, then the step: 「已逾期35天。请于7日内付清。届时未付，将依法提起诉讼。」)."""
+REASON_AFTER = 1
+"""How many sentences after it (「我行将提起诉讼。原因是您已逾期90天。」)."""
+
+
+def _list_lead(text: str, start: int) -> int:
+    """Where the reason window is counted from: the step's own line, or — when that line
+    is an item of a numbered list (一、 1. （二）) — the list's lead-in line, whose
+    reason covers every item (「鉴于上述情况，我司将采取以下措施：」)."""
+    line = text.rfind("\n", 0, start) + 1
+    if not _ITEM.match(text, line):
+        return start
+    while line > 0 and _ITEM.match(text, line):
+        line = text.rfind("\n", 0, line - 1) + 1
+    return line
+
+
+def _signature(text: str, start: int) -> bool:
+    """The legal word at ``start`` names the sender or the letter on a line of its own
+    (a law firm's signature 「某某律师事务所」, the title 「律师函」), not a step anyone
+    takes."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    return _SENDER_LINE.fullmatch(line) is not None
 
 
 def _debtors_right(text: str, start: int) -> bool:
@@ -63,7 +109,7 @@ def _debtors_right(text: str, start: int) -> bool:
     head = text[phrase:start]
     if _YOU_MAY.search(head):
         return True
-    return "异议" in text[sentence:phrase] and _MAY.match(head) is not None
+    return _MAY.match(head) is not None and _YOUR_VIEW.search(text, sentence, phrase) is not None
 
 
 @rule(
@@ -71,7 +117,7 @@ def _debtors_right(text: str, start: int) -> bool:
     "unexplained-legal-action",
     principle="合理的",
     rationale="必须向客户解释为何要将这件事交给律师处理（原则九：合理的）。",
-    what="提到律师、诉讼等法律措施，却没有说明原因（逾期多久、此前的提醒）。",
+    what="提到律师、诉讼等法律措施，该句、前两句和后一句（编号列表从引导句算起）里却没有说明原因（逾期多久、此前的提醒）。",
     why="没有理由的法律措施像恐吓；说明原因才合理，也符合第六十九条「催收原因」的要求。",
     fail=("我行将通过诉讼途径解决。", "我行可向人民法院提起诉讼。"),
     passes=(
@@ -83,28 +129,32 @@ def _debtors_right(text: str, start: int) -> bool:
     hits_need=("legal_action",),
 )
 def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
-    # The reason must stand with the action — in the same paragraph — not merely
-    # somewhere in the letter (every letter states its days overdue in the facts).
+    # The reason must stand with the action — in its sentence or the sentences next
+    # to it — not merely somewhere in the letter (every letter states its days
+    # overdue in the facts), and not a whole paragraph away (a letter written
+    # without blank lines is one paragraph).
     hits: list[Hit] = []
     actions = list(ctx.lexicons["legal_action"].finditer(ctx.view))
     if not actions:
         return hits
+    text = ctx.view.text
     reasons = [r.start for r in ctx.lexicons["legal_reason"].finditer(ctx.view)]
-    paragraphs = ctx.view.paragraphs
-    starts = [p.start for p in paragraphs]
+    ends = [m.end() for m in _FULL_STOP.finditer(text)]
     reported: set[int] = set()
     for action in actions:
         if _LEGAL.search(action.text) is None:
             continue  # a visit or an agency: an escalation (DL402), not a legal step
-        if _debtors_right(ctx.view.text, action.start):
+        if _debtors_right(text, action.start) or _signature(text, action.start):
             continue
-        index = bisect.bisect_right(starts, action.start) - 1
-        paragraph = paragraphs[index] if index >= 0 else None
-        if paragraph is None or not action.start < paragraph.end or paragraph.start in reported:
+        index = bisect.bisect_right(ends, action.start)  # the action's sentence
+        if index in reported:
             continue
-        first = bisect.bisect_left(reasons, paragraph.start)
-        if first == len(reasons) or reasons[first] >= paragraph.end:
-            reported.add(paragraph.start)
+        lead = bisect.bisect_right(ends, _list_lead(text, action.start))
+        low = ends[lead - REASON_BEFORE - 1] if lead > REASON_BEFORE else 0
+        high = ends[index + REASON_AFTER] if index + REASON_AFTER < len(ends) else len(text)
+        first = bisect.bisect_left(reasons, low)
+        if first == len(reasons) or reasons[first] >= high:
+            reported.add(index)
             hits.append(
                 Hit(
                     action.start,
