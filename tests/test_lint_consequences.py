@@ -312,3 +312,12 @@ def test_a_numbered_list_shares_the_reason_of_its_lead_in(marks: tuple[str, ...]
 
 def test_a_letter_title_is_not_a_legal_step() -> None:
     assert not _fires("律师函\n您的借款已逾期95天，经多次催收仍未还款，请于7日内还款。")
+
+
+def test_a_forbidden_step_and_the_laws_court_are_not_the_creditors_steps() -> None:
+    """A code of conduct forbids 冒充律师; a statute says what 法院可 do: neither is a
+    legal step the creditor announces, but a step in the next phrase still is."""
+    assert not _fires("严禁辱骂；严禁冒充司法机关、律师或公职人员。")
+    assert not _fires("判决生效后债务人仍不履行的，法院可采取查封、冻结等强制执行措施。")
+    assert _fires("法院可以判决，我们马上起诉。")
+    assert _fires("我们将申请法院强制执行。")

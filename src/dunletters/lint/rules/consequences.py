@@ -91,6 +91,24 @@ def _list_lead(text: str, start: int) -> int:
     return line
 
 
+_FORBIDDEN_BEFORE = re.compile(r"(?:严禁|禁止|不得|不准|切勿|请勿|不会)[^，。；;！？\n]{0,8}$")
+_COURT_MAY = re.compile(r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法)")
+
+
+"""After 法院: the court acting as the law allows in general (「判决生效后仍不履行的，法院可
+采取强制执行措施」), not a step the creditor announces."""
+
+
+_PHRASE_END = re.compile(r"[，,。；;！？!?\n]")
+
+
+def _forbidden(text: str, start: int) -> bool:
+    """The legal word is forbidden in its phrase, as a code of conduct writes it
+    (「严禁冒充司法机关、律师」)."""
+    phrase = max(text.rfind(mark, 0, start) for mark in "，。；;！？\n") + 1
+    return _FORBIDDEN_BEFORE.search(text, phrase, start) is not None
+
+
 def _signature(text: str, start: int) -> bool:
     """The legal word at ``start`` names the sender or the letter on a line of its own
     (a law firm's signature 「某某律师事务所」, the title 「律师函」), not a step anyone
@@ -141,13 +159,22 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     reasons = [r.start for r in ctx.lexicons["legal_reason"].finditer(ctx.view)]
     ends = [m.end() for m in _FULL_STOP.finditer(text)]
     reported: set[int] = set()
+    quiet_until = 0
     for action in actions:
         if _LEGAL.search(action.text) is None:
             continue  # a visit or an agency: an escalation (DL402), not a legal step
         if _debtors_right(text, action.start) or _signature(text, action.start):
             continue
+        if _forbidden(text, action.start):
+            continue
         index = bisect.bisect_right(ends, action.start)  # the action's sentence
         if index in reported:
+            continue
+        if action.start < quiet_until:
+            continue  # a step the law's court may take (below)
+        if action.text.endswith("法院") and _COURT_MAY.match(text, action.end):
+            found = _PHRASE_END.search(text, action.end)
+            quiet_until = found.end() if found else len(text)
             continue
         lead = bisect.bisect_right(ends, _list_lead(text, action.start))
         low = ends[lead - REASON_BEFORE - 1] if lead > REASON_BEFORE else 0
