@@ -368,6 +368,7 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
 
 _WARNING = re.compile(
     r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免|如遇|自称|假冒"
+    r"|[如若](?:您|你)?(?:收到|接到)"
 )
 
 
