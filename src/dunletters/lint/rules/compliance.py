@@ -85,7 +85,7 @@ _GUARANTEE_CALL = re.compile(r"代为(?:偿还|还款|清偿|归还)")
 
 
 _NOT_DONE = re.compile(
-    "不会|不再|不得|绝不|决不|从不|从未|不要|无需|无须|并不|不予|禁止|严禁|切勿|请勿|不曾|未曾"
+    "不会|不再|不得(?!不)|绝不|决不|从不|从未|不要|无需|无须|并不|不予|禁止|严禁|切勿|请勿|不曾|未曾"
 )
 
 
@@ -94,7 +94,16 @@ def _negated(text: str, start: int) -> bool:
     「我们绝不会向您的单位透露」), as the frames read it."""
     low = max(0, start - 12)
     phrase = max(low, *(text.rfind(mark, low, start) + 1 for mark in "。！？!?；;\n，,"))
-    return _NOT_DONE.search(text, phrase, start + 1) is not None
+    if _NOT_DONE.search(text, phrase, start + 1) is not None:
+        return True
+    reach = max(0, start - 40)
+    clause = max(reach, *(text.rfind(mark, reach, start) + 1 for mark in "。！？!?；;\n"))
+    return (clause > reach or reach == 0) and _FORBIDDING.match(text, clause, start) is not None
+
+
+_FORBIDDING = re.compile(r"\s*[^，,。；;]{0,8}?(?:严禁|禁止|不得(?!不)|不准|不允许)")
+"""A clause that opens with a prohibition (「严禁在催收过程中……张贴催收告示」) states a
+rule of conduct, not an act."""
 
 
 _CONTACT_BEFORE = re.compile(

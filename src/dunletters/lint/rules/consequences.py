@@ -100,6 +100,15 @@ _COURT_MAY = re.compile(r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?
 
 
 _PHRASE_END = re.compile(r"[，,。；;！？!?\n]")
+_GLOSS = re.compile(r"称为|叫做|叫作|是指|一般指|通常指|俗称|所谓|术语|指的是")
+
+
+def _glossed(text: str, start: int) -> bool:
+    """The court at ``start`` stands in a sentence that explains a term (「老赖一般指经法院
+    判决认定的失信被执行人」): legal education, not a step anyone announces."""
+    sentence = max(text.rfind(mark, 0, start) for mark in _SENTENCE_END) + 1
+    found = _FULL_STOP.search(text, start)
+    return _GLOSS.search(text, sentence, found.end() if found else len(text)) is not None
 
 
 def _forbidden(text: str, start: int) -> bool:
@@ -172,6 +181,8 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue
         if action.start < quiet_until:
             continue  # a step the law's court may take (below)
+        if action.text.endswith("法院") and _glossed(text, action.start):
+            continue
         if action.text.endswith("法院") and _COURT_MAY.match(text, action.end):
             found = _PHRASE_END.search(text, action.end)
             quiet_until = found.end() if found else len(text)
