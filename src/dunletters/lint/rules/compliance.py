@@ -101,9 +101,12 @@ def _negated(text: str, start: int) -> bool:
     return (clause > reach or reach == 0) and _FORBIDDING.match(text, clause, start) is not None
 
 
-_FORBIDDING = re.compile(r"\s*[^，,。；;]{0,8}?(?:严禁|禁止|不得(?!不)|不准|不允许)")
+_FORBIDDING = re.compile(
+    r"\s*(?:[^，,。；;]{0,8}?(?:严禁|禁止|不得(?!不)|不准|不允许)|(?:如|若|如果)(?:您|你)?(?:遇到?|发现))"
+)
 """A clause that opens with a prohibition (「严禁在催收过程中……张贴催收告示」) states a
-rule of conduct, not an act."""
+rule of conduct, not an act; one that opens with 如遇 tells the debtor what to do if
+someone else acts so."""
 
 
 _CONTACT_BEFORE = re.compile(
@@ -389,6 +392,17 @@ def _warned_against(text: str, start: int) -> bool:
     return _WARNING.search(text, sentence, start) is not None
 
 
+_OFFICIAL = re.compile(r"官方(?:微信|客服|认证|公众号|QQ|账号)|公众号|服务号|企业微信|企业QQ")
+
+
+def _officially_named(text: str, start: int) -> bool:
+    """The account is named as the creditor's official one earlier in its sentence
+    (「官方微信：某某银行（微信号：exbank）」)."""
+    low = max(0, start - 30)
+    sentence = max(low, *(text.rfind(mark, low, start) + 1 for mark in "。！？!?；;\n"))
+    return _OFFICIAL.search(text, sentence, start) is not None
+
+
 @rule(
     "DL606",
     "unofficial-payment",
@@ -406,7 +420,7 @@ def unofficial_payment(ctx: LintContext) -> list[Hit]:
     hits += [
         hit
         for hit in _existence(ctx, "unofficial_payment", ctx.messages["DL606"]["match"])
-        if not _warned_against(ctx.text, hit.start)
+        if not _warned_against(ctx.text, hit.start) and not _officially_named(ctx.text, hit.start)
     ]
     hits += _framed(ctx, "DL606", ctx.messages["DL606"]["frame"], hits)
     hits += _url_hits(ctx)
