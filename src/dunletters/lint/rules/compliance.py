@@ -102,11 +102,12 @@ def _negated(text: str, start: int) -> bool:
 
 
 _FORBIDDING = re.compile(
-    r"\s*(?:[^，,。；;]{0,8}?(?:严禁|禁止|不得(?!不)|不准|不允许)|(?:如|若|如果)(?:您|你)?(?:遇到?|发现))"
+    r"\s*(?:[^，,。；;]{0,8}?(?:严禁|禁止|不得(?!不)|不准|不允许|法院(?:依法)?(?:可以?|有权))"
+    r"|(?:如|若|如果)(?:您|你)?(?:遇到?|发现))"
 )
 """A clause that opens with a prohibition (「严禁在催收过程中……张贴催收告示」) states a
-rule of conduct, not an act; one that opens with 如遇 tells the debtor what to do if
-someone else acts so."""
+rule of conduct, and one whose subject is what 法院可以 do states the law, not an act;
+one that opens with 如遇 tells the debtor what to do if someone else acts so."""
 
 
 _CONTACT_BEFORE = re.compile(
