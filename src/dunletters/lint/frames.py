@@ -165,6 +165,7 @@ class CompiledFrames:
         """Every pattern, in frame order: its frame, regex, unless-regex, and one bit
         mask per part of the anchors (numbered as in ``literals``) one of which every
         match of that part contains — the part with the fewest anchors first."""
+        masks_of: dict[str, int | None] = {}  # a slot's mask is the same in every pattern
         for frame in source.frames:
             stops = _CLAUSE_END + ("，,、：:" if frame.within == "phrase" else "：:")
             between = f"[^{stops}]{{0,{frame.gap}}}?"
@@ -176,11 +177,16 @@ class CompiledFrames:
                 for part in pattern:
                     if part.endswith('"?'):
                         continue  # may be left out: no literal is required
-                    required = self._part_literals(part, anchors)
-                    if required is not None:
-                        part_masks.append(
-                            sum(1 << literals.setdefault(k, len(literals)) for k in set(required))
+                    if part not in masks_of:
+                        required = self._part_literals(part, anchors)
+                        masks_of[part] = (
+                            None
+                            if required is None
+                            else sum(1 << literals.setdefault(k, len(literals)) for k in required)
                         )
+                    mask = masks_of[part]
+                    if mask is not None:
+                        part_masks.append(mask)
                 regex = between.join(self._part(part) for part in pattern)
                 rarest_first = sorted(part_masks, key=lambda mask: mask.bit_count())
                 self._patterns.append((frame, regex, unless, tuple(rarest_first)))
@@ -194,9 +200,11 @@ class CompiledFrames:
             if not masks:
                 self._unanchored.append(index)
                 continue
-            for number in range(masks[0].bit_length()):
-                if masks[0] >> number & 1:
-                    self._by_anchor.setdefault(number, []).append(index)
+            rest = masks[0]
+            while rest:  # each set bit, lowest first
+                lowest = rest & -rest
+                self._by_anchor.setdefault(lowest.bit_length() - 1, []).append(index)
+                rest ^= lowest
 
     def _part_literals(
         self, part: str, anchors: dict[str, list[str] | None] | None
