@@ -182,20 +182,25 @@ def _journal_held_mid_run(path: Path, driver: subprocess.Popen[bytes]) -> Iterat
     has produced, so it is held mid-run however fast it is (it waits for the lock; its
     busy timeout is 30 s)."""
     deadline = time.monotonic() + 120
-    while not path.exists():
+    # Not a lock of ours until the driver has made the journal and put it in WAL mode
+    # (its -wal file): a lock taken while it sets the journal up fails its start.
+    wal = path.with_name(path.name + "-wal")
+    while not wal.exists():
         assert time.monotonic() < deadline and driver.poll() is None
         time.sleep(0.01)
     db = sqlite3.connect(path, isolation_level=None, timeout=0.05)
+    pending_sql = (
+        "SELECT COUNT(*) FROM accounts WHERE state = 'pending'"
+        " AND EXISTS (SELECT 1 FROM run WHERE key = ?)"
+    )
     try:
         while True:
             assert time.monotonic() < deadline and driver.poll() is None
-            try:
-                db.execute("BEGIN IMMEDIATE")
-                pending = db.execute(
-                    "SELECT COUNT(*) FROM accounts WHERE state = 'pending'"
-                    " AND EXISTS (SELECT 1 FROM run WHERE key = ?)",
-                    (intake._NOTES_KEY,),
-                ).fetchone()[0]
+            try:  # read first (a WAL reader never blocks the driver), then lock and re-read
+                pending = db.execute(pending_sql, (intake._NOTES_KEY,)).fetchone()[0]
+                if pending:
+                    db.execute("BEGIN IMMEDIATE")
+                    pending = db.execute(pending_sql, (intake._NOTES_KEY,)).fetchone()[0]
             except sqlite3.OperationalError:  # locked, or the schema not made yet
                 pending = 0
             if pending:
