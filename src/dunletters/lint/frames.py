@@ -55,7 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import reads_parser, required_literals
 from dunletters.lint.lexicon import lexicon_cache_dir
-from dunletters.lint.text import TextView, fold_chinese
+from dunletters.lint.text import TextView, fold_chinese, opening
 
 __all__ = [
     "CompiledFrames",
@@ -296,11 +296,9 @@ class CompiledFrames:
         The clause is looked for within ``_CLAUSE_REACH`` characters either side, so a
         long text without a full stop costs the same per match as a letter."""
         low = max(0, start - _CLAUSE_REACH)
-        clause_start = max(low, *(text.rfind(mark, low, start) + 1 for mark in _CLAUSE_END))
+        clause_start = opening(text, start, _CLAUSE_END, low)
         # 、 lists the objects of one negated act (「不会在朋友圈、微信群发布」): not a new phrase
-        phrase_start = max(
-            clause_start, *(text.rfind(mark, clause_start, start) + 1 for mark in "，,")
-        )
+        phrase_start = opening(text, start, "，,", clause_start)
         # up to the match's second character: 不会 in 「不会上门」 when the match is 会上门
         before = text[max(phrase_start, start - _NEGATION_REACH) : start + 1]
         if any(word in before for word in self.negations):

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
+from dunletters.lint.text import opening
+
 __all__ = ["document_date", "infer_channel", "infer_stage"]
 
 _SIGNATURE_START = re.compile(r"^\s*【[^【】\n]{2,16}】")
@@ -114,7 +116,7 @@ _IF = re.compile(r"如果|(?<!例)如(?!今|下|实|期|约|数)|若|倘若|假�
 def _hypothetical(text: str, start: int) -> bool:
     """The 「逾期N天」 at ``start`` is in a clause that opens with a condition."""
     low = max(0, start - 10)
-    clause = max(low, *(text.rfind(mark, low, start) + 1 for mark in "，,。；;！!？?\n"))
+    clause = opening(text, start, "，,。；;！!？?\n", low)
     return _IF.search(text, clause, start) is not None
 
 

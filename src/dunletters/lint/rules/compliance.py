@@ -18,7 +18,7 @@ from dunletters.lint.rules.common import (
     say,
 )
 from dunletters.lint.rules.existence import declared
-from dunletters.lint.text import NumberSpan
+from dunletters.lint.text import NumberSpan, opening
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -92,12 +92,11 @@ _NOT_DONE = re.compile(
 def _negated(text: str, start: int) -> bool:
     """The act is denied just before, in the same phrase (「请不要将验证码告诉您的家人」,
     「我们绝不会向您的单位透露」), as the frames read it."""
-    low = max(0, start - 12)
-    phrase = max(low, *(text.rfind(mark, low, start) + 1 for mark in "。！？!?；;\n，,"))
+    phrase = opening(text, start, "。！？!?；;\n，,", max(0, start - 12))
     if _NOT_DONE.search(text, phrase, start + 1) is not None:
         return True
     reach = max(0, start - 40)
-    clause = max(reach, *(text.rfind(mark, reach, start) + 1 for mark in "。！？!?；;\n"))
+    clause = opening(text, start, "。！？!?；;\n", reach)
     return (clause > reach or reach == 0) and _FORBIDDING.match(text, clause, start) is not None
 
 
@@ -388,8 +387,7 @@ _WARNING = re.compile(
 def _warned_against(text: str, start: int) -> bool:
     """An anti-fraud warning (「平台不会要求你把钱转到私人账户」): its sentence says
     not to pay that way before naming it."""
-    low = max(0, start - 30)
-    sentence = max(low, *(text.rfind(mark, low, start) + 1 for mark in "。！？!?；;\n"))
+    sentence = opening(text, start, "。！？!?；;\n", max(0, start - 30))
     return _WARNING.search(text, sentence, start) is not None
 
 
@@ -399,8 +397,7 @@ _OFFICIAL = re.compile(r"官方(?:微信|客服|认证|公众号|QQ|账号)|公�
 def _officially_named(text: str, start: int) -> bool:
     """The account is named as the creditor's official one earlier in its sentence
     (「官方微信：某某银行（微信号：exbank）」)."""
-    low = max(0, start - 30)
-    sentence = max(low, *(text.rfind(mark, low, start) + 1 for mark in "。！？!?；;\n"))
+    sentence = opening(text, start, "。！？!?；;\n", max(0, start - 30))
     return _OFFICIAL.search(text, sentence, start) is not None
 
 

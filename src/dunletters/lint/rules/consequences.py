@@ -14,6 +14,7 @@ from dunletters.lint.rules.common import (
     say,
 )
 from dunletters.lint.rules.existence import declared
+from dunletters.lint.text import opening
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -106,7 +107,7 @@ _GLOSS = re.compile(r"称为|叫做|叫作|是指|一般指|通常指|俗称|所
 def _glossed(text: str, start: int) -> bool:
     """The court at ``start`` stands in a sentence that explains a term (「老赖一般指经法院
     判决认定的失信被执行人」): legal education, not a step anyone announces."""
-    sentence = max(text.rfind(mark, 0, start) for mark in _SENTENCE_END) + 1
+    sentence = opening(text, start, _SENTENCE_END)
     found = _FULL_STOP.search(text, start)
     return _GLOSS.search(text, sentence, found.end() if found else len(text)) is not None
 
@@ -114,7 +115,7 @@ def _glossed(text: str, start: int) -> bool:
 def _forbidden(text: str, start: int) -> bool:
     """The legal word is forbidden in its phrase, as a code of conduct writes it
     (「严禁冒充司法机关、律师」)."""
-    phrase = max(text.rfind(mark, 0, start) for mark in "，。；;！？\n") + 1
+    phrase = opening(text, start, "，。；;！？\n")
     return _FORBIDDEN_BEFORE.search(text, phrase, start) is not None
 
 
@@ -131,8 +132,8 @@ def _signature(text: str, start: int) -> bool:
 def _debtors_right(text: str, start: int) -> bool:
     """The legal step at ``start`` is the debtor's own remedy (a dispute channel), not
     a step the creditor takes: 「如您对债务有异议，可向人民法院提起诉讼」."""
-    sentence = max(text.rfind(mark, 0, start) for mark in _SENTENCE_END) + 1
-    phrase = max(sentence, *(text.rfind(mark, sentence, start) + 1 for mark in "，,"))
+    sentence = opening(text, start, _SENTENCE_END)
+    phrase = opening(text, start, "，,", sentence)
     head = text[phrase:start]
     if _YOU_MAY.search(head):
         return True

@@ -34,7 +34,7 @@ from dunletters.lint.text.figures import (
     small_number,
 )
 from dunletters.lint.text.folding import fold, fold_chinese
-from dunletters.lint.text.sentences import SENTENCE_MARKS, Sentence, reading_length
+from dunletters.lint.text.sentences import SENTENCE_MARKS, Sentence, opening, reading_length
 from dunletters.lint.text.view import TextView
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "TextView",
     "fold",
     "fold_chinese",
+    "opening",
     "reading_length",
     "small_number",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SENTENCE_MARKS", "Sentence", "reading_length"]
+__all__ = ["SENTENCE_MARKS", "Sentence", "opening", "reading_length"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n(?=[ \t]*\n)")
 
@@ -23,6 +23,12 @@ _SENTENCE = re.compile(rf"[^{SENTENCE_MARKS}\s][^{SENTENCE_MARKS}\n]*[{SENTENCE_
 # A unit run is an optional ¥ then a letter or digit, then more of them and of
 # .,:/%-*: written to start with a class (a fast start), the ¥ case checked after it.
 _UNIT_RUN = re.compile(r"[0-9A-Za-z¥￥](?:(?<=[¥￥])[0-9A-Za-z]|(?<![¥￥]))[0-9A-Za-z.,:/%\-*]*")
+
+
+def opening(text: str, start: int, marks: str, low: int = 0) -> int:
+    """Where the clause that holds ``start`` opens: just after the last of ``marks``
+    between ``low`` and ``start``, or ``low`` when there is none."""
+    return max(low, *(text.rfind(mark, low, start) + 1 for mark in marks))
 
 
 def reading_length(text: str) -> int:
