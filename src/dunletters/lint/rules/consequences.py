@@ -14,6 +14,7 @@ from dunletters.lint.rules.common import (
     say,
 )
 from dunletters.lint.rules.existence import declared
+from dunletters.lint.rules.lawful import quieted, told_lawfully
 from dunletters.lint.text import opening
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -52,7 +53,7 @@ _LEGAL = re.compile(
 """What makes a legal_action match a legal step (the list also holds visits and agencies,
 all in Chinese: a Latin letter is a legal word spelt to slip past SMS filters, 起su)."""
 _YOU_MAY = re.compile(
-    r"(?:您|你|客户|债务人|借款人|持卡人|当事人|任何一方)(?:也|亦)?(?:可以?(?!能)|有权|可依法)"
+    r"(?:您|你|客户|债务人|债权人|借款人|持卡人|当事人|任何一方)(?:也|亦)?(?:可以?(?!能)|有权|可依法)"
 )
 """A phrase that gives the debtor a right (「您可向人民法院提起诉讼」)."""
 _MAY = re.compile(r"(?:也|亦|均|或|还)?(?:可以?(?!能)|有权)")
@@ -175,7 +176,7 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue  # a visit or an agency: an escalation (DL402), not a legal step
         if _debtors_right(text, action.start) or _signature(text, action.start):
             continue
-        if _forbidden(text, action.start):
+        if _forbidden(text, action.start) or told_lawfully(text, action.start):
             continue
         index = bisect.bisect_right(ends, action.start)  # the action's sentence
         if index in reported:
@@ -204,7 +205,7 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     return hits
 
 
-overstated_consequence = declared("overstated_consequence")
+overstated_consequence = quieted(declared("overstated_consequence"))
 
 
 __register__: tuple[Rule, ...] = (

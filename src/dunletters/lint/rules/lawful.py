@@ -1,0 +1,75 @@
+"""Where a legal word is education, a warning or a denial, not a claim about this debt.
+
+DL502, DL503 and DL603 report words (法院, 坐牢, 传票, 失信名单) that also stand in the
+sentences a careful creditor writes: an anti-fraud warning (「谨防冒充公检法」), a rule
+for collectors (「催收人员不得冒用公检法名义」), a denial (「逾期不会导致坐牢」,
+「本行不会冻结您的微信」), or an explanation of the law (「只有被法院列为失信被执行人后，
+才会被限制乘坐飞机」, 「老赖是失信被执行人的俗称」). Those stay silent; a report of what a
+collector did (「催收人员冒充法院工作人员，称其已被起诉」) is none of them and is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from dunletters.lint.context import LintContext
+from dunletters.lint.rule import Hit, Rule
+from dunletters.lint.text import opening
+
+__all__ = ["quieted", "told_lawfully"]
+
+_SENTENCE_END = "。！？!?；;\n"
+_PHRASE_END = "，," + _SENTENCE_END
+_REACH = 160
+"""How far back a sentence is looked for (a sentence is shorter)."""
+
+_WARNING = re.compile(
+    r"谨防|警惕|提防|防范|当心(?:诈骗|受骗|上当)|小心(?:诈骗|受骗|上当)|骗局|骗子"
+    r"|(?:都|均|皆|一律)(?:是|为|属于?)(?:电信)?诈骗(?!罪)|诈骗(?:短信|电话|分子|团伙|信息)"
+    r"|如遇|遇到|遇有|接到(?:自称|陌生|可疑)|凡(?:是)?(?:自称|要求|以)|(?:请|不要|切勿|请勿)(?:轻信|相信)"
+    r"|(?:可|可以|请|应|应当|及时|立即|直接)(?:[^，。；！？\n]{0,10})?(?:报警|举报|投诉|核实|核查来电)"
+)
+"""A warning or advice addressed to the reader about fraudsters and where to report them."""
+
+_EXPLAINED = re.compile(
+    r"俗称|是指|一般指|通常指|所谓|说法|指的是|称为|叫做|叫作|的意思|含义"
+    r"|只有(?:[^，。；！？\n]{0,24})(?:才|后)|才(?:会|能|可能)(?:被|依法)|一般(?:会|只|通过|不|情况下)|通常(?:会|只|通过|不)"
+)
+"""An explanation of a term or of when the law applies (「只有…才会被限制」)."""
+
+_DENIED = re.compile(
+    r"(?:不会|不再|不得|绝不|决不|从不|从未|并不|不是|并非|不等于|不属于|不构成|不涉及|不代表|不影响"
+    r"|无权|严禁|禁止|切勿|请勿|不要|不能以|不可以|不准)[^，,。；;！？!?\n]{0,12}$"
+)
+"""A denial or prohibition earlier in the match's phrase (「逾期不会导致坐牢」)."""
+_NOT_YET = re.compile(r"(?:尚未|并未|未曾|没有|从没|还没(?:有)?)[^，,。；;！？!?\n]{0,2}$")
+"""「尚未提起诉讼」: a not-yet just before the match (not 「尚未还款，将被起诉」)."""
+
+
+_SCAM = re.compile(r"(?<!所谓的)(?<!所谓)安全(?:账|帐)户")
+"""The fake police's 「safe account」: a scam dressed as a warning, never a real one."""
+
+
+def told_lawfully(text: str, start: int) -> bool:
+    """Whether the word at ``start`` stands in a warning, an explanation, or a denial."""
+    sentence = opening(text, start, _SENTENCE_END, max(0, start - _REACH))
+    phrase = opening(text, start, _PHRASE_END, sentence)
+    if _DENIED.search(text, phrase, start) or _NOT_YET.search(text, phrase, start):
+        return True
+    found = [text.find(mark, start) for mark in _SENTENCE_END]
+    end = min((f for f in found if f >= 0), default=len(text))
+    if _SCAM.search(text, sentence, end):
+        return False
+    return bool(_WARNING.search(text, sentence, end) or _EXPLAINED.search(text, sentence, end))
+
+
+def quieted(made: Rule) -> Rule:
+    """``made`` with its hits dropped where they are told lawfully (see module doc)."""
+    check = made.check
+
+    def lawful_check(ctx: LintContext) -> list[Hit]:
+        text = ctx.view.text
+        return [hit for hit in check(ctx) if not told_lawfully(text, hit.start)]
+
+    return replace(made, check=lawful_check)
