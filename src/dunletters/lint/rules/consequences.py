@@ -94,7 +94,9 @@ def _list_lead(text: str, start: int) -> int:
 
 
 _FORBIDDEN_BEFORE = re.compile(r"(?:严禁|禁止|不得|不准|切勿|请勿|不会)[^，。；;！？\n]{0,8}$")
-_COURT_MAY = re.compile(r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法)")
+_COURT_MAY = re.compile(
+    r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法|依法(?:决定|认定|作出|审查|确认|审理))"
+)
 
 
 """After 法院: the court acting as the law allows in general (「判决生效后仍不履行的，法院可

@@ -27,14 +27,14 @@ _REACH = 160
 _WARNING = re.compile(
     r"谨防|警惕|提防|防范|当心(?:诈骗|受骗|上当)|小心(?:诈骗|受骗|上当)|骗局|骗子"
     r"|(?:都|均|皆|一律)(?:是|为|属于?)(?:电信)?诈骗(?!罪)|诈骗(?:短信|电话|分子|团伙|信息)"
-    r"|如遇|遇到|遇有|接到(?:自称|陌生|可疑)|凡(?:是)?(?:自称|要求|以)|(?:请|不要|切勿|请勿)(?:轻信|相信)"
+    r"|如遇|如(?:您|你)?(?:收到|接到)|遇到|遇有|接到(?:自称|陌生|可疑)|凡(?:是)?(?:自称|要求|以)|(?:请|不要|切勿|请勿)(?:轻信|相信)"
     r"|(?:可|可以|请|应|应当|及时|立即|直接)(?:[^，。；！？\n]{0,10})?(?:报警|举报|投诉|核实|核查来电)"
 )
 """A warning or advice addressed to the reader about fraudsters and where to report them."""
 
 _EXPLAINED = re.compile(
     r"俗称|是指|一般指|通常指|所谓|说法|指的是|称为|叫做|叫作|的意思|含义"
-    r"|只有(?:[^，。；！？\n]{0,24})(?:才|后)|才(?:会|能|可能)(?:被|依法)|一般(?:会|只|通过|不|情况下)|通常(?:会|只|通过|不)"
+    r"|只有[^。；！？\n]{0,40}?(?:才|后)|才(?:会|能|可能)(?:被|依法)|一般(?:会|只|通过|不|情况下)|通常(?:会|只|通过|不)"
 )
 """An explanation of a term or of when the law applies (「只有…才会被限制」)."""
 
@@ -51,8 +51,14 @@ _SCAM = re.compile(r"(?<!所谓的)(?<!所谓)安全(?:账|帐)户")
 """The fake police's 「safe account」: a scam dressed as a warning, never a real one."""
 
 
+_DENIED_VERB = re.compile(r"不(?=影响|会|能|构成|属于|涉及|等于|是)")
+"""「逾期不影响您子女上学」: the match opens on the verb its 不 denies."""
+
+
 def told_lawfully(text: str, start: int) -> bool:
     """Whether the word at ``start`` stands in a warning, an explanation, or a denial."""
+    if start and _DENIED_VERB.match(text, start - 1):
+        return True
     sentence = opening(text, start, _SENTENCE_END, max(0, start - _REACH))
     phrase = opening(text, start, _PHRASE_END, sentence)
     if _DENIED.search(text, phrase, start) or _NOT_YET.search(text, phrase, start):
