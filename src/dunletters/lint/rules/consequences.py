@@ -48,7 +48,7 @@ def missing_consequence(ctx: LintContext) -> list[Hit]:
 
 _LEGAL = re.compile(
     r"诉|訴|官司|法院|法庭|开庭|立案|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律師|律所|法务"
-    r"|告(?:你|您)|[A-Za-z]"
+    r"|告(?:到|得|死|垮|穷)?(?:你|您)|提告|告上|[A-Za-z]"
 )
 """What makes a legal_action match a legal step (the list also holds visits and agencies,
 all in Chinese: a Latin letter is a legal word spelt to slip past SMS filters, 起su)."""
@@ -69,6 +69,7 @@ _ITEM = re.compile(
 )
 """The opening of a numbered list item."""
 _SENDER_LINE = re.compile(
+    r"(?![^\n]*(?:你|您|收|寄|发给|等着|准备|吧))"
     r"[^，。,；;：:！!？?]{0,24}(?:律师事务所|律所|法律服务所|法务部|律师函|催告函|告知函)"
 )
 """A line that is only a sender's name (a signature) or the letter's title (律师函)."""
@@ -95,7 +96,7 @@ def _list_lead(text: str, start: int) -> int:
 
 _FORBIDDEN_BEFORE = re.compile(r"(?:严禁|禁止|不得|不准|切勿|请勿|不会)[^，。；;！？\n]{0,8}$")
 _COURT_MAY = re.compile(
-    r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法|依法(?:决定|认定|作出|审查|确认|审理))"
+    r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法|依法(?:决定|认定|作出|审查|确认|审理)|判决(?:生效)?(?:后|以后))"
 )
 
 
@@ -113,6 +114,24 @@ def _glossed(text: str, start: int) -> bool:
     sentence = opening(text, start, _SENTENCE_END)
     found = _FULL_STOP.search(text, start)
     return _GLOSS.search(text, sentence, found.end() if found else len(text)) is not None
+
+
+_AS_IDENTITY_BEFORE = re.compile(
+    r"(?:冒充|假冒|冒用|假借|盗用|自称|谎称|声称|受|是|系|和|跟|与)[^，,。；;！？!?\n]{0,6}$"
+)
+_AS_IDENTITY_AFTER = re.compile(
+    r"(?:的)?(?:人|同志|工作人员|执行人员|名义|旗号|委托|指定|指派|授权|法警|干警|法官|黑名单|系统)"
+)
+
+
+def _court_as_identity(text: str, start: int, end: int) -> bool:
+    """法院 names who the sender claims to be or act for (「我们受法院委托」, 「冒充法院工作
+    人员」, 「法院的人已经在你楼下」): a false claim of authority (DL603), not a lawsuit
+    the creditor announces."""
+    phrase = opening(text, start, "，,。；;！？!?\n")
+    return bool(
+        _AS_IDENTITY_BEFORE.search(text, phrase, start) or _AS_IDENTITY_AFTER.match(text, end)
+    )
 
 
 def _forbidden(text: str, start: int) -> bool:
@@ -185,7 +204,9 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue
         if action.start < quiet_until:
             continue  # a step the law's court may take (below)
-        if action.text.endswith("法院") and _glossed(text, action.start):
+        if action.text.endswith("法院") and (
+            _glossed(text, action.start) or _court_as_identity(text, action.start, action.end)
+        ):
             continue
         if action.text.endswith("法院") and _COURT_MAY.match(text, action.end):
             found = _PHRASE_END.search(text, action.end)
