@@ -96,7 +96,7 @@ def _list_lead(text: str, start: int) -> int:
 
 _FORBIDDEN_BEFORE = re.compile(r"(?:严禁|禁止|不得|不准|切勿|请勿|不会)[^，。；;！？\n]{0,8}$")
 _COURT_MAY = re.compile(
-    r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法|依法(?:决定|认定|作出|审查|确认|审理)|判决(?:生效)?(?:后|以后))"
+    r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法|依法(?:决定|认定|作出|审查|确认|审理)|(?:判决(?:生效)?|立案|受理)(?:后|以后))"
 )
 
 
@@ -132,6 +132,24 @@ def _court_as_identity(text: str, start: int, end: int) -> bool:
     return bool(
         _AS_IDENTITY_BEFORE.search(text, phrase, start) or _AS_IDENTITY_AFTER.match(text, end)
     )
+
+
+_SERVED = re.compile(r"[^，,。]{0,2}送达起诉状")
+"""「法院会向被告送达起诉状副本」: a court's procedure explained, not the creditor's step."""
+_SENT_BY = re.compile(r"由[^，,。；;！？!?\n]{0,24}(?:律师事务所|律所)(?:出具|发出|代为|起草)")
+"""「本函由XX律师事务所出具」: who wrote the letter, not a step anyone takes."""
+
+
+def _phrase(text: str, start: int) -> tuple[int, int]:
+    """The comma-delimited phrase around ``start``."""
+    found = _PHRASE_END.search(text, start)
+    return opening(text, start, "，,。；;！？!?\n"), found.start() if found else len(text)
+
+
+def _titled(text: str, start: int) -> bool:
+    """The word stands inside a book title (《民事诉讼法》), naming a law."""
+    opened = text.rfind("《", 0, start)
+    return opened >= 0 and text.find("》", opened, start) < 0 and "》" in text[start : start + 24]
 
 
 def _forbidden(text: str, start: int) -> bool:
@@ -197,7 +215,11 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue  # a visit or an agency: an escalation (DL402), not a legal step
         if _debtors_right(text, action.start) or _signature(text, action.start):
             continue
-        if _forbidden(text, action.start) or told_lawfully(text, action.start):
+        if _forbidden(text, action.start) or told_lawfully(text, action.start, action.end):
+            continue
+        if _titled(text, action.start) or _SENT_BY.search(text, *_phrase(text, action.start)):
+            continue
+        if _SERVED.match(text, max(0, action.start - 4)):
             continue
         index = bisect.bisect_right(ends, action.start)  # the action's sentence
         if index in reported:

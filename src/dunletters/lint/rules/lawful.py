@@ -27,14 +27,15 @@ _REACH = 160
 _WARNING = re.compile(
     r"谨防|警惕|提防|防范|当心(?:诈骗|受骗|上当)|小心(?:诈骗|受骗|上当)|骗局|骗子"
     r"|(?:都|均|皆|一律)(?:是|为|属于?)(?:电信)?诈骗(?!罪)|诈骗(?:短信|电话|分子|团伙|信息)"
-    r"|如遇|如(?:您|你)?(?:收到|接到)|遇到|遇有|接到(?:自称|陌生|可疑)|凡(?:是)?(?:自称|要求|以)|(?:请|不要|切勿|请勿)(?:轻信|相信)"
+    r"|如遇|如(?:果)?(?:您|你)?(?:已)?(?:收到|接到)|遇到|遇有|接到(?:自称|陌生|可疑)|凡(?:是)?(?:自称|要求|以)|(?:请|不要|切勿|请勿)(?:轻信|相信)"
     r"|(?:可|可以|请|应|应当|及时|立即|直接)(?:[^，。；！？\n]{0,10})?(?:报警|举报|投诉|核实|核查来电)"
 )
 """A warning or advice addressed to the reader about fraudsters and where to report them."""
 
 _EXPLAINED = re.compile(
     r"俗称|是指|一般指|通常指|所谓|说法|指的是|称为|叫做|叫作|的意思|含义"
-    r"|只有[^。；！？\n]{0,40}?(?:才|后)|才(?:会|能|可能)(?:被|依法)|一般(?:会|只|通过|不|情况下)|通常(?:会|只|通过|不)"
+    r"|只有[^。；！？\n]{0,40}?(?:才|后)|才(?:会|能|可能)(?:被|依法|构成|涉嫌|承担)|须经|需经|必须经"
+    r"|的[，,](?:人民)?(?:法院|公安机关|检察院|债权人|发卡行|银行)(?:会|将|可|可以|有权)?依法|一般(?:会|只|通过|不|情况下)|通常(?:会|只|通过|不)"
 )
 """An explanation of a term or of when the law applies (「只有…才会被限制」)."""
 
@@ -53,11 +54,16 @@ _SCAM = re.compile(r"(?<!所谓的)(?<!所谓)安全(?:账|帐)户")
 
 _DENIED_VERB = re.compile(r"不(?=影响|会|能|构成|属于|涉及|等于|是)")
 """「逾期不影响您子女上学」: the match opens on the verb its 不 denies."""
+_DENIED_AFTER = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:不会(?:因|受|被|影响)|不受|不影响|无关)")
+"""「子女政审不会因父母逾期受影响」: the denial follows the word it denies."""
 
 
-def told_lawfully(text: str, start: int) -> bool:
-    """Whether the word at ``start`` stands in a warning, an explanation, or a denial."""
+def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
+    """Whether the word at ``start`` (ending at ``end``) stands in a warning, an
+    explanation, or a denial."""
     if start and _DENIED_VERB.match(text, start - 1):
+        return True
+    if end is not None and _DENIED_AFTER.match(text, end):
         return True
     sentence = opening(text, start, _SENTENCE_END, max(0, start - _REACH))
     phrase = opening(text, start, _PHRASE_END, sentence)
@@ -76,6 +82,6 @@ def quieted(made: Rule) -> Rule:
 
     def lawful_check(ctx: LintContext) -> list[Hit]:
         text = ctx.view.text
-        return [hit for hit in check(ctx) if not told_lawfully(text, hit.start)]
+        return [hit for hit in check(ctx) if not told_lawfully(text, hit.start, hit.end)]
 
     return replace(made, check=lawful_check)
