@@ -134,9 +134,15 @@ def _court_as_identity(text: str, start: int, end: int) -> bool:
     )
 
 
+_ASK_THEM = re.compile(
+    r"如有(?:疑问|异议|问题)[^，,。；;]{0,4}(?:与|向|咨询|联系|致电)[^，,。；;]{0,4}$"
+)
+"""「如有疑问请与律师联系」: where to ask, not a step taken against the debtor."""
 _SERVED = re.compile(r"[^，,。]{0,2}送达起诉状")
 """「法院会向被告送达起诉状副本」: a court's procedure explained, not the creditor's step."""
-_SENT_BY = re.compile(r"由[^，,。；;！？!?\n]{0,24}(?:律师事务所|律所)(?:出具|发出|代为|起草)")
+_SENT_BY = re.compile(
+    r"由[^，,。；;！？!?\n]{0,24}(?:律师事务所|律所)[^，,。；;！？!?\n]{0,12}(?:出具|发出|代为|起草)"
+)
 """「本函由XX律师事务所出具」: who wrote the letter, not a step anyone takes."""
 
 
@@ -219,7 +225,9 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue
         if _titled(text, action.start) or _SENT_BY.search(text, *_phrase(text, action.start)):
             continue
-        if _SERVED.match(text, max(0, action.start - 4)):
+        if _SERVED.match(text, max(0, action.start - 4)) or _ASK_THEM.search(
+            text, opening(text, action.start, "，,。；;！？!?\n"), action.start
+        ):
             continue
         index = bisect.bisect_right(ends, action.start)  # the action's sentence
         if index in reported:
