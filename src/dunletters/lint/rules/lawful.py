@@ -27,11 +27,13 @@ _REACH = 160
 _WARNING = re.compile(
     r"谨防|警惕|提防|防范|当心(?:诈骗|受骗|上当)|小心(?:诈骗|受骗|上当)"
     r"|(?:都|均|皆|一律)(?:是|为|属于?)(?:电信)?诈骗(?!罪)|诈骗(?:短信|电话|分子|团伙|信息)"
-    r"|如遇|如(?:果)?(?:您|你)?(?:已)?(?:收到|接到)|遇到|遇有|接到(?:自称|陌生|可疑)"
+    r"|如遇|如(?:果)?(?:您|你)?(?:已)?(?:收到|接到)|(?:遇到|遇有|接到)(?:自称|冒充|陌生|可疑|此类|类似|诈骗)"
     r"|凡(?:是)?(?:自称|要求|以)|(?:请|不要|切勿|请勿)(?:轻信|相信)"
-    r"|(?:可|可以|请|应|应当|及时|立即|直接)(?:[^，。；！？\n]{0,10})?(?:报警|举报|投诉|核实|核查来电)"
+    r"|(?:请(?:您|你)?|应当?|(?:您|你)(?:也|还)?可(?:以)?|可(?:以)?(?:向|拨打|到|致电))"
+    r"[^，。；！？\n]{0,10}?(?:报警|举报|投诉|核实|核查来电)"
 )
-"""A warning or advice addressed to the reader about fraudsters and where to report them."""
+"""A warning or advice addressed to the reader about fraudsters and where to report them
+(「请立即报警」, 「您可以向金融监管局投诉」 — not a collector's 「我们直接报警」)."""
 
 _EXPLAINED = re.compile(
     r"俗称|是指|一般指|通常指|所谓|(?:民间|网上|网传|这种|这个|所谓的?)说法|说法(?:是|并不|不)|指的是"
@@ -86,10 +88,10 @@ def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
     if _DENIED.search(text, phrase, start) or _NOT_YET.search(text, phrase, start):
         return True
     found = [text.find(mark, start) for mark in _SENTENCE_END]
-    end = min((f for f in found if f >= 0), default=len(text))
-    if _SCAM.search(text, sentence, end) or _BRAVADO.search(text, sentence, end):
+    stop = min((f for f in found if f >= 0), default=len(text))
+    if _SCAM.search(text, sentence, stop) or _BRAVADO.search(text, sentence, stop):
         return False
-    return bool(_WARNING.search(text, sentence, end) or _EXPLAINED.search(text, sentence, end))
+    return bool(_WARNING.search(text, sentence, stop) or _EXPLAINED.search(text, sentence, stop))
 
 
 def quieted(made: Rule) -> Rule:
