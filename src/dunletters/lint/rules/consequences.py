@@ -152,12 +152,6 @@ def _phrase(text: str, start: int) -> tuple[int, int]:
     return opening(text, start, "，,。；;！？!?\n"), found.start() if found else len(text)
 
 
-def _titled(text: str, start: int) -> bool:
-    """The word stands inside a book title (《民事诉讼法》), naming a law."""
-    opened = text.rfind("《", 0, start)
-    return opened >= 0 and text.find("》", opened, start) < 0 and "》" in text[start : start + 24]
-
-
 def _forbidden(text: str, start: int) -> bool:
     """The legal word is forbidden in its phrase, as a code of conduct writes it
     (「严禁冒充司法机关、律师」)."""
@@ -223,7 +217,7 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue
         if _forbidden(text, action.start) or told_lawfully(text, action.start, action.end):
             continue
-        if _titled(text, action.start) or _SENT_BY.search(text, *_phrase(text, action.start)):
+        if _SENT_BY.search(text, *_phrase(text, action.start)):
             continue
         if _SERVED.match(text, max(0, action.start - 4)) or _ASK_THEM.search(
             text, opening(text, action.start, "，,。；;！？!?\n"), action.start

@@ -1,7 +1,8 @@
 """Where a legal word is education, a warning or a denial, not a claim about this debt.
 
 DL502, DL503 and DL603 report words (法院, 坐牢, 传票, 失信名单) that also stand in the
-sentences a careful creditor writes: an anti-fraud warning (「谨防冒充公检法」), a rule
+sentences a careful creditor writes: a cited law (「《民事诉讼法》」, 「最高人民法院、最高人民
+检察院《关于…的解释》」), an anti-fraud warning (「谨防冒充公检法」), a rule
 for collectors (「催收人员不得冒用公检法名义」), a denial (「逾期不会导致坐牢」,
 「本行不会冻结您的微信」), or an explanation of the law (「只有被法院列为失信被执行人后，
 才会被限制乘坐飞机」, 「老赖是失信被执行人的俗称」). Those stay silent; a report of what a
@@ -70,6 +71,22 @@ _SCAM = re.compile(r"(?<!所谓的)(?<!所谓)安全(?:账|帐)户")
 """The fake police's 「safe account」: a scam dressed as a warning, never a real one."""
 
 
+_ISSUER = re.compile(
+    r"(?:最高人民法院|最高人民检察院|公安部|司法部|中国人民银行|银保监会|金融监管总局)"
+    r"(?:[、和与及](?:最高人民法院|最高人民检察院|公安部|司法部|中国人民银行|银保监会))*"
+    r"(?:联合)?(?:发布|印发|颁布)?(?:的)?《"
+)
+"""The bodies that issued a cited law (「最高人民法院、最高人民检察院《关于…的解释》」)."""
+
+
+def _cited(text: str, start: int, sentence: int, stop: int) -> bool:
+    """The word names a law (inside 《…》) or the bodies that issued one."""
+    opened = text.rfind("《", sentence, start)
+    if opened >= 0 and text.find("》", opened, start) < 0 and "》" in text[start:stop]:
+        return True
+    return any(m.start() <= start < m.end() for m in _ISSUER.finditer(text, sentence, stop))
+
+
 _DENIED_VERB = re.compile(r"不(?=影响|会|能|构成|属于|涉及|等于|是)")
 """「逾期不影响您子女上学」: the match opens on the verb its 不 denies."""
 _DENIED_AFTER = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:不会(?:因|受|被|影响)|不受|不影响|无关)")
@@ -89,6 +106,8 @@ def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
         return True
     found = [text.find(mark, start) for mark in _SENTENCE_END]
     stop = min((f for f in found if f >= 0), default=len(text))
+    if _cited(text, start, sentence, stop):
+        return True
     if _SCAM.search(text, sentence, stop) or _BRAVADO.search(text, sentence, stop):
         return False
     return bool(_WARNING.search(text, sentence, stop) or _EXPLAINED.search(text, sentence, stop))
