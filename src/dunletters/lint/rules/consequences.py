@@ -14,7 +14,8 @@ from dunletters.lint.rules.common import (
     say,
 )
 from dunletters.lint.rules.existence import declared
-from dunletters.lint.text import opening
+from dunletters.lint.rules.lawful import quieted, told_lawfully
+from dunletters.lint.text import fold_chinese, opening
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -47,12 +48,12 @@ def missing_consequence(ctx: LintContext) -> list[Hit]:
 
 _LEGAL = re.compile(
     r"诉|訴|官司|法院|法庭|开庭|立案|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律師|律所|法务"
-    r"|告(?:你|您)|[A-Za-z]"
+    r"|告(?:到|得|死|垮|穷)?(?:你|您)|提告|告上|公堂|存证信函|支付命令|法扣|入禀|[A-Za-z]"
 )
 """What makes a legal_action match a legal step (the list also holds visits and agencies,
 all in Chinese: a Latin letter is a legal word spelt to slip past SMS filters, 起su)."""
 _YOU_MAY = re.compile(
-    r"(?:您|你|客户|债务人|借款人|持卡人|当事人|任何一方)(?:也|亦)?(?:可以?(?!能)|有权|可依法)"
+    r"(?:您|你|客户|债务人|债权人|借款人|持卡人|当事人|任何一方)(?:也|亦)?(?:可以?(?!能)|有权|可依法)"
 )
 """A phrase that gives the debtor a right (「您可向人民法院提起诉讼」)."""
 _MAY = re.compile(r"(?:也|亦|均|或|还)?(?:可以?(?!能)|有权)")
@@ -68,6 +69,7 @@ _ITEM = re.compile(
 )
 """The opening of a numbered list item."""
 _SENDER_LINE = re.compile(
+    r"(?![^\n]*(?:你|您|收|寄|发给|等着|准备|吧))"
     r"[^，。,；;：:！!？?]{0,24}(?:律师事务所|律所|法律服务所|法务部|律师函|催告函|告知函)"
 )
 """A line that is only a sender's name (a signature) or the letter's title (律师函)."""
@@ -93,7 +95,9 @@ def _list_lead(text: str, start: int) -> int:
 
 
 _FORBIDDEN_BEFORE = re.compile(r"(?:严禁|禁止|不得|不准|切勿|请勿|不会)[^，。；;！？\n]{0,8}$")
-_COURT_MAY = re.compile(r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法)")
+_COURT_MAY = re.compile(
+    r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法|依法(?:决定|认定|作出|审查|确认|审理)|(?:判决(?:生效)?|立案|受理)(?:后|以后))"
+)
 
 
 """After 法院: the court acting as the law allows in general (「判决生效后仍不履行的，法院可
@@ -110,6 +114,42 @@ def _glossed(text: str, start: int) -> bool:
     sentence = opening(text, start, _SENTENCE_END)
     found = _FULL_STOP.search(text, start)
     return _GLOSS.search(text, sentence, found.end() if found else len(text)) is not None
+
+
+_AS_IDENTITY_BEFORE = re.compile(
+    r"(?:冒充|假冒|冒用|假借|盗用|自称|谎称|声称|受|是|系|和|跟|与)[^，,。；;！？!?\n]{0,6}$"
+)
+_AS_IDENTITY_AFTER = re.compile(
+    r"(?:的)?(?:人|同志|工作人员|执行人员|名义|旗号|委托|指定|指派|授权|法警|干警|法官|黑名单|系统)"
+)
+
+
+def _court_as_identity(text: str, start: int, end: int) -> bool:
+    """法院 names who the sender claims to be or act for (「我们受法院委托」, 「冒充法院工作
+    人员」, 「法院的人已经在你楼下」): a false claim of authority (DL603), not a lawsuit
+    the creditor announces."""
+    phrase = opening(text, start, "，,。；;！？!?\n")
+    return bool(
+        _AS_IDENTITY_BEFORE.search(text, phrase, start) or _AS_IDENTITY_AFTER.match(text, end)
+    )
+
+
+_ASK_THEM = re.compile(
+    r"如有(?:疑问|异议|问题)[^，,。；;]{0,4}(?:与|向|咨询|联系|致电)[^，,。；;]{0,4}$"
+)
+"""「如有疑问请与律师联系」: where to ask, not a step taken against the debtor."""
+_SERVED = re.compile(r"[^，,。]{0,2}送达起诉状")
+"""「法院会向被告送达起诉状副本」: a court's procedure explained, not the creditor's step."""
+_SENT_BY = re.compile(
+    r"由[^，,。；;！？!?\n]{0,24}(?:律师事务所|律所)[^，,。；;！？!?\n]{0,12}(?:出具|发出|代为|起草)"
+)
+"""「本函由XX律师事务所出具」: who wrote the letter, not a step anyone takes."""
+
+
+def _phrase(text: str, start: int) -> tuple[int, int]:
+    """The comma-delimited phrase around ``start``."""
+    found = _PHRASE_END.search(text, start)
+    return opening(text, start, "，,。；;！？!?\n"), found.start() if found else len(text)
 
 
 def _forbidden(text: str, start: int) -> bool:
@@ -171,18 +211,26 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     reported: set[int] = set()
     quiet_until = 0
     for action in actions:
-        if _LEGAL.search(action.text) is None:
+        if _LEGAL.search(fold_chinese(action.text)) is None:
             continue  # a visit or an agency: an escalation (DL402), not a legal step
         if _debtors_right(text, action.start) or _signature(text, action.start):
             continue
-        if _forbidden(text, action.start):
+        if _forbidden(text, action.start) or told_lawfully(text, action.start, action.end):
+            continue
+        if _SENT_BY.search(text, *_phrase(text, action.start)):
+            continue
+        if _SERVED.match(text, max(0, action.start - 4)) or _ASK_THEM.search(
+            text, opening(text, action.start, "，,。；;！？!?\n"), action.start
+        ):
             continue
         index = bisect.bisect_right(ends, action.start)  # the action's sentence
         if index in reported:
             continue
         if action.start < quiet_until:
             continue  # a step the law's court may take (below)
-        if action.text.endswith("法院") and _glossed(text, action.start):
+        if action.text.endswith("法院") and (
+            _glossed(text, action.start) or _court_as_identity(text, action.start, action.end)
+        ):
             continue
         if action.text.endswith("法院") and _COURT_MAY.match(text, action.end):
             found = _PHRASE_END.search(text, action.end)
@@ -204,7 +252,7 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     return hits
 
 
-overstated_consequence = declared("overstated_consequence")
+overstated_consequence = quieted(declared("overstated_consequence"))
 
 
 __register__: tuple[Rule, ...] = (
