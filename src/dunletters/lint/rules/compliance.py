@@ -102,11 +102,12 @@ def _negated(text: str, start: int) -> bool:
 
 _FORBIDDING = re.compile(
     r"\s*(?:[^，,。；;]{0,8}?(?:严禁|禁止|不得(?!不)|不准|不允许|法院(?:依法)?(?:可以?|有权))"
-    r"|(?:如|若|如果)(?:您|你)?(?:遇到?|发现))"
+    r"|(?:如|若|如果)(?:您|你)?(?:遇到?|发现)"
+    r"|(?:如|若|如果|倘若)(?:有|遇到?|发现)?(?:催收人员|催收员|外访人员|工作人员|有人|他人|任何人))"
 )
 """A clause that opens with a prohibition (「严禁在催收过程中……张贴催收告示」) states a
 rule of conduct, and one whose subject is what 法院可以 do states the law, not an act;
-one that opens with 如遇 tells the debtor what to do if someone else acts so."""
+one that opens with 如遇 (or 若催收人员…) tells the debtor what to do if someone else acts so."""
 
 
 _CONTACT_BEFORE = re.compile(
@@ -149,7 +150,8 @@ _ID_SHAPE = re.compile(
     r"(?![0-9A-Za-z])"
 )
 """An 18-character ID number by its shape (region, birth date), whatever its check character."""
-_FIFTEEN_DIGITS = re.compile(r"\d{15}")
+_FIFTEEN_DIGITS = re.compile(r"\d(?:\d|[ -](?=\d)){14}")
+"""Fifteen digits in a row, or in groups (6222 0202 …): the shortest full ID or card."""
 _ID_WORDS = re.compile(r"身份证|证件|身份号码|公民身份")
 _ACCOUNT_WORDS = re.compile(r"卡|账户|账号|帐户|帐号")
 
@@ -254,6 +256,13 @@ def _record_mobile(ctx: LintContext) -> Hit | None:
 
 
 _LONG_DIGITS = re.compile(r"(?<![\d*])[1-9]\d{14,18}(?![\d*])")
+_GROUPED_DIGITS = re.compile(r"(?<![\d*])(?<!\d[ -])[1-9](?:\d|[ -](?=\d)){14,24}[Xx]?(?![\d*])")
+"""A long run of digits, whole or in groups (110105 19900307 1234, 6222-0202-…)."""
+_ID_DIGITS = re.compile(
+    r"[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+)
+"""_ID_SHAPE for the digits of a run with its separators taken out."""
+_SEPARATORS = re.compile(r"[ -]")
 
 
 def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[Hit]:
@@ -263,7 +272,10 @@ def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[H
     if "户名" not in text and "收款人" not in text and "开户名" not in text:
         return []  # the usual case: no payee named at all
     hits = []
-    for match in _LONG_DIGITS.finditer(text):
+    for match in _GROUPED_DIGITS.finditer(text):
+        digits = _SEPARATORS.sub("", match.group(0))
+        if not (digits.isdigit() and 15 <= len(digits) <= 19):
+            continue
         if any(n.start <= match.start() < n.end for n in numbers):
             continue  # found (and judged) by the number scan
         if _PERSONAL_PAYEE.search(text, max(0, match.start() - 60), match.start()) is not None:
@@ -279,22 +291,28 @@ def _unchecked_numbers(ctx: LintContext, numbers: list[NumberSpan], found: list[
         return []  # the usual letter: no run long enough for either
     taken = [(n.start, n.end) for n in numbers] + [(h.start, h.end) for h in found]
     hits = []
-    for pattern, kind in ((_ID_SHAPE, "身份证号"), (_LONG_DIGITS, "银行卡号")):
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(a <= start < b for a, b in taken):
-                continue
-            before = text[max(0, start - 12) : start]
-            if kind == "身份证号":
-                if _ID_WORDS.search(before) is None:
-                    continue
-            elif not _card_shaped(match.group(0), before) or (
-                _REFERENCE_BEFORE.search(text, 0, start) or _creditors_account(text, start, end)
-            ):
-                continue
+    for match in _GROUPED_DIGITS.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in taken):
+            continue
+        kind = _unchecked_kind(text, start, end, _SEPARATORS.sub("", match.group(0)))
+        if kind is not None:
             taken.append((start, end))
             hits.append(Hit(start, end, say(ctx, "DL605", "unmasked", kind=kind)))
     return hits
+
+
+def _unchecked_kind(text: str, start: int, end: int, digits: str) -> str | None:
+    """What a long run the scan left out is: an ID by its shape after 身份证 / 证件, a card
+    by its prefix after 卡 / 账户 unless it is a reference or the creditor's account."""
+    before = text[max(0, start - 12) : start]
+    if _ID_DIGITS.fullmatch(digits) and _ID_WORDS.search(before) is not None:
+        return "身份证号"
+    if not (digits.isdigit() and 15 <= len(digits) <= 19) or not _card_shaped(digits, before):
+        return None
+    if _REFERENCE_BEFORE.search(text, 0, start) or _creditors_account(text, start, end):
+        return None
+    return "银行卡号"
 
 
 def _card_shaped(digits: str, before: str) -> bool:
@@ -380,7 +398,7 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
 
 _WARNING = re.compile(
     r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免|如遇|自称|假冒"
-    r"|[如若](?:您|你)?(?:收到|接到)"
+    r"|[如若](?:您|你)?(?:收到|接到)|[如若]有人"
 )
 
 
