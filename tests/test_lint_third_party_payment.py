@@ -259,6 +259,7 @@ def test_masked_numbers_and_the_creditors_own_are_not_reported(text: str) -> Non
             "你欠钱的截图我发你们家族群了。",
             "你通讯录里每个人我都发一遍。",
             "我们会在你们本地论坛发帖曝光。",
+            "让你亲戚朋友都看看你是什么样的人。",
         ]
     ],
 )

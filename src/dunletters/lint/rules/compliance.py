@@ -78,6 +78,7 @@ _TO_GUARANTOR = re.compile(
     r"|(?:您|你|贵司|贵公司)(?:作为|为|系|是)[^。；\n]{0,30}(?:保证人|担保人|提供了?(?:连带责任)?(?:保证|担保))"
     r"|(?:您|你|贵司|贵公司)(?:应|须|需)?(?:依法)?承担(?:连带)?(?:保证|担保)责任"
     r"|(?:保证人|担保人)(?:应|须|需|应当|应于|须于)"
+    r"|(?:^|\n)\s*(?:连带责任)?(?:保证人|担保人)[^：:\n]{0,6}[:：]"
 )
 """A document addressed to the guarantor: the one person besides the debtor a lender may
 ask to pay (card measures Art. 68; 中支协 Art. 83)."""
