@@ -120,6 +120,8 @@ _CONTACT_BEFORE = re.compile(
 _THIRD_PARTY_WORDS = (
     r"紧急联系人|配偶|爱人|妻子|丈夫|老婆|老公|父亲|母亲|父母|爸爸|妈妈|儿子|女儿|子女|家人|家属"
     r"|亲属|亲戚|朋友|好友|同事|领导|担保人|保证人|哥哥|姐姐|弟弟|妹妹|兄弟|姐妹"
+    r"|房东|室友|舍友|老板|上司|邻居|同学|媳妇|对象|男朋友|女朋友|男友|女友|舅舅|姑姑|叔叔|阿姨"
+    r"|爷爷|奶奶|外公|外婆|(?:你|您)(?:哥|姐|弟|妹|爸|妈|叔|舅|姨|姑)|联系人\s?[1-9一二三]"
 )
 _THIRD_PARTY_BEFORE = re.compile(_THIRD_PARTY_WORDS)
 """Before a mobile: whose number it is — a relative's or a contact's is their data, even
