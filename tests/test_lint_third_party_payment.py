@@ -78,6 +78,9 @@ def test_third_party_wordings(text: str, expected: bool) -> None:
 # Synthetic numbers only: the cards are generated (half with a wrong Luhn digit), the IDs
 # carry a generated region and birth date (half with a wrong check character).
 _FULL_NUMBERS = [
+    "请汇款至指定账户：李强 6217 0000 1234 5678 901",
+    "请转账至对公账户以外的指定账户：6222 0202 0000 1234 567",
+    "还款请转入个人账户6222020200001234567",
     "你哥的手机13912345678我们已经打过了",
     "联系人1：张三 13800138000",
     "你房东的电话是13712345678吧",

@@ -161,10 +161,21 @@ _ID_WORDS = re.compile(r"身份证|证件|身份号码|公民身份")
 _ACCOUNT_WORDS = re.compile(r"卡|账户|账号|帐户|帐号")
 
 
+_NOT_CREDITORS = re.compile(
+    r"以外|之外|个人|私人|非对公|(?:^|[：:，,\s])[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
+    r"彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
+    r"贺顾毛郝龚邵万钱严覃武戴莫孔向汤葛][\u4e00-\u9fff]{1,2}(?<![行司社心部处])\s?$"
+)
+"""Before an account number: it is not the creditor's — 对公账户以外, a 个人 account, or a
+person's name just before the digits (「指定账户：张伟 6222…」)."""
+
+
 def _creditors_account(text: str, start: int, end: int) -> bool:
     """A number the creditor prints for payment: its own account, named as such before it
     or by the institution's name just after it, and not paid to a person."""
     if _PERSONAL_PAYEE.search(text, max(0, start - 60), start) is not None:
+        return False
+    if _NOT_CREDITORS.search(text, max(0, start - 40), start) is not None:
         return False
     return (
         _PAYEE_BEFORE.search(text, max(0, start - 40), start) is not None
