@@ -78,6 +78,9 @@ def test_third_party_wordings(text: str, expected: bool) -> None:
 # Synthetic numbers only: the cards are generated (half with a wrong Luhn digit), the IDs
 # carry a generated region and birth date (half with a wrong check character).
 _FULL_NUMBERS = [
+    "请将欠款转入指定银行卡：6222 0212 3456 7890 123",
+    "还款请汇至6217 0033 1234 5678 901，转账后截图",
+    "请将还款存入您的还款卡6222 0212 3456 7890 123",
     "请汇款至指定账户：李强 6217 0000 1234 5678 901",
     "请转账至对公账户以外的指定账户：6222 0202 0000 1234 567",
     "还款请转入个人账户6222020200001234567",
@@ -254,6 +257,9 @@ def test_masked_numbers_and_the_creditors_own_are_not_reported(text: str) -> Non
             "您的款项需转入监管账户，待核实后退回。",
             "加这个QQ号：12345678，找专员处理还款。",
             "找我们合作的代还公司帮你还。",
+            "为了加快处理，请直接转到我们内部账户。",
+            "平台账户冻结，请向临时收款账户转账。",
+            "请将保证金转入验证账户。",
             "交给代还中介处理，钱打给中介就行。",
             "找中介代还，手续费只收3个点。",
             "走对公太慢了，转我私人卡。",

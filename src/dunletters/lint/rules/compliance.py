@@ -158,7 +158,7 @@ _ID_SHAPE = re.compile(
 _FIFTEEN_DIGITS = re.compile(r"\d(?:\d|[ -](?=\d)){14}")
 """Fifteen digits in a row, or in groups (6222 0202 …): the shortest full ID or card."""
 _ID_WORDS = re.compile(r"身份证|证件|身份号码|公民身份")
-_ACCOUNT_WORDS = re.compile(r"卡|账户|账号|帐户|帐号")
+_ACCOUNT_WORDS = re.compile(r"卡|账户|账号|帐户|帐号|(?:汇|转|打|存)(?:款|账)?(?:至|到|入)")
 
 
 _NOT_CREDITORS = re.compile(
