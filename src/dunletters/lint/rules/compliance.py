@@ -333,11 +333,16 @@ def _unchecked_kind(text: str, start: int, end: int, digits: str) -> str | None:
 
 def _card_shaped(digits: str, before: str) -> bool:
     """After 卡, 账户 or 账号: a UnionPay card number (62…, 16–19 digits), or a Visa,
-    Mastercard, JCB or Amex one (3…–5…). Without such a word a long number may be any
-    reference, so only a valid check digit (the number scan) makes it a card."""
+    Mastercard or JCB one (4…, 5…, 35…: 16 digits) or an Amex one (34…, 37…: 15). Without
+    such a word a long number may be any reference, so only a valid check digit (the
+    number scan) makes it a card; a 17–19-digit account that starts 3… is a bank's."""
     if _ACCOUNT_WORDS.search(before[-8:]) is None:
         return False
-    return (digits.startswith("62") and 16 <= len(digits) <= 19) or digits[0] in "345"
+    if digits.startswith("62"):
+        return 16 <= len(digits) <= 19
+    if len(digits) == 16:
+        return digits[0] in "45" or digits.startswith("35")
+    return len(digits) == 15 and digits[:2] in ("34", "37")
 
 
 def _masked(number: NumberSpan) -> str | None:
