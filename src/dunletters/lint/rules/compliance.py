@@ -150,11 +150,6 @@ _CORPORATE_AFTER = re.compile(
     r"[^。；;\n]{0,24}?)(?:公司|银行|中心|联社|分行|支行)"
 )
 """After an account number: the institution it belongs to (「…0123，户名：某某消费金融有限公司」)."""
-_ID_SHAPE = re.compile(
-    r"(?<![0-9A-Za-z])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
-    r"(?![0-9A-Za-z])"
-)
-"""An 18-character ID number by its shape (region, birth date), whatever its check character."""
 _FIFTEEN_DIGITS = re.compile(r"\d(?:\d|[ -](?=\d)){14}")
 """Fifteen digits in a row, or in groups (6222 0202 …): the shortest full ID or card."""
 _ID_WORDS = re.compile(r"身份证|证件|身份号码|公民身份")
@@ -271,13 +266,15 @@ def _record_mobile(ctx: LintContext) -> Hit | None:
     return Hit(start, start + len(own), say(ctx, "DL605", "record_mobile"))
 
 
-_LONG_DIGITS = re.compile(r"(?<![\d*])[1-9]\d{14,18}(?![\d*])")
-_GROUPED_DIGITS = re.compile(r"(?<![\d*])(?<!\d[ -])[1-9](?:\d|[ -](?=\d)){14,24}[Xx]?(?![\d*])")
+_GROUPED_DIGITS = re.compile(
+    r"(?<![0-9A-Za-z*])(?<!\d[ -])[1-9](?:\d|[ -](?=\d)){14,24}[Xx]?(?![\d*])"
+)
 """A long run of digits, whole or in groups (110105 19900307 1234, 6222-0202-…)."""
 _ID_DIGITS = re.compile(
     r"[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
 )
-"""_ID_SHAPE for the digits of a run with its separators taken out."""
+"""An 18-character ID number by its shape (region, birth date), whatever its check
+character: matched on a run's digits with their separators taken out."""
 _SEPARATORS = re.compile(r"[ -]")
 
 
@@ -420,7 +417,7 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
 _WARNING = re.compile(
     r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免|如遇|自称|假冒"
     r"|[如若](?:您|你)?(?:收到|接到)|[如若](?:有|遇)(?:人|催收人员|催收员|工作人员|任何人|自称)"
-    r"|不會|請勿|謹防|嚴禁|詐騙|騙子|自稱|如遇|提高警覺"
+    r"|不會|請勿|謹防|嚴禁|詐騙|騙子|自稱|提高警覺"
 )
 
 
