@@ -75,6 +75,8 @@ _NEGATIONS = (
     "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派",
 )  # fmt: skip
 """Words that, just before a frame's match, say the act will not happen."""
+_ASKING = re.compile("要不要|会不会|用不用|需不需要")
+"""A yes-no question holds a negation word but denies nothing (「要不要我跟你老板说一声」)."""
 _CLAUSE_REACH = 200
 """How far a clause reaches at most, either side of a match (a sentence is shorter)."""
 _NEGATION_REACH = 12
@@ -301,6 +303,7 @@ class CompiledFrames:
         phrase_start = opening(text, start, "，,", clause_start)
         # up to the match's second character: 不会 in 「不会上门」 when the match is 会上门
         before = text[max(phrase_start, start - _NEGATION_REACH) : start + 1]
+        before = _ASKING.sub("", before)
         if any(word in before for word in self.negations):
             return True
         if unless is None:

@@ -78,6 +78,8 @@ _TO_GUARANTOR = re.compile(
     r"(?:致|尊敬的|请)(?:连带责任)?(?:保证人|担保人)"
     r"|(?:您|你|贵司|贵公司)(?:作为|为|系|是)[^。；\n]{0,30}(?:保证人|担保人|提供了?(?:连带责任)?(?:保证|担保))"
     r"|(?:您|你|贵司|贵公司)(?:应|须|需)?(?:依法)?承担(?:连带)?(?:保证|担保)责任"
+    r"|(?:保证人|担保人)(?:应|须|需|应当|应于|须于)"
+    r"|(?:^|\n)\s*(?:连带责任)?(?:保证人|担保人)[^：:\n]{0,6}[:：]"
 )
 """A document addressed to the guarantor: the one person besides the debtor a lender may
 ask to pay (card measures Art. 68; 中支协 Art. 83)."""
@@ -102,12 +104,14 @@ def _negated(text: str, start: int) -> bool:
 
 
 _FORBIDDING = re.compile(
-    r"\s*(?:[^，,。；;]{0,8}?(?:严禁|禁止|不得(?!不)|不准|不允许|法院(?:依法)?(?:可以?|有权))"
-    r"|(?:如|若|如果)(?:您|你)?(?:遇到?|发现))"
+    r"\s*(?:[^，,。；;]{0,8}?(?:严禁|禁止|不得(?!不)|不准|不允许|打击|整治|查处|杜绝"
+    r"|法院(?:依法)?(?:可以?|有权))"
+    r"|(?:如|若|如果)(?:您|你)?(?:遇到?|发现)"
+    r"|(?:如|若|如果|倘若)(?:有|遇到?|发现)?(?:催收人员|催收员|外访人员|工作人员|有人|他人|任何人))"
 )
 """A clause that opens with a prohibition (「严禁在催收过程中……张贴催收告示」) states a
 rule of conduct, and one whose subject is what 法院可以 do states the law, not an act;
-one that opens with 如遇 tells the debtor what to do if someone else acts so."""
+one that opens with 如遇 (or 若催收人员…) tells the debtor what to do if someone else acts so."""
 
 
 _CONTACT_BEFORE = re.compile(
@@ -118,6 +122,8 @@ _CONTACT_BEFORE = re.compile(
 _THIRD_PARTY_WORDS = (
     r"紧急联系人|配偶|爱人|妻子|丈夫|老婆|老公|父亲|母亲|父母|爸爸|妈妈|儿子|女儿|子女|家人|家属"
     r"|亲属|亲戚|朋友|好友|同事|领导|担保人|保证人|哥哥|姐姐|弟弟|妹妹|兄弟|姐妹"
+    r"|房东|室友|舍友|老板|上司|邻居|同学|媳妇|对象|男朋友|女朋友|男友|女友|舅舅|姑姑|叔叔|阿姨"
+    r"|爷爷|奶奶|外公|外婆|(?:你|您)(?:哥|姐|弟|妹|爸|妈|叔|舅|姨|姑)|联系人\s?[1-9一二三]"
 )
 _THIRD_PARTY_BEFORE = re.compile(_THIRD_PARTY_WORDS)
 """Before a mobile: whose number it is — a relative's or a contact's is their data, even
@@ -145,20 +151,27 @@ _CORPORATE_AFTER = re.compile(
     r"[^。；;\n]{0,24}?)(?:公司|银行|中心|联社|分行|支行)"
 )
 """After an account number: the institution it belongs to (「…0123，户名：某某消费金融有限公司」)."""
-_ID_SHAPE = re.compile(
-    r"(?<![0-9A-Za-z])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
-    r"(?![0-9A-Za-z])"
-)
-"""An 18-character ID number by its shape (region, birth date), whatever its check character."""
-_FIFTEEN_DIGITS = re.compile(r"\d{15}")
+_FIFTEEN_DIGITS = re.compile(r"\d(?:\d|[ -](?=\d)){14}")
+"""Fifteen digits in a row, or in groups (6222 0202 …): the shortest full ID or card."""
 _ID_WORDS = re.compile(r"身份证|证件|身份号码|公民身份")
-_ACCOUNT_WORDS = re.compile(r"卡|账户|账号|帐户|帐号")
+_ACCOUNT_WORDS = re.compile(r"卡|账户|账号|帐户|帐号|(?:汇|转|打|存)(?:款|账)?(?:至|到|入)")
+
+
+_NOT_CREDITORS = re.compile(
+    r"以外|之外|个人|私人|非对公|(?:^|[：:，,\s])[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
+    r"彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
+    r"贺顾毛郝龚邵万钱严覃武戴莫孔向汤葛][\u4e00-\u9fff]{1,2}(?<![行司社心部处])\s?$"
+)
+"""Before an account number: it is not the creditor's — 对公账户以外, a 个人 account, or a
+person's name just before the digits (「指定账户：张伟 6222…」)."""
 
 
 def _creditors_account(text: str, start: int, end: int) -> bool:
     """A number the creditor prints for payment: its own account, named as such before it
     or by the institution's name just after it, and not paid to a person."""
     if _PERSONAL_PAYEE.search(text, max(0, start - 60), start) is not None:
+        return False
+    if _NOT_CREDITORS.search(text, max(0, start - 40), start) is not None:
         return False
     return (
         _PAYEE_BEFORE.search(text, max(0, start - 40), start) is not None
@@ -254,7 +267,16 @@ def _record_mobile(ctx: LintContext) -> Hit | None:
     return Hit(start, start + len(own), say(ctx, "DL605", "record_mobile"))
 
 
-_LONG_DIGITS = re.compile(r"(?<![\d*])[1-9]\d{14,18}(?![\d*])")
+_GROUPED_DIGITS = re.compile(
+    r"(?<![0-9A-Za-z*])(?<!\d[ -])[1-9](?:\d|[ -](?=\d)){14,24}[Xx]?(?![\d*])"
+)
+"""A long run of digits, whole or in groups (110105 19900307 1234, 6222-0202-…)."""
+_ID_DIGITS = re.compile(
+    r"[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+)
+"""An 18-character ID number by its shape (region, birth date), whatever its check
+character: matched on a run's digits with their separators taken out."""
+_SEPARATORS = re.compile(r"[ -]")
 
 
 def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[Hit]:
@@ -264,7 +286,10 @@ def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[H
     if "户名" not in text and "收款人" not in text and "开户名" not in text:
         return []  # the usual case: no payee named at all
     hits = []
-    for match in _LONG_DIGITS.finditer(text):
+    for match in _GROUPED_DIGITS.finditer(text):
+        digits = _SEPARATORS.sub("", match.group(0))
+        if not (digits.isdigit() and 15 <= len(digits) <= 19):
+            continue
         if any(n.start <= match.start() < n.end for n in numbers):
             continue  # found (and judged) by the number scan
         if _PERSONAL_PAYEE.search(text, max(0, match.start() - 60), match.start()) is not None:
@@ -280,31 +305,42 @@ def _unchecked_numbers(ctx: LintContext, numbers: list[NumberSpan], found: list[
         return []  # the usual letter: no run long enough for either
     taken = [(n.start, n.end) for n in numbers] + [(h.start, h.end) for h in found]
     hits = []
-    for pattern, kind in ((_ID_SHAPE, "身份证号"), (_LONG_DIGITS, "银行卡号")):
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(a <= start < b for a, b in taken):
-                continue
-            before = text[max(0, start - 12) : start]
-            if kind == "身份证号":
-                if _ID_WORDS.search(before) is None:
-                    continue
-            elif not _card_shaped(match.group(0), before) or (
-                _REFERENCE_BEFORE.search(text, 0, start) or _creditors_account(text, start, end)
-            ):
-                continue
+    for match in _GROUPED_DIGITS.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in taken):
+            continue
+        kind = _unchecked_kind(text, start, end, _SEPARATORS.sub("", match.group(0)))
+        if kind is not None:
             taken.append((start, end))
             hits.append(Hit(start, end, say(ctx, "DL605", "unmasked", kind=kind)))
     return hits
 
 
+def _unchecked_kind(text: str, start: int, end: int, digits: str) -> str | None:
+    """What a long run the scan left out is: an ID by its shape after 身份证 / 证件, a card
+    by its prefix after 卡 / 账户 unless it is a reference or the creditor's account."""
+    before = text[max(0, start - 12) : start]
+    if _ID_DIGITS.fullmatch(digits) and _ID_WORDS.search(before) is not None:
+        return "身份证号"
+    if not (digits.isdigit() and 15 <= len(digits) <= 19) or not _card_shaped(digits, before):
+        return None
+    if _REFERENCE_BEFORE.search(text, 0, start) or _creditors_account(text, start, end):
+        return None
+    return "银行卡号"
+
+
 def _card_shaped(digits: str, before: str) -> bool:
     """After 卡, 账户 or 账号: a UnionPay card number (62…, 16–19 digits), or a Visa,
-    Mastercard, JCB or Amex one (3…–5…). Without such a word a long number may be any
-    reference, so only a valid check digit (the number scan) makes it a card."""
+    Mastercard or JCB one (4…, 5…, 35…: 16 digits) or an Amex one (34…, 37…: 15). Without
+    such a word a long number may be any reference, so only a valid check digit (the
+    number scan) makes it a card; a 17–19-digit account that starts 3… is a bank's."""
     if _ACCOUNT_WORDS.search(before[-8:]) is None:
         return False
-    return (digits.startswith("62") and 16 <= len(digits) <= 19) or digits[0] in "345"
+    if digits.startswith("62"):
+        return 16 <= len(digits) <= 19
+    if len(digits) == 16:
+        return digits[0] in "45" or digits.startswith("35")
+    return len(digits) == 15 and digits[:2] in ("34", "37")
 
 
 def _masked(number: NumberSpan) -> str | None:
@@ -381,7 +417,8 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
 
 _WARNING = re.compile(
     r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免|如遇|自称|假冒"
-    r"|[如若](?:您|你)?(?:收到|接到)"
+    r"|[如若](?:您|你)?(?:收到|接到)|[如若](?:有|遇)(?:人|催收人员|催收员|工作人员|任何人|自称)"
+    r"|不會|請勿|謹防|嚴禁|詐騙|騙子|自稱|提高警覺"
 )
 
 
