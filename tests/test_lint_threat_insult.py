@@ -43,6 +43,16 @@ def test_border_cases(text: str, fires: set[str], silent: set[str]) -> None:
 # Colloquial lines as collectors type or say them, one per family member, that the phrase
 # lists (not the frames) catch: each must fire its code (the frames carry their own examples).
 COLLOQUIAL = [
+    ("DL601", "不还钱你就等着残废吧"),
+    ("DL601", "不还钱，你走路最好看着点后面"),
+    ("DL601", "你会为你的所作所为付出惨痛的代价"),
+    ("DL601", "你最好每天祈祷别出事"),
+    ("DL602", "你们一家子都是赖皮"),
+    ("DL602", "你这个臭不要脸的"),
+    ("DL602", "你这种人早晚被雷劈"),
+    ("DL602", "欠钱不还，你算什么男人"),
+    ("DL602", "没钱还就去跳楼吧"),
+    ("DL602", "该催收员在短信中称借款人“猪狗不如”"),
     ("DL601", "今天必须还 不然后果自负"),
     ("DL601", "你就等着吃不了兜着走吧"),
     ("DL601", "你每天几点出门我们一清二楚"),
