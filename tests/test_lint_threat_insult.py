@@ -43,6 +43,10 @@ def test_border_cases(text: str, fires: set[str], silent: set[str]) -> None:
 # Colloquial lines as collectors type or say them, one per family member, that the phrase
 # lists (not the frames) catch: each must fire its code (the frames carry their own examples).
 COLLOQUIAL = [
+    ("DL602", "nmsl，还钱"),
+    ("DL602", "不要碧莲"),
+    ("DL602", "你就是个SB"),
+    ("DL602", "你真猥琐"),
     ("DL601", "不还钱你就等着残废吧"),
     ("DL601", "不还钱，你走路最好看着点后面"),
     ("DL601", "你会为你的所作所为付出惨痛的代价"),
