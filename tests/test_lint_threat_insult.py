@@ -43,6 +43,19 @@ def test_border_cases(text: str, fires: set[str], silent: set[str]) -> None:
 # Colloquial lines as collectors type or say them, one per family member, that the phrase
 # lists (not the frames) catch: each must fire its code (the frames carry their own examples).
 COLLOQUIAL = [
+    ("DL602", "你个废物点心"),
+    ("DL602", "你个穷酸鬼"),
+    ("DL602", "你就是社会的渣渣"),
+    ("DL602", "你是属乌龟的吗，只会缩着"),
+    ("DL602", "你有没有一点羞耻心"),
+    ("DL602", "你真让人恶心"),
+    ("DL602", "你这个人渣败类"),
+    ("DL602", "你这种人连做人的底线都没有"),
+    ("DL602", "呸，什么东西"),
+    ("DL602", "欠钱不还的败类，人人唾弃"),
+    ("DL602", "滚你妈的"),
+    ("DL602", "臭老赖"),
+    ("DL602", "骗吃骗喝的无赖"),
     ("DL602", "nmsl，还钱"),
     ("DL602", "不要碧莲"),
     ("DL602", "你就是个SB"),
