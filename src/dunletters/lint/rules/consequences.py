@@ -47,7 +47,7 @@ def missing_consequence(ctx: LintContext) -> list[Hit]:
 
 _LEGAL = re.compile(
     r"诉|訴|官司|法院|法庭|开庭|立案|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律師|律所|法务"
-    r"|告(?:你|您)|告到|破产|本票|支付命令|存证信函|扣薪|假扣押|入禀|审裁处|[A-Za-z]"
+    r"|告(?:你|您)|告到|提告|押记令|扣押令|破产|本票|支付命令|存证信函|扣薪|假扣押|入禀|审裁处|[A-Za-z]"
 )
 """What makes a legal_action match a legal step (the list also holds visits and agencies,
 all in Chinese: a Latin letter is a legal word spelt to slip past SMS filters, 起su)."""
