@@ -7,7 +7,7 @@ import pytest
 from dunletters.lint.engine import Linter
 from dunletters.lint.frames import builtin_frames
 from dunletters.lint.lexicon import builtin_lexicons
-from dunletters.lint.text import TextView, fold, fold_chinese
+from dunletters.lint.text import TextView, fold, fold_cantonese, fold_chinese
 
 
 def codes(text: str) -> list[str]:
@@ -80,8 +80,33 @@ def _matchers() -> list[tuple[str, str]]:
     return found
 
 
-def test_lists_and_frames_are_written_in_simplified_characters() -> None:
-    """Folding finds a traditional text with a simplified list; a traditional entry
-    beside its simplified twin would report the same words twice."""
-    traditional = [(where, text) for where, text in _matchers() if fold_chinese(text) != text]
-    assert traditional == []
+WRITTEN_IN_CANTONESE = {
+    "再唔",
+    "唔还",
+    "(你|您)(就)?知死|(你|您)等住",
+    '"过数|转账|转帐|付款|还款|资料"',
+    '"(?:落|下)(?:楼)下?(?:来|嚟)?"',
+    '"不还|再不还|再唔还|唔还|不给钱|不处理|再拖"',
+    '"找(?:你|您)|揾(?:你|您)|堵(?:你|您)|要账|讨债|收拾(?:你|您)"',
+    "(?:工作|饭碗|生意|前途|这份工)(?:也|就|怕是|恐怕)?(?:别想(?:要|干|保住)?|保不住|难保|不保|"
+    "干不长|做不长|到头了?|就完了|完了|丢掉|丢了|没了|砸了)",
+}
+"""Entries written in Cantonese before the Cantonese fold came: their Mandarin twin is
+beside them (不还, 找你, 等着, 转账, 工作), so they are redundant but harmless."""
+
+
+def test_lists_and_frames_are_written_in_simplified_mandarin() -> None:
+    """Folding finds a traditional or Cantonese text with a simplified Mandarin list; a
+    traditional or Cantonese entry beside its Mandarin twin would report the same words
+    twice, and a Cantonese word in a list would miss the folded Cantonese text."""
+    written = [
+        (where, text)
+        for where, text in _matchers()
+        if fold_cantonese(fold_chinese(text)) != text and text not in WRITTEN_IN_CANTONESE
+    ]
+    assert written == []
+
+
+def test_the_entries_written_in_cantonese_are_still_there() -> None:
+    """Drop an entry from WRITTEN_IN_CANTONESE when its list no longer holds it."""
+    assert {text for _, text in _matchers()} >= WRITTEN_IN_CANTONESE

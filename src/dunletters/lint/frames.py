@@ -55,7 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import reads_parser, required_literals
 from dunletters.lint.lexicon import lexicon_cache_dir
-from dunletters.lint.text import TextView, fold_chinese, opening
+from dunletters.lint.text import TextView, fold_chinese, folding_digest, opening
 
 __all__ = [
     "CompiledFrames",
@@ -400,7 +400,8 @@ def _builtin_set() -> FrameSet:
     the phrase lists are, see lint/lexicon/loading.py), keyed by the files' digests."""
     paths = sorted(_frames_dir().glob("*.yml"))
     sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
-    key = json.dumps([_CACHE_FORMAT, reads_parser(), sorted(sources.items())]).encode("utf-8")
+    parts = [_CACHE_FORMAT, reads_parser(), folding_digest(), sorted(sources.items())]
+    key = json.dumps(parts).encode("utf-8")
     cached = lexicon_cache_dir() / f"frames-{hashlib.sha256(key).hexdigest()[:32]}.json"
     try:
         data = json.loads(cached.read_text(encoding="utf-8"))

@@ -20,7 +20,7 @@ from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import reads_parser, required_literals
 from dunletters.lint.lexicon.matching import CompiledLexicon, PhraseScanner
 from dunletters.lint.lexicon.schema import Lexicon
-from dunletters.lint.text import fold_chinese
+from dunletters.lint.text import fold_chinese, folding_digest
 from dunletters.usercache import user_cache_dir
 
 __all__ = [
@@ -97,7 +97,8 @@ def lexicon_cache_dir() -> Path:
 
 
 def _cache_path(sources: dict[str, str]) -> Path:
-    key = json.dumps([_COMPILED_FORMAT, reads_parser(), sorted(sources.items())]).encode("utf-8")
+    parts = [_COMPILED_FORMAT, reads_parser(), folding_digest(), sorted(sources.items())]
+    key = json.dumps(parts).encode("utf-8")
     return lexicon_cache_dir() / f"compiled-{hashlib.sha256(key).hexdigest()[:32]}.json"
 
 

@@ -52,7 +52,7 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = [
         hit
         for hit in _existence(ctx, "third_party", ctx.messages["DL604"]["match"])
-        if not _negated(ctx.text, hit.start)
+        if not _negated(ctx.view.folded, hit.start)
     ]
     hits += _framed(ctx, "DL604", ctx.messages["DL604"]["frame"], hits)
     if ("保证" in ctx.text or "担保" in ctx.text) and _TO_GUARANTOR.search(ctx.text):
@@ -456,7 +456,8 @@ def unofficial_payment(ctx: LintContext) -> list[Hit]:
     hits += [
         hit
         for hit in _existence(ctx, "unofficial_payment", ctx.messages["DL606"]["match"])
-        if not _warned_against(ctx.text, hit.start) and not _officially_named(ctx.text, hit.start)
+        if not _warned_against(ctx.view.folded, hit.start)
+        and not _officially_named(ctx.view.folded, hit.start)
     ]
     hits += _framed(ctx, "DL606", ctx.messages["DL606"]["frame"], hits)
     hits += _url_hits(ctx)

@@ -15,7 +15,7 @@ from dunletters.lint.rules.common import (
 )
 from dunletters.lint.rules.existence import declared
 from dunletters.lint.rules.lawful import quieted, told_lawfully
-from dunletters.lint.text import fold_chinese, opening
+from dunletters.lint.text import opening
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -48,7 +48,8 @@ def missing_consequence(ctx: LintContext) -> list[Hit]:
 
 _LEGAL = re.compile(
     r"诉|訴|官司|法院|法庭|开庭|立案|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律師|律所|法务"
-    r"|告(?:到|得|死|垮|穷)?(?:你|您)|提告|告上|公堂|存证信函|支付命令|法扣|入禀|[A-Za-z]"
+    r"|告(?:到|得|死|垮|穷)?(?:你|您)|告到|提告|告上|公堂|押记令|扣押令|破产|本票|支付命令|存证信函|法扣|扣薪|假扣押"
+    r"|入禀|审裁处|[A-Za-z]"
 )
 """What makes a legal_action match a legal step (the list also holds visits and agencies,
 all in Chinese: a Latin letter is a legal word spelt to slip past SMS filters, 起su)."""
@@ -205,13 +206,13 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     actions = list(ctx.lexicons["legal_action"].finditer(ctx.view))
     if not actions:
         return hits
-    text = ctx.view.text
+    text = ctx.view.folded  # the original's offsets; 強制執行 reads as 强制执行
     reasons = [r.start for r in ctx.lexicons["legal_reason"].finditer(ctx.view)]
     ends = [m.end() for m in _FULL_STOP.finditer(text)]
     reported: set[int] = set()
     quiet_until = 0
     for action in actions:
-        if _LEGAL.search(fold_chinese(action.text)) is None:
+        if _LEGAL.search(text, action.start, action.end) is None:
             continue  # a visit or an agency: an escalation (DL402), not a legal step
         if _debtors_right(text, action.start) or _signature(text, action.start):
             continue

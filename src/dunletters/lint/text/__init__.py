@@ -5,7 +5,7 @@ What makes Chinese different from the English text most linters were built for:
 * no spaces between words, so ``\\b`` never matches inside Chinese — phrases are
   matched as substrings (see :mod:`dunletters.lint.lexicon`), on a *matching view*
   of the text in which full-width ASCII is folded to half-width, traditional
-  characters to simplified, and whitespace next
+  characters to simplified, a Cantonese text's words to Mandarin, and whitespace next
   to Chinese characters is removed (a phrase wrapped across lines still matches),
   with a map back to the original offsets;
 * sentences end at 。！？；(and their ASCII forms) and at line breaks;
@@ -16,7 +16,8 @@ The extractors find money figures (¥1,004.50, 1004.50元, 人民币1,004.50元,
 大写 amounts, dates (2026年12月5日, 12月5日, 收到本函之日起3日内), and full or masked
 ID, card and mobile numbers, each with its span.
 
-The package's modules, each one concern: :mod:`.folding` (full-width to half-width, traditional to simplified),
+The package's modules, each one concern: :mod:`.folding` (full-width to half-width, traditional to simplified,
+Cantonese to Mandarin),
 :mod:`.sentences` (sentences, paragraphs, reading length), :mod:`.figures` (money,
 大写, ID/card/mobile numbers, small Chinese numerals), :mod:`.dates` (dates,
 weekdays, relative deadlines) and :mod:`.view` (:class:`TextView`, which ties them
@@ -33,7 +34,7 @@ from dunletters.lint.text.figures import (
     NumberSpan,
     small_number,
 )
-from dunletters.lint.text.folding import fold, fold_chinese
+from dunletters.lint.text.folding import fold, fold_cantonese, fold_chinese, folding_digest
 from dunletters.lint.text.sentences import SENTENCE_MARKS, Sentence, opening, reading_length
 from dunletters.lint.text.view import TextView
 
@@ -47,7 +48,9 @@ __all__ = [
     "Sentence",
     "TextView",
     "fold",
+    "fold_cantonese",
     "fold_chinese",
+    "folding_digest",
     "opening",
     "reading_length",
     "small_number",

@@ -130,6 +130,12 @@ class TextView:
         return "".join(parts)
 
     @property
+    def folded(self) -> str:
+        """The text folded (see :func:`fold`), every offset the original's: what a check
+        reads around a match, so 「唔會」 and 「請勿」 read as 不会 and 请勿."""
+        return self._folded
+
+    @property
     def _folded(self) -> str:
         """The text with full-width ASCII folded (see :func:`fold`); same offsets."""
         folded = self._folded_text
