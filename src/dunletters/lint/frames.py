@@ -72,7 +72,7 @@ _CLAUSE_END = "。！？!?；;\n"
 _CACHE_FORMAT = 5
 _NEGATIONS = (
     "不会", "不再", "不得", "绝不", "决不", "从不", "从未", "不要", "无需", "无须", "并不", "不予",
-    "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派",
+    "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派", "不可以", "不准", "不允许",
 )  # fmt: skip
 """Words that, just before a frame's match, say the act will not happen."""
 _ASKING = re.compile("要不要|会不会|用不用|需不需要")
