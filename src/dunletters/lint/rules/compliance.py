@@ -267,10 +267,20 @@ def _record_mobile(ctx: LintContext) -> Hit | None:
     return Hit(start, start + len(own), say(ctx, "DL605", "record_mobile"))
 
 
-_GROUPED_DIGITS = re.compile(
-    r"(?<![0-9A-Za-z*])(?<!\d[ -])[1-9](?:\d|[ -](?=\d)){14,24}[Xx]?(?![\d*])"
-)
-"""A long run of digits, whole or in groups (110105 19900307 1234, 6222-0202-…)."""
+_GROUPED_DIGITS = re.compile(r"[1-9](?:\d|[ -](?=\d)){14,24}[Xx]?(?![\d*])")
+"""A long run of digits, whole or in groups (110105 19900307 1234, 6222-0202-…); where it
+may start is checked by :func:`_digit_runs` (a lookbehind here is tried at every offset)."""
+_RUN_BEFORE = re.compile(r"[0-9A-Za-z*]|\d[ -]")
+
+
+def _digit_runs(text: str) -> list[re.Match[str]]:
+    """The long digit runs that start a number: not inside a longer code or masked number."""
+    return [
+        match
+        for match in _GROUPED_DIGITS.finditer(text)
+        if not _RUN_BEFORE.fullmatch(text, max(0, match.start() - 1), match.start())
+        and not _RUN_BEFORE.fullmatch(text, max(0, match.start() - 2), match.start())
+    ]
 _ID_DIGITS = re.compile(
     r"[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
 )
@@ -286,7 +296,7 @@ def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[H
     if "户名" not in text and "收款人" not in text and "开户名" not in text:
         return []  # the usual case: no payee named at all
     hits = []
-    for match in _GROUPED_DIGITS.finditer(text):
+    for match in _digit_runs(text):
         digits = _SEPARATORS.sub("", match.group(0))
         if not (digits.isdigit() and 15 <= len(digits) <= 19):
             continue
@@ -305,7 +315,7 @@ def _unchecked_numbers(ctx: LintContext, numbers: list[NumberSpan], found: list[
         return []  # the usual letter: no run long enough for either
     taken = [(n.start, n.end) for n in numbers] + [(h.start, h.end) for h in found]
     hits = []
-    for match in _GROUPED_DIGITS.finditer(text):
+    for match in _digit_runs(text):
         start, end = match.span()
         if any(a <= start < b for a, b in taken):
             continue
