@@ -281,6 +281,8 @@ def _digit_runs(text: str) -> list[re.Match[str]]:
         if not _RUN_BEFORE.fullmatch(text, max(0, match.start() - 1), match.start())
         and not _RUN_BEFORE.fullmatch(text, max(0, match.start() - 2), match.start())
     ]
+
+
 _ID_DIGITS = re.compile(
     r"[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
 )
@@ -428,7 +430,7 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
 _WARNING = re.compile(
     r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免|如遇|自称|假冒"
     r"|[如若](?:您|你)?(?:收到|接到)|[如若](?:有|遇)(?:人|催收人员|催收员|工作人员|任何人|自称)"
-    r"|不會|請勿|謹防|嚴禁|詐騙|騙子|自稱|提高警覺"
+    r"|提高警觉"
 )
 
 
