@@ -212,8 +212,11 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
     mobile = _record_mobile(ctx)  # the debtor's own mobile, even beside 手机/电话
     if mobile is not None:
         hits.append(mobile)
-    hits += _personal_payee_cards(ctx, numbers)
-    hits += _unchecked_numbers(ctx, numbers, hits)
+    # the usual letter has no run long enough for a full ID or card
+    runs = _digit_runs(ctx.text) if _FIFTEEN_DIGITS.search(ctx.text) else []
+    if runs:
+        hits += _personal_payee_cards(ctx, numbers, runs)
+        hits += _unchecked_numbers(ctx, numbers, runs, hits)
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
@@ -291,14 +294,16 @@ character: matched on a run's digits with their separators taken out."""
 _SEPARATORS = re.compile(r"[ -]")
 
 
-def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[Hit]:
+def _personal_payee_cards(
+    ctx: LintContext, numbers: list[NumberSpan], runs: list[re.Match[str]]
+) -> list[Hit]:
     """A long account number paid to a person (户名：葛某某 … 账号：6222…): that person's
     card, whatever its check digit."""
     text = ctx.text
     if "户名" not in text and "收款人" not in text and "开户名" not in text:
         return []  # the usual case: no payee named at all
     hits = []
-    for match in _digit_runs(text):
+    for match in runs:
         digits = _SEPARATORS.sub("", match.group(0))
         if not (digits.isdigit() and 15 <= len(digits) <= 19):
             continue
@@ -309,15 +314,15 @@ def _personal_payee_cards(ctx: LintContext, numbers: list[NumberSpan]) -> list[H
     return hits
 
 
-def _unchecked_numbers(ctx: LintContext, numbers: list[NumberSpan], found: list[Hit]) -> list[Hit]:
+def _unchecked_numbers(
+    ctx: LintContext, numbers: list[NumberSpan], runs: list[re.Match[str]], found: list[Hit]
+) -> list[Hit]:
     """Full numbers the scan leaves out for a wrong check digit: an ID by its shape after
     身份证 / 证件, a card by its prefix after 卡 / 账户 — still full numbers."""
     text = ctx.text
-    if _FIFTEEN_DIGITS.search(text) is None:
-        return []  # the usual letter: no run long enough for either
     taken = [(n.start, n.end) for n in numbers] + [(h.start, h.end) for h in found]
     hits = []
-    for match in _digit_runs(text):
+    for match in runs:
         start, end = match.span()
         if any(a <= start < b for a, b in taken):
             continue

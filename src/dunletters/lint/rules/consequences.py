@@ -47,7 +47,7 @@ def missing_consequence(ctx: LintContext) -> list[Hit]:
 
 
 _LEGAL = re.compile(
-    r"诉|訴|官司|法院|法庭|开庭|立案|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律師|律所|法务"
+    r"诉|官司|法院|法庭|开庭|立案|仲裁|支付令|保全|强制执行|法律|司法|依法|主张|律师|律所|法务"
     r"|告(?:到|得|死|垮|穷)?(?:你|您)|告到|提告|告上|公堂|押记令|扣押令|破产|本票|支付命令|存证信函|法扣|扣薪|假扣押"
     r"|入禀|审裁处|[A-Za-z]"
 )
@@ -105,18 +105,8 @@ _COURT_MAY = re.compile(
 采取强制执行措施」), not a step the creditor announces."""
 
 
-_PHRASE_END = re.compile(r"[，,。；;！？!?\n]")
-_GLOSS = re.compile(r"称为|叫做|叫作|是指|一般指|通常指|俗称|所谓|术语|指的是")
-
-
-def _glossed(text: str, start: int) -> bool:
-    """The court at ``start`` stands in a sentence that explains a term (「老赖一般指经法院
-    判决认定的失信被执行人」): legal education, not a step anyone announces."""
-    sentence = opening(text, start, _SENTENCE_END)
-    found = _FULL_STOP.search(text, start)
-    return _GLOSS.search(text, sentence, found.end() if found else len(text)) is not None
-
-
+_PHRASE_MARKS = "，,。；;！？!?\n"
+_PHRASE_END = re.compile(f"[{_PHRASE_MARKS}]")
 _AS_IDENTITY_BEFORE = re.compile(
     r"(?:冒充|假冒|冒用|假借|盗用|自称|谎称|声称|受|是|系|和|跟|与)[^，,。；;！？!?\n]{0,6}$"
 )
@@ -129,7 +119,7 @@ def _court_as_identity(text: str, start: int, end: int) -> bool:
     """法院 names who the sender claims to be or act for (「我们受法院委托」, 「冒充法院工作
     人员」, 「法院的人已经在你楼下」): a false claim of authority (DL603), not a lawsuit
     the creditor announces."""
-    phrase = opening(text, start, "，,。；;！？!?\n")
+    phrase = opening(text, start, _PHRASE_MARKS)
     return bool(
         _AS_IDENTITY_BEFORE.search(text, phrase, start) or _AS_IDENTITY_AFTER.match(text, end)
     )
@@ -150,7 +140,7 @@ _SENT_BY = re.compile(
 def _phrase(text: str, start: int) -> tuple[int, int]:
     """The comma-delimited phrase around ``start``."""
     found = _PHRASE_END.search(text, start)
-    return opening(text, start, "，,。；;！？!?\n"), found.start() if found else len(text)
+    return opening(text, start, _PHRASE_MARKS), found.start() if found else len(text)
 
 
 def _forbidden(text: str, start: int) -> bool:
@@ -221,7 +211,7 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
         if _SENT_BY.search(text, *_phrase(text, action.start)):
             continue
         if _SERVED.match(text, max(0, action.start - 4)) or _ASK_THEM.search(
-            text, opening(text, action.start, "，,。；;！？!?\n"), action.start
+            text, opening(text, action.start, _PHRASE_MARKS), action.start
         ):
             continue
         index = bisect.bisect_right(ends, action.start)  # the action's sentence
@@ -229,9 +219,7 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue
         if action.start < quiet_until:
             continue  # a step the law's court may take (below)
-        if action.text.endswith("法院") and (
-            _glossed(text, action.start) or _court_as_identity(text, action.start, action.end)
-        ):
+        if action.text.endswith("法院") and _court_as_identity(text, action.start, action.end):
             continue
         if action.text.endswith("法院") and _COURT_MAY.match(text, action.end):
             found = _PHRASE_END.search(text, action.end)
