@@ -3,6 +3,7 @@ reported by its rule, every pass example silent, and documented in `dunletters r
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,13 @@ import pytest
 from dunletters.errors import ConfigError
 from dunletters.lint.docs import rule_doc, rules_markdown
 from dunletters.lint.engine import Linter
-from dunletters.lint.frames import CompiledFrames, FrameFile, builtin_frames, load_frame_file
+from dunletters.lint.frames import (
+    CompiledFrames,
+    FrameFile,
+    builtin_frames,
+    load_frame_file,
+    load_shared_words,
+)
 from dunletters.lint.text import TextView
 
 FRAMES_DIR = Path(__file__).parents[1] / "src" / "dunletters" / "lint" / "frames"
@@ -75,6 +82,11 @@ def test_a_negation_just_before_silences_a_frame_but_a_condition_does_not() -> N
              "frames": [{"name": "a", "description": "x", "patterns": [["act"]], "fail": ["x"]}]},
             "正则表达式错误",
         ),
+        (
+            {"rule": "DL604", "description": "x", "words": {"party": ["@nobody"]},
+             "frames": [{"name": "a", "description": "x", "patterns": [["party"]], "fail": ["x"]}]},
+            "未定义的共用词表「@nobody」",
+        ),
     ],
 )  # fmt: skip
 def test_a_broken_frames_file_is_refused_with_its_name(
@@ -87,6 +99,26 @@ def test_a_broken_frames_file_is_refused_with_its_name(
     with pytest.raises(ConfigError, match=message) as caught:
         load_frame_file(path)
     assert "broken.yml" in str(caught.value)
+
+
+def test_a_shared_vocabulary_joins_a_slot_once(tmp_path: Path) -> None:
+    import yaml
+
+    path = tmp_path / "kin.yml"
+    data = {
+        "rule": "DL604", "description": "x", "words": {"party": ["舅舅", "@kin", "房东"]},
+        "frames": [{"name": "a", "description": "x", "patterns": [["party"]], "fail": ["x"]}],
+    }  # fmt: skip
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    source = load_frame_file(path, {"kin": ("父母", "舅舅", "姐姐")})
+    assert source.words["party"] == ("舅舅", "父母", "姐姐", "房东")
+
+
+def test_the_built_in_frames_name_the_same_kin_in_every_rule() -> None:
+    """A kin word added to the shared list reaches DL601, DL503 and DL604 alike."""
+    kin = load_shared_words()["kin"]
+    for code, slot in [("DL601", "family"), ("DL503", "family"), ("DL604", "party")]:
+        assert set(kin) <= set(builtin_frames()[code].source.words[slot]), code
 
 
 def test_compiled_frames_from_a_model() -> None:
@@ -113,6 +145,7 @@ def test_frames_are_cached_in_the_user_cache_by_digest(
     folder.mkdir()
     for path in FRAMES_DIR.glob("*.yml"):
         (folder / path.name).write_bytes(path.read_bytes())
+    shutil.copytree(FRAMES_DIR / "shared", folder / "shared")
     monkeypatch.setenv("DUNLETTERS_LEXICON_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(frames_module, "_frames_dir", lambda: folder)
     frames_module._builtin_set.cache_clear()
@@ -133,6 +166,14 @@ def test_frames_are_cached_in_the_user_cache_by_digest(
         frames_module._builtin_set()
         assert len(list((tmp_path / "cache").glob("frames-*.json"))) == 2
         assert cached.exists()
+        shared = folder / "shared" / "words.yml"  # a shared word is a new key too
+        shared.write_text(
+            shared.read_text(encoding="utf-8").replace("发小,", "发小, 把兄弟,", 1),
+            encoding="utf-8",
+        )
+        frames_module._builtin_set.cache_clear()
+        frames_module._builtin_set()
+        assert len(list((tmp_path / "cache").glob("frames-*.json"))) == 3
     finally:
         monkeypatch.undo()
         frames_module._builtin_set.cache_clear()

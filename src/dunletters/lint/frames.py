@@ -26,6 +26,10 @@ Each file under ``lint/frames/`` holds the frames of one rule::
         fail: [本函将抄送您的工作单位。]   # each must be found (tested)
         pass: [我行不会联系您的单位。]     # none may be found (tested)
 
+A slot's list may name a shared vocabulary, ``'@kin'``, from ``frames/shared/words.yml``:
+the same people (a debtor's family, friends) are named in several rules' frames, and a
+compliance team adds a word for all of them in one place.
+
 A part is a slot name or a literal word in quotes (``'"向"'``, ``'"的"?'`` when it may
 be left out); a word is a regular
 expression fragment, usually a plain word. Parts stay within one clause (no 。！？；
@@ -318,16 +322,63 @@ def _frames_dir() -> Path:
     return Path(str(resources.files("dunletters.lint") / "frames"))
 
 
-def load_frame_file(path: Path) -> FrameFile:
-    """Read and validate one frames file; errors name the file and the key."""
+def _shared_path() -> Path:
+    return _frames_dir() / "shared" / "words.yml"
+
+
+def _read_yaml(path: Path) -> object:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-        source = FrameFile.model_validate(data)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ConfigError(f"框架文件 {path.name} 无法读取：{error}") from None
+
+
+def load_shared_words(path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """The vocabularies frames files share (``'@kin'`` in a slot), by name."""
+    path = _shared_path() if path is None else path
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or not all(
+        isinstance(words, list) and all(isinstance(w, str) for w in words)
+        for words in data.values()
+    ):
+        raise ConfigError(f"共用词表 {path.name} 无效：应为「名称: [词, …]」的映射")
+    return {str(name): tuple(words) for name, words in data.items()}
+
+
+def _expand(data: object, shared: dict[str, tuple[str, ...]], name: str) -> object:
+    """A frames file's data with each ``'@name'`` in its slots replaced by that shared
+    vocabulary (a word listed twice is kept once, where it first appears)."""
+    if not isinstance(data, dict) or not isinstance(data.get("words"), dict):
+        return data  # the model's validation reports what is wrong
+    words: dict[str, object] = {}
+    for slot, entries in data["words"].items():
+        if not isinstance(entries, list):
+            words[slot] = entries
+            continue
+        expanded: list[object] = []
+        for entry in entries:
+            if isinstance(entry, str) and entry.startswith("@"):
+                if entry[1:] not in shared:
+                    raise ConfigError(
+                        f"框架文件 {name} 的词槽 {slot} 用了未定义的共用词表「{entry}」"
+                    )
+                expanded.extend(shared[entry[1:]])
+            else:
+                expanded.append(entry)
+        words[slot] = list(dict.fromkeys(expanded))
+    return {**data, "words": words}
+
+
+def load_frame_file(path: Path, shared: dict[str, tuple[str, ...]] | None = None) -> FrameFile:
+    """Read and validate one frames file; errors name the file and the key."""
+    data = _read_yaml(path)
+    try:
+        source = FrameFile.model_validate(
+            _expand(data, load_shared_words() if shared is None else shared, path.name)
+        )
     except ValidationError as error:
         raise ConfigError(describe_validation(error, f"框架文件 {path.name} 无效：")) from None
     try:
@@ -400,6 +451,7 @@ def _builtin_set() -> FrameSet:
     the phrase lists are, see lint/lexicon/loading.py), keyed by the files' digests."""
     paths = sorted(_frames_dir().glob("*.yml"))
     sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+    sources["shared/words.yml"] = hashlib.sha256(_shared_path().read_bytes()).hexdigest()
     parts = [_CACHE_FORMAT, reads_parser(), folding_digest(), sorted(sources.items())]
     key = json.dumps(parts).encode("utf-8")
     cached = lexicon_cache_dir() / f"frames-{hashlib.sha256(key).hexdigest()[:32]}.json"
@@ -410,7 +462,8 @@ def _builtin_set() -> FrameSet:
             return FrameSet(files, data["anchors"])
     except (OSError, ValueError, KeyError, ValidationError):
         pass
-    files = [load_frame_file(path) for path in paths]
+    shared = load_shared_words()
+    files = [load_frame_file(path, shared) for path in paths]
     anchors: dict[str, list[str] | None] = {}
     for source in files:
         CompiledFrames(source, {}, anchors)  # fills ``anchors`` with every part's literals
