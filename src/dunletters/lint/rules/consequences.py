@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
@@ -241,7 +242,67 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     return hits
 
 
-overstated_consequence = quieted(declared("overstated_consequence"))
+_OFFENDER = re.compile(
+    r"催收(?:人员|员|公司|团伙|机构)|讨债(?:公司|人员|团伙)|涉案人员|犯罪嫌疑人|嫌疑人|被告人?"
+    r"|团伙|主犯|从犯|不法分子|诈骗分子|行为人|负责人|涉事(?:人员|公司)"
+)
+"""Who a judgment or a news report says was punished: the collector, not the debtor."""
+_SAID = re.compile(
+    r"称|说|扬言|威胁|恐吓|警告|吓唬|冒充|假冒|伪造|发送|发来|短信|告知|通知|表示|[“「:：]"
+)
+"""Between that party and the penalty: the penalty is what they told the debtor."""
+_ANSWERED_NO = re.compile(
+    r"\s*(?:答案是否定的|一般(?:情况下|来说)?(?:是)?不会|通常(?:是)?不会|并不会|当然不会|其实不会|不会|不用|不需要|不一定|否)"
+)
+"""After a question: its answer, a no (「欠网贷会坐牢吗？一般不会」)."""
+_WORRY = re.compile(r"担心|害怕|顾虑|误以为|误认为")
+_BUT_NO = re.compile(r"其实|实际上|事实上|但是?|并不|不会")
+"""「很多人担心逾期会影响孩子政审，其实……」: a fear named to be answered, not a claim."""
+
+
+def _punished_other(text: str, start: int, end: int) -> bool:
+    """The penalty falls on a collector or defendant a report names (「涉案人员被刑事拘留」,
+    「法院判处被告人有期徒刑」), not on the debtor; a penalty they threatened is kept."""
+    sentence = opening(text, start, _SENTENCE_END, max(0, start - 160))
+    if _OFFENDER.match(text, end, end + 8) or _OFFENDER.match(text, end + 1, end + 8):
+        return True
+    parties = list(_OFFENDER.finditer(text, sentence, start))
+    if not parties:
+        return False
+    between = text[parties[-1].end() : start]
+    return "你" not in between and "您" not in between and not _SAID.search(between)
+
+
+def _asked_and_denied(text: str, start: int) -> bool:
+    """The word stands in a question that the text answers no, or in a fear it answers."""
+    found = [text.find(mark, start) for mark in _SENTENCE_END]
+    stop = min((f for f in found if f >= 0), default=len(text))
+    if text.startswith(("？", "?"), stop) and _ANSWERED_NO.match(text, stop + 1):
+        return True
+    sentence = opening(text, start, _SENTENCE_END, max(0, start - 160))
+    if text[sentence - 1 : sentence] in ("？", "?") and _ANSWERED_NO.match(text, sentence):
+        return True  # the answer itself: 「……吗？不会，政审不查父母的征信。」
+    return bool(_WORRY.search(text, sentence, start) and _BUT_NO.search(text, sentence, stop))
+
+
+def _not_about_the_debtor(made: Rule) -> Rule:
+    """``made`` with its hits dropped where a report punishes someone else or an
+    explainer answers a question no (DL503 only: other rules read these otherwise)."""
+    check = made.check
+
+    def told_check(ctx: LintContext) -> list[Hit]:
+        text = ctx.view.folded
+        return [
+            hit
+            for hit in check(ctx)
+            if not _punished_other(text, hit.start, hit.end)
+            and not _asked_and_denied(text, hit.start)
+        ]
+
+    return replace(made, check=told_check)
+
+
+overstated_consequence = _not_about_the_debtor(quieted(declared("overstated_consequence")))
 
 
 __register__: tuple[Rule, ...] = (
