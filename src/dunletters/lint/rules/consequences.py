@@ -285,9 +285,14 @@ def _asked_and_denied(text: str, start: int) -> bool:
     return bool(_WORRY.search(text, sentence, start) and _BUT_NO.search(text, sentence, stop))
 
 
+_NOT_NECESSARILY = re.compile(r"不一定[^，,。；;！？!?\n]{0,8}$")
+"""「不一定会被判刑」: an explainer's hedge, not a claim."""
+
+
 def _not_about_the_debtor(made: Rule) -> Rule:
-    """``made`` with its hits dropped where a report punishes someone else or an
-    explainer answers a question no (DL503 only: other rules read these otherwise)."""
+    """``made`` with its hits dropped where a report punishes someone else, an
+    explainer answers a question no or hedges, or — in traditional characters, which
+    lawful.quieted reads unfolded — the law is told lawfully (「不會直接影響孩子政審」)."""
     check = made.check
 
     def told_check(ctx: LintContext) -> list[Hit]:
@@ -297,6 +302,10 @@ def _not_about_the_debtor(made: Rule) -> Rule:
             for hit in check(ctx)
             if not _punished_other(text, hit.start, hit.end)
             and not _asked_and_denied(text, hit.start)
+            and not _NOT_NECESSARILY.search(
+                text, opening(text, hit.start, _PHRASE_MARKS), hit.start
+            )
+            and not (text != ctx.view.text and told_lawfully(text, hit.start, hit.end))
         ]
 
     return replace(made, check=told_check)
