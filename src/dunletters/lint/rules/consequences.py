@@ -255,6 +255,8 @@ _ANSWERED_NO = re.compile(
     r"\s*(?:答案是否定的|一般(?:情况下|来说)?(?:是)?不会|通常(?:是)?不会|并不会|当然不会|其实不会|不会|不用|不需要|不一定|否)"
 )
 """After a question: its answer, a no (「欠网贷会坐牢吗？一般不会」)."""
+_ASKED_BY_DEBTOR = re.compile(r"[^你您？?]*我(?!们|司|行|方|公司|平台)[^你您？?]*")
+"""A question in the debtor's own voice, no one else in it (「逾期后我的银行卡会被冻结吗？」)."""
 _WORRY = re.compile(r"担心|害怕|顾虑|误以为|误认为")
 _BUT_NO = re.compile(r"其实|实际上|事实上|但是?|并不|不会")
 """「很多人担心逾期会影响孩子政审，其实……」: a fear named to be answered, not a claim."""
@@ -274,12 +276,15 @@ def _punished_other(text: str, start: int, end: int) -> bool:
 
 
 def _asked_and_denied(text: str, start: int) -> bool:
-    """The word stands in a question that the text answers no, or in a fear it answers."""
+    """The word stands in a question the text answers no or the debtor asks, or in a
+    fear the text answers."""
     found = [text.find(mark, start) for mark in _SENTENCE_END]
     stop = min((f for f in found if f >= 0), default=len(text))
-    if text.startswith(("？", "?"), stop) and _ANSWERED_NO.match(text, stop + 1):
-        return True
     sentence = opening(text, start, _SENTENCE_END, max(0, start - 160))
+    if text.startswith(("？", "?"), stop) and (
+        _ANSWERED_NO.match(text, stop + 1) or _ASKED_BY_DEBTOR.fullmatch(text, sentence, stop)
+    ):
+        return True
     if text[sentence - 1 : sentence] in ("？", "?") and _ANSWERED_NO.match(text, sentence):
         return True  # the answer itself: 「……吗？不会，政审不查父母的征信。」
     return bool(_WORRY.search(text, sentence, start) and _BUT_NO.search(text, sentence, stop))
