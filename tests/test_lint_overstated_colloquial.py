@@ -381,6 +381,9 @@ TOLD_TO_THE_DEBTOR = [
     "你不担心孩子政审吗？",
     "我问你，你想坐牢吗？",
     "我们会让你坐牢的，信吗？",
+    # a collector naming itself is no report of its sentence; a hope that is no answer
+    "我们是催收公司，不还就让他坐牢。",
+    "你不用担心坐牢，但你的孩子以后考公会受影响。",
 ]
 
 

@@ -251,6 +251,8 @@ _SAID = re.compile(
     r"称|说|扬言|威胁|恐吓|警告|吓唬|冒充|假冒|伪造|发送|发来|短信|告知|通知|表示|[“「:：]"
 )
 """Between that party and the penalty: the penalty is what they told the debtor."""
+_SENTENCED = re.compile(r"被|判处|获刑|判决")
+"""A report's passive voice: the party *was* detained or sentenced (「涉案人员被刑事拘留」)."""
 _ANSWERED_NO = re.compile(
     r"\s*(?:答案是否定的|一般(?:情况下|来说)?(?:是)?不会|通常(?:是)?不会|并不会|当然不会|其实不会|不会|不用|不需要|不一定|否)"
 )
@@ -259,6 +261,7 @@ _ASKED_BY_DEBTOR = re.compile(r"[^你您？?]*我(?!们|司|行|方|公司|平�
 """A question in the debtor's own voice, no one else in it (「逾期后我的银行卡会被冻结吗？」)."""
 _WORRY = re.compile(r"担心|害怕|顾虑|误以为|误认为")
 _BUT_NO = re.compile(r"其实|实际上|事实上|但是?|并不|不会")
+_IN_FACT = re.compile(r"其实|实际上|事实上")
 """「很多人担心逾期会影响孩子政审，其实……」: a fear named to be answered, not a claim."""
 
 
@@ -271,8 +274,10 @@ def _punished_other(text: str, start: int, end: int) -> bool:
     parties = list(_OFFENDER.finditer(text, sentence, start))
     if not parties:
         return False
-    between = text[parties[-1].end() : start]
-    return "你" not in between and "您" not in between and not _SAID.search(between)
+    between = text[parties[-1].end() : end]
+    if "你" in between or "您" in between or _SAID.search(between):
+        return False
+    return _SENTENCED.search(text, sentence, end) is not None
 
 
 def _asked_and_denied(text: str, start: int) -> bool:
@@ -287,7 +292,11 @@ def _asked_and_denied(text: str, start: int) -> bool:
         return True
     if text[sentence - 1 : sentence] in ("？", "?") and _ANSWERED_NO.match(text, sentence):
         return True  # the answer itself: 「……吗？不会，政审不查父母的征信。」
-    return bool(_WORRY.search(text, sentence, start) and _BUT_NO.search(text, sentence, stop))
+    worry = _WORRY.search(text, sentence, start)
+    if worry is None:
+        return False
+    # the feared thing, answered after it, or the explainer's own answer (其实…)
+    return bool(_BUT_NO.search(text, start, stop) or _IN_FACT.search(text, worry.end(), start))
 
 
 _NOT_NECESSARILY = re.compile(r"不一定[^，,。；;！？!?\n]{0,8}$")
