@@ -254,7 +254,9 @@ _SAID = re.compile(
 _SENTENCED = re.compile(r"被|判处|获刑|判决")
 """A report's passive voice: the party *was* detained or sentenced (「涉案人员被刑事拘留」)."""
 _ANSWERED_NO = re.compile(
-    r"\s*(?:答案是否定的|一般(?:情况下|来说)?(?:是)?不会|通常(?:是)?不会|并不会|当然不会|其实不会|不会|不用|不需要|不一定|否)"
+    r"\s*(?:(?:答|回答)[:：]?\s*)?(?:答案是否定的|否"
+    r"|(?:一般(?:情况下|来说)?|通常|当然|其实|实际上|事实上)?(?:是)?(?:不会|并不会|不用|不需要|不一定)"
+    r"|(?:其实|实际上|事实上|一般来说|通常)[^。！？；\n]{0,16}?(?:不会|不用|不需要|并不))"
 )
 """After a question: its answer, a no (「欠网贷会坐牢吗？一般不会」)."""
 _ASKED_BY_DEBTOR = re.compile(r"[^你您？?]*我(?!们|司|行|方|公司|平台)[^你您？?]*")
@@ -281,8 +283,8 @@ def _punished_other(text: str, start: int, end: int) -> bool:
 
 
 def _asked_and_denied(text: str, start: int) -> bool:
-    """The word stands in a question the text answers no or the debtor asks, or in a
-    fear the text answers."""
+    """The word stands in a question the text answers no or the debtor asks, in a
+    fear the text answers, or in what a vetting looks at."""
     found = [text.find(mark, start) for mark in _SENTENCE_END]
     stop = min((f for f in found if f >= 0), default=len(text))
     sentence = opening(text, start, _SENTENCE_END, max(0, start - 160))
@@ -292,6 +294,8 @@ def _asked_and_denied(text: str, start: int) -> bool:
         return True
     if text[sentence - 1 : sentence] in ("？", "?") and _ANSWERED_NO.match(text, sentence):
         return True  # the answer itself: 「……吗？不会，政审不查父母的征信。」
+    if _VETTING.match(text, start) and _VETTING_EXPLAINED.search(text, sentence, stop):
+        return True
     worry = _WORRY.search(text, sentence, start)
     if worry is None:
         return False
@@ -299,6 +303,9 @@ def _asked_and_denied(text: str, start: int) -> bool:
     return bool(_BUT_NO.search(text, start, stop) or _IN_FACT.search(text, worry.end(), start))
 
 
+_VETTING = re.compile(r"政审|考公|考编|参军|入伍|当兵|犯罪记录|案底|前科")
+_VETTING_EXPLAINED = re.compile(r"审查|查的是|看的是|考察的是|有无|是否有|不在其列|无关")
+"""「政审主要审查直系亲属有无犯罪记录」: what a vetting looks at, explained."""
 _NOT_NECESSARILY = re.compile(r"不一定[^，,。；;！？!?\n]{0,8}$")
 """「不一定会被判刑」: an explainer's hedge, not a claim."""
 
