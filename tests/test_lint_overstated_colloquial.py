@@ -327,6 +327,7 @@ NOT_ABOUT_THE_DEBTOR = [
     "该讨债公司负责人因非法拘禁被判刑。",
     "据报道，催收团伙主犯被判处有期徒刑四年六个月。",
     "三名犯罪嫌疑人被依法刑事拘留。",
+    "涉案人员被刑事拘留。此前他们多次威胁借款人。",
     "被告人张某犯寻衅滋事罪，判处有期徒刑二年。",
     # a civil judgment is no penalty at all
     "法院判决被告赔偿原告精神损害抚慰金2万元。",
@@ -399,6 +400,9 @@ TOLD_TO_THE_DEBTOR = [
     "你不担心孩子政审吗？",
     "我问你，你想坐牢吗？",
     "我们会让你坐牢的，信吗？",
+    # a judgment reporting the threat a defendant made
+    "被告人王某在催收过程中，以被害人将被判刑相威胁，索要欠款。",
+    "经查，被告人王某向债务人发送“不还钱就让你坐牢”等短信。",
     # a collector naming itself is no report of its sentence; a hope that is no answer
     "我们是催收公司，不还就让他坐牢。",
     "你不用担心坐牢，但你的孩子以后考公会受影响。",

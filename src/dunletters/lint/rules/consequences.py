@@ -251,6 +251,7 @@ _SAID = re.compile(
     r"称|说|扬言|威胁|恐吓|警告|吓唬|冒充|假冒|伪造|发送|发来|短信|告知|通知|表示|[“「:：]"
 )
 """Between that party and the penalty: the penalty is what they told the debtor."""
+_THREATENED = re.compile(r"[^。！？；;!?\n]*?(?:威胁|恐吓|要挟|逼迫|吓唬)")
 _SENTENCED = re.compile(r"被|判处|获刑|判决")
 """A report's passive voice: the party *was* detained or sentenced (「涉案人员被刑事拘留」)."""
 _ANSWERED_NO = re.compile(
@@ -279,6 +280,8 @@ def _punished_other(text: str, start: int, end: int) -> bool:
     between = text[parties[-1].end() : end]
     if "你" in between or "您" in between or _SAID.search(between):
         return False
+    if _THREATENED.match(text, end, min(len(text), end + 40)):
+        return False  # 「以被害人将被判刑相威胁」: the report of a threat
     return _SENTENCED.search(text, sentence, end) is not None
 
 
