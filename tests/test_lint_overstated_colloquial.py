@@ -317,3 +317,115 @@ def test_an_overstated_consequence_fires(text: str) -> None:
 def test_lawful_wording_on_the_same_topics_is_silent(text: str) -> None:
     fired = {f.code for f in Linter().lint(text)} & {"DL502", "DL503", "DL603"}
     assert not fired, text
+
+
+NOT_ABOUT_THE_DEBTOR = [
+    # a judgment or a news report: the penalty falls on the collector or a defendant
+    "经审理，法院判处被告人有期徒刑三年。",
+    "催收人员因寻衅滋事罪被判处有期徒刑一年。",
+    "涉案人员已被警方刑事拘留。",
+    "该讨债公司负责人因非法拘禁被判刑。",
+    "据报道，催收团伙主犯被判处有期徒刑四年六个月。",
+    "三名犯罪嫌疑人被依法刑事拘留。",
+    "涉案人员被刑事拘留。此前他们多次威胁借款人。",
+    "被告人张某犯寻衅滋事罪，判处有期徒刑二年。",
+    # a civil judgment is no penalty at all
+    "法院判决被告赔偿原告精神损害抚慰金2万元。",
+    "某催收公司被判赔礼道歉并赔偿损失。",
+    # a question the text answers no, a fear it answers
+    "欠网贷不还会坐牢吗？一般不会，属于民事纠纷。",
+    "信用卡逾期会被判刑吗？答案是否定的，除非恶意透支。",
+    "逾期会影响孩子政审吗？不会，政审不查父母的征信。",
+    "网贷逾期会被刑事拘留吗？通常不会。",
+    "很多人担心逾期会影响子女考公，其实并不会。",
+    "不少借款人害怕会坐牢，但单纯逾期属于民事纠纷。",
+    "问：逾期后我的银行卡会被冻结吗？",
+    "我欠网贷没还，会不会坐牢？",
+    "信用卡逾期了，我的孩子以后政审会受影响吗？",
+    "网贷逾期会影响子女政审吗？答：一般不会。",
+    "很多人问：信用卡逾期会坐牢吗？其实只要积极协商还款，就不会。",
+    # what a vetting looks at, explained
+    "子女政审主要审查直系亲属有无犯罪记录，信用卡逾期不在其列。",
+    "欠款逾期与政审无关，政审查的是违法犯罪记录。",
+    "考公政审看的是直系亲属是否有犯罪记录，欠款不在其列。",
+    # a finding that there is no crime
+    "法院认为，被告的行为未构成犯罪。",
+    "本案借款人尚未构成犯罪，属民事纠纷。",
+    "经审查，其逾期行为没有构成犯罪。",
+]
+
+CRIMES_AND_PENALTIES_NAMED = [
+    # a crime named for a late payment, real or made up
+    "恶意逾期涉嫌欺诈罪，请立即处理。",
+    "你这种拖着不还的行为叫合同欺诈罪。",
+    "欠款人将涉嫌恶意套用贷款罪。",
+    "长期拖欠已涉嫌恶意拖欠罪。",
+    "逾期不还触犯骗取贷款罪。",
+    # a prison term, a wanted list, an execution
+    "一旦被抓，你将面临三年监禁。",
+    "你已被列为通缉犯。",
+    "公安将对你发布通缉令。",
+    "你的名字已上报网上追逃系统。",
+    "再不还款，就对你全国追逃。",
+    "执行人员将上门枪决。",
+    # the debt branded a fraud, a criminal case brought over it
+    "你的行为已构成欺诈。",
+    "逾期不还将视同诈骗处理。",
+    "你这已经属于恶意欺诈了。",
+    "长期不还款属于恶意骗贷行为。",
+    "你这是骗钱。",
+    "平台已将你定为骗贷人员。",
+    "我们将委托律师对您提起刑事诉讼。",
+]
+
+CRIMES_AND_PENALTIES_DENIED = [
+    "拒不还款并不构成欺诈罪。",
+    "欠款纠纷属于民事案件，不会被通缉。",
+    "逾期还款不会导致监禁，请放心协商。",
+    "此类短信涉嫌欺诈，请勿点击链接。",
+    "您的信用卡已透支38000元，请尽快还款。",
+    "依据《刑事诉讼法》的规定办理。",
+    "民事纠纷不会进入刑事程序。",
+]
+
+TOLD_TO_THE_DEBTOR = [
+    # what the collector said stays a claim, whoever reports it
+    "催收人员称他已构成诈骗罪，很快会被判刑。",
+    "催收员在电话里威胁说要让他坐牢。",
+    "对方冒充民警，说她涉嫌犯罪要被刑事拘留。",
+    "催收公司发短信称，不还钱就让他坐牢。",
+    # a rhetorical question is a threat
+    "你不还钱是想坐牢吗？",
+    "想坐牢吗？不想就赶紧还钱。",
+    "你不担心孩子政审吗？",
+    "我问你，你想坐牢吗？",
+    "我们会让你坐牢的，信吗？",
+    # a judgment reporting the threat a defendant made
+    "被告人王某在催收过程中，以被害人将被判刑相威胁，索要欠款。",
+    "经查，被告人王某向债务人发送“不还钱就让你坐牢”等短信。",
+    # a collector naming itself is no report of its sentence; a hope that is no answer
+    "我们是催收公司，不还就让他坐牢。",
+    "你不用担心坐牢，但你的孩子以后考公会受影响。",
+    "你想坐牢吗？我们不会放过你。",
+    "你孩子政审要查你有没有案底，你等着吧。",
+]
+
+
+@pytest.mark.parametrize("text", NOT_ABOUT_THE_DEBTOR)
+def test_a_penalty_on_someone_else_or_a_question_answered_no_is_silent(text: str) -> None:
+    assert "DL503" not in {f.code for f in Linter().lint(text)}, text
+
+
+@pytest.mark.parametrize("text", TOLD_TO_THE_DEBTOR)
+def test_a_penalty_told_to_the_debtor_still_fires(text: str) -> None:
+    assert "DL503" in {f.code for f in Linter().lint(text)}, text
+
+
+@pytest.mark.parametrize("text", CRIMES_AND_PENALTIES_NAMED)
+def test_a_crime_or_a_penalty_named_for_a_debt_fires(text: str) -> None:
+    assert "DL503" in {f.code for f in Linter().lint(text)}, text
+
+
+@pytest.mark.parametrize("text", CRIMES_AND_PENALTIES_DENIED)
+def test_a_crime_or_a_penalty_denied_is_silent(text: str) -> None:
+    assert "DL503" not in {f.code for f in Linter().lint(text)}, text

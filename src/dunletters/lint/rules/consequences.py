@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
@@ -241,7 +242,100 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
     return hits
 
 
-overstated_consequence = quieted(declared("overstated_consequence"))
+_OFFENDER = re.compile(
+    r"催收(?:人员|员|公司|团伙|机构)|讨债(?:公司|人员|团伙)|涉案人员|犯罪嫌疑人|嫌疑人|被告人?"
+    r"|团伙|主犯|从犯|不法分子|诈骗分子|行为人|负责人|涉事(?:人员|公司)"
+)
+"""Who a judgment or a news report says was punished: the collector, not the debtor."""
+_SAID = re.compile(
+    r"称|说|扬言|威胁|恐吓|警告|吓唬|冒充|假冒|伪造|发送|发来|短信|告知|通知|表示|[“「:：]"
+)
+"""Between that party and the penalty: the penalty is what they told the debtor."""
+_THREATENED = re.compile(r"[^。！？；;!?\n]*?(?:威胁|恐吓|要挟|逼迫|吓唬)")
+_SENTENCED = re.compile(r"被|判处|获刑|判决")
+"""A report's passive voice: the party *was* detained or sentenced (「涉案人员被刑事拘留」)."""
+_ANSWERED_NO = re.compile(
+    r"\s*(?:(?:答|回答)[:：]?\s*)?(?:答案是否定的|否"
+    r"|(?:一般(?:情况下|来说)?|通常|当然|其实|实际上|事实上)?(?:是)?(?:不会|并不会|不用|不需要|不一定)"
+    r"|(?:其实|实际上|事实上|一般来说|通常)[^。！？；\n]{0,16}?(?:不会|不用|不需要|并不))"
+)
+"""After a question: its answer, a no (「欠网贷会坐牢吗？一般不会」)."""
+_ASKED_BY_DEBTOR = re.compile(r"[^你您？?]*我(?!们|司|行|方|公司|平台)[^你您？?]*")
+"""A question in the debtor's own voice, no one else in it (「逾期后我的银行卡会被冻结吗？」)."""
+_WORRY = re.compile(r"担心|害怕|顾虑|误以为|误认为")
+_BUT_NO = re.compile(r"其实|实际上|事实上|但是?|并不|不会")
+_IN_FACT = re.compile(r"其实|实际上|事实上")
+"""「很多人担心逾期会影响孩子政审，其实……」: a fear named to be answered, not a claim."""
+
+
+def _punished_other(text: str, start: int, end: int) -> bool:
+    """The penalty falls on a collector or defendant a report names (「涉案人员被刑事拘留」,
+    「法院判处被告人有期徒刑」), not on the debtor; a penalty they threatened is kept."""
+    sentence = opening(text, start, _SENTENCE_END, max(0, start - 160))
+    if _OFFENDER.match(text, end, end + 8) or _OFFENDER.match(text, end + 1, end + 8):
+        return True
+    parties = list(_OFFENDER.finditer(text, sentence, start))
+    if not parties:
+        return False
+    between = text[parties[-1].end() : end]
+    if "你" in between or "您" in between or _SAID.search(between):
+        return False
+    if _THREATENED.match(text, end, min(len(text), end + 40)):
+        return False  # 「以被害人将被判刑相威胁」: the report of a threat
+    return _SENTENCED.search(text, sentence, end) is not None
+
+
+def _asked_and_denied(text: str, start: int) -> bool:
+    """The word stands in a question the text answers no or the debtor asks, in a
+    fear the text answers, or in what a vetting looks at."""
+    found = [text.find(mark, start) for mark in _SENTENCE_END]
+    stop = min((f for f in found if f >= 0), default=len(text))
+    sentence = opening(text, start, _SENTENCE_END, max(0, start - 160))
+    if text.startswith(("？", "?"), stop) and (
+        _ANSWERED_NO.match(text, stop + 1) or _ASKED_BY_DEBTOR.fullmatch(text, sentence, stop)
+    ):
+        return True
+    if text[sentence - 1 : sentence] in ("？", "?") and _ANSWERED_NO.match(text, sentence):
+        return True  # the answer itself: 「……吗？不会，政审不查父母的征信。」
+    if _VETTING.match(text, start) and _VETTING_EXPLAINED.search(text, sentence, stop):
+        return True
+    worry = _WORRY.search(text, sentence, start)
+    if worry is None:
+        return False
+    # the feared thing, answered after it, or the explainer's own answer (其实…)
+    return bool(_BUT_NO.search(text, start, stop) or _IN_FACT.search(text, worry.end(), start))
+
+
+_VETTING = re.compile(r"政审|考公|考编|参军|入伍|当兵|犯罪记录|案底|前科")
+_VETTING_EXPLAINED = re.compile(r"审查|查的是|看的是|考察的是|有无|是否有|不在其列|无关")
+"""「政审主要审查直系亲属有无犯罪记录」: what a vetting looks at, explained."""
+_NOT_NECESSARILY = re.compile(r"不一定[^，,。；;！？!?\n]{0,8}$")
+"""「不一定会被判刑」: an explainer's hedge, not a claim."""
+
+
+def _not_about_the_debtor(made: Rule) -> Rule:
+    """``made`` with its hits dropped where a report punishes someone else, an
+    explainer answers a question no or hedges, or — in traditional characters, which
+    lawful.quieted reads unfolded — the law is told lawfully (「不會直接影響孩子政審」)."""
+    check = made.check
+
+    def told_check(ctx: LintContext) -> list[Hit]:
+        text = ctx.view.folded
+        return [
+            hit
+            for hit in check(ctx)
+            if not _punished_other(text, hit.start, hit.end)
+            and not _asked_and_denied(text, hit.start)
+            and not _NOT_NECESSARILY.search(
+                text, opening(text, hit.start, _PHRASE_MARKS), hit.start
+            )
+            and not (text != ctx.view.text and told_lawfully(text, hit.start, hit.end))
+        ]
+
+    return replace(made, check=told_check)
+
+
+overstated_consequence = _not_about_the_debtor(quieted(declared("overstated_consequence")))
 
 
 __register__: tuple[Rule, ...] = (
