@@ -56,6 +56,21 @@ UNEXPLAINED = [
     "我哋会入禀",
     "我会寄律师信俾你",
     "因您未按期还款，我行将依法提起诉讼。",
+    # 不得不、不得已 say the step must come; they deny nothing
+    "若本周仍无回音，我司将不得不通过法律途径解决。",
+    "再拖下去，我们只能不得已走司法程序了。",
+    "我行不得不委托律师处理此事。",
+    "如仍不配合，公司不得已将向法院提起诉讼。",
+    "你再不回复，我们也不得不起诉了。",
+    # a vague 法律后果 that the debt will bring, with no reason
+    "请尽快还款，以免产生严重的法律后果。",
+    "拖欠不还将面临不利的法律后果。",
+    "继续拖延将给您带来严重法律后果。",
+    "不还款将导致严重的法律后果。",
+    "再拖下去你会招致不良的法律后果。",
+    # 严重逾期 says how bad, not how long or how often: no reason
+    "您的贷款已严重逾期，我行将依法提起诉讼。",
+    "再不还款就起诉坐牢",
 ]
 
 EXPLAINED_OR_LAWFUL = [
@@ -96,6 +111,28 @@ EXPLAINED_OR_LAWFUL = [
     "我行曾于11月1日、11月15日两次致函催告，您均未还款，我行将依法提起诉讼。",
     "您承诺的还款日已过，仍未收到还款，我司将采取法律措施。",
     "您的信用卡已逾期三个账单周期，我行将依法起诉。",
+    # how long or how often, said in words: a reason
+    "因您长期拖欠货款，本公司将依法提起诉讼。",
+    "您多次逾期还款，我行将委托律师处理。",
+    "你一再拖欠不还，我们将通过法律途径解决。",
+    "您的账户反复逾期，我司将申请支付令。",
+    "因屡屡违约，本行将依法追偿。",
+    "鉴于您已逾期90天，为免产生不利的法律后果，请于5日内还款。",
+    # the court named as the issuer of a writ, or detention: a false claim (DL603)
+    "我们已经拿到法院传票了。",
+    "你的法院判决书已经下来了。",
+    "这是法院执行令，请配合。",
+    "本司已收到法院的传票，请马上处理。",
+    "法院公函已寄往你户籍地。",
+    "将强制执行拘留你。",
+    "明天申请强制执行拘留。",
+    "我们会起诉逮捕你。",
+    # a report of someone posing as the police or a court: their claims are DL603's
+    "不法催收人员假冒法官，扬言要对借款人提起诉讼。",
+    "有催收员伪造公安机关印章，发送立案通知。",
+    "催收公司员工冒用检察院名义，称借款人将面临公诉。",
+    "其冒充民警打来电话，称不还钱就要走司法程序。",
+    "对方假扮法院执行人员，称第二天将强制执行。",
 ]
 
 
@@ -107,3 +144,11 @@ def test_a_legal_step_without_its_reason_fires(text: str) -> None:
 @pytest.mark.parametrize("text", EXPLAINED_OR_LAWFUL)
 def test_a_reason_a_right_a_warning_or_a_claimed_identity_is_silent(text: str) -> None:
     assert "DL502" not in {f.code for f in Linter().lint(text)}, text
+
+
+CLAIMED_BY_AN_IMPOSTOR = EXPLAINED_OR_LAWFUL[-13:]
+
+
+@pytest.mark.parametrize("text", CLAIMED_BY_AN_IMPOSTOR)
+def test_a_writ_detention_or_an_impostor_is_false_authority(text: str) -> None:
+    assert "DL603" in {f.code for f in Linter().lint(text)}, text

@@ -95,7 +95,9 @@ def _list_lead(text: str, start: int) -> int:
     return line
 
 
-_FORBIDDEN_BEFORE = re.compile(r"(?:严禁|禁止|不得|不准|切勿|请勿|不会)[^，。；;！？\n]{0,8}$")
+_FORBIDDEN_BEFORE = re.compile(
+    r"(?:严禁|禁止|不得(?![不已])|不准|切勿|请勿|不会)[^，。；;！？\n]{0,8}$"
+)
 _COURT_MAY = re.compile(
     r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法|依法(?:决定|认定|作出|审查|确认|审理)|(?:判决(?:生效)?|立案|受理)(?:后|以后))"
 )
@@ -108,17 +110,19 @@ _COURT_MAY = re.compile(
 _PHRASE_MARKS = "，,。；;！？!?\n"
 _PHRASE_END = re.compile(f"[{_PHRASE_MARKS}]")
 _AS_IDENTITY_BEFORE = re.compile(
-    r"(?:冒充|假冒|冒用|假借|盗用|自称|谎称|声称|受|是|系|和|跟|与)[^，,。；;！？!?\n]{0,6}$"
+    r"(?:冒充|假冒|冒用|假借|盗用|自称|谎称|声称|伪造|私刻|仿造|仿冒|受|是|系|和|跟|与)"
+    r"[^，,。；;！？!?\n]{0,6}$"
 )
 _AS_IDENTITY_AFTER = re.compile(
-    r"(?:的)?(?:人|同志|工作人员|执行人员|名义|旗号|委托|指定|指派|授权|法警|干警|法官|黑名单|系统)"
+    r"(?:的)?(?:人|同志|工作人员|执行人员|名义|旗号|委托|指定|指派|授权|法警|干警|法官|黑名单|系统"
+    r"|传票|判决书|裁定书|执行令|执行通知书|公章|印章|公函)"
 )
 
 
 def _court_as_identity(text: str, start: int, end: int) -> bool:
     """法院 names who the sender claims to be or act for (「我们受法院委托」, 「冒充法院工作
-    人员」, 「法院的人已经在你楼下」): a false claim of authority (DL603), not a lawsuit
-    the creditor announces."""
+    人员」, 「法院的人已经在你楼下」) or the issuer of a writ (「已收到法院传票」, 「伪造法院
+    公章」): a false claim of authority (DL603), not a lawsuit the creditor announces."""
     phrase = opening(text, start, _PHRASE_MARKS)
     return bool(
         _AS_IDENTITY_BEFORE.search(text, phrase, start) or _AS_IDENTITY_AFTER.match(text, end)
@@ -135,6 +139,27 @@ _SENT_BY = re.compile(
     r"由[^，,。；;！？!?\n]{0,24}(?:律师事务所|律所)[^，,。；;！？!?\n]{0,12}(?:出具|发出|代为|起草)"
 )
 """「本函由XX律师事务所出具」: who wrote the letter, not a step anyone takes."""
+
+
+_IMPERSONATED = re.compile(
+    r"(?:冒充|假冒|冒用|假借|伪造|仿冒|私刻|假扮|伪装成?|冒名)[^，,。；;！？!?\n]{0,4}?"
+    r"(?:公安|警察|民警|警方|法院|检察院|司法|公检法|执法|法官|警官|监管|政府)"
+)
+"""A sentence that reports someone posing as the police or a court: the legal words in it
+are the impostor's claims (DL603), not a step the creditor takes."""
+_DETAINED = re.compile(r"(?:拘留|逮捕|拘传|刑拘|抓捕|羁押|枪毙)")
+"""Right after the legal word: 「将强制执行拘留」 is detention, which no creditor can order
+(DL603), not a lawful step with a missing reason."""
+
+
+def _impostors_claim(text: str, start: int, end: int) -> bool:
+    """The legal word is an impostor's claim: in a sentence reporting someone posing as an
+    authority, or followed by detention (see ``_IMPERSONATED`` and ``_DETAINED``)."""
+    if _DETAINED.match(text, end):
+        return True
+    sentence = opening(text, start, _SENTENCE_END)
+    found = _FULL_STOP.search(text, end)
+    return _IMPERSONATED.search(text, sentence, found.start() if found else len(text)) is not None
 
 
 def _phrase(text: str, start: int) -> tuple[int, int]:
@@ -209,6 +234,8 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
         if _forbidden(text, action.start) or told_lawfully(text, action.start, action.end):
             continue
         if _SENT_BY.search(text, *_phrase(text, action.start)):
+            continue
+        if _impostors_claim(text, action.start, action.end):
             continue
         if _SERVED.match(text, max(0, action.start - 4)) or _ASK_THEM.search(
             text, opening(text, action.start, _PHRASE_MARKS), action.start

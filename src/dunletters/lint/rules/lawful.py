@@ -7,6 +7,10 @@ for collectors (「催收人员不得冒用公检法名义」), a denial (「逾
 「本行不会冻结您的微信」), or an explanation of the law (「只有被法院列为失信被执行人后，
 才会被限制乘坐飞机」, 「老赖是失信被执行人的俗称」). Those stay silent; a report of what a
 collector did (「催收人员冒充法院工作人员，称其已被起诉」) is none of them and is kept.
+So do an authority's own clarification of how it works (「法院不通过短信通知当事人」,
+「公检法机关不会通过电话办案」) and a report of the law acting *against* a collector or a
+platform (「警方以寻衅滋事罪对催收团伙立案侦查」, 「催收公司被判赔偿精神损害抚慰金」): the
+court and the police there are real, and the debtor is not their target.
 """
 
 from __future__ import annotations
@@ -32,13 +36,16 @@ _WARNING = re.compile(
     r"|凡(?:是)?(?:自称|要求|以)|(?:请|不要|切勿|请勿)(?:轻信|相信)"
     r"|(?:请(?:您|你)?|应当?|(?:您|你)(?:也|还)?可(?:以)?|可(?:以)?(?:向|拨打|到|致电))"
     r"[^，。；！？\n]{0,10}?(?:报警|举报|投诉|核实|核查来电)"
+    r"|(?:不|从不|绝不|决不|不会|并不)(?:通过|用|以|使用|采用)[^，。；！？\n]{0,8}?"
+    r"(?:电话|短信|简讯|微信|网络|LINE|QQ|传真|语音)|(?:并无|没有)(?:电话|短信)(?:送达|通知)"
 )
 """A warning or advice addressed to the reader about fraudsters and where to report them
-(「请立即报警」, 「您可以向金融监管局投诉」 — not a collector's 「我们直接报警」)."""
+(「请立即报警」, 「您可以向金融监管局投诉」 — not a collector's 「我们直接报警」), or an
+authority's word that it never acts by phone or SMS (「法院不通过短信送达传票」)."""
 
 _EXPLAINED = re.compile(
     r"俗称|是指|一般指|通常指|所谓|术语|(?:民间|网上|网传|这种|这个|所谓的?)说法|说法(?:是|并不|不)|指的是"
-    r"|称为|叫做|叫作|含义"
+    r"|(?<![佯谎声自诈骗冒宣号])称为|叫做|叫作|含义"
     r"|只有(?![^。；！？\n]{0,40}?才(?:能|可以?|会)?(?:避免|免于|免除|不被|不会被|不用|不必|不再))[^。；！？\n]{0,40}?(?:才|后)|才(?:会|能|可能)(?:被|依法|构成|涉嫌|承担)"
     r"|须经|需经|必须经|须由|只能由|应当由|必须由|只对|的[，,]处|调解结案"
     r"|按(?:照)?(?:生效)?(?:的)?(?:判决书?|调解书|调解协议|裁定书?)|除非(?:被)?(?:人民)?法院"
@@ -46,19 +53,23 @@ _EXPLAINED = re.compile(
     r"|的[，,]依法|失信被执行人(?:将|会|可能|可以|应当)?被?(?:依法)?(?:限制|采取|纳入)"
     r"|的[，,](?:人民)?(?:法院|公安机关|检察院|债权人|发卡行|银行)(?:会|将|可|可以|有权)?依法"
     r"|一般(?:情况下|而言|来说|只|通过|不会)|通常(?:情况下|而言|来说|只|通过|不会)"
+    r"|送达[^，。；！？\n]{0,6}?方式|(?:直接|邮寄|留置|公告|委托)送达[、和或及与]"
+    r"|(?:有着?|遵循|依照|按照)严格的?(?:法律|法定|司法)?(?:程序|规定)|严格(?:依照|按照|依据)(?:法律|法定)"
+    r"|所(?:表达|代表|体现)的是|(?:不|并不)具(?:备|有)[^，。；！？\n]{0,16}?(?:效力|既判力|强制执行力|强制力)"
 )
-"""An explanation of a term or of when the law applies (「只有…才会被限制」)."""
+"""An explanation of a term or of when the law applies (「只有…才会被限制」), or of how
+a court works (「送达诉讼文书的方式有…」, 「有着严格的法律程序」, 「律师函不具备强制执行力」)."""
 
 _BRAVADO = re.compile(r"没用|有本事|尽管|随便你|随你|不怕|管不了|帮不了|也救不了")
 """「你可以报警，没用的」: a collector's dare, not advice — the sentence stays a threat."""
 
 _DENIED = re.compile(
-    r"(?:不会(?!以为|觉得)|不再|不得|绝不|决不|从不|从未|并不|不是(?!开玩笑|吓唬|闹着玩|跟你开玩笑)|并非"
+    r"(?:不会(?!以为|觉得)|不再|不得(?![不已])|绝不|决不|从不|从未|并不|不是(?!开玩笑|吓唬|闹着玩|跟你开玩笑)|并非"
     r"|不等于|不属于|不构成|不涉及|不代表|不影响|无权|严禁|禁止|切勿|请勿|不要(?!以为|觉得|想着|心存)"
     r"|不能以|不可以|不准)[^，,。；;！？!?\n]{0,12}$"
 )
 """A denial or prohibition earlier in the match's phrase (「逾期不会导致坐牢」; not
-「不要以为我们不敢起诉你」)."""
+「不要以为我们不敢起诉你」, nor 不得不 and 不得已, which say the step must come)."""
 _NOT_YET = re.compile(
     r"(?:(?:尚未|并未|未曾|没有|从没|还没(?:有)?)[^，,。；;！？!?\n]{0,2}"
     r"|(?:尚未|并未|从未|未)(?:向|对|到|被|曾)[^，,。；;！？!?\n还将就会要]{0,8})$"
@@ -93,12 +104,54 @@ _DENIED_AFTER = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:不会(?:因|受|�
 """「子女政审不会因父母逾期受影响」: the denial follows the word it denies."""
 
 
+_AUTHORITY = re.compile(r"(?:法院|法庭|公检法|公安|警方|警察|检察院|司法机关|派出所|公安局)$")
+_AUTHORITY_DENIES = re.compile(
+    r"[^，,。；;！？!?\n]{0,8}?(?:不会|不存在|不通过|不以|不要求|从不|从未|绝不|决不|并无)"
+)
+"""「公检法机关不会通过电话办案」, 「法院不通过短信要求交费」: the authority, named as the
+subject, denies that it acts so."""
+
+_SECOND_PERSON = re.compile(r"你|您|妳|阁下|贵方|贵司|汝")
+_COURT_PRACTICE = re.compile(r"(?:法院|法官|法庭|书记官|书记员)[^。；！？\n]{0,30}?当事人")
+"""「法院会以双挂号送达当事人」: how a court treats the parties, in general — told to no one."""
+_AGAINST_COLLECTOR = re.compile(
+    r"(?:以|涉嫌|构成|犯有?)[“\"「『]?(?:寻衅滋事|敲诈勒索|非法拘禁|侵犯公民个人信息|催收非法债务"
+    r"|非法吸收公众存款|集资诈骗|非法集资|非法经营|侮辱|诽谤)"
+    r"|被(?:警方|公安(?:机关)?|法院|检察院|监管部门|监管机构)(?:依法)?(?:定性|认定|判定)为?(?:违法|犯罪|非法|侵权|侵犯)"
+)
+"""A collector's or a platform's own offence, or the law judging their act (「警方以寻衅
+滋事罪对催收团伙立案侦查」, 「平台涉嫌非法吸收公众存款已被立案侦查」): no claim on the debtor."""
+_CASE_JUDGED = re.compile(
+    r"案例|判例|(?:法院|法官|法庭)(?:审理)?(?:认定|判定|认为)|被判(?:定|决|令)?赔|判赔|精神损害抚慰金"
+)
+"""A court case retold (「某案例中催收公司被判赔偿精神损害抚慰金」, 「法院认定其构成名誉侵权」):
+told to no one, it reports a judgment, not a step against the reader."""
+
+
+def _about_others(text: str, sentence: int, stop: int) -> bool:
+    """The sentence reports the law acting on a collector or a platform, or explains how
+    a court treats the parties, and is addressed to no one."""
+    if _AGAINST_COLLECTOR.search(text, sentence, stop):
+        return True
+    if _SECOND_PERSON.search(text, sentence, stop):
+        return False
+    return bool(
+        _COURT_PRACTICE.search(text, sentence, stop) or _CASE_JUDGED.search(text, sentence, stop)
+    )
+
+
 def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
     """Whether the word at ``start`` (ending at ``end``) stands in a warning, an
     explanation, or a denial."""
     if start and _DENIED_VERB.match(text, start - 1):
         return True
     if end is not None and _DENIED_AFTER.match(text, end):
+        return True
+    if (
+        end is not None
+        and _AUTHORITY.search(text, start, end)
+        and _AUTHORITY_DENIES.match(text, end)
+    ):
         return True
     sentence = opening(text, start, _SENTENCE_END, max(0, start - _REACH))
     phrase = opening(text, start, _PHRASE_END, sentence)
@@ -110,6 +163,8 @@ def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
         return True
     if _SCAM.search(text, sentence, stop) or _BRAVADO.search(text, sentence, stop):
         return False
+    if _about_others(text, sentence, stop):
+        return True
     return bool(_WARNING.search(text, sentence, stop) or _EXPLAINED.search(text, sentence, stop))
 
 
@@ -118,7 +173,7 @@ def quieted(made: Rule) -> Rule:
     check = made.check
 
     def lawful_check(ctx: LintContext) -> list[Hit]:
-        text = ctx.view.text
+        text = ctx.view.folded  # the original's offsets; 不會 reads as 不会
         return [hit for hit in check(ctx) if not told_lawfully(text, hit.start, hit.end)]
 
     return replace(made, check=lawful_check)
