@@ -71,6 +71,7 @@ UNEXPLAINED = [
     # 严重逾期 says how bad, not how long or how often: no reason
     "您的贷款已严重逾期，我行将依法提起诉讼。",
     "再不还款就起诉坐牢",
+    "否则将依法告你，列入失信名单！",
 ]
 
 EXPLAINED_OR_LAWFUL = [
@@ -124,6 +125,7 @@ EXPLAINED_OR_LAWFUL = [
     "这是法院执行令，请配合。",
     "本司已收到法院的传票，请马上处理。",
     "法院公函已寄往你户籍地。",
+    "我司已收到法庭传票，请尽快处理。",
     "将强制执行拘留你。",
     "明天申请强制执行拘留。",
     "我们会起诉逮捕你。",
@@ -146,7 +148,7 @@ def test_a_reason_a_right_a_warning_or_a_claimed_identity_is_silent(text: str) -
     assert "DL502" not in {f.code for f in Linter().lint(text)}, text
 
 
-CLAIMED_BY_AN_IMPOSTOR = EXPLAINED_OR_LAWFUL[-13:]
+CLAIMED_BY_AN_IMPOSTOR = EXPLAINED_OR_LAWFUL[-14:]
 
 
 @pytest.mark.parametrize("text", CLAIMED_BY_AN_IMPOSTOR)

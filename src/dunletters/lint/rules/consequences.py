@@ -143,7 +143,7 @@ _SENT_BY = re.compile(
 
 _IMPERSONATED = re.compile(
     r"(?:冒充|假冒|冒用|假借|伪造|仿冒|私刻|假扮|伪装成?|冒名)[^，,。；;！？!?\n]{0,4}?"
-    r"(?:公安|警察|民警|警方|法院|检察院|司法|公检法|执法|法官|警官|监管|政府)"
+    r"(?:公安|警察|民警|警方|法院|法庭|执行局|检察院|司法|公检法|执法|法官|警官|监管|政府)"
 )
 """A sentence that reports someone posing as the police or a court: the legal words in it
 are the impostor's claims (DL603), not a step the creditor takes."""
@@ -246,9 +246,10 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue
         if action.start < quiet_until:
             continue  # a step the law's court may take (below)
-        if action.text.endswith("法院") and _court_as_identity(text, action.start, action.end):
+        court = action.text.endswith(("法院", "法庭"))
+        if court and _court_as_identity(text, action.start, action.end):
             continue
-        if action.text.endswith("法院") and _COURT_MAY.match(text, action.end):
+        if court and _COURT_MAY.match(text, action.end):
             found = _PHRASE_END.search(text, action.end)
             quiet_until = found.end() if found else len(text)
             continue

@@ -80,6 +80,8 @@ _NOT_YET = re.compile(
 
 _SCAM = re.compile(r"(?<!所谓的)(?<!所谓)安全(?:账|帐)户")
 """The fake police's 「safe account」: a scam dressed as a warning, never a real one."""
+_CALLED_FRAUD = re.compile(r"(?:都|均|皆|一律)(?:是|为|属于?)(?:电信)?诈骗(?!罪)")
+"""「凡是要求转账到安全账户的都是诈骗」: the safe account named to call it fraud."""
 
 
 _ISSUER = re.compile(
@@ -104,7 +106,9 @@ _DENIED_AFTER = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:不会(?:因|受|�
 """「子女政审不会因父母逾期受影响」: the denial follows the word it denies."""
 
 
-_AUTHORITY = re.compile(r"(?:法院|法庭|公检法|公安|警方|警察|检察院|司法机关|派出所|公安局)$")
+_AUTHORITY = re.compile(
+    r"(?:法院|法庭|公检法|公安|警方|警察|检察院|司法机关|派出所|公安局|经侦|民警|刑警|执行局|检察机关)$"
+)
 _AUTHORITY_DENIES = re.compile(
     r"[^，,。；;！？!?\n]{0,8}?(?:不会|不存在|不通过|不以|不要求|从不|从未|绝不|决不|并无)"
 )
@@ -129,15 +133,16 @@ told to no one, it reports a judgment, not a step against the reader."""
 
 
 def _about_others(text: str, sentence: int, stop: int) -> bool:
-    """The sentence reports the law acting on a collector or a platform, or explains how
-    a court treats the parties, and is addressed to no one."""
+    """The sentence reports the law acting on a collector or a platform, or — with no
+    one addressed from there on (「我跟你说，某案例中…」 is still a case retold) — explains
+    how a court treats the parties or retells a case."""
     if _AGAINST_COLLECTOR.search(text, sentence, stop):
         return True
-    if _SECOND_PERSON.search(text, sentence, stop):
-        return False
-    return bool(
-        _COURT_PRACTICE.search(text, sentence, stop) or _CASE_JUDGED.search(text, sentence, stop)
-    )
+    for general in (_COURT_PRACTICE, _CASE_JUDGED):
+        found = general.search(text, sentence, stop)
+        if found and not _SECOND_PERSON.search(text, found.start(), stop):
+            return True
+    return False
 
 
 def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
@@ -160,6 +165,8 @@ def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
     found = [text.find(mark, start) for mark in _SENTENCE_END]
     stop = min((f for f in found if f >= 0), default=len(text))
     if _cited(text, start, sentence, stop):
+        return True
+    if _CALLED_FRAUD.search(text, sentence, stop):
         return True
     if _SCAM.search(text, sentence, stop) or _BRAVADO.search(text, sentence, stop):
         return False
