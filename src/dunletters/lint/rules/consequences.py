@@ -54,15 +54,18 @@ _LEGAL = re.compile(
 """What makes a legal_action match a legal step (the list also holds visits and agencies,
 all in Chinese: a Latin letter is a legal word spelt to slip past SMS filters, 起su)."""
 _YOU_MAY = re.compile(
-    r"(?:您|你|客户|债务人|债权人|借款人|持卡人|当事人|任何一方)(?:也|亦)?(?:可以?(?!能)|有权|可依法)"
+    r"(?:您|你|客户|债务人|债权人|借款人|持卡人|当事人|任何一方|双方|各方|任一方)(?:也|亦|均|都)?"
+    r"(?:可以?(?!能)|有权|可依法)"
 )
 """A phrase that gives the debtor a right (「您可向人民法院提起诉讼」)."""
 _MAY = re.compile(r"(?:也|亦|均|或|还)?(?:可以?(?!能)|有权)")
 """A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」)."""
 _YOUR_VIEW = re.compile(
-    r"异议|争议|疑问|(?:如|若|如果)(?:您|你)(?:认为|觉得|对|不服|不满)|(?:您|你)(?:也|亦)?(?:可以?(?!能)|有权)"
+    r"异议|争议|疑问|双方|各方|(?:如|若|如果)(?:您|你)(?:认为|觉得|对|不服|不满)"
+    r"|(?:您|你)(?:也|亦)?(?:可以?(?!能)|有权)"
 )
-"""Before such a phrase: the debtor's dispute or view, or a right already given
+"""Before such a phrase: the debtor's dispute or view, both parties' disagreement
+(「如双方协商不成，可依法通过诉讼解决」), or a right already given
 (「您可以向监管部门投诉，也可以通过法律途径维护权益」)."""
 _SENTENCE_END = "。！？!?；;\n"
 _ITEM = re.compile(
@@ -117,6 +120,10 @@ _AS_IDENTITY_AFTER = re.compile(
     r"(?:的)?(?:人|同志|工作人员|执行人员|名义|旗号|委托|指定|指派|授权|法警|干警|法官|黑名单|系统"
     r"|传票|判决书|裁定书|执行令|执行通知书|公章|印章|公函)"
 )
+
+
+_COURT_NOUN = re.compile(r"[^上去到走告见]{0,6}(?:法院|法庭)")
+"""A legal_action match that names the court (人民法院), not a step to it (上法庭)."""
 
 
 def _court_as_identity(text: str, start: int, end: int) -> bool:
@@ -246,7 +253,7 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue
         if action.start < quiet_until:
             continue  # a step the law's court may take (below)
-        court = action.text.endswith(("法院", "法庭"))
+        court = _COURT_NOUN.fullmatch(action.text) is not None
         if court and _court_as_identity(text, action.start, action.end):
             continue
         if court and _COURT_MAY.match(text, action.end):
