@@ -35,9 +35,9 @@ _WARNING = re.compile(
     r"|如遇|如(?:果)?(?:您|你)?(?:已)?(?:收到|接到)|(?:遇到|遇有|接到)(?:自称|冒充|陌生|可疑|此类|类似|诈骗)"
     r"|凡(?:是)?(?:自称|要求|以)|(?:请|不要|切勿|请勿)(?:轻信|相信)"
     r"|(?:请(?:您|你)?|应当?|(?:您|你)(?:也|还)?可(?:以)?|可(?:以)?(?:向|拨打|到|致电))"
-    r"[^，。；！？\n]{0,10}?(?:报警|举报|投诉|核实|核查来电)"
+    r"[^，。；！？\n]{0,16}?(?:报警|举报|投诉|核实|核查来电)"
     r"|(?:遇到|遭遇|遇有|碰到|面对|受到)[^，。；！？\n]{0,6}?(?:暴力催收|违规催收|违法催收|催收骚扰|恐吓|威胁|骚扰)"
-    r"|(?:律师|专家|法官|民警|警方|法院)(?:提醒|建议|提示)"
+    r"|(?:律师|专家|法官|民警|警方|法院)(?:提醒|建议|提示)|提高警(?:觉|惕)|呼吁(?:民众|市民|广大|大家)"
     r"|(?:不|从不|绝不|决不|不会|并不)(?:通过|用|以|使用|采用)[^，。；！？\n]{0,8}?"
     r"(?:电话|短信|简讯|微信|网络|LINE|QQ|传真|语音)|(?:并无|没有)(?:电话|短信)(?:送达|通知)"
 )
@@ -59,7 +59,9 @@ _EXPLAINED = re.compile(
     r"|(?:有着?|遵循|依照|按照)严格的?(?:法律|法定|司法)?(?:程序|规定)|严格(?:依照|按照|依据)(?:法律|法定)"
     r"|所(?:表达|代表|体现)的是|(?:不|并不)具(?:备|有)[^，。；！？\n]{0,16}?(?:效力|既判力|强制执行力|强制力)"
     r"|(?:没有|并无|不具)(?:法律)?(?:效力|既判力|强制执行力|强制力)|(?:民事|刑事|行政)诉讼(?:中|里|案件中)"
-    r"|败诉方|胜诉方|诉讼时效"
+    r"|败诉方|胜诉方|诉讼时效|真正的|正规的?(?:法院|传票|司法|法律文书)|(?<!不)(?:属于|是)民事纠纷|一般属于"
+    r"|(?:传票|文书|判决书|裁定书)上(?:会|都会|一般)?(?:有|写|载明|注明|盖有)|需要?(?:提交|经过|具备)"
+    r"|(?:措施|方式|手段|程序|途径)(?:主要)?(?:包括|有)|(?:名单|措施)由(?:人民)?法院(?:依法)?(?:决定|作出|认定)"
 )
 """An explanation of a term or of when the law applies (「只有…才会被限制」), or of how
 a court works (「送达诉讼文书的方式有…」, 「有着严格的法律程序」, 「律师函不具备强制执行力」)."""
@@ -127,37 +129,61 @@ _COURT_PRACTICE = re.compile(
 """「法院会以双挂号送达当事人」: how a court treats the parties, in general — told to no one
 (not a fake court's 「请当事人于3日内到庭」)."""
 _AGAINST_COLLECTOR = re.compile(
-    r"(?:以|涉嫌|构成|犯有?)[“\"「『]?(?:寻衅滋事|敲诈勒索|非法拘禁|侵犯公民个人信息|催收非法债务"
+    r"(?:以|因|涉嫌|构成|犯有?)[“\"「『]?(?:寻衅滋事|敲诈勒索|非法拘禁|侵犯公民个人信息|催收非法债务"
     r"|非法吸收公众存款|集资诈骗|非法集资|非法经营|侮辱|诽谤)"
     r"|被(?:警方|公安(?:机关)?|法院|检察院|监管部门|监管机构)(?:依法)?(?:定性|认定|判定)为?(?:违法|犯罪|非法|侵权|侵犯)"
+    r"|(?:涉案人员|犯罪嫌疑人|嫌疑人|被告人|团伙|催收(?:公司|人员|员)|讨债(?:公司|人员)|负责人|不法分子|平台|公司)"
+    r"[^，。；！？\n借债你您其他她称言说]{0,12}?(?:已|均|已经)?(?:被|遭)(?:警方|公安机关|公安|检察院|检察机关|法院)?(?:依法)?"
+    r"(?:刑事拘留|行政拘留|拘留|逮捕|抓获|判处|判刑|起诉|批捕|查处|处罚|罚款|立案(?:调查|侦查))"
+    r"|(?:对|将)(?:该|涉事|这些|上述|这个)?(?:催收|讨债|暴力催收)?(?:团伙|公司|人员|嫌疑人|平台)(?:依法)?"
+    r"(?:提起公诉|立案侦查|刑事拘留|逮捕|批捕)"
 )
 """A collector's or a platform's own offence, or the law judging their act (「警方以寻衅
 滋事罪对催收团伙立案侦查」, 「平台涉嫌非法吸收公众存款已被立案侦查」): no claim on the debtor."""
 _CASE_JUDGED = re.compile(
     r"案例|判例|(?:法院|法官|法庭)(?:审理)?(?:认定|判定|认为)|被(?:法院|法官|法庭)?(?:依法)?判(?:定|决|令)?(?:其)?赔"
-    r"|判赔|精神损害抚慰金|经审理|审理认为|停止侵害|赔礼道歉"
+    r"|判赔|精神损害抚慰金|经审理|审理认为|停止侵害|赔礼道歉|判处(?:被告人|该|其)"
 )
 """A court case retold (「某案例中催收公司被判赔偿精神损害抚慰金」, 「法院认定其构成名誉侵权」):
 told to no one, it reports a judgment, not a step against the reader."""
 
 
+_GENERIC_RIGHT = re.compile(
+    r"(?:贷款机构|金融机构|出借人|贷款人|放贷人|债权人)(?:也|均|都)?(?:可以?(?!能)|有权|可依法)"
+)
+"""「贷款机构可以依法向法院提起诉讼」: what a lender may do, in general — told to no one."""
+_POSING = re.compile(r"冒充|假冒|冒用|伪造|假扮|谎称|仿冒|私刻")
+"""Posing as an authority: reported, it is the act itself (DL603), whatever became of
+the impostors (「冒充法院工作人员发送虚假传票，已被警方抓获」)."""
+
+
 def _about_others(text: str, sentence: int, stop: int) -> bool:
-    """The sentence reports the law acting on a collector or a platform, or — with no
-    one addressed from there on (「我跟你说，某案例中…」 is still a case retold) — explains
-    how a court treats the parties or retells a case."""
+    """The sentence reports the law acting on a collector or a platform (unless what it
+    reports is their posing as an authority), or — with no one addressed from there on
+    (「我跟你说，某案例中…」 is still a case retold) — explains how a court treats the
+    parties or retells a case."""
     if _AGAINST_COLLECTOR.search(text, sentence, stop):
-        return True
-    for general in (_COURT_PRACTICE, _CASE_JUDGED):
+        return _POSING.search(text, sentence, stop) is None
+    for general in (_COURT_PRACTICE, _CASE_JUDGED, _GENERIC_RIGHT):
         found = general.search(text, sentence, stop)
         if found and not _SECOND_PERSON.search(text, found.start(), stop):
             return True
     return False
 
 
+_DENIED_INSIDE = re.compile(
+    r"(?:法院|法庭|公检法|公安|警方|警察|检察院|派出所|经侦|司法机关)[^，,。；;！？!?\n]{0,4}?"
+    r"(?:不会|从不|从未|绝不|决不|并不|无权)"
+)
+"""A frame's match that spans the authority's own denial (「公安不会立案」)."""
+
+
 def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
     """Whether the word at ``start`` (ending at ``end``) stands in a warning, an
     explanation, or a denial."""
     if start and _DENIED_VERB.match(text, start - 1):
+        return True
+    if end is not None and _DENIED_INSIDE.match(text, start, end):
         return True
     if end is not None and _DENIED_AFTER.match(text, end):
         return True
