@@ -118,8 +118,12 @@ _AS_IDENTITY_BEFORE = re.compile(
 )
 _AS_IDENTITY_AFTER = re.compile(
     r"(?:的)?(?:人|同志|工作人员|执行人员|名义|旗号|委托|指定|指派|授权|法警|干警|法官|黑名单|系统"
-    r"|传票|判决书|裁定书|执行令|执行通知书|公章|印章|公函)"
+    r"|公章|印章|公函)"
 )
+_WRIT_AFTER = re.compile(r"(?:的)?(?:传票|判决书|裁定书|执行令|执行通知书)")
+_COMING = re.compile(r"将|会|要|准备|等着|等|即将|马上|就")
+"""Before a court's writ: a suit still to come (「准备好收法院传票吧」), which is a legal
+step (DL502), not only a writ claimed as already issued (「已收到法院传票」)."""
 
 
 _COURT_NOUN = re.compile(r"[^上去到走告见]{0,6}(?:法院|法庭)")
@@ -131,9 +135,9 @@ def _court_as_identity(text: str, start: int, end: int) -> bool:
     人员」, 「法院的人已经在你楼下」) or the issuer of a writ (「已收到法院传票」, 「伪造法院
     公章」): a false claim of authority (DL603), not a lawsuit the creditor announces."""
     phrase = opening(text, start, _PHRASE_MARKS)
-    return bool(
-        _AS_IDENTITY_BEFORE.search(text, phrase, start) or _AS_IDENTITY_AFTER.match(text, end)
-    )
+    if _AS_IDENTITY_BEFORE.search(text, phrase, start) or _AS_IDENTITY_AFTER.match(text, end):
+        return True
+    return bool(_WRIT_AFTER.match(text, end)) and not _COMING.search(text, phrase, start)
 
 
 _ASK_THEM = re.compile(
@@ -150,7 +154,7 @@ _SENT_BY = re.compile(
 
 _IMPERSONATED = re.compile(
     r"(?:冒充|假冒|冒用|假借|伪造|仿冒|私刻|假扮|伪装成?|冒名)[^，,。；;！？!?\n]{0,4}?"
-    r"(?:公安|警察|民警|警方|法院|法庭|执行局|检察院|司法|公检法|执法|法官|警官|监管|政府)"
+    r"(?:公安|警察|民警|警方|派出所|经侦|法院|法庭|执行局|检察|司法|公检法|执法|法官|警官|监管|政府)"
 )
 """A sentence that reports someone posing as the police or a court: the legal words in it
 are the impostor's claims (DL603), not a step the creditor takes."""
