@@ -116,10 +116,12 @@ _AUTHORITY = re.compile(
     r"(?:法院|法庭|公检法|公安|警方|警察|检察院|司法机关|派出所|公安局|经侦|民警|刑警|执行局|检察机关)$"
 )
 _AUTHORITY_DENIES = re.compile(
-    r"[^，,。；;！？!?\n]{0,8}?(?:不会|不存在|不通过|不以|不要求|从不|从未|绝不|决不|并无)"
+    r"[^，,。；;！？!?\n]{0,8}?(?:(?:不会|从不|从未|绝不|决不|并不)[^，,。；;！？!?\n]{0,4}?"
+    r"(?:通过|以|用|使用|要求|主动|打电话|致电|发短信|发送|联系|上门|收取|设立|办案|送达|让|在电话|在网)"
+    r"|不通过|不以|不要求|不存在|并无)"
 )
 """「公检法机关不会通过电话办案」, 「法院不通过短信要求交费」: the authority, named as the
-subject, denies that it acts so."""
+subject, denies that it acts so (not 「法院不会放过你」, a threat)."""
 
 _SECOND_PERSON = re.compile(r"你|您|妳|阁下|贵方|贵司|汝")
 _COURT_PRACTICE = re.compile(
