@@ -196,14 +196,25 @@ def _signature(text: str, start: int) -> bool:
     return _SENDER_LINE.fullmatch(line) is not None
 
 
+_THEIR_SUIT = re.compile(
+    r"(?:(?:你|您|妳)(?:们)?(?:要是|若|如果|假如)?|要是|若|如果|假如)(?:敢|要|想)(?:去)?(?:法院)?$"
+)
+"""「若要提告」, 「你敢去法院告」: the debtor's own suit, dared or posed as a condition."""
+_SELF = re.compile(r"我|本公司|本行|本司|公司|平台")
+
+
 def _debtors_right(text: str, start: int) -> bool:
-    """The legal step at ``start`` is the debtor's own remedy (a dispute channel), not
-    a step the creditor takes: 「如您对债务有异议，可向人民法院提起诉讼」."""
+    """The legal step at ``start`` is the debtor's own remedy (a dispute channel) or a
+    suit the debtor is dared to bring, not a step the creditor takes: 「如您对债务有异议，
+    可向人民法院提起诉讼」, 「你要是敢起诉，…」."""
     sentence = opening(text, start, _SENTENCE_END)
     phrase = opening(text, start, "，,", sentence)
     head = text[phrase:start]
     if _YOU_MAY.search(head):
         return True
+    head = text[opening(text, start, "、", phrase) : start]
+    if _THEIR_SUIT.search(head):
+        return _SELF.search(head) is None
     return _MAY.match(head) is not None and _YOUR_VIEW.search(text, sentence, phrase) is not None
 
 
