@@ -155,8 +155,10 @@ told to no one, it reports a judgment, not a step against the reader."""
 
 _GENERIC_RIGHT = re.compile(
     r"(?:贷款机构|金融机构|出借人|贷款人|放贷人|债权人)(?:也|均|都)?(?:可以?(?!能)|有权|可依法)"
+    r"|在(?:符合|遵守)?法律[、，,]?(?:法规)?[^，。；！？\n]{0,8}?(?:规定|允许)的(?:情况|前提|范围)(?:下|内)"
 )
-"""「贷款机构可以依法向法院提起诉讼」: what a lender may do, in general — told to no one."""
+"""「贷款机构可以依法向法院提起诉讼」, a contract's 「在符合法律、法规规定的情况下，对借款人
+进行…诉讼催收」: what a lender may do, in general — told to no one."""
 _POSING = re.compile(r"冒充|假冒|冒用|伪造|假扮|谎称|仿冒|私刻")
 """Posing as an authority: reported, it is the act itself (DL603), whatever became of
 the impostors (「冒充法院工作人员发送虚假传票，已被警方抓获」)."""
