@@ -56,6 +56,33 @@ UNEXPLAINED = [
     "我哋会入禀",
     "我会寄律师信俾你",
     "因您未按期还款，我行将依法提起诉讼。",
+    # 不得不、不得已 say the step must come; they deny nothing
+    "若本周仍无回音，我司将不得不通过法律途径解决。",
+    "再拖下去，我们只能不得已走司法程序了。",
+    "我行不得不委托律师处理此事。",
+    "如仍不配合，公司不得已将向法院提起诉讼。",
+    "你再不回复，我们也不得不起诉了。",
+    # a vague 法律后果 that the debt will bring, with no reason
+    "请尽快还款，以免产生严重的法律后果。",
+    "拖欠不还将面临不利的法律后果。",
+    "继续拖延将给您带来严重法律后果。",
+    "不还款将导致严重的法律后果。",
+    "再拖下去你会招致不良的法律后果。",
+    # 严重逾期 says how bad, not how long or how often: no reason
+    "您的贷款已严重逾期，我行将依法提起诉讼。",
+    "再不还款就起诉坐牢",
+    "否则将依法告你，列入失信名单！",
+    "不还的话，后果就是上法庭。",
+    "请尽快还款，以免承担不必要的法律责任。",
+    "再拖下去，咱们就上公堂。",
+    "逾期不还将承担严重的法律责任。",
+    "如双方协商不成，我行将向法院起诉。",
+    "准备好收法院传票吧。",
+    "要起诉你了。",
+    "你的贷款已经逾期马上要起诉你了！",
+    "再不还我们就要起诉你。",
+    "我们要是想起诉你，随时可以。",
+    "你就等着接法院的判决书吧。",
 ]
 
 EXPLAINED_OR_LAWFUL = [
@@ -96,6 +123,48 @@ EXPLAINED_OR_LAWFUL = [
     "我行曾于11月1日、11月15日两次致函催告，您均未还款，我行将依法提起诉讼。",
     "您承诺的还款日已过，仍未收到还款，我司将采取法律措施。",
     "您的信用卡已逾期三个账单周期，我行将依法起诉。",
+    # how long or how often, said in words: a reason
+    "因您长期拖欠货款，本公司将依法提起诉讼。",
+    "您多次逾期还款，我行将委托律师处理。",
+    "你一再拖欠不还，我们将通过法律途径解决。",
+    "您的账户反复逾期，我司将申请支付令。",
+    "因屡屡违约，本行将依法追偿。",
+    "鉴于您已逾期90天，为免产生不利的法律后果，请于5日内还款。",
+    # prior demands that came to nothing, or a long time overdue, said in words
+    "您的欠款屡催不还，我司将依法提起诉讼。",
+    "经我司多次催讨未果，现将委托律师处理。",
+    "您的借款逾期时间较长，我行将依法起诉。",
+    "您至今分文未还，我们将向法院起诉。",
+    "经多次电话联系未果，我司将启动法律程序。",
+    "因您长期失联，我行将依法追偿。",
+    "多次沟通无果，本行将申请支付令。",
+    # the debtor's own suit, dared or posed as a condition
+    "若要提告，大家都别想好过。",
+    "你要是敢起诉，我们就天天去你家。",
+    "你敢去法院起诉试试。",
+    "您若要起诉，请携带证据材料。",
+    "要是想提告，就尽管去。",
+    "如有异议，您可以申请仲裁、向法院起诉。",
+    # both parties' remedy, as a contract writes it
+    "如双方协商不成，可依法通过诉讼途径解决。",
+    "双方均可向合同签订地人民法院起诉。",
+    "如发生争议，各方可向有管辖权的法院提起诉讼。",
+    # the court named as the issuer of a writ, or detention: a false claim (DL603)
+    "我们已经拿到法院传票了。",
+    "你的法院判决书已经下来了。",
+    "这是法院执行令，请配合。",
+    "本司已收到法院的传票，请马上处理。",
+    "法院公函已寄往你户籍地。",
+    "我司已收到法庭传票，请尽快处理。",
+    "将强制执行拘留你。",
+    "明天申请强制执行拘留。",
+    "我们会起诉逮捕你。",
+    # a report of someone posing as the police or a court: their claims are DL603's
+    "不法催收人员假冒法官，扬言要对借款人提起诉讼。",
+    "有催收员伪造公安机关印章，发送立案通知。",
+    "催收公司员工冒用检察院名义，称借款人将面临公诉。",
+    "其冒充民警打来电话，称不还钱就要走司法程序。",
+    "对方假扮法院执行人员，称第二天将强制执行。",
 ]
 
 
@@ -107,3 +176,11 @@ def test_a_legal_step_without_its_reason_fires(text: str) -> None:
 @pytest.mark.parametrize("text", EXPLAINED_OR_LAWFUL)
 def test_a_reason_a_right_a_warning_or_a_claimed_identity_is_silent(text: str) -> None:
     assert "DL502" not in {f.code for f in Linter().lint(text)}, text
+
+
+CLAIMED_BY_AN_IMPOSTOR = EXPLAINED_OR_LAWFUL[-14:]
+
+
+@pytest.mark.parametrize("text", CLAIMED_BY_AN_IMPOSTOR)
+def test_a_writ_detention_or_an_impostor_is_false_authority(text: str) -> None:
+    assert "DL603" in {f.code for f in Linter().lint(text)}, text

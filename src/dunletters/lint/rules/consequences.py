@@ -55,15 +55,18 @@ _LEGAL = re.compile(
 """What makes a legal_action match a legal step (the list also holds visits and agencies,
 all in Chinese: a Latin letter is a legal word spelt to slip past SMS filters, 起su)."""
 _YOU_MAY = re.compile(
-    r"(?:您|你|客户|债务人|债权人|借款人|持卡人|当事人|任何一方)(?:也|亦)?(?:可以?(?!能)|有权|可依法)"
+    r"(?:您|你|客户|债务人|债权人|借款人|持卡人|当事人|任何一方|双方|各方|任一方)(?:也|亦|均|都)?"
+    r"(?:可以?(?!能)|有权|可依法)"
 )
 """A phrase that gives the debtor a right (「您可向人民法院提起诉讼」)."""
 _MAY = re.compile(r"(?:也|亦|均|或|还)?(?:可以?(?!能)|有权)")
 """A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」)."""
 _YOUR_VIEW = re.compile(
-    r"异议|争议|疑问|(?:如|若|如果)(?:您|你)(?:认为|觉得|对|不服|不满)|(?:您|你)(?:也|亦)?(?:可以?(?!能)|有权)"
+    r"异议|争议|疑问|双方|各方|(?:如|若|如果)(?:您|你)(?:认为|觉得|对|不服|不满)"
+    r"|(?:您|你)(?:也|亦)?(?:可以?(?!能)|有权)"
 )
-"""Before such a phrase: the debtor's dispute or view, or a right already given
+"""Before such a phrase: the debtor's dispute or view, both parties' disagreement
+(「如双方协商不成，可依法通过诉讼解决」), or a right already given
 (「您可以向监管部门投诉，也可以通过法律途径维护权益」)."""
 _SENTENCE_END = "。！？!?；;\n"
 _ITEM = re.compile(
@@ -96,9 +99,11 @@ def _list_lead(text: str, start: int) -> int:
     return line
 
 
-_FORBIDDEN_BEFORE = re.compile(r"(?:严禁|禁止|不得|不准|切勿|请勿|不会)[^，。；;！？\n]{0,8}$")
+_FORBIDDEN_BEFORE = re.compile(
+    r"(?:严禁|禁止|不得(?![不已])|不准|切勿|请勿|不会)[^，。；;！？\n]{0,8}$"
+)
 _COURT_MAY = re.compile(
-    r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法|依法(?:决定|认定|作出|审查|确认|审理)|(?:判决(?:生效)?|立案|受理)(?:后|以后))"
+    r"(?:也|亦|均)?(?:可以?(?!能)|有权|依法可以?|可依法|依法(?:决定|认定|作出|审查|确认|审理|判处|判决)|(?:判决(?:生效)?|立案|受理)(?:后|以后))"
 )
 
 
@@ -109,21 +114,31 @@ _COURT_MAY = re.compile(
 _PHRASE_MARKS = "，,。；;！？!?\n"
 _PHRASE_END = re.compile(f"[{_PHRASE_MARKS}]")
 _AS_IDENTITY_BEFORE = re.compile(
-    r"(?:冒充|假冒|冒用|假借|盗用|自称|谎称|声称|受|是|系|和|跟|与)[^，,。；;！？!?\n]{0,6}$"
+    r"(?:冒充|假冒|冒用|假借|盗用|自称|谎称|声称|伪造|私刻|仿造|仿冒|受|是|系|和|跟|与)"
+    r"[^，,。；;！？!?\n]{0,6}$"
 )
 _AS_IDENTITY_AFTER = re.compile(
-    r"(?:的)?(?:人|同志|工作人员|执行人员|名义|旗号|委托|指定|指派|授权|法警|干警|法官|黑名单|系统)"
+    r"(?:的)?(?:人|同志|工作人员|执行人员|名义|旗号|委托|指定|指派|授权|法警|干警|法官|黑名单|系统"
+    r"|公章|印章|公函)"
 )
+_WRIT_AFTER = re.compile(r"(?:的)?(?:传票|判决书|裁定书|执行令|执行通知书)")
+_COMING = re.compile(r"将|会|要|准备|等着|等|即将|马上|就")
+"""Before a court's writ: a suit still to come (「准备好收法院传票吧」), which is a legal
+step (DL502), not only a writ claimed as already issued (「已收到法院传票」)."""
+
+
+_COURT_NOUN = re.compile(r"[^上去到走告见]{0,6}(?:法院|法庭)")
+"""A legal_action match that names the court (人民法院), not a step to it (上法庭)."""
 
 
 def _court_as_identity(text: str, start: int, end: int) -> bool:
     """法院 names who the sender claims to be or act for (「我们受法院委托」, 「冒充法院工作
-    人员」, 「法院的人已经在你楼下」): a false claim of authority (DL603), not a lawsuit
-    the creditor announces."""
+    人员」, 「法院的人已经在你楼下」) or the issuer of a writ (「已收到法院传票」, 「伪造法院
+    公章」): a false claim of authority (DL603), not a lawsuit the creditor announces."""
     phrase = opening(text, start, _PHRASE_MARKS)
-    return bool(
-        _AS_IDENTITY_BEFORE.search(text, phrase, start) or _AS_IDENTITY_AFTER.match(text, end)
-    )
+    if _AS_IDENTITY_BEFORE.search(text, phrase, start) or _AS_IDENTITY_AFTER.match(text, end):
+        return True
+    return bool(_WRIT_AFTER.match(text, end)) and not _COMING.search(text, phrase, start)
 
 
 _ASK_THEM = re.compile(
@@ -136,6 +151,27 @@ _SENT_BY = re.compile(
     r"由[^，,。；;！？!?\n]{0,24}(?:律师事务所|律所)[^，,。；;！？!?\n]{0,12}(?:出具|发出|代为|起草)"
 )
 """「本函由XX律师事务所出具」: who wrote the letter, not a step anyone takes."""
+
+
+_IMPERSONATED = re.compile(
+    r"(?:冒充|假冒|冒用|假借|伪造|仿冒|私刻|假扮|伪装成?|冒名)[^，,。；;！？!?\n]{0,4}?"
+    r"(?:公安|警察|民警|警方|派出所|经侦|法院|法庭|执行局|检察|司法|公检法|执法|法官|警官|监管|政府)"
+)
+"""A sentence that reports someone posing as the police or a court: the legal words in it
+are the impostor's claims (DL603), not a step the creditor takes."""
+_DETAINED = re.compile(r"(?:拘留|逮捕|拘传|刑拘|抓捕|羁押|枪毙)")
+"""Right after the legal word: 「将强制执行拘留」 is detention, which no creditor can order
+(DL603), not a lawful step with a missing reason."""
+
+
+def _impostors_claim(text: str, start: int, end: int) -> bool:
+    """The legal word is an impostor's claim: in a sentence reporting someone posing as an
+    authority, or followed by detention (see ``_IMPERSONATED`` and ``_DETAINED``)."""
+    if _DETAINED.match(text, end):
+        return True
+    sentence = opening(text, start, _SENTENCE_END)
+    found = _FULL_STOP.search(text, end)
+    return _IMPERSONATED.search(text, sentence, found.start() if found else len(text)) is not None
 
 
 def _phrase(text: str, start: int) -> tuple[int, int]:
@@ -161,14 +197,25 @@ def _signature(text: str, start: int) -> bool:
     return _SENDER_LINE.fullmatch(line) is not None
 
 
+_THEIR_SUIT = re.compile(
+    r"(?:(?:你|您|妳)(?:们)?(?:要是|若|如果|假如)?|要是|若|如果|假如)(?:敢|要|想)(?:去)?(?:法院)?$"
+)
+"""「若要提告」, 「你敢去法院告」: the debtor's own suit, dared or posed as a condition."""
+_SELF = re.compile(r"我|本公司|本行|本司|公司|平台")
+
+
 def _debtors_right(text: str, start: int) -> bool:
-    """The legal step at ``start`` is the debtor's own remedy (a dispute channel), not
-    a step the creditor takes: 「如您对债务有异议，可向人民法院提起诉讼」."""
+    """The legal step at ``start`` is the debtor's own remedy (a dispute channel) or a
+    suit the debtor is dared to bring, not a step the creditor takes: 「如您对债务有异议，
+    可向人民法院提起诉讼」, 「你要是敢起诉，…」."""
     sentence = opening(text, start, _SENTENCE_END)
     phrase = opening(text, start, "，,", sentence)
     head = text[phrase:start]
     if _YOU_MAY.search(head):
         return True
+    head = text[opening(text, start, "、", phrase) : start]
+    if _THEIR_SUIT.search(head):
+        return _SELF.search(head) is None
     return _MAY.match(head) is not None and _YOUR_VIEW.search(text, sentence, phrase) is not None
 
 
@@ -211,6 +258,8 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue
         if _SENT_BY.search(text, *_phrase(text, action.start)):
             continue
+        if _impostors_claim(text, action.start, action.end):
+            continue
         if _SERVED.match(text, max(0, action.start - 4)) or _ASK_THEM.search(
             text, opening(text, action.start, _PHRASE_MARKS), action.start
         ):
@@ -220,9 +269,10 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue
         if action.start < quiet_until:
             continue  # a step the law's court may take (below)
-        if action.text.endswith("法院") and _court_as_identity(text, action.start, action.end):
+        court = _COURT_NOUN.fullmatch(action.text) is not None
+        if court and _court_as_identity(text, action.start, action.end):
             continue
-        if action.text.endswith("法院") and _COURT_MAY.match(text, action.end):
+        if court and _COURT_MAY.match(text, action.end):
             found = _PHRASE_END.search(text, action.end)
             quiet_until = found.end() if found else len(text)
             continue
