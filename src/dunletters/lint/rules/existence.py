@@ -17,6 +17,7 @@ from dunletters.lint.lexicon import Lexicon, builtin_lexicons
 from dunletters.lint.rule import ALL_STAGES, Check, Hit, Rule, with_data
 from dunletters.lint.ruledata import RuleData
 from dunletters.lint.rules.common import _existence, _framed
+from dunletters.lint.rules.reported import REPORTED_CODES, reported_hits
 
 __all__ = ["declared", "existence_rule"]
 
@@ -29,6 +30,8 @@ def _check(code: str, lexicon: str, framed: bool) -> Check:
         hits = _existence(ctx, lexicon, messages["match"])
         if framed:
             hits += _framed(ctx, code, messages["frame"], hits)
+        if code in REPORTED_CODES:  # 「催收员说不还钱就弄死我」: the debtor's report
+            hits += reported_hits(ctx, code, lexicon, messages, hits)
         return hits
 
     return check
