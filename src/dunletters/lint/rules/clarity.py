@@ -39,17 +39,22 @@ _INSTITUTION = re.compile(
     r"|抖音月付|放心借|拿去花|任性付|有钱花|好期贷|你我贷|小花钱包|洋钱罐|省呗|桔多多|众安贷|奇富借条"
     # a bank by its short name, before what it lends: 「您的招行信用卡」「建行贷款」
     r"|(?:工行|建行|农行|中行|交行|招行|邮储|浦发|广发|光大|中信|兴业|民生|华夏|平安)(?=信用卡|卡|分行|支行|贷)"
-    r"|^\s*【(?![^】]*(?:法院|公安|检察|派出所|XX))[^【】\n]{2,16}】"
-    r"|【(?![^】]*XX)[^【】\n]{2,16}】\s*$|\[(?![^\]\n]*(?:日期|姓名|名称|金额|电话|时间|地址))[^\[\]\n]{2,16}\]\s*$"
+    # 【XX银行】: a template's placeholder still names the creditor's kind; 【XX】 alone does not
+    r"|^\s*【(?![^】]*(?:法院|公安|检察|派出所))(?![XxＸ×某]{2}】)[^【】\n]{2,16}】"
+    r"|【(?![XxＸ×某]{2}】)[^【】\n]{2,16}】\s*$|\[(?![^\]\n]*(?:日期|姓名|名称|金额|电话|时间|地址))[^\[\]\n]{2,16}\]\s*$"
     r"|^\s*\[(?![^\]\n]*(?:日期|姓名|名称|金额|电话|时间|地址))[^\[\]\n]{2,16}\]"
     r"|｛[^｛｝\n]{2,16}｝|[-—]{1,2}\s*[\u4e00-\u9fffA-Za-z]{2,12}\s*$"
     # a lending platform named by its app, its bracketed sender, or 「您在X的借款」
-    r"|[\u4e00-\u9fff]{2,8}(?<![我本贵该此官方录开载入过用机至到往去在的从请])(?:APP|App|app)(?![A-Za-z])"
+    r"|[\u4e00-\u9fff]{2,8}(?<![我本贵该此官方录开载入过用机至到往去在的从请])(?<!自行)(?:APP|App|app)(?![A-Za-z])"
     # a platform named by its page or hotline: 「进入爱钱进·借啊页面」「咨询借啊客服热线」
     r"|(?:咨询|致电|拨打|进入|登录)(?![我本贵该此官人在全手网相以我])[\u4e00-\u9fffA-Za-z·]{2,10}?"
     r"(?<![行司方们的])(?:客服热线|客服电话|页面)|^\s*[（(][^（）()\n]{0,12}(?:贷|银行|金融|分期|钱包|借|信用卡)[^（）()\n]{0,12}[）)]"
     r"|[您你]在(?![我本贵某该XxＸ×])[\u4e00-\u9fffA-Za-z0-9“”]{2,12}?(?<!平台)(?:平台)?"
     r"(?:于?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)?(?:的|申请的)(?:分期)?(?:借款|贷款|账单|订单|欠款)"
+    # 「你在《某某白卡》欠款一案」「受某某白卡委托」: the lender in quotes, or the one an agency acts for
+    r"|[您你]在[《“「](?![我本贵某该])[^》”」\n]{2,12}[》”」](?=(?:平台)?(?:的|申请的|办理的)?(?:借款|贷款|账单|订单|欠款|分期))"
+    r"|受[《“「]?(?![您你我他她其本贵该某]|债权人|出借人|委托人|贷款机构|金融机构|机构|相关|合作|法院|人民法院|公安|检察)"
+    r"[\u4e00-\u9fffA-Za-z0-9]{2,12}?[》”」]?的?委托"
     # 「您仁仁分期的订单」: a product name (…分期, …贷, …钱包) owning the debt, without 在
     r"|[您你](?![我本贵某该名XxＸ×])[\u4e00-\u9fffA-Za-z0-9]{1,6}(?:分期|贷|钱包|白条|借条|金融)的(?:借款|贷款|账单|订单|欠款)"
     # the writer names itself: 「我是分期乐的客服」「这里是甲乙金融贷后部」「甲乙金融提醒您：」
@@ -75,6 +80,7 @@ _EMPLOYER = re.compile(r"(?:[你您其他她]的?|工作|所在)单位\s?[：:]?
         "您可通过网上银行还款。\n我单位\n2026年11月28日",
         "我方已核实你单位：某某建筑劳务有限公司，请尽快还款。",
         "您的1500元借款明日到期，请至APP还款，如有疑问请咨询客服热线。",
+        "【XX】您的欠款已逾期，请于今日18点前自行APP结清。",
     ),
     passes=(
         "示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",
@@ -84,6 +90,9 @@ _EMPLOYER = re.compile(r"(?:[你您其他她]的?|工作|所在)单位\s?[：:]?
         "尊敬的客户，您仁仁分期的订单已逾期多日。",
         "尊敬的陈先生，您在易快借2026-11-20的分期借款即将到期。",
         "您的借款还款日为2026-12-15，如有问题可咨询爱钱进·借啊客服热线4008128018。",
+        "【XX银行】您的信用卡已逾期，请及时还款。",
+        "张伟，你在《甲乙白卡》的借款已逾期5天，请尽快还款。",
+        "我所受甲乙金融委托，通知你尽快还款。",
     ),
     use_instead="在信头和落款写明机构全称，如「示范银行股份有限公司信用卡中心」。",
 )
@@ -103,13 +112,18 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
     sender = ctx.sender
     if sender is not None and sender.name in ctx.view.match_text:
         return hits  # the settings' creditor (the demos' example), named in full
-    text = ctx.text
-    if not any(
-        _EMPLOYER.search(text, max(0, m.start() - 24), m.start()) is None
-        for m in _INSTITUTION.finditer(text)
-    ):
+    if not names_creditor(ctx.text):
         hits.append(_whole(ctx, say(ctx, "DL101", "unnamed")))
     return hits
+
+
+def names_creditor(text: str) -> bool:
+    """Whether the text names who writes (an institution that is not the debtor's
+    employer): DL101's test, which DL606 also asks of a payment link."""
+    return any(
+        _EMPLOYER.search(text, max(0, m.start() - 24), m.start()) is None
+        for m in _INSTITUTION.finditer(text)
+    )
 
 
 _AMOUNT = re.compile(
@@ -290,7 +304,10 @@ _NAMED = re.compile(
     r"(?P<field>[\u4e00-\u9fff·]{2,4}?)[ \t　]?(?:先生|女士|同志)?[ \t　]?[：:，,]?[ \t　]*$"
     # 「周立群好！」 (a public fund's SMS); 「周立群：」 alone on a letter's line
     r"|\A\s*(?:【[^【】\n]{2,16}】)?\s*(?P<hao>[\u4e00-\u9fff·]{2,4})好\s?[！!，,：:]"
-    r"|^[ \t　]*(?P<bare>[\u4e00-\u9fff·]{2,4})[ \t　]?[：:][ \t　]*$",
+    r"|^[ \t　]*(?P<bare>[\u4e00-\u9fff·]{2,4})[ \t　]?[：:][ \t　]*$"
+    # the debtor identified by name and ID number: 「周立群，身份证号：4301…」「周立群（4301****0411）」
+    r"|(?<![\u4e00-\u9fff·])(?P<ided>[\u4e00-\u9fff·]{2,4})\s?[，,（(]\s?"
+    r"(?:(?:身份证|证件)(?:号码?)?\s?[：:]?\s?)?\d{6}[\d*＊Xx]{6,12}",
     re.MULTILINE,
 )
 _GENERIC_NAMES = re.compile(
@@ -347,6 +364,8 @@ def _named_salutation(text: str) -> bool:
         "尊敬的张晓明您好，您的账户已逾期。",
         "张晓明好！您的公积金贷款还款日为20日。",
         "逾期贷款催收通知书\n张晓明：\n您的贷款已逾期。",
+        "【某某贷】张晓明，身份证号：110101********0011，您的借款已逾期。",
+        "张晓明（110101****0011）你在我司的借款已逾期。",
     ),
     use_instead="称呼债务人的姓名，如「尊敬的张晓明先生」，短信可用「张先生」。",
     lexicons=("generic_salutation",),
