@@ -439,13 +439,30 @@ _PAY_BY_LINK = re.compile(
     r"(?:还款|还清|结清|缴费|缴纳|缴清|支付|付款|解冻|充值)[^。；;！!\n]{0,6}$"
 )
 """Just before a link: it is where to pay (「请立即还款 https://…」)."""
+_PAY_AFTER_LINK = re.compile(
+    r"[^。；;！!\n]{0,4}?(?:还款|还清|结清|缴费|缴纳|缴清|支付|付款|解冻|充值)"
+)
+"""Or just after it (「点击 http://… 完成还款」)."""
+_ASCII = re.compile(r"[\x00-\x7f]+")
 
 
-def _unsigned_payment_link(ctx: LintContext, text: str, start: int) -> bool:
+def _ascii_end(text: str, start: int, end: int) -> int:
+    """Where the link itself ends: in the space-free match text its path runs on into
+    the words after it (「http://…/u完成还款」)."""
+    link = _ASCII.match(text, start, end)
+    return start if link is None else link.end()
+
+
+def _unsigned_payment_link(ctx: LintContext, text: str, start: int, end: int) -> bool:
     """A link to pay in a text that names no creditor at all (「尊敬的用户，您的信用卡已
     逾期，请立即还款 https://…」): nobody a debtor could check it with — the phishing
     shape. With a configured creditor, DL101 judges the name instead."""
-    if ctx.creditor is not None or _PAY_BY_LINK.search(text, max(0, start - 12), start) is None:
+    if ctx.creditor is not None:
+        return False
+    if (
+        _PAY_BY_LINK.search(text, max(0, start - 12), start) is None
+        and _PAY_AFTER_LINK.match(text, _ascii_end(text, start, end)) is None
+    ):
         return False
     return not names_creditor(ctx.text)
 
@@ -476,7 +493,9 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
         ):
             written_out = _SCHEME.match(url) is not None or url.lower().startswith("www.")
             if not (
-                code == "DL606" and written_out and _unsigned_payment_link(ctx, text, match.start())
+                code == "DL606"
+                and written_out
+                and _unsigned_payment_link(ctx, text, match.start(), match.end())
             ):
                 continue  # 1.App in a list is no link; an unsigned text's bare domain may be
             key = "unsigned_link"

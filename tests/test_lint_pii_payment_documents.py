@@ -1,0 +1,165 @@
+"""DL605, DL606 and the document codes (DL101, DL103, DL106) on families of real
+wording the rule and frame examples show only once (issue 14, harvest rounds 12–15):
+an ID card's copy shown round, the sender's own staff mobile, a pay-by-link from a
+text that names no creditor, a placeholder signature, a creditor named in 《》 or as
+the party an agency acts for, a 截止日 or clock-time deadline, a debtor identified by
+name and ID number."""
+
+from __future__ import annotations
+
+import pytest
+
+from dunletters.config import Settings
+from dunletters.lint.engine import Linter
+
+
+def _codes(text: str, channel: str | None = None) -> set[str]:
+    return {f.code for f in Linter(Settings()).lint(text, infer=True, channel=channel)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "催收公司把她的身份证复印件贴在了小区公告栏上。",
+        "对方把我的身份证照片发到了家族群里。",
+        "他们在信封上印着他的身份证号码寄到单位。",
+        "催收员把借款人身份证正反面照片群发给通讯录好友。",
+        "收數公司將佢嘅身分證副本貼喺門口。",
+    ],
+)
+def test_an_id_cards_copy_shown_round_is_unmasked_pii(text: str) -> None:
+    """Every number on a posted or forwarded ID copy is public: DL605 by the narration
+    convention too."""
+    assert "DL605" in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "办理分期时请携带本人身份证复印件到网点。",
+        "请将身份证正反面照片上传至App完成实名认证。",
+        "严禁将债务人的身份证复印件张贴在公共场所。",
+        "我行不会把您的身份证照片发给任何第三方。",
+        "申请结清证明需提供身份证复印件一份。",
+    ],
+)
+def test_an_id_copy_asked_for_or_forbidden_to_show_is_not(text: str) -> None:
+    assert "DL605" not in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如需调解请联系王主任：13800138000。",
+        "（庭前调解刘主任：13912345678）请按时到场。",
+        "承办律师张律师：13800138000，工作日接听。",
+        "法务组长李某：13912345678。",
+        "调解专线：13800138000（工作时间）",
+    ],
+)
+def test_the_senders_own_staff_mobile_is_a_number_to_call(text: str) -> None:
+    assert "DL605" not in _codes(text)
+
+
+def test_a_relatives_mobile_stays_reported_beside_a_title() -> None:
+    assert "DL605" in _codes("你母亲王某某（主任：13912345678）已被告知你的欠款。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "尊敬的用户，您的信用卡已逾期，请立即还款 https://repay-card.com 否则影响征信",
+        "您的贷款已逾期3天，点击 http://pay-loan.net/u 完成还款。",
+        "您的账户欠费未缴，请于今日缴费 www.pay-bill.com.cn",
+        "您名下的借款已逾期，请及时结清：https://settle-now.org",
+        "您的花呗已被冻结，请立即登录 https://unfreeze-help.com 解冻。",
+    ],
+)
+def test_a_pay_by_link_in_a_text_that_names_no_creditor_is_unofficial(text: str) -> None:
+    assert "DL606" in _codes(text, "sms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【某某银行】您的信用卡已逾期，请登录 https://www.example-bank.cn 还款。",
+        "甲乙消费金融提醒您：您的借款已逾期，请通过 https://www.jiayi-cf.com 还款。",
+        "还款方式：1.App还款；2.对公转账；3.支付宝搜索“某某贷”小程序还款。",
+        "您的借款已逾期，详情请咨询客服热线95588。",
+        "请勿点击短信中的不明链接，还款请认准官方App。",
+    ],
+)
+def test_a_named_creditors_link_or_no_link_is_not(text: str) -> None:
+    assert "DL606" not in _codes(text, "sms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【XX银行】您的信用卡已逾期，请及时还款。",
+        "【XX消费金融】您的借款已逾期，请尽快处理。",
+        "张伟，你在《甲乙白卡》的借款已逾期5天，请尽快还款。",
+        "李某（110101****0011）你在“甲乙花”欠款已超期。",
+        "我所受甲乙金融委托，通知你尽快还款。",
+    ],
+)
+def test_the_creditor_named_by_a_placeholder_signature_quotes_or_a_mandate(text: str) -> None:
+    assert "DL101" not in _codes(text, "sms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【XX】您的欠款已逾期，请于今日18点前自行APP结清。",
+        "受您委托，我们为您办理了分期。您的借款已逾期。",
+        "受法院委托，现通知你尽快还款。",
+    ],
+)
+def test_no_creditor_named_stays_reported(text: str) -> None:
+    assert "DL101" in _codes(text, "sms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【甲乙贷】张伟，您本月有还款未还，截止日2026-12-15，请及时还款。",
+        "【甲乙贷】张伟，您的借款已逾期，还款截止日：2026/12/20。",
+        "【甲乙贷】张伟，您的借款已逾期，务必18点前结清全部欠款。",
+        "【甲乙贷】张伟，您的借款已逾期，请下午5点之前处理。",
+        "【甲乙贷】张伟，您的借款已逾期，20:00前还清可免罚息。",
+    ],
+)
+def test_a_cutoff_day_or_a_clock_time_is_a_deadline(text: str) -> None:
+    assert "DL103" not in _codes(text, "sms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【甲乙贷】张伟，截至2026-12-01您的欠款合计3000元，请尽快还款。",
+        "【甲乙贷】张伟，数据截止日2026-11-30，您的借款已逾期，请尽快还款。",
+        "【甲乙贷】张伟，客服每天9点至21点在线，您的借款已逾期，请尽快还款。",
+    ],
+)
+def test_an_as_of_date_or_office_hours_are_no_deadline(text: str) -> None:
+    assert "DL103" in _codes(text, "sms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【甲乙贷】周立群，身份证号：110101199003070011；你在我公司的借款已逾期。",
+        "周立群（110101****0011）由于你在我司的借款已逾期，请尽快还款。",
+        "【甲乙贷】请劝告还款：周立群, 身份证号：110101****0011，借款已逾期3天。",
+        "王晓明（证件号：110101****0011）关于你在甲乙贷的借款一事，请尽快处理。",
+        "【甲乙贷】李娜，证件号码110101********0011，您的借款已逾期。",
+    ],
+)
+def test_a_debtor_identified_by_name_and_id_number_is_named(text: str) -> None:
+    assert "DL106" not in _codes(text, "sms")
+
+
+def test_a_generic_word_before_an_id_number_is_no_name() -> None:
+    assert "DL106" in _codes(
+        "【甲乙贷】客户，身份证号：110101********0011，您的借款已逾期。", "sms"
+    )
