@@ -163,3 +163,33 @@ def test_a_generic_word_before_an_id_number_is_no_name() -> None:
     assert "DL106" in _codes(
         "【甲乙贷】客户，身份证号：110101********0011，您的借款已逾期。", "sms"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "周立群 430102198812030412 你的借款已逾期。",
+        "借款人周立群（430102198812030412）逾期未还。",
+        "欠款人：王某，430102198812030412，请转告其还款。",
+        "张伟/430102198812030412/欠款3000元",
+        "李娜 430102 19881203 0412 已列入催收名单",
+    ],
+)
+def test_an_id_number_beside_a_name_is_full_whatever_its_check_character(text: str) -> None:
+    """An 18-character number with a region and a birth date is an ID number even
+    without the word 身份证 and with a wrong check character (issue 14)."""
+    assert "DL605" in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "订单号：430102198812030412，请核对。",
+        "合同编号430102198812030412的借款已逾期。",
+        "还款账号：430102198812030412（某某银行股份有限公司）",
+        "流水号 430102198812030412 的还款已到账。",
+        "您尾号0412的证件已登记。",
+    ],
+)
+def test_an_id_shaped_reference_or_the_creditors_account_is_not(text: str) -> None:
+    assert "DL605" not in _codes(text)

@@ -369,8 +369,17 @@ def _unchecked_kind(text: str, start: int, end: int, digits: str) -> str | None:
     """What a long run the scan left out is: an ID by its shape after 身份证 / 证件, a card
     by its prefix after 卡 / 账户 unless it is a reference or the creditor's account."""
     before = text[max(0, start - 12) : start]
-    if _ID_DIGITS.fullmatch(digits) and _ID_WORDS.search(before) is not None:
-        return "身份证号"
+    if _ID_DIGITS.fullmatch(digits):
+        if _ID_WORDS.search(before) is not None:
+            return "身份证号"
+        # beside a name with no word at all (「周立群（4301…0412）」): an ID's shape — a
+        # region and a birth date — is no account's or reference's by chance
+        if (
+            _ACCOUNT_WORDS.search(before[-8:]) is None
+            and not _REFERENCE_BEFORE.search(text, 0, start)
+            and not _creditors_account(text, start, end)
+        ):
+            return "身份证号"
     if not (digits.isdigit() and 15 <= len(digits) <= 19) or not _card_shaped(digits, before):
         return None
     if _REFERENCE_BEFORE.search(text, 0, start) or _creditors_account(text, start, end):
@@ -550,6 +559,9 @@ def _officially_named(text: str, start: int) -> bool:
     passes=(
         "请通过示范银行手机银行App还款。",
         "【某某银行】您的信用卡已逾期，请登录 https://www.example-bank.cn 还款。",
+        "凡是要求转账到安全账户的都是诈骗，请勿相信。",
+        "官方协商只通过App内的客服办理，绝无私人账户收款。",
+        "本行从未设立任何安全账户，也从无私人账户收款。",
     ),
     use_instead="只列出机构对公账户、官方App、营业网点。",
     lexicons=("unofficial_payment",),
