@@ -193,3 +193,39 @@ def test_an_id_number_beside_a_name_is_full_whatever_its_check_character(text: s
 )
 def test_an_id_shaped_reference_or_the_creditors_account_is_not(text: str) -> None:
     assert "DL605" not in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【甲乙贷】张晓明：您的借款已逾期，请于12月20号前还款。",
+        "【甲乙贷】张晓明您的借款已逾期，请于20日前还款。",
+        "【甲乙贷】尊敬的张**：您的借款已逾期，请在12/20前还款。",
+        "【甲乙贷】尊敬的张晓明（身份证尾号0011）：请于12月15日（周一）前还款。",
+        "【甲乙贷】您好，张晓明！您的借款已逾期，请于周五下班前还款。",
+        "【甲乙贷】致张晓明：您的借款已逾期，请在春节前还清欠款。",
+        "【甲乙贷】欧阳晓明，您的借款已逾期，月底前必须还清。",
+        "【甲乙贷】张晓明（客户编号123456）您的借款已逾期，请于次日中午前还款。",
+        "【甲乙贷】提醒张晓明：您的借款已逾期，还款宽限至12月20日。",
+    ],
+)
+def test_more_ways_to_name_the_debtor_and_set_a_deadline(text: str) -> None:
+    """The colloquial dates (20号, 12/20, 周五下班前, 春节前) and openings (a name before
+    您, a masked or tagged name, 致/提醒 + name) that real SMS use."""
+    codes = _codes(text, "sms")
+    assert "DL103" not in codes and "DL106" not in codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【甲乙贷】感谢您的支持，您的借款已逾期，上月底前您已还款1000元。",
+        "【甲乙贷】方便您的时候请还款，客服周一至周五9:00-18:00在线。",
+        "【甲乙贷】温馨提示：您于2026年3月1日借款，现已逾期。",
+        "【甲乙贷】尊敬的用户（客户编号123）：您的借款已于12月20号到期。",
+        "【甲乙贷】谢谢您的配合，春节期间客服正常值班。",
+    ],
+)
+def test_no_name_and_no_deadline_stay_reported(text: str) -> None:
+    codes = _codes(text, "sms")
+    assert "DL103" in codes and "DL106" in codes

@@ -336,6 +336,25 @@ _BODY_NAME = re.compile(
     rf"[{_SURNAMES}](?:某某?|[\u4e00-\u9fff]{{1,2}}?)(?=[（(，,。于在的已因向名]|先生|女士)"
 )
 """The debtor named in the body, as notices do (「借款人张晓明于2025年3月…」「客户王某某，」)."""
+_SIGNED = r"\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
+_COMPOUND = (
+    "欧阳|司马|诸葛|上官|东方|皇甫|尉迟|公孙|慕容|令狐|长孙|宇文|司徒|夏侯|端木|独孤|南宫|西门"
+)
+_PERSON = rf"(?:(?:{_COMPOUND})[\u4e00-\u9fff]{{1,2}}|[{_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
+_ADDRESSED = re.compile(
+    # 「张晓明：您的借款」「欧阳晓明，您的」「张晓明您的借款」 at the opening
+    rf"{_SIGNED}(?!谢谢|方便|于是|万一|周[一二三四五六日末]|余额|任何|明天|明日|钱款)(?P<opening>{_PERSON})"
+    r"\s?(?:[，,：:]\s?(?=您|你)|(?=[您你](?:的|在|于|尾号|名下)(?!时候|方便|支持|理解|配合|关注)))"
+    # 「张*明，」「尊敬的张**：」: a masked name
+    rf"|(?:{_SIGNED}|尊敬的|亲爱的)\s?(?P<starred>[{_SURNAMES}][*＊×]{{1,3}}[\u4e00-\u9fff]?)\s?[，,：:！!]"
+    # 「尊敬的张晓明（身份证尾号0011）：」「张晓明（客户编号123456）您的」
+    rf"|(?:{_SIGNED}|尊敬的|亲爱的)\s?(?P<tagged>{_PERSON})\s?[（(][^（）()\n]{{1,30}}[）)]"
+    # 「您好，张晓明！」「通知：张晓明，」「提醒张晓明：」「致张晓明：」
+    rf"|(?:您好|你好|通知|提醒|温馨提示|告知|致)\s?[：:，,]?\s?(?P<greeted>{_PERSON})\s?(?:先生|女士)?\s?[，,：:！!。]"
+)
+"""Openings the salutation patterns above leave out, each with a surname first so a
+phrase (感谢您的…) is no name: a name straight before 您, a masked name, a name tagged
+with an ID or customer number, a name after 您好/通知/致."""
 
 
 def _named_salutation(text: str) -> bool:
@@ -344,10 +363,11 @@ def _named_salutation(text: str) -> bool:
     so is a notice that names the debtor in its body (「借款人张晓明于…」)."""
     if _ORGANISATION.search(text) is not None or _BODY_NAME.search(text) is not None:
         return True
-    for match in _NAMED.finditer(text):
-        name = next((group for group in match.groups() if group), "")
-        if _GENERIC_NAMES.search(name) is None:
-            return True
+    for pattern in (_NAMED, _ADDRESSED):
+        for match in pattern.finditer(text):
+            name = next((group for group in match.groups() if group), "")
+            if _GENERIC_NAMES.search(name) is None:
+                return True
     return False
 
 
