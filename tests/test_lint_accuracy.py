@@ -33,3 +33,35 @@ def test_precision_and_recall_hold(split: str, measured: dict[str, dict[str, flo
         now,
         recorded,
     )
+
+
+def test_new_since_scores_only_the_items_a_revision_lacked() -> None:
+    """The first commit that holds the corpus has fewer items than now, and none the
+    corpus has since dropped; an unknown revision is refused by name."""
+    import subprocess
+
+    first = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(BENCHMARKS.parent),
+            "log",
+            "--diff-filter=A",
+            "--format=%H",
+            "--",
+            "tests/corpus/dev.jsonl",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    if not first:
+        pytest.skip("not a git checkout with the corpus's history")
+    old = lint_accuracy.ids_at(first[-1], "dev")
+    now = {item["id"] for item in lint_accuracy.load("dev")}
+    if old == now:
+        pytest.skip("a shallow clone: its first commit is this one")
+    assert old and old <= now
+    assert lint_accuracy.measure(new_since=first[-1])["dev"].items == len(now - old)
+    with pytest.raises(SystemExit, match="no-such-revision"):
+        lint_accuracy.ids_at("no-such-revision", "dev")
