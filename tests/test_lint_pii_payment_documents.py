@@ -113,6 +113,11 @@ def test_the_creditor_named_by_a_placeholder_signature_quotes_or_a_mandate(text:
         "【XX】您的欠款已逾期，请于今日18点前自行APP结清。",
         "受您委托，我们为您办理了分期。您的借款已逾期。",
         "受法院委托，现通知你尽快还款。",
+        "公司决定将您的欠款提交某某律师事务所处理，请尽快还款。",
+        "您的欠款已移交甲乙资产管理有限公司处理。",
+        "我方将把案件转交给丙丁律师事务所，请尽快还款。",
+        "欠款已交由戊己法律服务有限公司跟进。",
+        "再不还款将递交某某律师事务所起诉。",
     ],
 )
 def test_no_creditor_named_stays_reported(text: str) -> None:
