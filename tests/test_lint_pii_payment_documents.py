@@ -234,3 +234,18 @@ def test_more_ways_to_name_the_debtor_and_set_a_deadline(text: str) -> None:
 def test_no_name_and_no_deadline_stay_reported(text: str) -> None:
     codes = _codes(text, "sms")
     assert "DL103" in codes and "DL106" in codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "開戶名稱：葛玉蘭 開戶銀行：工行某某支行 帳號：6222081001016630187",
+        "戶名：陳大文，帳號：6222021001234567890，請轉帳。",
+        "收款人：林小美，卡號6217001234567890123。",
+        "請匯款至：戶名王小明 帳號6228480012345678910",
+        "開戶名：張偉，開戶行：農業銀行，帳號6228481234567890123",
+    ],
+)
+def test_a_persons_account_in_traditional_characters_is_unmasked(text: str) -> None:
+    """The payee checks read the folded text: 開戶名稱 is 开户名称."""
+    assert "DL605" in _codes(text)

@@ -229,7 +229,7 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
-    text = ctx.text
+    text = ctx.view.folded  # 開戶名稱 reads 开户名称 (the fold keeps every offset)
     for number in numbers:
         if number.masked or number.digits in allowed or (mobile and number.start == mobile.start):
             continue
@@ -331,7 +331,7 @@ def _personal_payee_cards(
 ) -> list[Hit]:
     """A long account number paid to a person (户名：葛某某 … 账号：6222…): that person's
     card, whatever its check digit."""
-    text = ctx.text
+    text = ctx.view.folded  # 開戶名稱 reads 开户名称 (the fold keeps every offset)
     if "户名" not in text and "收款人" not in text and "开户名" not in text:
         return []  # the usual case: no payee named at all
     hits = []
@@ -351,7 +351,7 @@ def _unchecked_numbers(
 ) -> list[Hit]:
     """Full numbers the scan leaves out for a wrong check digit: an ID by its shape after
     身份证 / 证件, a card by its prefix after 卡 / 账户 — still full numbers."""
-    text = ctx.text
+    text = ctx.view.folded  # 開戶名稱 reads 开户名称 (the fold keeps every offset)
     taken = [(n.start, n.end) for n in numbers] + [(h.start, h.end) for h in found]
     hits = []
     for match in runs:
@@ -445,11 +445,11 @@ _THROWAWAY_HOST = re.compile(
 
 
 _PAY_BY_LINK = re.compile(
-    r"(?:还款|还清|结清|缴费|缴纳|缴清|支付|付款|解冻|充值)[^。；;！!\n]{0,6}$"
+    r"(?:还款|还钱|还清|结清|缴费|缴纳|缴清|支付|付款|付钱|交钱|解冻|充值)[^。；;！!\n]{0,6}$"
 )
 """Just before a link: it is where to pay (「请立即还款 https://…」)."""
 _PAY_AFTER_LINK = re.compile(
-    r"[^。；;！!\n]{0,4}?(?:还款|还清|结清|缴费|缴纳|缴清|支付|付款|解冻|充值)"
+    r"[^。；;！!\n]{0,4}?(?:还款|还钱|还清|结清|缴费|缴纳|缴清|支付|付款|付钱|交钱|解冻|充值)"
 )
 """Or just after it (「点击 http://… 完成还款」)."""
 _ASCII = re.compile(r"[\x00-\x7f]+")
