@@ -249,3 +249,34 @@ def test_no_name_and_no_deadline_stay_reported(text: str) -> None:
 def test_a_persons_account_in_traditional_characters_is_unmasked(text: str) -> None:
     """The payee checks read the folded text: 開戶名稱 is 开户名称."""
     assert "DL605" in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您尾号为6222021234567890的卡已逾期。",
+        "您6222021234567890的信用卡本期未还。",
+        "持卡人名下4367420012345670的储蓄卡余额不足。",
+        "扣款失败：6217001234567890124的借记卡余额不足。",
+        "您622202123456789012的账户已冻结。",
+    ],
+)
+def test_a_full_number_before_the_word_card_is_a_card_whatever_its_check_digit(
+    text: str,
+) -> None:
+    """A template that printed the whole number where 尾号 meant the last four."""
+    assert "DL605" in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "合同号6222021234567890的借款已逾期。",
+        "您尾号7890的卡已逾期。",
+        "订单编号6222021234567890的账户信息已更新。",
+        "您的卡号6222 **** **** 7890已逾期。",
+        "对公账户4400123456789000111（某某银行股份有限公司）",
+    ],
+)
+def test_a_reference_or_a_masked_or_the_creditors_number_is_not(text: str) -> None:
+    assert "DL605" not in _codes(text)

@@ -380,19 +380,26 @@ def _unchecked_kind(text: str, start: int, end: int, digits: str) -> str | None:
             and not _creditors_account(text, start, end)
         ):
             return "身份证号"
-    if not (digits.isdigit() and 15 <= len(digits) <= 19) or not _card_shaped(digits, before):
+    after = text[end : end + 6]
+    if not (digits.isdigit() and 15 <= len(digits) <= 19) or not _card_shaped(
+        digits, before, after
+    ):
         return None
     if _REFERENCE_BEFORE.search(text, 0, start) or _creditors_account(text, start, end):
         return None
     return "银行卡号"
 
 
-def _card_shaped(digits: str, before: str) -> bool:
-    """After 卡, 账户 or 账号: a UnionPay card number (62…, 16–19 digits), or a Visa,
-    Mastercard or JCB one (4…, 5…, 35…: 16 digits) or an Amex one (34…, 37…: 15). Without
-    such a word a long number may be any reference, so only a valid check digit (the
-    number scan) makes it a card; a 17–19-digit account that starts 3… is a bank's."""
-    if _ACCOUNT_WORDS.search(before[-8:]) is None:
+_CARD_AFTER = re.compile(r"\s?的?(?:信用卡|银行卡|借记卡|储蓄卡|卡|账户|帐户)")
+"""Just after a number: it names a card (「您尾号为6222…的卡」, a template that printed it all)."""
+
+
+def _card_shaped(digits: str, before: str, after: str = "") -> bool:
+    """After 卡, 账户 or 账号 (or before 的卡): a UnionPay card number (62…, 16–19 digits),
+    or a Visa, Mastercard or JCB one (4…, 5…, 35…: 16 digits) or an Amex one (34…, 37…: 15).
+    Without such a word a long number may be any reference, so only a valid check digit
+    (the number scan) makes it a card; a 17–19-digit account that starts 3… is a bank's."""
+    if _ACCOUNT_WORDS.search(before[-8:]) is None and _CARD_AFTER.match(after) is None:
         return False
     if digits.startswith("62"):
         return 16 <= len(digits) <= 19
