@@ -280,3 +280,32 @@ def test_a_full_number_before_the_word_card_is_a_card_whatever_its_check_digit(
 )
 def test_a_reference_or_a_masked_or_the_creditors_number_is_not(text: str) -> None:
     assert "DL605" not in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "以免影响征信，请点击 t.cn/abc123 还款。",
+        "为免逾期，请点t.cn/Ab12cd还款",
+        "您的账单已逾期，速点 dwz.cn/xYz99 处理",
+        "请于今日点击 bit.ly/3xYz 完成缴费。",
+        "逾期将上报征信，还款戳 url.cn/abcd",
+    ],
+)
+def test_a_short_link_to_pay_is_reported_whatever_follows_it(text: str) -> None:
+    """The link stops where the words after it begin (the match text has no spaces)."""
+    assert "DL606" in _codes(text, "sms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "警方提醒：t.cn/A6abcd 是钓鱼链接，请勿点击。",
+        "请勿点击 http://t.cn/xyz123 这类短链接。",
+        "谨防诈骗：bit.ly/3xYz 为假冒网站。",
+        "冒充银行的短信常附 url.cn/abcd 一类链接，千万别点。",
+        "此前流传的 dwz.cn/xYz99 属于钓鱼网址。",
+    ],
+)
+def test_a_short_link_quoted_in_a_warning_is_not(text: str) -> None:
+    assert "DL606" not in _codes(text, "sms")

@@ -426,8 +426,10 @@ def _masked(number: NumberSpan) -> str | None:
 # first character is the h of a scheme or the host's own.
 _URL = re.compile(
     r"[A-Za-z0-9-](?<![A-Za-z0-9-][A-Za-z0-9-])(?:(?<=h)ttps?://[A-Za-z0-9-])?"
-    r"[A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+(?:/[^\s，。]*)?"
+    r"[A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+(?:/[!-~]*)?"
 )
+"""A link: its path is printable ASCII, so in the space-free match text it stops where
+the words after it begin (「t.cn/abc123还款」)."""
 
 
 _SCHEME = re.compile(r"^https?://")
@@ -515,10 +517,29 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
             ):
                 continue  # 1.App in a list is no link; an unsigned text's bare domain may be
             key = "unsigned_link"
+        if code == "DL606" and _link_warned_against(text, match.start(), match.end()):
+            continue  # 「t.cn/abc 是钓鱼链接，请勿点击」: a warning that quotes the link
         if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
             start, end = ctx.view.origin_span(match.start(), match.end())
             hits.append(Hit(start, end, say(ctx, code, key, url=url)))
     return hits
+
+
+_LINK_WARNING_BEFORE = re.compile(
+    r"请勿|切勿|不要|千万别|谨防|警惕|提防|钓鱼|诈骗|冒充|假冒|虚假|可疑"
+)
+_LINK_WARNING_AFTER = re.compile(
+    r"^[^。！？!?；;\n]{0,12}?(?:(?:是|为|属于?|系)(?:钓鱼|诈骗|虚假|假冒)|请勿|切勿|不要(?:点击|打开|访问)|千万别)"
+)
+
+
+def _link_warned_against(text: str, start: int, end: int) -> bool:
+    """A link quoted in an anti-fraud warning: its sentence warns before it or calls it
+    phishing after it (a fraud SMS itself says neither)."""
+    sentence = opening(text, start, "。！？!?；;\n", max(0, start - 30))
+    if _LINK_WARNING_BEFORE.search(text, sentence, start) is not None:
+        return True
+    return _LINK_WARNING_AFTER.match(text[_ascii_end(text, start, end) : end + 16]) is not None
 
 
 _WARNING = re.compile(
@@ -526,7 +547,9 @@ _WARNING = re.compile(
     r"|[如若](?:您|你)?(?:收到|接到)|[如若](?:有|遇)(?:人|催收人员|催收员|工作人员|任何人|自称)"
     r"|提高警觉|绝无|决无|从无|并无|从未|不存在|此类|这类|往往|通常会?|一般会|常常会?|假催收|钓鱼"
 )
-_CALLED_FRAUD = re.compile(r"(?:都|均|全|一律|肯定|必定|必然|就)(?:是|为|属于?)(?:诈骗|骗局|骗子)")
+_CALLED_FRAUD = re.compile(
+    r"(?:都|均|全|一律|肯定|必定|必然|就)(?:是|为|属于?)(?:诈骗|骗局|骗子)|(?:是|为|属于?)钓鱼"
+)
 """After the account: the sentence calls such requests fraud (「凡是要求转到安全账户的都是诈骗」)."""
 
 
@@ -571,6 +594,8 @@ def _officially_named(text: str, start: int) -> bool:
         "本行从未设立任何安全账户，也从无私人账户收款。",
         "这类假催收短信通常带有短链接，写着逾期未还将起诉。",
         "钓鱼短信往往附带短链接，冒充银行催缴欠款。",
+        "警方提醒：t.cn/A6abcd 是钓鱼链接，请勿点击。",
+        "请勿点击 http://t.cn/xyz123 这类短链接。",
     ),
     use_instead="只列出机构对公账户、官方App、营业网点。",
     lexicons=("unofficial_payment",),
