@@ -55,14 +55,25 @@ def test_an_id_copy_asked_for_or_forbidden_to_show_is_not(text: str) -> None:
         "承办律师张律师：13800138000，工作日接听。",
         "法务组长李某：13912345678。",
         "调解专线：13800138000（工作时间）",
+        "业务员刘某某 13912345678",
+        "如有疑问请联系催收专员小李13912345678。",
+        "经办人张某 13800138000（工作日）",
     ],
 )
 def test_the_senders_own_staff_mobile_is_a_number_to_call(text: str) -> None:
     assert "DL605" not in _codes(text)
 
 
-def test_a_relatives_mobile_stays_reported_beside_a_title() -> None:
-    assert "DL605" in _codes("你母亲王某某（主任：13912345678）已被告知你的欠款。")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你母亲王某某（主任：13912345678）已被告知你的欠款。",
+        "催收员已联系你母亲13800138000。",
+        "业务员已打给你的紧急联系人李某13912345678。",
+    ],
+)
+def test_a_relatives_mobile_stays_reported_beside_a_title(text: str) -> None:
+    assert "DL605" in _codes(text)
 
 
 @pytest.mark.parametrize(
