@@ -320,3 +320,34 @@ def test_a_short_link_to_pay_is_reported_whatever_follows_it(text: str) -> None:
 )
 def test_a_short_link_quoted_in_a_warning_is_not(text: str) -> None:
     assert "DL606" not in _codes(text, "sms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【甲乙贷】您好，您的亲友张晓明在我司借款已逾期，请转告其尽快还款。",
+        "【甲乙贷】请转告张晓明尽快还款，其借款已逾期。",
+        "【甲乙贷】您的朋友张晓明留了您的电话作为紧急联系人，他的借款已逾期。",
+        "【甲乙贷】张晓明的家属您好，他的借款已逾期。",
+        "【甲乙贷】麻烦通知张晓明尽快联系我们。",
+        "【甲乙贷】紧急联系人您好：王芳在我司的借款已逾期。",
+    ],
+)
+def test_a_message_to_a_relative_names_the_debtor_it_is_about(text: str) -> None:
+    """DL106 asks for the debtor's name; a message to a relative that names the debtor
+    (itself DL604's business) is not an impersonal one."""
+    assert "DL106" not in _codes(text, "sms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【甲乙贷】请告知何时还款，您的借款已逾期。",
+        "【甲乙贷】请通知家人尽快还款。",
+        "【甲乙贷】您的借款已逾期，请联系方式变更后及时告知。",
+        "【甲乙贷】请提醒您的家人尽快还款。",
+        "【甲乙贷】为免影响您的家人，请尽快还款。",
+    ],
+)
+def test_a_relative_with_no_name_is_still_generic(text: str) -> None:
+    assert "DL106" in _codes(text, "sms")

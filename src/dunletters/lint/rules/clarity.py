@@ -354,6 +354,11 @@ _COMPOUND = (
     "欧阳|司马|诸葛|上官|东方|皇甫|尉迟|公孙|慕容|令狐|长孙|宇文|司徒|夏侯|端木|独孤|南宫|西门"
 )
 _PERSON = rf"(?:(?:{_COMPOUND})[\u4e00-\u9fff]{{1,2}}|[{_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
+_NOT_A_NAME = (
+    "(?!何时|何地|方式|方法|时间|高额|全额|全部|全体|任何|余额|明确|严肃|严重|万一|于是|程序|"
+    "周[一二三四五六日末]|谢谢|方便|钱款|金额|明天|明日|石头|马上|向您|向你)"
+)
+"""Words that begin with a surname's character but are no name (告知何时, 联系方式)."""
 _ADDRESSED = re.compile(
     # 「张晓明：您的借款」「欧阳晓明，您的」「张晓明您的借款」 at the opening
     rf"{_SIGNED}(?!谢谢|方便|于是|万一|周[一二三四五六日末]|余额|任何|明天|明日|钱款)(?P<opening>{_PERSON})"
@@ -363,7 +368,15 @@ _ADDRESSED = re.compile(
     # 「尊敬的张晓明（身份证尾号0011）：」「张晓明（客户编号123456）您的」
     rf"|(?:{_SIGNED}|尊敬的|亲爱的)\s?(?P<tagged>{_PERSON})\s?[（(][^（）()\n]{{1,30}}[）)]"
     # 「您好，张晓明！」「通知：张晓明，」「提醒张晓明：」「致张晓明：」
-    rf"|(?:您好|你好|通知|提醒|温馨提示|告知|致)\s?[：:，,]?\s?(?P<greeted>{_PERSON})\s?(?:先生|女士)?\s?[，,：:！!。]"
+    rf"|(?:您好|你好|通知|提醒|温馨提示|告知|致)\s?[：:，,]?\s?(?P<greeted>{_PERSON})\s?(?:先生|女士)?\s?"
+    r"(?:[，,：:！!。]|(?=在|于|已|名下|借|欠))"
+    # a message to a relative or a contact names the debtor it is about: 「您的亲友张晓明在我司
+    # 借款已逾期」「请转告张晓明尽快还款」「张晓明的家属您好」
+    rf"|(?:亲友|朋友|好友|家人|家属|亲属|亲戚|同事|联系人|配偶|爱人|儿子|女儿|父亲|母亲)\s?{_NOT_A_NAME}"
+    rf"(?P<relative_of>{_PERSON})(?=\s?(?:在|于|的|已|借|欠|留|，|,|名下|逾期))"
+    rf"|(?:转告|通知|告知|提醒|督促|劝告|劝|告诉|叫)\s?{_NOT_A_NAME}(?P<relayed>{_PERSON})"
+    r"(?=\s?(?:尽快|及时|马上|立即|立刻|还款|还钱|联系|处理|回电|，|,))"
+    rf"|{_NOT_A_NAME}(?P<kin_of>{_PERSON})的(?:家属|家人|亲属|亲友|朋友|紧急联系人|联系人)"
 )
 """Openings the salutation patterns above leave out, each with a surname first so a
 phrase (感谢您的…) is no name: a name straight before 您, a masked name, a name tagged
