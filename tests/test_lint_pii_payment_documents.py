@@ -41,6 +41,10 @@ def test_an_id_cards_copy_shown_round_is_unmasked_pii(text: str) -> None:
         "严禁将债务人的身份证复印件张贴在公共场所。",
         "我行不会把您的身份证照片发给任何第三方。",
         "申请结清证明需提供身份证复印件一份。",
+        "办理时请提供身份证复印件及身份证号码。",
+        "请携带身份证原件及复印件，并填写身份证号码。",
+        "请将身份证复印件发到我司邮箱。",
+        "请把身份证正反面照片发给客服。",
     ],
 )
 def test_an_id_copy_asked_for_or_forbidden_to_show_is_not(text: str) -> None:

@@ -257,13 +257,16 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
 
 
 _ID_COPY = re.compile(
-    r"(?:贴|粘|印|曝光|公开|公布|发布|群发|发到|发在|传到|挂到|挂在|晒)[^。；！？\n]{0,10}?"
+    r"(?<!复)(?:贴|粘|印在|印上|印着|印有|曝光|公开|公布|发布|群发|晒)[^。；！？\n]{0,10}?"
     r"身[份分]证(?:的)?(?:复印件|副本|照片|图片|正反面|截图|影印本|号码|号)"
     r"|身[份分]证(?:的)?(?:复印件|副本|照片|图片|正反面|截图|影印本)[^。；！？\n]{0,8}?"
-    r"(?:贴在|贴到|贴上|贴满|张贴|曝光|公布|发到|发在|传到|挂在|挂到|群发|印在)"
+    r"(?:贴在|贴到|贴上|贴满|张贴|曝光|公布|群发|印在"
+    r"|(?:发到|发在|传到|挂在|挂到|发给)[^。；！？\n]{0,6}?"
+    r"(?:群|朋友圈|网上|网络|公告|小区|单位|楼道|门口|村里|抖音|微博|快手|贴吧|论坛|通讯录|亲友|家人|同事))"
 )
-"""A copy of the debtor's identity card shown to others (贴在信封上, 发到群里): every
-number on it printed in full, as a narration of what a collector did tells it."""
+"""A copy of the debtor's identity card shown to others (贴在信封上, 发到家族群): every
+number on it printed in full, as a narration of what a collector did tells it — not one
+the debtor is asked to send the creditor (发到我司邮箱)."""
 _NOT_SHOWN = re.compile(
     r"(?:不得|严禁|禁止|请勿|切勿|不会|不要|绝不|不可|不能)[^。；！？\n]{0,12}$"
 )
