@@ -26,6 +26,11 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 # A creditor's name: a proper name (two characters or more) ending in an institution
 # word — not a generic phrase such as 网上银行 or 手机银行, nor 我单位 — or a known
 # lending platform; or the SMS 【签名】.
+_GENERIC_SENDER = (
+    r"(?!(?:您的|你的|我们的?|本|该|此|贵|XX|某某?)?(?:贷款|借款|网贷|信贷|金融|催收|法务|客服|风控|贷后|还款)?"
+    r"(?:平台|公司|银行|机构|中心|部门?|小编|团队|专员|系统|官方|方)?(?:温馨)?提醒)"
+)
+"""At a text's opening: the words before 提醒您 are generic (平台, 贷款平台, 催收中心), no name."""
 _INSTITUTION = re.compile(
     r"(?![XxＸ×]{2})[\u4e00-\u9fffA-Za-z]{2}"
     r"(?<!网上)(?<!手机)(?<!网络)(?<!电话)(?<!商业)(?<!指定)(?<!开户)(?<!任何)(?<!其他)"
@@ -60,11 +65,14 @@ _INSTITUTION = re.compile(
     # the writer names itself: 「我是分期乐的客服」「这里是甲乙金融贷后部」「甲乙金融提醒您：」
     r"|(?:我是|这里是|我们是)(?![我本贵某该你您他她]|催收|贷后|法务|负责|专门|专属|平台|公司|银行|资产|外访|第三方|官方)"
     r"[\u4e00-\u9fffA-Za-z]{2,10}?的?(?:客服|工作人员|专员|催收部|法务部|贷后部|贷后管理部|风控部|资产管理部)"
-    r"|\A\s*[\u4e00-\u9fffA-Za-z]{1,8}(?:金融|贷|花|钱包|分期|借条?|科技|平台|商城|App|APP)(?:温馨)?提醒(?:您|你)[：:，,]"
+    r"|\A\s*"
+    + _GENERIC_SENDER
+    + r"[\u4e00-\u9fffA-Za-z]{1,8}(?:金融|贷|花|钱包|分期|借条?|科技|平台|商城|App|APP)(?:温馨)?提醒(?:您|你)[：:，,]"
     # any sender that opens the text with its name: 「宜信普惠提醒您：」 (not 「温馨提醒您」,
-    # nor a person: 「张经理提醒你：」)
+    # nor a person: 「张经理提醒你：」, nor a generic word: 「平台提醒您」「催收中心提醒您」)
     r"|\A\s*(?!温馨|特别|再次|友情|重要|郑重|紧急|诚挚|我们|我行|本行|我司|本司|系统|在此|现|这里)"
-    r"[\u4e00-\u9fffA-Za-z]{2,10}(?<!温馨)(?<!特别)(?<!再次)(?<!友情)(?<!郑重)"
+    + _GENERIC_SENDER
+    + r"[\u4e00-\u9fffA-Za-z]{2,10}(?<!温馨)(?<!特别)(?<!再次)(?<!友情)(?<!郑重)"
     r"(?<!经理)(?<!主管)(?<!专员)(?<!律师)(?<!老师)(?<!主任)(?<!客服)(?<!助理)(?<!组长)(?<!先生)(?<!女士)"
     r"(?<!同事)(?<!小姐)(?<!员)提醒(?:您|你)[：:，,]"
 )
@@ -92,6 +100,8 @@ _EMPLOYER = re.compile(
         "您的1500元借款明日到期，请至APP还款，如有疑问请咨询客服热线。",
         "【XX】您的欠款已逾期，请于今日18点前自行APP结清。",
         "温馨提醒您：您的借款已逾期。",
+        "平台提醒您：您的借款已逾期。",
+        "催收中心提醒您：借款已逾期。",
     ),
     passes=(
         "示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",
