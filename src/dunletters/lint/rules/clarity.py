@@ -26,6 +26,11 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 # A creditor's name: a proper name (two characters or more) ending in an institution
 # word — not a generic phrase such as 网上银行 or 手机银行, nor 我单位 — or a known
 # lending platform; or the SMS 【签名】.
+_GENERIC_SENDER = (
+    r"(?!(?:您的|你的|我们的?|本|该|此|贵|XX|某某?)?(?:贷款|借款|网贷|信贷|金融|催收|法务|客服|风控|贷后|还款)?"
+    r"(?:平台|公司|银行|机构|中心|部门?|小编|团队|专员|系统|官方|方)?(?:温馨)?提醒)"
+)
+"""At a text's opening: the words before 提醒您 are generic (平台, 贷款平台, 催收中心), no name."""
 _INSTITUTION = re.compile(
     r"(?![XxＸ×]{2})[\u4e00-\u9fffA-Za-z]{2}"
     r"(?<!网上)(?<!手机)(?<!网络)(?<!电话)(?<!商业)(?<!指定)(?<!开户)(?<!任何)(?<!其他)"
@@ -38,29 +43,47 @@ _INSTITUTION = re.compile(
     r"|安逸花|网商贷|美团月付|美团借钱|捷信|360借条|信用飞|小赢卡贷|还呗|来分期"
     r"|抖音月付|放心借|拿去花|任性付|有钱花|好期贷|你我贷|小花钱包|洋钱罐|省呗|桔多多|众安贷|奇富借条"
     # a bank by its short name, before what it lends: 「您的招行信用卡」「建行贷款」
-    r"|(?:工行|建行|农行|中行|交行|招行|邮储|浦发|广发|光大|中信|兴业|民生|华夏|平安)(?=信用卡|卡|分行|支行|贷)"
-    r"|^\s*【(?![^】]*(?:法院|公安|检察|派出所|XX))[^【】\n]{2,16}】"
-    r"|【(?![^】]*XX)[^【】\n]{2,16}】\s*$|\[(?![^\]\n]*(?:日期|姓名|名称|金额|电话|时间|地址))[^\[\]\n]{2,16}\]\s*$"
+    r"|(?:工行|建行|农行|中行|交行|招行|邮储|浦发|广发|光大|中信|兴业|民生|华夏|平安)(?=信用卡|卡|[^，。；\n]{0,8}?(?:分行|支行|营业部)|贷)"
+    # 【XX银行】: a template's placeholder still names the creditor's kind; 【XX】 alone does not
+    r"|^\s*【(?![^】]*(?:法院|公安|检察|派出所))(?![XxＸ×某]{2}】)[^【】\n]{2,16}】"
+    r"|【(?![XxＸ×某]{2}】)[^【】\n]{2,16}】\s*$|\[(?![^\]\n]*(?:日期|姓名|名称|金额|电话|时间|地址))[^\[\]\n]{2,16}\]\s*$"
     r"|^\s*\[(?![^\]\n]*(?:日期|姓名|名称|金额|电话|时间|地址))[^\[\]\n]{2,16}\]"
     r"|｛[^｛｝\n]{2,16}｝|[-—]{1,2}\s*[\u4e00-\u9fffA-Za-z]{2,12}\s*$"
     # a lending platform named by its app, its bracketed sender, or 「您在X的借款」
-    r"|[\u4e00-\u9fff]{2,8}(?<![我本贵该此官方录开载入过用机至到往去在的从请])(?:APP|App|app)(?![A-Za-z])"
+    r"|[\u4e00-\u9fff]{2,8}(?<![我本贵该此官方录开载入过用机至到往去在的从请])(?<!自行)(?:APP|App|app)(?![A-Za-z])"
     # a platform named by its page or hotline: 「进入爱钱进·借啊页面」「咨询借啊客服热线」
     r"|(?:咨询|致电|拨打|进入|登录)(?![我本贵该此官人在全手网相以我])[\u4e00-\u9fffA-Za-z·]{2,10}?"
     r"(?<![行司方们的])(?:客服热线|客服电话|页面)|^\s*[（(][^（）()\n]{0,12}(?:贷|银行|金融|分期|钱包|借|信用卡)[^（）()\n]{0,12}[）)]"
     r"|[您你]在(?![我本贵某该XxＸ×])[\u4e00-\u9fffA-Za-z0-9“”]{2,12}?(?<!平台)(?:平台)?"
     r"(?:于?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)?(?:的|申请的)(?:分期)?(?:借款|贷款|账单|订单|欠款)"
+    # 「你在《某某白卡》欠款一案」「受某某白卡委托」: the lender in quotes, or the one an agency acts for
+    r"|[您你]在[《“「](?![我本贵某该]|(?:平台|公司|银行|机构|APP|App|app)[》”」])[^》”」\n]{2,12}[》”」](?=(?:平台)?(?:的|申请的|办理的)?(?:借款|贷款|账单|订单|欠款|分期))"
+    r"|受[《“「]?(?![您你我他她其本贵该某]|债权|出借人|委托人|贷款|金融机构|机构|相关|合作|法院|人民法院|公安|检察"
+    r"|平台|公司|银行|甲方|客户|资方|资金方|放款方|上级)"
+    r"[\u4e00-\u9fffA-Za-z0-9]{2,12}?[》”」]?的?委托"
     # 「您仁仁分期的订单」: a product name (…分期, …贷, …钱包) owning the debt, without 在
     r"|[您你](?![我本贵某该名XxＸ×])[\u4e00-\u9fffA-Za-z0-9]{1,6}(?:分期|贷|钱包|白条|借条|金融)的(?:借款|贷款|账单|订单|欠款)"
     # the writer names itself: 「我是分期乐的客服」「这里是甲乙金融贷后部」「甲乙金融提醒您：」
     r"|(?:我是|这里是|我们是)(?![我本贵某该你您他她]|催收|贷后|法务|负责|专门|专属|平台|公司|银行|资产|外访|第三方|官方)"
     r"[\u4e00-\u9fffA-Za-z]{2,10}?的?(?:客服|工作人员|专员|催收部|法务部|贷后部|贷后管理部|风控部|资产管理部)"
-    r"|\A\s*[\u4e00-\u9fffA-Za-z]{1,8}(?:金融|贷|花|钱包|分期|借条?|科技|平台|商城|App|APP)(?:温馨)?提醒(?:您|你)[：:，,]"
+    r"|\A\s*"
+    + _GENERIC_SENDER
+    + r"[\u4e00-\u9fffA-Za-z]{1,8}(?:金融|贷|花|钱包|分期|借条?|科技|平台|商城|App|APP)(?:温馨)?提醒(?:您|你)[：:，,]"
+    # any sender that opens the text with its name: 「宜信普惠提醒您：」 (not 「温馨提醒您」,
+    # nor a person: 「张经理提醒你：」, nor a generic word: 「平台提醒您」「催收中心提醒您」)
+    r"|\A\s*(?!温馨|特别|再次|友情|重要|郑重|紧急|诚挚|我们|我行|本行|我司|本司|系统|在此|现|这里)"
+    + _GENERIC_SENDER
+    + r"[\u4e00-\u9fffA-Za-z]{2,10}(?<!温馨)(?<!特别)(?<!再次)(?<!友情)(?<!郑重)"
+    r"(?<!经理)(?<!主管)(?<!专员)(?<!律师)(?<!老师)(?<!主任)(?<!客服)(?<!助理)(?<!组长)(?<!先生)(?<!女士)"
+    r"(?<!同事)(?<!小姐)(?<!员)提醒(?:您|你)[：:，,]"
 )
 _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
-_EMPLOYER = re.compile(r"(?:[你您其他她]的?|工作|所在)单位\s?[：:]?[^，。；！？\n]{0,16}$")
+_EMPLOYER = re.compile(
+    r"(?:[你您其他她]的?|工作|所在)单位\s?[：:]?[^，。；！？\n]{0,16}$"
+    r"|(?:提交|移交|转交|交由|送交|提请|递交)(?:给|至|到)?\s?[\u4e00-\u9fff]{0,8}$"
+)
 """Just before an institution's name: it is the debtor's employer (「已核实你单位：某建筑
-劳务有限公司」), not the writer."""
+劳务有限公司」) or where the case is handed (「提交某某律师事务所」), not the writer."""
 
 
 @rule(
@@ -74,7 +97,12 @@ _EMPLOYER = re.compile(r"(?:[你您其他她]的?|工作|所在)单位\s?[：:]?
         "您的欠款已逾期，请尽快还款。",
         "您可通过网上银行还款。\n我单位\n2026年11月28日",
         "我方已核实你单位：某某建筑劳务有限公司，请尽快还款。",
+        "公司决定将您的欠款提交某某律师事务所处理，请尽快还款。",
         "您的1500元借款明日到期，请至APP还款，如有疑问请咨询客服热线。",
+        "【XX】您的欠款已逾期，请于今日18点前自行APP结清。",
+        "温馨提醒您：您的借款已逾期。",
+        "平台提醒您：您的借款已逾期。",
+        "催收中心提醒您：借款已逾期。",
     ),
     passes=(
         "示范银行股份有限公司信用卡中心提醒您：您的账户已逾期。",
@@ -84,6 +112,11 @@ _EMPLOYER = re.compile(r"(?:[你您其他她]的?|工作|所在)单位\s?[：:]?
         "尊敬的客户，您仁仁分期的订单已逾期多日。",
         "尊敬的陈先生，您在易快借2026-11-20的分期借款即将到期。",
         "您的借款还款日为2026-12-15，如有问题可咨询爱钱进·借啊客服热线4008128018。",
+        "【XX银行】您的信用卡已逾期，请及时还款。",
+        "宜信普惠提醒您：您的借款已逾期。",
+        "您的贷款已逾期，请尽快还款。\n农行某某支行",
+        "张伟，你在《甲乙白卡》的借款已逾期5天，请尽快还款。",
+        "我所受甲乙金融委托，通知你尽快还款。",
     ),
     use_instead="在信头和落款写明机构全称，如「示范银行股份有限公司信用卡中心」。",
 )
@@ -103,13 +136,18 @@ def missing_creditor(ctx: LintContext) -> list[Hit]:
     sender = ctx.sender
     if sender is not None and sender.name in ctx.view.match_text:
         return hits  # the settings' creditor (the demos' example), named in full
-    text = ctx.text
-    if not any(
-        _EMPLOYER.search(text, max(0, m.start() - 24), m.start()) is None
-        for m in _INSTITUTION.finditer(text)
-    ):
+    if not names_creditor(ctx.text):
         hits.append(_whole(ctx, say(ctx, "DL101", "unnamed")))
     return hits
+
+
+def names_creditor(text: str) -> bool:
+    """Whether the text names who writes (an institution that is not the debtor's
+    employer): DL101's test, which DL606 also asks of a payment link."""
+    return any(
+        _EMPLOYER.search(text, max(0, m.start() - 24), m.start()) is None
+        for m in _INSTITUTION.finditer(text)
+    )
 
 
 _AMOUNT = re.compile(
@@ -290,7 +328,10 @@ _NAMED = re.compile(
     r"(?P<field>[\u4e00-\u9fff·]{2,4}?)[ \t　]?(?:先生|女士|同志)?[ \t　]?[：:，,]?[ \t　]*$"
     # 「周立群好！」 (a public fund's SMS); 「周立群：」 alone on a letter's line
     r"|\A\s*(?:【[^【】\n]{2,16}】)?\s*(?P<hao>[\u4e00-\u9fff·]{2,4})好\s?[！!，,：:]"
-    r"|^[ \t　]*(?P<bare>[\u4e00-\u9fff·]{2,4})[ \t　]?[：:][ \t　]*$",
+    r"|^[ \t　]*(?P<bare>[\u4e00-\u9fff·]{2,4})[ \t　]?[：:][ \t　]*$"
+    # the debtor identified by name and ID number: 「周立群，身份证号：4301…」「周立群（4301****0411）」
+    r"|(?<![\u4e00-\u9fff·])(?P<ided>[\u4e00-\u9fff·]{2,4})\s?[，,（(]\s?"
+    r"(?:(?:身份证|证件)(?:号码?)?\s?[：:]?\s?)?\d{6}[\d*＊Xx]{6,12}",
     re.MULTILINE,
 )
 _GENERIC_NAMES = re.compile(
@@ -319,6 +360,38 @@ _BODY_NAME = re.compile(
     rf"[{_SURNAMES}](?:某某?|[\u4e00-\u9fff]{{1,2}}?)(?=[（(，,。于在的已因向名]|先生|女士)"
 )
 """The debtor named in the body, as notices do (「借款人张晓明于2025年3月…」「客户王某某，」)."""
+_SIGNED = r"\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
+_COMPOUND = (
+    "欧阳|司马|诸葛|上官|东方|皇甫|尉迟|公孙|慕容|令狐|长孙|宇文|司徒|夏侯|端木|独孤|南宫|西门"
+)
+_PERSON = rf"(?:(?:{_COMPOUND})[\u4e00-\u9fff]{{1,2}}|[{_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
+_NOT_A_NAME = (
+    "(?!何时|何地|方式|方法|时间|高额|全额|全部|全体|任何|余额|明确|严肃|严重|万一|于是|程序|"
+    "周[一二三四五六日末]|谢谢|方便|钱款|金额|明天|明日|石头|马上|向您|向你)"
+)
+"""Words that begin with a surname's character but are no name (告知何时, 联系方式)."""
+_ADDRESSED = re.compile(
+    # 「张晓明：您的借款」「欧阳晓明，您的」「张晓明您的借款」 at the opening
+    rf"{_SIGNED}(?!谢谢|方便|于是|万一|周[一二三四五六日末]|余额|任何|明天|明日|钱款)(?P<opening>{_PERSON})"
+    r"\s?(?:[，,：:]\s?(?=您|你)|(?=[您你](?:的|在|于|尾号|名下)(?!时候|方便|支持|理解|配合|关注)))"
+    # 「张*明，」「尊敬的张**：」: a masked name
+    rf"|(?:{_SIGNED}|尊敬的|亲爱的)\s?(?P<starred>[{_SURNAMES}][*＊×]{{1,3}}[\u4e00-\u9fff]?)\s?[，,：:！!]"
+    # 「尊敬的张晓明（身份证尾号0011）：」「张晓明（客户编号123456）您的」
+    rf"|(?:{_SIGNED}|尊敬的|亲爱的)\s?(?P<tagged>{_PERSON})\s?[（(][^（）()\n]{{1,30}}[）)]"
+    # 「您好，张晓明！」「通知：张晓明，」「提醒张晓明：」「致张晓明：」
+    rf"|(?:您好|你好|通知|提醒|温馨提示|告知|致)\s?[：:，,]?\s?(?P<greeted>{_PERSON})\s?(?:先生|女士)?\s?"
+    r"(?:[，,：:！!。]|(?=在|于|已|名下|借|欠))"
+    # a message to a relative or a contact names the debtor it is about: 「您的亲友张晓明在我司
+    # 借款已逾期」「请转告张晓明尽快还款」「张晓明的家属您好」
+    rf"|(?:亲友|朋友|好友|家人|家属|亲属|亲戚|同事|联系人|配偶|爱人|儿子|女儿|父亲|母亲)\s?{_NOT_A_NAME}"
+    rf"(?P<relative_of>{_PERSON})(?=\s?(?:在|于|的|已|借|欠|留|，|,|名下|逾期))"
+    rf"|(?:转告|通知|告知|提醒|督促|劝告|劝|告诉|叫)\s?{_NOT_A_NAME}(?P<relayed>{_PERSON})"
+    r"(?=\s?(?:尽快|及时|马上|立即|立刻|还款|还钱|联系|处理|回电|，|,))"
+    rf"|{_NOT_A_NAME}(?P<kin_of>{_PERSON})的(?:家属|家人|亲属|亲友|朋友|紧急联系人|联系人)"
+)
+"""Openings the salutation patterns above leave out, each with a surname first so a
+phrase (感谢您的…) is no name: a name straight before 您, a masked name, a name tagged
+with an ID or customer number, a name after 您好/通知/致."""
 
 
 def _named_salutation(text: str) -> bool:
@@ -327,10 +400,11 @@ def _named_salutation(text: str) -> bool:
     so is a notice that names the debtor in its body (「借款人张晓明于…」)."""
     if _ORGANISATION.search(text) is not None or _BODY_NAME.search(text) is not None:
         return True
-    for match in _NAMED.finditer(text):
-        name = next((group for group in match.groups() if group), "")
-        if _GENERIC_NAMES.search(name) is None:
-            return True
+    for pattern in (_NAMED, _ADDRESSED):
+        for match in pattern.finditer(text):
+            name = next((group for group in match.groups() if group), "")
+            if _GENERIC_NAMES.search(name) is None:
+                return True
     return False
 
 
@@ -347,6 +421,8 @@ def _named_salutation(text: str) -> bool:
         "尊敬的张晓明您好，您的账户已逾期。",
         "张晓明好！您的公积金贷款还款日为20日。",
         "逾期贷款催收通知书\n张晓明：\n您的贷款已逾期。",
+        "【某某贷】张晓明，身份证号：110101********0011，您的借款已逾期。",
+        "张晓明（110101****0011）你在我司的借款已逾期。",
     ),
     use_instead="称呼债务人的姓名，如「尊敬的张晓明先生」，短信可用「张先生」。",
     lexicons=("generic_salutation",),

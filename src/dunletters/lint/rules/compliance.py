@@ -9,6 +9,7 @@ from dunletters import zh
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, Rule, rule
+from dunletters.lint.rules.clarity import names_creditor
 from dunletters.lint.rules.common import (
     _SALUTATION,
     _existence,
@@ -117,7 +118,7 @@ one that opens with 如遇 (or 若催收人员…) tells the debtor what to do i
 _CONTACT_BEFORE = re.compile(
     r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]|(?:值班|工作|服务|办公)手机"
     r"|(?:经办人|专员|催收员|客户经理|业务员|负责人|承办人|调解员)[:：]|手机号码?[:：]|电联|联络|客服"
-    r"|对接人|经理|主管"
+    r"|对接人|经理|主管|主任|组长|调解|法务|律师|经办人|催收员|业务员|承办人|负责人|专员"
 )
 _THIRD_PARTY_WORDS = (
     r"紧急联系人|配偶|爱人|妻子|丈夫|老婆|老公|父亲|母亲|父母|爸爸|妈妈|儿子|女儿|子女|家人|家属"
@@ -199,8 +200,14 @@ def _allowed_numbers(ctx: LintContext) -> set[str]:
         "您卡号为6259000000001235的信用卡已逾期。",
         "身份证号110101199003070011。",
         "您的紧急联系人李某（电话13912345678）已被告知。",
+        "催收公司把她的身份证复印件贴在了楼道里。",
     ),
-    passes=("您尾号1235的信用卡已逾期。", "身份证号110***********0011。"),
+    passes=(
+        "您尾号1235的信用卡已逾期。",
+        "身份证号110***********0011。",
+        "如有疑问请联系调解王主任：13912345678。",
+        "办理时请携带本人身份证复印件。",
+    ),
     use_instead="卡号用 mask_card（尾号1234），身份证用 mask_id，手机号用 mask_mobile。",
 )
 def unmasked_pii(ctx: LintContext) -> list[Hit]:
@@ -217,10 +224,12 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
     if runs:
         hits += _personal_payee_cards(ctx, numbers, runs)
         hits += _unchecked_numbers(ctx, numbers, runs, hits)
+    if "身" in ctx.text:
+        hits += _id_copies_shown(ctx)
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
-    text = ctx.text
+    text = ctx.view.folded  # 開戶名稱 reads 开户名称 (the fold keeps every offset)
     for number in numbers:
         if number.masked or number.digits in allowed or (mobile and number.start == mobile.start):
             continue
@@ -244,6 +253,32 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
                 suggestion=_masked(number),
             )
         )
+    return hits
+
+
+_ID_COPY = re.compile(
+    r"(?<!复)(?:贴|粘|印在|印上|印着|印有|曝光|公开|公布|发布|群发|晒)[^。；！？\n]{0,10}?"
+    r"身[份分]证(?:的)?(?:复印件|副本|照片|图片|正反面|截图|影印本|号码|号)"
+    r"|身[份分]证(?:的)?(?:复印件|副本|照片|图片|正反面|截图|影印本)[^。；！？\n]{0,8}?"
+    r"(?:贴在|贴到|贴上|贴满|张贴|曝光|公布|群发|印在"
+    r"|(?:发到|发在|传到|挂在|挂到|发给)[^。；！？\n]{0,6}?"
+    r"(?:群|朋友圈|网上|网络|公告|小区|单位|楼道|门口|村里|抖音|微博|快手|贴吧|论坛|通讯录|亲友|家人|同事))"
+)
+"""A copy of the debtor's identity card shown to others (贴在信封上, 发到家族群): every
+number on it printed in full, as a narration of what a collector did tells it — not one
+the debtor is asked to send the creditor (发到我司邮箱)."""
+_NOT_SHOWN = re.compile(
+    r"(?:不得|严禁|禁止|请勿|切勿|不会|不要|绝不|不可|不能)[^。；！？\n]{0,12}$"
+)
+
+
+def _id_copies_shown(ctx: LintContext) -> list[Hit]:
+    """An ID card's copy pasted, posted or sent round (not forbidden in its sentence)."""
+    text = ctx.view.folded
+    hits = []
+    for match in _ID_COPY.finditer(text):
+        if _NOT_SHOWN.search(text, max(0, match.start() - 14), match.start()) is None:
+            hits.append(Hit(match.start(), match.end(), say(ctx, "DL605", "id_copy")))
     return hits
 
 
@@ -299,7 +334,7 @@ def _personal_payee_cards(
 ) -> list[Hit]:
     """A long account number paid to a person (户名：葛某某 … 账号：6222…): that person's
     card, whatever its check digit."""
-    text = ctx.text
+    text = ctx.view.folded  # 開戶名稱 reads 开户名称 (the fold keeps every offset)
     if "户名" not in text and "收款人" not in text and "开户名" not in text:
         return []  # the usual case: no payee named at all
     hits = []
@@ -319,7 +354,7 @@ def _unchecked_numbers(
 ) -> list[Hit]:
     """Full numbers the scan leaves out for a wrong check digit: an ID by its shape after
     身份证 / 证件, a card by its prefix after 卡 / 账户 — still full numbers."""
-    text = ctx.text
+    text = ctx.view.folded  # 開戶名稱 reads 开户名称 (the fold keeps every offset)
     taken = [(n.start, n.end) for n in numbers] + [(h.start, h.end) for h in found]
     hits = []
     for match in runs:
@@ -337,21 +372,37 @@ def _unchecked_kind(text: str, start: int, end: int, digits: str) -> str | None:
     """What a long run the scan left out is: an ID by its shape after 身份证 / 证件, a card
     by its prefix after 卡 / 账户 unless it is a reference or the creditor's account."""
     before = text[max(0, start - 12) : start]
-    if _ID_DIGITS.fullmatch(digits) and _ID_WORDS.search(before) is not None:
-        return "身份证号"
-    if not (digits.isdigit() and 15 <= len(digits) <= 19) or not _card_shaped(digits, before):
+    if _ID_DIGITS.fullmatch(digits):
+        if _ID_WORDS.search(before) is not None:
+            return "身份证号"
+        # beside a name with no word at all (「周立群（4301…0412）」): an ID's shape — a
+        # region and a birth date — is no account's or reference's by chance
+        if (
+            _ACCOUNT_WORDS.search(before[-8:]) is None
+            and not _REFERENCE_BEFORE.search(text, 0, start)
+            and not _creditors_account(text, start, end)
+        ):
+            return "身份证号"
+    after = text[end : end + 6]
+    if not (digits.isdigit() and 15 <= len(digits) <= 19) or not _card_shaped(
+        digits, before, after
+    ):
         return None
     if _REFERENCE_BEFORE.search(text, 0, start) or _creditors_account(text, start, end):
         return None
     return "银行卡号"
 
 
-def _card_shaped(digits: str, before: str) -> bool:
-    """After 卡, 账户 or 账号: a UnionPay card number (62…, 16–19 digits), or a Visa,
-    Mastercard or JCB one (4…, 5…, 35…: 16 digits) or an Amex one (34…, 37…: 15). Without
-    such a word a long number may be any reference, so only a valid check digit (the
-    number scan) makes it a card; a 17–19-digit account that starts 3… is a bank's."""
-    if _ACCOUNT_WORDS.search(before[-8:]) is None:
+_CARD_AFTER = re.compile(r"\s?的?(?:信用卡|银行卡|借记卡|储蓄卡|卡|账户|帐户)")
+"""Just after a number: it names a card (「您尾号为6222…的卡」, a template that printed it all)."""
+
+
+def _card_shaped(digits: str, before: str, after: str = "") -> bool:
+    """After 卡, 账户 or 账号 (or before 的卡): a UnionPay card number (62…, 16–19 digits),
+    or a Visa, Mastercard or JCB one (4…, 5…, 35…: 16 digits) or an Amex one (34…, 37…: 15).
+    Without such a word a long number may be any reference, so only a valid check digit
+    (the number scan) makes it a card; a 17–19-digit account that starts 3… is a bank's."""
+    if _ACCOUNT_WORDS.search(before[-8:]) is None and _CARD_AFTER.match(after) is None:
         return False
     if digits.startswith("62"):
         return 16 <= len(digits) <= 19
@@ -378,8 +429,10 @@ def _masked(number: NumberSpan) -> str | None:
 # first character is the h of a scheme or the host's own.
 _URL = re.compile(
     r"[A-Za-z0-9-](?<![A-Za-z0-9-][A-Za-z0-9-])(?:(?<=h)ttps?://[A-Za-z0-9-])?"
-    r"[A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+(?:/[^\s，。]*)?"
+    r"[A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+(?:/[!-~]*)?"
 )
+"""A link: its path is printable ASCII, so in the space-free match text it stops where
+the words after it begin (「t.cn/abc123还款」)."""
 
 
 _SCHEME = re.compile(r"^https?://")
@@ -403,9 +456,42 @@ _THROWAWAY_HOST = re.compile(
 """Hosts no bank or licensed lender collects on: throwaway top-level domains, bare IPs."""
 
 
+_PAY_BY_LINK = re.compile(
+    r"(?:还款|还钱|还清|结清|缴费|缴纳|缴清|支付|付款|付钱|交钱|解冻|充值)[^。；;！!\n]{0,6}$"
+)
+"""Just before a link: it is where to pay (「请立即还款 https://…」)."""
+_PAY_AFTER_LINK = re.compile(
+    r"[^。；;！!\n]{0,4}?(?:还款|还钱|还清|结清|缴费|缴纳|缴清|支付|付款|付钱|交钱|解冻|充值)"
+)
+"""Or just after it (「点击 http://… 完成还款」)."""
+_ASCII = re.compile(r"[\x00-\x7f]+")
+
+
+def _ascii_end(text: str, start: int, end: int) -> int:
+    """Where the link itself ends: in the space-free match text its path runs on into
+    the words after it (「http://…/u完成还款」)."""
+    link = _ASCII.match(text, start, end)
+    return start if link is None else link.end()
+
+
+def _unsigned_payment_link(ctx: LintContext, text: str, start: int, end: int) -> bool:
+    """A link to pay in a text that names no creditor at all (「尊敬的用户，您的信用卡已
+    逾期，请立即还款 https://…」): nobody a debtor could check it with — the phishing
+    shape. With a configured creditor, DL101 judges the name instead."""
+    if ctx.creditor is not None:
+        return False
+    if (
+        _PAY_BY_LINK.search(text, max(0, start - 12), start) is None
+        and _PAY_AFTER_LINK.match(text, _ascii_end(text, start, end)) is None
+    ):
+        return False
+    return not names_creditor(ctx.text)
+
+
 def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
     """Links outside the allowlist; without one (no configured creditor or
-    ``link_allowlist``), only short links, since a real lender's own site is fine."""
+    ``link_allowlist``), only short links, since a real lender's own site is fine —
+    unless the text asks to pay by the link and names no creditor."""
     text = ctx.view.match_text
     if _HOST_END.search(text) is None and "://" not in text:
         return []
@@ -420,30 +506,66 @@ def _url_hits(ctx: LintContext, code: str = "DL606") -> list[Hit]:
         bare_ip = _SCHEME.match(url) is not None and _IP_HOST.match(host) is not None
         if _TOP_LEVEL.search(host) is None and not bare_ip:
             continue  # a version or a figure (3.2.1.0), not a link; http://1.2.3.4/ is one
+        key = "link"
         if (
             not ctx.link_allowlist
             and _SHORT_LINK.match(url) is None
             and _THROWAWAY_HOST.search(host) is None
         ):
-            continue
+            written_out = _SCHEME.match(url) is not None or url.lower().startswith("www.")
+            if not (
+                code == "DL606"
+                and written_out
+                and _unsigned_payment_link(ctx, text, match.start(), match.end())
+            ):
+                continue  # 1.App in a list is no link; an unsigned text's bare domain may be
+            key = "unsigned_link"
+        if code == "DL606" and _link_warned_against(text, match.start(), match.end()):
+            continue  # 「t.cn/abc 是钓鱼链接，请勿点击」: a warning that quotes the link
         if not any(host == domain or host.endswith("." + domain) for domain in ctx.link_allowlist):
             start, end = ctx.view.origin_span(match.start(), match.end())
-            hits.append(Hit(start, end, say(ctx, code, "link", url=url)))
+            hits.append(Hit(start, end, say(ctx, code, key, url=url)))
     return hits
+
+
+_LINK_WARNING_BEFORE = re.compile(
+    r"请勿|切勿|不要|千万别|谨防|警惕|提防|钓鱼|诈骗|冒充|假冒|虚假|可疑"
+)
+_LINK_WARNING_AFTER = re.compile(
+    r"^[^。！？!?；;\n]{0,12}?(?:(?:是|为|属于?|系)(?:钓鱼|诈骗|虚假|假冒)|请勿|切勿|不要(?:点击|打开|访问)|千万别)"
+)
+
+
+def _link_warned_against(text: str, start: int, end: int) -> bool:
+    """A link quoted in an anti-fraud warning: its sentence warns before it or calls it
+    phishing after it (a fraud SMS itself says neither)."""
+    sentence = opening(text, start, "。！？!?；;\n", max(0, start - 30))
+    if _LINK_WARNING_BEFORE.search(text, sentence, start) is not None:
+        return True
+    return _LINK_WARNING_AFTER.match(text[_ascii_end(text, start, end) : end + 16]) is not None
 
 
 _WARNING = re.compile(
     r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免|如遇|自称|假冒"
     r"|[如若](?:您|你)?(?:收到|接到)|[如若](?:有|遇)(?:人|催收人员|催收员|工作人员|任何人|自称)"
-    r"|提高警觉"
+    r"|提高警觉|绝无|决无|从无|并无|从未|不存在|此类|这类|往往|通常会?|一般会|常常会?|假催收|钓鱼"
 )
+_CALLED_FRAUD = re.compile(
+    r"(?:都|均|全|一律|肯定|必定|必然|就)(?:是|为|属于?)(?:诈骗|骗局|骗子)|(?:是|为|属于?)钓鱼"
+    r"|(?:一律|均|概|都)(?:不认|不予认可|不承认|无效|不负责|非官方)|概不负责"
+)
+"""After the account: the sentence calls such requests fraud (「凡是要求转到安全账户的都是诈骗」)."""
 
 
 def _warned_against(text: str, start: int) -> bool:
     """An anti-fraud warning (「平台不会要求你把钱转到私人账户」): its sentence says
-    not to pay that way before naming it."""
+    not to pay that way before naming it, or calls it fraud after."""
     sentence = opening(text, start, "。！？!?；;\n", max(0, start - 30))
-    return _WARNING.search(text, sentence, start) is not None
+    if _WARNING.search(text, sentence, start) is not None:
+        return True
+    ends = [text.find(mark, start, start + 30) for mark in "。！？!?；;\n"]
+    end = min((e for e in ends if e >= 0), default=min(len(text), start + 30))
+    return _CALLED_FRAUD.search(text, start, end) is not None
 
 
 _OFFICIAL = re.compile(r"官方(?:微信|客服|认证|公众号|QQ|账号)|公众号|服务号|企业微信|企业QQ")
@@ -463,8 +585,24 @@ def _officially_named(text: str, start: int) -> bool:
     rationale="只能引导到官方渠道还款：转账给个人、微信支付宝转给催收员、短链接都是诈骗惯用手法。",
     what="要求转账到个人账户、转给催收员、扫个人二维码，或使用不在白名单的链接。",
     why="非官方渠道的还款可能被截留，债务人蒙受损失，机构承担责任。",
-    fail=("请将欠款转账到催收员个人账户。", "点击 t.cn/abc123 还款。"),
-    passes=("请通过示范银行手机银行App还款。",),
+    fail=(
+        "请将欠款转账到催收员个人账户。",
+        "点击 t.cn/abc123 还款。",
+        "尊敬的用户，您的贷款已逾期，请立即还款 https://repay-now.com",
+    ),
+    passes=(
+        "请通过示范银行手机银行App还款。",
+        "【某某银行】您的信用卡已逾期，请登录 https://www.example-bank.cn 还款。",
+        "凡是要求转账到安全账户的都是诈骗，请勿相信。",
+        "官方协商只通过App内的客服办理，绝无私人账户收款。",
+        "本行从未设立任何安全账户，也从无私人账户收款。",
+        "这类假催收短信通常带有短链接，写着逾期未还将起诉。",
+        "钓鱼短信往往附带短链接，冒充银行催缴欠款。",
+        "花呗协商只能找官方客服，私人账户转账一律不认。",
+        "向个人账户转账的还款概不负责。",
+        "警方提醒：t.cn/A6abcd 是钓鱼链接，请勿点击。",
+        "请勿点击 http://t.cn/xyz123 这类短链接。",
+    ),
     use_instead="只列出机构对公账户、官方App、营业网点。",
     lexicons=("unofficial_payment",),
 )
