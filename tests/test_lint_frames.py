@@ -17,6 +17,7 @@ from dunletters.lint.frames import (
     builtin_frames,
     load_frame_file,
     load_shared_words,
+    opening_on_a_character,
 )
 from dunletters.lint.text import TextView
 
@@ -177,3 +178,34 @@ def test_frames_are_cached_in_the_user_cache_by_digest(
     finally:
         monkeypatch.undo()
         frames_module._builtin_set.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("word", "written"),
+    [
+        ("(?<![机社])会", "会(?<![机社]会)"),
+        ("(?<!一针)见血(?!封喉)", "见(?<!一针见)血(?!封喉)"),
+        ("(?<!自动)(?<!长)曝光", "曝(?<!自动曝)(?<!长曝)光"),
+        ("(?<=[，,])责任", "责(?<=[，,]责)任"),
+        ("(?:你|您)的", "(?:你|您)的"),  # opens on a group: left as it is
+        ("(?<![0-9])(?:过去)", "(?<![0-9])(?:过去)"),
+    ],
+)
+def test_a_word_opening_on_a_lookbehind_opens_on_its_character(word: str, written: str) -> None:
+    import re
+
+    assert opening_on_a_character(word) == written
+    for text in [
+        "机会",
+        "社会",
+        "我会",
+        "一针见血",
+        "自动曝光",
+        "长曝光",
+        "曝光",
+        "，责任",
+        "责任",
+        "你的",
+    ]:
+        old = [m.span() for m in re.finditer(word, text)]
+        assert [m.span() for m in re.finditer(written, text)] == old, text

@@ -162,6 +162,7 @@ class CompiledFrames:
         # Patterns as text, compiled when a text first holds one of their anchors: a
         # `dunletters lint` run on a clean draft compiles none of them.
         self._regexes: dict[str, re.Pattern[str]] = {}
+        self._parts: dict[str, str] = {}
         # A pattern runs only where each of its parts has one of its required literals
         # (anchors.py) in the text — found for all patterns in one Aho–Corasick pass.
         # Most letters hold an act (联系, 通知) but no third party, so most run nothing.
@@ -228,12 +229,19 @@ class CompiledFrames:
         return frozenset(found)
 
     def _part(self, part: str) -> str:
+        """A part's regex: built once, as slots recur across a rule's patterns."""
+        built = self._parts.get(part)
+        if built is None:
+            built = self._parts[part] = self._build_part(part)
+        return built
+
+    def _build_part(self, part: str) -> str:
         if _is_literal(part):
             optional = part.endswith("?")
             body = fold_chinese(part[1 : -2 if optional else -1])
             return f"(?:{body})" + ("?" if optional else "")
         words = sorted(map(fold_chinese, self.source.words[part]), key=len, reverse=True)
-        return "(?:" + "|".join(words) + ")"
+        return "(?:" + "|".join(map(opening_on_a_character, words)) + ")"
 
     def find(self, view: TextView, present: Anchors | None = None) -> list[FrameMatch]:
         """Every frame's matches in the text (on the folded, space-free match text).
@@ -316,6 +324,25 @@ class CompiledFrames:
         ends = [text.find(mark, end, high) for mark in _CLAUSE_END]
         clause_end = min((e for e in ends if e >= 0), default=high)
         return self._regex(unless).search(text, clause_start, clause_end) is not None
+
+
+_LOOKBEHIND = r"\(\?<(?P<sign>[!=])(?P<body>\[[^\]\\]+\]|[^()\[\]\\|?*+{}.^$]+)\)"
+_OPENING = re.compile(f"(?P<behind>(?:{_LOOKBEHIND})+)(?P<first>[^()\\[\\]\\\\|?*+{{}}.^$])")
+
+
+def opening_on_a_character(word: str) -> str:
+    """``(?<![机社])会`` written as ``会(?<![机社]会)``: the same match, but ``re`` looks
+    for a slot's first characters with a fast filter only when every word opens on one,
+    and a slot that opens a frame is otherwise tried at every character of a letter."""
+    opened = _OPENING.match(word)
+    if opened is None:
+        return word
+    first = opened["first"]
+    behind = "".join(
+        f"(?<{each['sign']}{each['body']}{first})"
+        for each in re.finditer(_LOOKBEHIND, opened["behind"])
+    )
+    return first + behind + word[opened.end() :]
 
 
 def _frames_dir() -> Path:
