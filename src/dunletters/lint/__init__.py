@@ -9,7 +9,11 @@ are rendered and then linted by :mod:`dunletters.drafts`.
 
 from __future__ import annotations
 
-from dunletters.lint.engine import Linter, lint_document
-from dunletters.lint.findings import Finding, Severity
+from dunletters.lint import charsets
+
+charsets.install()  # before the rules compile their patterns (see charsets)
+
+from dunletters.lint.engine import Linter, lint_document  # noqa: E402
+from dunletters.lint.findings import Finding, Severity  # noqa: E402
 
 __all__ = ["Finding", "Linter", "Severity", "lint_document"]

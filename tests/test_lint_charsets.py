@@ -1,0 +1,94 @@
+"""The ``re`` seam (lint/charsets.py): a character class optimised once gives the same
+patterns as without it, case-insensitive classes pass straight through, and the off
+switch leaves ``re`` alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from re import _compiler  # type: ignore[attr-defined]
+
+import pytest
+
+from dunletters.lint import charsets
+
+ORIGINAL = getattr(_compiler._optimize_charset, "__wrapped__", _compiler._optimize_charset)
+
+
+def _classes() -> list[list[object]]:
+    """The parsed classes of a few patterns the rules write (Chinese ranges, a dot, a
+    negated class, literals)."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    found = []
+    for pattern in [r"[\u4e00-\u9fff·]{2,4}", r"[^，。！？\n]{0,8}", r"[王李张]", r"[0-9Xx*]"]:
+        for op, av in _parser.parse(pattern):
+            if op is _parser.MAX_REPEAT:
+                op, av = av[2][0]
+            if op is _parser.IN:
+                found.append(list(av))
+    return found
+
+
+def test_a_remembered_class_is_the_same_class() -> None:
+    optimise = charsets.remembering(ORIGINAL)
+    for charset in _classes():
+        first = optimise(charset)
+        again = optimise(charset)
+        assert first == again == ORIGINAL(charset)
+        assert first[0] is not again[0]  # each caller gets its own list
+
+
+def test_a_case_insensitive_class_is_not_remembered() -> None:
+    calls = []
+
+    def optimise(*args: object) -> tuple[list[object], bool]:
+        calls.append(args)
+        return [], False
+
+    remembering = charsets.remembering(optimise)
+    remembering([(_compiler.LITERAL, 65)], None, str.lower, None)
+    remembering([(_compiler.LITERAL, 65)], None, str.lower, None)
+    assert len(calls) == 2
+
+
+def test_the_linter_installs_the_seam_once() -> None:
+    assert charsets.install() is True
+    assert _compiler._optimize_charset.__wrapped__ is ORIGINAL  # wrapped once, not twice
+
+
+@pytest.mark.parametrize("value", ["0", "off", "false", "no"])
+def test_the_off_switch_leaves_re_alone(value: str) -> None:
+    code = (
+        "import dunletters.lint, re._compiler as c;"
+        "print(hasattr(c._optimize_charset, '__wrapped__'))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"DUNLETTERS_RE_ACCEL": value, "PATH": ""},
+    )
+    assert run.stdout.strip() == "False"
+
+
+def test_patterns_match_the_same_with_and_without_the_seam() -> None:
+    texts = ["尊敬的张晓明：您好！", "欠款逾期，请于12月5日前还款。", "王李张·赵", "ABC xyz 123"]
+    patterns = [r"[\u4e00-\u9fff·]{2,4}", r"[^，。！？\n]{0,8}", r"[王李张][\u4e00-\u9fff]{1,2}"]
+    code = (
+        "import json, re, sys, dunletters.lint;"
+        f"print(json.dumps([[m.span() for m in re.finditer(p, t)] for p in {patterns!r} "
+        f"for t in {texts!r}]))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"DUNLETTERS_RE_ACCEL": switch, "PATH": ""},
+        ).stdout
+        for switch in ("1", "0")
+    ]
+    assert runs[0] == runs[1] and runs[0].startswith("[[")
