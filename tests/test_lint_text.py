@@ -240,7 +240,7 @@ def test_extractors_agree_with_reference_on_random_text(text: str) -> None:
 def test_every_match_text_index_maps_back_to_its_character(text: str) -> None:
     """origin() sends each character of match_text to where it stands in the text."""
     view = TextView(text)
-    folded = view._folded
+    folded = view.folded
     for index, char in enumerate(view.match_text):
         original = view.origin(index)
         assert folded[original] == char or (char == " " and folded[original].isspace())

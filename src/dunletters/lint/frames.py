@@ -59,7 +59,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from dunletters.errors import ConfigError, describe_validation
 from dunletters.lint.anchors import reads_parser, required_literals
 from dunletters.lint.lexicon import lexicon_cache_dir
-from dunletters.lint.text import TextView, fold_chinese, folding_digest, opening
+from dunletters.lint.text import TextView, closing, fold_chinese, folding_digest, opening
 
 __all__ = [
     "CompiledFrames",
@@ -320,9 +320,7 @@ class CompiledFrames:
             return True
         if unless is None:
             return False
-        high = min(len(text), end + _CLAUSE_REACH)
-        ends = [text.find(mark, end, high) for mark in _CLAUSE_END]
-        clause_end = min((e for e in ends if e >= 0), default=high)
+        clause_end = closing(text, end, _CLAUSE_END, end + _CLAUSE_REACH)
         return self._regex(unless).search(text, clause_start, clause_end) is not None
 
 

@@ -20,7 +20,7 @@ from dunletters.lint.rules.common import (
 )
 from dunletters.lint.rules.existence import declared
 from dunletters.lint.rules.lawful import quieted
-from dunletters.lint.text import NumberSpan, opening
+from dunletters.lint.text import NumberSpan, closing, opening
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -117,8 +117,8 @@ one that opens with 如遇 (or 若催收人员…) tells the debtor what to do i
 
 _CONTACT_BEFORE = re.compile(
     r"致电|电话|热线|拨打|联系|来电|回电|咨询|座机|专线|手机[:：]|(?:值班|工作|服务|办公)手机"
-    r"|(?:经办人|专员|催收员|客户经理|业务员|负责人|承办人|调解员)[:：]|手机号码?[:：]|电联|联络|客服"
-    r"|对接人|经理|主管|主任|组长|调解|法务|律师|经办人|催收员|业务员|承办人|负责人|专员"
+    r"|手机号码?[:：]|电联|联络|客服|对接人|经理|主管|主任|组长|调解|法务|律师|经办人|催收员|业务员"
+    r"|承办人|负责人|专员"
 )
 _THIRD_PARTY_WORDS = (
     r"紧急联系人|配偶|爱人|妻子|丈夫|老婆|老公|父亲|母亲|父母|爸爸|妈妈|儿子|女儿|子女|家人|家属"
@@ -563,8 +563,7 @@ def _warned_against(text: str, start: int) -> bool:
     sentence = opening(text, start, "。！？!?；;\n", max(0, start - 30))
     if _WARNING.search(text, sentence, start) is not None:
         return True
-    ends = [text.find(mark, start, start + 30) for mark in "。！？!?；;\n"]
-    end = min((e for e in ends if e >= 0), default=min(len(text), start + 30))
+    end = closing(text, start, "。！？!?；;\n", start + 30)
     return _CALLED_FRAUD.search(text, start, end) is not None
 
 

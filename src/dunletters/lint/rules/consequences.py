@@ -16,7 +16,7 @@ from dunletters.lint.rules.common import (
 )
 from dunletters.lint.rules.existence import declared
 from dunletters.lint.rules.lawful import quieted, told_lawfully
-from dunletters.lint.text import opening
+from dunletters.lint.text import closing, opening
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -338,8 +338,7 @@ def _punished_other(text: str, start: int, end: int) -> bool:
 def _asked_and_denied(text: str, start: int) -> bool:
     """The word stands in a question the text answers no or the debtor asks, in a
     fear the text answers, or in what a vetting looks at."""
-    found = [text.find(mark, start) for mark in _SENTENCE_END]
-    stop = min((f for f in found if f >= 0), default=len(text))
+    stop = closing(text, start, _SENTENCE_END)
     sentence = opening(text, start, _SENTENCE_END, max(0, start - 160))
     if text.startswith(("？", "?"), stop) and (
         _ANSWERED_NO.match(text, stop + 1) or _ASKED_BY_DEBTOR.fullmatch(text, sentence, stop)
@@ -364,9 +363,8 @@ _NOT_NECESSARILY = re.compile(r"不一定[^，,。；;！？!?\n]{0,8}$")
 
 
 def _not_about_the_debtor(made: Rule) -> Rule:
-    """``made`` with its hits dropped where a report punishes someone else, an
-    explainer answers a question no or hedges, or — in traditional characters, which
-    lawful.quieted reads unfolded — the law is told lawfully (「不會直接影響孩子政審」)."""
+    """``made`` with its hits dropped where a report punishes someone else, or an
+    explainer answers a question no or hedges."""
     check = made.check
 
     def told_check(ctx: LintContext) -> list[Hit]:
@@ -379,7 +377,6 @@ def _not_about_the_debtor(made: Rule) -> Rule:
             and not _NOT_NECESSARILY.search(
                 text, opening(text, hit.start, _PHRASE_MARKS), hit.start
             )
-            and not (text != ctx.view.text and told_lawfully(text, hit.start, hit.end))
         ]
 
     return replace(made, check=told_check)

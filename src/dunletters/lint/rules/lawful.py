@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from dunletters.lint.context import LintContext
 from dunletters.lint.rule import Hit, Rule
-from dunletters.lint.text import opening
+from dunletters.lint.text import closing, opening
 
 __all__ = ["quieted", "told_lawfully"]
 
@@ -206,8 +206,7 @@ def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
     phrase = opening(text, start, _PHRASE_END, sentence)
     if _DENIED.search(text, phrase, start) or _NOT_YET.search(text, phrase, start):
         return True
-    found = [text.find(mark, start) for mark in _SENTENCE_END]
-    stop = min((f for f in found if f >= 0), default=len(text))
+    stop = closing(text, start, _SENTENCE_END)
     if _cited(text, start, sentence, stop):
         return True
     if _CALLED_FRAUD.search(text, sentence, stop):

@@ -35,7 +35,13 @@ from dunletters.lint.text.figures import (
     small_number,
 )
 from dunletters.lint.text.folding import fold, fold_cantonese, fold_chinese, folding_digest
-from dunletters.lint.text.sentences import SENTENCE_MARKS, Sentence, opening, reading_length
+from dunletters.lint.text.sentences import (
+    SENTENCE_MARKS,
+    Sentence,
+    closing,
+    opening,
+    reading_length,
+)
 from dunletters.lint.text.view import TextView
 
 __all__ = [
@@ -47,6 +53,7 @@ __all__ = [
     "NumberSpan",
     "Sentence",
     "TextView",
+    "closing",
     "fold",
     "fold_cantonese",
     "fold_chinese",

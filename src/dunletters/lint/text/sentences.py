@@ -31,6 +31,15 @@ def opening(text: str, start: int, marks: str, low: int = 0) -> int:
     return max(low, *(text.rfind(mark, low, start) + 1 for mark in marks))
 
 
+def closing(text: str, start: int, marks: str, high: int | None = None) -> int:
+    """Where that clause closes: at the first of ``marks`` between ``start`` and ``high``
+    (the text's end when None), or ``high`` when there is none."""
+    high = len(text) if high is None else min(high, len(text))
+    return min(
+        (end for end in (text.find(mark, start, high) for mark in marks) if end >= 0), default=high
+    )
+
+
 def reading_length(text: str) -> int:
     """Length in reading units: a run of digits/Latin (an amount, a date) counts once.
 

@@ -119,7 +119,7 @@ class TextView:
         return found
 
     def _squeezed(self) -> str:
-        tokens = self._folded.split()
+        tokens = self.folded.split()
         if len(tokens) < 2:  # no whitespace inside (every SMS)
             return tokens[0] if tokens else ""
         parts = [tokens[0]]
@@ -133,11 +133,6 @@ class TextView:
     def folded(self) -> str:
         """The text folded (see :func:`fold`), every offset the original's: what a check
         reads around a match, so 「唔會」 and 「請勿」 read as 不会 and 请勿."""
-        return self._folded
-
-    @property
-    def _folded(self) -> str:
-        """The text with full-width ASCII folded (see :func:`fold`); same offsets."""
         folded = self._folded_text
         if folded is None:
             folded = self._folded_text = fold(self.text)
@@ -154,7 +149,7 @@ class TextView:
             return self._shifts
         starts, shifts = [0], [0]
         removed = 0
-        folded = self._folded
+        folded = self.folded
         length = len(folded)
         for run in _WHITESPACE.finditer(folded):
             start, end = run.span()
