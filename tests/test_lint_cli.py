@@ -142,3 +142,22 @@ def test_standard_input_refuses_fix_empty_and_binary_input() -> None:
     assert empty.returncode == 2 and "-: 错误: 文件为空" in empty.stdout.decode()
     binary = _lint_stdin(b"\x00\x01\x02")
     assert binary.returncode == 2 and "是二进制文件" in binary.stdout.decode()
+
+
+def test_a_plain_draft_never_loads_the_rendering_stack() -> None:
+    """Linting a .txt draft on every save must not pay for Jinja, the registry or WeasyPrint."""
+    probe = (
+        "import sys\n"
+        "from dunletters.cli import main\n"
+        "try:\n"
+        "    main(['lint', 'tests/drafts/threats.txt'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('jinja2', 'weasyprint', 'dunletters.registry', 'dunletters.rendering')\n"
+        "print('LOADED:' + ','.join(name for name in heavy if name in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert "DL601" in done.stdout  # the draft was really linted
+    assert done.stdout.splitlines()[-1] == "LOADED:"

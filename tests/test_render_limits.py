@@ -334,7 +334,7 @@ def test_templates_check_reports_an_sms_over_its_budget_instead_of_failing(tmp_p
     """Rendering in `templates check` meets every error a render can give, not only
     template errors: an SMS over [sms] max_segments is a problem with its file."""
     from dunletters.config import Settings
-    from dunletters.drafts import render_problems
+    from dunletters.template_drafts import render_problems
 
     folder = tmp_path / "t"
     (folder / "sms").mkdir(parents=True)

@@ -88,8 +88,8 @@ def approve(
 def check(registry: Registry, settings: Settings, today: date) -> list[str]:
     """The registry's problems against the policy, then each template rendered under
     ``[render]``'s limits, one line each (none: all pass)."""
-    from dunletters.drafts import render_problems
     from dunletters.rendering import CONTEXT_MODELS, make_environment
+    from dunletters.template_drafts import render_problems
 
     problems = registry.check(
         make_environment(registry), settings.policy, context_models=CONTEXT_MODELS

@@ -4,7 +4,7 @@ Modules: ``text`` (Chinese text analysis), ``lexicon`` (phrase lists as YAML dat
 ``rule``/``rules`` (the catalogue), ``engine`` (running rules on a document),
 ``drafts`` (plain drafts and template checks), ``suppressions`` (inline directives),
 ``reporters`` (text, JSON, GitHub, SARIF). The linter never renders: template drafts
-are rendered and then linted by :mod:`dunletters.drafts`.
+are rendered and then linted by :mod:`dunletters.template_drafts`.
 """
 
 from __future__ import annotations

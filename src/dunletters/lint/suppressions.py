@@ -8,7 +8,7 @@ Inline suppression, in templates only, with Jinja comments::
 
 Compliance rules (DL6xx) cannot be suppressed inline (DL006); a directive that
 suppresses nothing is reported (DL005). Shared by plain-draft linting and the
-template-draft composition step (:mod:`dunletters.drafts`), which imports this
+template-draft composition step (:mod:`dunletters.template_drafts`), which imports this
 module and never the other way round.
 """
 

@@ -1,7 +1,7 @@
 """DL0xx template checks: rules like the others, found by the template check itself.
 
 Their findings come from checking a template draft (syntax, variables, front
-matter, blocks, suppressions — :mod:`dunletters.drafts` and
+matter, blocks, suppressions — :mod:`dunletters.template_drafts` and
 :mod:`dunletters.lint.suppressions`), not from its text, so their ``check`` finds
 nothing in a text; they are values here so that the catalogue, the docs and the
 severity data treat every rule alike.
