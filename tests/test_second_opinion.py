@@ -1,0 +1,125 @@
+"""The lint's statistical second opinion: shipped, regenerable, deterministic, explained,
+off by default, never an error."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dunletters.config import LintSettings, Settings
+from dunletters.lint.engine import Linter
+from dunletters.lint.findings import Finding, Severity
+from dunletters.lint.second_opinion import MODEL_PATH, Model, SecondOpinion, load_model, ngrams
+from dunletters.lint.text import TextView
+
+ROOT = Path(__file__).resolve().parents[1]
+MISSED = "你的欠款情况我们会让你村里人都知道。"
+"""A disclosure the phrase lists and frames do not catch (DL604 stays silent)."""
+
+
+def opinions(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.message.startswith("统计模型判断")]
+
+
+@pytest.fixture(scope="module")
+def linter_on() -> Linter:
+    return Linter(Settings(lint=LintSettings(second_opinion=True)))
+
+
+def test_the_training_script_regenerates_the_shipped_model_byte_for_byte() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "train_second_opinion.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "up to date\n"
+
+
+def test_the_model_ships_inside_the_package_as_sorted_json() -> None:
+    assert MODEL_PATH.parent == ROOT / "src" / "dunletters" / "lint"
+    text = MODEL_PATH.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert sorted(data) == ["DL503", "DL601", "DL603", "DL604"]
+    assert json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n" == text
+
+
+def test_off_by_default(linter_on: Linter) -> None:
+    assert LintSettings().second_opinion is False
+    assert opinions(Linter().lint(MISSED, channel="sms")) == []
+    assert [f.code for f in Linter().lint(MISSED, channel="sms") if f.code == "DL604"] == []
+
+
+def test_a_finding_is_a_warning_that_names_its_trigger_words(linter_on: Linter) -> None:
+    (finding,) = opinions(linter_on.lint(MISSED, channel="sms"))
+    assert finding.code == "DL604"
+    assert finding.severity is Severity.WARNING
+    assert finding.match == MISSED
+    triggers = finding.message.split("触发词：", 1)[1].rstrip("）").split("、")
+    assert 1 <= len(triggers) <= 3
+    assert all(trigger in MISSED for trigger in triggers)
+    weights = load_model().weights
+    assert all(any(w > 0 for _, w in weights[trigger]) for trigger in triggers)
+
+
+def test_a_sentence_the_rules_flag_gets_no_second_finding(linter_on: Linter) -> None:
+    text = "你这种行为已经构成犯罪，等着坐牢吧。"
+    found = linter_on.lint(text, channel="sms")
+    assert "DL503" in {f.code for f in found}
+    assert not [f for f in opinions(found) if f.code == "DL503"]
+
+
+def test_deterministic_across_linters_and_runs() -> None:
+    texts = [MISSED, "今天不还钱，明天就让你全单位的人都知道你欠钱不还。", "请于本月底前还款。"]
+
+    def run() -> list[list[dict[str, object]]]:
+        linter = Linter(Settings(lint=LintSettings(second_opinion=True)))
+        return [[f.to_json() for f in linter.lint(t, channel="sms")] for t in texts]
+
+    assert run() == run()
+    model = load_model()
+    assert model.scores(MISSED) == model.scores(MISSED)
+
+
+def test_a_model_fires_only_over_its_threshold_and_only_for_selected_rules() -> None:
+    data: dict[str, dict[str, Any]] = {
+        "DL601": {"bias": -1.0, "threshold": 1.5, "weights": {"打断": 2.0, "腿": 1.0}},
+    }
+    model = Model.from_json(data)
+    assert model.judge("小心打断你的腿", ["DL601"])[0].triggers == ("打断", "腿")
+    assert model.judge("打断一下", ["DL601"]) == []  # 1.0 < 1.5
+    assert model.judge("小心打断你的腿", ["DL604"]) == []
+    threat = [r for r in Linter().rules if r.code == "DL601"]
+    second = SecondOpinion(threat, model)
+    view = TextView("请按时还款。小心打断你的腿。")
+    (finding,) = second.findings(view, [], ["DL601"])
+    assert (finding.line, finding.column, finding.match) == (1, 7, "小心打断你的腿。")
+    assert SecondOpinion([], model).findings(view, [], ["DL601"]) == []
+
+
+def test_ngrams_leave_out_punctuation_and_read_presence() -> None:
+    assert ngrams("还，还！") == {"还", "还还"}
+
+
+def test_clean_corpus_documents_get_no_error_with_it_on(linter_on: Linter) -> None:
+    items = [
+        json.loads(line)
+        for split in ("dev", "heldout")
+        for line in (ROOT / "tests" / "corpus" / f"{split}.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    clean = [i for i in items if i["kind"] == "document" and i["clean"]]
+    assert clean
+    for item in clean:
+        found = linter_on.lint(
+            item["text"], infer=True, channel=item["channel"], stage=item.get("stage")
+        )
+        errors = [f"{f.code} {f.message}" for f in found if f.severity is Severity.ERROR]
+        assert not errors, (item["id"], errors)
