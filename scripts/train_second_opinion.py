@@ -119,7 +119,7 @@ def train(examples: list[Example]) -> tuple[float, dict[str, float]]:
 
 
 def score(bias: float, weights: dict[str, float], grams: frozenset[str]) -> float:
-    """A unit's score, summed in a fixed order (the same as the lint's)."""
+    """A unit's score, summed in a fixed order."""
     return bias + sum(weights.get(gram, 0.0) for gram in sorted(grams))
 
 
