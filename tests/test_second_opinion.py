@@ -4,6 +4,7 @@ off by default, never an error."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,12 +15,20 @@ import pytest
 from dunletters.config import LintSettings, Settings
 from dunletters.lint.engine import Linter
 from dunletters.lint.findings import Finding, Severity
-from dunletters.lint.second_opinion import MODEL_PATH, Model, SecondOpinion, load_model, ngrams
+from dunletters.lint.second_opinion import (
+    CODES,
+    MODEL_PATH,
+    Model,
+    SecondOpinion,
+    cue_patterns,
+    load_model,
+    ngrams,
+)
 from dunletters.lint.text import TextView
 
 ROOT = Path(__file__).resolve().parents[1]
-MISSED = "你的欠款情况我们会让你村里人都知道。"
-"""A disclosure the phrase lists and frames do not catch (DL604 stays silent)."""
+MISSED = "你表弟那边我们也去过了，他说会劝你。"
+"""A disclosure (written for this test) the phrase lists and frames do not catch."""
 
 
 def opinions(findings: list[Finding]) -> list[Finding]:
@@ -39,7 +48,11 @@ def test_the_training_script_regenerates_the_shipped_model_byte_for_byte() -> No
         cwd=ROOT,
         check=False,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == 0, (
+        result.stdout
+        + result.stderr
+        + "（语料或词表例句已变：运行 python scripts/train_second_opinion.py）"
+    )
     assert result.stdout == "up to date\n"
 
 
@@ -47,7 +60,8 @@ def test_the_model_ships_inside_the_package_as_sorted_json() -> None:
     assert MODEL_PATH.parent == ROOT / "src" / "dunletters" / "lint"
     text = MODEL_PATH.read_text(encoding="utf-8")
     data = json.loads(text)
-    assert sorted(data) == ["DL503", "DL601", "DL603", "DL604"]
+    assert data and set(data) <= set(CODES)
+    assert all(entry["method"] in ("nb", "lr") for entry in data.values())
     assert json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n" == text
 
 
@@ -62,22 +76,25 @@ def test_a_finding_is_a_warning_that_names_its_trigger_words(linter_on: Linter) 
     assert finding.code == "DL604"
     assert finding.severity is Severity.WARNING
     assert finding.match == MISSED
+    assert finding.message.startswith("统计模型判断可能属于向第三方透露")
     triggers = finding.message.split("触发词：", 1)[1].rstrip("）").split("、")
     assert 1 <= len(triggers) <= 3
     assert all(trigger in MISSED for trigger in triggers)
+    assert [f.code for f in Linter().lint(MISSED, channel="sms") if f.code in CODES] == []
     weights = load_model().weights
     assert all(any(w > 0 for _, w in weights[trigger]) for trigger in triggers)
 
 
 def test_a_sentence_the_rules_flag_gets_no_second_finding(linter_on: Linter) -> None:
-    text = "你这种行为已经构成犯罪，等着坐牢吧。"
+    text = "你再躲着不还，我就去找你哥要钱了。"
+    assert load_model().scores(text)[0] >= load_model().threshold[0]
     found = linter_on.lint(text, channel="sms")
-    assert "DL503" in {f.code for f in found}
-    assert not [f for f in opinions(found) if f.code == "DL503"]
+    assert "DL604" in {f.code for f in found}
+    assert opinions(found) == []
 
 
 def test_deterministic_across_linters_and_runs() -> None:
-    texts = [MISSED, "今天不还钱，明天就让你全单位的人都知道你欠钱不还。", "请于本月底前还款。"]
+    texts = [MISSED, "天天有人守在他家门口等他还钱。", "请于本月底前还款。"]
 
     def run() -> list[list[dict[str, object]]]:
         linter = Linter(Settings(lint=LintSettings(second_opinion=True)))
@@ -96,16 +113,44 @@ def test_a_model_fires_only_over_its_threshold_and_only_for_selected_rules() -> 
     assert model.judge("小心打断你的腿", ["DL601"])[0].triggers == ("打断", "腿")
     assert model.judge("打断一下", ["DL601"]) == []  # 1.0 < 1.5
     assert model.judge("小心打断你的腿", ["DL604"]) == []
+    assert model.gates == (None,)
+    gate = {"DL601": re.compile("否则")}
+    gated = Model.from_json({"DL601": {**data["DL601"], "gate": True}}, gate)
+    assert gated.judge("小心打断你的腿", ["DL601"]) == []  # no cue word, no verdict
+    assert gated.judge("否则小心打断你的腿", ["DL601"])[0].code == "DL601"
+    shipped = Model.from_json({"DL601": {**data["DL601"], "gate": True}})
+    assert shipped.gates == (cue_patterns()["DL601"],)
     threat = [r for r in Linter().rules if r.code == "DL601"]
     second = SecondOpinion(threat, model)
     view = TextView("请按时还款。小心打断你的腿。")
     (finding,) = second.findings(view, [], ["DL601"])
     assert (finding.line, finding.column, finding.match) == (1, 7, "小心打断你的腿。")
     assert SecondOpinion([], model).findings(view, [], ["DL601"]) == []
+    (rule,) = threat
+    insult = Finding(
+        code="DL602", name="insult", severity=Severity.ERROR, principle=rule.principle,
+        message="…", line=1, column=7, end_line=1, end_column=14, match="", offset=6,
+        end_offset=8,
+    )  # fmt: skip
+    assert second.findings(view, [insult], ["DL601"]) == []  # the rules judged it
 
 
 def test_ngrams_leave_out_punctuation_and_read_presence() -> None:
     assert ngrams("还，还！") == ["还", "还还"]
+
+
+def test_the_model_reads_traditional_text_as_it_reads_simplified(linter_on: Linter) -> None:
+    traditional = "你表弟那邊我們也去過了，他說會勸你。"
+    (finding,) = opinions(linter_on.lint(traditional, channel="sms"))
+    assert finding.code == "DL604"
+    assert finding.match == traditional
+
+
+def test_cue_words_expand_the_shared_vocabularies() -> None:
+    cues = cue_patterns()
+    assert set(cues) == set(CODES)
+    assert cues["DL604"].search("小舅子") and cues["DL603"].search("派出所")
+    assert cues["DL604"].search("请按时还款") is None
 
 
 def test_clean_corpus_documents_get_no_error_with_it_on(linter_on: Linter) -> None:
@@ -121,5 +166,5 @@ def test_clean_corpus_documents_get_no_error_with_it_on(linter_on: Linter) -> No
         found = linter_on.lint(
             item["text"], infer=True, channel=item["channel"], stage=item.get("stage")
         )
-        errors = [f"{f.code} {f.message}" for f in found if f.severity is Severity.ERROR]
-        assert not errors, (item["id"], errors)
+        errors = [f.code for f in found if f.severity is Severity.ERROR]
+        assert not errors, (item["id"], errors)  # ids and codes only: held-out stays unread
