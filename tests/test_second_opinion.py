@@ -111,12 +111,12 @@ def test_a_model_fires_only_over_its_threshold_and_only_for_selected_rules() -> 
     }
     model = Model.from_json(data)
     assert model.judge("小心打断你的腿", ["DL601"])[0].triggers == ("打断", "腿")
-    assert model.judge("打断一下", ["DL601"]) == []  # 1.0 < 1.5
-    assert model.judge("小心打断你的腿", ["DL604"]) == []
+    assert model.judge("打断一下", ["DL601"]) == ()  # 1.0 < 1.5
+    assert model.judge("小心打断你的腿", ["DL604"]) == ()
     assert model.gates == (None,)
     gate = {"DL601": re.compile("否则")}
     gated = Model.from_json({"DL601": {**data["DL601"], "gate": True}}, gate)
-    assert gated.judge("小心打断你的腿", ["DL601"]) == []  # no cue word, no verdict
+    assert gated.judge("小心打断你的腿", ["DL601"]) == ()  # no cue word, no verdict
     assert gated.judge("否则小心打断你的腿", ["DL601"])[0].code == "DL601"
     shipped = Model.from_json({"DL601": {**data["DL601"], "gate": True}})
     assert shipped.gates == (cue_patterns()["DL601"],)

@@ -44,6 +44,9 @@ ORDERS = (1, 2, 3)
 """The n-gram lengths the model reads (characters)."""
 TRIGGERS = 3
 """How many n-grams a finding names."""
+REMEMBERED = 4096
+"""Verdicts kept per linter, by sentence: a batch's letters repeat their template's
+sentences, so most are judged once."""
 _SKIP = frozenset(" \t\r\n，。！？；：、,.!?;:\"'“”‘’（）()【】《》[]-—…·")
 
 
@@ -127,10 +130,10 @@ class Model:
                 totals[index] += weight
         return totals
 
-    def judge(self, folded: str, codes: Collection[str]) -> list[Verdict]:
+    def judge(self, folded: str, codes: Collection[str]) -> tuple[Verdict, ...]:
         """The verdicts over threshold (and through the gate) among ``codes``."""
         totals = self.scores(folded)
-        verdicts = []
+        verdicts: list[Verdict] = []
         for index, code in enumerate(self.codes):
             if code not in codes or totals[index] < self.threshold[index]:
                 continue
@@ -144,7 +147,7 @@ class Model:
                 if at == index and weight > 0
             ]
             verdicts.append(Verdict(code, totals[index], _triggers(present)))
-        return verdicts
+        return tuple(verdicts)
 
 
 def _triggers(present: Sequence[tuple[float, str]]) -> tuple[str, ...]:
@@ -172,12 +175,13 @@ class SecondOpinion:
         self.model = model or load_model()
         known = set(self.model.codes)
         self.rules = {rule.code: rule for rule in rules if rule.code in known}
+        self._judge = lru_cache(maxsize=REMEMBERED)(self.model.judge)
 
     def findings(
         self, view: TextView, found: Sequence[Finding], applicable: Iterable[str]
     ) -> list[Finding]:
         """Warnings for the sentences the rules left silent, of the codes the model judges."""
-        codes = [code for code in applicable if code in self.rules]
+        codes = tuple(code for code in applicable if code in self.rules)
         if not codes:
             return []
         flagged = [(f.offset, f.end_offset) for f in found if f.code in CODES]
@@ -186,7 +190,7 @@ class SecondOpinion:
         for sentence in view.sentences:
             if any(start < sentence.end and sentence.start < end for start, end in flagged):
                 continue
-            for verdict in self.model.judge(folded[sentence.start : sentence.end], codes):
+            for verdict in self._judge(folded[sentence.start : sentence.end], codes):
                 added.append(self._finding(verdict, sentence.start, sentence.end, view))
         return added
 
