@@ -47,17 +47,22 @@ TRIGGERS = 3
 REMEMBERED = 4096
 """Verdicts kept per linter, by sentence: a batch's letters repeat their template's
 sentences, so most are judged once."""
-_SKIP = frozenset(" \t\r\n，。！？；：、,.!?;:\"'“”‘’（）()【】《》[]-—…·")
+_SKIP = str.maketrans("", "", " \t\r\n，。！？；：、,.!?;:\"'“”‘’（）()【】《》[]-—…·")
+"""Spaces and punctuation, left out of the n-grams."""
 
 
 def ngrams(folded: str) -> list[str]:
     """The distinct character 1–3-grams of a folded sentence in a fixed order (by length,
     then position), punctuation and spaces left out: the model reads presence, not
     counts, and a fixed order keeps its float sums the same in every process."""
-    chars = "".join([c for c in folded.lower() if c not in _SKIP])
+    return list(dict.fromkeys(_grams(folded)))
+
+
+def _grams(folded: str) -> list[str]:
+    """Every character 1–3-gram, repeats included, in :func:`ngrams`' order."""
+    chars = folded.lower().translate(_SKIP)
     size = len(chars)
-    grams = [chars[i : i + n] for n in ORDERS for i in range(size - n + 1)]
-    return list(dict.fromkeys(grams))
+    return [chars[i : i + n] for n in ORDERS for i in range(size - n + 1)]
 
 
 def cue_patterns(path: Path = CUES_PATH) -> dict[str, re.Pattern[str]]:
@@ -124,9 +129,11 @@ class Model:
     def scores(self, folded: str) -> list[float]:
         """Each code's score for a folded sentence (bias + its known n-grams' weights)."""
         totals = list(self.bias)
-        get = self.weights.get
-        for gram in ngrams(folded):
-            for index, weight in get(gram, ()):
+        weights = self.weights
+        # The known n-grams only, deduplicated after filtering (most are unknown): the
+        # same n-grams in the same order as ngrams(), so the same sums.
+        for gram in dict.fromkeys(filter(weights.__contains__, _grams(folded))):
+            for index, weight in weights[gram]:
                 totals[index] += weight
         return totals
 
