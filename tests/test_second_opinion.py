@@ -82,7 +82,9 @@ def test_a_finding_is_a_warning_that_names_its_trigger_words(linter_on: Linter) 
     assert all(trigger in MISSED for trigger in triggers)
     assert [f.code for f in Linter().lint(MISSED, channel="sms") if f.code in CODES] == []
     weights = load_model().weights
-    assert all(any(w > 0 for _, w in weights[trigger]) for trigger in triggers)
+    for trigger in triggers:  # each a run of the sentence covered by positive n-grams
+        assert any(w > 0 for gram in ngrams(trigger) for _, w in weights.get(gram, ()))
+    assert triggers == ["那边我们也"]
 
 
 def test_a_sentence_the_rules_flag_gets_no_second_finding(linter_on: Linter) -> None:
@@ -112,6 +114,10 @@ def test_a_model_fires_only_over_its_threshold_and_only_for_selected_rules() -> 
     model = Model.from_json(data)
     assert model.judge("小心打断你的腿", ["DL601"])[0].triggers == ("打断", "腿")
     assert model.judge("打断一下", ["DL601"]) == ()  # 1.0 < 1.5
+    overlapping = Model.from_json(
+        {"DL601": {"bias": 0.0, "threshold": 1.0, "weights": {"打断": 2.0, "断你": 1.5, "腿": 1.0}}}
+    )
+    assert overlapping.judge("小心打断你的腿", ["DL601"])[0].triggers == ("打断你", "腿")
     assert model.judge("小心打断你的腿", ["DL604"]) == ()
     assert model.gates == (None,)
     gate = {"DL601": re.compile("否则")}

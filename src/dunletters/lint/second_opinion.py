@@ -153,12 +153,14 @@ class Model:
                 for at, weight in self.weights.get(gram, ())
                 if at == index and weight > 0
             ]
-            verdicts.append(Verdict(code, totals[index], _triggers(present)))
+            verdicts.append(Verdict(code, totals[index], _triggers(present, folded)))
         return tuple(verdicts)
 
 
-def _triggers(present: Sequence[tuple[float, str]]) -> tuple[str, ...]:
-    """The heaviest n-grams, longest first among equals, none inside one already named."""
+def _triggers(present: Sequence[tuple[float, str]], folded: str) -> tuple[str, ...]:
+    """The words of the sentence that weighed most: the heaviest n-grams (longest first
+    among equals, none inside one already taken), each widened to the run of the
+    sentence the taken n-grams cover together (「那边我」+「边我们」 read 「那边我们」)."""
     chosen: list[str] = []
     for _weight, gram in sorted(present, key=lambda pair: (-pair[0], -len(pair[1]), pair[1])):
         if any(gram in other or other in gram for other in chosen):
@@ -166,7 +168,24 @@ def _triggers(present: Sequence[tuple[float, str]]) -> tuple[str, ...]:
         chosen.append(gram)
         if len(chosen) == TRIGGERS:
             break
-    return tuple(chosen)
+    covered = [False] * len(folded)
+    for gram in chosen:
+        at = folded.find(gram)
+        if at >= 0:
+            covered[at : at + len(gram)] = [True] * len(gram)
+    runs: list[str] = []
+    for gram in chosen:
+        at = folded.find(gram)
+        if at < 0:  # across punctuation: named as it is
+            runs.append(gram)
+            continue
+        start, end = at, at + len(gram)
+        while start > 0 and covered[start - 1]:
+            start -= 1
+        while end < len(folded) and covered[end]:
+            end += 1
+        runs.append(folded[start:end])
+    return tuple(dict.fromkeys(runs))
 
 
 @lru_cache(maxsize=1)
