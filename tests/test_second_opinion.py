@@ -3,6 +3,7 @@ off by default, never an error."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -174,3 +175,45 @@ def test_clean_corpus_documents_get_no_error_with_it_on(linter_on: Linter) -> No
         )
         errors = [f.code for f in found if f.severity is Severity.ERROR]
         assert not errors, (item["id"], errors)  # ids and codes only: held-out stays unread
+
+
+def _script(name: str, path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def trainer() -> Any:
+    return _script("train_second_opinion", ROOT / "scripts" / "train_second_opinion.py")
+
+
+def test_the_threshold_stops_before_the_first_false_alarm(trainer: Any) -> None:
+    rules = (1, 1, 5)  # the rules' own precision: 50 %
+    scored = [(5.0, True), (4.0, False), (3.0, False), (2.0, True), (1.5, True), (1.0, True)]
+    fit = trainer.choose(scored, rules)
+    # 2/4 at 4.0; 2/5 at 3.0 drops below 50 % (5/8 at 1.0 would not: it stops anyway)
+    assert (fit.threshold, fit.added) == (4.0, (1, 1))
+    strict = trainer.choose(scored, (10, 0, 5))  # 100 %: no false alarm allowed
+    assert (strict.threshold, strict.added) == (5.0, (1, 0))
+    assert trainer.choose([(3.0, False), (2.0, True)], (10, 0, 5)).threshold is None
+
+
+def test_both_learners_are_deterministic(trainer: Any) -> None:
+    texts = [("我们会通知你的单位", True), ("请按时还款", False), ("我们会通知你的家人", True)]
+    examples = [(trainer.grams(t), label) for t, label in texts * 3]
+    for learn in (trainer.train_nb, trainer.train_lr):
+        first, again = learn(examples), learn(list(examples))
+        assert first == again
+        assert first[1]  # it learnt some weights
+        assert first[1].get("通知", 0) > 0 > first[1].get("还款", 0)
+
+
+def test_the_benchmark_switch_reaches_the_linter() -> None:
+    bench = _script("lint_accuracy", ROOT / "benchmarks" / "lint_accuracy.py")
+    assert bench.measure("HEAD", second_opinion=True)["dev"].items == 0  # no new items
+    with pytest.raises(SystemExit):
+        bench.main(["--second-opinion", "maybe"])
