@@ -288,3 +288,25 @@ def test_phrase_list_wordings(text: str, code: str) -> None:
     """Wordings the phrase lists catch rather than the frames (the frames' own examples
     are tested with the frames)."""
     assert _codes(text, code), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a reader's question or advice about collectors' conduct reports no act
+        ("催收可以联系家人吗？", False),
+        ("讨债公司可以上门吗？法律是怎么规定的。", False),
+        ("逾期后催收会不会去我单位？", False),
+        ("被催收骚扰家人怎么办？可以向监管部门投诉。", False),
+        ("遇到讨债公司在楼道张贴告示，应当及时拍照取证。", False),
+        ("债务人可以要求催收机构停止联系其家人。", False),
+        # the collector's own question, a narration and a threat still do
+        ("你是想让我们通知你单位吗？", True),
+        ("被告人多次到被害人家中索要欠款。", True),
+        ("你女朋友知道你欠了这么多网贷吗？", True),
+        ("再不还钱，我们就联系你的家人。", True),
+    ],
+)
+def test_questions_and_advice_about_collectors_report_no_act(text: str, expected: bool) -> None:
+    """Explainer pages ask what collectors may do; the question is no disclosure."""
+    assert bool(_codes(text, "DL604")) is expected

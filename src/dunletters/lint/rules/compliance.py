@@ -56,6 +56,8 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
         if not _negated(ctx.view.folded, hit.start)
     ]
     hits += _framed(ctx, "DL604", ctx.messages["DL604"]["frame"], hits)
+    if hits and ("?" in ctx.text or "？" in ctx.text or _ADVICE_WORDS.search(ctx.text)):
+        hits = [hit for hit in hits if not _explains(ctx.view.folded, hit.start)]
     if ("保证" in ctx.text or "担保" in ctx.text) and _TO_GUARANTOR.search(ctx.text):
         hits = [hit for hit in hits if not _GUARANTEE_CALL.fullmatch(ctx.text, hit.start, hit.end)]
     if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
@@ -86,6 +88,34 @@ _TO_GUARANTOR = re.compile(
 ask to pay (card measures Art. 68; 中支协 Art. 83)."""
 _GUARANTEE_CALL = re.compile(r"代为(?:偿还|还款|清偿|归还)")
 """What a guarantor is asked to do; to anyone else it is DL604's 代偿."""
+
+_ADVICE_WORDS = re.compile("遇到|碰到|遭遇|被催|遭到|要求")
+_ASKS_WHETHER = re.compile(
+    r"(?:催收|讨债|要债|收数|追数|网贷|银行|平台|贷款|信用卡|花呗|借呗|逾期)[^，,。！？!?\n]{0,14}?"
+    r"(?:可以|可不可以|能不能|能|会不会|会|是否|有没有权|有权|真的会|真的能)[^。！？!?\n]{0,24}?[？?]"
+)
+"""A reader's question about what collectors may do (「催收可以联系家人吗？」)."""
+_ADVISES = re.compile(
+    r"\s*(?:如果?|若)?(?:被(?![告害执申诉])|遭到?|遇到|碰到|遭遇)[^。！？!?\n]{0,30}?"
+    r"(?:怎么办|如何|怎样|应当|应该|可以)"
+    r"|[^。！？!?\n]{0,10}?(?:可以|有权)要求[^，,。！？!?\n]{0,12}?(?:停止|不再|不得)"
+)
+"""Advice that opens the sentence (「被催收骚扰家人怎么办？」, 「遇到…应当及时取证」,
+「债务人可以要求催收机构停止联系其家人」)."""
+
+
+def _explains(text: str, start: int) -> bool:
+    """The sentence asks or advises about collectors' conduct, in the reader's voice, and
+    reports no act: explainer pages quote such questions; a collector's own question
+    speaks as 我们/我司."""
+    begin = opening(text, start, "。！？!?\n", max(0, start - 60))
+    end = min(len(text), closing(text, start, "。！？!?\n", start + 60) + 1)
+    if re.search("我们|我司|我方|我行|本公司|本行", text[begin:end]):
+        return False
+    return (
+        _ADVISES.match(text, begin, end) is not None
+        or _ASKS_WHETHER.search(text, begin, end) is not None
+    )
 
 
 _NOT_DONE = re.compile(
