@@ -27,11 +27,12 @@ REPORTED_CODES = frozenset({"DL601", "DL602"})
 
 _CUE = re.compile(
     "(?:催收(?:[员員]|人[员員]|的|公司|方)?|[讨討][债債](?:的|人|人[员員]|公司)|追[债債]的|收[数數]佬|[债債]主"
-    "|[对對]方|他[们們]|佢哋|那人|那[边邊])"
+    "|[对對]方|他[们們]|佢哋|那人|那[边邊]|有人|陌生(?:人|号码|號碼|电话|電話)|[短简簡]信|[讯訊]息|消息|平台的人)"
     "[^。！？!?\n]{0,8}?(?:[说說]|[称稱]|[讲講]|[扬揚]言|威[胁脅]|恐[吓嚇]|放[话話]|[声聲][称稱]|[骂罵]|[话話])"
 )
-"""Who reports what a collector said: 「催收员在电话里说」「对方扬言」「他們威脅我話」
-(traditional characters and Cantonese as written: the cue is read on the original text)."""
+"""Who reports what a collector said: 「催收员在电话里说」「对方扬言」「他們威脅我話」,
+or a message that said it: 「有个陌生号码发消息说」「短信称」 (traditional characters and
+Cantonese as written: the cue is read on the original text)."""
 _SENTENCE_END = re.compile("[。！？!?\n]")
 _KEY = id(_CUE)
 """Where a text's view keeps its swapped view (``TextView.scans`` is keyed by scanner)."""
