@@ -32,6 +32,18 @@ def _codes(text: str) -> set[str]:
         # a visit announced is DL604's; with menace it is also DL601
         ("外访人员已上门，请保持有人在家。", {"DL604"}, {"DL601"}),
         ("我们知道你孩子在哪上学，你自己掂量。", {"DL601"}, set()),
+        # a promise not to act, or a rule that forbids it, is no threat; 「不要逼我们」 is one
+        ("我行承诺不会上门找您，也不会派人去您老家。", set(), {"DL601"}),
+        ("严禁催收人员上门讨债、找人上门。", set(), {"DL601"}),
+        ("本公司不会对您不客气，请放心沟通。", set(), {"DL601"}),
+        ("不要逼我们上门讨债。", {"DL601"}, set()),
+        # asking whether the debtor means to default names no one; 「赖账的人」 does
+        ("欠了三个月了，您不会是想赖账吧？", set(), {"DL602"}),
+        ("像你这种赖账的人我见多了。", {"DL602"}, set()),
+        # 「欠债不还」 painted on a door shows the debt to the street (DL604), it is no curse
+        ("讨债的在他家门上写上“欠债不还，天理难容”。", set(), {"DL602"}),
+        # waiting for the court's summons is DL502's step, not a threat of harm
+        ("你就等着收法院传票吧。", set(), {"DL601"}),
     ],
 )
 def test_border_cases(text: str, fires: set[str], silent: set[str]) -> None:

@@ -17,7 +17,7 @@ from dunletters.lint.lexicon import Lexicon, builtin_lexicons
 from dunletters.lint.rule import ALL_STAGES, Check, Hit, Rule, with_data
 from dunletters.lint.ruledata import RuleData
 from dunletters.lint.rules.common import _existence, _framed
-from dunletters.lint.rules.reported import REPORTED_CODES, reported_hits
+from dunletters.lint.rules.reported import REPORTED_CODES, promised_not, reported_hits
 
 __all__ = ["declared", "existence_rule"]
 
@@ -28,6 +28,8 @@ def _check(code: str, lexicon: str, framed: bool) -> Check:
     def check(ctx: LintContext) -> list[Hit]:
         messages = ctx.messages[code]
         hits = _existence(ctx, lexicon, messages["match"])
+        if code in REPORTED_CODES:  # 「我行承诺不会上门找您」: a promise, not a threat
+            hits = [hit for hit in hits if not promised_not(ctx.view.folded, hit.start)]
         if framed:
             hits += _framed(ctx, code, messages["frame"], hits)
         if code in REPORTED_CODES:  # 「催收员说不还钱就弄死我」: the debtor's report

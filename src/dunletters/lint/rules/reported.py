@@ -18,25 +18,50 @@ from dataclasses import replace
 from dunletters.lint.context import LintContext
 from dunletters.lint.rule import Hit
 from dunletters.lint.rules.common import _existence, _framed
-from dunletters.lint.text import TextView
+from dunletters.lint.text import TextView, opening
 
-__all__ = ["REPORTED_CODES", "reported_hits"]
+__all__ = ["REPORTED_CODES", "promised_not", "reported_hits"]
 
 REPORTED_CODES = frozenset({"DL601", "DL602"})
 """The rules whose wordings are read again in a first-person report."""
 
 _CUE = re.compile(
     "(?:催收(?:[员員]|人[员員]|的|公司|方)?|[讨討][债債](?:的|人|人[员員]|公司)|追[债債]的|收[数數]佬|[债債]主"
-    "|[对對]方|他[们們]|佢哋|那人|那[边邊])"
+    "|[对對]方|他[们們]|佢哋|那人|那[边邊]|有人|陌生(?:人|号码|號碼|电话|電話)|[短简簡]信|[讯訊]息|消息|平台的人)"
     "[^。！？!?\n]{0,8}?(?:[说說]|[称稱]|[讲講]|[扬揚]言|威[胁脅]|恐[吓嚇]|放[话話]|[声聲][称稱]|[骂罵]|[话話])"
 )
-"""Who reports what a collector said: 「催收员在电话里说」「对方扬言」「他們威脅我話」
-(traditional characters and Cantonese as written: the cue is read on the original text)."""
+"""Who reports what a collector said: 「催收员在电话里说」「对方扬言」「他們威脅我話」,
+or a message that said it: 「有个陌生号码发消息说」「短信称」 (traditional characters and
+Cantonese as written: the cue is read on the original text)."""
 _SENTENCE_END = re.compile("[。！？!?\n]")
 _KEY = id(_CUE)
 """Where a text's view keeps its swapped view (``TextView.scans`` is keyed by scanner)."""
 _REPORTER = re.compile("我(?![们們哋行司方部处處单單公])")
 """The reporter's 我 — not the collector's 我们、我行、我司 that a report may quote."""
+
+
+_PROMISE_NOT = re.compile(
+    "不会|不再|不得(?!不|安宁|安生|好死|好过|善终)|绝不|决不|从不|从未|并不|不曾|未曾|不准|不允许"
+    "|严禁|禁止|承诺不"
+)
+"""Words by which a letter promises or a rule forbids the act (not 「不要」「别」: 「不要逼我们
+上门讨债」 is itself a threat)."""
+_RULE_OPENING = re.compile(
+    r"\s*(?:[^，,。；;]{0,8}?(?:严禁|禁止|不得(?!不)|不准|不允许|杜绝)|(?:如|若|如果)(?:您|你)?(?:遇到?|发现))"
+)
+"""A clause that opens with a prohibition or with 如遇 states a rule or advice."""
+
+
+def promised_not(text: str, start: int) -> bool:
+    """A phrase-list match the letter promises not to do or a rule forbids, just before it
+    in the same phrase (「我行承诺不会上门找您」「严禁催收人员上门讨债」), read as the
+    frames read their own matches."""
+    phrase = opening(text, start, "。！？!?；;\n，,", max(0, start - 12))
+    if _PROMISE_NOT.search(text, phrase, start + 1) is not None:
+        return True
+    reach = max(0, start - 40)
+    clause = opening(text, start, "。！？!?；;\n", reach)
+    return (clause > reach or reach == 0) and _RULE_OPENING.match(text, clause, start) is not None
 
 
 def _swapped(text: str) -> str | None:
@@ -73,7 +98,11 @@ def reported_hits(
         return []
     swapped = view.text
     turned = replace(ctx, view=view)
-    hits = _existence(turned, lexicon, messages["match"])
+    hits = [
+        hit
+        for hit in _existence(turned, lexicon, messages["match"])
+        if not promised_not(view.folded, hit.start)
+    ]
     if "frame" in messages:
         hits += _framed(turned, code, messages["frame"], hits)
     covered = [(hit.start, hit.end) for hit in found]
