@@ -149,6 +149,15 @@ EXPLAINED_OR_LAWFUL = [
     "如双方协商不成，可依法通过诉讼途径解决。",
     "双方均可向合同签订地人民法院起诉。",
     "如发生争议，各方可向有管辖权的法院提起诉讼。",
+    # prior talks that came to nothing, and a collection schedule's day count: a reason
+    "我公司接受委托后多次与贵公司进行接洽，但贵公司一直没有还款诚意，现正式发出律师函。",
+    "双方反复协商陷入僵局，本所现受托向贵司发出律师函。",
+    "第10天拨打紧急联系人电话，第15日发送律师函。",
+    # a court clerk naming the court, a court's case number retold, a claim quoted as a tactic
+    "我是XX省某某县人民法院民事审判庭的工作人员，想向您核实一笔货款。",
+    "有的短信还附带着法院的案号。",
+    "骗子以“冻结账户”“法院起诉”等话术恐吓借款人。",
+    "他们用「起诉立案」之类的说辞施压。",
     # the court named as the issuer of a writ, or detention: a false claim (DL603)
     "我们已经拿到法院传票了。",
     "你的法院判决书已经下来了。",

@@ -115,13 +115,13 @@ _PHRASE_MARKS = "，,。；;！？!?\n"
 _PHRASE_END = re.compile(f"[{_PHRASE_MARKS}]")
 _AS_IDENTITY_BEFORE = re.compile(
     r"(?:冒充|假冒|冒用|假借|盗用|自称|谎称|声称|伪造|私刻|仿造|仿冒|受|是|系|和|跟|与)"
-    r"[^，,。；;！？!?\n]{0,6}$"
+    r"[^，,。；;！？!?\n]{0,12}$"
 )
 _AS_IDENTITY_AFTER = re.compile(
     r"(?:的)?(?:人|同志|工作人员|执行人员|名义|旗号|委托|指定|指派|授权|法警|干警|法官|黑名单|系统"
     r"|公章|印章|公函)"
 )
-_WRIT_AFTER = re.compile(r"(?:的)?(?:传票|判决书|裁定书|执行令|执行通知书)")
+_WRIT_AFTER = re.compile(r"(?:的)?(?:传票|判决书|裁定书|执行令|执行通知书|案号|文书|公告)")
 _COMING = re.compile(r"将|会|要|准备|等着|等|即将|马上|就")
 """Before a court's writ: a suit still to come (「准备好收法院传票吧」), which is a legal
 step (DL502), not only a writ claimed as already issued (「已收到法院传票」)."""
@@ -164,10 +164,19 @@ _DETAINED = re.compile(r"(?:拘留|逮捕|拘传|刑拘|抓捕|羁押|枪毙)")
 (DL603), not a lawful step with a missing reason."""
 
 
+_QUOTED_TACTIC = re.compile(
+    r"[^，,。；;！？!?\n“”\"「」『』]{0,8}[”\"」』][^，,。；;！？!?\n]{0,12}?"
+    r"(?:话术|说辞|说法|字眼|借口|幌子|为由|相威胁|相要挟)"
+)
+"""After the legal word: 「以“冻结账户”“起诉立案”等话术施压」 reports, in quotes, what
+someone claimed to press a victim (DL603), not a step the creditor takes."""
+
+
 def _impostors_claim(text: str, start: int, end: int) -> bool:
     """The legal word is an impostor's claim: in a sentence reporting someone posing as an
-    authority, or followed by detention (see ``_IMPERSONATED`` and ``_DETAINED``)."""
-    if _DETAINED.match(text, end):
+    authority, quoted as a pressure tactic, or followed by detention (see
+    ``_IMPERSONATED``, ``_QUOTED_TACTIC`` and ``_DETAINED``)."""
+    if _DETAINED.match(text, end) or _QUOTED_TACTIC.match(text, end):
         return True
     sentence = opening(text, start, _SENTENCE_END)
     found = _FULL_STOP.search(text, end)
