@@ -74,6 +74,10 @@ def test_the_senders_own_staff_mobile_is_a_number_to_call(text: str) -> None:
         "你母亲王某某（主任：13912345678）已被告知你的欠款。",
         "催收员已联系你母亲13800138000。",
         "业务员已打给你的紧急联系人李某13912345678。",
+        # a public post exposing someone: the number is theirs, not one to call
+        "大家小心这个骗子，骗子手机号：13800132718。",
+        "曝光老赖，此人电话13912345678，欠钱不还。",
+        "该男子手机号码：13800138000，见到请转告他还钱。",
     ],
 )
 def test_a_relatives_mobile_stays_reported_beside_a_title(text: str) -> None:

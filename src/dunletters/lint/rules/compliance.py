@@ -125,10 +125,12 @@ _THIRD_PARTY_WORDS = (
     r"|亲属|亲戚|朋友|好友|同事|领导|担保人|保证人|哥哥|姐姐|弟弟|妹妹|兄弟|姐妹"
     r"|房东|室友|舍友|老板|上司|邻居|同学|媳妇|对象|男朋友|女朋友|男友|女友|舅舅|姑姑|叔叔|阿姨"
     r"|爷爷|奶奶|外公|外婆|(?:你|您)(?:哥|姐|弟|妹|爸|妈|叔|舅|姨|姑)|联系人\s?[1-9一二三]"
+    r"|骗子|此人|该人|这个人|这人|该男子|该女子|老赖|赖账的?人|欠债人|欠钱(?:不还)?的人"
 )
 _THIRD_PARTY_BEFORE = re.compile(_THIRD_PARTY_WORDS)
 """Before a mobile: whose number it is — a relative's or a contact's is their data, even
-beside 电话 or 联系."""
+beside 电话 or 联系, and so is the number of someone a public post exposes (「骗子手机号：…」,
+「此人电话」)."""
 _THIRD_PARTY_AFTER = re.compile(rf"\s?[（(](?:{_THIRD_PARTY_WORDS})")
 """Or just after it: 「联系人：张某 139-1234-5678（配偶）」."""
 _PERSONAL_PAYEE = re.compile(
