@@ -139,6 +139,9 @@ def test_the_creditor_named_by_a_placeholder_signature_quotes_or_a_mandate(text:
         "我方将把案件转交给丙丁律师事务所，请尽快还款。",
         "欠款已交由戊己法律服务有限公司跟进。",
         "再不还款将递交某某律师事务所起诉。",
+        # the company greeted is the debtor, not the writer
+        "租赁费用提醒：佛山甲乙家具有限公司您好，您10月租赁费用未结清，请尽快缴费。",
+        "甲乙商贸有限公司你好，贵司货款已逾期，请尽快付款。",
     ],
 )
 def test_no_creditor_named_stays_reported(text: str) -> None:
@@ -179,6 +182,9 @@ def test_an_as_of_date_or_office_hours_are_no_deadline(text: str) -> None:
         "【甲乙贷】请劝告还款：周立群, 身份证号：110101****0011，借款已逾期3天。",
         "王晓明（证件号：110101****0011）关于你在甲乙贷的借款一事，请尽快处理。",
         "【甲乙贷】李娜，证件号码110101********0011，您的借款已逾期。",
+        # a company debtor greeted by its name
+        "租赁费用提醒：佛山甲乙家具有限公司您好，您10月租赁费用未结清，请尽快缴费。",
+        "【甲乙租赁】丙丁商贸有限公司您好，您的租金已逾期5天。",
     ],
 )
 def test_a_debtor_identified_by_name_and_id_number_is_named(text: str) -> None:

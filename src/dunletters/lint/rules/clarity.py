@@ -84,6 +84,9 @@ _EMPLOYER = re.compile(
 )
 """Just before an institution's name: it is the debtor's employer (「已核实你单位：某建筑
 劳务有限公司」) or where the case is handed (「提交某某律师事务所」), not the writer."""
+_GREETED = re.compile(r"\s?(?:您好|你好)")
+"""Just after an institution's name: it is greeted, so it is the debtor (「佛山某某家具有限
+公司您好，您的租赁费用…」), not the writer (a 【签名】 before 您好 is the writer's)."""
 
 
 @rule(
@@ -146,6 +149,7 @@ def names_creditor(text: str) -> bool:
     employer): DL101's test, which DL606 also asks of a payment link."""
     return any(
         _EMPLOYER.search(text, max(0, m.start() - 24), m.start()) is None
+        and (_GREETED.match(text, m.end()) is None or m.group().rstrip().endswith(("】", "]")))
         for m in _INSTITUTION.finditer(text)
     )
 
@@ -344,10 +348,12 @@ _GENERIC_NAMES = re.compile(
 
 _ORG = r"[\u4e00-\u9fffA-Za-z（）()]{2,30}?(?:公司|厂|集团|商行|商店|门市部|经营部|合作社|事务所)"
 _ORGANISATION = re.compile(
-    rf"^[ \t　]*(?:(?:尊敬的)?{_ORG}[ \t　]?[：:]|致[ \t　]?[：:]?[ \t　]?{_ORG}[ \t　]?[：:]?)[ \t　]*$",
+    rf"^[ \t　]*(?:(?:尊敬的)?{_ORG}[ \t　]?[：:]|致[ \t　]?[：:]?[ \t　]?{_ORG}[ \t　]?[：:]?)[ \t　]*$"
+    rf"|(?:^|[：:，,】])[ \t　]*{_ORG}[ \t　]?(?:您好|你好)",
     re.MULTILINE,
 )
-"""A letter addressed to a company debtor by its name (「上海甲乙贸易有限公司：」)."""
+"""A letter addressed to a company debtor by its name (「上海甲乙贸易有限公司：」), or a
+reminder that greets it (「租赁费用提醒：佛山甲乙家具有限公司您好，」)."""
 
 
 _SURNAMES = (
