@@ -193,3 +193,26 @@ CLAIMED_BY_AN_IMPOSTOR = EXPLAINED_OR_LAWFUL[-14:]
 @pytest.mark.parametrize("text", CLAIMED_BY_AN_IMPOSTOR)
 def test_a_writ_detention_or_an_impostor_is_false_authority(text: str) -> None:
     assert "DL603" in {f.code for f in Linter().lint(text)}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第二天发送提醒短信，第10天拨打联系人电话，第15日发送律师函。",
+        "逾期第3天开始电话催收，第7天委托律师事务所发函。",
+        "第五天起上门外访，第十天发送律师函。",
+    ],
+)
+def test_a_schedules_day_count_sets_the_stage_of_its_steps(text: str) -> None:
+    assert "DL402" in {f.code for f in Linter().lint(text, infer=True)}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请于收到本函后第3日前还款，否则我行将依法起诉。",
+        "第30天起我行将委托律师依法处理。",
+    ],
+)
+def test_a_deadline_counted_from_receipt_or_a_late_step_is_no_early_stage(text: str) -> None:
+    assert "DL402" not in {f.code for f in Linter().lint(text, infer=True)}, text
