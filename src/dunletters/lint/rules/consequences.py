@@ -59,8 +59,11 @@ _YOU_MAY = re.compile(
     r"(?:可以?(?!能)|有权|可依法)"
 )
 """A phrase that gives the debtor a right (「您可向人民法院提起诉讼」)."""
-_MAY = re.compile(r"(?:也|亦|均|或|还)?(?:可以?(?!能)|有权)")
-"""A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」)."""
+_MAY = re.compile(
+    r"(?:也|亦|均|或者?|还)?(?:依法)?(?:可以?(?!能)|有权)|或者?(?:依法)?(?:直接)?(?:向|到)"
+)
+"""A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」), or
+on the other way to use it (「…可以向我行提出，或者依法向人民法院提起诉讼」)."""
 _YOUR_VIEW = re.compile(
     r"异议|争议|疑问|双方|各方|(?:如|若|如果)(?:您|你)(?:认为|觉得|对|不服|不满)"
     r"|(?:您|你)(?:也|亦)?(?:可以?(?!能)|有权)"

@@ -48,12 +48,13 @@ authority's word that it never acts by phone or SMS (「法院不通过短信送
 _EXPLAINED = re.compile(
     r"俗称|是指|一般指|通常指|所谓|术语|(?:民间|网上|网传|这种|这个|所谓的?)说法|说法(?:是|并不|不)|指的是"
     r"|(?<![佯谎声自诈骗冒宣号])称为|叫做|叫作|含义"
-    r"|只有(?![^。；！？\n]{0,40}?才(?:能|可以?|会)?(?:避免|免于|免除|不被|不会被|不用|不必|不再))[^。；！？\n]{0,40}?(?:才|后)|才(?:会|能|可能)(?:被|依法|构成|涉嫌|承担)"
+    r"|只有(?![^。；！？\n]{0,40}?才(?:能|可以?|会)?(?:避免|免于|免除|不被|不会被|不用|不必|不再))[^。；！？\n]{0,40}?(?:才|后)|才(?:会|能|可能)(?:被|依法|构成|涉嫌|承担|起诉|提起|申请)"
     r"|须经|需经|必须经|须由|只能由|应当由|必须由|只对|的[，,]处|的[，,]由[^，。；！？\n]{0,8}?(?:机关|法院|公安|派出所)(?:处|依法|给予|责令)|调解结案"
     r"|按(?:照)?(?:生效)?(?:的)?(?:判决书?|调解书|调解协议|裁定书?)|除非(?:被)?(?:人民)?法院"
     r"|如(?:果)?(?:您|你)?(?:已|已经)被|如(?:果)?(?:您|你)?被(?:人民)?法院(?:依法)?(?:列为|纳入|列入|判决)"
     r"|的[，,]依法|失信被执行人(?:将|会|可能|可以|应当)?被?(?:依法)?(?:限制|采取|纳入)"
-    r"|的[，,](?:人民)?(?:法院|公安机关|检察院|债权人|发卡行|银行)(?:会|将|可|可以|有权)?依法"
+    r"|(?:失信)?被执行人(?:及其)?(?:的)?(?:子女|家属|法定代表人)?[^。；！？\n，,]{0,4}?(?:不得|禁止)"
+    r"|的(?:借款人|持卡人|被执行人|债务人|当事人)?[，,](?:人民)?(?:法院|公安机关|检察院|债权人|发卡行|银行)(?:会|将|可|可以|有权)?依法"
     r"|一般(?:情况下|而言|来说|只|通过|不会)|通常(?:情况下|而言|来说|只|通过|不会)"
     r"|送达[^，。；！？\n]{0,6}?方式|(?:直接|邮寄|留置|公告|委托)送达[、和或及与]"
     r"|(?:有着?|遵循|依照|按照)严格的?(?:法律|法定|司法)?(?:程序|规定)|严格(?:依照|按照|依据)(?:法律|法定)"
@@ -155,6 +156,17 @@ _CASE_JUDGED = re.compile(
 told to no one, it reports a judgment, not a step against the reader."""
 
 
+_STATUTE_FORM = re.compile(
+    r"(?:持卡人|借款人|被执行人|债务人|行为人|当事人|自然人|被告人|(?<![你您])恶意透支|拒不执行|以非法占有为目的)"
+    r"[^。；！？\n]{0,40}?的[，,]"
+    r"|的[，,](?:可能|将|应当|应|可以|即|均)?(?:构成|属于|认定为|视为|以[^，。]{1,8}?论处|处)"
+    r"|被(?:列入|纳入|列为|判决|限制)[^。；！？\n，,]{0,20}?(?:后|以后)[，,]"
+    r"|(?:人民)?法院(?:有权|依法可以?|可依法|可以)(?:依法)?(?:查封|扣押|冻结|拍卖|变卖|划拨|强制执行|采取|限制|拘留|罚款)"
+)
+"""The law's own form (「持卡人以非法占有为目的…的，属于恶意透支」, 「被列入失信名单后，将被
+限制…」, 「人民法院有权查封、扣押…」): a rule for a class of people, told to no one."""
+_FAQ = re.compile(r"(?:会|能|要|可以|可能)被?[^。；！？\n]{0,10}?(?:吗|么)[？?]")
+"""An explainer's question (「信用卡逾期会被起诉吗？」), asked of no one in particular."""
 _GENERIC_RIGHT = re.compile(
     r"(?:贷款机构|金融机构|出借人|贷款人|放贷人|债权人)(?:也|均|都)?(?:可以?(?!能)|有权|可依法)"
     r"|在(?:符合|遵守)?法律[、，,]?(?:法规)?[^，。；！？\n]{0,8}?(?:规定|允许)的(?:情况|前提|范围)(?:下|内)"
@@ -168,11 +180,15 @@ the impostors (「冒充法院工作人员发送虚假传票，已被警方抓�
 
 def _about_others(text: str, sentence: int, stop: int) -> bool:
     """The sentence reports the law acting on a collector or a platform (unless what it
-    reports is their posing as an authority), or — with no one addressed from there on
-    (「我跟你说，某案例中…」 is still a case retold) — explains how a court treats the
-    parties or retells a case."""
+    reports is their posing as an authority), states the law's own rule to no one, or —
+    with no one addressed from there on (「我跟你说，某案例中…」 is still a case retold) —
+    explains how a court treats the parties or retells a case."""
     if _AGAINST_COLLECTOR.search(text, sentence, stop):
         return _POSING.search(text, sentence, stop) is None
+    if _STATUTE_FORM.search(text, sentence, stop) and not _SECOND_PERSON.search(
+        text, sentence, stop
+    ):
+        return True
     for general in (_COURT_PRACTICE, _CASE_JUDGED, _GENERIC_RIGHT):
         found = general.search(text, sentence, stop)
         if found and not _SECOND_PERSON.search(text, found.start(), stop):
@@ -185,6 +201,16 @@ _DENIED_INSIDE = re.compile(
     r"(?:不会|从不|从未|绝不|决不|并不|无权)"
 )
 """A frame's match that spans the authority's own denial (「公安不会立案」)."""
+
+
+def _asked_of_no_one(text: str, sentence: int, stop: int) -> bool:
+    """An explainer's question, in a sentence or the one before with no 你/您 in it
+    (「信用卡逾期会被起诉吗？一般逾期较长时，银行才会起诉。」)."""
+    low = opening(text, max(0, sentence - 1), _SENTENCE_END, max(0, sentence - _REACH))
+    high = min(stop + 1, len(text))  # the question mark that closes the sentence
+    return (
+        _FAQ.search(text, low, high) is not None and _SECOND_PERSON.search(text, low, high) is None
+    )
 
 
 def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
@@ -213,7 +239,7 @@ def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
         return True
     if _SCAM.search(text, sentence, stop) or _BRAVADO.search(text, sentence, stop):
         return False
-    if _about_others(text, sentence, stop):
+    if _about_others(text, sentence, stop) or _asked_of_no_one(text, sentence, stop):
         return True
     return bool(_WARNING.search(text, sentence, stop) or _EXPLAINED.search(text, sentence, stop))
 
