@@ -10,6 +10,9 @@ import pytest
 from dunletters.lint.engine import Linter
 
 UNEXPLAINED = [
+    "本公司将委托律师向您发送律师函。",
+    "我们将委托律师处理。",
+    "我行将聘请律师起诉。",
     "我告你",
     "等着收律师函",
     "等着收律师函吧",
@@ -153,6 +156,16 @@ EXPLAINED_OR_LAWFUL = [
     "我公司接受委托后多次与贵公司进行接洽，但贵公司一直没有还款诚意，现正式发出律师函。",
     "双方反复协商陷入僵局，本所现受托向贵司发出律师函。",
     "第10天拨打紧急联系人电话，第15日发送律师函。",
+    # reasons in other words: an M-bucket, 逾期至今, a broken promise, a missed agreed date
+    "您名下信用卡已逾期M3，我中心将按规定移交法务部门。",
+    "您本应于2026年10月1日还清欠款，逾期至今已两个多月，我司将依法起诉。",
+    "您在约定日期未还款，且承诺后再次违约，我司将委托律师处理。",
+    "由于您长期未能履行还款义务，我行拟通过诉讼方式解决。",
+    # the lawyer who writes, a signature line, where to learn about the procedure
+    "本律师受XX银行委托，就您拖欠贷款一事致函如下。",
+    "本函同时抄送本所承办律师。",
+    "XX律师事务所 律师：张某 电话：010-12345678",
+    "如需了解诉讼流程，可咨询当地法律援助中心。",
     # a court clerk naming the court, a court's case number retold, a claim quoted as a tactic
     "我是XX省某某县人民法院民事审判庭的工作人员，想向您核实一笔货款。",
     "有的短信还附带着法院的案号。",

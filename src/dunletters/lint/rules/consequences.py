@@ -79,6 +79,7 @@ _ITEM = re.compile(
 _SENDER_LINE = re.compile(
     r"(?![^\n]*(?:你|您|收|寄|发给|等着|准备|吧))"
     r"[^，。,；;：:！!？?]{0,24}(?:律师事务所|律所|法律服务所|法务部|律师函|催告函|告知函)"
+    r"(?:\s*(?:承办律师|经办律师|律师|电话|联系电话|地址|联系人|传真|邮箱|日期)\s?[:：][^，,。；;！!？?\n]{1,30}?)*"
 )
 """A line that is only a sender's name (a signature) or the letter's title (律师函)."""
 _FULL_STOP = re.compile(r"(?:[。！？!?]+|\n)\s*")
@@ -146,8 +147,14 @@ def _court_as_identity(text: str, start: int, end: int) -> bool:
 
 _ASK_THEM = re.compile(
     r"如有(?:疑问|异议|问题)[^，,。；;]{0,4}(?:与|向|咨询|联系|致电)[^，,。；;]{0,4}$"
+    r"|(?:了解|咨询|查询|熟悉)[^，,。；;]{0,6}$"
 )
-"""「如有疑问请与律师联系」: where to ask, not a step taken against the debtor."""
+"""「如有疑问请与律师联系」「如需了解诉讼流程」: where to ask, not a step taken against the
+debtor."""
+_WRITER = re.compile(r"(?:本|我)(?:所|律所|律师事务所)?(?:的)?(?:承办|经办|主办|代理)?$")
+"""Just before 律师: the writer itself (「本律师受XX银行委托」, 「抄送本所承办律师」)."""
+_LAWYER_LABEL = re.compile(r"律师\s?[：:]")
+"""「律师：张某 电话：…」: a signature's label, not a step."""
 _SERVED = re.compile(r"[^，,。]{0,2}送达起诉状")
 """「法院会向被告送达起诉状副本」: a court's procedure explained, not the creditor's step."""
 _SENT_BY = re.compile(
@@ -184,6 +191,15 @@ def _impostors_claim(text: str, start: int, end: int) -> bool:
     sentence = opening(text, start, _SENTENCE_END)
     found = _FULL_STOP.search(text, end)
     return _IMPERSONATED.search(text, sentence, found.start() if found else len(text)) is not None
+
+
+def _by_the_writer(text: str, start: int, word: str) -> bool:
+    """The lawyer named is the writer (「本律师」「本所承办律师」) or a signature's label."""
+    if not word.startswith("律师") or word.startswith("律师函"):
+        return False
+    if _LAWYER_LABEL.match(text, start):
+        return True
+    return _WRITER.search(text, opening(text, start, _PHRASE_MARKS), start) is not None
 
 
 def _phrase(text: str, start: int) -> tuple[int, int]:
@@ -275,6 +291,8 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
         if _SERVED.match(text, max(0, action.start - 4)) or _ASK_THEM.search(
             text, opening(text, action.start, _PHRASE_MARKS), action.start
         ):
+            continue
+        if _by_the_writer(text, action.start, action.text):
             continue
         index = bisect.bisect_right(ends, action.start)  # the action's sentence
         if index in reported:
