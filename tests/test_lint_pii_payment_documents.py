@@ -372,3 +372,16 @@ def test_a_message_to_a_relative_names_the_debtor_it_is_about(text: str) -> None
 )
 def test_a_relative_with_no_name_is_still_generic(text: str) -> None:
     assert "DL106" in _codes(text, "sms")
+
+
+@pytest.mark.parametrize("surname", ["葛", "傅", "王"])
+def test_one_surname_list_names_the_debtor_and_a_personal_payee(surname: str) -> None:
+    # DL106's salutation and DL605's payee before an account number read the same list
+    assert "DL106" not in _codes(f"{surname}晓明，您的借款已逾期5天，请尽快还款。", "sms")
+    payee = f"请还款至指定账户：{surname}伟 6222020200112233445，户名请核对。"
+    assert "DL605" in _codes(payee, "sms")
+
+
+def test_a_safe_account_called_fraud_is_silent_for_both_codes() -> None:
+    warning = "凡是要求把钱转到安全账户的都是电信诈骗，公安机关不会这样办案。"
+    assert not _codes(warning) & {"DL603", "DL606"}

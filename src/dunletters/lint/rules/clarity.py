@@ -10,6 +10,7 @@ from dunletters.lint.rule import Hit, Rule, rule
 from dunletters.lint.rules.common import (
     _DEADLINE_WORDS,
     _SALUTATION,
+    SURNAMES,
     _has,
     _surname,
     _whole,
@@ -356,10 +357,7 @@ _ORGANISATION = re.compile(
 reminder that greets it (「租赁费用提醒：佛山甲乙家具有限公司您好，」)."""
 
 
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
-    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
+_SURNAMES = SURNAMES
 """The hundred-odd commonest surnames: enough to tell 「借款人张晓明」 from 「借款人须」."""
 _BODY_NAME = re.compile(
     r"(?:借款人|持卡人|债务人|贷款人|主借人|承租人|被催收人|客户)[：:]?\s?"

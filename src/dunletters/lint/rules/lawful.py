@@ -22,7 +22,7 @@ from dunletters.lint.context import LintContext
 from dunletters.lint.rule import Hit, Rule
 from dunletters.lint.text import closing, opening
 
-__all__ = ["quieted", "told_lawfully"]
+__all__ = ["CALLED_FRAUD", "quieted", "told_lawfully"]
 
 _SENTENCE_END = "。！？!?；;\n"
 _PHRASE_END = "，," + _SENTENCE_END
@@ -90,8 +90,9 @@ _NOT_YET = re.compile(
 
 _SCAM = re.compile(r"(?<!所谓的)(?<!所谓)安全(?:账|帐)户")
 """The fake police's 「safe account」: a scam dressed as a warning, never a real one."""
-_CALLED_FRAUD = re.compile(r"(?:都|均|皆|一律)(?:是|为|属于?)(?:电信)?诈骗(?!罪)")
-"""「凡是要求转账到安全账户的都是诈骗」: the safe account named to call it fraud."""
+CALLED_FRAUD = re.compile(r"(?:都|均|皆|一律)(?:是|为|属于?)(?:电信)?诈骗(?!罪)")
+"""「凡是要求转账到安全账户的都是诈骗」: the safe account named to call it fraud (DL606's
+test adds its own wordings to this one)."""
 
 
 _ISSUER = re.compile(
@@ -235,7 +236,7 @@ def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
     stop = closing(text, start, _SENTENCE_END)
     if _cited(text, start, sentence, stop):
         return True
-    if _CALLED_FRAUD.search(text, sentence, stop):
+    if CALLED_FRAUD.search(text, sentence, stop):
         return True
     if _SCAM.search(text, sentence, stop) or _BRAVADO.search(text, sentence, stop):
         return False
