@@ -166,6 +166,9 @@ EXPLAINED_OR_LAWFUL = [
     "本函同时抄送本所承办律师。",
     "XX律师事务所 律师：张某 电话：010-12345678",
     "如需了解诉讼流程，可咨询当地法律援助中心。",
+    # what a record may serve as
+    "调查结果将作为后续诉讼材料。",
+    "本次通话将被录音，作为诉讼证据。",
     # a court clerk naming the court, a court's case number retold, a claim quoted as a tactic
     "我是XX省某某县人民法院民事审判庭的工作人员，想向您核实一笔货款。",
     "有的短信还附带着法院的案号。",

@@ -154,6 +154,9 @@ debtor."""
 _WRITER = re.compile(r"(?:本|我)(?:所|律所|律师事务所)?(?:的)?(?:承办|经办|主办|代理)?$")
 """Just before 律师: the writer itself (「本律师受XX银行委托」, 「抄送本所承办律师」)."""
 _LAWYER_LABEL = re.compile(r"律师\s?[：:]")
+_AS_EVIDENCE = re.compile(r"(?:的)?(?:材料|证据|依据|凭证)")
+"""After the legal word, with 作为 before it (「调查结果将作为后续诉讼材料」, 「录音将作为诉讼
+证据」): what a record may serve as, not a step announced."""
 """「律师：张某 电话：…」: a signature's label, not a step."""
 _SERVED = re.compile(r"[^，,。]{0,2}送达起诉状")
 """「法院会向被告送达起诉状副本」: a court's procedure explained, not the creditor's step."""
@@ -293,6 +296,11 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
         ):
             continue
         if _by_the_writer(text, action.start, action.text):
+            continue
+        if (
+            _AS_EVIDENCE.match(text, action.end)
+            and "作为" in text[max(0, action.start - 8) : action.start]
+        ):
             continue
         index = bisect.bisect_right(ends, action.start)  # the action's sentence
         if index in reported:
