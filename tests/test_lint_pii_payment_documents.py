@@ -385,3 +385,14 @@ def test_one_surname_list_names_the_debtor_and_a_personal_payee(surname: str) ->
 def test_a_safe_account_called_fraud_is_silent_for_both_codes() -> None:
     warning = "凡是要求把钱转到安全账户的都是电信诈骗，公安机关不会这样办案。"
     assert not _codes(warning) & {"DL603", "DL606"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本公司不接受任何形式的现金及个人账户转账。",
+        "我行拒收个人账户转入的还款，请使用本人名下账户。",
+    ],
+)
+def test_a_personal_account_refused_is_no_payment_request(text: str) -> None:
+    assert "DL606" not in _codes(text)
