@@ -143,7 +143,7 @@ _AGAINST_COLLECTOR = re.compile(
     r"[^，。；！？\n借债你您其他她称言说]{0,12}?(?:已|均|已经)?(?:被|遭)(?:警方|公安机关|公安|检察院|检察机关|法院)?(?:依法)?"
     r"(?:刑事拘留|行政拘留|拘留|逮捕|抓获|判处|判刑|起诉|批捕|查处|处罚|罚款|立案(?:调查|侦查))"
     r"|(?:对|将)(?:该|涉事|这些|上述|这个)?(?:催收|讨债|暴力催收)?(?:团伙|公司|人员|嫌疑人|平台)(?:依法)?"
-    r"(?:提起公诉|立案侦查|刑事拘留|逮捕|批捕)"
+    r"(?:提起公诉|立案侦查|立案调查|刑事拘留|逮捕|批捕|查处|处罚)"
 )
 """A collector's or a platform's own offence, or the law judging their act (「警方以寻衅
 滋事罪对催收团伙立案侦查」, 「平台涉嫌非法吸收公众存款已被立案侦查」): no claim on the debtor."""
@@ -169,6 +169,10 @@ _STATUTE_FORM = re.compile(
 限制…」, 「人民法院有权查封、扣押…」): a rule for a class of people, told to no one."""
 _FAQ = re.compile(r"(?:会|能|要|可以|可能)被?[^。；！？\n]{0,10}?(?:吗|么)[？?]")
 """An explainer's question (「信用卡逾期会被起诉吗？」), asked of no one in particular."""
+_EXPERT = re.compile(
+    r"(?:律师|专家|法官|检察官|学者|业内人士|法律人士)(?:们)?(?:表示|认为|指出|介绍|解释|分析|坦言|称)"
+)
+"""「律师表示，催收方无权代替法院作出任何决定」: an expert's comment in a report."""
 _GENERIC_RIGHT = re.compile(
     r"(?:贷款机构|金融机构|出借人|贷款人|放贷人|债权人)(?:也|均|都)?(?:可以?(?!能)|有权|可依法)"
     r"|在(?:符合|遵守)?法律[、，,]?(?:法规)?[^，。；！？\n]{0,8}?(?:规定|允许)的(?:情况|前提|范围)(?:下|内)"
@@ -191,7 +195,7 @@ def _about_others(text: str, sentence: int, stop: int) -> bool:
         text, sentence, stop
     ):
         return True
-    for general in (_COURT_PRACTICE, _CASE_JUDGED, _GENERIC_RIGHT):
+    for general in (_COURT_PRACTICE, _CASE_JUDGED, _GENERIC_RIGHT, _EXPERT):
         found = general.search(text, sentence, stop)
         if found and not _SECOND_PERSON.search(text, found.start(), stop):
             return True
