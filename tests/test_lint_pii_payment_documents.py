@@ -142,6 +142,7 @@ def test_the_creditor_named_by_a_placeholder_signature_quotes_or_a_mandate(text:
         # the company greeted is the debtor, not the writer
         "租赁费用提醒：佛山甲乙家具有限公司您好，您10月租赁费用未结清，请尽快缴费。",
         "甲乙商贸有限公司你好，贵司货款已逾期，请尽快付款。",
+        "尊敬的甲乙商贸有限公司：\n贵司货款50000元已逾期，请于12月5日前付款。",
     ],
 )
 def test_no_creditor_named_stays_reported(text: str) -> None:
@@ -185,6 +186,8 @@ def test_an_as_of_date_or_office_hours_are_no_deadline(text: str) -> None:
         # a company debtor greeted by its name
         "租赁费用提醒：佛山甲乙家具有限公司您好，您10月租赁费用未结清，请尽快缴费。",
         "【甲乙租赁】丙丁商贸有限公司您好，您的租金已逾期5天。",
+        "【甲乙租赁】尊敬的丙丁商贸有限公司：贵司租金已逾期5天。",
+        "【甲乙贷】Dear 王晓明，您的借款已逾期。",
     ],
 )
 def test_a_debtor_identified_by_name_and_id_number_is_named(text: str) -> None:
