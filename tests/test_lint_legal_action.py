@@ -217,6 +217,7 @@ def test_a_writ_detention_or_an_impostor_is_false_authority(text: str) -> None:
         "第二天发送提醒短信，第10天拨打联系人电话，第15日发送律师函。",
         "逾期第3天开始电话催收，第7天委托律师事务所发函。",
         "第五天起上门外访，第十天发送律师函。",
+        "您的借款已逾期第3天，如不还款将委托律师处理。",
     ],
 )
 def test_a_schedules_day_count_sets_the_stage_of_its_steps(text: str) -> None:
