@@ -158,15 +158,14 @@ told to no one, it reports a judgment, not a step against the reader."""
 
 
 _STATUTE_FORM = re.compile(
-    r"(?:持卡人|借款人|被执行人|债务人|行为人|当事人|自然人|被告人|(?<![你您])恶意透支|拒不执行|以非法占有为目的)"
-    r"[^。；！？\n]{0,40}?的[，,]"
-    r"|的[，,](?:可能|将|应当|应|可以|即|均)?(?:构成|属于|认定为|视为|以[^，。]{1,8}?论处|处)"
-    r"|(?:恶意透支|以非法占有为目的)[^。；！？\n]{0,40}?(?:可能|将|即|就)?(?:涉嫌|构成|属于)"
+    r"(?:被执行人|当事人|自然人)[^。；！？\n]{0,40}?的[，,]"
     r"|被(?:列入|纳入|列为|判决|限制)[^。；！？\n，,]{0,20}?(?:后|以后)[，,]"
     r"|(?:人民)?法院(?:有权|依法可以?|可依法|可以)(?:依法)?(?:查封|扣押|冻结|拍卖|变卖|划拨|强制执行|采取|限制|拘留|罚款)"
 )
-"""The law's own form (「持卡人以非法占有为目的…的，属于恶意透支」, 「被列入失信名单后，将被
-限制…」, 「人民法院有权查封、扣押…」): a rule for a class of people, told to no one."""
+"""The law's own form for court procedure (「被执行人为自然人的，…」, 「被列入失信名单后，将被
+限制…」, 「人民法院有权查封、扣押…」): a rule for a class of people, told to no one. The criminal
+law on 恶意透支 is not among them: a collection message that cites it (「…超过三个月仍不归还的，
+构成信用卡诈骗罪」) is an overstated consequence (DL503), as s-0429 and s-8200 are labelled."""
 _FAQ = re.compile(r"(?:会|能|要|可以|可能)被?[^。；！？\n]{0,10}?(?:吗|么)[？?]")
 """An explainer's question (「信用卡逾期会被起诉吗？」), asked of no one in particular."""
 _EXPERT = re.compile(
