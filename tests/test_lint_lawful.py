@@ -149,6 +149,18 @@ SILENT = [
     "警方呼籲民眾，接獲自稱檢警的電話要提高警覺。",
     "法院依法判处被告人有期徒刑三年。",
     "该讨债公司负责人因寻衅滋事罪被判处有期徒刑。",
+    # the law's own form for court procedure, told to no one: a class and 「…的，」, a passive condition
+    "被执行人为自然人的，被限制高消费后不得乘坐飞机。",
+    "被列入失信被执行人名单后，将被限制乘坐飞机、高铁等高消费行为。",
+    "失信被执行人的子女不得就读高收费私立学校。",
+    "对于恶意拖欠的借款人，法院可依法采取限制出境措施。",
+    "对被执行人的财产，人民法院有权查封、扣押、冻结、拍卖、变卖。",
+    # an explainer's question and its answer
+    "信用卡逾期会被起诉吗？一般逾期金额较大、时间较长时，银行才会起诉。",
+    "网贷逾期会坐牢吗？",
+    # an expert quoted in a report; the law acting on the collector
+    "律师表示，催收方无权代替法院作出任何决定。",
+    "监管部门已对涉事催收公司立案调查。",
 ]
 
 FIRES = [
@@ -198,6 +210,15 @@ FIRES = [
     ("你需要提交还款证明，否则法院将强制执行。", "DL603"),
     ("我们的措施包括起诉、上门和通知你单位。", "DL502"),
     ("传票上写着你的名字，你跑不掉了，法院已经立案。", "DL603"),
+    # the same forms addressed to the reader are claims again
+    ("你这种恶意透支的，要坐牢的。", "DL503"),
+    ("你被列入失信名单后，法院马上冻结你的账户。", "DL603"),
+    ("你想坐牢吗？", "DL503"),
+    ("你这是恶意透支，已经构成信用卡诈骗罪。", "DL503"),
+    # the criminal law cited in a collection message is an overstated consequence, 你 or not
+    ("经发卡银行两次催收后超过三个月仍不归还的，可能构成信用卡诈骗罪。", "DL503"),
+    ("律师表示，你已经被法院起诉了。", "DL603"),
+    ("多名借款人收到所谓“法院传票”，要求三日内到庭。", "DL603"),
 ]
 
 

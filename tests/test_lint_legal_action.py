@@ -10,6 +10,9 @@ import pytest
 from dunletters.lint.engine import Linter
 
 UNEXPLAINED = [
+    "本公司将委托律师向您发送律师函。",
+    "我们将委托律师处理。",
+    "我行将聘请律师起诉。",
     "我告你",
     "等着收律师函",
     "等着收律师函吧",
@@ -149,6 +152,28 @@ EXPLAINED_OR_LAWFUL = [
     "如双方协商不成，可依法通过诉讼途径解决。",
     "双方均可向合同签订地人民法院起诉。",
     "如发生争议，各方可向有管辖权的法院提起诉讼。",
+    # prior talks that came to nothing, and a collection schedule's day count: a reason
+    "我公司接受委托后多次与贵公司进行接洽，但贵公司一直没有还款诚意，现正式发出律师函。",
+    "双方反复协商陷入僵局，本所现受托向贵司发出律师函。",
+    "第10天拨打紧急联系人电话，第15日发送律师函。",
+    # reasons in other words: an M-bucket, 逾期至今, a broken promise, a missed agreed date
+    "您名下信用卡已逾期M3，我中心将按规定移交法务部门。",
+    "您本应于2026年10月1日还清欠款，逾期至今已两个多月，我司将依法起诉。",
+    "您在约定日期未还款，且承诺后再次违约，我司将委托律师处理。",
+    "由于您长期未能履行还款义务，我行拟通过诉讼方式解决。",
+    # the lawyer who writes, a signature line, where to learn about the procedure
+    "本律师受XX银行委托，就您拖欠贷款一事致函如下。",
+    "本函同时抄送本所承办律师。",
+    "XX律师事务所 律师：张某 电话：010-12345678",
+    "如需了解诉讼流程，可咨询当地法律援助中心。",
+    # what a record may serve as
+    "调查结果将作为后续诉讼材料。",
+    "本次通话将被录音，作为诉讼证据。",
+    # a court clerk naming the court, a court's case number retold, a claim quoted as a tactic
+    "我是XX省某某县人民法院民事审判庭的工作人员，想向您核实一笔货款。",
+    "有的短信还附带着法院的案号。",
+    "骗子以“冻结账户”“法院起诉”等话术恐吓借款人。",
+    "他们用「起诉立案」之类的说辞施压。",
     # the court named as the issuer of a writ, or detention: a false claim (DL603)
     "我们已经拿到法院传票了。",
     "你的法院判决书已经下来了。",
@@ -184,3 +209,27 @@ CLAIMED_BY_AN_IMPOSTOR = EXPLAINED_OR_LAWFUL[-14:]
 @pytest.mark.parametrize("text", CLAIMED_BY_AN_IMPOSTOR)
 def test_a_writ_detention_or_an_impostor_is_false_authority(text: str) -> None:
     assert "DL603" in {f.code for f in Linter().lint(text)}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第二天发送提醒短信，第10天拨打联系人电话，第15日发送律师函。",
+        "逾期第3天开始电话催收，第7天委托律师事务所发函。",
+        "第五天起上门外访，第十天发送律师函。",
+        "您的借款已逾期第3天，如不还款将委托律师处理。",
+    ],
+)
+def test_a_schedules_day_count_sets_the_stage_of_its_steps(text: str) -> None:
+    assert "DL402" in {f.code for f in Linter().lint(text, infer=True)}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请于收到本函后第3日前还款，否则我行将依法起诉。",
+        "第30天起我行将委托律师依法处理。",
+    ],
+)
+def test_a_deadline_counted_from_receipt_or_a_late_step_is_no_early_stage(text: str) -> None:
+    assert "DL402" not in {f.code for f in Linter().lint(text, infer=True)}, text

@@ -74,6 +74,10 @@ def test_the_senders_own_staff_mobile_is_a_number_to_call(text: str) -> None:
         "你母亲王某某（主任：13912345678）已被告知你的欠款。",
         "催收员已联系你母亲13800138000。",
         "业务员已打给你的紧急联系人李某13912345678。",
+        # a public post exposing someone: the number is theirs, not one to call
+        "大家小心这个骗子，骗子手机号：13800132718。",
+        "曝光老赖，此人电话13912345678，欠钱不还。",
+        "该男子手机号码：13800138000，见到请转告他还钱。",
     ],
 )
 def test_a_relatives_mobile_stays_reported_beside_a_title(text: str) -> None:
@@ -135,6 +139,10 @@ def test_the_creditor_named_by_a_placeholder_signature_quotes_or_a_mandate(text:
         "我方将把案件转交给丙丁律师事务所，请尽快还款。",
         "欠款已交由戊己法律服务有限公司跟进。",
         "再不还款将递交某某律师事务所起诉。",
+        # the company greeted is the debtor, not the writer
+        "租赁费用提醒：佛山甲乙家具有限公司您好，您10月租赁费用未结清，请尽快缴费。",
+        "甲乙商贸有限公司你好，贵司货款已逾期，请尽快付款。",
+        "尊敬的甲乙商贸有限公司：\n贵司货款50000元已逾期，请于12月5日前付款。",
     ],
 )
 def test_no_creditor_named_stays_reported(text: str) -> None:
@@ -175,6 +183,11 @@ def test_an_as_of_date_or_office_hours_are_no_deadline(text: str) -> None:
         "【甲乙贷】请劝告还款：周立群, 身份证号：110101****0011，借款已逾期3天。",
         "王晓明（证件号：110101****0011）关于你在甲乙贷的借款一事，请尽快处理。",
         "【甲乙贷】李娜，证件号码110101********0011，您的借款已逾期。",
+        # a company debtor greeted by its name
+        "租赁费用提醒：佛山甲乙家具有限公司您好，您10月租赁费用未结清，请尽快缴费。",
+        "【甲乙租赁】丙丁商贸有限公司您好，您的租金已逾期5天。",
+        "【甲乙租赁】尊敬的丙丁商贸有限公司：贵司租金已逾期5天。",
+        "【甲乙贷】Dear 王晓明，您的借款已逾期。",
     ],
 )
 def test_a_debtor_identified_by_name_and_id_number_is_named(text: str) -> None:
@@ -362,3 +375,27 @@ def test_a_message_to_a_relative_names_the_debtor_it_is_about(text: str) -> None
 )
 def test_a_relative_with_no_name_is_still_generic(text: str) -> None:
     assert "DL106" in _codes(text, "sms")
+
+
+@pytest.mark.parametrize("surname", ["葛", "傅", "王"])
+def test_one_surname_list_names_the_debtor_and_a_personal_payee(surname: str) -> None:
+    # DL106's salutation and DL605's payee before an account number read the same list
+    assert "DL106" not in _codes(f"{surname}晓明，您的借款已逾期5天，请尽快还款。", "sms")
+    payee = f"请还款至指定账户：{surname}伟 6222020200112233445，户名请核对。"
+    assert "DL605" in _codes(payee, "sms")
+
+
+def test_a_safe_account_called_fraud_is_silent_for_both_codes() -> None:
+    warning = "凡是要求把钱转到安全账户的都是电信诈骗，公安机关不会这样办案。"
+    assert not _codes(warning) & {"DL603", "DL606"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本公司不接受任何形式的现金及个人账户转账。",
+        "我行拒收个人账户转入的还款，请使用本人名下账户。",
+    ],
+)
+def test_a_personal_account_refused_is_no_payment_request(text: str) -> None:
+    assert "DL606" not in _codes(text)

@@ -83,10 +83,16 @@ class _Band(Protocol):
 
 
 _DAYS_OVERDUE = re.compile(
-    r"(?:已|已经)?(?:逾期|超期|拖欠|过期|延期未还)(?:了|已|已经|已达|达|长达|共|累计)?\s?"
+    r"(?:已|已经)?(?:逾期|超期|拖欠|过期|延期未还)(?:了|已|已经|已达|达|长达|共|累计)?\s?第?"
     r"(?P<n>\d{1,4}|[一二三四五六七八九十两]{1,3})\s?(?P<unit>天|日|个月)"
     r"(?!以上|以后|后|之后|起|内|之内|将|会|就)"
 )
+_SCHEDULE_DAY = re.compile(
+    r"(?<![收到后])(?:逾期)?第(?P<n>\d{1,3}|[一二三四五六七八九十两]{1,3})(?P<unit>天|日)(?:起|开始)?"
+    r"(?=发送|发出|寄送|寄出|拨打|致电|开始|联系|上门|外访|委托|移交|转交|提交|启动|安排)"
+)
+"""A collection schedule's day (「第10天拨打联系人电话，第15日发送律师函」): how long overdue
+each step comes."""
 _DUE_NOW = re.compile(
     r"(?:今天|今日|明天|明日)(?:就)?(?:到期|是(?:您的)?(?:最后)?还款日)|还款日(?:已到|到了)"
     r"|(?:将于|于)\d{1,2}月\d{1,2}日到期|(?:\d|[一二三])天后(?:即)?(?:\d{1,2}月\d{1,2}日)?到期"
@@ -97,6 +103,7 @@ def infer_stage(text: str, stages: Sequence[_Band]) -> tuple[str | None, str]:
     """(stage id / None, the reason in Chinese): the band of the days overdue the text
     states, the first band for a due-date reminder, None when it says neither."""
     days = [_days(m) for m in _DAYS_OVERDUE.finditer(text) if not _hypothetical(text, m.start())]
+    days += [_days(m) for m in _SCHEDULE_DAY.finditer(text)]
     if days:
         most = max(days)
         for band in stages:

@@ -10,6 +10,7 @@ from dunletters.lint.rule import Hit, Rule, rule
 from dunletters.lint.rules.common import (
     _DEADLINE_WORDS,
     _SALUTATION,
+    SURNAMES,
     _has,
     _surname,
     _whole,
@@ -84,6 +85,12 @@ _EMPLOYER = re.compile(
 )
 """Just before an institution's name: it is the debtor's employer (「已核实你单位：某建筑
 劳务有限公司」) or where the case is handed (「提交某某律师事务所」), not the writer."""
+_GREETED = re.compile(r"\s?(?:您好|你好)")
+_ADDRESSED_TO = re.compile(r"(?:尊敬的|致)\s?[^，,。；;：:！!？?\n【】]{0,24}$")
+"""Before an institution's name that a colon or a comma follows: 「尊敬的甲乙商贸有限公司：」
+names the addressee, not the writer."""
+"""Just after an institution's name: it is greeted, so it is the debtor (「佛山某某家具有限
+公司您好，您的租赁费用…」), not the writer (a 【签名】 before 您好 is the writer's)."""
 
 
 @rule(
@@ -146,7 +153,17 @@ def names_creditor(text: str) -> bool:
     employer): DL101's test, which DL606 also asks of a payment link."""
     return any(
         _EMPLOYER.search(text, max(0, m.start() - 24), m.start()) is None
+        and (_GREETED.match(text, m.end()) is None or m.group().rstrip().endswith(("】", "]")))
+        and not _addressee(text, m.start(), m.end())
         for m in _INSTITUTION.finditer(text)
+    )
+
+
+def _addressee(text: str, start: int, end: int) -> bool:
+    """The institution is the one the letter is addressed to (「尊敬的甲乙商贸有限公司：」)."""
+    return (
+        text[end : end + 1] in {"：", ":", "，", ","}
+        and _ADDRESSED_TO.search(text, max(0, start - 30), start) is not None
     )
 
 
@@ -344,16 +361,17 @@ _GENERIC_NAMES = re.compile(
 
 _ORG = r"[\u4e00-\u9fffA-Za-z（）()]{2,30}?(?:公司|厂|集团|商行|商店|门市部|经营部|合作社|事务所)"
 _ORGANISATION = re.compile(
-    rf"^[ \t　]*(?:(?:尊敬的)?{_ORG}[ \t　]?[：:]|致[ \t　]?[：:]?[ \t　]?{_ORG}[ \t　]?[：:]?)[ \t　]*$",
+    rf"^[ \t　]*(?:(?:尊敬的)?{_ORG}[ \t　]?[：:]|致[ \t　]?[：:]?[ \t　]?{_ORG}[ \t　]?[：:]?)[ \t　]*$"
+    rf"|(?:^|[：:，,】])[ \t　]*{_ORG}[ \t　]?(?:您好|你好)"
+    rf"|(?:^|】)[ \t　]*尊敬的[ \t　]?{_ORG}[ \t　]?[：:，,]",
     re.MULTILINE,
 )
-"""A letter addressed to a company debtor by its name (「上海甲乙贸易有限公司：」)."""
+"""A letter addressed to a company debtor by its name (「上海甲乙贸易有限公司：」), or a
+reminder that greets it (「租赁费用提醒：佛山甲乙家具有限公司您好，」, 「【签名】尊敬的甲乙
+商贸有限公司：」)."""
 
 
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
-    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
+_SURNAMES = SURNAMES
 """The hundred-odd commonest surnames: enough to tell 「借款人张晓明」 from 「借款人须」."""
 _BODY_NAME = re.compile(
     r"(?:借款人|持卡人|债务人|贷款人|主借人|承租人|被催收人|客户)[：:]?\s?"
@@ -379,7 +397,7 @@ _ADDRESSED = re.compile(
     # 「尊敬的张晓明（身份证尾号0011）：」「张晓明（客户编号123456）您的」
     rf"|(?:{_SIGNED}|尊敬的|亲爱的)\s?(?P<tagged>{_PERSON})\s?[（(][^（）()\n]{{1,30}}[）)]"
     # 「您好，张晓明！」「通知：张晓明，」「提醒张晓明：」「致张晓明：」
-    rf"|(?:您好|你好|通知|提醒|温馨提示|告知|致)\s?[：:，,]?\s?(?P<greeted>{_PERSON})\s?(?:先生|女士)?\s?"
+    rf"|(?:您好|你好|通知|提醒|温馨提示|告知|致|[Dd]ear|[Hh]i|[Hh]ello|嗨|哈喽)\s?[：:，,]?\s?(?P<greeted>{_PERSON})\s?(?:先生|女士)?\s?"
     r"(?:[，,：:！!。]|(?=在|于|已|名下|借|欠))"
     # a message to a relative or a contact names the debtor it is about: 「您的亲友张晓明在我司
     # 借款已逾期」「请转告张晓明尽快还款」「张晓明的家属您好」

@@ -61,6 +61,13 @@ def _has(ctx: LintContext, lexicon: str) -> bool:
     return ctx.lexicons[lexicon].exists(ctx.view)
 
 
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤葛"
+)
+"""The common single-character surnames, as a regex character class's contents: one list
+for the rules that tell a person's name (DL106's salutation, DL605's payee before a number)."""
+
 _surname = functools.lru_cache(maxsize=4096)(zh.surname)
 """zh.surname, remembered per name: DL106 and DL604 ask it of every document."""
 

@@ -12,6 +12,7 @@ from dunletters.lint.rule import Hit, Rule, rule
 from dunletters.lint.rules.clarity import names_creditor
 from dunletters.lint.rules.common import (
     _SALUTATION,
+    SURNAMES,
     _existence,
     _framed,
     _surname,
@@ -19,7 +20,7 @@ from dunletters.lint.rules.common import (
     say,
 )
 from dunletters.lint.rules.existence import declared
-from dunletters.lint.rules.lawful import quieted
+from dunletters.lint.rules.lawful import CALLED_FRAUD, quieted
 from dunletters.lint.text import NumberSpan, closing, opening
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -155,10 +156,12 @@ _THIRD_PARTY_WORDS = (
     r"|亲属|亲戚|朋友|好友|同事|领导|担保人|保证人|哥哥|姐姐|弟弟|妹妹|兄弟|姐妹"
     r"|房东|室友|舍友|老板|上司|邻居|同学|媳妇|对象|男朋友|女朋友|男友|女友|舅舅|姑姑|叔叔|阿姨"
     r"|爷爷|奶奶|外公|外婆|(?:你|您)(?:哥|姐|弟|妹|爸|妈|叔|舅|姨|姑)|联系人\s?[1-9一二三]"
+    r"|骗子|此人|该人|这个人|这人|该男子|该女子|老赖|赖账的?人|欠债人|欠钱(?:不还)?的人"
 )
 _THIRD_PARTY_BEFORE = re.compile(_THIRD_PARTY_WORDS)
 """Before a mobile: whose number it is — a relative's or a contact's is their data, even
-beside 电话 or 联系."""
+beside 电话 or 联系, and so is the number of someone a public post exposes (「骗子手机号：…」,
+「此人电话」)."""
 _THIRD_PARTY_AFTER = re.compile(rf"\s?[（(](?:{_THIRD_PARTY_WORDS})")
 """Or just after it: 「联系人：张某 139-1234-5678（配偶）」."""
 _PERSONAL_PAYEE = re.compile(
@@ -189,9 +192,7 @@ _ACCOUNT_WORDS = re.compile(r"卡|账户|账号|帐户|帐号|(?:汇|转|打|存
 
 
 _NOT_CREDITORS = re.compile(
-    r"以外|之外|个人|私人|非对公|(?:^|[：:，,\s])[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
-    r"彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
-    r"贺顾毛郝龚邵万钱严覃武戴莫孔向汤葛][\u4e00-\u9fff]{1,2}(?<![行司社心部处])\s?$"
+    rf"以外|之外|个人|私人|非对公|(?:^|[：:，,\s])[{SURNAMES}][\u4e00-\u9fff]{{1,2}}(?<![行司社心部处])\s?$"
 )
 """Before an account number: it is not the creditor's — 对公账户以外, a 个人 account, or a
 person's name just before the digits (「指定账户：张伟 6222…」)."""
@@ -579,9 +580,11 @@ _WARNING = re.compile(
     r"不会|不要|请勿|切勿|勿向|谨防|严禁|不得|绝不|从不|警惕|提防|冒充|诈骗|骗子|以免|如遇|自称|假冒"
     r"|[如若](?:您|你)?(?:收到|接到)|[如若](?:有|遇)(?:人|催收人员|催收员|工作人员|任何人|自称)"
     r"|提高警觉|绝无|决无|从无|并无|从未|不存在|此类|这类|往往|通常会?|一般会|常常会?|假催收|钓鱼"
+    r"|不接受|不收取|拒收|拒绝接受|一律拒绝"
 )
 _CALLED_FRAUD = re.compile(
-    r"(?:都|均|全|一律|肯定|必定|必然|就)(?:是|为|属于?)(?:诈骗|骗局|骗子)|(?:是|为|属于?)钓鱼"
+    rf"{CALLED_FRAUD.pattern}"
+    r"|(?:都|均|全|一律|肯定|必定|必然|就)(?:是|为|属于?)(?:诈骗|骗局|骗子)|(?:是|为|属于?)钓鱼"
     r"|(?:一律|均|概|都)(?:不认|不予认可|不承认|无效|不负责|非官方)|概不负责"
 )
 """After the account: the sentence calls such requests fraud (「凡是要求转到安全账户的都是诈骗」)."""

@@ -59,8 +59,11 @@ _YOU_MAY = re.compile(
     r"(?:可以?(?!能)|有权|可依法)"
 )
 """A phrase that gives the debtor a right (「您可向人民法院提起诉讼」)."""
-_MAY = re.compile(r"(?:也|亦|均|或|还)?(?:可以?(?!能)|有权)")
-"""A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」)."""
+_MAY = re.compile(
+    r"(?:也|亦|均|或者?|还)?(?:依法)?(?:可以?(?!能)|有权)|或者?(?:依法)?(?:直接)?(?:向|到)"
+)
+"""A phrase that opens on a right, after a dispute is named (「如有异议，可向法院起诉」), or
+on the other way to use it (「…可以向我行提出，或者依法向人民法院提起诉讼」)."""
 _YOUR_VIEW = re.compile(
     r"异议|争议|疑问|双方|各方|(?:如|若|如果)(?:您|你)(?:认为|觉得|对|不服|不满)"
     r"|(?:您|你)(?:也|亦)?(?:可以?(?!能)|有权)"
@@ -76,6 +79,7 @@ _ITEM = re.compile(
 _SENDER_LINE = re.compile(
     r"(?![^\n]*(?:你|您|收|寄|发给|等着|准备|吧))"
     r"[^，。,；;：:！!？?]{0,24}(?:律师事务所|律所|法律服务所|法务部|律师函|催告函|告知函)"
+    r"(?:\s*(?:承办律师|经办律师|律师|电话|联系电话|地址|联系人|传真|邮箱|日期)\s?[:：][^，,。；;！!？?\n]{1,30}?)*"
 )
 """A line that is only a sender's name (a signature) or the letter's title (律师函)."""
 _FULL_STOP = re.compile(r"(?:[。！？!?]+|\n)\s*")
@@ -115,13 +119,13 @@ _PHRASE_MARKS = "，,。；;！？!?\n"
 _PHRASE_END = re.compile(f"[{_PHRASE_MARKS}]")
 _AS_IDENTITY_BEFORE = re.compile(
     r"(?:冒充|假冒|冒用|假借|盗用|自称|谎称|声称|伪造|私刻|仿造|仿冒|受|是|系|和|跟|与)"
-    r"[^，,。；;！？!?\n]{0,6}$"
+    r"[^，,。；;！？!?\n]{0,12}$"
 )
 _AS_IDENTITY_AFTER = re.compile(
     r"(?:的)?(?:人|同志|工作人员|执行人员|名义|旗号|委托|指定|指派|授权|法警|干警|法官|黑名单|系统"
     r"|公章|印章|公函)"
 )
-_WRIT_AFTER = re.compile(r"(?:的)?(?:传票|判决书|裁定书|执行令|执行通知书)")
+_WRIT_AFTER = re.compile(r"(?:的)?(?:传票|判决书|裁定书|执行令|执行通知书|案号|文书|公告)")
 _COMING = re.compile(r"将|会|要|准备|等着|等|即将|马上|就")
 """Before a court's writ: a suit still to come (「准备好收法院传票吧」), which is a legal
 step (DL502), not only a writ claimed as already issued (「已收到法院传票」)."""
@@ -143,8 +147,17 @@ def _court_as_identity(text: str, start: int, end: int) -> bool:
 
 _ASK_THEM = re.compile(
     r"如有(?:疑问|异议|问题)[^，,。；;]{0,4}(?:与|向|咨询|联系|致电)[^，,。；;]{0,4}$"
+    r"|(?:了解|咨询|查询|熟悉)[^，,。；;]{0,6}$"
 )
-"""「如有疑问请与律师联系」: where to ask, not a step taken against the debtor."""
+"""「如有疑问请与律师联系」「如需了解诉讼流程」: where to ask, not a step taken against the
+debtor."""
+_WRITER = re.compile(r"(?:本|我)(?:所|律所|律师事务所)?(?:的)?(?:承办|经办|主办|代理)?$")
+"""Just before 律师: the writer itself (「本律师受XX银行委托」, 「抄送本所承办律师」)."""
+_LAWYER_LABEL = re.compile(r"律师\s?[：:]")
+_AS_EVIDENCE = re.compile(r"(?:的)?(?:材料|证据|依据|凭证)")
+"""After the legal word, with 作为 before it (「调查结果将作为后续诉讼材料」, 「录音将作为诉讼
+证据」): what a record may serve as, not a step announced."""
+"""「律师：张某 电话：…」: a signature's label, not a step."""
 _SERVED = re.compile(r"[^，,。]{0,2}送达起诉状")
 """「法院会向被告送达起诉状副本」: a court's procedure explained, not the creditor's step."""
 _SENT_BY = re.compile(
@@ -164,14 +177,32 @@ _DETAINED = re.compile(r"(?:拘留|逮捕|拘传|刑拘|抓捕|羁押|枪毙)")
 (DL603), not a lawful step with a missing reason."""
 
 
+_QUOTED_TACTIC = re.compile(
+    r"[^，,。；;！？!?\n“”\"「」『』]{0,8}[”\"」』][^，,。；;！？!?\n]{0,12}?"
+    r"(?:话术|说辞|说法|字眼|借口|幌子|为由|相威胁|相要挟)"
+)
+"""After the legal word: 「以“冻结账户”“起诉立案”等话术施压」 reports, in quotes, what
+someone claimed to press a victim (DL603), not a step the creditor takes."""
+
+
 def _impostors_claim(text: str, start: int, end: int) -> bool:
     """The legal word is an impostor's claim: in a sentence reporting someone posing as an
-    authority, or followed by detention (see ``_IMPERSONATED`` and ``_DETAINED``)."""
-    if _DETAINED.match(text, end):
+    authority, quoted as a pressure tactic, or followed by detention (see
+    ``_IMPERSONATED``, ``_QUOTED_TACTIC`` and ``_DETAINED``)."""
+    if _DETAINED.match(text, end) or _QUOTED_TACTIC.match(text, end):
         return True
     sentence = opening(text, start, _SENTENCE_END)
     found = _FULL_STOP.search(text, end)
     return _IMPERSONATED.search(text, sentence, found.start() if found else len(text)) is not None
+
+
+def _by_the_writer(text: str, start: int, word: str) -> bool:
+    """The lawyer named is the writer (「本律师」「本所承办律师」) or a signature's label."""
+    if not word.startswith("律师") or word.startswith("律师函"):
+        return False
+    if _LAWYER_LABEL.match(text, start):
+        return True
+    return _WRITER.search(text, opening(text, start, _PHRASE_MARKS), start) is not None
 
 
 def _phrase(text: str, start: int) -> tuple[int, int]:
@@ -262,6 +293,13 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
             continue
         if _SERVED.match(text, max(0, action.start - 4)) or _ASK_THEM.search(
             text, opening(text, action.start, _PHRASE_MARKS), action.start
+        ):
+            continue
+        if _by_the_writer(text, action.start, action.text):
+            continue
+        if (
+            _AS_EVIDENCE.match(text, action.end)
+            and "作为" in text[max(0, action.start - 8) : action.start]
         ):
             continue
         index = bisect.bisect_right(ends, action.start)  # the action's sentence

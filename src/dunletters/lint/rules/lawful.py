@@ -22,7 +22,7 @@ from dunletters.lint.context import LintContext
 from dunletters.lint.rule import Hit, Rule
 from dunletters.lint.text import closing, opening
 
-__all__ = ["quieted", "told_lawfully"]
+__all__ = ["CALLED_FRAUD", "quieted", "told_lawfully"]
 
 _SENTENCE_END = "。！？!?；;\n"
 _PHRASE_END = "，," + _SENTENCE_END
@@ -46,14 +46,15 @@ _WARNING = re.compile(
 authority's word that it never acts by phone or SMS (「法院不通过短信送达传票」)."""
 
 _EXPLAINED = re.compile(
-    r"俗称|是指|一般指|通常指|所谓|术语|(?:民间|网上|网传|这种|这个|所谓的?)说法|说法(?:是|并不|不)|指的是"
+    r"俗称|是指|一般指|通常指|(?<!收到)(?<!接到)(?<!发来)(?<!寄来)(?<!出示)(?<!一张)(?<!一份)所谓|术语|(?:民间|网上|网传|这种|这个|所谓的?)说法|说法(?:是|并不|不)|指的是"
     r"|(?<![佯谎声自诈骗冒宣号])称为|叫做|叫作|含义"
-    r"|只有(?![^。；！？\n]{0,40}?才(?:能|可以?|会)?(?:避免|免于|免除|不被|不会被|不用|不必|不再))[^。；！？\n]{0,40}?(?:才|后)|才(?:会|能|可能)(?:被|依法|构成|涉嫌|承担)"
+    r"|只有(?![^。；！？\n]{0,40}?才(?:能|可以?|会)?(?:避免|免于|免除|不被|不会被|不用|不必|不再))[^。；！？\n]{0,40}?(?:才|后)|才(?:会|能|可能)(?:被|依法|构成|涉嫌|承担|起诉|提起|申请)"
     r"|须经|需经|必须经|须由|只能由|应当由|必须由|只对|的[，,]处|的[，,]由[^，。；！？\n]{0,8}?(?:机关|法院|公安|派出所)(?:处|依法|给予|责令)|调解结案"
     r"|按(?:照)?(?:生效)?(?:的)?(?:判决书?|调解书|调解协议|裁定书?)|除非(?:被)?(?:人民)?法院"
     r"|如(?:果)?(?:您|你)?(?:已|已经)被|如(?:果)?(?:您|你)?被(?:人民)?法院(?:依法)?(?:列为|纳入|列入|判决)"
     r"|的[，,]依法|失信被执行人(?:将|会|可能|可以|应当)?被?(?:依法)?(?:限制|采取|纳入)"
-    r"|的[，,](?:人民)?(?:法院|公安机关|检察院|债权人|发卡行|银行)(?:会|将|可|可以|有权)?依法"
+    r"|(?:失信)?被执行人(?:及其)?(?:的)?(?:子女|家属|法定代表人)?[^。；！？\n，,]{0,4}?(?:不得|禁止)"
+    r"|的(?:借款人|持卡人|被执行人|债务人|当事人)?[，,](?:人民)?(?:法院|公安机关|检察院|债权人|发卡行|银行)(?:会|将|可|可以|有权)?依法"
     r"|一般(?:情况下|而言|来说|只|通过|不会)|通常(?:情况下|而言|来说|只|通过|不会)"
     r"|送达[^，。；！？\n]{0,6}?方式|(?:直接|邮寄|留置|公告|委托)送达[、和或及与]"
     r"|(?:有着?|遵循|依照|按照)严格的?(?:法律|法定|司法)?(?:程序|规定)|严格(?:依照|按照|依据)(?:法律|法定)"
@@ -89,8 +90,9 @@ _NOT_YET = re.compile(
 
 _SCAM = re.compile(r"(?<!所谓的)(?<!所谓)安全(?:账|帐)户")
 """The fake police's 「safe account」: a scam dressed as a warning, never a real one."""
-_CALLED_FRAUD = re.compile(r"(?:都|均|皆|一律)(?:是|为|属于?)(?:电信)?诈骗(?!罪)")
-"""「凡是要求转账到安全账户的都是诈骗」: the safe account named to call it fraud."""
+CALLED_FRAUD = re.compile(r"(?:都|均|皆|一律)(?:是|为|属于?)(?:电信)?诈骗(?!罪)")
+"""「凡是要求转账到安全账户的都是诈骗」: the safe account named to call it fraud (DL606's
+test adds its own wordings to this one)."""
 
 
 _ISSUER = re.compile(
@@ -141,7 +143,7 @@ _AGAINST_COLLECTOR = re.compile(
     r"[^，。；！？\n借债你您其他她称言说]{0,12}?(?:已|均|已经)?(?:被|遭)(?:警方|公安机关|公安|检察院|检察机关|法院)?(?:依法)?"
     r"(?:刑事拘留|行政拘留|拘留|逮捕|抓获|判处|判刑|起诉|批捕|查处|处罚|罚款|立案(?:调查|侦查))"
     r"|(?:对|将)(?:该|涉事|这些|上述|这个)?(?:催收|讨债|暴力催收)?(?:团伙|公司|人员|嫌疑人|平台)(?:依法)?"
-    r"(?:提起公诉|立案侦查|刑事拘留|逮捕|批捕)"
+    r"(?:提起公诉|立案侦查|立案调查|刑事拘留|逮捕|批捕|查处|处罚)"
 )
 """A collector's or a platform's own offence, or the law judging their act (「警方以寻衅
 滋事罪对催收团伙立案侦查」, 「平台涉嫌非法吸收公众存款已被立案侦查」): no claim on the debtor."""
@@ -155,6 +157,21 @@ _CASE_JUDGED = re.compile(
 told to no one, it reports a judgment, not a step against the reader."""
 
 
+_STATUTE_FORM = re.compile(
+    r"(?:被执行人|当事人|自然人)[^。；！？\n]{0,40}?的[，,]"
+    r"|被(?:列入|纳入|列为|判决|限制)[^。；！？\n，,]{0,20}?(?:后|以后)[，,]"
+    r"|(?:人民)?法院(?:有权|依法可以?|可依法|可以)(?:依法)?(?:查封|扣押|冻结|拍卖|变卖|划拨|强制执行|采取|限制|拘留|罚款)"
+)
+"""The law's own form for court procedure (「被执行人为自然人的，…」, 「被列入失信名单后，将被
+限制…」, 「人民法院有权查封、扣押…」): a rule for a class of people, told to no one. The criminal
+law on 恶意透支 is not among them: a collection message that cites it (「…超过三个月仍不归还的，
+构成信用卡诈骗罪」) is an overstated consequence (DL503), as s-0429 and s-8200 are labelled."""
+_FAQ = re.compile(r"(?:会|能|要|可以|可能)被?[^。；！？\n]{0,10}?(?:吗|么)[？?]")
+"""An explainer's question (「信用卡逾期会被起诉吗？」), asked of no one in particular."""
+_EXPERT = re.compile(
+    r"(?:律师|专家|法官|检察官|学者|业内人士|法律人士)(?:们)?(?:表示|认为|指出|介绍|解释|分析|坦言|称)"
+)
+"""「律师表示，催收方无权代替法院作出任何决定」: an expert's comment in a report."""
 _GENERIC_RIGHT = re.compile(
     r"(?:贷款机构|金融机构|出借人|贷款人|放贷人|债权人)(?:也|均|都)?(?:可以?(?!能)|有权|可依法)"
     r"|在(?:符合|遵守)?法律[、，,]?(?:法规)?[^，。；！？\n]{0,8}?(?:规定|允许)的(?:情况|前提|范围)(?:下|内)"
@@ -168,12 +185,16 @@ the impostors (「冒充法院工作人员发送虚假传票，已被警方抓�
 
 def _about_others(text: str, sentence: int, stop: int) -> bool:
     """The sentence reports the law acting on a collector or a platform (unless what it
-    reports is their posing as an authority), or — with no one addressed from there on
-    (「我跟你说，某案例中…」 is still a case retold) — explains how a court treats the
-    parties or retells a case."""
+    reports is their posing as an authority), states the law's own rule to no one, or —
+    with no one addressed from there on (「我跟你说，某案例中…」 is still a case retold) —
+    explains how a court treats the parties or retells a case."""
     if _AGAINST_COLLECTOR.search(text, sentence, stop):
         return _POSING.search(text, sentence, stop) is None
-    for general in (_COURT_PRACTICE, _CASE_JUDGED, _GENERIC_RIGHT):
+    if _STATUTE_FORM.search(text, sentence, stop) and not _SECOND_PERSON.search(
+        text, sentence, stop
+    ):
+        return True
+    for general in (_COURT_PRACTICE, _CASE_JUDGED, _GENERIC_RIGHT, _EXPERT):
         found = general.search(text, sentence, stop)
         if found and not _SECOND_PERSON.search(text, found.start(), stop):
             return True
@@ -185,6 +206,16 @@ _DENIED_INSIDE = re.compile(
     r"(?:不会|从不|从未|绝不|决不|并不|无权)"
 )
 """A frame's match that spans the authority's own denial (「公安不会立案」)."""
+
+
+def _asked_of_no_one(text: str, sentence: int, stop: int) -> bool:
+    """An explainer's question, in a sentence or the one before with no 你/您 in it
+    (「信用卡逾期会被起诉吗？一般逾期较长时，银行才会起诉。」)."""
+    low = opening(text, max(0, sentence - 1), _SENTENCE_END, max(0, sentence - _REACH))
+    high = min(stop + 1, len(text))  # the question mark that closes the sentence
+    return (
+        _FAQ.search(text, low, high) is not None and _SECOND_PERSON.search(text, low, high) is None
+    )
 
 
 def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
@@ -209,11 +240,11 @@ def told_lawfully(text: str, start: int, end: int | None = None) -> bool:
     stop = closing(text, start, _SENTENCE_END)
     if _cited(text, start, sentence, stop):
         return True
-    if _CALLED_FRAUD.search(text, sentence, stop):
+    if CALLED_FRAUD.search(text, sentence, stop):
         return True
     if _SCAM.search(text, sentence, stop) or _BRAVADO.search(text, sentence, stop):
         return False
-    if _about_others(text, sentence, stop):
+    if _about_others(text, sentence, stop) or _asked_of_no_one(text, sentence, stop):
         return True
     return bool(_WARNING.search(text, sentence, stop) or _EXPLAINED.search(text, sentence, stop))
 
