@@ -116,6 +116,9 @@ _COURT_MAY = re.compile(
 
 
 _PHRASE_MARKS = "，,。；;！？!?\n"
+_RESERVES = re.compile(r"保留")
+_A_RIGHT = re.compile(r"[^，,。；;！？!?\n]{0,12}?的?(?:权利|权力)")
+"""「我司保留采取进一步法律手段的权利」: a right reserved, not a step announced."""
 _PHRASE_END = re.compile(f"[{_PHRASE_MARKS}]")
 _AS_IDENTITY_BEFORE = re.compile(
     r"(?:冒充|假冒|冒用|假借|盗用|自称|谎称|声称|伪造|私刻|仿造|仿冒|受|是|系|和|跟|与)"
@@ -261,6 +264,7 @@ def _debtors_right(text: str, start: int) -> bool:
     passes=(
         "鉴于您已逾期45天，经多次提醒仍未还款，我行可能依法提起诉讼。",
         "如您对债务有异议，可向人民法院提起诉讼。",
+        "若逾期未付，本公司保留通过诉讼途径追偿的权利。",
     ),
     use_instead="先说明原因：「鉴于您已逾期N天，经多次提醒仍未还款……」",
     lexicons=("legal_action", "legal_reason"),
@@ -288,6 +292,8 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
         if _forbidden(text, action.start) or told_lawfully(text, action.start, action.end):
             continue
         if _SENT_BY.search(text, *_phrase(text, action.start)):
+            continue
+        if _reserved(text, action.start, action.end):
             continue
         if _impostors_claim(text, action.start, action.end):
             continue
@@ -328,6 +334,12 @@ def unexplained_legal_action(ctx: LintContext) -> list[Hit]:
                 )
             )
     return hits
+
+
+def _reserved(text: str, start: int, end: int) -> bool:
+    """The step stands inside a reservation of rights: 保留 before it and 权利 after, one clause."""
+    head = opening(text, start, _PHRASE_MARKS)
+    return _RESERVES.search(text, head, start) is not None and _A_RIGHT.match(text, end) is not None
 
 
 _OFFENDER = re.compile(
