@@ -10,15 +10,12 @@ with the calendar).
 
 Tune on dev only: the held-out split measures, and ``--show`` lists dev items only.
 
-Usage: ``python benchmarks/lint_accuracy.py [--show] [--record] [--new-since REF]
-[--second-opinion on|off]``.
+Usage: ``python benchmarks/lint_accuracy.py [--show] [--record] [--new-since REF]``.
 ``--record`` writes the figures to benchmarks/lint_accuracy.json, which
 tests/test_lint_accuracy.py holds the linter to (neither figure may drop below it).
 ``--new-since REF`` scores only the items added after the git revision REF: a collection
 round labels its items before the linter runs on them, so their first score is the
-linter's accuracy on real text nobody has tuned on. ``--second-opinion on|off`` lints
-with or without the statistical second opinion (``[lint] second_opinion``; default: the
-settings' own).
+linter's accuracy on real text nobody has tuned on.
 """
 
 from __future__ import annotations
@@ -32,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dunletters.config import LintSettings, Settings
+from dunletters.config import Settings
 from dunletters.lint.engine import CONTEXT_CODE, Linter
 from dunletters.lint.findings import Finding, Severity
 
@@ -134,14 +131,11 @@ def ids_at(revision: str, split: str) -> set[str]:
     return {json.loads(line)["id"] for line in lines if line.strip()}
 
 
-def measure(new_since: str | None = None, second_opinion: bool | None = None) -> dict[str, Score]:
+def measure(new_since: str | None = None) -> dict[str, Score]:
     """Both splits, linted with no config (but DL206, whose claims need the contact
-    ledger's facts, which the corpus does not label; and ``second_opinion`` when given);
-    only the items added after ``new_since`` when it is given."""
-    settings = Settings()
-    if second_opinion is not None:
-        settings = Settings(lint=LintSettings(second_opinion=second_opinion))
-    linter = Linter(settings, ignore=["DL206"])
+    ledger's facts, which the corpus does not label); only the items added after
+    ``new_since`` when it is given."""
+    linter = Linter(Settings(), ignore=["DL206"])
     scores = {}
     for split in SPLITS:
         items = load(split)
@@ -202,14 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--new-since", metavar="REF", help="score only the items added after git revision REF"
     )
-    parser.add_argument(
-        "--second-opinion", choices=("on", "off"), help="the statistical second opinion"
-    )
     args = parser.parse_args(argv)
     if args.record and args.new_since:
         parser.error("--record measures the whole corpus: leave out --new-since")
-    second = None if args.second_opinion is None else args.second_opinion == "on"
-    scores = measure(args.new_since, second)
+    scores = measure(args.new_since)
     sys.stdout.write(table(scores))
     if args.show:
         for item_id, missed, false in scores["dev"].wrong:

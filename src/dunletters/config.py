@@ -407,9 +407,6 @@ class LintSettings(_Strict):
     allow: tuple[Allowance, ...] = ()
     lexicons: tuple[str, ...] = Field(default=(), description="额外词表目录，同名词表追加条目")
     link_allowlist: tuple[str, ...] = Field(default=(), description="允许出现的官方域名")
-    second_opinion: bool = Field(
-        default=False, description="统计模型第二意见：规则未命中的句子若模型判为违规，给出警告"
-    )
 
     @model_validator(mode="after")
     def _compliance_needs_reason(self) -> LintSettings:

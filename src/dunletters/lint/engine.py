@@ -23,7 +23,6 @@ from dunletters.lint.infer import document_date, infer_channel, infer_stage
 from dunletters.lint.lexicon import CompiledLexicon, load_lexicons
 from dunletters.lint.rule import Check, Hit, Rule
 from dunletters.lint.rules import RULES
-from dunletters.lint.second_opinion import SecondOpinion
 from dunletters.lint.settings import code_matches
 from dunletters.lint.text import TextView
 from dunletters.models import Account, Creditor
@@ -100,7 +99,6 @@ class Linter:
         self._sms = sms
         self._sender = self.settings.creditor
         self._messages = {r.code: r.messages for r in self.rules}
-        self._second = SecondOpinion(self.rules) if lint.second_opinion else None
         self._plans: dict[tuple[str | None, str | None, tuple[bool, ...]], Plan] = {}
         # The lists share one phrase scanner (load_lexicons): one scan per document
         # tells every rule gate (Rule.hits_need) which lists can match.
@@ -235,12 +233,6 @@ class Linter:
                     findings = results[index]
                     assert isinstance(findings, list)
                     findings.extend(self._finding(rule, hit, ctx) for hit in _outermost(found))
-        if self._second is not None:
-            codes = [rule.code for rule, _check, _gate in gated]
-            for index, ctx in live:
-                findings = results[index]
-                assert isinstance(findings, list)
-                findings.extend(self._second.findings(ctx.view, findings, codes))
         for findings in results:
             if isinstance(findings, list) and len(findings) > 1:
                 findings.sort(key=Finding.sort_key)
