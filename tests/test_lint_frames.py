@@ -187,11 +187,17 @@ def test_frames_are_cached_in_the_user_cache_by_digest(
         ("(?<!一针)见血(?!封喉)", "见(?<!一针见)血(?!封喉)"),
         ("(?<!自动)(?<!长)曝光", "曝(?<!自动曝)(?<!长曝)光"),
         ("(?<=[，,])责任", "责(?<=[，,]责)任"),
-        ("(?:你|您)的", "(?:你|您)的"),  # opens on a group: left as it is
-        ("(?<![0-9])(?:过去)", "(?<![0-9])(?:过去)"),
+        ("(?:你|您)的", "你的|您的"),  # a group of alternatives: each opens the word
+        ("(?<![0-9])(?:过去)", "过(?<![0-9]过)去"),
+        ("(?<![我本])(?:公司|单位)前台", "公(?<![我本]公)司前台|单(?<![我本]单)位前台"),
+        ("(?:与债务)?无关", "与债务无关|无关"),  # optional: with it first, then without
+        ("(?:(?:你|您)的事|这件事)", "你的事|您的事|这件事"),
+        ("(?:你|您)+的", "(?:你|您)+的"),  # repeated: left as it is
+        ("(?:你|您)??的", "(?:你|您)??的"),
+        ("(?=你)(?:你|您)的", "(?=你)(?:你|您)的"),
     ],
 )
-def test_a_word_opening_on_a_lookbehind_opens_on_its_character(word: str, written: str) -> None:
+def test_a_word_opens_on_its_character(word: str, written: str) -> None:
     import re
 
     assert opening_on_a_character(word) == written
@@ -206,6 +212,11 @@ def test_a_word_opening_on_a_lookbehind_opens_on_its_character(word: str, writte
         "，责任",
         "责任",
         "你的",
+        "您的事和这件事",
+        "与债务无关，无关",
+        "我公司前台、你单位前台",
+        "你你的",
+        "过去，0过去",
     ]:
         old = [m.span() for m in re.finditer(word, text)]
         assert [m.span() for m in re.finditer(written, text)] == old, text

@@ -218,8 +218,9 @@ class CompiledFrames:
     ) -> frozenset[str] | None:
         """A part's required literals: a slot's are its words' together (worked out
         word by word, which stays exact however many words a slot has)."""
-        if _is_literal(part):
-            return _literals(self._part(part), anchors)
+        if _is_literal(part):  # read as written: the anchors do not depend on how it opens
+            body, optional = _quoted(part)
+            return _literals(f"(?:{body})" + ("?" if optional else ""), anchors)
         found: set[str] = set()
         for word in self.source.words[part]:
             literals = _literals(fold_chinese(word), anchors)
@@ -237,9 +238,8 @@ class CompiledFrames:
 
     def _build_part(self, part: str) -> str:
         if _is_literal(part):
-            optional = part.endswith("?")
-            body = fold_chinese(part[1 : -2 if optional else -1])
-            return f"(?:{body})" + ("?" if optional else "")
+            body, optional = _quoted(part)
+            return f"(?:{opening_on_a_character(body)})" + ("?" if optional else "")
         words = sorted(map(fold_chinese, self.source.words[part]), key=len, reverse=True)
         return "(?:" + "|".join(map(opening_on_a_character, words)) + ")"
 
@@ -326,12 +326,26 @@ class CompiledFrames:
 
 _LOOKBEHIND = r"\(\?<(?P<sign>[!=])(?P<body>\[[^\]\\]+\]|[^()\[\]\\|?*+{}.^$]+)\)"
 _OPENING = re.compile(f"(?P<behind>(?:{_LOOKBEHIND})+)(?P<first>[^()\\[\\]\\\\|?*+{{}}.^$])")
+_LEADING_GROUP = re.compile(
+    f"(?P<behind>(?:{_LOOKBEHIND})*)\\(\\?:(?P<inner>(?:[^()\\[\\]\\\\]|\\((?!\\?[<=!P])[^()]*\\))*)\\)(?P<optional>\\?(?![?+]))?(?![?*+{{])"
+)
+"""A word that opens on a group of alternatives (after any lookbehinds), at most optional."""
 
 
 def opening_on_a_character(word: str) -> str:
-    """``(?<![机社])会`` written as ``会(?<![机社]会)``: the same match, but ``re`` looks
-    for a slot's first characters with a fast filter only when every word opens on one,
-    and a slot that opens a frame is otherwise tried at every character of a letter."""
+    """``(?<![机社])会`` written as ``会(?<![机社]会)``, ``(?:你|您)的`` as ``你的|您的`` and
+    ``(?:与债务)?无关`` as ``与债务无关|无关``:
+    the same matches, but ``re`` looks for a slot's first characters with a fast filter
+    only when every word opens on one, and a slot that opens a frame is otherwise tried
+    at every character of a letter."""
+    alternatives = _alternatives(word)
+    if len(alternatives) > 1:
+        return "|".join(map(opening_on_a_character, alternatives))
+    grouped = _LEADING_GROUP.match(word)
+    if grouped is not None:
+        rest = word[grouped.end() :]
+        options = _alternatives(grouped["inner"]) + ([""] if grouped["optional"] else [])
+        return "|".join(opening_on_a_character(grouped["behind"] + each + rest) for each in options)
     opened = _OPENING.match(word)
     if opened is None:
         return word
@@ -341,6 +355,36 @@ def opening_on_a_character(word: str) -> str:
         for each in re.finditer(_LOOKBEHIND, opened["behind"])
     )
     return first + behind + word[opened.end() :]
+
+
+def _quoted(part: str) -> tuple[str, bool]:
+    """A quoted part's regex (folded) and whether it is optional (``'"的人|里的人"?'``)."""
+    optional = part.endswith("?")
+    return fold_chinese(part[1 : -2 if optional else -1]), optional
+
+
+def _alternatives(regex: str) -> list[str]:
+    """A regex's top-level alternatives: its ``|`` outside groups and character classes."""
+    found: list[str] = []
+    depth, start, index, in_class = 0, 0, 0, False
+    while index < len(regex):
+        char = regex[index]
+        if char == "\\":
+            index += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            found.append(regex[start:index])
+            start = index + 1
+        index += 1
+    found.append(regex[start:])
+    return found
 
 
 def _frames_dir() -> Path:
