@@ -330,6 +330,10 @@ _LEADING_GROUP = re.compile(
     f"(?P<behind>(?:{_LOOKBEHIND})*)\\(\\?:(?P<inner>(?:[^()\\[\\]\\\\]|\\((?!\\?[<=!P])[^()]*\\))*)\\)(?P<optional>\\?(?![?+]))?(?![?*+{{])"
 )
 """A word that opens on a group of alternatives (after any lookbehinds), at most optional."""
+_COPIES = 1500
+"""At most this many characters copied to open a word's options on a character: a word
+whose rest is long (the party slot's 「父母、朋友、同事」 list) stays as written, as its
+copies would cost more to compile at start-up than its search costs a batch."""
 
 
 def opening_on_a_character(word: str) -> str:
@@ -345,6 +349,7 @@ def opening_on_a_character(word: str) -> str:
     if grouped is not None:
         rest = word[grouped.end() :]
         options = _alternatives(grouped["inner"]) + ([""] if grouped["optional"] else [])
+    if grouped is not None and (len(options) - 1) * len(rest) <= _COPIES:
         return "|".join(opening_on_a_character(grouped["behind"] + each + rest) for each in options)
     opened = _OPENING.match(word)
     if opened is None:
