@@ -127,3 +127,15 @@ def test_unmasked_number_in_other_digits_is_reported_without_a_suggestion() -> N
         "卡号6259000000001235。", channel="sms", tone="courteous"
     )
     assert [(f.code, f.suggestion) for f in masked] == [("DL605", "尾号1235")]
+
+
+def test_one_span_one_message_is_one_finding() -> None:
+    """A list entry and a frame that read the same words at the same place say it once."""
+    from dunletters.lint.engine import _outermost
+    from dunletters.lint.rule import Hit
+
+    hits = [Hit(3, 8, "A"), Hit(3, 8, "A"), Hit(3, 8, "B"), Hit(4, 6, "A"), Hit(9, 12, "A")]
+    assert _outermost(hits) == [Hit(3, 8, "A"), Hit(3, 8, "B"), Hit(9, 12, "A")]
+    found = Linter(Settings()).lint("逾期不还将列入征信黑名单。")
+    spans = [(f.code, f.offset, f.end_offset, f.message) for f in found]
+    assert len(spans) == len(set(spans))

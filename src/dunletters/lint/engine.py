@@ -383,7 +383,9 @@ def _skip_notes(
 
 
 def _outermost(hits: list[Hit]) -> list[Hit]:
-    """Drop hits lying inside a longer hit of the same rule (XX月 inside XX月XX日).
+    """Drop hits lying inside a longer hit of the same rule (XX月 inside XX月XX日), and a
+    hit that repeats another's span and message (a list entry and a frame that both read
+    「征信黑名单」).
 
     One sweep in start order (longest first at a start), so the time is linear in
     the number of hits after the sort: a 10 MB draft has hundreds of thousands.
@@ -393,12 +395,17 @@ def _outermost(hits: list[Hit]) -> list[Hit]:
     order = sorted(range(len(hits)), key=lambda i: (hits[i].start, -hits[i].end))
     inside: set[int] = set()
     reach, reach_start = -1, -1  # the furthest end so far, and the first start reaching it
+    said: set[str] = set()  # the messages of the hits kept at the span (reach_start, reach)
     for index in order:
         hit = hits[index]
         if hit.end < reach or (hit.end == reach and reach_start < hit.start):
             inside.add(index)
+        elif hit.end == reach and hit.start == reach_start:
+            if hit.message in said:
+                inside.add(index)
+            said.add(hit.message)
         elif hit.end > reach:
-            reach, reach_start = hit.end, hit.start
+            reach, reach_start, said = hit.end, hit.start, {hit.message}
     if not inside:
         return hits
     return [hit for index, hit in enumerate(hits) if index not in inside]
