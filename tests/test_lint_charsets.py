@@ -1,11 +1,13 @@
 """The ``re`` seam (lint/charsets.py): a character class optimised once gives the same
-patterns as without it, case-insensitive classes pass straight through, and the off
-switch leaves ``re`` alone."""
+patterns as without it, case-insensitive classes pass straight through, code remembered
+in the store builds the same patterns as ``re``, and the off switch leaves ``re`` alone."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 from re import _compiler  # type: ignore[attr-defined]
 
 import pytest
@@ -92,3 +94,53 @@ def test_patterns_match_the_same_with_and_without_the_seam() -> None:
         for switch in ("1", "0")
     ]
     assert runs[0] == runs[1] and runs[0].startswith("[[")
+
+
+def test_a_pattern_built_from_remembered_code_is_re_own(tmp_path: Path) -> None:
+    """``re.Pattern`` equality compares the compiled code: the store changes nothing."""
+    compile_ = getattr(_compiler.compile, "__wrapped__", _compiler.compile)
+    store = charsets.CompiledStore(tmp_path / "compiled.json")
+    remembering = charsets.remembering_compile(compile_, store)
+    patterns = [
+        r"(?P<name>[\u4e00-\u9fff]{2,4})(?:先生|女士)",
+        r"会(?<![机社]会)",
+        r"(?i)dear\s+\w+",
+    ]
+    first = [remembering(pattern, 0) for pattern in patterns]
+    assert store.added and len(store.known) == 3
+    store.save()
+    again = charsets.CompiledStore(tmp_path / "compiled.json")
+    assert again.known == json.loads(json.dumps(store.known))
+    second = [charsets.remembering_compile(compile_, again)(pattern, 0) for pattern in patterns]
+    assert first == second == [compile_(pattern, 0) for pattern in patterns]
+    assert not again.added  # every pattern came from the file
+    assert second[0].groupindex == {"name": 1}
+    assert second[0].match("张晓明先生")
+
+
+def test_a_damaged_store_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "compiled.json"
+    path.write_text('{"0:abc": [0, [1, 2', encoding="utf-8")
+    assert charsets.CompiledStore(path).known == {}
+
+
+def test_a_second_process_compiles_from_the_store(tmp_path: Path) -> None:
+    code = "import re._compiler as c, dunletters.lint;print(hasattr(c.compile, '__wrapped__'))"
+    env = {"DUNLETTERS_RE_CACHE": str(tmp_path), "PATH": "", "HOME": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
+        for _ in range(2)
+    ]
+    assert [run.stdout.strip() for run in runs] == ["True", "True"]
+    [stored] = tmp_path.glob("compiled-*.json")
+    assert len(json.loads(stored.read_text(encoding="utf-8"))) > 100  # the rules' patterns
+    off = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**env, "DUNLETTERS_RE_ACCEL": "0"},
+    )
+    assert off.stdout.strip() == "False"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dunletters.lint import charsets
 
 charsets.install()  # before the rules compile their patterns (see charsets)
+charsets.install_compiled()
 
 from dunletters.lint.engine import Linter, lint_document  # noqa: E402
 from dunletters.lint.findings import Finding, Severity  # noqa: E402

@@ -1,5 +1,5 @@
 """The one seam where the linter reaches into the standard library's ``re``: character
-classes optimised once per process, not once per pattern.
+classes optimised once per process, and compiled patterns remembered across processes.
 
 Compiling a Chinese character class (``[\\u4e00-\\u9fff]``) costs ``re`` about a
 millisecond: ``re._compiler._optimize_charset`` marks the class's 21,000 characters in a
@@ -9,14 +9,27 @@ classes hundreds of times, and a single draft's start-up paid for each of them.
 result: the function is pure for a case-sensitive class (no ``fixup``), and its result
 is only read by the compiler, so every compiled pattern is the same as without it.
 
+Even so, parsing and compiling the rules' few hundred patterns is most of what one
+``dunletters lint draft.txt`` costs, and every run compiles the same strings again.
+:func:`install` also wraps ``re._compiler.compile``: the code ``re`` compiles a pattern
+string to (a list of integers, a pure function of the string, its flags and the
+interpreter) is kept in the user cache, one JSON file per interpreter and ``re`` engine,
+and a later process hands it straight to ``_sre.compile``. The wrapper checks itself on
+install (a pattern built from remembered code must equal the one ``re`` builds, and
+``re.Pattern`` equality compares the code) and stays out when it does not.
+
 Off switch: ``DUNLETTERS_RE_ACCEL=0`` (or ``false``, ``no``, ``off``) before the linter
-is imported. The seam does nothing on a Python whose ``re`` has no such function.
+is imported. The seam does nothing on a Python whose ``re`` has no such functions.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 ENVIRONMENT_VARIABLE = "DUNLETTERS_RE_ACCEL"
@@ -70,4 +83,116 @@ def install() -> bool:
         return False
     if not hasattr(current, "__wrapped__"):
         compiler._optimize_charset = remembering(current)
+    return True
+
+
+_STORE_LIMIT = 8192
+"""Patterns kept in the file (the built-in rules compile about 700)."""
+
+Compile = Callable[..., Any]
+
+
+class CompiledStore:
+    """Remembered compiled code by pattern, read from and written back to one file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.known: dict[str, list[Any]] = {}
+        self.added = False
+        if path is not None:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data, dict):
+                    self.known = data
+            except (OSError, ValueError):
+                pass
+
+    def save(self) -> None:
+        """Write the file when this process compiled something new (atomically)."""
+        if not self.added or self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            partial.write_text(json.dumps(self.known, ensure_ascii=False), encoding="utf-8")
+            os.replace(partial, self.path)
+        except OSError:
+            pass  # a read-only home: compile on every run instead
+        self.added = False
+
+
+def remembering_compile(compile_: Compile, store: CompiledStore) -> Compile:
+    """``re._compiler.compile`` with the code of a pattern string taken from ``store``."""
+    import _sre  # type: ignore[import-not-found]
+    from re import _compiler as compiler  # type: ignore[attr-defined]
+    from re import _parser as parser  # type: ignore[attr-defined]
+
+    def compile_once(pattern: Any, flags: int = 0) -> Any:
+        if not isinstance(pattern, str) or flags & compiler.SRE_FLAG_DEBUG:
+            return compile_(pattern, flags)
+        key = f"{int(flags)}:{pattern}"
+        found = store.known.get(key)
+        if found is None:
+            parsed = parser.parse(pattern, flags)
+            code = compiler._code(parsed, flags)
+            groupindex = dict(parsed.state.groupdict)
+            indexgroup: list[str | None] = [None] * parsed.state.groups
+            for name, index in groupindex.items():
+                indexgroup[index] = name
+            found = [int(flags | parsed.state.flags), code, parsed.state.groups - 1]
+            found += [groupindex, indexgroup]
+            if len(store.known) < _STORE_LIMIT:
+                store.known[key] = found
+                store.added = True
+        final, code, groups, groupindex, indexgroup = found
+        return _sre.compile(pattern, final, code, groups, groupindex, tuple(indexgroup))
+
+    compile_once.__wrapped__ = compile_  # type: ignore[attr-defined]
+    return compile_once
+
+
+def _store_path() -> Path:
+    from re import _compiler as compiler  # type: ignore[attr-defined]
+
+    from dunletters.usercache import user_cache_dir
+
+    version = "".join(map(str, sys.version_info[:3]))
+    name = f"compiled-{version}-{compiler.MAGIC}.json"  # the engine's MAGIC, as _sre's
+    return user_cache_dir("re", "DUNLETTERS_RE_CACHE") / name
+
+
+def _same_as_re(compile_once: Compile, compile_: Compile) -> bool:
+    """Whether patterns built through the wrapper equal ``re``'s own (code included)."""
+    probes = [
+        r"(?P<who>[\u4e00-\u9fff]{2,4})(?:先生|女士)",
+        r"(?<![机社])会[^，。]{0,8}?通知",
+        "(?i)abc|d",
+    ]
+    try:
+        return all(
+            compile_once(probe, 0) == compile_(probe, 0) == compile_once(probe, 0)
+            for probe in probes
+        )
+    except Exception:  # any surprise from re internals: stay out
+        return False
+
+
+def install_compiled(path: Path | None = None) -> bool:
+    """Wrap ``re``'s compiler with a store of compiled code, unless switched off."""
+    if not requested():
+        return False
+    try:
+        from re import _compiler as compiler  # type: ignore[attr-defined]
+    except ImportError:
+        return False
+    current = getattr(compiler, "compile", None)
+    if current is None or not hasattr(compiler, "_code"):
+        return False
+    if hasattr(current, "__wrapped__"):
+        return True
+    if not _same_as_re(remembering_compile(current, CompiledStore(None)), current):
+        return False
+    store = CompiledStore(path if path is not None else _store_path())
+    compiler.compile = remembering_compile(current, store)
+    atexit.register(store.save)
     return True
