@@ -326,6 +326,8 @@ class CompiledFrames:
 
 _LOOKBEHIND = r"\(\?<(?P<sign>[!=])(?P<body>\[[^\]\\]+\]|[^()\[\]\\|?*+{}.^$]+)\)"
 _OPENING = re.compile(f"(?P<behind>(?:{_LOOKBEHIND})+)(?P<first>[^()\\[\\]\\\\|?*+{{}}.^$])")
+_STRUCTURE = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|[()|]")
+"""What shapes a regex's alternatives: an escape or a class (skipped whole), a paren, a bar."""
 _LEADING_GROUP = re.compile(
     f"(?P<behind>(?:{_LOOKBEHIND})*)\\(\\?:(?P<inner>(?:[^()\\[\\]\\\\]|\\((?!\\?[<=!P])[^()]*\\))*)\\)(?P<optional>\\?(?![?+]))?(?![?*+{{])"
 )
@@ -342,6 +344,8 @@ def opening_on_a_character(word: str) -> str:
     the same matches, but ``re`` looks for a slot's first characters with a fast filter
     only when every word opens on one, and a slot that opens a frame is otherwise tried
     at every character of a letter."""
+    if "(" not in word:  # a plain word opens on its character already
+        return word
     alternatives = _alternatives(word)
     if len(alternatives) > 1:
         return "|".join(map(opening_on_a_character, alternatives))
@@ -370,24 +374,19 @@ def _quoted(part: str) -> tuple[str, bool]:
 
 def _alternatives(regex: str) -> list[str]:
     """A regex's top-level alternatives: its ``|`` outside groups and character classes."""
+    if "|" not in regex:  # most slot words: nothing to split
+        return [regex]
     found: list[str] = []
-    depth, start, index, in_class = 0, 0, 0, False
-    while index < len(regex):
-        char = regex[index]
-        if char == "\\":
-            index += 1
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
+    depth, start = 0, 0
+    for token in _STRUCTURE.finditer(regex):
+        mark = token.group()
+        if mark == "(":
             depth += 1
-        elif char == ")":
+        elif mark == ")":
             depth -= 1
-        elif char == "|" and depth == 0:
-            found.append(regex[start:index])
-            start = index + 1
-        index += 1
+        elif mark == "|" and depth == 0:
+            found.append(regex[start : token.start()])
+            start = token.end()
     found.append(regex[start:])
     return found
 
