@@ -144,3 +144,19 @@ def test_a_second_process_compiles_from_the_store(tmp_path: Path) -> None:
         env={**env, "DUNLETTERS_RE_ACCEL": "0"},
     )
     assert off.stdout.strip() == "False"
+
+
+def test_the_store_keeps_what_the_last_writer_used(tmp_path: Path) -> None:
+    """A run that used few of many stored patterns writes back only those."""
+    compile_ = getattr(_compiler.compile, "__wrapped__", _compiler.compile)
+    path = tmp_path / "compiled.json"
+    many = charsets.CompiledStore(path)
+    remember = charsets.remembering_compile(compile_, many)
+    for number in range(10):
+        remember(f"第{number}条", 0)
+    many.save()
+    few = charsets.CompiledStore(path)
+    charsets.remembering_compile(compile_, few)("第1条", 0)
+    assert not few.added
+    few.save()
+    assert list(json.loads(path.read_text(encoding="utf-8"))) == ["0:第1条"]

@@ -93,11 +93,15 @@ Compile = Callable[..., Any]
 
 
 class CompiledStore:
-    """Remembered compiled code by pattern, read from and written back to one file."""
+    """Remembered compiled code by pattern, read from and written back to one file.
+
+    The file keeps what the last process that wrote it used, so a run that compiled
+    thousands of other patterns (the test suite) does not slow every later draft."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.known: dict[str, list[Any]] = {}
+        self.used: set[str] = set()
         self.added = False
         if path is not None:
             try:
@@ -108,13 +112,15 @@ class CompiledStore:
                 pass
 
     def save(self) -> None:
-        """Write the file when this process compiled something new (atomically)."""
-        if not self.added or self.path is None:
+        """Write the patterns this process used (atomically), when it compiled a new one
+        or used less than half of the file."""
+        if self.path is None or not (self.added or 2 * len(self.used) < len(self.known)):
             return
+        kept = {key: self.known[key] for key in self.used}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            partial.write_text(json.dumps(self.known, ensure_ascii=False), encoding="utf-8")
+            partial.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
             os.replace(partial, self.path)
         except OSError:
             pass  # a read-only home: compile on every run instead
@@ -132,7 +138,9 @@ def remembering_compile(compile_: Compile, store: CompiledStore) -> Compile:
             return compile_(pattern, flags)
         key = f"{int(flags)}:{pattern}"
         found = store.known.get(key)
-        if found is None:
+        if found is not None:
+            store.used.add(key)
+        else:
             parsed = parser.parse(pattern, flags)
             code = compiler._code(parsed, flags)
             groupindex = dict(parsed.state.groupdict)
@@ -143,6 +151,7 @@ def remembering_compile(compile_: Compile, store: CompiledStore) -> Compile:
             found += [groupindex, indexgroup]
             if len(store.known) < _STORE_LIMIT:
                 store.known[key] = found
+                store.used.add(key)
                 store.added = True
         final, code, groups, groupindex, indexgroup = found
         return _sre.compile(pattern, final, code, groups, groupindex, tuple(indexgroup))
