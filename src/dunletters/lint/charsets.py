@@ -70,13 +70,21 @@ def remembering(optimise: Optimise) -> Optimise:
     return optimise_once
 
 
-def install() -> bool:
-    """Wrap ``re``'s class optimiser once, unless switched off; whether it is wrapped."""
+def _re_compiler() -> Any:
+    """``re``'s compiler module, or None when the seam is off or this Python has none."""
     if not requested():
-        return False
+        return None
     try:
         from re import _compiler as compiler  # type: ignore[attr-defined]
     except ImportError:
+        return None
+    return compiler
+
+
+def install() -> bool:
+    """Wrap ``re``'s class optimiser once, unless switched off; whether it is wrapped."""
+    compiler = _re_compiler()
+    if compiler is None:
         return False
     current = getattr(compiler, "_optimize_charset", None)
     if current is None:
@@ -188,11 +196,8 @@ def _same_as_re(compile_once: Compile, compile_: Compile) -> bool:
 
 def install_compiled(path: Path | None = None) -> bool:
     """Wrap ``re``'s compiler with a store of compiled code, unless switched off."""
-    if not requested():
-        return False
-    try:
-        from re import _compiler as compiler  # type: ignore[attr-defined]
-    except ImportError:
+    compiler = _re_compiler()
+    if compiler is None:
         return False
     current = getattr(compiler, "compile", None)
     if current is None or not hasattr(compiler, "_code"):

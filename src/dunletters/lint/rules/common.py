@@ -9,6 +9,7 @@ from dunletters import zh
 from dunletters.lint.context import LintContext
 from dunletters.lint.frames import frame_hits
 from dunletters.lint.rule import Hit
+from dunletters.lint.text import opening
 
 
 def say(ctx: LintContext, code: str, key: str, **fields: object) -> str:
@@ -79,3 +80,14 @@ _DEADLINE_WORDS = re.compile(
 _SALUTATION = re.compile(
     r"尊敬的\s?(?P<name>[^\s，,：:！!。]{1,24}?)\s?(?P<title>先生/女士|先生|女士)"
 )
+
+
+def said_not(text: str, start: int, denial: re.Pattern[str], rule_opening: re.Pattern[str]) -> bool:
+    """The act is denied just before it, in the same phrase (「我们绝不会向您的单位透露」), or
+    its clause opens as a rule or advice (「严禁催收人员…」): read as the frames read theirs."""
+    phrase = opening(text, start, "。！？!?；;\n，,", max(0, start - 12))
+    if denial.search(text, phrase, start + 1) is not None:
+        return True
+    reach = max(0, start - 40)
+    clause = opening(text, start, "。！？!?；;\n", reach)
+    return (clause > reach or reach == 0) and rule_opening.match(text, clause, start) is not None

@@ -17,6 +17,7 @@ from dunletters.lint.rules.common import (
     _framed,
     _surname,
     _whole,
+    said_not,
     say,
 )
 from dunletters.lint.rules.existence import declared
@@ -126,13 +127,8 @@ _NOT_DONE = re.compile(
 
 def _negated(text: str, start: int) -> bool:
     """The act is denied just before, in the same phrase (「请不要将验证码告诉您的家人」,
-    「我们绝不会向您的单位透露」), as the frames read it."""
-    phrase = opening(text, start, "。！？!?；;\n，,", max(0, start - 12))
-    if _NOT_DONE.search(text, phrase, start + 1) is not None:
-        return True
-    reach = max(0, start - 40)
-    clause = opening(text, start, "。！？!?；;\n", reach)
-    return (clause > reach or reach == 0) and _FORBIDDING.match(text, clause, start) is not None
+    「我们绝不会向您的单位透露」), or its clause is a rule (「严禁…」)."""
+    return said_not(text, start, _NOT_DONE, _FORBIDDING)
 
 
 _FORBIDDING = re.compile(

@@ -17,8 +17,8 @@ from dataclasses import replace
 
 from dunletters.lint.context import LintContext
 from dunletters.lint.rule import Hit
-from dunletters.lint.rules.common import _existence, _framed
-from dunletters.lint.text import TextView, opening
+from dunletters.lint.rules.common import _existence, _framed, said_not
+from dunletters.lint.text import TextView
 
 __all__ = ["REPORTED_CODES", "promised_not", "reported_hits"]
 
@@ -54,14 +54,8 @@ _RULE_OPENING = re.compile(
 
 def promised_not(text: str, start: int) -> bool:
     """A phrase-list match the letter promises not to do or a rule forbids, just before it
-    in the same phrase (「我行承诺不会上门找您」「严禁催收人员上门讨债」), read as the
-    frames read their own matches."""
-    phrase = opening(text, start, "。！？!?；;\n，,", max(0, start - 12))
-    if _PROMISE_NOT.search(text, phrase, start + 1) is not None:
-        return True
-    reach = max(0, start - 40)
-    clause = opening(text, start, "。！？!?；;\n", reach)
-    return (clause > reach or reach == 0) and _RULE_OPENING.match(text, clause, start) is not None
+    in the same phrase (「我行承诺不会上门找您」「严禁催收人员上门讨债」)."""
+    return said_not(text, start, _PROMISE_NOT, _RULE_OPENING)
 
 
 def _swapped(text: str) -> str | None:
