@@ -160,3 +160,14 @@ def test_the_store_keeps_what_the_last_writer_used(tmp_path: Path) -> None:
     assert not few.added
     few.save()
     assert list(json.loads(path.read_text(encoding="utf-8"))) == ["0:第1条"]
+
+
+def test_a_damaged_entry_is_compiled_afresh(tmp_path: Path) -> None:
+    compile_ = getattr(_compiler.compile, "__wrapped__", _compiler.compile)
+    path = tmp_path / "compiled.json"
+    path.write_text(json.dumps({"0:还款": [0, [1, 2, 3], 0, {}, []], "0:逾期": "x"}), "utf-8")
+    store = charsets.CompiledStore(path)
+    remember = charsets.remembering_compile(compile_, store)
+    assert remember("还款", 0) == compile_("还款", 0)
+    assert remember("逾期", 0) == compile_("逾期", 0)
+    assert store.added and store.known["0:还款"][1] != [1, 2, 3]

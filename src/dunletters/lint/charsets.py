@@ -147,22 +147,26 @@ def remembering_compile(compile_: Compile, store: CompiledStore) -> Compile:
         key = f"{int(flags)}:{pattern}"
         found = store.known.get(key)
         if found is not None:
-            store.used.add(key)
-        else:
-            parsed = parser.parse(pattern, flags)
-            code = compiler._code(parsed, flags)
-            groupindex = dict(parsed.state.groupdict)
-            indexgroup: list[str | None] = [None] * parsed.state.groups
-            for name, index in groupindex.items():
-                indexgroup[index] = name
-            found = [int(flags | parsed.state.flags), code, parsed.state.groups - 1]
-            found += [groupindex, indexgroup]
-            if len(store.known) < _STORE_LIMIT:
-                store.known[key] = found
+            try:
+                final, code, groups, groupindex, indexgroup = found
+                compiled = _sre.compile(pattern, final, code, groups, groupindex, tuple(indexgroup))
+            except (TypeError, ValueError, RuntimeError):  # a damaged entry: compile afresh
+                del store.known[key]
+            else:
                 store.used.add(key)
-                store.added = True
-        final, code, groups, groupindex, indexgroup = found
-        return _sre.compile(pattern, final, code, groups, groupindex, tuple(indexgroup))
+                return compiled
+        parsed = parser.parse(pattern, flags)
+        code = compiler._code(parsed, flags)
+        final, groups = int(flags | parsed.state.flags), parsed.state.groups - 1
+        names = dict(parsed.state.groupdict)
+        by_index: list[str | None] = [None] * parsed.state.groups
+        for name, index in names.items():
+            by_index[index] = name
+        if len(store.known) < _STORE_LIMIT:
+            store.known[key] = [final, code, groups, names, by_index]
+            store.used.add(key)
+            store.added = True
+        return _sre.compile(pattern, final, code, groups, names, tuple(by_index))
 
     compile_once.__wrapped__ = compile_  # type: ignore[attr-defined]
     return compile_once
