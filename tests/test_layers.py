@@ -47,7 +47,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("findings", ("lint",)),
-    ("composition", ("jobs", "produce", "drafts", "batch", "ledger", "excerpts")),
+    (
+        "composition",
+        ("jobs", "produce", "drafts", "template_drafts", "batch", "ledger", "excerpts"),
+    ),
     # The package itself re-exports the public API.
     ("interfaces", ("cli", "__main__", "commands", "preview", "")),
 )

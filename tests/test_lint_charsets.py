@@ -171,3 +171,15 @@ def test_a_damaged_entry_is_compiled_afresh(tmp_path: Path) -> None:
     assert remember("还款", 0) == compile_("还款", 0)
     assert remember("逾期", 0) == compile_("逾期", 0)
     assert store.added and store.known["0:还款"][1] != [1, 2, 3]
+
+
+def test_a_pattern_utf8_cannot_write_is_left_out_of_the_file(tmp_path: Path) -> None:
+    """A hostile file name escaped into a pattern may hold a lone surrogate."""
+    compile_ = getattr(_compiler.compile, "__wrapped__", _compiler.compile)
+    path = tmp_path / "compiled.json"
+    store = charsets.CompiledStore(path)
+    remember = charsets.remembering_compile(compile_, store)
+    remember("逾期\udc80", 0)
+    remember("逾期", 0)
+    store.save()
+    assert list(json.loads(path.read_text(encoding="utf-8"))) == ["0:逾期"]

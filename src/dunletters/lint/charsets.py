@@ -124,15 +124,24 @@ class CompiledStore:
         or used less than half of the file."""
         if self.path is None or not (self.added or 2 * len(self.used) < len(self.known)):
             return
-        kept = {key: self.known[key] for key in self.used}
+        kept = {key: self.known[key] for key in self.used if _encodable(key)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             partial.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
             os.replace(partial, self.path)
-        except OSError:
-            pass  # a read-only home: compile on every run instead
+        except (OSError, ValueError):
+            pass  # a read-only home or a full disk: compile on every run instead
         self.added = False
+
+
+def _encodable(pattern: str) -> bool:
+    """Whether UTF-8 can write the pattern (a hostile file name may carry a lone surrogate)."""
+    try:
+        pattern.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def remembering_compile(compile_: Compile, store: CompiledStore) -> Compile:
