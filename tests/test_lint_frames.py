@@ -159,6 +159,8 @@ def test_frames_are_cached_in_the_user_cache_by_digest(
         assert [m.text for m in again.find(text, "DL604")] == [
             m.text for m in fresh.find(text, "DL604")
         ]
+        for code, frames in fresh.by_code.items():  # the cached parts build the same regexes
+            assert again.by_code[code]._patterns == frames._patterns
         third = folder / "third_party.yml"
         third.write_text(
             third.read_text(encoding="utf-8").replace("抄送,", "抄送给,", 1), encoding="utf-8"

@@ -73,7 +73,7 @@ __all__ = [
 ]
 
 _CLAUSE_END = "。！？!?；;\n"
-_CACHE_FORMAT = 5
+_CACHE_FORMAT = 6
 _NEGATIONS = (
     "不会", "不再", "不得", "绝不", "决不", "从不", "从未", "不要", "无需", "无须", "并不", "不予",
     "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派", "不可以", "不准", "不允许",
@@ -154,15 +154,17 @@ class CompiledFrames:
         source: FrameFile,
         literals: dict[str, int] | None = None,
         anchors: dict[str, list[str] | None] | None = None,
+        parts: dict[str, str] | None = None,
     ) -> None:
         """``literals``: the anchor numbering shared by the rules' frames (one
-        Aho–Corasick pass serves them all, see :class:`FrameSet`); None for its own."""
+        Aho–Corasick pass serves them all, see :class:`FrameSet`); None for its own.
+        ``parts``: each part's regex as an earlier process built it (the cache)."""
         self.source = source
         self.negations = _NEGATIONS + tuple(map(fold_chinese, source.negations))
         # Patterns as text, compiled when a text first holds one of their anchors: a
         # `dunletters lint` run on a clean draft compiles none of them.
         self._regexes: dict[str, re.Pattern[str]] = {}
-        self._parts: dict[str, str] = {}
+        self._parts: dict[str, str] = dict(parts) if parts else {}
         # A pattern runs only where each of its parts has one of its required literals
         # (anchors.py) in the text — found for all patterns in one Aho–Corasick pass.
         # Most letters hold an act (联系, 通知) but no third party, so most run nothing.
@@ -499,11 +501,16 @@ class FrameSet:
     """Every rule's frames, with one anchor pass per text for all of them."""
 
     def __init__(
-        self, sources: Sequence[FrameFile], anchors: dict[str, list[str] | None] | None = None
+        self,
+        sources: Sequence[FrameFile],
+        anchors: dict[str, list[str] | None] | None = None,
+        parts: dict[str, dict[str, str]] | None = None,
     ) -> None:
         literals: dict[str, int] = {}
+        built = parts or {}
         self.by_code = {
-            source.rule: CompiledFrames(source, literals, anchors) for source in sources
+            source.rule: CompiledFrames(source, literals, anchors, built.get(source.rule))
+            for source in sources
         }
         self._search = _automaton(literals)
 
@@ -525,25 +532,29 @@ def _builtin_set() -> FrameSet:
     paths = sorted(_frames_dir().glob("*.yml"))
     sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
     sources["shared/words.yml"] = hashlib.sha256(_shared_path().read_bytes()).hexdigest()
-    parts = [_CACHE_FORMAT, reads_parser(), folding_digest(), sorted(sources.items())]
+    # This module's own text is in the key: it decides how a part's regex is written.
+    builder = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    parts = [_CACHE_FORMAT, reads_parser(), folding_digest(), builder, sorted(sources.items())]
     key = json.dumps(parts).encode("utf-8")
     cached = lexicon_cache_dir() / f"frames-{hashlib.sha256(key).hexdigest()[:32]}.json"
     try:
         data = json.loads(cached.read_text(encoding="utf-8"))
         if data.get("sources") == sources:
             files = [FrameFile.model_validate(item) for item in data["files"]]
-            return FrameSet(files, data["anchors"])
+            return FrameSet(files, data["anchors"], data["parts"])
     except (OSError, ValueError, KeyError, ValidationError):
         pass
     shared = load_shared_words()
     files = [load_frame_file(path, shared) for path in paths]
     anchors: dict[str, list[str] | None] = {}
-    for source in files:
-        CompiledFrames(source, {}, anchors)  # fills ``anchors`` with every part's literals
+    built: dict[str, dict[str, str]] = {}
+    for source in files:  # fills ``anchors`` with every part's literals, and builds the parts
+        built[source.rule] = CompiledFrames(source, {}, anchors)._parts
     document = {
         "sources": sources,
         "files": [f.model_dump(mode="json", by_alias=True) for f in files],
         "anchors": anchors,
+        "parts": built,
     }
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -552,7 +563,7 @@ def _builtin_set() -> FrameSet:
         os.replace(partial, cached)
     except OSError:
         pass  # a read-only home: parse the YAML files on every run instead
-    return FrameSet(files, anchors)
+    return FrameSet(files, anchors, built)
 
 
 def builtin_frames() -> dict[str, CompiledFrames]:
