@@ -355,8 +355,9 @@ def opening_on_a_character(word: str) -> str:
     if grouped is not None:
         rest = word[grouped.end() :]
         options = _alternatives(grouped["inner"]) + ([""] if grouped["optional"] else [])
-    if grouped is not None and (len(options) - 1) * len(rest) <= _COPIES:
-        return "|".join(opening_on_a_character(grouped["behind"] + each + rest) for each in options)
+        if (len(options) - 1) * len(rest) <= _COPIES:
+            behind = grouped["behind"]
+            return "|".join(opening_on_a_character(behind + each + rest) for each in options)
     opened = _OPENING.match(word)
     if opened is None:
         return word

@@ -89,11 +89,11 @@ _EMPLOYER = re.compile(
 """Just before an institution's name: it is the debtor's employer (「已核实你单位：某建筑
 劳务有限公司」) or where the case is handed (「提交某某律师事务所」), not the writer."""
 _GREETED = re.compile(r"\s?(?:您好|你好)")
+"""Just after an institution's name: it is greeted, so it is the debtor (「佛山某某家具有限
+公司您好，您的租赁费用…」), not the writer (a 【签名】 before 您好 is the writer's)."""
 _ADDRESSED_TO = re.compile(r"(?:尊敬的|致)\s?[^，,。；;：:！!？?\n【】]{0,24}$")
 """Before an institution's name that a colon or a comma follows: 「尊敬的甲乙商贸有限公司：」
 names the addressee, not the writer."""
-"""Just after an institution's name: it is greeted, so it is the debtor (「佛山某某家具有限
-公司您好，您的租赁费用…」), not the writer (a 【签名】 before 您好 is the writer's)."""
 
 
 @rule(
@@ -375,18 +375,16 @@ reminder that greets it (「租赁费用提醒：佛山甲乙家具有限公司�
 商贸有限公司：」)."""
 
 
-_SURNAMES = SURNAMES
-"""The hundred-odd commonest surnames: enough to tell 「借款人张晓明」 from 「借款人须」."""
 _BODY_NAME = re.compile(
     r"(?:借款人|持卡人|债务人|贷款人|主借人|承租人|被催收人|客户)[：:]?\s?"
-    rf"[{_SURNAMES}](?:某某?|[\u4e00-\u9fff]{{1,2}}?)(?=[（(，,。于在的已因向名]|先生|女士)"
+    rf"[{SURNAMES}](?:某某?|[\u4e00-\u9fff]{{1,2}}?)(?=[（(，,。于在的已因向名]|先生|女士)"
 )
 """The debtor named in the body, as notices do (「借款人张晓明于2025年3月…」「客户王某某，」)."""
 _SIGNED = r"\A\s*(?:【[^【】\n]{2,16}】|\[[^\[\]\n]{2,16}\])?\s*"
 _COMPOUND = (
     "欧阳|司马|诸葛|上官|东方|皇甫|尉迟|公孙|慕容|令狐|长孙|宇文|司徒|夏侯|端木|独孤|南宫|西门"
 )
-_PERSON = rf"(?:(?:{_COMPOUND})[\u4e00-\u9fff]{{1,2}}|[{_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
+_PERSON = rf"(?:(?:{_COMPOUND})[\u4e00-\u9fff]{{1,2}}|[{SURNAMES}][\u4e00-\u9fff]{{1,2}})"
 _NOT_A_NAME = (
     "(?!何时|何地|方式|方法|时间|高额|全额|全部|全体|任何|余额|明确|严肃|严重|万一|于是|程序|"
     "周[一二三四五六日末]|谢谢|方便|钱款|金额|明天|明日|石头|马上|向您|向你)"
@@ -397,7 +395,7 @@ _ADDRESSED = re.compile(
     rf"{_SIGNED}(?!谢谢|方便|于是|万一|周[一二三四五六日末]|余额|任何|明天|明日|钱款)(?P<opening>{_PERSON})"
     r"\s?(?:[，,：:]\s?(?=您|你)|(?=[您你](?:的|在|于|尾号|名下)(?!时候|方便|支持|理解|配合|关注)))"
     # 「张*明，」「尊敬的张**：」: a masked name
-    rf"|(?:{_SIGNED}|尊敬的|亲爱的)\s?(?P<starred>[{_SURNAMES}][*＊×]{{1,3}}[\u4e00-\u9fff]?)\s?[，,：:！!]"
+    rf"|(?:{_SIGNED}|尊敬的|亲爱的)\s?(?P<starred>[{SURNAMES}][*＊×]{{1,3}}[\u4e00-\u9fff]?)\s?[，,：:！!]"
     # 「尊敬的张晓明（身份证尾号0011）：」「张晓明（客户编号123456）您的」
     rf"|(?:{_SIGNED}|尊敬的|亲爱的)\s?(?P<tagged>{_PERSON})\s?[（(][^（）()\n]{{1,30}}[）)]"
     # 「您好，张晓明！」「通知：张晓明，」「提醒张晓明：」「致张晓明：」

@@ -97,6 +97,8 @@ _ASKS_WHETHER = re.compile(
     r"(?:可以|可不可以|能不能|能|会不会|会|是否|有没有权|有权|真的会|真的能)[^。！？!?\n]{0,24}?[？?]"
 )
 """A reader's question about what collectors may do (「催收可以联系家人吗？」)."""
+_WE = re.compile("我们|我司|我方|我行|本公司|本行")
+"""The creditor speaking: its own question is no reader's."""
 _ADVISES = re.compile(
     r"\s*(?:如果?|若)?(?:被(?![告害执申诉])|遭到?|遇到|碰到|遭遇)[^。！？!?\n]{0,30}?"
     r"(?:怎么办|如何|怎样|应当|应该|可以)"
@@ -112,7 +114,7 @@ def _explains(text: str, start: int) -> bool:
     speaks as 我们/我司."""
     begin = opening(text, start, "。！？!?\n", max(0, start - 60))
     end = min(len(text), closing(text, start, "。！？!?\n", start + 60) + 1)
-    if re.search("我们|我司|我方|我行|本公司|本行", text[begin:end]):
+    if _WE.search(text, begin, end):
         return False
     return (
         _ADVISES.match(text, begin, end) is not None
