@@ -135,6 +135,22 @@ def test_every_code_is_known() -> None:
     assert all(CODE.match(code) for row in _all() for code in row["expect"])
 
 
+def test_first_verdicts_name_dev_items_and_known_codes() -> None:
+    """tests/corpus/first_verdicts.jsonl (scripts/first_verdicts.py): one row a dev item,
+    sorted by id, the codes the linter of a 7-digit commit fired."""
+    dev = {row["id"] for row in _load("dev")}
+    lines = (CORPUS / "first_verdicts.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert len(rows) > 500
+    assert [row["id"] for row in rows] == sorted({row["id"] for row in rows})
+    known = _known_codes()
+    for row in rows:
+        assert set(row) == {"commit", "fired", "id"}, row["id"]
+        assert row["id"] in dev, row["id"]
+        assert re.fullmatch(r"[0-9a-f]{7}", row["commit"]), row["id"]
+        assert row["fired"] == sorted(set(row["fired"]) & known), row["id"]
+
+
 def test_every_item_names_its_source() -> None:
     problems: list[str] = []
     for row in _all():

@@ -1,0 +1,151 @@
+"""Record the linter's first verdict on new dev items (tests/corpus/first_verdicts.jsonl).
+
+A collection round labels its items before the linter runs on them, so the codes the
+linter fires on an item *then* show how the rules do on real text nobody has tuned them
+on. Those verdicts never change afterwards (later rule rounds are tuned on the item), and
+the second opinion's thresholds are chosen on them (scripts/train_second_opinion.py).
+
+Usage, right after a round's items are committed and before any rule changes:
+``python scripts/first_verdicts.py --new-since REF`` — the dev items added after REF,
+linted by this tree. ``--replay REV`` re-creates the verdicts of the dev items a past
+commit REV added, linted by REV's own tree (in a temporary git worktree), to audit the
+file or to add a round that was not recorded at the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+VERDICTS = ROOT / "tests" / "corpus" / "first_verdicts.jsonl"
+IGNORED = frozenset({"DL000", "DL206"})
+"""The context notice and the contact-ledger check, which the corpus does not label."""
+
+_LINT_ONE_TREE = """
+import inspect, json, sys
+from dunletters.config import Settings
+from dunletters.lint.engine import Linter
+try:
+    linter = Linter(Settings(), ignore=["DL206"])
+except TypeError:
+    linter = Linter(Settings())
+known = inspect.signature(linter.lint).parameters
+out = {}
+for item in json.load(sys.stdin):
+    options = {"infer": True, "channel": item.get("channel"), "stage": item.get("stage")}
+    found = linter.lint(item["text"], **{k: v for k, v in options.items() if k in known})
+    out[item["id"]] = sorted({f.code for f in found})
+json.dump(out, sys.stdout)
+"""
+"""Run by the interpreter with an old tree's ``src`` first on its path: it uses only the
+linter's oldest API (a keyword an old ``lint()`` lacks is left out)."""
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _dev_at(revision: str) -> set[str]:
+    """The dev ids a revision held (none when it had no corpus)."""
+    shown = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{revision}:tests/corpus/dev.jsonl"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return {json.loads(line)["id"] for line in shown.stdout.splitlines() if line.strip()}
+
+
+def _dev_items() -> dict[str, dict[str, Any]]:
+    with (ROOT / "tests" / "corpus" / "dev.jsonl").open(encoding="utf-8") as handle:
+        return {item["id"]: item for item in map(json.loads, filter(str.strip, handle))}
+
+
+def read() -> dict[str, dict[str, Any]]:
+    """The recorded verdicts by id (empty when there is no file yet)."""
+    if not VERDICTS.exists():
+        return {}
+    with VERDICTS.open(encoding="utf-8") as handle:
+        return {row["id"]: row for row in map(json.loads, filter(str.strip, handle))}
+
+
+def write(rows: dict[str, dict[str, Any]]) -> None:
+    """The file, sorted by id, one JSON object a line (keys sorted)."""
+    lines = [json.dumps(rows[key], ensure_ascii=False, sort_keys=True) for key in sorted(rows)]
+    VERDICTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def lint_here(items: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The codes this tree's linter fires on each item, as the accuracy benchmark lints."""
+    spec = importlib.util.spec_from_file_location(
+        "lint_accuracy", ROOT / "benchmarks" / "lint_accuracy.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    linter = bench.Linter(bench.Settings(), ignore=["DL206"])
+    return {item["id"]: sorted({f.code for f in bench.lint_item(linter, item)}) for item in items}
+
+
+def lint_at(revision: str, items: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The codes ``revision``'s own linter fired on each item (its tree checked out in a
+    temporary worktree; the statistical second opinion is not part of a first verdict)."""
+    with tempfile.TemporaryDirectory(prefix="first-verdicts-") as scratch:
+        tree = Path(scratch) / "tree"
+        _git("worktree", "add", "--detach", "--quiet", str(tree), revision)
+        try:
+            env = {**os.environ, "PYTHONPATH": str(tree / "src"), "DUNLETTERS_RE_ACCEL": "0"}
+            ran = subprocess.run(
+                [sys.executable, "-c", _LINT_ONE_TREE],
+                input=json.dumps(items, ensure_ascii=False),
+                capture_output=True,
+                text=True,
+                cwd=tree,
+                env=env,
+                check=True,
+            )
+        finally:
+            _git("worktree", "remove", "--force", str(tree))
+    found: dict[str, list[str]] = json.loads(ran.stdout)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    how = parser.add_mutually_exclusive_group(required=True)
+    how.add_argument("--new-since", metavar="REF", help="lint the dev items added after REF")
+    how.add_argument("--replay", metavar="REV", help="the verdicts of the items REV added")
+    args = parser.parse_args(argv)
+    dev = _dev_items()
+    rows = read()
+    if args.new_since:
+        new = sorted(set(dev) - _dev_at(args.new_since) - set(rows))
+        commit = _git("rev-parse", "--short=7", "HEAD").strip()
+        fired = lint_here([dev[key] for key in new])
+    else:
+        revision = args.replay
+        parent = _git("rev-parse", "--short=7", f"{revision}^").strip()
+        new = sorted((_dev_at(revision) - _dev_at(parent)) & set(dev))
+        commit = _git("rev-parse", "--short=7", revision).strip()
+        fired = lint_at(revision, [dev[key] for key in new])
+    for key in new:
+        codes = [code for code in fired[key] if code not in IGNORED]
+        rows[key] = {"commit": commit, "fired": codes, "id": key}
+    write(rows)
+    print(f"first_verdicts: {len(new)} dev items recorded ({commit})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
