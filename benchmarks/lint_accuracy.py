@@ -10,12 +10,15 @@ with the calendar).
 
 Tune on dev only: the held-out split measures, and ``--show`` lists dev items only.
 
-Usage: ``python benchmarks/lint_accuracy.py [--show] [--record] [--new-since REF]``.
+Usage: ``python benchmarks/lint_accuracy.py [--show] [--record] [--new-since REF]
+[--first-sight]``.
 ``--record`` writes the figures to benchmarks/lint_accuracy.json, which
 tests/test_lint_accuracy.py holds the linter to (neither figure may drop below it).
 ``--new-since REF`` scores only the items added after the git revision REF: a collection
 round labels its items before the linter runs on them, so their first score is the
-linter's accuracy on real text nobody has tuned on.
+linter's accuracy on real text nobody has tuned on. ``--first-sight`` scores the first
+verdicts recorded for the dev items of every such round (tests/corpus/first_verdicts.jsonl)
+against today's labels: the same measure over all rounds, without running the linter.
 """
 
 from __future__ import annotations
@@ -90,25 +93,72 @@ def score(items: list[dict[str, Any]], linter: Linter) -> Score:
     result = Score()
     for item in items:
         findings = lint_item(linter, item)
-        fired = {finding.code for finding in findings}
-        expected = set(item["expect"])
-        if item["kind"] == "sentence":
-            fired &= CONTENT_CODES
-            expected &= CONTENT_CODES
-        result.items += 1
-        for code in expected & fired:
-            result.hits[code] += 1
-        for code in expected - fired:
-            result.misses[code] += 1
-        for code in fired - expected:
-            result.false[code] += 1
-        if item["kind"] == "document" and item["clean"]:
-            result.clean_documents += 1
-            if any(f.severity is Severity.ERROR for f in findings):
-                result.clean_with_error += 1
-        if expected != fired:
-            result.wrong.append((item["id"], sorted(expected - fired), sorted(fired - expected)))
+        errors = any(f.severity is Severity.ERROR for f in findings)
+        tally(result, item, {finding.code for finding in findings}, errors)
     return result
+
+
+def tally(result: Score, item: dict[str, Any], fired: set[str], errors: bool | None) -> None:
+    """Count one item's codes (``errors``: whether any finding was an error, None when
+    not known, as in a first verdict)."""
+    expected = set(item["expect"])
+    if item["kind"] == "sentence":
+        fired &= CONTENT_CODES
+        expected &= CONTENT_CODES
+    result.items += 1
+    for code in expected & fired:
+        result.hits[code] += 1
+    for code in expected - fired:
+        result.misses[code] += 1
+    for code in fired - expected:
+        result.false[code] += 1
+    if item["kind"] == "document" and item["clean"] and errors is not None:
+        result.clean_documents += 1
+        result.clean_with_error += errors
+    if expected != fired:
+        result.wrong.append((item["id"], sorted(expected - fired), sorted(fired - expected)))
+
+
+def first_sight() -> dict[str, Score]:
+    """The recorded first verdicts (tests/corpus/first_verdicts.jsonl) scored against
+    today's labels, per round (the commit whose linter gave them) and in all: the rules
+    on real text before anyone had tuned them on it."""
+    dev = {item["id"]: item for item in load("dev")}
+    scores: dict[str, Score] = {}
+    with (CORPUS / "first_verdicts.jsonl").open(encoding="utf-8") as handle:
+        for row in map(json.loads, filter(str.strip, handle)):
+            for key in (row["commit"], "all"):
+                tally(scores.setdefault(key, Score()), dev[row["id"]], set(row["fired"]), None)
+    return scores
+
+
+def first_sight_table(scores: dict[str, Score]) -> str:
+    """A Markdown table of the first verdicts: overall per round, then per code."""
+    lines = ["| first verdicts of | items | P | R | TP/FP/FN |", "|---|---|---|---|---|"]
+
+    def row(label: str, result: Score, code: str | None, items: int | str) -> str:
+        hit = result.hits[code] if code else sum(result.hits.values())
+        false = result.false[code] if code else sum(result.false.values())
+        miss = result.misses[code] if code else sum(result.misses.values())
+        return (
+            f"| {label} | {items} | {result.precision(code):.1%} | {result.recall(code):.1%} "
+            f"| {hit}/{false}/{miss} |"
+        )
+
+    total = scores["all"]
+    history = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-list", "--first-parent", "--abbrev-commit", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    age = {commit[:7]: -at for at, commit in enumerate(history)}
+    rounds = sorted((key for key in scores if key != "all"), key=lambda k: (age.get(k, 0), k))
+    lines += [row(key, scores[key], None, scores[key].items) for key in rounds]
+    lines.append(row("**all rounds**", total, None, total.items))
+    codes = sorted({*total.hits, *total.misses, *total.false})
+    lines += [row(f"all rounds, {code}", total, code, "") for code in codes]
+    return "\n".join(lines) + "\n"
 
 
 def ids_at(revision: str, split: str) -> set[str]:
@@ -196,9 +246,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--new-since", metavar="REF", help="score only the items added after git revision REF"
     )
+    parser.add_argument(
+        "--first-sight", action="store_true", help="score the recorded first verdicts"
+    )
     args = parser.parse_args(argv)
     if args.record and args.new_since:
         parser.error("--record measures the whole corpus: leave out --new-since")
+    if args.first_sight:
+        sys.stdout.write(first_sight_table(first_sight()))
+        return 0
     scores = measure(args.new_since)
     sys.stdout.write(table(scores))
     if args.show:

@@ -65,3 +65,23 @@ def test_new_since_scores_only_the_items_a_revision_lacked() -> None:
     assert lint_accuracy.measure(new_since=first[-1])["dev"].items == len(now - old)
     with pytest.raises(SystemExit, match="no-such-revision"):
         lint_accuracy.ids_at("no-such-revision", "dev")
+
+
+def test_first_sight_scores_each_recorded_verdict_once_per_round_and_in_all() -> None:
+    rows = [
+        json.loads(line)
+        for line in (lint_accuracy.CORPUS / "first_verdicts.jsonl").read_text("utf-8").splitlines()
+    ]
+    scores = lint_accuracy.first_sight()
+    total = scores.pop("all")
+    assert total.items == len(rows) == sum(s.items for s in scores.values())
+    assert set(scores) == {row["commit"] for row in rows}
+    for counts in ("hits", "misses", "false"):
+        summed = sum((getattr(s, counts) for s in scores.values()), start=type(total.hits)())
+        assert summed == getattr(total, counts)
+    dev = {item["id"]: item for item in lint_accuracy.load("dev")}
+    right = {row["id"] for row in rows if set(row["fired"]) == set(dev[row["id"]]["expect"])}
+    assert right and not right & {item_id for item_id, _, _ in total.wrong}
+    assert total.clean_documents == 0  # a first verdict records codes, not severities
+    table = lint_accuracy.first_sight_table(lint_accuracy.first_sight())
+    assert "| **all rounds** | " + str(len(rows)) + " |" in table
