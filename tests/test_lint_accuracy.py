@@ -85,3 +85,12 @@ def test_first_sight_scores_each_recorded_verdict_once_per_round_and_in_all() ->
     assert total.clean_documents == 0  # a first verdict records codes, not severities
     table = lint_accuracy.first_sight_table(lint_accuracy.first_sight())
     assert "| **all rounds** | " + str(len(rows)) + " |" in table
+
+
+def test_new_pages_scores_the_held_out_items_whose_page_dev_never_quotes() -> None:
+    quoted = {lint_accuracy.page(item) for item in lint_accuracy.load("dev")}
+    held = lint_accuracy.load("heldout")
+    fresh = [item for item in held if lint_accuracy.page(item) not in quoted]
+    assert 0 < len(fresh) < len(held)
+    assert lint_accuracy.new_pages().items == len(fresh)
+    assert lint_accuracy.page({"id": "s-1", "source": {"url": "", "title": "t"}}) == "t"

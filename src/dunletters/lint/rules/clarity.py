@@ -408,10 +408,19 @@ _ADDRESSED = re.compile(
     rf"|(?:转告|通知|告知|提醒|督促|劝告|劝|告诉|叫)\s?{_NOT_A_NAME}(?P<relayed>{_PERSON})"
     r"(?=\s?(?:尽快|及时|马上|立即|立刻|还款|还钱|联系|处理|回电|，|,))"
     rf"|{_NOT_A_NAME}(?P<kin_of>{_PERSON})的(?:家属|家人|亲属|亲友|朋友|紧急联系人|联系人)"
+    # 「尊敬的王建华业主您好」「李秀兰住户：」: the name with the debtor's role after it
+    rf"|(?P<role>{_PERSON})\s?(?:业主|住户|租户|房客|摊主|商户|车主|家长|学员)\s?(?:您好|你好|[，,：:！!])"
+    # 「王建华：关于您所有的…」: the letter opens on the name and a colon
+    rf"|{_SIGNED}{_NOT_A_NAME}(?P<opening_colon>{_PERSON})\s?[：:]"
+    # 「王建国 敬启」: the envelope's addressee line printed on the letter
+    rf"|(?P<sealed>{_PERSON})\s?(?:先生|女士)?\s?(?:敬启|台启|亲启)"
+    # 「摊主姓名：赵桂芳 联系电话：…」: a notice's form fields name the debtor
+    rf"|(?:姓名|业主|户主|住户|租户|承租人)\s?[：:]\s?(?P<form>{_PERSON})(?=\s|[，,；;。]|$)"
 )
 """Openings the salutation patterns above leave out, each with a surname first so a
 phrase (感谢您的…) is no name: a name straight before 您, a masked name, a name tagged
-with an ID or customer number, a name after 您好/通知/致."""
+with an ID or customer number, a name after 您好/通知/致, a name with the debtor's role
+(业主, 住户), a letter that opens on a name and a colon, a sealed addressee, a form field."""
 
 
 def _named_salutation(text: str) -> bool:

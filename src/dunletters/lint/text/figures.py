@@ -81,6 +81,10 @@ _NUMBERISH = re.compile(
 # separators): a cheaper pattern that rules out the usual text with no long number.
 _NUMBERISH_START = re.compile(r"[\d*][\d* -]{9}")
 _GROUP_SEPARATORS = re.compile(r"[ -]")
+_DATED_GROUP = re.compile(
+    r"(?<![\d*])(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])(?![\d*])"
+)
+"""A date among a run's groups (2026-10-18): no card, ID or mobile is written so."""
 _MASKED_ID = re.compile(r"\d{3}\*{11}\d{3}[\dXx]|\d{6}\*{8}\d{3}[\dXx*]")
 _MOBILE = re.compile(r"1[3-9]\d{9}|1[3-9]\d\*{4}\d{4}")
 _MASKED_CARD = re.compile(r"\d{4,6}\*{4,9}\d{4}")

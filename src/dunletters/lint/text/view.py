@@ -27,6 +27,7 @@ from dunletters.lint.text.figures import (
     _CAPITALS,
     _CAPITALS_KEPT,
     _CARD_WORDS,
+    _DATED_GROUP,
     _FIGURE_CHARS,
     _GROUP_SEPARATORS,
     _MONEY_SIGNED,
@@ -389,6 +390,8 @@ class TextView:
             return found
         for match in _NUMBERISH.finditer(self.text):
             text = match.group(0)
+            if _DATED_GROUP.search(text) is not None:
+                continue  # a table's row: 「9 2026-10-18 18650」 is a number, a date, an amount
             digits = _GROUP_SEPARATORS.sub("", text)
             before = self.text[max(0, match.start() - 6) : match.start()]
             kind = _classify(digits, _CARD_WORDS.search(before) is not None)
