@@ -399,3 +399,21 @@ def test_a_safe_account_called_fraud_is_silent_for_both_codes() -> None:
 )
 def test_a_personal_account_refused_is_no_payment_request(text: str) -> None:
     assert "DL606" not in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "身份证号：１１０１０１１９９００３０７１２３４",
+        "您的银行卡号６２２２０２１２３４５６７８９０１２３已逾期。",
+        "户名：张某 账号：６２２２０２１２３４５６７８９０１２４",
+        "您的紧急联系人李四（１３８００１３８０００）已被告知。",
+    ],
+)
+def test_a_full_number_in_full_width_digits_is_still_full(text: str) -> None:
+    assert "DL605" in _codes(text), text
+
+
+@pytest.mark.parametrize("text", ["9 2026-10-18 18650.00", "序号 12 2026-01-05 3600 元"])
+def test_a_table_row_with_a_date_is_no_number(text: str) -> None:
+    assert "DL605" not in _codes(text), text

@@ -23,6 +23,7 @@ from dunletters.lint.rules.common import (
 from dunletters.lint.rules.existence import declared
 from dunletters.lint.rules.lawful import CALLED_FRAUD, quieted
 from dunletters.lint.text import NumberSpan, closing, opening
+from dunletters.lint.text.figures import _ASCII_DIGITS
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -334,7 +335,7 @@ def _record_mobile(ctx: LintContext) -> Hit | None:
     return Hit(start, start + len(own), say(ctx, "DL605", "record_mobile"))
 
 
-_GROUPED_DIGITS = re.compile(r"[1-9](?:\d|[ -](?=\d)){14,24}[Xx]?(?![\d*])")
+_GROUPED_DIGITS = re.compile(r"[1-9１-９](?:\d|[ -](?=\d)){14,24}[XxＸｘ]?(?![\d*])")
 """A long run of digits, whole or in groups (110105 19900307 1234, 6222-0202-…); where it
 may start is checked by :func:`_digit_runs` (a lookbehind here is tried at every offset)."""
 _RUN_BEFORE = re.compile(r"[0-9A-Za-z*]|\d[ -]")
@@ -368,7 +369,7 @@ def _personal_payee_cards(
         return []  # the usual case: no payee named at all
     hits = []
     for match in runs:
-        digits = _SEPARATORS.sub("", match.group(0))
+        digits = _SEPARATORS.sub("", match.group(0)).translate(_ASCII_DIGITS)
         if not (digits.isdigit() and 15 <= len(digits) <= 19):
             continue
         if any(n.start <= match.start() < n.end for n in numbers):
@@ -390,7 +391,8 @@ def _unchecked_numbers(
         start, end = match.span()
         if any(a <= start < b for a, b in taken):
             continue
-        kind = _unchecked_kind(text, start, end, _SEPARATORS.sub("", match.group(0)))
+        digits = _SEPARATORS.sub("", match.group(0)).translate(_ASCII_DIGITS)
+        kind = _unchecked_kind(text, start, end, digits)
         if kind is not None:
             taken.append((start, end))
             hits.append(Hit(start, end, say(ctx, "DL605", "unmasked", kind=kind)))

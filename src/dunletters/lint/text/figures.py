@@ -81,6 +81,8 @@ _NUMBERISH = re.compile(
 # separators): a cheaper pattern that rules out the usual text with no long number.
 _NUMBERISH_START = re.compile(r"[\d*][\d* -]{9}")
 _GROUP_SEPARATORS = re.compile(r"[ -]")
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９Ｘｘ＊", "0123456789Xx*")
+"""Full-width digits read as ASCII (a full-width ID's check digit compares with ASCII)."""
 _DATED_GROUP = re.compile(
     r"(?<![\d*])(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])(?![\d*])"
 )
