@@ -22,8 +22,7 @@ from dunletters.lint.rules.common import (
 )
 from dunletters.lint.rules.existence import declared
 from dunletters.lint.rules.lawful import CALLED_FRAUD, quieted
-from dunletters.lint.text import NumberSpan, closing, opening
-from dunletters.lint.text.figures import _ASCII_DIGITS
+from dunletters.lint.text import NumberSpan, ascii_digits, closing, opening
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -369,7 +368,7 @@ def _personal_payee_cards(
         return []  # the usual case: no payee named at all
     hits = []
     for match in runs:
-        digits = _SEPARATORS.sub("", match.group(0)).translate(_ASCII_DIGITS)
+        digits = ascii_digits(_SEPARATORS.sub("", match.group(0)))
         if not (digits.isdigit() and 15 <= len(digits) <= 19):
             continue
         if any(n.start <= match.start() < n.end for n in numbers):
@@ -391,7 +390,7 @@ def _unchecked_numbers(
         start, end = match.span()
         if any(a <= start < b for a, b in taken):
             continue
-        digits = _SEPARATORS.sub("", match.group(0)).translate(_ASCII_DIGITS)
+        digits = ascii_digits(_SEPARATORS.sub("", match.group(0)))
         kind = _unchecked_kind(text, start, end, digits)
         if kind is not None:
             taken.append((start, end))

@@ -32,6 +32,7 @@ from dunletters.lint.text.figures import (
     CapitalsSpan,
     MoneySpan,
     NumberSpan,
+    ascii_digits,
     small_number,
 )
 from dunletters.lint.text.folding import fold, fold_cantonese, fold_chinese, folding_digest
@@ -53,6 +54,7 @@ __all__ = [
     "NumberSpan",
     "Sentence",
     "TextView",
+    "ascii_digits",
     "closing",
     "fold",
     "fold_cantonese",

@@ -82,7 +82,14 @@ _NUMBERISH = re.compile(
 _NUMBERISH_START = re.compile(r"[\d*][\d* -]{9}")
 _GROUP_SEPARATORS = re.compile(r"[ -]")
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９Ｘｘ＊", "0123456789Xx*")
-"""Full-width digits read as ASCII (a full-width ID's check digit compares with ASCII)."""
+
+
+def ascii_digits(run: str) -> str:
+    """A number's full-width digits read as ASCII (a full-width ID's check character
+    compares with ASCII ones)."""
+    return run.translate(_ASCII_DIGITS)
+
+
 _DATED_GROUP = re.compile(
     r"(?<![\d*])(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])(?![\d*])"
 )

@@ -23,7 +23,6 @@ from dunletters.lint.text.dates import (
     _date_window,
 )
 from dunletters.lint.text.figures import (
-    _ASCII_DIGITS,
     _CAPITAL_NONZERO,
     _CAPITALS,
     _CAPITALS_KEPT,
@@ -39,6 +38,7 @@ from dunletters.lint.text.figures import (
     NumberSpan,
     _bare_figure,
     _classify,
+    ascii_digits,
     small_number,
 )
 from dunletters.lint.text.folding import fold
@@ -393,7 +393,7 @@ class TextView:
             text = match.group(0)
             if _DATED_GROUP.search(text) is not None:
                 continue  # a table's row: 「9 2026-10-18 18650」 is a number, a date, an amount
-            digits = _GROUP_SEPARATORS.sub("", text).translate(_ASCII_DIGITS)
+            digits = ascii_digits(_GROUP_SEPARATORS.sub("", text))
             before = self.text[max(0, match.start() - 6) : match.start()]
             kind = _classify(digits, _CARD_WORDS.search(before) is not None)
             if kind is not None:
