@@ -127,6 +127,8 @@ def first_sight() -> dict[str, Score]:
     scores: dict[str, Score] = {}
     with (CORPUS / "first_verdicts.jsonl").open(encoding="utf-8") as handle:
         for row in map(json.loads, filter(str.strip, handle)):
+            if row["fired"] is None:
+                continue  # brought in by a rule branch already tuned on it
             for key in (row["commit"], "all"):
                 tally(scores.setdefault(key, Score()), dev[row["id"]], set(row["fired"]), None)
     return scores

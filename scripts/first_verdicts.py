@@ -2,14 +2,17 @@
 
 A collection round labels its items before the linter runs on them, so the codes the
 linter fires on an item *then* show how the rules do on real text nobody has tuned them
-on. Those verdicts never change afterwards (later rule rounds are tuned on the item), and
-the second opinion's thresholds are chosen on them (scripts/train_second_opinion.py).
+on. Those verdicts never change afterwards (later rule rounds are tuned on the item).
+Every dev item has a line; ``"fired": null`` marks one that came in with a rule branch
+already tuned on it, so it never had a first verdict.
 
 Usage, right after a round's items are committed and before any rule changes:
 ``python scripts/first_verdicts.py --new-since REF`` — the dev items added after REF,
 linted by this tree. ``--replay REV`` re-creates the verdicts of the dev items a past
 commit REV added, linted by REV's own tree (in a temporary git worktree), to audit the
-file or to add a round that was not recorded at the time.
+file or to add a round that was not recorded at the time. ``--tuned-since REF`` gives the
+dev items added after REF a null line instead: items a rule branch brought in after tuning
+on them (tests/test_corpus_format.py wants a line for every dev item).
 """
 
 from __future__ import annotations
@@ -126,9 +129,20 @@ def main(argv: list[str] | None = None) -> int:
     how = parser.add_mutually_exclusive_group(required=True)
     how.add_argument("--new-since", metavar="REF", help="lint the dev items added after REF")
     how.add_argument("--replay", metavar="REV", help="the verdicts of the items REV added")
+    how.add_argument(
+        "--tuned-since", metavar="REF", help="mark the dev items added after REF as tuned on"
+    )
     args = parser.parse_args(argv)
     dev = _dev_items()
     rows = read()
+    if args.tuned_since:
+        new = sorted(set(dev) - _dev_at(args.tuned_since) - set(rows))
+        commit = _git("rev-parse", "--short=7", "HEAD").strip()
+        for key in new:
+            rows[key] = {"commit": commit, "fired": None, "id": key}
+        write(rows)
+        print(f"first_verdicts: {len(new)} dev items marked as tuned on ({commit})")
+        return 0
     if args.new_since:
         new = sorted(set(dev) - _dev_at(args.new_since) - set(rows))
         commit = _git("rev-parse", "--short=7", "HEAD").strip()

@@ -136,19 +136,26 @@ def test_every_code_is_known() -> None:
 
 
 def test_first_verdicts_name_dev_items_and_known_codes() -> None:
-    """tests/corpus/first_verdicts.jsonl (scripts/first_verdicts.py): one row a dev item,
-    sorted by id, the codes the linter of a 7-digit commit fired."""
+    """tests/corpus/first_verdicts.jsonl (scripts/first_verdicts.py): one row for every
+    dev item, sorted by id — the codes the linter of a 7-digit commit fired, or null for an
+    item a rule branch was tuned on before it came in. A new round's items fail here until
+    their first verdicts are recorded (``--new-since``)."""
     dev = {row["id"] for row in _load("dev")}
     lines = (CORPUS / "first_verdicts.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines]
-    assert len(rows) > 500
     assert [row["id"] for row in rows] == sorted({row["id"] for row in rows})
+    missing = sorted(dev - {row["id"] for row in rows})
+    assert not missing, (
+        f"没有首次判定（运行 scripts/first_verdicts.py --new-since REF）：{missing[:10]}"
+    )
+    assert sum(row["fired"] is not None for row in rows) > 800
     known = _known_codes()
     for row in rows:
         assert set(row) == {"commit", "fired", "id"}, row["id"]
         assert row["id"] in dev, row["id"]
         assert re.fullmatch(r"[0-9a-f]{7}", row["commit"]), row["id"]
-        assert row["fired"] == sorted(set(row["fired"]) & known), row["id"]
+        fired = row["fired"]
+        assert fired is None or fired == sorted(set(fired) & known), row["id"]
 
 
 def test_every_item_names_its_source() -> None:
