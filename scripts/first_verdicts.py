@@ -98,7 +98,10 @@ def lint_here(items: list[dict[str, Any]]) -> dict[str, list[str]]:
     sys.modules[spec.name] = bench
     spec.loader.exec_module(bench)
     linter = bench.Linter(bench.Settings(), ignore=["DL206"])
-    return {item["id"]: sorted({f.code for f in bench.lint_item(linter, item)}) for item in items}
+    return {
+        item["id"]: sorted({f.code for f in bench.lint_item(linter, item)} - IGNORED)
+        for item in items
+    }
 
 
 def lint_at(revision: str, items: list[dict[str, Any]]) -> dict[str, list[str]]:
@@ -121,7 +124,7 @@ def lint_at(revision: str, items: list[dict[str, Any]]) -> dict[str, list[str]]:
         finally:
             _git("worktree", "remove", "--force", str(tree))
     found: dict[str, list[str]] = json.loads(ran.stdout)
-    return found
+    return {key: [code for code in codes if code not in IGNORED] for key, codes in found.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,8 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         commit = _git("rev-parse", "--short=7", revision).strip()
         fired = lint_at(revision, [dev[key] for key in new])
     for key in new:
-        codes = [code for code in fired[key] if code not in IGNORED]
-        rows[key] = {"commit": commit, "fired": codes, "id": key}
+        rows[key] = {"commit": commit, "fired": fired[key], "id": key}
     write(rows)
     print(f"first_verdicts: {len(new)} dev items recorded ({commit})")
     return 0
