@@ -3,7 +3,6 @@ a replay in a past commit's own tree lints as this tree does when the trees are 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -17,14 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def script() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "first_verdicts", ROOT / "scripts" / "first_verdicts.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import first_verdicts
+
+    return first_verdicts
 
 
 def _dev(*ids: str) -> list[dict[str, Any]]:
