@@ -59,15 +59,24 @@ class Score:
     wrong: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
     """(id, missed, falsely fired) of each item scored wrong."""
 
+    def counts(self, code: str | None = None) -> tuple[int, int, int]:
+        """(hits, false positives, misses) of one code, or of all codes."""
+        if code:
+            return self.hits[code], self.false[code], self.misses[code]
+        return sum(self.hits.values()), sum(self.false.values()), sum(self.misses.values())
+
     def precision(self, code: str | None = None) -> float:
-        hit = self.hits[code] if code else sum(self.hits.values())
-        false = self.false[code] if code else sum(self.false.values())
+        hit, false, _miss = self.counts(code)
         return hit / (hit + false) if hit + false else 1.0
 
     def recall(self, code: str | None = None) -> float:
-        hit = self.hits[code] if code else sum(self.hits.values())
-        miss = self.misses[code] if code else sum(self.misses.values())
+        hit, _false, miss = self.counts(code)
         return hit / (hit + miss) if hit + miss else 1.0
+
+    def cells(self, code: str | None = None) -> str:
+        """「P | R | TP/FP/FN」, as the Markdown tables print them."""
+        hit, false, miss = self.counts(code)
+        return f"{self.precision(code):.1%} | {self.recall(code):.1%} | {hit}/{false}/{miss}"
 
 
 def load(split: str) -> list[dict[str, Any]]:
@@ -139,13 +148,7 @@ def first_sight_table(scores: dict[str, Score]) -> str:
     lines = ["| first verdicts of | items | P | R | TP/FP/FN |", "|---|---|---|---|---|"]
 
     def row(label: str, result: Score, code: str | None, items: int | str) -> str:
-        hit = result.hits[code] if code else sum(result.hits.values())
-        false = result.false[code] if code else sum(result.false.values())
-        miss = result.misses[code] if code else sum(result.misses.values())
-        return (
-            f"| {label} | {items} | {result.precision(code):.1%} | {result.recall(code):.1%} "
-            f"| {hit}/{false}/{miss} |"
-        )
+        return f"| {label} | {items} | {result.cells(code)} |"
 
     total = scores["all"]
     history = subprocess.run(
@@ -183,11 +186,16 @@ def ids_at(revision: str, split: str) -> set[str]:
     return {json.loads(line)["id"] for line in lines if line.strip()}
 
 
+def plain_linter() -> Linter:
+    """The linter the corpus is scored with: no config, and without DL206, whose claims
+    need the contact ledger's facts, which the corpus does not label."""
+    return Linter(Settings(), ignore=["DL206"])
+
+
 def measure(new_since: str | None = None) -> dict[str, Score]:
-    """Both splits, linted with no config (but DL206, whose claims need the contact
-    ledger's facts, which the corpus does not label); only the items added after
+    """Both splits, linted by :func:`plain_linter`; only the items added after
     ``new_since`` when it is given."""
-    linter = Linter(Settings(), ignore=["DL206"])
+    linter = plain_linter()
     scores = {}
     for split in SPLITS:
         items = load(split)
@@ -210,7 +218,7 @@ def new_pages() -> Score:
     nearer measure of text the rules have never seen."""
     quoted = {page(item) for item in load("dev")}
     fresh = [item for item in load("heldout") if page(item) not in quoted]
-    return score(fresh, Linter(Settings(), ignore=["DL206"]))
+    return score(fresh, plain_linter())
 
 
 def figures(scores: dict[str, Score]) -> dict[str, dict[str, float | int]]:
@@ -234,18 +242,9 @@ def table(scores: dict[str, Score]) -> str:
         "| code | dev P | dev R | dev TP/FP/FN | held-out P | held-out R | held-out TP/FP/FN |",
         "|---|---|---|---|---|---|---|",
     ]
-
-    def cells(result: Score, code: str | None) -> str:
-        hit = result.hits[code] if code else sum(result.hits.values())
-        false = result.false[code] if code else sum(result.false.values())
-        miss = result.misses[code] if code else sum(result.misses.values())
-        return f"{result.precision(code):.1%} | {result.recall(code):.1%} | {hit}/{false}/{miss}"
-
-    for code in codes:
-        lines.append(
-            f"| {code} | {cells(scores['dev'], code)} | {cells(scores['heldout'], code)} |"
-        )
-    lines.append(f"| **all** | {cells(scores['dev'], None)} | {cells(scores['heldout'], None)} |")
+    dev, held = scores["dev"], scores["heldout"]
+    lines += [f"| {code} | {dev.cells(code)} | {held.cells(code)} |" for code in codes]
+    lines.append(f"| **all** | {dev.cells()} | {held.cells()} |")
     for split in SPLITS:
         result = scores[split]
         lines.append("")
@@ -279,8 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(
             f"\nheld-out items from pages no dev item quotes: {fresh.items}; "
             f"P {fresh.precision():.1%} R {fresh.recall():.1%} "
-            f"({sum(fresh.hits.values())}/{sum(fresh.false.values())}/"
-            f"{sum(fresh.misses.values())})\n"
+            f"({'/'.join(map(str, fresh.counts()))})\n"
         )
     if args.show:
         for item_id, missed, false in scores["dev"].wrong:

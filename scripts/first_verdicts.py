@@ -24,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -58,20 +59,17 @@ def _git(*args: str) -> str:
     ).stdout
 
 
-def _dev_at(revision: str) -> set[str]:
-    """The dev ids a revision held (none when it had no corpus)."""
-    shown = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{revision}:tests/corpus/dev.jsonl"],
-        capture_output=True,
-        text=True,
-        check=False,
+@cache
+def _bench() -> Any:
+    """benchmarks/lint_accuracy.py (a script, not a package): the corpus as it scores it."""
+    spec = importlib.util.spec_from_file_location(
+        "lint_accuracy", ROOT / "benchmarks" / "lint_accuracy.py"
     )
-    return {json.loads(line)["id"] for line in shown.stdout.splitlines() if line.strip()}
-
-
-def _dev_items() -> dict[str, dict[str, Any]]:
-    with (ROOT / "tests" / "corpus" / "dev.jsonl").open(encoding="utf-8") as handle:
-        return {item["id"]: item for item in map(json.loads, filter(str.strip, handle))}
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    return bench
 
 
 def read() -> dict[str, dict[str, Any]]:
@@ -90,14 +88,8 @@ def write(rows: dict[str, dict[str, Any]]) -> None:
 
 def lint_here(items: list[dict[str, Any]]) -> dict[str, list[str]]:
     """The codes this tree's linter fires on each item, as the accuracy benchmark lints."""
-    spec = importlib.util.spec_from_file_location(
-        "lint_accuracy", ROOT / "benchmarks" / "lint_accuracy.py"
-    )
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench
-    spec.loader.exec_module(bench)
-    linter = bench.Linter(bench.Settings(), ignore=["DL206"])
+    bench = _bench()
+    linter = bench.plain_linter()
     return {
         item["id"]: sorted({f.code for f in bench.lint_item(linter, item)} - IGNORED)
         for item in items
@@ -136,30 +128,27 @@ def main(argv: list[str] | None = None) -> int:
         "--tuned-since", metavar="REF", help="mark the dev items added after REF as tuned on"
     )
     args = parser.parse_args(argv)
-    dev = _dev_items()
+    bench = _bench()
+    dev = {item["id"]: item for item in bench.load("dev")}
     rows = read()
-    if args.tuned_since:
-        new = sorted(set(dev) - _dev_at(args.tuned_since) - set(rows))
-        commit = _git("rev-parse", "--short=7", "HEAD").strip()
-        for key in new:
-            rows[key] = {"commit": commit, "fired": None, "id": key}
-        write(rows)
-        print(f"first_verdicts: {len(new)} dev items marked as tuned on ({commit})")
-        return 0
-    if args.new_since:
-        new = sorted(set(dev) - _dev_at(args.new_since) - set(rows))
-        commit = _git("rev-parse", "--short=7", "HEAD").strip()
-        fired = lint_here([dev[key] for key in new])
-    else:
+    if args.replay:
         revision = args.replay
-        parent = _git("rev-parse", "--short=7", f"{revision}^").strip()
-        new = sorted((_dev_at(revision) - _dev_at(parent)) & set(dev))
+        new = sorted(
+            (bench.ids_at(revision, "dev") - bench.ids_at(f"{revision}^", "dev")) & set(dev)
+        )
         commit = _git("rev-parse", "--short=7", revision).strip()
-        fired = lint_at(revision, [dev[key] for key in new])
+        fired: dict[str, list[str] | None] = dict(lint_at(revision, [dev[key] for key in new]))
+    else:
+        since = args.new_since or args.tuned_since
+        new = sorted(set(dev) - bench.ids_at(since, "dev") - set(rows))
+        commit = _git("rev-parse", "--short=7", "HEAD").strip()
+        # an item tuned on before it came in has no first verdict
+        fired = dict(lint_here([dev[key] for key in new])) if args.new_since else dict.fromkeys(new)
     for key in new:
         rows[key] = {"commit": commit, "fired": fired[key], "id": key}
     write(rows)
-    print(f"first_verdicts: {len(new)} dev items recorded ({commit})")
+    done = "marked as tuned on" if args.tuned_since else "recorded"
+    print(f"first_verdicts: {len(new)} dev items {done} ({commit})")
     return 0
 
 

@@ -181,9 +181,7 @@ def remembering_compile(compile_: Compile, store: CompiledStore) -> Compile:
     return compile_once
 
 
-def _store_path() -> Path:
-    from re import _compiler as compiler  # type: ignore[attr-defined]
-
+def _store_path(compiler: Any) -> Path:
     from dunletters.usercache import user_cache_dir
 
     version = "".join(map(str, sys.version_info[:3]))
@@ -219,7 +217,7 @@ def install_compiled(path: Path | None = None) -> bool:
         return True
     if not _same_as_re(remembering_compile(current, CompiledStore(None)), current):
         return False
-    store = CompiledStore(path if path is not None else _store_path())
+    store = CompiledStore(path if path is not None else _store_path(compiler))
     compiler.compile = remembering_compile(current, store)
     atexit.register(store.save)
     return True

@@ -73,7 +73,6 @@ __all__ = [
 ]
 
 _CLAUSE_END = "。！？!?；;\n"
-_CACHE_FORMAT = 6
 _NEGATIONS = (
     "不会", "不再", "不得", "绝不", "决不", "从不", "从未", "不要", "无需", "无须", "并不", "不予",
     "禁止", "严禁", "切勿", "请勿", "不曾", "未曾", "不安排", "不派", "不可以", "不准", "不允许",
@@ -533,9 +532,10 @@ def _builtin_set() -> FrameSet:
     paths = sorted(_frames_dir().glob("*.yml"))
     sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
     sources["shared/words.yml"] = hashlib.sha256(_shared_path().read_bytes()).hexdigest()
-    # This module's own text is in the key: it decides how a part's regex is written.
+    # This module's own text is in the key: it decides how a part's regex is written and
+    # what the cache holds, so any change to it (the cache's format included) is a new key.
     builder = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    parts = [_CACHE_FORMAT, reads_parser(), folding_digest(), builder, sorted(sources.items())]
+    parts = [reads_parser(), folding_digest(), builder, sorted(sources.items())]
     key = json.dumps(parts).encode("utf-8")
     cached = lexicon_cache_dir() / f"frames-{hashlib.sha256(key).hexdigest()[:32]}.json"
     try:
