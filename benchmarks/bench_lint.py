@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 
 from dunletters import __version__
-from dunletters.config import Settings
+from dunletters.config import LintSettings, Settings
 from dunletters.escalation import Decision, decide
 from dunletters.lint.engine import Linter
 from dunletters.lint.extract import html_to_text
@@ -124,11 +124,14 @@ def main() -> None:
     parser.add_argument("--sms", type=int, default=2000, help="generated accounts for the SMS row")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--repeats", type=int, default=5, help="passes over the letters per row")
+    parser.add_argument("--second-opinion", choices=("on", "off"), default="off",
+                        help="lint with the statistical second opinion")  # fmt: skip
     args = parser.parse_args()
 
     docs = letters(args.letters)
     messages = sms(args.sms)
-    linter = Linter(Settings())
+    opinion = "always" if args.second_opinion == "on" else "off"
+    linter = Linter(Settings(lint=LintSettings(second_opinion=opinion)), batch=True)
     # The prepared letters, records and compiled lists live for the whole run: move
     # them out of the collector's sight (as a batch worker does after its set-up), so
     # that full collections measure the lint's own garbage, not the harness's data.

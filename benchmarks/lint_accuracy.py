@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dunletters.config import Settings
+from dunletters.config import LintSettings, Settings
 from dunletters.lint.engine import CONTEXT_CODE, Linter
 from dunletters.lint.findings import Finding, Severity
 
@@ -186,16 +186,20 @@ def ids_at(revision: str, split: str) -> set[str]:
     return {json.loads(line)["id"] for line in lines if line.strip()}
 
 
-def plain_linter() -> Linter:
-    """The linter the corpus is scored with: no config, and without DL206, whose claims
-    need the contact ledger's facts, which the corpus does not label."""
-    return Linter(Settings(), ignore=["DL206"])
+def plain_linter(second_opinion: bool | None = None) -> Linter:
+    """The linter the corpus is scored with: no config (but ``second_opinion`` when
+    given), and without DL206, whose claims need the contact ledger's facts, which the
+    corpus does not label."""
+    settings = Settings()
+    if second_opinion is not None:
+        settings = Settings(lint=LintSettings(second_opinion="drafts" if second_opinion else "off"))
+    return Linter(settings, ignore=["DL206"])
 
 
-def measure(new_since: str | None = None) -> dict[str, Score]:
+def measure(new_since: str | None = None, second_opinion: bool | None = None) -> dict[str, Score]:
     """Both splits, linted by :func:`plain_linter`; only the items added after
     ``new_since`` when it is given."""
-    linter = plain_linter()
+    linter = plain_linter(second_opinion)
     scores = {}
     for split in SPLITS:
         items = load(split)
@@ -212,13 +216,13 @@ def page(item: dict[str, Any]) -> str:
     return str(source.get("url") or source.get("title") or item["id"])
 
 
-def new_pages() -> Score:
+def new_pages(second_opinion: bool | None = None) -> Score:
     """The held-out items quoted from pages no dev item comes from. The split goes by id,
     so half of held-out shares a page (and often a template) with dev; these are the
     nearer measure of text the rules have never seen."""
     quoted = {page(item) for item in load("dev")}
     fresh = [item for item in load("heldout") if page(item) not in quoted]
-    return score(fresh, plain_linter())
+    return score(fresh, plain_linter(second_opinion))
 
 
 def figures(scores: dict[str, Score]) -> dict[str, dict[str, float | int]]:
@@ -265,16 +269,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--first-sight", action="store_true", help="score the recorded first verdicts"
     )
+    parser.add_argument(
+        "--second-opinion", choices=("on", "off"), help="the statistical second opinion"
+    )
     args = parser.parse_args(argv)
     if args.record and args.new_since:
         parser.error("--record measures the whole corpus: leave out --new-since")
     if args.first_sight:
         sys.stdout.write(first_sight_table(first_sight()))
         return 0
-    scores = measure(args.new_since)
+    second = None if args.second_opinion is None else args.second_opinion == "on"
+    scores = measure(args.new_since, second)
     sys.stdout.write(table(scores))
     if args.new_since is None:
-        fresh = new_pages()
+        fresh = new_pages(second)
         sys.stdout.write(
             f"\nheld-out items from pages no dev item quotes: {fresh.items}; "
             f"P {fresh.precision():.1%} R {fresh.recall():.1%} "

@@ -407,6 +407,13 @@ class LintSettings(_Strict):
     allow: tuple[Allowance, ...] = ()
     lexicons: tuple[str, ...] = Field(default=(), description="额外词表目录，同名词表追加条目")
     link_allowlist: tuple[str, ...] = Field(default=(), description="允许出现的官方域名")
+    second_opinion: Literal["drafts", "always", "off"] = Field(
+        default="drafts",
+        description=(
+            "统计模型第二意见（规则未命中的句子若模型判为违规，给出警告）：drafts 只读人写的文字"
+            "（草稿、模板、送检文件），不读批次按已审模板生成的信函；always 也读批次；off 关闭"
+        ),
+    )
 
     @model_validator(mode="after")
     def _compliance_needs_reason(self) -> LintSettings:

@@ -99,7 +99,7 @@ class RunContext:
         return cls(
             settings=settings,
             renderer=Renderer(settings, registry),
-            linter=linter or Linter(settings),
+            linter=linter or Linter(settings, batch=True),
             as_of=as_of,
             channels=tuple(channels),
             pdf=pdf_renderer,

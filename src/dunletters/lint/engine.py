@@ -23,6 +23,7 @@ from dunletters.lint.infer import document_date, infer_channel, infer_stage
 from dunletters.lint.lexicon import CompiledLexicon, load_lexicons
 from dunletters.lint.rule import Check, Hit, Rule
 from dunletters.lint.rules import RULES
+from dunletters.lint.second_opinion import SecondOpinion
 from dunletters.lint.settings import code_matches
 from dunletters.lint.text import TextView
 from dunletters.models import Account, Creditor
@@ -62,7 +63,9 @@ class Plan:
 
 
 class Linter:
-    """Selected rules + compiled phrase lists + settings, reusable across documents."""
+    """Selected rules + compiled phrase lists + settings, reusable across documents
+    (``batch``: the documents are letters and SMS a batch rendered from approved
+    templates)."""
 
     def __init__(
         self,
@@ -71,6 +74,7 @@ class Linter:
         select: Sequence[str] = (),
         ignore: Sequence[str] = (),
         rules: Iterable[Rule] = RULES,
+        batch: bool = False,
     ) -> None:
         self.settings = settings or Settings()
         lint = self.settings.lint
@@ -99,6 +103,10 @@ class Linter:
         self._sms = sms
         self._sender = self.settings.creditor
         self._messages = {r.code: r.messages for r in self.rules}
+        # A batch's letters are an approved template's text (read by the model when the
+        # template was linted) filled with record values, which the rules check.
+        reads = lint.second_opinion == "always" or (lint.second_opinion == "drafts" and not batch)
+        self._second = SecondOpinion(self.rules) if reads else None
         self._plans: dict[tuple[str | None, str | None, tuple[bool, ...]], Plan] = {}
         # The lists share one phrase scanner (load_lexicons): one scan per document
         # tells every rule gate (Rule.hits_need) which lists can match.
@@ -233,6 +241,12 @@ class Linter:
                     findings = results[index]
                     assert isinstance(findings, list)
                     findings.extend(self._finding(rule, hit, ctx) for hit in _outermost(found))
+        if self._second is not None:
+            codes = [rule.code for rule, _check, _gate in gated]
+            for index, ctx in live:
+                findings = results[index]
+                assert isinstance(findings, list)
+                findings.extend(self._second.findings(ctx.view, findings, codes))
         for findings in results:
             if isinstance(findings, list) and len(findings) > 1:
                 findings.sort(key=Finding.sort_key)
