@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dunletters.checksums import luhn_check_digit, luhn_valid
+from dunletters.lint.engine import Linter
 from dunletters.lint.text import TextView, reading_length
 from dunletters.lint.text.figures import _classify
 
@@ -68,6 +69,16 @@ def test_money_figures() -> None:
         Decimal("300.00"),
         Decimal("15000.0"),
     ]
+
+
+def test_a_run_of_more_digits_than_any_amount_is_no_money() -> None:
+    # Two ID numbers typed after ¥ (found by hypothesis): the 大写 check beside it
+    # once raised「金额数量级过大」 and stopped the whole lint.
+    text = "¥110101199003070011110101199003070011人民币壹万陆仟肆佰零玖元零贰分"
+    assert TextView(text).money == []
+    assert TextView("¥" + "9" * 29 + "元").money != []
+    codes = [f.code for f in Linter().lint(text, channel="sms", tone="courteous")]
+    assert "DL607" in codes  # the lint ran to its end
 
 
 def test_capitals_and_dates() -> None:

@@ -83,6 +83,7 @@ __all__ = [
     "quantize_fen",
     "surname",
     "weekday_zh",
+    "within_magnitude",
 ]
 
 SHANGHAI: ZoneInfo = ZoneInfo("Asia/Shanghai")
@@ -109,9 +110,19 @@ def _checked(amount: object) -> Decimal:
         value = Decimal(amount)
     if not value.is_finite():
         raise ValueError("金额不是有限数值（NaN 或无穷大）")
-    if value and value.adjusted() >= _MAX_INTEGER_DIGITS:
+    if not within_magnitude(value):
         raise ValueError("金额数量级过大，不是有效金额")
     return value
+
+
+def within_magnitude(value: Decimal) -> bool:
+    """Whether a finite figure has few enough integer digits to be an amount: a longer
+    run (a card or ID number typed after ¥) is a data error, not money.
+
+    >>> within_magnitude(Decimal("16409.02")), within_magnitude(Decimal("1" * 36))
+    (True, False)
+    """
+    return not value or value.adjusted() < _MAX_INTEGER_DIGITS
 
 
 def quantize_fen(amount: Decimal) -> Decimal:

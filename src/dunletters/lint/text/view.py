@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -49,6 +49,7 @@ from dunletters.lint.text.sentences import (
     Sentence,
     _chunks,
 )
+from dunletters.zh import within_magnitude
 
 __all__ = ["TextView"]
 
@@ -250,19 +251,26 @@ class TextView:
     def _find_money(self) -> list[MoneySpan]:
         text = self.text
         if "¥" in text or "￥" in text or "人民币" in text:  # how a signed figure starts
-            signed = [self._money_span(m) for m in _MONEY_SIGNED.finditer(text)]
+            signed = self._amounts(_MONEY_SIGNED.finditer(text))
         else:
             signed = []
         if not signed:
-            return [self._money_span(m) for m in self._bare_money()]
+            return self._amounts(self._bare_money())
         found = list(signed)
         starts = [span.start for span in signed]
-        for match in self._bare_money():
-            at = bisect.bisect_right(starts, match.start()) - 1
-            if at < 0 or signed[at].end <= match.start():
-                found.append(self._money_span(match))
+        for span in self._amounts(self._bare_money()):
+            at = bisect.bisect_right(starts, span.start) - 1
+            if at < 0 or signed[at].end <= span.start:
+                found.append(span)
         found.sort(key=lambda span: span.start)
         return found
+
+    @classmethod
+    def _amounts(cls, matches: Iterable[re.Match[str]]) -> list[MoneySpan]:
+        """The figures matched, but a run of more digits than any amount has (an ID
+        or card number typed after ¥): no money rule may read it as one."""
+        spans = (cls._money_span(match) for match in matches)
+        return [span for span in spans if within_magnitude(span.amount)]
 
     def _bare_money(self) -> Iterator[re.Match[str]]:
         """Bare figures (1,004.50元), as one left-to-right scan would find them.
