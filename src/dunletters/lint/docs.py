@@ -13,6 +13,7 @@ from dunletters.errors import LintUsageError
 from dunletters.lint.frames import frames_for
 from dunletters.lint.rule import ALL_CHANNELS, ALL_STAGES, Rule
 from dunletters.lint.rules import RULES
+from dunletters.lint.second_opinion import load_model
 from dunletters.lint.suppressions import TEMPLATE_RULES
 from dunletters.vocabulary import CHANNEL_NAMES
 
@@ -33,6 +34,19 @@ def _pad(text: str, width: int) -> str:
     """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
     columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
     return text + " " * max(1, width - columns)
+
+
+SECOND_OPINION = (
+    "本规则的词表和句式没有报出的句子，若统计模型（用本项目已标注的语料训练）打分达到阈值，"
+    "给出一条警告并列出触发词；只读人写的文字（草稿、模板、送检的文件），不读批次按已审模板生成的信函。"
+    "开关：[lint] second_opinion；模型：src/dunletters/lint/second_opinion.json。"
+)
+"""What the statistical second opinion adds to a rule it was trained for."""
+
+
+def _second_opinion(rule: Rule) -> bool:
+    """Whether the shipped second opinion reads for this rule's code."""
+    return rule.code in load_model().codes
 
 
 def _heading(rule: Rule) -> str:
@@ -80,6 +94,8 @@ def rule_doc(code: str) -> str:
                     lines += [f"  {frame.name}：{frame.description}"]
                     lines += [f"    ✗ {example}" for example in frame.fail]
                     lines += [f"    ✓ {example}" for example in frame.passes]
+            if _second_opinion(rule):
+                lines += ["统计模型第二意见", f"  {SECOND_OPINION}"]
             return "\n".join(lines) + "\n"
     for template_rule in TEMPLATE_RULES:
         if template_rule.code == wanted or template_rule.name == code.strip():
@@ -154,4 +170,6 @@ def rules_markdown() -> str:
                 out += [f"  - ✗ {example}" for example in frame.fail]
                 out += [f"  - ✓ {example}" for example in frame.passes]
             out.append("")
+        if _second_opinion(rule):
+            out += ["### 统计模型第二意见 (Second opinion)", "", SECOND_OPINION, ""]
     return "\n".join(out)
