@@ -1,8 +1,8 @@
 """Record the linter's first verdict on new dev items (tests/corpus/first_verdicts.jsonl).
 
 A collection round labels its items before the linter runs on them, so the codes the
-linter fires on an item *then* show how the rules do on real text nobody has tuned them
-on. Those verdicts never change afterwards (later rule rounds are tuned on the item).
+rules fire on an item *then* show how they do on real text nobody has tuned them on (the
+statistical second opinion is left out: these verdicts choose its thresholds). Those verdicts never change afterwards (later rule rounds are tuned on the item).
 Every dev item has a line; ``"fired": null`` marks one that came in with a rule branch
 already tuned on it, so it never had a first verdict.
 
@@ -37,20 +37,30 @@ _LINT_ONE_TREE = """
 import inspect, json, sys
 from dunletters.config import Settings
 from dunletters.lint.engine import Linter
+try:  # the rules only: a tree with the statistical second opinion reads it by default
+    from dunletters.config import LintSettings
+    settings = Settings(lint=LintSettings(second_opinion="off"))
+except Exception:
+    settings = Settings()
 try:
-    linter = Linter(Settings(), ignore=["DL206"])
+    linter = Linter(settings, ignore=["DL206"])
 except TypeError:
-    linter = Linter(Settings())
+    linter = Linter(settings)
 known = inspect.signature(linter.lint).parameters
+context = any(p.kind is p.VAR_KEYWORD for p in known.values())  # lint(text, **context)
 out = {}
 for item in json.load(sys.stdin):
     options = {"infer": True, "channel": item.get("channel"), "stage": item.get("stage")}
-    found = linter.lint(item["text"], **{k: v for k, v in options.items() if k in known})
+    found = linter.lint(  # infer, where it exists, was always a keyword of its own
+        item["text"],
+        **{k: v for k, v in options.items() if k in known or (context and k != "infer")},
+    )
     out[item["id"]] = sorted({f.code for f in found})
 json.dump(out, sys.stdout)
 """
 """Run by the interpreter with an old tree's ``src`` first on its path: it uses only the
-linter's oldest API (a keyword an old ``lint()`` lacks is left out)."""
+linter's oldest API (a keyword an old ``lint()`` lacks is left out; one that takes
+``**context`` gets them all)."""
 
 
 def _git(*args: str) -> str:
@@ -87,9 +97,11 @@ def write(rows: dict[str, dict[str, Any]]) -> None:
 
 
 def lint_here(items: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """The codes this tree's linter fires on each item, as the accuracy benchmark lints."""
+    """The codes this tree's rules fire on each item, as the accuracy benchmark lints
+    (without the statistical second opinion, whose thresholds these verdicts calibrate:
+    an item it caught would drop out of its own evidence)."""
     bench = _bench()
-    linter = bench.plain_linter()
+    linter = bench.plain_linter(second_opinion=False)
     return {
         item["id"]: sorted({f.code for f in bench.lint_item(linter, item)} - IGNORED)
         for item in items

@@ -51,7 +51,8 @@ def test_a_replay_in_this_commits_own_tree_gives_this_trees_verdicts(script: Any
         pytest.skip("not a git checkout")
     if head.stdout.strip():
         pytest.skip("src has uncommitted changes: HEAD's tree is not this tree")
-    items = _dev("d-0005", "d-0007", "s-0004")
+    items = _dev("d-0005", "d-0007", "s-0004", "d-4350")
     here = script.lint_here(items)
     assert script.lint_at("HEAD", items) == here
     assert "DL503" in here["d-0007"]  # 征信黑名单: the file would record it
+    assert "DL607" in here["d-4350"]  # labelled an SMS, with no 【】 to infer it from
