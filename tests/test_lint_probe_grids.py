@@ -1,0 +1,84 @@
+"""Own-wording grids (written for these tests, not corpus text): every person a collector
+may name, in every act of disclosure, and the issue's kinds of threat and payment request.
+
+A phrase list or frame that names its people inline misses the ones it forgot (「你表弟那边
+我们也去过了」 once passed for 21 of these 30 people); a grid keeps every slot whole.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from dunletters.config import LintSettings, Settings
+from dunletters.lint.engine import Linter
+
+PEOPLE = (
+    "爸", "妈", "父母", "老婆", "媳妇", "老公", "哥", "姐姐", "弟弟", "妹妹", "表弟", "表哥",
+    "舅舅", "叔叔", "姑姑", "岳父", "丈母娘", "同事", "领导", "老板", "朋友", "室友", "房东",
+    "邻居", "辅导员", "同学", "儿子", "女儿", "对象", "亲戚",
+)  # fmt: skip
+DISCLOSURES = (
+    "你{p}那边我们也去过了。",
+    "我们已经去过你{p}那里了。",
+    "我们的人已经到你{p}家了。",
+    "已经给你{p}打过电话了。",
+    "你{p}那边我们已经通知了。",
+    "我们会去找你{p}谈谈你欠款的事。",
+    "你{p}已经知道你欠钱的事了。",
+    "我们明天就去你{p}那里坐坐。",
+    "再不还，我们就联系你{p}。",
+    "这事我们会跟你{p}说清楚。",
+    "你{p}的电话我们已经有了。",
+    "让你{p}帮你还吧。",
+)
+THREATS = tuple(
+    f"{condition}，{harm}。"
+    for condition, harm in itertools.product(
+        ("再拖下去", "不还的话", "你要是继续躲", "今天不处理", "你再不还钱"),
+        (
+            "你家里人也别想安生", "你以后的日子不会好过", "小心你的孩子", "你出门最好小心点",
+            "你全家都不得安宁", "你的店也别想开下去", "你这份工作也就保不住了", "后果你自己想",
+            "我们有的是办法让你还", "你走夜路小心点", "别怪我们不客气", "你会后悔的",
+            "出了什么事别怪我们",
+        ),
+    )
+)  # fmt: skip
+PAYMENTS = tuple(
+    f"请将3000元{verb}到{where}，{then}。"
+    for verb, where, then in itertools.product(
+        ("转", "打", "汇", "存"),
+        ("我的微信", "我个人支付宝", "催收员的银行卡", "我同事的卡上", "专员个人微信", "我们经理的卡"),
+        ("截图给我", "我们给你销账", "立即停催"),
+    )
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rules() -> Linter:
+    """The rules alone (the statistical second opinion is not what these grids test)."""
+    return Linter(Settings(lint=LintSettings(second_opinion="off")))
+
+
+def _missed(linter: Linter, texts: tuple[str, ...], code: str) -> list[str]:
+    return [t for t in texts if code not in {f.code for f in linter.lint(t, channel="sms")}]
+
+
+def test_every_person_in_every_act_of_disclosure_is_found(rules: Linter) -> None:
+    texts = tuple(act.format(p=person) for act in DISCLOSURES for person in PEOPLE)
+    assert len(texts) == 360
+    assert _missed(rules, texts, "DL604") == []
+
+
+def test_threats_to_family_safety_and_livelihood_are_found(rules: Linter) -> None:
+    assert _missed(rules, THREATS, "DL601") == []
+
+
+def test_payment_to_a_collector_or_colleague_is_found(rules: Linter) -> None:
+    assert _missed(rules, PAYMENTS, "DL606") == []
+
+
+def test_the_same_people_in_a_lawful_sentence_are_no_disclosure(rules: Linter) -> None:
+    lawful = tuple(f"如需{p}代为办理，请本人来电授权。" for p in ("父母", "老婆", "同事", "朋友"))
+    assert [t for t in lawful if "DL604" in {f.code for f in rules.lint(t)}] == []
