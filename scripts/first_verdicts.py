@@ -70,7 +70,7 @@ def _git(*args: str) -> str:
 
 
 @cache
-def _bench() -> Any:
+def accuracy() -> Any:
     """benchmarks/lint_accuracy.py (a script, not a package): the corpus as it scores it."""
     spec = importlib.util.spec_from_file_location(
         "lint_accuracy", ROOT / "benchmarks" / "lint_accuracy.py"
@@ -100,7 +100,7 @@ def lint_here(items: list[dict[str, Any]]) -> dict[str, list[str]]:
     """The codes this tree's rules fire on each item, as the accuracy benchmark lints
     (without the statistical second opinion, whose thresholds these verdicts calibrate:
     an item it caught would drop out of its own evidence)."""
-    bench = _bench()
+    bench = accuracy()
     linter = bench.plain_linter(second_opinion=False)
     return {
         item["id"]: sorted({f.code for f in bench.lint_item(linter, item)} - IGNORED)
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         "--tuned-since", metavar="REF", help="mark the dev items added after REF as tuned on"
     )
     args = parser.parse_args(argv)
-    bench = _bench()
+    bench = accuracy()
     dev = {item["id"]: item for item in bench.load("dev")}
     rows = read()
     if args.replay:

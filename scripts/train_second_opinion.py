@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
-import json
 import math
 import subprocess
 import sys
@@ -40,6 +38,9 @@ import yaml
 
 from dunletters.lint.second_opinion import CODES, MODEL_PATH, dumps, ngrams
 from dunletters.lint.text import TextView, fold
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import first_verdicts  # scripts/first_verdicts.py: the verdicts, and the corpus as scored
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT = ROOT / "src" / "dunletters" / "lint"
@@ -71,18 +72,6 @@ LR_MIN_WEIGHT = 0.02
 Grams = tuple[str, ...]
 Example = tuple[Grams, bool]
 Weights = tuple[float, dict[str, float]]
-
-
-def _benchmark() -> Any:
-    """benchmarks/lint_accuracy.py as a module (it is a script, not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "lint_accuracy", ROOT / "benchmarks" / "lint_accuracy.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _read(path: Path) -> Any:
@@ -147,13 +136,14 @@ def fold_of(item: dict[str, Any]) -> int:
 
 def dev_items(bench: Any) -> list[Item]:
     """The dev split with each item's first verdict."""
-    first = _first_verdicts()
-    strong = _strong({commit for commit, _fired in first.values()})
+    first = first_verdicts.read()
+    strong = _strong({row["commit"] for row in first.values()})
     items = []
     for raw in bench.load("dev"):
         view = TextView(raw["text"])
         folded = view.folded
-        commit, fired = first.get(raw["id"], ("", None))
+        row = first.get(raw["id"], {"commit": "", "fired": None})
+        commit, fired = row["commit"], row["fired"]
         items.append(
             Item(
                 raw["id"],
@@ -167,14 +157,6 @@ def dev_items(bench: Any) -> list[Item]:
             )
         )
     return items
-
-
-def _first_verdicts() -> dict[str, tuple[str, list[str] | None]]:
-    """Each dev item's first-verdict commit and codes (None: not recorded)."""
-    path = ROOT / "tests" / "corpus" / "first_verdicts.jsonl"
-    with path.open(encoding="utf-8") as handle:
-        rows = map(json.loads, filter(str.strip, handle))
-        return {row["id"]: (row["commit"], row["fired"]) for row in rows}
 
 
 def _strong(commits: set[str]) -> set[str]:
@@ -344,7 +326,7 @@ def cross_validate(items: list[Item], extra: list[Example], code: str, method: s
 
 def build(method: str = VARIANT) -> tuple[str, dict[str, Fit]]:
     """The model file's text, and each code's cross-validated fit."""
-    items = dev_items(_benchmark())
+    items = dev_items(first_verdicts.accuracy())
     fits = {code: cross_validate(items, yaml_examples(code), code, method) for code in CODES}
     kept = [code for code in CODES if fits[code].threshold is not None]
     trained = {
@@ -364,7 +346,7 @@ def build(method: str = VARIANT) -> tuple[str, dict[str, Fit]]:
 def cv_table() -> str:
     """Each learner's cross-validated figures per code, as a Markdown table: what it
     adds out of fold where the first verdicts were silent."""
-    items = dev_items(_benchmark())
+    items = dev_items(first_verdicts.accuracy())
     lines = [
         "| code | first verdicts TP/FP/FN | P / R | " + " | ".join(VARIANTS) + " |",
         "|---" * (3 + len(VARIANTS)) + "|",
