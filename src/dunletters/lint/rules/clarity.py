@@ -198,12 +198,13 @@ currencies (「$1,860.00（加币）」)."""
         "截至2026年11月28日，您的欠款合计¥16,409.02。",
         "您的贷款将于2026/12/20还款，还款金额人民币：2356.80，请存入足额款项。",
         "请于2026年12月20日之前缴付共计$1,860.00（加币）的保费。",
+        "方案名稱　加值方案　合計：3,150",
     ),
     use_instead="写明截至某日的欠款合计，最好附本金、利息、违约金明细与大写金额。",
 )
 def missing_amount(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
-    if not ctx.view.money and not ctx.view.capitals and _AMOUNT.search(ctx.text) is None:
+    if not ctx.view.money and not ctx.view.capitals and _AMOUNT.search(ctx.view.folded) is None:
         hits.append(_whole(ctx, say(ctx, "DL102", "missing")))
     return hits
 
@@ -276,9 +277,11 @@ def missing_deadline(ctx: LintContext) -> list[Hit]:
 _CHANNEL = re.compile(
     r"还款[账帐]号|收款[账帐](?:户|号)|(?:前往|到|至)[^。；\n]{0,12}(?:网点|柜台|营业厅|营业部|资助中心|服务大厅)"
     r"|POS机"
+    r"|户名[:：]?\s?[^，。；\n]{0,30}?(?:公司|银行|分行|支行|合作社|中心|学校|学院|大学|医院|委员会|管理处|协会|集团)"
 )
-"""Channels the phrase list leaves out: 「还款帐号：（公司名）（账号）」 (帐 for 账) and the
-counter of a public lender (「前往就近县区资助中心…POS机刷卡还款」)."""
+"""Channels the phrase list leaves out: 「还款帐号：（公司名）（账号）」 (帐 for 账), the
+counter of a public lender (「前往就近县区资助中心…POS机刷卡还款」) and an account whose
+户名 is an organisation (「帐号：…　户名：关网资讯股份有限公司」), read on the folded text."""
 
 
 @rule(
@@ -294,6 +297,7 @@ counter of a public lender (「前往就近县区资助中心…POS机刷卡还�
         "您可通过示范银行手机银行App、各营业网点或转账至我行对公账户还款。",
         "还款帐号：上海某某金融信息服务有限公司 31001520313050028888",
         "也可前往就近县区资助中心使用助学贷款专用POS机刷借记卡还款。",
+        "銀行：中國信託仁愛分行　帳號：95270012345678　戶名：關網資訊股份有限公司",
     ),
     use_instead="列出收款户名、账号、开户行以及官方App、网点等渠道。",
     lexicons=("payment_channel",),
@@ -304,7 +308,7 @@ def missing_payment_channel(ctx: LintContext) -> list[Hit]:
         account_digits = ctx.sender.payment.bank_account_number.replace(" ", "")
         if account_digits in ctx.view.match_text.replace(" ", ""):
             return hits
-    if not _has(ctx, "payment_channel") and _CHANNEL.search(ctx.text) is None:
+    if not _has(ctx, "payment_channel") and _CHANNEL.search(ctx.view.folded) is None:
         hits.append(_whole(ctx, say(ctx, "DL104", "missing")))
     return hits
 
