@@ -8,10 +8,12 @@ uses them to make numbers that look real but belong to no one.
 
 from __future__ import annotations
 
-__all__ = ["id_check_digit", "id_valid", "luhn_check_digit", "luhn_valid"]
+__all__ = ["id_check_digit", "id_valid", "luhn_check_digit", "luhn_valid", "taiwan_id_valid"]
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+_TAIWAN_AREA = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
+"""A Taiwan ID's letter in the order of its code: A is 10, B 11 … O 35."""
 
 
 def _luhn_sum(digits: str, *, double_first: bool) -> int:
@@ -64,3 +66,18 @@ def id_valid(number: str) -> bool:
         and number[:17].isdigit()
         and number[17].upper() == id_check_digit(number[:17])
     )
+
+
+def taiwan_id_valid(number: str) -> bool:
+    """Whether a Taiwan national ID or resident number (a letter, then 1, 2, 8 or 9,
+    then 8 digits) has the right check digit.
+
+    >>> taiwan_id_valid("A123456789"), taiwan_id_valid("A123456788")
+    (True, False)
+    """
+    if len(number) != 10 or number[0] not in _TAIWAN_AREA or not number[1:].isdigit():
+        return False
+    code = _TAIWAN_AREA.index(number[0]) + 10
+    digits = zip(number[1:], (8, 7, 6, 5, 4, 3, 2, 1, 1), strict=True)
+    total = code // 10 + (code % 10) * 9 + sum(int(d) * w for d, w in digits)
+    return number[1] in "1289" and total % 10 == 0

@@ -6,6 +6,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from dunletters import zh
+from dunletters.checksums import taiwan_id_valid
 from dunletters.lint.context import LintContext
 from dunletters.lint.findings import Severity
 from dunletters.lint.rule import Hit, Rule, rule
@@ -183,6 +184,9 @@ _CORPORATE_AFTER = re.compile(
     r"[^。；;\n]{0,24}?)(?:公司|银行|中心|联社|分行|支行)"
 )
 """After an account number: the institution it belongs to (「…0123，户名：某某消费金融有限公司」)."""
+_TAIWAN_ID = re.compile(r"(?<![A-Za-z0-9])[A-Z][1289]\d{8}(?![0-9A-Za-z])")
+"""A Taiwan national ID or resident number in full (its check digit is tested too: a
+product code of the same shape rarely passes it)."""
 _FIFTEEN_DIGITS = re.compile(r"\d(?:\d|[ -](?=\d)){14}")
 """Fifteen digits in a row, or in groups (6222 0202 …): the shortest full ID or card."""
 _ID_WORDS = re.compile(r"身份证|证件|身份号码|公民身份")
@@ -228,12 +232,14 @@ def _allowed_numbers(ctx: LintContext) -> set[str]:
     fail=(
         "您卡号为6259000000001235的信用卡已逾期。",
         "身份证号110101199003070011。",
+        "帳戶：60402＋F226841938",
         "您的紧急联系人李某（电话13912345678）已被告知。",
         "催收公司把她的身份证复印件贴在了楼道里。",
     ),
     passes=(
         "您尾号1235的信用卡已逾期。",
         "身份证号110***********0011。",
+        "身分證字號：F22****938",
         "如有疑问请联系调解王主任：13912345678。",
         "办理时请携带本人身份证复印件。",
     ),
@@ -255,6 +261,11 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
         hits += _unchecked_numbers(ctx, numbers, runs, hits)
     if "身" in ctx.text:
         hits += _id_copies_shown(ctx)
+    hits += [
+        Hit(m.start(), m.end(), say(ctx, "DL605", "unmasked", kind="身份证号"))
+        for m in _TAIWAN_ID.finditer(ctx.view.folded)
+        if taiwan_id_valid(m.group())
+    ]
     if not numbers:
         return hits
     allowed = _allowed_numbers(ctx)
