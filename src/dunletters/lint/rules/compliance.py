@@ -184,9 +184,10 @@ _CORPORATE_AFTER = re.compile(
     r"[^。；;\n]{0,24}?)(?:公司|银行|中心|联社|分行|支行)"
 )
 """After an account number: the institution it belongs to (「…0123，户名：某某消费金融有限公司」)."""
-_TAIWAN_ID = re.compile(r"(?<![A-Za-z0-9])[A-Z][1289]\d{8}(?![0-9A-Za-z])")
+_TAIWAN_ID = re.compile(r"[A-Z](?<![A-Za-z0-9][A-Z])[1289]\d{8}(?![0-9A-Za-z])")
 """A Taiwan national ID or resident number in full (its check digit is tested too: a
-product code of the same shape rarely passes it)."""
+product code of the same shape rarely passes it). The letter comes first and the
+lookbehind after it, so the scan starts fast."""
 _FIFTEEN_DIGITS = re.compile(r"\d(?:\d|[ -](?=\d)){14}")
 """Fifteen digits in a row, or in groups (6222 0202 …): the shortest full ID or card."""
 _ID_WORDS = re.compile(r"身份证|证件|身份号码|公民身份")
