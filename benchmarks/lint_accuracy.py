@@ -190,10 +190,10 @@ def plain_linter(second_opinion: bool | None = None) -> Linter:
     """The linter the corpus is scored with: no config (but ``second_opinion`` when
     given), and without DL206, whose claims need the contact ledger's facts, which the
     corpus does not label."""
-    settings = Settings()
+    lint = LintSettings()
     if second_opinion is not None:
-        settings = Settings(lint=LintSettings(second_opinion="drafts" if second_opinion else "off"))
-    return Linter(settings, ignore=["DL206"])
+        lint = LintSettings(second_opinion="drafts" if second_opinion else "off")
+    return Linter(Settings(lint=lint), ignore=["DL206"])
 
 
 def measure(new_since: str | None = None, second_opinion: bool | None = None) -> dict[str, Score]:

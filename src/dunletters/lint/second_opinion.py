@@ -128,14 +128,13 @@ class Model:
             chosen.append(gram)
             if len(chosen) == TRIGGERS:
                 break
+        places = [(gram, folded.find(gram)) for gram in chosen]
         covered = [False] * len(folded)
-        for gram in chosen:
-            at = folded.find(gram)
+        for gram, at in places:
             if at >= 0:
                 covered[at : at + len(gram)] = [True] * len(gram)
         runs: list[str] = []
-        for gram in chosen:
-            at = folded.find(gram)
+        for gram, at in places:
             if at < 0:  # across punctuation: named as it is
                 runs.append(gram)
                 continue
