@@ -54,6 +54,29 @@ PAYMENTS = tuple(
     )
 )  # fmt: skip
 
+FALSE_CLAIMS = tuple(
+    f"你的贷款逾期未还，{who}{act}。"
+    for who, act in itertools.product(
+        ("法院", "公安局", "警方", "检察院", "经侦大队", "执行局", "地检署", "银保监会", "金融监管局",
+         "国家金融监督管理总局", "公安执法人员", "执行法官"),
+        ("已经对你立案了", "已经给你发了传票", "已对你发出拘票", "已经把你列入失信名单", "已经给你定罪了",
+         "已经冻结了你的贷款资金", "已经上门取证", "已经在路上了", "已经把你的信息登记在案", "已经找过你的家人"),
+    )
+) + tuple(
+    f"你的贷款逾期未还，{who}将依法对你进行处理。" for who in ("银保监会", "金融监管局", "公安执法人员")
+)  # fmt: skip
+"""Claims that a court, the police, a prosecutor, a regulator or their officers act against
+the debtor now (DL603): no such body handles one person's overdue loan."""
+OVERSTATED = tuple(
+    f"{condition}，{outcome}。"
+    for condition, outcome in itertools.product(
+        ("再不还款", "逾期不还的话", "如果继续拖欠"),
+        ("你就要坐牢", "你将被追究刑事责任", "你会被拘留", "会影响你子女上学", "你孩子以后考公务员政审过不了",
+         "你以后坐不了飞机和高铁", "你会被全国通缉", "你会被列入征信黑名单", "你将面临三年以上刑期",
+         "你会留下案底", "你会被判处有期徒刑"),
+    )
+)  # fmt: skip
+
 
 @pytest.fixture(scope="module")
 def rules() -> Linter:
@@ -82,3 +105,21 @@ def test_payment_to_a_collector_or_colleague_is_found(rules: Linter) -> None:
 def test_the_same_people_in_a_lawful_sentence_are_no_disclosure(rules: Linter) -> None:
     lawful = tuple(f"如需{p}代为办理，请本人来电授权。" for p in ("父母", "老婆", "同事", "朋友"))
     assert [t for t in lawful if "DL604" in {f.code for f in rules.lint(t)}] == []
+
+
+def test_claims_that_courts_police_or_regulators_act_now_are_found(rules: Linter) -> None:
+    # 法院 "已经冻结了你的贷款资金" and the like may also read as DL503; DL603 is what counts
+    assert _missed(rules, FALSE_CLAIMS, "DL603") == []
+
+
+def test_overstated_consequences_of_a_civil_debt_are_found(rules: Linter) -> None:
+    assert _missed(rules, OVERSTATED, "DL503") == []
+
+
+def test_regulators_in_a_lawful_sentence_claim_nothing(rules: Linter) -> None:
+    lawful = (
+        "如遇违规催收，您可以向金融监管局投诉，监管部门会依法处理。",
+        "金融监管局将依法保护您的合法权益。",
+        "金融监管总局已对多家违规催收机构进行处理。",
+    )
+    assert [t for t in lawful if "DL603" in {f.code for f in rules.lint(t)}] == []

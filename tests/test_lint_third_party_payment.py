@@ -310,3 +310,20 @@ def test_phrase_list_wordings(text: str, code: str) -> None:
 def test_questions_and_advice_about_collectors_report_no_act(text: str, expected: bool) -> None:
     """Explainer pages ask what collectors may do; the question is no disclosure."""
     assert bool(_codes(text, "DL604")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("⚠️ 票款催缴 #12\n@王小明 票款 $3,200 未缴\n@林美玲 票款 $1,600 未缴\n请尽快缴交！", True),
+        ("月底缴费提醒\n👤 陈志豪：欠 服务费$300\n👤 吴佳怡：欠 票款$1,600", True),
+        ("欠费业主：1. 张某某 1,200元未交；2. 李某 860元未交。", True),
+        ("尊敬的王小明先生：您尾号1234的信用卡已逾期，欠款3,200元，请于12月20日前还款。", False),
+        ("被告张某欠原告李某5000元，至今未还。", False),
+        ("借款人：王小明，借款金额5,000元，已于2026年11月1日还清。", False),
+    ],
+)
+def test_a_list_of_debtors_and_sums_is_disclosure(text: str, expected: bool) -> None:
+    """Two or more people named with what each owes: every reader of a group chat or a
+    notice board learns each one's debt."""
+    assert bool(_codes(text, "DL604")) is expected

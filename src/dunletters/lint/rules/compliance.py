@@ -45,9 +45,9 @@ false_authority = quieted(declared("false_authority"))
     "third-party-disclosure",
     principle="法规",
     rationale="不得向无关第三人催收或透露债务信息（第六十八条；行业催收指引；个人信息保护法第十条）。",
-    what="告知或威胁告知单位、同事、亲友、通讯录；或把债务详情写给债务人以外的人。",
+    what="告知或威胁告知单位、同事、亲友、通讯录；把债务详情写给债务人以外的人；或在群里、公告上列出多人各自的欠款。",
     why="向第三人透露债务侵犯隐私，属于软暴力，违反多项规定。",
-    fail=("再不还款我们将通知你的单位和亲友。",),
+    fail=("再不还款我们将通知你的单位和亲友。", "@王小明 票款3,200元未缴；@林美玲 票款1,600元未缴"),
     passes=("本函仅寄送您本人，请妥善保管。",),
     use_instead="只与债务人本人沟通；信封上不写债务字样。",
     lexicons=("third_party",),
@@ -61,6 +61,7 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
     hits += _framed(ctx, "DL604", ctx.messages["DL604"]["frame"], hits)
     if hits and ("?" in ctx.text or "？" in ctx.text or _ADVICE_WORDS.search(ctx.text)):
         hits = [hit for hit in hits if not _explains(ctx.view.folded, hit.start)]
+    hits += _debtors_listed(ctx)
     if ("保证" in ctx.text or "担保" in ctx.text) and _TO_GUARANTOR.search(ctx.text):
         hits = [hit for hit in hits if not _GUARANTEE_CALL.fullmatch(ctx.text, hit.start, hit.end)]
     if ctx.account is None or "尊敬的" not in ctx.text:  # _SALUTATION starts so
@@ -78,6 +79,33 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
                 )
             )
     return hits
+
+
+_LISTED_DEBTOR = re.compile(
+    rf"(?:^|(?<=[\n@👤•·，、；;：:]))\s*(?:\d{{1,3}}[.、)）]\s*)?(?P<name>[{SURNAMES}](?:[\u4e00-\u9fff]{{1,2}}|某{{1,2}}|\*{{1,2}}|X{{1,2}}|○{{1,2}}))"
+    r"(?:先生|女士|同学|业主|住户)?\s*[:：，,]?\s*[^\n@👤•·。；;]{0,16}?"
+    r"(?:[$¥￥]|NT\$|HK\$|RM)?\s*\d[\d,]*(?:\.\d{1,2})?\s*元?",
+    re.MULTILINE,
+)
+"""One entry of a list of people and what each owes (「@王小明 票款 $3,200 未缴」)."""
+_UNPAID = re.compile("欠|未缴|未交|未付|未还|拖欠")
+
+
+def _debtors_listed(ctx: LintContext) -> list[Hit]:
+    """Two or more people named with a sum owed each: a list for a group chat, a notice
+    board or a mailing shows every debtor's debt to all who read it."""
+    text = ctx.view.folded
+    if not _UNPAID.search(text):
+        return []
+    entries = [
+        match
+        for match in _LISTED_DEBTOR.finditer(text)
+        if _UNPAID.search(text, match.start(), min(len(text), match.end() + 6))
+    ]
+    if len({match.group("name") for match in entries}) < 2:
+        return []
+    start, end = entries[0].start("name"), entries[-1].end()
+    return [Hit(start, end, say(ctx, "DL604", "debtor_list"))]
 
 
 _TO_GUARANTOR = re.compile(
