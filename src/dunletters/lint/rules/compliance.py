@@ -82,29 +82,29 @@ def third_party_disclosure(ctx: LintContext) -> list[Hit]:
 
 
 _LISTED_DEBTOR = re.compile(
-    rf"(?:^|(?<=[\n@👤•·，、；;：:]))\s*(?:\d{{1,3}}[.、)）]\s*)?(?P<name>[{SURNAMES}](?:[\u4e00-\u9fff]{{1,2}}|某{{1,2}}|\*{{1,2}}|X{{1,2}}|○{{1,2}}))"
+    rf"[\n@👤•·，、；;：:]\s*(?:\d{{1,3}}[.、)）]\s*)?(?P<name>[{SURNAMES}](?:[\u4e00-\u9fff]{{1,2}}|某{{1,2}}|\*{{1,2}}|X{{1,2}}|○{{1,2}}))"
     r"(?:先生|女士|同学|业主|住户)?\s*[:：，,]?\s*[^\n@👤•·。；;]{0,16}?"
-    r"(?:[$¥￥]|NT\$|HK\$|RM)?\s*\d[\d,]*(?:\.\d{1,2})?\s*元?",
-    re.MULTILINE,
+    r"(?:[$¥￥]|NT\$|HK\$|RM)?\s*\d[\d,]*(?:\.\d{1,2})?\s*元?"
 )
-"""One entry of a list of people and what each owes (「@王小明 票款 $3,200 未缴」)."""
+"""One entry of a list of people and what each owes (「@王小明 票款 $3,200 未缴」), after
+the mark or the line break that opens it (the text is read with a line break before it)."""
 _UNPAID = re.compile("欠|未缴|未交|未付|未还|拖欠")
 
 
 def _debtors_listed(ctx: LintContext) -> list[Hit]:
     """Two or more people named with a sum owed each: a list for a group chat, a notice
     board or a mailing shows every debtor's debt to all who read it."""
-    text = ctx.view.folded
+    text = "\n" + ctx.view.folded  # an entry may open the text
     if not _UNPAID.search(text):
         return []
     entries = [
         match
         for match in _LISTED_DEBTOR.finditer(text)
-        if _UNPAID.search(text, match.start(), min(len(text), match.end() + 6))
+        if _UNPAID.search(text, match.start(), match.end() + 6)
     ]
     if len({match.group("name") for match in entries}) < 2:
         return []
-    start, end = entries[0].start("name"), entries[-1].end()
+    start, end = entries[0].start("name") - 1, entries[-1].end() - 1
     return [Hit(start, end, say(ctx, "DL604", "debtor_list"))]
 
 
