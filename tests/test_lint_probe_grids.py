@@ -54,6 +54,19 @@ PAYMENTS = tuple(
     )
 )  # fmt: skip
 
+FORMAL_PARTIES = (
+    "您的工作单位", "您所在单位的人事部门", "您的单位领导", "您的同事", "您的家属", "您的配偶", "您的父母",
+    "您的紧急联系人", "您通讯录中的联系人", "您户籍所在地的村委会", "您居住地的居委会", "您的房东", "您所在社区",
+    "您就读的学校", "您的辅导员", "您公司的财务部门", "您的客户",
+)  # fmt: skip
+FORMAL_DISCLOSURES = (
+    "我行将向{p}核实您的在职情况。", "我司将致函{p}，告知您的逾期情况。", "我们将把催收函寄送至{p}。",
+    "本函将抄送{p}。", "您的欠款信息将同步给{p}。", "我司将联系{p}协助催收。", "我们已安排专员前往{p}了解情况。",
+    "逾期信息将通报{p}。", "我们将通过{p}督促您还款。", "如仍未还款，我司将与{p}取得联系。",
+    "我们会请{p}协助转告。", "我司已将您的逾期情况告知{p}。",
+)  # fmt: skip
+"""A bank's or an agency's formal wording of disclosure (issue 14's 「我行将向您的工作单位核实
+您的在职情况」), to every party such a letter names."""
 FALSE_CLAIMS = tuple(
     f"你的贷款逾期未还，{who}{act}。"
     for who, act in itertools.product(
@@ -91,6 +104,11 @@ def _missed(linter: Linter, texts: tuple[str, ...], code: str) -> list[str]:
 def test_every_person_in_every_act_of_disclosure_is_found(rules: Linter) -> None:
     texts = tuple(act.format(p=person) for act in DISCLOSURES for person in PEOPLE)
     assert len(texts) == 360
+    assert _missed(rules, texts, "DL604") == []
+
+
+def test_formal_wordings_of_disclosure_are_found(rules: Linter) -> None:
+    texts = tuple(act.format(p=party) for act in FORMAL_DISCLOSURES for party in FORMAL_PARTIES)
     assert _missed(rules, texts, "DL604") == []
 
 
