@@ -1,5 +1,6 @@
 """Own-wording grids (written for these tests, not corpus text): every person a collector
-may name, in every act of disclosure, and the issue's kinds of threat and payment request.
+may name, in every act of disclosure (plain and formal), and the issue's kinds of threat,
+insult, payment request, false claim of authority and overstated consequence.
 
 A phrase list or frame that names its people inline misses the ones it forgot (「你表弟那边
 我们也去过了」 once passed for 21 of these 30 people); a grid keeps every slot whole.
@@ -42,6 +43,31 @@ THREATS = tuple(
             "你全家都不得安宁", "你的店也别想开下去", "你这份工作也就保不住了", "后果你自己想",
             "我们有的是办法让你还", "你走夜路小心点", "别怪我们不客气", "你会后悔的",
             "出了什么事别怪我们",
+        ),
+    )
+)  # fmt: skip
+MORE_THREATS = tuple(
+    f"{condition}，{harm}。"
+    for condition, harm in itertools.product(
+        ("再不还钱", "今天不处理的话", "你要是敢不还"),
+        (
+            "我找人卸你一条胳膊", "你就等着被人收拾吧", "我让你在这个城市混不下去", "你孩子放学路上小心点",
+            "我们会一直跟着你", "你家的店明天就开不了门", "我保证你过不好这个年", "你老婆上班的地方我们知道",
+            "晚上回家注意点", "出门被车撞了可别怪我们", "我们的人会找到你", "你会付出代价的", "别让我在路上碰到你",
+            "你的车停哪我们都清楚", "我们会天天去你家", "让你尝尝厉害", "有你好果子吃", "你就准备好坐轮椅吧",
+            "我让你消失", "把你的腿打断", "你这辈子就毁了", "你爸妈那边我们会去照顾照顾", "你家门口会很热闹",
+        ),
+    )
+)  # fmt: skip
+"""Harm to body, family, safety and livelihood in more words, each after a condition."""
+INSULTS = tuple(
+    frame.format(w=word)
+    for frame, word in itertools.product(
+        ("你这个{w}，欠钱还不还？", "像你这种{w}，活该被人看不起。", "{w}！赶紧还钱！"),
+        (
+            "老赖", "赖皮", "无赖", "垃圾", "废物", "人渣", "败类", "畜生", "狗东西", "不要脸的东西", "王八蛋",
+            "混蛋", "烂人", "穷鬼", "贱人", "社会渣滓", "白眼狼", "瘪三", "扑街", "贱格", "死八婆", "窝囊废",
+            "寄生虫", "下三滥", "赖账狗", "狗杂种", "骗子", "杂碎", "饭桶", "蠢货", "狗日的", "龟孙子", "缩头乌龟",
         ),
     )
 )  # fmt: skip
@@ -114,6 +140,14 @@ def test_formal_wordings_of_disclosure_are_found(rules: Linter) -> None:
 
 def test_threats_to_family_safety_and_livelihood_are_found(rules: Linter) -> None:
     assert _missed(rules, THREATS, "DL601") == []
+
+
+def test_more_threats_after_a_condition_are_found(rules: Linter) -> None:
+    assert _missed(rules, MORE_THREATS, "DL601") == []
+
+
+def test_names_called_are_found(rules: Linter) -> None:
+    assert _missed(rules, INSULTS, "DL602") == []
 
 
 def test_payment_to_a_collector_or_colleague_is_found(rules: Linter) -> None:
