@@ -71,6 +71,31 @@ INSULTS = tuple(
         ),
     )
 )  # fmt: skip
+FULL_NUMBERS = (
+    *(
+        f"{lead}{number}已逾期，请尽快还款。"
+        for lead, number in itertools.product(
+            ("您的卡号", "信用卡", "借记卡号：", "卡号为"),
+            ("6222021234567890128", "4392250012345678", "6222 0212 3456 7890 128", "4392-2500-1234-5678",
+             "６２２２０２１２３４５６７８９０１２８"),
+        )
+    ),
+    *(
+        f"{lead}{number}，您的借款已逾期。"
+        for lead, number in itertools.product(
+            ("身份证号", "证件号码", "借款人身份证号码为"), ("110101199003074519", "110101 19900307 4519")
+        )
+    ),
+    *(
+        f"{lead}{number}，我们已经打过了。"
+        for lead, number in itertools.product(
+            ("你妈妈的电话", "紧急联系人张某某", "你老婆手机"),
+            ("13912345678", "139 1234 5678", "139-1234-5678", "+86 139 1234 5678"),
+        )
+    ),
+)  # fmt: skip
+"""Full card, ID and third parties' mobile numbers (synthetic), grouped every way people
+write them: with spaces, hyphens, full-width digits, a country code."""
 PAYMENTS = tuple(
     f"请将3000元{verb}到{where}，{then}。"
     for verb, where, then in itertools.product(
@@ -148,6 +173,10 @@ def test_more_threats_after_a_condition_are_found(rules: Linter) -> None:
 
 def test_names_called_are_found(rules: Linter) -> None:
     assert _missed(rules, INSULTS, "DL602") == []
+
+
+def test_full_numbers_however_grouped_are_found(rules: Linter) -> None:
+    assert _missed(rules, FULL_NUMBERS, "DL605") == []
 
 
 def test_payment_to_a_collector_or_colleague_is_found(rules: Linter) -> None:

@@ -403,6 +403,8 @@ class TextView:
                 continue  # a table's row: 「9 2026-10-18 18650」 is a number, a date, an amount
             digits = ascii_digits(_GROUP_SEPARATORS.sub("", text))
             before = self.text[max(0, match.start() - 6) : match.start()]
+            if before.endswith("+") and digits.startswith("86") and len(digits) == 13:
+                digits = digits[2:]  # +86 139 1234 5678: the country code, then a mobile
             kind = _classify(digits, _CARD_WORDS.search(before) is not None)
             if kind is not None:
                 found.append(
