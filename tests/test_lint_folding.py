@@ -45,6 +45,36 @@ def test_a_traditional_text_gets_the_findings_of_its_simplified_form(
     assert codes(traditional) == codes(simplified)
 
 
+@pytest.mark.parametrize(
+    ("taiwan", "mainland", "code"),
+    [
+        (
+            "如仍未還款，我司將與您的工作單位取得聯絡。",
+            "如仍未还款，我司将与您的工作单位取得联系。",
+            "DL604",
+        ),
+        ("您的欠款資訊將同步給您的緊急聯絡人。", "您的欠款信息将同步给您的紧急联系人。", "DL604"),
+        (
+            "緊急聯絡人張某某13912345678，我們已經打過了。",
+            "紧急联系人张某某13912345678，我们已经打过了。",
+            "DL605",
+        ),
+    ],
+)
+def test_taiwan_words_get_the_findings_of_the_mainland_ones(
+    taiwan: str, mainland: str, code: str
+) -> None:
+    """聯絡 is 联系, 資訊 is 信息, 簡訊 is 短信: the lists are written in mainland words."""
+    assert code in codes(mainland)
+    assert codes(taiwan) == codes(mainland)
+
+
+def test_taiwan_words_fold_in_texts_and_patterns_alike() -> None:
+    assert fold("請回傳簡訊或聯絡客服，身分證影本") == "请回传短信或联系客服，身份证影本"
+    assert fold("请联络我们") == "请联系我们"  # a mainland text that writes 联络 too
+    assert fold_chinese("(?:联络|聯絡)人|简讯") == "(?:联系|联系)人|短信"
+
+
 def test_a_finding_quotes_the_text_as_written() -> None:
     (finding,) = [f for f in Linter().lint("逾期不還，後果自負。") if f.code == "DL601"]
     assert finding.match == "後果自負"

@@ -1,5 +1,6 @@
-"""Full-width ASCII to half-width, traditional to simplified Chinese and written Cantonese
-to Mandarin, offsets kept: how phrases and texts are compared."""
+"""Full-width ASCII to half-width, traditional to simplified Chinese, Taiwan and Hong Kong
+words to mainland ones, and written Cantonese to Mandarin, offsets kept: how phrases and
+texts are compared."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ _FULLWIDTH_CHARS = (
 """Full-width letters, digits and code-like symbols; Chinese punctuation (，。：；！？（）)
 is how Chinese is written and stays as it is."""
 
-_DATA = ("t2s.txt", "yue2cmn.txt")
+_DATA = ("t2s.txt", "tw2cmn.txt", "yue2cmn.txt")
 
 
 def _rows(name: str) -> Iterator[list[str]]:
@@ -66,6 +67,26 @@ def _cantonese() -> tuple[str, re.Pattern[str], dict[str, str]]:
     return "".join(gate), pattern, mandarin
 
 
+@cache
+def _mainland() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The Taiwan and Hong Kong words that mainland texts write otherwise (tw2cmn.txt),
+    and what each becomes."""
+    words: dict[str, str] = {}
+    for word, mainland, _why in _rows("tw2cmn.txt"):
+        if len(word) != len(mainland):
+            raise ValueError(f"tw2cmn.txt: {word} is not folded length for length")
+        words[word] = mainland
+    return re.compile("|".join(sorted(words, key=len, reverse=True))), words
+
+
+def _fold_words(text: str) -> str:
+    """A simplified text's Taiwan and Hong Kong words to mainland ones (tw2cmn.txt)."""
+    pattern, words = _mainland()
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(lambda match: words[match.group()], text)
+
+
 def _ranges(codes: set[int]) -> str:
     """A character class's body with runs written as ranges (一-龥), so re tests it fast."""
     ordered = sorted(codes)
@@ -81,11 +102,11 @@ def _ranges(codes: set[int]) -> str:
 
 def fold(text: str) -> str:
     """Full-width letters, digits and code-like symbols to half-width, traditional
-    Chinese characters to simplified, and a Cantonese text's words to Mandarin; length
-    unchanged, so offsets still point into the original. Phrase lists and frames are
-    folded the same way, so a list written in Mandarin finds a text written in
-    traditional characters or in Cantonese (「後果自負」 is 「后果自负」, 「唔還錢」 is
-    「不还钱」).
+    Chinese characters to simplified, Taiwan and Hong Kong words to mainland ones, and a
+    Cantonese text's words to Mandarin; length unchanged, so offsets still point into the
+    original. Phrase lists and frames are folded the same way, so a list written in
+    Mandarin finds a text written in traditional characters or in Cantonese (「後果自負」
+    is 「后果自负」, 「唔還錢」 is 「不还钱」, 「緊急聯絡人」 is 「紧急联系人」).
 
     >>> fold("ＤＰＤ　１２，＿＿")
     'DPD 12，__'
@@ -93,11 +114,13 @@ def fold(text: str) -> str:
     '再不还钱，后果自负'
     >>> fold("再唔還錢，我哋就上你屋企")
     '再不还钱，我们就去你家里'
+    >>> fold("已聯絡您的緊急聯絡人")
+    '已联系您的紧急联系人'
     """
     anything, table, _ = _tables()
     if anything.search(text) is None:
-        return text
-    folded = text.translate(table)
+        return _fold_words(text)
+    folded = _fold_words(text.translate(table))
     gate = _gate()
     if gate.search(folded) is None:
         return folded
@@ -118,11 +141,15 @@ def fold_cantonese(text: str) -> str:
 
 
 def fold_chinese(pattern: str) -> str:
-    """Traditional characters of a regular-expression fragment to simplified, and its
-    Cantonese-only characters to Mandarin (full-width symbols are left alone: ［ folded to
+    """Traditional characters of a regular-expression fragment to simplified, its Taiwan
+    and Hong Kong words to mainland ones, and its Cantonese-only characters to Mandarin
+    (full-width symbols are left alone: ［ folded to
     [ would change what the pattern means; Cantonese words are left alone: 拉人 is a
     Mandarin word too, read as 抓人 only in a Cantonese text)."""
-    return pattern.translate(_tables()[2]).translate(_gate_table())
+    folded = pattern.translate(_tables()[2]).translate(_gate_table())
+    for word, mainland in _mainland()[1].items():
+        folded = folded.replace(word, mainland)
+    return folded
 
 
 @cache
