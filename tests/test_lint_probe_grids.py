@@ -96,6 +96,21 @@ FULL_NUMBERS = (
 )  # fmt: skip
 """Full card, ID and third parties' mobile numbers (synthetic), grouped every way people
 write them: with spaces, hyphens, full-width digits, a country code."""
+CANTONESE_DISCLOSURES = tuple(
+    act.format(p=person)
+    for act, person in itertools.product(
+        ("我哋已經搵過你{p}。", "我哋已經打過電話俾你{p}。", "我會話俾你{p}知你欠錢唔還。", "我哋啱啱上咗你{p}度。",
+         "你{p}已經知道你走數喇。", "再唔還錢，我哋就去搵你{p}。", "你{p}嗰邊我哋都通知咗。", "叫你{p}幫你還啦。"),
+        ("老豆", "阿媽", "老婆", "老公", "細佬", "家姐", "阿哥", "細妹", "同事", "老細", "朋友", "屋企人", "鄰居", "仔女"),
+    )
+)  # fmt: skip
+"""The same acts as a Hong Kong collector writes them (業主 is left out: a Hong Kong
+notice's 各位業主 are its debtors)."""
+CANTONESE_THREATS = tuple(
+    f"再唔還錢，{harm}。"
+    for harm in ("你因住嚟", "小心你屋企人", "我哋會好好招呼你", "斬你一隻手指", "你出街小心啲", "你間舖唔使開",
+                 "淋你紅油", "你份工都唔使做", "我哋會日日上嚟搵你", "你等住瞓街啦")
+)  # fmt: skip
 PAYMENTS = tuple(
     f"请将3000元{verb}到{where}，{then}。"
     for verb, where, then in itertools.product(
@@ -161,6 +176,11 @@ def test_every_person_in_every_act_of_disclosure_is_found(rules: Linter) -> None
 def test_formal_wordings_of_disclosure_are_found(rules: Linter) -> None:
     texts = tuple(act.format(p=party) for act in FORMAL_DISCLOSURES for party in FORMAL_PARTIES)
     assert _missed(rules, texts, "DL604") == []
+
+
+def test_cantonese_disclosures_and_threats_are_found(rules: Linter) -> None:
+    assert _missed(rules, CANTONESE_DISCLOSURES, "DL604") == []
+    assert _missed(rules, CANTONESE_THREATS, "DL601") == []
 
 
 def test_threats_to_family_safety_and_livelihood_are_found(rules: Linter) -> None:
