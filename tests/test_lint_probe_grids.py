@@ -90,12 +90,12 @@ FULL_NUMBERS = (
         f"{lead}{number}，我们已经打过了。"
         for lead, number in itertools.product(
             ("你妈妈的电话", "紧急联系人张某某", "你老婆手机"),
-            ("13912345678", "139 1234 5678", "139-1234-5678", "+86 139 1234 5678"),
+            ("13912345678", "139 1234 5678", "139-1234-5678", "+86 139 1234 5678", "0968-000-571", "0968000571"),
         )
     ),
 )  # fmt: skip
-"""Full card, ID and third parties' mobile numbers (synthetic), grouped every way people
-write them: with spaces, hyphens, full-width digits, a country code."""
+"""Full card, ID and third parties' mobile numbers (synthetic; mainland and Taiwan), grouped
+every way people write them: with spaces, hyphens, full-width digits, a country code."""
 CANTONESE_DISCLOSURES = tuple(
     act.format(p=person)
     for act, person in itertools.product(

@@ -36,6 +36,8 @@ def test_a_relatives_or_contacts_mobile_is_reported_beside_a_contact_word(text: 
         "手机号码：13800138000（工作时间接听）",
         "如需协商，请联系对接人刘经理（13800138000）。",
         "如有疑问请致电客服热线95588或021-61234567。",
+        "如有疑問請洽承辦人王小姐0912-345-678。",
+        "请拨打西安客服电话0912-1234567。",
     ],
 )
 def test_the_collectors_own_numbers_are_not_reported(text: str) -> None:

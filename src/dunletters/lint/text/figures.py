@@ -95,7 +95,9 @@ _DATED_GROUP = re.compile(
 )
 """A date among a run's groups (2026-10-18): no card, ID or mobile is written so."""
 _MASKED_ID = re.compile(r"\d{3}\*{11}\d{3}[\dXx]|\d{6}\*{8}\d{3}[\dXx*]")
-_MOBILE = re.compile(r"1[3-9]\d{9}|1[3-9]\d\*{4}\d{4}")
+_MOBILE = re.compile(r"1[3-9]\d{9}|1[3-9]\d\*{4}\d{4}|09\d{8}")
+"""A mainland mobile (11 digits), whole or masked, or a Taiwan one (09 and 8 digits: a
+mainland landline of a 09xx area code has 11 digits)."""
 _MASKED_CARD = re.compile(r"\d{4,6}\*{4,9}\d{4}")
 
 
