@@ -143,9 +143,9 @@ def fold_cantonese(text: str) -> str:
 def fold_chinese(pattern: str) -> str:
     """Traditional characters of a regular-expression fragment to simplified, its Taiwan
     and Hong Kong words to mainland ones, and its Cantonese-only characters to Mandarin
-    (full-width symbols are left alone: ［ folded to
-    [ would change what the pattern means; Cantonese words are left alone: 拉人 is a
-    Mandarin word too, read as 抓人 only in a Cantonese text)."""
+    (full-width symbols are left alone: ［ folded to [ would change what the pattern
+    means; Cantonese words are left alone: 拉人 is a Mandarin word too, read as 抓人 only
+    in a Cantonese text)."""
     folded = pattern.translate(_tables()[2]).translate(_gate_table())
     for word, mainland in _mainland()[1].items():
         folded = folded.replace(word, mainland)
