@@ -45,6 +45,14 @@ def test_the_collectors_own_numbers_are_not_reported(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["合同编号：0912345678，逾期金额3,000元。", "订单号0987654321的账单已出。"]
+)
+def test_a_reference_number_of_a_mobiles_shape_is_no_mobile(text: str) -> None:
+    """A Taiwan mobile is 09 and 8 digits; so are some contract and order numbers."""
+    assert _codes(text, "DL605") == []
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("挂机后请立即将存款转移到安全账户上。", True),

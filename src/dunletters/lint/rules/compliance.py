@@ -200,7 +200,7 @@ _PERSONAL_PAYEE = re.compile(
 _REFERENCE_BEFORE = re.compile(
     r"(?:编号|单号|合同号|借据号|流水号|案号|申请号|业务号|凭证号|订单号|交易号)(?:为|是)?[:：]?\s?$"
 )
-"""A contract, order or case number: its digits are no one's card."""
+"""A contract, order or case number: its digits are no one's card or mobile."""
 _PAYEE_BEFORE = re.compile(
     r"收款|对公|户名|开户|还款专户|公司账号|单位账号|企业账号|账户名称|账号信息|以下账|指定账|专用账"
     r"|(?:还款|汇款|缴款)账[户号][:：]?[^。；;\n]{0,24}(?:公司|银行|中心|联社)"
@@ -309,8 +309,8 @@ def unmasked_pii(ctx: LintContext) -> list[Hit]:
             and _THIRD_PARTY_AFTER.match(text, number.end) is None
         ):
             continue  # a number to call (the collector's own): not someone's data
-        if number.kind == "card" and _REFERENCE_BEFORE.search(text, 0, number.start):
-            continue  # 合同编号：6217…: a reference number that happens to pass Luhn
+        if number.kind != "id" and _REFERENCE_BEFORE.search(text, 0, number.start):
+            continue  # 合同编号：6217…, 订单号0912…: a reference number of a card's or a mobile's shape
         if number.kind == "card" and _creditors_account(text, number.start, number.end):
             continue  # the creditor's own collection account, printed for payment
         kind = {"id": "身份证号", "card": "银行卡号", "mobile": "手机号"}[number.kind]
