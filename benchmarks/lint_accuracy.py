@@ -58,6 +58,9 @@ class Score:
     clean_with_error: int = 0
     wrong: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
     """(id, missed, falsely fired) of each item scored wrong."""
+    verdicts: dict[str, tuple[set[str], bool]] = field(default_factory=dict)
+    """What the linter said of each item linted: the codes it fired, and whether any
+    finding was an error (so a subset is scored again without linting it again)."""
 
     def counts(self, code: str | None = None) -> tuple[int, int, int]:
         """(hits, false positives, misses) of one code, or of all codes."""
@@ -103,7 +106,18 @@ def score(items: list[dict[str, Any]], linter: Linter) -> Score:
     for item in items:
         findings = lint_item(linter, item)
         errors = any(f.severity is Severity.ERROR for f in findings)
-        tally(result, item, {finding.code for finding in findings}, errors)
+        fired = {finding.code for finding in findings}
+        result.verdicts[item["id"]] = (fired, errors)
+        tally(result, item, set(fired), errors)
+    return result
+
+
+def rescore(linted: Score, items: list[dict[str, Any]]) -> Score:
+    """The counts over some of the items ``linted`` scored, from its verdicts."""
+    result = Score()
+    for item in items:
+        fired, errors = linted.verdicts[item["id"]]
+        tally(result, item, set(fired), errors)
     return result
 
 
@@ -225,10 +239,9 @@ def new_pages(second_opinion: bool | None = None) -> Score:
     return score(fresh, plain_linter(second_opinion))
 
 
-def by_source(second_opinion: bool | None = None) -> str:
+def by_source(scores: dict[str, Score]) -> str:
     """A Markdown table of both splits by source type: the linter reads a lender's own
     template better than a news report's narration of what a collector did."""
-    linter = plain_linter(second_opinion)
     lines = [
         "| source type | dev items | dev P | dev R | dev TP/FP/FN | held-out items "
         "| held-out P | held-out R | held-out TP/FP/FN |",
@@ -240,7 +253,7 @@ def by_source(second_opinion: bool | None = None) -> str:
         cells = []
         for split in SPLITS:
             chosen = [item for item in splits[split] if item["source"]["type"] == kind]
-            result = score(chosen, linter)
+            result = rescore(scores[split], chosen)
             cells.append(f"{result.items} | {result.cells()}")
         lines.append(f"| {kind} | {' | '.join(cells)} |")
     return "\n".join(lines) + "\n"
@@ -309,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             f"P {fresh.precision():.1%} R {fresh.recall():.1%} "
             f"({'/'.join(map(str, fresh.counts()))})\n"
         )
-        sys.stdout.write("\n" + by_source(second))
+        sys.stdout.write("\n" + by_source(scores))
     if args.show:
         for item_id, missed, false in scores["dev"].wrong:
             sys.stdout.write(f"{item_id}: missed {missed} false {false}\n")

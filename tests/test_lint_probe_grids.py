@@ -157,70 +157,67 @@ OVERSTATED = tuple(
 )  # fmt: skip
 
 
+PERSONAL_DISCLOSURES = tuple(act.format(p=person) for act in DISCLOSURES for person in PEOPLE)
+FORMAL_WORDINGS = tuple(
+    act.format(p=party) for act in FORMAL_DISCLOSURES for party in FORMAL_PARTIES
+)
+GRIDS = {
+    "every person in every act of disclosure": (PERSONAL_DISCLOSURES, "DL604"),
+    "formal wordings of disclosure": (FORMAL_WORDINGS, "DL604"),
+    "Cantonese disclosures": (CANTONESE_DISCLOSURES, "DL604"),
+    "Cantonese threats": (CANTONESE_THREATS, "DL601"),
+    "threats to family, safety and livelihood": (THREATS, "DL601"),
+    "more threats after a condition": (MORE_THREATS, "DL601"),
+    "names called": (INSULTS, "DL602"),
+    "full numbers however grouped": (FULL_NUMBERS, "DL605"),
+    "payment to a collector or colleague": (PAYMENTS, "DL606"),
+    # 法院 "已经冻结了你的贷款资金" and the like may also read as DL503; DL603 is what counts
+    "claims that courts, police or regulators act now": (FALSE_CLAIMS, "DL603"),
+    "overstated consequences of a civil debt": (OVERSTATED, "DL503"),
+}
+"""Each grid and the code every sentence of it must fire."""
+
+
 @pytest.fixture(scope="module")
 def rules() -> Linter:
     """The rules alone (the statistical second opinion is not what these grids test)."""
     return Linter(Settings(lint=LintSettings(second_opinion="off")))
 
 
-def _missed(linter: Linter, texts: tuple[str, ...], code: str) -> list[str]:
-    return [t for t in texts if code not in {f.code for f in linter.lint(t, channel="sms")}]
+def _fired(linter: Linter, text: str, channel: str | None = None) -> set[str]:
+    return {f.code for f in linter.lint(text, channel=channel)}
 
 
-def test_every_person_in_every_act_of_disclosure_is_found(rules: Linter) -> None:
-    texts = tuple(act.format(p=person) for act in DISCLOSURES for person in PEOPLE)
-    assert len(texts) == 360
-    assert _missed(rules, texts, "DL604") == []
+@pytest.mark.parametrize(("texts", "code"), GRIDS.values(), ids=GRIDS.keys())
+def test_every_sentence_of_a_grid_is_found(
+    rules: Linter, texts: tuple[str, ...], code: str
+) -> None:
+    assert [t for t in texts if code not in _fired(rules, t, channel="sms")] == []
 
 
-def test_formal_wordings_of_disclosure_are_found(rules: Linter) -> None:
-    texts = tuple(act.format(p=party) for act in FORMAL_DISCLOSURES for party in FORMAL_PARTIES)
-    assert _missed(rules, texts, "DL604") == []
+def test_the_disclosure_grid_is_whole() -> None:
+    assert len(PERSONAL_DISCLOSURES) == 360
 
 
-def test_cantonese_disclosures_and_threats_are_found(rules: Linter) -> None:
-    assert _missed(rules, CANTONESE_DISCLOSURES, "DL604") == []
-    assert _missed(rules, CANTONESE_THREATS, "DL601") == []
-
-
-def test_threats_to_family_safety_and_livelihood_are_found(rules: Linter) -> None:
-    assert _missed(rules, THREATS, "DL601") == []
-
-
-def test_more_threats_after_a_condition_are_found(rules: Linter) -> None:
-    assert _missed(rules, MORE_THREATS, "DL601") == []
-
-
-def test_names_called_are_found(rules: Linter) -> None:
-    assert _missed(rules, INSULTS, "DL602") == []
-
-
-def test_full_numbers_however_grouped_are_found(rules: Linter) -> None:
-    assert _missed(rules, FULL_NUMBERS, "DL605") == []
-
-
-def test_payment_to_a_collector_or_colleague_is_found(rules: Linter) -> None:
-    assert _missed(rules, PAYMENTS, "DL606") == []
-
-
-def test_the_same_people_in_a_lawful_sentence_are_no_disclosure(rules: Linter) -> None:
-    lawful = tuple(f"如需{p}代为办理，请本人来电授权。" for p in ("父母", "老婆", "同事", "朋友"))
-    assert [t for t in lawful if "DL604" in {f.code for f in rules.lint(t)}] == []
-
-
-def test_claims_that_courts_police_or_regulators_act_now_are_found(rules: Linter) -> None:
-    # 法院 "已经冻结了你的贷款资金" and the like may also read as DL503; DL603 is what counts
-    assert _missed(rules, FALSE_CLAIMS, "DL603") == []
-
-
-def test_overstated_consequences_of_a_civil_debt_are_found(rules: Linter) -> None:
-    assert _missed(rules, OVERSTATED, "DL503") == []
-
-
-def test_regulators_in_a_lawful_sentence_claim_nothing(rules: Linter) -> None:
-    lawful = (
-        "如遇违规催收，您可以向金融监管局投诉，监管部门会依法处理。",
-        "金融监管局将依法保护您的合法权益。",
-        "金融监管总局已对多家违规催收机构进行处理。",
-    )
-    assert [t for t in lawful if "DL603" in {f.code for f in rules.lint(t)}] == []
+@pytest.mark.parametrize(
+    ("lawful", "code"),
+    [
+        (
+            tuple(f"如需{p}代为办理，请本人来电授权。" for p in ("父母", "老婆", "同事", "朋友")),
+            "DL604",
+        ),
+        (
+            (
+                "如遇违规催收，您可以向金融监管局投诉，监管部门会依法处理。",
+                "金融监管局将依法保护您的合法权益。",
+                "金融监管总局已对多家违规催收机构进行处理。",
+            ),
+            "DL603",
+        ),
+    ],
+    ids=["the same people in a lawful sentence", "regulators in a lawful sentence"],
+)
+def test_lawful_sentences_with_the_same_words_stay_silent(
+    rules: Linter, lawful: tuple[str, ...], code: str
+) -> None:
+    assert [t for t in lawful if code in _fired(rules, t)] == []
