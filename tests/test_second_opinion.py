@@ -201,6 +201,22 @@ def test_a_model_fires_only_over_its_threshold_and_only_for_selected_rules() -> 
     assert len(second.findings(view, [found("DL602")], ["DL601"])) == 1  # not of its code
 
 
+@pytest.mark.parametrize(
+    "warning",
+    [
+        "请勿把钱转到催收员的个人微信。", "谨防有人要求您转到个人账户。",
+        "我行不会要求您向个人账户转账。", "严禁催收人员以个人账户收款。",
+    ],
+)  # fmt: skip
+def test_a_sentence_that_forbids_warns_or_denies_is_left_to_the_rules(warning: str) -> None:
+    model = Model.from_json(
+        {"bias": [0.0], "codes": ["DL606"], "method": "lr", "threshold": [1.0],
+         "weights": {"个人": [2.0]}}
+    )  # fmt: skip
+    assert model.judge("请把钱转到催收员的个人微信。", ["DL606"]) != ()
+    assert model.judge(warning, ["DL606"]) == ()
+
+
 def test_the_rules_command_names_it_for_the_codes_it_reads() -> None:
     from dunletters.lint.docs import rule_doc, rules_markdown
 
@@ -275,11 +291,18 @@ def test_a_yaml_example_copied_from_a_held_fold_is_left_out(trainer: Any) -> Non
     assert not trainer._leaks(other, [item])
 
 
-def test_folds_follow_the_source_page(trainer: Any) -> None:
+def test_folds_follow_the_source_page_in_every_cut(trainer: Any) -> None:
     page = {"url": "https://example.org/a", "title": "t"}
-    assert trainer.fold_of({"id": "s-1", "source": page}) == trainer.fold_of(
-        {"id": "s-2", "source": page}
-    )
+    for cut in range(trainer.PARTITIONS):
+        assert trainer.fold_of({"id": "s-1", "source": page}, cut) == trainer.fold_of(
+            {"id": "s-2", "source": page}, cut
+        )
+
+
+def test_the_cuts_group_pages_differently(trainer: Any) -> None:
+    pages = [{"source": {"url": f"https://example.org/{n}"}, "id": f"s-{n}"} for n in range(40)]
+    cuts = {tuple(trainer.fold_of(p, cut) for p in pages) for cut in range(trainer.PARTITIONS)}
+    assert len(cuts) == trainer.PARTITIONS
 
 
 def test_the_benchmark_switch_reaches_the_linter() -> None:

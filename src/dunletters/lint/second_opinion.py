@@ -11,6 +11,7 @@ where it reads (docs/rule-catalogue.md).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,13 +29,16 @@ __all__ = [
     "SecondOpinion",
     "Verdict",
     "dumps",
+    "judged",
     "load_model",
     "ngrams",
 ]
 
 MODEL_PATH = Path(__file__).with_name("second_opinion.json")
-CODES = ("DL502", "DL503", "DL601", "DL602", "DL603", "DL604", "DL606")
-"""The content codes a model may be trained for."""
+CODES = ("DL502", "DL503", "DL601", "DL602", "DL604", "DL606")
+"""The content codes a model may be trained for. Not DL603: its words (法院, 传票, 立案, 拘留)
+are the words of a lawful explanation (「法院的传票上会有案号和法院的公章」), which n-grams
+cannot tell from a false claim (benchmarks/HISTORY.md, tenth session)."""
 ORDERS = (1, 2, 3)
 """The n-gram lengths the model reads (characters)."""
 TRIGGERS = 3
@@ -42,8 +46,19 @@ TRIGGERS = 3
 REMEMBERED = 4096
 """Verdicts kept per linter, by sentence: a document's repeated sentences (and a
 preview's re-renders) are judged once."""
+_WARNS = re.compile(
+    "请勿|切勿|谨防|警惕|提防|严禁|禁止|不得(?!不|安宁|安生|好死|好过)|不准|不允许|千万不要|千万别"
+    "|如遇|若遇|(?:不会|绝不|决不|从不|从未)(?:向|要求|通过|以|让|主动|私下|收取)"
+)
+"""A sentence that forbids, warns or denies the act: the label guide keeps it clean, and a
+model that reads words, not their polarity, would read the act it names."""
 _SKIP = str.maketrans("", "", " \t\r\n，。！？；：、,.!?;:\"'“”‘’（）()【】《》[]-—…·")
 """Spaces and punctuation, left out of the n-grams."""
+
+
+def judged(folded: str) -> bool:
+    """Whether the model may judge a folded sentence: not one that forbids, warns or denies."""
+    return _WARNS.search(folded) is None
 
 
 def ngrams(folded: str) -> list[str]:
@@ -101,7 +116,9 @@ class Model:
         return totals
 
     def judge(self, folded: str, codes: Collection[str]) -> tuple[Verdict, ...]:
-        """The verdicts over threshold among ``codes``."""
+        """The verdicts over threshold among ``codes`` (none on a sentence it may not judge)."""
+        if not judged(folded):
+            return ()
         totals = self.scores(folded)
         return tuple(
             Verdict(code, totals[index], self._triggers(folded, index))
