@@ -17,6 +17,7 @@ from dunletters.lint.rules.common import (
     say,
 )
 from dunletters.lint.rules.existence import declared
+from dunletters.lint.text import fold
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -362,6 +363,8 @@ _NAMED = re.compile(
 _GENERIC_NAMES = re.compile(
     r"客户|用户|会员|持卡人|借款人|债务人|先生|女士|朋友|您好|你好|贷款人|业主|提示|提醒|通知|温馨|重要|紧急|注意|各位"
     r"|使用者|大家|早上|上午|中午|下午|晚上|敬启者"
+    # a role, not a name (「亲爱的住户您好」「亲爱的保户」)
+    r"|住户|保户|租户|房客|车主|家长|学员|学生|商户|储户|乘客|旅客|居民|村民|市民|员工|投保人|被保险人|要保人|缴费人"
     # the field labels of a form's lines (「签收人：」「地址：」「开户银行：」), not a name
     r"|人$|地址|电话|日期|附件|编号|备注|事由|主题|账号|户名|名称|说明|金额|邮编|网站|标题|银行|公司|盖章|签章|签字"
 )
@@ -448,9 +451,10 @@ def _named_salutation(text: str) -> bool:
     rationale="信的内容应尽量避免公式化（原则五：个性化）。",
     what="只有「尊敬的客户」一类泛称，没有债务人的姓名或称谓。",
     why="公式化的来信容易被当作群发广告忽略；写明姓名才是写给这个人的信。",
-    fail=("尊敬的客户：您的账户已逾期。",),
+    fail=("尊敬的客户：您的账户已逾期。", "親愛的住戶您好：您的租金已逾期。"),
     passes=(
         "尊敬的张晓明先生：您的账户已逾期。",
+        "您好 張曉明，您的租金將於3天後到期。",
         "尊敬的张晓明您好，您的账户已逾期。",
         "张晓明好！您的公积金贷款还款日为20日。",
         "逾期贷款催收通知书\n张晓明：\n您的贷款已逾期。",
@@ -463,16 +467,18 @@ def _named_salutation(text: str) -> bool:
 def not_personalized(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
     if ctx.account is not None:
-        name = ctx.account.name
-        if name in ctx.text:
+        # folded both: the record's 张晓明 is the letter's 張曉明
+        name, text = fold(ctx.account.name), ctx.view.folded
+        if name in text:
             return hits
         surname = _surname(name)
-        if surname + "先生" in ctx.text or surname + "女士" in ctx.text:
+        if surname + "先生" in text or surname + "女士" in text:
             return hits
     elif (
-        _SALUTATION.search(ctx.text)
-        or re.search(r"[\u4e00-\u9fff][*＊×]{0,3}(先生|女士|同志)", ctx.text)
-        or _named_salutation(ctx.text)
+        # read folded: a traditional-script name (陳怡君, 張家豪) has a simplified surname
+        _SALUTATION.search(ctx.view.folded)
+        or re.search(r"[\u4e00-\u9fff][*＊×]{0,3}(先生|女士|同志)", ctx.view.folded)
+        or _named_salutation(ctx.view.folded)
     ):
         generic = ctx.lexicons["generic_salutation"].search(ctx.view)
         if generic is None:
