@@ -315,11 +315,11 @@ def cross_validate(items: list[Item], extra: list[Example], code: str, method: s
     """The variant's threshold for ``code`` from the out-of-fold scores of the items whose
     first verdict lacked it: there the rules had not yet been tuned on the item, as they
     have not on a reviewer's new text. Each item's score is the median over the cuts."""
-    judged = [(i.first, i.expect) for i in items if i.first is not None and i.calibrates]
+    firsts = [(i.first, i.expect) for i in items if i.first is not None and i.calibrates]
     rules = (
-        sum(1 for fired, expect in judged if code in fired and code in expect),
-        sum(1 for fired, expect in judged if code in fired and code not in expect),
-        sum(1 for fired, expect in judged if code not in fired and code in expect),
+        sum(1 for fired, expect in firsts if code in fired and code in expect),
+        sum(1 for fired, expect in firsts if code in fired and code not in expect),
+        sum(1 for fired, expect in firsts if code not in fired and code in expect),
     )
     calibrating = [i for i in items if i.first is not None and i.calibrates and code not in i.first]
     scores: dict[str, list[float]] = {i.id: [] for i in calibrating}

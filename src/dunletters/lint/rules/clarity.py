@@ -466,19 +466,20 @@ def _named_salutation(text: str) -> bool:
 )
 def not_personalized(ctx: LintContext) -> list[Hit]:
     hits: list[Hit] = []
+    # read folded: a traditional-script name (張曉明, 陳怡君) has a simplified surname, and
+    # the record's 张晓明 is the letter's 張曉明
+    text = ctx.view.folded
     if ctx.account is not None:
-        # folded both: the record's 张晓明 is the letter's 張曉明
-        name, text = fold(ctx.account.name), ctx.view.folded
+        name = fold(ctx.account.name)
         if name in text:
             return hits
         surname = _surname(name)
         if surname + "先生" in text or surname + "女士" in text:
             return hits
     elif (
-        # read folded: a traditional-script name (陳怡君, 張家豪) has a simplified surname
-        _SALUTATION.search(ctx.view.folded)
-        or re.search(r"[\u4e00-\u9fff][*＊×]{0,3}(先生|女士|同志)", ctx.view.folded)
-        or _named_salutation(ctx.view.folded)
+        _SALUTATION.search(text)
+        or re.search(r"[\u4e00-\u9fff][*＊×]{0,3}(先生|女士|同志)", text)
+        or _named_salutation(text)
     ):
         generic = ctx.lexicons["generic_salutation"].search(ctx.view)
         if generic is None:
