@@ -154,6 +154,7 @@ def dev_items(bench: Any) -> list[Item]:
         row = first.get(raw["id"], {"commit": "", "fired": None})
         commit, fired = row["commit"], row["fired"]
         sentences = [folded[s.start : s.end] for s in view.sentences]
+        parts = tuple(tuple(ngrams(sentence)) for sentence in sentences)
         items.append(
             Item(
                 raw["id"],
@@ -163,8 +164,8 @@ def dev_items(bench: Any) -> list[Item]:
                 None if fired is None else frozenset(fired),
                 fired is not None and commit in strong,
                 grams(raw["text"]),
-                tuple(tuple(ngrams(sentence)) for sentence in sentences),
-                tuple(tuple(ngrams(sentence)) for sentence in sentences if judged(sentence)),
+                parts,
+                tuple(g for g, sentence in zip(parts, sentences, strict=True) if judged(sentence)),
             )
         )
     return items

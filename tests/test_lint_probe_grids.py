@@ -157,36 +157,40 @@ OVERSTATED = tuple(
 )  # fmt: skip
 
 
-NARRATED_VIOLENCE = tuple(
-    act.format(a=actor, v=victim)
-    for act, actor, victim in itertools.product(
-        (
-            "为讨债，{a}对{v}拳打脚踢。", "{a}为逼{v}还钱，砸坏了{v}家的门窗。", "{a}往{v}家里扔砖头逼债。",
-            "{a}用胶水堵住{v}家的锁眼催债。", "{a}将{v}非法拘禁在宾馆索要欠款。", "{a}把{v}关在房间里逼其还钱。",
-            "{a}在{v}家门口拉横幅、放鞭炮讨债。", "{a}在{v}家门外泼洒粪便逼债。", "{a}扇了{v}几个耳光，让其还钱。",
-            "{a}强行闯入{v}家中讨债。", "{a}给{v}家断水断电逼其还钱。", "{a}多次跟踪贴靠{v}催讨欠款。",
-            "{a}在{v}店门口摆放花圈、播放哀乐讨债。", "{v}因欠款被{a}殴打。", "因无力还款，{v}遭{a}拳打脚踢。",
-        ),
-        ("催收人员", "讨债人员", "被告人张某", "收数佬", "大耳窿", "债主", "几名男子"),
-        ("借款人", "刘某", "王女士"),
+def _retold(
+    acts: tuple[str, ...], actors: tuple[str, ...], victims: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Every act ({a} did it to {v}) told of every actor and every victim."""
+    return tuple(
+        act.format(a=actor, v=victim)
+        for act, actor, victim in itertools.product(acts, actors, victims)
     )
+
+
+NARRATED_VIOLENCE = _retold(
+    (
+        "为讨债，{a}对{v}拳打脚踢。", "{a}为逼{v}还钱，砸坏了{v}家的门窗。", "{a}往{v}家里扔砖头逼债。",
+        "{a}用胶水堵住{v}家的锁眼催债。", "{a}将{v}非法拘禁在宾馆索要欠款。", "{a}把{v}关在房间里逼其还钱。",
+        "{a}在{v}家门口拉横幅、放鞭炮讨债。", "{a}在{v}家门外泼洒粪便逼债。", "{a}扇了{v}几个耳光，让其还钱。",
+        "{a}强行闯入{v}家中讨债。", "{a}给{v}家断水断电逼其还钱。", "{a}多次跟踪贴靠{v}催讨欠款。",
+        "{a}在{v}店门口摆放花圈、播放哀乐讨债。", "{v}因欠款被{a}殴打。", "因无力还款，{v}遭{a}拳打脚踢。",
+    ),
+    ("催收人员", "讨债人员", "被告人张某", "收数佬", "大耳窿", "债主", "几名男子"),
+    ("借款人", "刘某", "王女士"),
 )  # fmt: skip
 """A reporter's or a court's account of violence and "soft violence" done for a debt, in the
 words of 刑法第二百九十三条之一 and the 2019 「软暴力」 opinion (beating, damage, intrusion,
 banners, firecrackers, dirge, wreaths, filth, water and power cut, shadowing, confinement)."""
-NARRATED_PAYMENTS = tuple(
-    act.format(w=who, v=victim)
-    for act, who, victim in itertools.product(
-        (
-            "{w}要求{v}将欠款转到一个私人账户。", "{w}让{v}把钱打到一张陌生的银行卡上。",
-            "{w}诱导{v}向其提供的账户转账。", "{w}称可以消除不良征信记录，但要{v}先交3000元手续费。",
-            "{w}要求{v}先交一笔解冻费。", "{w}以降低利息为由，要{v}把余额转到“过渡账户”。",
-            "{v}按{w}的指示，把两万元转进了对方的支付宝。", "{w}称{v}的账户涉嫌洗钱，要求{v}将资金转入“核查账户”。",
-            "{v}在{w}的诱导下，向一个个人账户转了五千元。",
-        ),
-        ("对方", "骗子", "假客服", "自称催收员的男子", "冒充民警的人"),
-        ("刘女士", "小王", "受害人"),
-    )
+NARRATED_PAYMENTS = _retold(
+    (
+        "{a}要求{v}将欠款转到一个私人账户。", "{a}让{v}把钱打到一张陌生的银行卡上。",
+        "{a}诱导{v}向其提供的账户转账。", "{a}称可以消除不良征信记录，但要{v}先交3000元手续费。",
+        "{a}要求{v}先交一笔解冻费。", "{a}以降低利息为由，要{v}把余额转到“过渡账户”。",
+        "{v}按{a}的指示，把两万元转进了对方的支付宝。", "{a}称{v}的账户涉嫌洗钱，要求{v}将资金转入“核查账户”。",
+        "{v}在{a}的诱导下，向一个个人账户转了五千元。",
+    ),
+    ("对方", "骗子", "假客服", "自称催收员的男子", "冒充民警的人"),
+    ("刘女士", "小王", "受害人"),
 )  # fmt: skip
 """A police or press retelling of a fake collector's or official's demand for money."""
 
