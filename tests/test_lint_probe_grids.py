@@ -193,6 +193,17 @@ NARRATED_PAYMENTS = _retold(
     ("刘女士", "小王", "受害人"),
 )  # fmt: skip
 """A police or press retelling of a fake collector's or official's demand for money."""
+TOLD_BY_THE_DEBTOR = _retold(
+    (
+        "{a}打电话给{v}，说我欠钱不还。", "{a}给{v}发了短信，说我逾期了。", "{a}把电话打到了{v}那里。",
+        "{a}联系了{v}，让他劝我还钱。", "{a}把我欠钱的事告诉了{v}。", "{a}给{v}发了我的借款截图。",
+        "{a}加了{v}的微信，说我欠钱。", "{v}接到了{a}的电话，说我欠钱不还。", "{v}也被{a}打了电话，问我什么时候还钱。",
+    ),
+    ("催收", "网贷平台", "对方", "催收公司"),
+    ("我妈", "我爸", "我姐", "我弟", "我老婆", "我同事", "我领导", "我室友", "他爸", "其母亲"),
+)  # fmt: skip
+"""A debtor's complaint (or a report in their words) that the collector reached their family,
+friends or workplace: 我妈, 他爸 as well as 你妈."""
 
 
 PERSONAL_DISCLOSURES = tuple(act.format(p=person) for act in DISCLOSURES for person in PEOPLE)
@@ -214,6 +225,7 @@ GRIDS = {
     "overstated consequences of a civil debt": (OVERSTATED, "DL503"),
     "violence done for a debt, as narrated": (NARRATED_VIOLENCE, "DL601"),
     "payment to the caller, as narrated": (NARRATED_PAYMENTS, "DL606"),
+    "disclosure told by the debtor": (TOLD_BY_THE_DEBTOR, "DL604"),
 }
 """Each grid and the code every sentence of it must fire."""
 
