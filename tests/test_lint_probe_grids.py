@@ -206,6 +206,20 @@ TOLD_BY_THE_DEBTOR = _retold(
 friends or workplace: 我妈, 他爸 as well as 你妈."""
 
 
+def _reported(claims: tuple[str, ...]) -> tuple[str, ...]:
+    """Each claim as a reporter or a court retells it: after the collector's 称 / 说 / 扬言,
+    with 你 and 您 turned into 她."""
+    retellings = ("刘女士接到催收电话，对方称{c}。", "王某称，催收人员在电话里说{c}。",
+                  "借款人收到短信，内容称{c}。", "催收员打来电话，扬言{c}。")  # fmt: skip
+    return tuple(
+        retelling.format(c=claim.rstrip("。！!").replace("您", "她").replace("你", "她"))
+        for claim, retelling in itertools.product(claims, retellings)
+    )
+
+
+REPORTED_THREATS = _reported(THREATS + MORE_THREATS + CANTONESE_THREATS)
+REPORTED_CLAIMS = _reported(FALSE_CLAIMS)
+
 PERSONAL_DISCLOSURES = tuple(act.format(p=person) for act in DISCLOSURES for person in PEOPLE)
 FORMAL_WORDINGS = tuple(
     act.format(p=party) for act in FORMAL_DISCLOSURES for party in FORMAL_PARTIES
@@ -226,6 +240,8 @@ GRIDS = {
     "violence done for a debt, as narrated": (NARRATED_VIOLENCE, "DL601"),
     "payment to the caller, as narrated": (NARRATED_PAYMENTS, "DL606"),
     "disclosure told by the debtor": (TOLD_BY_THE_DEBTOR, "DL604"),
+    "threats retold in the third person": (REPORTED_THREATS, "DL601"),
+    "false claims retold in the third person": (REPORTED_CLAIMS, "DL603"),
 }
 """Each grid and the code every sentence of it must fire."""
 

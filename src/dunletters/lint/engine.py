@@ -8,7 +8,7 @@ SMS with its record this way, so the per-document path does no set-up work.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from dunletters.lint.rules import RULES
 from dunletters.lint.second_opinion import SecondOpinion
 from dunletters.lint.settings import code_matches
 from dunletters.lint.text import TextView
+from dunletters.lint.text.speech import as_addressed
 from dunletters.models import Account, Creditor
 from dunletters.vocabulary import STAGE_NAMES
 from dunletters.zh import format_date
@@ -36,6 +37,10 @@ CONTEXT_CODE = "DL000"
 """Info finding: rules were skipped because the document's stage/tone/channel is unknown."""
 CONTEXT_TITLE = "缺少检查所需的信息"
 """The notice's Chinese name (it is no rule, so it has no entry in messages.yml)."""
+
+RETOLD_CODES = frozenset({"DL503", "DL601", "DL602", "DL603", "DL604", "DL606"})
+"""The content rules also read in a collector's words retold in the third person
+(text/speech.py); not DL502, whose legal reason may lie outside the retold words."""
 
 _NEEDS = ("stage", "tone", "channel", "record", "pages", "schedule")
 _NEEDS_LABELS = {
@@ -241,6 +246,12 @@ class Linter:
                     findings = results[index]
                     assert isinstance(findings, list)
                     findings.extend(self._finding(rule, hit, ctx) for hit in _outermost(found))
+        retold = [(rule, check) for rule, check, _gate in gated if rule.code in RETOLD_CODES]
+        if retold:
+            for index, ctx in live:
+                findings = results[index]
+                assert isinstance(findings, list)
+                findings.extend(self._retold_findings(retold, ctx, findings))
         if self._second is not None:
             codes = [rule.code for rule, _check, _gate in gated]
             for index, ctx in live:
@@ -251,6 +262,28 @@ class Linter:
             if isinstance(findings, list) and len(findings) > 1:
                 findings.sort(key=Finding.sort_key)
         return results
+
+    def _retold_findings(
+        self, retold: list[tuple[Rule, Check]], ctx: LintContext, found: list[Finding]
+    ) -> list[Finding]:
+        """The content rules' findings in a collector's words retold in the third person
+        (text/speech.py), where the words as retold did not already give them."""
+        addressed = as_addressed(ctx.text, ctx.view.folded)
+        if addressed is None:
+            return []
+        spoken = replace(ctx, view=TextView(addressed))
+        added: list[Finding] = []
+        for rule, check in retold:
+            for hit in _outermost(list(check(spoken))):
+                if any(
+                    f.code == rule.code and f.offset < hit.end and hit.start < f.end_offset
+                    for f in found
+                ):
+                    continue
+                said, retold_as = addressed[hit.start : hit.end], ctx.text[hit.start : hit.end]
+                message = hit.message.replace(said, retold_as)
+                added.append(self._finding(rule, replace(hit, message=message), ctx))
+        return added
 
     def _plan(self, channel: str | None, stage: str | None, available: dict[str, bool]) -> Plan:
         """The rules that apply to a kind of document, those skipped for want of

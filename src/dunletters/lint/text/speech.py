@@ -1,0 +1,60 @@
+"""Reported speech: what a collector said to someone, retold in the third person.
+
+News, judgments and complaints retell a collector's words with 他/她/其 where the message
+itself said 你 (「对方称再不还钱，就找人卸她一条胳膊」). The content rules are written for
+the words as sent, so :func:`as_addressed` gives the text with the retold words turned back
+to the second person — one character for one, so every offset still holds — and the engine
+reads that copy with the content rules as well (see ``Linter``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dunletters.lint.text.folding import fold
+
+__all__ = ["as_addressed"]
+
+_SPEAKER = (
+    "对方|催收|讨债|追债|逼债|要债|债主|收数|追数|大耳窿|放贷|贷款公司|网贷|平台|来电|电话|短信|"
+    "信息|讯息|私信|留言|微信|语音|字条|纸条|传单|男子|女子|自称|嫌犯|嫌疑人|被告人|被告|骗子|"
+    "客服|专员|工作人员|业务员|一伙人|团伙|他们"
+)
+"""Words that show the speaker is the collector, a caller or a message (not a court, a bank
+officer explaining the law, or the reporter)."""
+
+_VERB = (
+    "扬言|威胁称|威胁说|威胁|恐吓称|恐吓说|恐吓|声称|宣称|称|说道|说|表示|告诉|警告|叫嚣|骂道|骂|"
+    "内容为|内容是|内容称|写着|写道|写有|留言称|留言说"
+)
+
+_REPORTED = re.compile(
+    rf"(?:{_SPEAKER})[^。！？；!?;\n]{{0,30}}?(?:{_VERB})[：:，,]?\s*[“\"「‘]?"
+    r"(?P<words>[^。！？；!?;\n”\"」’]{2,80})"
+)
+"""A clause whose speaker is the collector's side, and the words it retells (up to the end
+of the sentence or of the quotation)."""
+
+_THIRD = re.compile(
+    r"(?<![与及尤极])其(?![他它中余实次间后])|(?<![其吉])他(?![人乡方日处国者杀])|她|佢"
+)
+"""他、她、其 (and Cantonese 佢) as a person; 其他、其中、他人、吉他 are not."""
+
+
+def as_addressed(text: str, folded: str | None = None) -> str | None:
+    """The text with each retold collector's words in the second person (他/她/其 → 你),
+    or None when the text retells none. ``folded``: the text folded, when known."""
+    if folded is None:
+        folded = fold(text)
+    spans = [
+        match.span("words")
+        for match in _REPORTED.finditer(folded)
+        if _THIRD.search(folded, *match.span("words"))
+    ]
+    if not spans:
+        return None
+    chars = list(text)
+    for start, end in spans:
+        for third in _THIRD.finditer(folded, start, end):
+            chars[third.start()] = "你"
+    return "".join(chars)
