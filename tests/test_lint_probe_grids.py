@@ -206,6 +206,17 @@ TOLD_BY_THE_DEBTOR = _retold(
 friends or workplace: 我妈, 他爸 as well as 你妈."""
 
 
+PASSIVE_DISCLOSURES = tuple(
+    f"{what}{how.format(p=party)}。"
+    for what, how, party in itertools.product(
+        ("她的欠款信息", "刘某的借款合同", "他的逾期记录", "借款人的身份证照片", "其个人信息和欠款金额"),
+        ("被发到了{p}", "被群发给了{p}", "被催收人员发给了{p}", "遭催收公司发给{p}", "被曝光到{p}", "被传到了{p}", "被转发给{p}"),
+        ("家族群", "公司群", "她的亲友", "通讯录里的所有人", "朋友圈", "村里的微信群", "网上", "她父母"),
+    )
+)  # fmt: skip
+"""A debtor's papers or debt told in the passive: sent, posted or passed on to others."""
+
+
 def _reported(claims: tuple[str, ...]) -> tuple[str, ...]:
     """Each claim as a reporter or a court retells it: after the collector's 称 / 说 / 扬言,
     with 你 and 您 turned into 她."""
@@ -240,6 +251,7 @@ GRIDS = {
     "violence done for a debt, as narrated": (NARRATED_VIOLENCE, "DL601"),
     "payment to the caller, as narrated": (NARRATED_PAYMENTS, "DL606"),
     "disclosure told by the debtor": (TOLD_BY_THE_DEBTOR, "DL604"),
+    "disclosure told in the passive": (PASSIVE_DISCLOSURES, "DL604"),
     "threats retold in the third person": (REPORTED_THREATS, "DL601"),
     "false claims retold in the third person": (REPORTED_CLAIMS, "DL603"),
 }
