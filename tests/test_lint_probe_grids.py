@@ -217,19 +217,29 @@ PASSIVE_DISCLOSURES = tuple(
 """A debtor's papers or debt told in the passive: sent, posted or passed on to others."""
 
 
-def _reported(claims: tuple[str, ...]) -> tuple[str, ...]:
-    """Each claim as a reporter or a court retells it: after the collector's 称 / 说 / 扬言,
-    with 你 and 您 turned into 她."""
-    retellings = ("刘女士接到催收电话，对方称{c}。", "王某称，催收人员在电话里说{c}。",
-                  "借款人收到短信，内容称{c}。", "催收员打来电话，扬言{c}。")  # fmt: skip
+def _reported(claims: tuple[str, ...], by_the_debtor: bool = False) -> tuple[str, ...]:
+    """Each claim retold after the collector's 称 / 说 / 扬言: by a reporter or a court, with
+    你 and 您 turned into 她, or by the debtor, turned into 我."""
+    if by_the_debtor:
+        person = "我"
+        retellings = (
+            "催收打电话来说{c}。",
+            "催收员在电话里威胁我说{c}。",
+            "我收到一条短信，说{c}。",
+        )
+    else:
+        person = "她"
+        retellings = ("刘女士接到催收电话，对方称{c}。", "王某称，催收人员在电话里说{c}。",
+                      "借款人收到短信，内容称{c}。", "催收员打来电话，扬言{c}。")  # fmt: skip
     return tuple(
-        retelling.format(c=claim.rstrip("。！!").replace("您", "她").replace("你", "她"))
+        retelling.format(c=claim.rstrip("。！!").replace("您", person).replace("你", person))
         for claim, retelling in itertools.product(claims, retellings)
     )
 
 
 REPORTED_THREATS = _reported(THREATS + MORE_THREATS + CANTONESE_THREATS)
 REPORTED_CLAIMS = _reported(FALSE_CLAIMS)
+CLAIMS_TOLD_BY_THE_DEBTOR = _reported(FALSE_CLAIMS, by_the_debtor=True)
 
 PERSONAL_DISCLOSURES = tuple(act.format(p=person) for act in DISCLOSURES for person in PEOPLE)
 FORMAL_WORDINGS = tuple(
@@ -254,6 +264,7 @@ GRIDS = {
     "disclosure told in the passive": (PASSIVE_DISCLOSURES, "DL604"),
     "threats retold in the third person": (REPORTED_THREATS, "DL601"),
     "false claims retold in the third person": (REPORTED_CLAIMS, "DL603"),
+    "false claims retold by the debtor": (CLAIMS_TOLD_BY_THE_DEBTOR, "DL603"),
 }
 """Each grid and the code every sentence of it must fire."""
 

@@ -20,6 +20,10 @@ from dunletters.lint.text.speech import as_addressed
             "短信內容稱，若她再不還款，法院將上門抓她。",
             "短信內容稱，若你再不還款，法院將上門抓你。",
         ),
+        ("他們放話要來我家裡給我收錢。", "他們放話要來你家裡給你收錢。"),  # told by the debtor
+        # quoted, 我 is the collector; beside 她 (a reporter's half-quote), too
+        ("催收员威胁我说：“我明天就去她家。”", "催收员威胁我说：“我明天就去你家。”"),
+        ("对方称再不还钱，别让我在路上碰到她。", "对方称再不还钱，别让我在路上碰到你。"),
     ],
 )
 def test_the_retold_words_are_turned_to_the_second_person(
