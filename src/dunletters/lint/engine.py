@@ -39,8 +39,8 @@ CONTEXT_TITLE = "缺少检查所需的信息"
 """The notice's Chinese name (it is no rule, so it has no entry in messages.yml)."""
 
 RETOLD_CODES = frozenset({"DL503", "DL601", "DL602", "DL603", "DL604", "DL606"})
-"""The content rules also read in a collector's words retold in the third person
-(text/speech.py); not DL502, whose legal reason may lie outside the retold words."""
+"""The content rules also read a collector's words as retold by a reporter, a court or the
+debtor (text/speech.py); not DL502, whose legal reason may lie outside the retold words."""
 
 _NEEDS = ("stage", "tone", "channel", "record", "pages", "schedule")
 _NEEDS_LABELS = {
@@ -266,7 +266,7 @@ class Linter:
     def _retold_findings(
         self, retold: list[tuple[Rule, Check]], ctx: LintContext, found: list[Finding]
     ) -> list[Finding]:
-        """The content rules' findings in a collector's words retold in the third person
+        """The content rules' findings in a collector's retold words read as sent
         (text/speech.py), where the words as retold did not already give them."""
         addressed = as_addressed(ctx.text, ctx.view.folded)
         if addressed is None:

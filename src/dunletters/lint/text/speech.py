@@ -1,4 +1,4 @@
-"""Reported speech: what a collector said to someone, retold in the third person.
+"""Reported speech: what a collector said, as a reporter, a court or the debtor retells it.
 
 News, judgments and complaints retell a collector's words with 他/她/其 where the message
 itself said 你 (「对方称再不还钱，就找人卸她一条胳膊」), and a debtor retells them with 我
@@ -31,7 +31,7 @@ _VERB = (
 )
 
 _REPORTED = re.compile(
-    rf"(?P<who>(?:{_SPEAKER})[^。！？；!?;\n]{{0,30}}?)(?:{_VERB})(?:[我他她其]?(?:说|称|道))?"
+    rf"(?:{_SPEAKER})[^。！？；!?;\n]{{0,30}}?(?:{_VERB})(?:[我他她其]?(?:说|称|道))?"
     r"[：:，,]?\s*(?P<quote>[“\"「‘])?(?P<words>[^。！？；!?;\n“”\"「」‘’]{2,80})"
 )
 """A clause whose speaker is the collector's side, and the words it retells (up to the end
