@@ -268,7 +268,7 @@ class Linter:
     ) -> list[Finding]:
         """The content rules' findings in a collector's retold words read as sent
         (text/speech.py), where the words as retold did not already give them."""
-        addressed = as_addressed(ctx.text, ctx.view.folded)
+        addressed = as_addressed(ctx.text)
         if addressed is None:
             return []
         spoken = replace(ctx, view=TextView(addressed))
