@@ -317,7 +317,8 @@ def _leaks(example: Grams, held: list[frozenset[str]]) -> bool:
 def cross_validate(items: list[Item], extra: list[Example], code: str, method: str) -> Fit:
     """The variant's threshold for ``code`` from the out-of-fold scores of the items whose
     first verdict lacked it: there the rules had not yet been tuned on the item, as they
-    have not on a reviewer's new text. Each item's score is the median over the cuts."""
+    have not on a reviewer's new text. The threshold is the median of the cuts' own; the
+    hits it adds are counted on each item's median score over the cuts."""
     firsts = [(i.first, i.expect) for i in items if i.first is not None and i.calibrates]
     rules = (
         sum(1 for fired, expect in firsts if code in fired and code in expect),
@@ -336,11 +337,8 @@ def cross_validate(items: list[Item], extra: list[Example], code: str, method: s
             for i in held:
                 if i.id in scores:
                     scores[i.id].append(item_score(model, i))
-    # Each cut's own walk gives a threshold (None: it would not ship the code); the shipped
-    # one is their median, a cut that ships nothing counting as above every score. So a code
-    # ships when most cuts ship it, and the threshold does not rest on the one clean item
-    # that happens to sit just below a walk's last hit (benchmarks/HISTORY.md, eleventh
-    # session). The hits it adds are counted on the items' median scores.
+    # A cut that would not ship the code counts as above every score: the threshold does not
+    # rest on the one clean item just below a walk's last hit (HISTORY, eleventh session).
     fits = [
         choose([(scores[i.id][cut], code in i.expect) for i in calibrating], rules)
         for cut in range(PARTITIONS)

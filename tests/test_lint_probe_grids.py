@@ -217,29 +217,26 @@ PASSIVE_DISCLOSURES = tuple(
 """A debtor's papers or debt told in the passive: sent, posted or passed on to others."""
 
 
-def _reported(claims: tuple[str, ...], by_the_debtor: bool = False) -> tuple[str, ...]:
-    """Each claim retold after the collector's 称 / 说 / 扬言: by a reporter or a court, with
-    你 and 您 turned into 她, or by the debtor, turned into 我."""
-    if by_the_debtor:
-        person = "我"
-        retellings = (
-            "催收打电话来说{c}。",
-            "催收员在电话里威胁我说{c}。",
-            "我收到一条短信，说{c}。",
-        )
-    else:
-        person = "她"
-        retellings = ("刘女士接到催收电话，对方称{c}。", "王某称，催收人员在电话里说{c}。",
-                      "借款人收到短信，内容称{c}。", "催收员打来电话，扬言{c}。")  # fmt: skip
+RETELLINGS = {
+    "她": ("刘女士接到催收电话，对方称{c}。", "王某称，催收人员在电话里说{c}。",
+          "借款人收到短信，内容称{c}。", "催收员打来电话，扬言{c}。"),
+    "我": ("催收打电话来说{c}。", "催收员在电话里威胁我说{c}。", "我收到一条短信，说{c}。"),
+}  # fmt: skip
+"""How a reporter or a court (她) and the debtor (我) retell a collector's words."""
+
+
+def _reported(claims: tuple[str, ...], person: str = "她") -> tuple[str, ...]:
+    """Each claim retold after the collector's 称 / 说 / 扬言, its 你 and 您 turned into
+    ``person``."""
     return tuple(
         retelling.format(c=claim.rstrip("。！!").replace("您", person).replace("你", person))
-        for claim, retelling in itertools.product(claims, retellings)
+        for claim, retelling in itertools.product(claims, RETELLINGS[person])
     )
 
 
 REPORTED_THREATS = _reported(THREATS + MORE_THREATS + CANTONESE_THREATS)
 REPORTED_CLAIMS = _reported(FALSE_CLAIMS)
-CLAIMS_TOLD_BY_THE_DEBTOR = _reported(FALSE_CLAIMS, by_the_debtor=True)
+CLAIMS_TOLD_BY_THE_DEBTOR = _reported(FALSE_CLAIMS, person="我")
 
 PERSONAL_DISCLOSURES = tuple(act.format(p=person) for act in DISCLOSURES for person in PEOPLE)
 FORMAL_WORDINGS = tuple(
